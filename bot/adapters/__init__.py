@@ -1,0 +1,1 @@
+"""The edges: the database, Telegram and the outbox."""

@@ -1,0 +1,143 @@
+"""The tables. Alembic migrations in migrations/ must always match these (a test checks)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.adapters.db.types import UTCDateTime
+
+# Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class for every table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Council(Base):
+    """A local authority running one or more hubs: the tenant."""
+
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Hub(Base):
+    """A No Wrong Door hub: its staff see only its own young people."""
+
+    __tablename__ = "hubs"
+    __table_args__ = (UniqueConstraint("council_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    council: Mapped[Council] = relationship(lazy="joined")
+
+
+class Staff(Base):
+    """A member of hub staff who uses Waypoint from their own Telegram account."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    hub: Mapped[Hub] = relationship(lazy="joined")
+
+
+class YoungPerson(Base):
+    """A young person who has linked their Telegram account to their named key worker."""
+
+    __tablename__ = "young_people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str] = mapped_column(String(40))
+    key_worker_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    life_coach_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    # Filled in by the speech and language therapist; its shape is defined with content profiles.
+    communication_profile: Mapped[dict[str, Any] | None]
+    linked_at: Mapped[datetime]
+
+    key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
+
+
+class Invite(Base):
+    """A single-use link a key worker gives a young person; only the code's hash is kept."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    young_person_id: Mapped[int | None] = mapped_column(ForeignKey("young_people.id"))
+
+    worker: Mapped[Staff] = relationship(lazy="joined")
+
+
+class AuditEvent(Base):
+    """Who did what to whom, and when. Ids and action names only: never anyone's words."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"), index=True)
+    actor_type: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None]
+
+
+class CodeAttempt(Base):
+    """Recent failed invite codes from one account, keyed by a hash of the account id."""
+
+    __tablename__ = "code_attempts"
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    window_started_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]

@@ -1,0 +1,1 @@
+"""python-telegram-bot handlers: parse the update, call a service, render content."""

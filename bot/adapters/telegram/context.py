@@ -1,0 +1,38 @@
+"""What every handler needs, kept on the Application so handlers stay thin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext
+
+from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.clock import Clock
+from bot.content.catalogue import Catalogue
+
+_KEY = "waypoint"
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """The services and settings the Telegram adapter calls on."""
+
+    uow: UnitOfWorkFactory
+    catalogue: Catalogue
+    clock: Clock
+    zone: ZoneInfo
+
+
+def attach(application: Application[Any, Any, Any, Any, Any, Any], waypoint: Waypoint) -> None:
+    """Make `waypoint` reachable from every handler of this application."""
+    application.bot_data[_KEY] = waypoint
+
+
+def waypoint_of(context: CallbackContext[Any, Any, Any, Any]) -> Waypoint:
+    """The Waypoint services behind this handler call."""
+    found = context.bot_data[_KEY]
+    if not isinstance(found, Waypoint):
+        raise TypeError("the application was built without bot.adapters.telegram.context.attach")
+    return found

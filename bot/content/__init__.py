@@ -1,0 +1,1 @@
+"""Loads the wording in content/, which speech and language therapists own."""

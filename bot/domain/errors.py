@@ -1,0 +1,53 @@
+"""Errors a person can act on. Each carries a content message id, never English text."""
+
+from __future__ import annotations
+
+
+class WaypointError(Exception):
+    """A refusal the person should be told about, worded by the message `message_id`."""
+
+    message_id = "error_general"
+
+    def __init__(self, **values: str) -> None:
+        super().__init__(self.message_id)
+        self.values = values
+
+
+class CodeRefused(WaypointError):
+    """A code was wrong, used, expired, or sent while guessing is paused: never says which."""
+
+    message_id = "code_refused"
+
+
+class AlreadyLinked(WaypointError):
+    """This account already belongs to a linked young person."""
+
+    message_id = "already_linked"
+
+
+class StaffCannotJoin(WaypointError):
+    """A member of staff opened an invite link meant for a young person."""
+
+    message_id = "staff_cannot_join"
+
+
+class NotStaff(WaypointError):
+    """Only hub staff may do this."""
+
+    message_id = "stranger"
+
+
+class RoleMayNotInvite(WaypointError):
+    """This member of staff's role does not allow inviting young people."""
+
+    message_id = "invite_not_allowed"
+
+
+class BadFirstName(WaypointError):
+    """The worker did not give a usable first name for the invite."""
+
+    message_id = "invite_usage"
+
+
+class SetupError(Exception):
+    """An operator's command cannot be carried out; the message says what to change."""

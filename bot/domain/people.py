@@ -1,0 +1,46 @@
+"""Who is who: the roles of hub staff, and how a Telegram account maps to a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a member of hub staff does; it decides what they may do through Waypoint."""
+
+    KEY_WORKER = "key_worker"
+    LIFE_COACH = "life_coach"
+    SLT = "slt"
+    MANAGER = "manager"
+    DUTY = "duty"
+    POLICE_LIAISON = "police_liaison"
+
+
+# A young person's named worker is always a key worker: the one adult who stays with them.
+INVITING_ROLES = frozenset({Role.KEY_WORKER})
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A member of hub staff as the services see them."""
+
+    id: int
+    name: str
+    role: Role
+    hub_id: int
+
+
+@dataclass(frozen=True)
+class YoungPerson:
+    """A young person linked to Waypoint, with the names the bot uses to talk to them."""
+
+    id: int
+    first_name: str
+    language: str
+    worker_name: str
+
+
+def may_invite(role: Role) -> bool:
+    """Whether staff in this role may invite a young person to link with them."""
+    return role in INVITING_ROLES

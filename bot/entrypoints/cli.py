@@ -1,0 +1,92 @@
+"""The `waypoint` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import ConfigurationError, Settings, load_settings
+from bot.content.catalogue import ContentError
+from bot.domain.errors import (
+    BadFirstName,
+    NotStaff,
+    RoleMayNotInvite,
+    SetupError,
+    WaypointError,
+)
+from bot.domain.people import Role
+
+# Operators read English from the command line; young people never do.
+_OPERATOR_MESSAGES: dict[type[WaypointError], str] = {
+    NotStaff: "no active staff member has that Telegram id (add them with: waypoint staff add)",
+    RoleMayNotInvite: "only staff with the key_worker role can invite young people",
+    BadFirstName: "--name must be the young person's first name (letters, up to 40)",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="waypoint", description="Waypoint: a Telegram companion for No Wrong Door hubs."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (the offline demo when no token is set)")
+    commands.add_parser("demo", help="run the offline demo in this terminal")
+    commands.add_parser("migrate", help="bring the database up to date")
+    commands.add_parser("health", help="exit 0 when the database answers and is up to date")
+
+    staff = commands.add_parser("staff", help="manage hub staff").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add = staff.add_parser("add", help="add a member of staff (and their hub and council)")
+    add.add_argument("--telegram-id", type=int, required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument("--hub", required=True)
+    add.add_argument("--council")
+
+    invite = commands.add_parser("invite", help="invite young people").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    create = invite.add_parser("create", help="print a single-use invite link")
+    create.add_argument("--worker-telegram-id", type=int, required=True)
+    create.add_argument("--name", required=True, help="the young person's first name")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
+    # Imported here so `waypoint --help` stays fast and a bad setting is reported first.
+    from bot.entrypoints import commands  # noqa: PLC0415
+
+    handlers: dict[str, Callable[[argparse.Namespace, Settings], None]] = {
+        "run": commands.run_or_demo,
+        "demo": commands.demo,
+        "migrate": commands.migrate,
+        "health": commands.health,
+        "staff": commands.staff_add,
+        "invite": commands.invite_create,
+    }
+    handlers[args.command](args, settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `waypoint` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _dispatch(args, settings)
+    except (ConfigurationError, ContentError, SetupError) as error:
+        sys.stderr.write(f"waypoint: {error}\n")
+        return 2
+    except WaypointError as error:
+        sys.stderr.write(
+            f"waypoint: {_OPERATOR_MESSAGES.get(type(error), type(error).__name__)}\n"
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""What each `waypoint` subcommand does, once its arguments and settings are read."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from sqlalchemy import text
+from telegram import Bot
+
+from bot.adapters.db.migrate import alembic_config, upgrade
+from bot.clock import system_clock
+from bot.config import Settings
+from bot.domain.errors import SetupError
+from bot.domain.invites import deep_link
+from bot.domain.people import Role
+from bot.entrypoints.bootstrap import bootstrap
+from bot.observability import configure_logging
+from bot.services.invites import do_create_invite
+from bot.services.staff import NewStaff, do_add_staff
+
+
+def run_or_demo(_: argparse.Namespace, settings: Settings) -> None:
+    """Serve Telegram, or start the offline demo when no token is configured."""
+    if settings.telegram_token is None:
+        sys.stderr.write(
+            "No WAYPOINT_TELEGRAM_TOKEN is set, so Waypoint starts its offline demo.\n"
+        )
+        demo(_, settings)
+        return
+    from bot.entrypoints.run import run  # noqa: PLC0415  (pulls in Sentry only when needed)
+
+    configure_logging(settings.log_level)
+    run(settings)
+
+
+def demo(_: argparse.Namespace, settings: Settings) -> None:
+    """Run the offline demo in this terminal."""
+    from bot.entrypoints.demo import demo as run_demo  # noqa: PLC0415
+
+    configure_logging("WARNING")
+    asyncio.run(run_demo(settings))
+
+
+def migrate(_: argparse.Namespace, settings: Settings) -> None:
+    """Apply every pending migration."""
+    upgrade(settings.database_url)
+    sys.stdout.write("The database is up to date.\n")
+
+
+def health(_: argparse.Namespace, settings: Settings) -> None:
+    """Check that the database answers and has every migration applied."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
+    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+
+    async def current() -> str | None:
+        running = bootstrap(settings)
+        try:
+            async with running.engine.connect() as connection:
+                found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+                return None if found is None else str(found)
+        finally:
+            await running.engine.dispose()
+
+    try:
+        found = asyncio.run(current())
+    except Exception as error:  # any failure means unhealthy; say which kind
+        raise SetupError(f"the database does not answer ({type(error).__name__})") from None
+    if found != head:
+        raise SetupError(f"the database is at {found}, not {head}: run waypoint migrate")
+    sys.stdout.write("healthy\n")
+
+
+def staff_add(args: argparse.Namespace, settings: Settings) -> None:
+    """Add a member of staff."""
+    upgrade(settings.database_url)
+    new = NewStaff(args.telegram_id, args.name, Role(args.role), args.hub, args.council)
+
+    async def add() -> None:
+        running = bootstrap(settings)
+        try:
+            added = await do_add_staff(running.waypoint.uow(), new, now=system_clock())
+        finally:
+            await running.engine.dispose()
+        created = [
+            kind for kind, new_ in (("council", added.new_council), ("hub", added.new_hub)) if new_
+        ]
+        note = f" (new {' and '.join(created)})" if created else ""
+        sys.stdout.write(
+            f"Added {new.name} as {new.role.value} at {added.hub}, {added.council}{note}.\n"
+        )
+
+    asyncio.run(add())
+
+
+async def _bot_username(settings: Settings) -> str:
+    if settings.bot_username:
+        return settings.bot_username
+    if settings.telegram_token is None:
+        raise SetupError(
+            "set WAYPOINT_BOT_USERNAME (or WAYPOINT_TELEGRAM_TOKEN) so the link can name the bot"
+        )
+    bot = Bot(
+        settings.telegram_token.get_secret_value(), base_url=f"{settings.telegram_api_url}/bot"
+    )
+    async with bot:
+        return bot.username
+
+
+def invite_create(args: argparse.Namespace, settings: Settings) -> None:
+    """Print a single-use invite link for a young person."""
+    upgrade(settings.database_url)
+
+    async def create() -> str:
+        username = await _bot_username(settings)
+        running = bootstrap(settings)
+        try:
+            created = await do_create_invite(
+                running.waypoint.uow(),
+                worker_telegram_id=args.worker_telegram_id,
+                first_name=args.name,
+                now=system_clock(),
+            )
+        finally:
+            await running.engine.dispose()
+        return deep_link(username, created.code)
+
+    sys.stdout.write(asyncio.run(create()) + "\n")

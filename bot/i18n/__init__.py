@@ -1,0 +1,1 @@
+"""Babel: locale-aware dates and times in concrete words."""

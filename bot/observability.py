@@ -1,0 +1,96 @@
+"""Logging and Sentry, set up so that nobody's words, names or the bot token ever leave."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, cast
+
+import sentry_sdk
+from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST, EventScrubber
+from sentry_sdk.transport import Transport
+
+_TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
+_REDACTED = "[redacted]"
+# Keys whose values may hold a young person's words or identity (Telegram's own field names).
+_DENY_KEYS = [
+    "text", "caption", "query", "data", "first_name", "last_name", "username", "phone_number",
+    "update", "message", "args", "name", "bio", "callback_query", "from_user", "chat",
+]  # fmt: skip
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Plain logs on stderr; httpx is quietened because its lines carry the token in the URL."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _redact_tokens(value: Any) -> Any:
+    if isinstance(value, str):
+        return _TOKEN.sub(_REDACTED, value)
+    if isinstance(value, dict):
+        return {key: _redact_tokens(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_tokens(item) for item in value]
+    return value
+
+
+def scrub_event(event: dict[str, Any], _hint: dict[str, Any]) -> dict[str, Any]:
+    """Keep the shape of an error (types, stack, log template) and drop every value in it."""
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        logentry.pop("params", None)
+        logentry["formatted"] = logentry.get("message", "")
+    for exception in event.get("exception", {}).get("values", []):
+        # Library error text can quote what was sent ("message text is empty", a chat title).
+        exception["value"] = _REDACTED
+    event.pop("extra", None)
+    event.pop("user", None)
+    event.pop("request", None)
+    return dict(_redact_tokens(event))
+
+
+def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any] | None:
+    """Keep log templates, not formatted lines; keep only the method of an HTTP call."""
+    record = hint.get("log_record") if hint else None
+    if isinstance(record, logging.LogRecord):
+        crumb["message"] = str(record.msg)
+        crumb.pop("data", None)
+    if crumb.get("type") == "http" or crumb.get("category") in {"httplib", "httpx"}:
+        data = crumb.get("data") or {}
+        crumb["data"] = {"method": data.get("method"), "status_code": data.get("status_code")}
+    return dict(_redact_tokens(crumb))
+
+
+def init_sentry(
+    dsn: str | None,
+    *,
+    environment: str = "production",
+    transport: type[Transport] | Callable[[dict[str, Any]], None] | None = None,
+) -> bool:
+    """Start Sentry when a DSN is set; returns whether it was started."""
+    if not dsn:
+        return False
+    options: dict[str, Any] = {}
+    if transport is not None:
+        options["transport"] = transport
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        event_scrubber=EventScrubber(
+            denylist=DEFAULT_DENYLIST + _DENY_KEYS,
+            pii_denylist=DEFAULT_PII_DENYLIST,
+            recursive=True,
+        ),
+        before_send=cast(Any, scrub_event),
+        before_breadcrumb=cast(Any, scrub_breadcrumb),
+        integrations=[LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)],
+        **options,
+    )
+    return True

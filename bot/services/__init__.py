@@ -1,0 +1,1 @@
+"""Use cases: each public function takes a unit of work and makes one change."""

@@ -1,0 +1,172 @@
+"""Inviting a young person, and linking them to their named worker when they open the link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.adapters.db.models import Invite
+from bot.adapters.db.models import YoungPerson as YoungPersonRow
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain import guessing
+from bot.domain.errors import (
+    AlreadyLinked,
+    BadFirstName,
+    CodeRefused,
+    NotStaff,
+    RoleMayNotInvite,
+    StaffCannotJoin,
+)
+from bot.domain.invites import (
+    INVITE_LIFETIME,
+    InviteProblem,
+    clean_first_name,
+    hash_code,
+    invite_problem,
+    looks_like_code,
+    new_code,
+)
+from bot.domain.people import Role, YoungPerson, may_invite
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A young person who has just linked, and where to tell their worker."""
+
+    young_person: YoungPerson
+    worker_telegram_id: int
+
+
+@dataclass(frozen=True)
+class InviteCreated:
+    """A fresh invite: the code is shown once and never stored."""
+
+    code: str
+    first_name: str
+    worker_name: str
+    expires_at: datetime
+
+
+async def do_create_invite(
+    uow: SqlUnitOfWork, *, worker_telegram_id: int, first_name: str, now: datetime
+) -> InviteCreated:
+    """Create a single-use invite from a key worker for a young person."""
+    name = clean_first_name(first_name)
+    async with uow:
+        worker = await uow.staff.by_telegram_id(worker_telegram_id)
+        if worker is None or not worker.active:
+            raise NotStaff
+        if not may_invite(Role(worker.role)):
+            raise RoleMayNotInvite
+        if name is None:
+            raise BadFirstName
+        code = new_code()
+        invite = Invite(
+            code_hash=hash_code(code),
+            worker_id=worker.id,
+            first_name=name,
+            created_at=now,
+            expires_at=now + INVITE_LIFETIME,
+        )
+        uow.invites.add(invite)
+        await uow.flush()
+        uow.audit.record(
+            "invite.created",
+            at=now,
+            actor_type="staff",
+            actor_id=worker.id,
+            hub_id=worker.hub_id,
+            subject_type="invite",
+            subject_id=invite.id,
+        )
+        await uow.commit()
+        return InviteCreated(code, name, worker.name, invite.expires_at)
+
+
+async def _refuse(
+    uow: SqlUnitOfWork,
+    subject: str,
+    problem: InviteProblem,
+    invite: tuple[int, int] | None,
+    now: datetime,
+) -> CodeRefused:
+    """Count a failed code and audit it; the caller raises what this returns."""
+    attempts = await uow.code_attempts.get(subject)
+    await uow.code_attempts.put(subject, guessing.after_failure(attempts, now))
+    invite_id, hub_id = invite if invite else (None, None)
+    uow.audit.record(
+        f"invite.refused.{problem.value}",
+        at=now,
+        actor_type="unknown",
+        hub_id=hub_id,
+        subject_type="invite" if invite else None,
+        subject_id=invite_id,
+    )
+    await uow.commit()
+    return CodeRefused()
+
+
+async def do_redeem_invite(
+    uow: SqlUnitOfWork, *, telegram_user_id: int, code: str, now: datetime
+) -> Linked:
+    """Link the account that opened an invite link to the worker who made it."""
+    subject = guessing.subject_key(telegram_user_id)
+    async with uow:
+        await uow.code_attempts.forget_stale(now - guessing.WINDOW, now)
+        if guessing.is_blocked(await uow.code_attempts.get(subject), now):
+            await uow.commit()
+            # While paused, codes are not even looked up: that is what slows guessing down.
+            raise CodeRefused
+        existing = await uow.young_people.by_telegram_id(telegram_user_id)
+        if existing is not None:
+            raise AlreadyLinked(worker=existing.key_worker.name)
+        if await uow.staff.by_telegram_id(telegram_user_id) is not None:
+            raise StaffCannotJoin
+        invite = None
+        if looks_like_code(code):
+            invite = await uow.invites.by_code_hash(hash_code(code), for_update=True)
+        problem = (
+            InviteProblem.UNKNOWN
+            if invite is None
+            else invite_problem(expires_at=invite.expires_at, used_at=invite.used_at, now=now)
+        )
+        ids = (invite.id, invite.worker.hub_id) if invite else None
+        if problem is not None or invite is None:
+            raise await _refuse(uow, subject, problem or InviteProblem.UNKNOWN, ids, now)
+        young_person = await _link(uow, invite, telegram_user_id, now)
+        if not await uow.invites.mark_used(invite.id, young_person.id, now):
+            # Someone used the code between our read and our write.
+            await uow.session.rollback()
+            raise await _refuse(uow, subject, InviteProblem.USED, ids, now)
+        await uow.code_attempts.forget(subject)
+        await uow.commit()
+        person = YoungPerson(
+            young_person.id, young_person.first_name, young_person.language, invite.worker.name
+        )
+        return Linked(person, invite.worker.telegram_user_id)
+
+
+async def _link(
+    uow: SqlUnitOfWork, invite: Invite, telegram_user_id: int, now: datetime
+) -> YoungPersonRow:
+    young_person = YoungPersonRow(
+        hub_id=invite.worker.hub_id,
+        telegram_user_id=telegram_user_id,
+        first_name=invite.first_name,
+        key_worker_id=invite.worker_id,
+        language="en",
+        linked_at=now,
+    )
+    uow.young_people.add(young_person)
+    await uow.flush()
+    for action in ("invite.redeemed", "young_person.linked"):
+        uow.audit.record(
+            action,
+            at=now,
+            actor_type="young_person",
+            actor_id=young_person.id,
+            hub_id=young_person.hub_id,
+            subject_type="young_person",
+            subject_id=young_person.id,
+        )
+    return young_person

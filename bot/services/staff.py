@@ -1,0 +1,99 @@
+"""Adding hub staff, and the councils and hubs they work in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.adapters.db.models import Council, Hub, Staff
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.errors import SetupError
+from bot.domain.organisations import slugify
+from bot.domain.people import Role
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """What an operator gives to add a member of staff."""
+
+    telegram_user_id: int
+    name: str
+    role: Role
+    hub: str
+    council: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffAdded:
+    """The outcome of adding staff, for the operator to read."""
+
+    staff_id: int
+    hub: str
+    council: str
+    new_hub: bool
+    new_council: bool
+
+
+async def _find_or_make_hub(
+    uow: SqlUnitOfWork, hub_name: str, council_name: str | None, now: datetime
+) -> tuple[Hub, bool, bool]:
+    hub_slug = slugify(hub_name)
+    if council_name is None:
+        existing = await uow.organisations.hubs_named(hub_slug)
+        if len(existing) == 1:
+            return existing[0], False, False
+        if existing:
+            raise SetupError(f"more than one council has a hub called {hub_name!r}: add --council")
+        councils = await uow.organisations.councils()
+        if len(councils) != 1:
+            raise SetupError(
+                f"hub {hub_name!r} is new: say which council it belongs to with --council"
+            )
+        council, new_council = councils[0], False
+    else:
+        found = await uow.organisations.council(slugify(council_name))
+        new_council = found is None
+        council = found or Council(slug=slugify(council_name), name=council_name, created_at=now)
+        if new_council:
+            uow.organisations.add(council)
+            await uow.flush()
+        hub = await uow.organisations.hub(council.id, hub_slug)
+        if hub is not None:
+            return hub, False, new_council
+    hub = Hub(council_id=council.id, slug=hub_slug, name=hub_name, created_at=now, council=council)
+    uow.organisations.add(hub)
+    await uow.flush()
+    return hub, True, new_council
+
+
+async def do_add_staff(uow: SqlUnitOfWork, new: NewStaff, *, now: datetime) -> StaffAdded:
+    """Add a member of staff, creating their hub and council when they are new."""
+    name = " ".join(new.name.split())
+    if not name:
+        raise SetupError("--name is empty: give the name young people know this person by")
+    async with uow:
+        if await uow.staff.by_telegram_id(new.telegram_user_id) is not None:
+            raise SetupError(f"Telegram account {new.telegram_user_id} is already staff")
+        if await uow.young_people.by_telegram_id(new.telegram_user_id) is not None:
+            raise SetupError(f"Telegram account {new.telegram_user_id} belongs to a young person")
+        hub, new_hub, new_council = await _find_or_make_hub(uow, new.hub, new.council, now)
+        staff = Staff(
+            hub_id=hub.id,
+            telegram_user_id=new.telegram_user_id,
+            name=name,
+            role=new.role.value,
+            active=True,
+            created_at=now,
+        )
+        uow.staff.add(staff)
+        await uow.flush()
+        uow.audit.record(
+            "staff.added",
+            at=now,
+            actor_type="operator",
+            hub_id=hub.id,
+            subject_type="staff",
+            subject_id=staff.id,
+        )
+        await uow.commit()
+        return StaffAdded(staff.id, hub.name, hub.council.name, new_hub, new_council)
