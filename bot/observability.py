@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import Any, cast
 
 import sentry_sdk
@@ -69,7 +68,7 @@ def init_sentry(
     dsn: str | None,
     *,
     environment: str = "production",
-    transport: type[Transport] | Callable[[dict[str, Any]], None] | None = None,
+    transport: Transport | None = None,
 ) -> bool:
     """Start Sentry when a DSN is set; returns whether it was started."""
     if not dsn:
@@ -80,7 +79,6 @@ def init_sentry(
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
-        send_default_pii=False,
         include_local_variables=False,
         max_request_body_size="never",
         event_scrubber=EventScrubber(

@@ -47,7 +47,12 @@ class TestBadSettings:
         env = {**os.environ, "WAYPOINT_TIMEZONE": "Europe/Londn"}
         result = subprocess.run(
             [sys.executable, "-m", "bot.entrypoints.cli", "migrate"],
-            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
         )
         assert result.returncode == 2
         assert result.stderr.strip().splitlines() == [

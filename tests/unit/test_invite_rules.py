@@ -32,7 +32,9 @@ class TestCodes:
         assert hash_code(code) != code
         assert hash_code(code) == hash_code(code)
 
-    @pytest.mark.parametrize("text", ["", "short", "has space in it here", "x" * 65, "ünïcode-ünïcode-ü"])
+    @pytest.mark.parametrize(
+        "text", ["", "short", "has space in it here", "x" * 65, "ünïcode-ünïcode-ü"]
+    )
     def test_anything_else_is_not_a_code(self, text: str) -> None:
         assert not looks_like_code(text)
 
@@ -50,8 +52,10 @@ class TestInviteProblems:
 
     def test_an_invite_expires_after_seven_days(self) -> None:
         expires = NOW + INVITE_LIFETIME
-        assert INVITE_LIFETIME == timedelta(days=7)
-        assert invite_problem(expires_at=expires, used_at=None, now=expires) is InviteProblem.EXPIRED
+        assert timedelta(days=7) == INVITE_LIFETIME
+        assert (
+            invite_problem(expires_at=expires, used_at=None, now=expires) is InviteProblem.EXPIRED
+        )
         before = expires - timedelta(seconds=1)
         assert invite_problem(expires_at=expires, used_at=None, now=before) is None
 

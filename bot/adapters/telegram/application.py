@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeAlias
 
 from telegram import Update
@@ -31,6 +32,9 @@ def build_application(
     read_timeout: float | None = None,
 ) -> WaypointApplication:
     """The real bot: Waypoint's handlers on an Application talking to `api_url`."""
+    # Opt in to PTB's timedelta retry_after now; otherwise every 429 also raises a deprecation
+    # warning, which is noise in production and an error under the test suite's settings.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     builder = (
         ApplicationBuilder()
         .token(token)
