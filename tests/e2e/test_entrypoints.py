@@ -119,3 +119,21 @@ def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
     assert "│ " + catalogue.text("home", name="Sam", worker="Jo").splitlines()[0] in result.stdout
     assert "Demo finished." in result.stdout
     assert not list(tmp_path.iterdir()), "the demo left files behind"
+
+
+def test_health_reports_a_database_that_needs_migrating(database_url: str, tmp_path: Path) -> None:
+    env = _env(database_url=database_url)
+    before = subprocess.run(
+        [*_waypoint(), "health"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert before.returncode == 2
+    assert before.stderr.startswith("waypoint: ")
+    assert "Traceback" not in before.stderr
+    assert "The database is up to date." in _cli(env, tmp_path, "migrate")
+    assert _cli(env, tmp_path, "health").strip() == "healthy"
