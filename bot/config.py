@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     sentry_dsn: SecretStr | None = None
     timezone: str = "Europe/London"
     log_level: str = "INFO"
+    # Telegram allows about 30 messages a second overall; stay a little under it.
+    send_rate: float = Field(default=29.0, gt=0, le=30)
+    outbox_lease_seconds: float = Field(default=30.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
 
     @field_validator("telegram_token", "sentry_dsn", "bot_username", mode="before")
     @classmethod

@@ -14,8 +14,9 @@ from sqlalchemy.engine import make_url
 
 from bot.adapters.db.engine import create_engine, session_factory
 from bot.adapters.db.migrate import upgrade_async
-from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.clock import ManualClock
+from bot.content.catalogue import Catalogue
 from bot.devtools.bot_api_spec import BotApiSpec
 from bot.devtools.fake_telegram import FakeTelegram
 
@@ -90,7 +91,7 @@ async def uow(migrated_url: str) -> AsyncIterator[UnitOfWorkFactory]:
     """Units of work on the migrated database."""
     engine = create_engine(migrated_url)
     try:
-        yield UnitOfWorkFactory(session_factory(engine))
+        yield UnitOfWorkFactory(session_factory(engine), PostOffice(Catalogue.load()))
     finally:
         await engine.dispose()
 

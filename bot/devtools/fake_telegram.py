@@ -21,6 +21,7 @@ from typing import Self
 
 from bot.devtools.bot_api_spec import BotApiSpec
 from bot.devtools.fake_telegram_http import FakeTelegramServer
+from bot.devtools.fake_telegram_limits import FloodLimiter, RateLimits
 from bot.devtools.fake_telegram_methods import HANDLERS
 from bot.devtools.fake_telegram_models import (
     ApiError,
@@ -40,6 +41,7 @@ __all__ = [
     "FakeTelegram",
     "FakeUser",
     "FaultKind",
+    "RateLimits",
     "RecordedRequest",
     "SentMessage",
     "main",
@@ -62,9 +64,11 @@ class FakeTelegram:
         bot_id: int = 7000000001,
         strict_spec: bool = False,
         port: int = 0,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.spec = spec
         self.strict_spec = strict_spec
+        self.rate_limits = rate_limits
         self.violations: list[str] = []
         self.requests: list[RecordedRequest] = []
         self.on_bot_message: Callable[[SentMessage], None] | None = None
@@ -72,6 +76,7 @@ class FakeTelegram:
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._faults: list[Fault] = []
+        self._limiter = FloodLimiter(rate_limits) if rate_limits is not None else None
         self._server: FakeTelegramServer | None = None
         self._thread: threading.Thread | None = None
         self._world = BotWorld(
@@ -218,6 +223,11 @@ class FakeTelegram:
         with self._cond:
             return [m for m in self._world.sent if chat_id is None or m.chat_id == chat_id]
 
+    def delivered_texts(self) -> list[tuple[int, str]]:
+        """``(chat_id, text)`` of every text message the bot sent (edits excluded), in order."""
+        with self._cond:
+            return [(m.chat_id, m.text) for m in self._world.sent if m.text and not m.edited]
+
     def current_message(self, chat_id: int, message_id: int) -> JsonDict | None:
         """The latest state of a message as the chat would show it, or None if deleted."""
         with self._cond:
@@ -261,6 +271,11 @@ class FakeTelegram:
 
     def _sent_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self._world.sent if m.chat_id == chat_id]
+
+    @property
+    def limit_refusals(self) -> int:
+        """How many calls strict mode refused for breaking a flood limit (faults excluded)."""
+        return self._limiter.refusals if self._limiter is not None else 0
 
     # -- faults --------------------------------------------------------------------------
 
@@ -324,6 +339,8 @@ class FakeTelegram:
         fault = self._take_fault(method, params)
         if fault is not None:
             return fault.reply()
+        if self._limiter is not None:
+            return self._limiter.guard(method, params, partial(self._run_handler, method, params))
         return self._run_handler(method, params)
 
     def _run_handler(self, method: str, params: JsonDict) -> Reply:
@@ -358,10 +375,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--spec", type=Path, default=None, help="path to api.json")
     parser.add_argument("--bot-username", default="waypoint_demo_bot")
     parser.add_argument("--strict", action="store_true", help="reject calls that break the spec")
+    parser.add_argument(
+        "--strict-limits", action="store_true", help="answer 429 beyond Telegram's flood limits"
+    )
     args = parser.parse_args(argv)
     spec = BotApiSpec.load(args.spec) if args.spec else BotApiSpec.find_default()
     fake = FakeTelegram(
-        spec=spec, bot_username=args.bot_username, strict_spec=args.strict, port=args.port
+        spec=spec,
+        bot_username=args.bot_username,
+        strict_spec=args.strict,
+        port=args.port,
+        rate_limits=RateLimits() if args.strict_limits else None,
     )
     fake.on_bot_message = lambda m: print(f"bot -> {m.chat_id}: {m.text}", flush=True)  # noqa: T201
     with fake:

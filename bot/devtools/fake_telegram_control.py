@@ -65,6 +65,18 @@ def _violations(fake: FakeTelegram, query: Query, body: Any) -> Any:
     return list(fake.violations)
 
 
+def _delivered(fake: FakeTelegram, query: Query, body: Any) -> Any:
+    return [list(pair) for pair in fake.delivered_texts()]
+
+
+def _limits(fake: FakeTelegram, query: Query, body: Any) -> Any:
+    limits = fake.rate_limits
+    return {
+        "rate_limits": asdict(limits) if limits is not None else None,
+        "limit_refusals": fake.limit_refusals,
+    }
+
+
 def _add_fault(fake: FakeTelegram, query: Query, body: Any) -> Any:
     data = _object(body)
     kind = data.get("kind")
@@ -94,6 +106,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "sent"): _sent,
     ("GET", "requests"): _requests,
     ("GET", "violations"): _violations,
+    ("GET", "delivered"): _delivered,
+    ("GET", "limits"): _limits,
     ("POST", "faults"): _add_fault,
     ("DELETE", "faults"): _clear_faults,
 }

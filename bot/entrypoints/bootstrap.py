@@ -2,34 +2,81 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.db.engine import create_engine, session_factory
-from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
+from bot.adapters.outbox.sender import Sender, SenderSettings
+from bot.adapters.outbox.transport import TelegramTransport
 from bot.adapters.telegram.context import Waypoint
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
+from bot.domain.outbox import Pace
 
 
-@dataclass(frozen=True)
+@dataclass
 class Running:
-    """Waypoint's services plus the engine that must be disposed of at the end."""
+    """Waypoint's services, its sender, and what must be closed at the end."""
 
     waypoint: Waypoint
     engine: AsyncEngine
+    sender: Sender | None = None
+    transport: TelegramTransport | None = None
+    _sending: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def start_sending(self) -> None:
+        """Start draining the outbox in the background (inside the running event loop)."""
+        if self.sender is None or self.transport is None:
+            raise RuntimeError("bootstrap was not given a Telegram server to send to")
+        await self.transport.start()
+        self._sending = asyncio.create_task(self.sender.run(), name="waypoint-sender")
+
+    async def close(self) -> None:
+        """Stop sending (finishing what is in flight) and close connections."""
+        if self.sender is not None and self._sending is not None:
+            self.sender.stop()
+            await self._sending
+        if self.transport is not None and self._sending is not None:
+            await self.transport.stop()
+        await self.engine.dispose()
 
 
-def bootstrap(settings: Settings, *, clock: Clock = system_clock) -> Running:
-    """Load content and connect to the database; nothing is sent anywhere yet."""
+def sender_settings(settings: Settings) -> SenderSettings:
+    """The sender's pacing and limits from Waypoint's settings."""
+    return SenderSettings(
+        pace=Pace(overall_per_second=settings.send_rate),
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        max_attempts=settings.outbox_max_attempts,
+    )
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    api_url: str | None = None,
+    sending: SenderSettings | None = None,
+) -> Running:
+    """Load content and connect to the database; with `api_url`, also make the sender."""
     catalogue = Catalogue.load()
     engine = create_engine(settings.database_url)
-    waypoint = Waypoint(
-        uow=UnitOfWorkFactory(session_factory(engine)),
-        catalogue=catalogue,
-        clock=clock,
-        zone=settings.zone,
-    )
-    return Running(waypoint, engine)
+    post = PostOffice(catalogue, settings.zone)
+    uow = UnitOfWorkFactory(session_factory(engine), post)
+    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, zone=settings.zone)
+    running = Running(waypoint, engine)
+    token = settings.telegram_token
+    if api_url is not None and token is not None:
+        running.transport = TelegramTransport(token.get_secret_value(), api_url)
+        running.sender = Sender(
+            uow,
+            running.transport,
+            settings=sending or sender_settings(settings),
+            clock=system_clock,
+        )
+        post.wake = running.sender.wake
+    return running

@@ -15,6 +15,8 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import SecretStr
+
 from bot.adapters.db.migrate import upgrade_async
 from bot.adapters.telegram.application import ALLOWED_UPDATES, build_application
 from bot.config import Settings
@@ -28,7 +30,7 @@ YOUNG_PERSON = FakeUser(id=2001, first_name="Sam")
 _NAMES = {WORKER.id: "Jo (worker)", YOUNG_PERSON.id: "Sam"}
 _LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 _FIRST_REPLY = 10.0  # seconds to wait for the bot to answer at all
-_QUIET = 0.5  # seconds with no new message before the prompt comes back
+_QUIET = 1.2  # longer than the 1 s Telegram asks between two messages to one chat
 
 
 class _Screen:
@@ -116,11 +118,13 @@ async def demo(
     with tempfile.TemporaryDirectory(prefix="waypoint-demo-") as folder, FakeTelegram() as fake:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
         await upgrade_async(url)
-        running = bootstrap(settings.model_copy(update={"database_url": url}))
-        await _seed(running)
-        application = build_application(
-            running.waypoint, token=FakeTelegram.token_for_tests(), api_url=fake.url
+        token = FakeTelegram.token_for_tests()
+        demo_settings = settings.model_copy(
+            update={"database_url": url, "telegram_token": SecretStr(token)}
         )
+        running = bootstrap(demo_settings, api_url=fake.url)
+        await _seed(running)
+        application = build_application(running.waypoint, token=token, api_url=fake.url)
         out.write(
             "Waypoint demo: offline, with a pretend Telegram and a fresh database.\n"
             "Jo is a key worker at Demo Hub. Sam is a young person Jo works with.\n"
@@ -129,6 +133,7 @@ async def demo(
         fake.on_bot_message = screen.show
         try:
             async with application:
+                await running.start_sending()
                 await application.start()
                 assert application.updater is not None  # noqa: S101  (built with an updater)
                 await application.updater.start_polling(
@@ -139,5 +144,5 @@ async def demo(
                 await application.updater.stop()
                 await application.stop()
         finally:
-            await running.engine.dispose()
+            await running.close()
         out.write("\nDemo finished.\n")

@@ -24,7 +24,7 @@ def run(settings: Settings) -> None:
         settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None
     )
     upgrade(settings.database_url)
-    running = bootstrap(settings)
+    running = bootstrap(settings, api_url=settings.telegram_api_url)
     application = build_application(
         running.waypoint,
         token=settings.telegram_token.get_secret_value(),
@@ -35,10 +35,11 @@ def run(settings: Settings) -> None:
         if sentry_on:
             # The asyncio integration must be switched on inside the running loop.
             enable_asyncio_integration()
+        await running.start_sending()
         _LOG.info("Waypoint is running")
 
     async def post_shutdown(_: Any) -> None:
-        await running.engine.dispose()
+        await running.close()
         _LOG.info("Waypoint has stopped")
 
     application.post_init = post_init

@@ -21,12 +21,14 @@ from bot.domain.invites import (
     INVITE_LIFETIME,
     InviteProblem,
     clean_first_name,
+    deep_link,
     hash_code,
     invite_problem,
     looks_like_code,
     new_code,
 )
 from bot.domain.people import Role, YoungPerson, may_invite
+from bot.i18n.dates import concrete_datetime
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,17 @@ class InviteCreated:
 
 
 async def do_create_invite(
-    uow: SqlUnitOfWork, *, worker_telegram_id: int, first_name: str, now: datetime
+    uow: SqlUnitOfWork,
+    *,
+    worker_telegram_id: int,
+    first_name: str,
+    now: datetime,
+    send_link_as: str | None = None,
 ) -> InviteCreated:
-    """Create a single-use invite from a key worker for a young person."""
+    """Create a single-use invite from a key worker for a young person.
+
+    With `send_link_as` (the bot's username) the link is also queued to the worker in Telegram.
+    """
     name = clean_first_name(first_name)
     async with uow:
         worker = await uow.staff.by_telegram_id(worker_telegram_id)
@@ -79,6 +89,13 @@ async def do_create_invite(
             subject_type="invite",
             subject_id=invite.id,
         )
+        if send_link_as is not None:
+            link = {
+                "name": name,
+                "link": deep_link(send_link_as, code),
+                "expires": concrete_datetime(invite.expires_at, uow.postbox.zone),
+            }
+            uow.postbox.to_staff(worker, "invite_created", link, now=now)
         await uow.commit()
         return InviteCreated(code, name, worker.name, invite.expires_at)
 
@@ -139,6 +156,9 @@ async def do_redeem_invite(
             await uow.session.rollback()
             raise await _refuse(uow, subject, InviteProblem.USED, ids, now)
         await uow.code_attempts.forget(subject)
+        names = {"name": young_person.first_name, "worker": invite.worker.name}
+        uow.postbox.to_young_person(young_person, "welcome", names, now=now)
+        uow.postbox.to_staff(invite.worker, "young_person_joined", names, now=now)
         await uow.commit()
         person = YoungPerson(
             young_person.id, young_person.first_name, young_person.language, invite.worker.name

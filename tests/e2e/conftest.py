@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
-from bot.adapters.db.engine import create_engine, session_factory
 from bot.adapters.db.models import Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.outbox.sender import SenderSettings
 from bot.adapters.telegram.application import (
     ALLOWED_UPDATES,
     WaypointApplication,
     build_application,
 )
-from bot.adapters.telegram.context import Waypoint
 from bot.clock import ManualClock
+from bot.config import load_settings
 from bot.content.catalogue import Catalogue
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
+from bot.domain.outbox import Pace
 from bot.domain.people import Role
+from bot.entrypoints.bootstrap import bootstrap
 from bot.services.staff import NewStaff, do_add_staff
 
 JO = FakeUser(id=1001, first_name="Jo")
@@ -46,33 +48,37 @@ class Running:
         return [message.text or "" for message in sent[before:]]
 
 
+# Telegram's 1 s between messages to one chat would make every exchange here slow; pacing
+# itself is tested in tests/integration/test_outbox_*.py and measured in bench/.
+FAST = SenderSettings(
+    pace=Pace(overall_per_second=29, private_chat_gap=timedelta(milliseconds=20))
+)
+
+
 @pytest.fixture
 async def running(
     migrated_url: str, fake_telegram: FakeTelegram, clock: ManualClock
 ) -> AsyncIterator[Running]:
     """Waypoint with Jo, a key worker, already added; stopped cleanly after the test."""
-    engine = create_engine(migrated_url)
-    uow = UnitOfWorkFactory(session_factory(engine))
-    catalogue = Catalogue.load()
-    await do_add_staff(
-        uow(), NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire"), now=clock()
-    )
-    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, zone=ZoneInfo("Europe/London"))
-    app = build_application(
-        waypoint, token=FakeTelegram.token_for_tests(), api_url=fake_telegram.url
-    )
+    token = FakeTelegram.token_for_tests()
+    settings = load_settings(database_url=migrated_url, telegram_token=token)
+    wp = bootstrap(settings, clock=clock, api_url=fake_telegram.url, sending=FAST)
+    new = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
+    await do_add_staff(wp.waypoint.uow(), new, now=clock())
+    app = build_application(wp.waypoint, token=token, api_url=fake_telegram.url)
     try:
         async with app:
+            await wp.start_sending()
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(
                 poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
             )
-            yield Running(app, fake_telegram, uow, clock, catalogue)
+            yield Running(app, fake_telegram, wp.waypoint.uow, clock, wp.waypoint.catalogue)
             await app.updater.stop()
             await app.stop()
     finally:
-        await engine.dispose()
+        await wp.close()
 
 
 __all__ = ["JO", "SAM", "STRANGER", "Running", "Staff"]

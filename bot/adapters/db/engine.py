@@ -28,6 +28,15 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # Let SQLAlchemy, not the driver, start transactions (see _begin_immediate).
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin_immediate(connection: Any) -> None:
+        # A deferred transaction that reads and then writes fails at once with "database is
+        # locked" if another writer committed in between; taking the write lock up front makes
+        # it wait (busy_timeout) instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

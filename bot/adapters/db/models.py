@@ -10,10 +10,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
+    Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -96,6 +100,8 @@ class YoungPerson(Base):
     # Filled in by the speech and language therapist; its shape is defined with content profiles.
     communication_profile: Mapped[dict[str, Any] | None]
     linked_at: Mapped[datetime]
+    # Set when Telegram says the young person blocked the bot; cleared when they write again.
+    unreachable_since: Mapped[datetime | None]
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
@@ -141,3 +147,64 @@ class CodeAttempt(Base):
     failures: Mapped[int]
     window_started_at: Mapped[datetime]
     blocked_until: Mapped[datetime | None]
+
+
+# SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid; PostgreSQL gets a bigint.
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+_WAITING = text("state IN ('pending', 'sending')")
+
+
+class OutboxMessage(Base):
+    """One message on its way out: written in the same transaction as the change behind it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # Only waiting rows are indexed, so finding what is due costs the same at any size.
+        Index(
+            "ix_outbox_due",
+            "lane",
+            "not_before",
+            "id",
+            postgresql_where=_WAITING,
+            sqlite_where=_WAITING,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    lane: Mapped[int] = mapped_column(SmallInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    recipient_type: Mapped[str] = mapped_column(String(16))
+    recipient_id: Mapped[int]
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"))
+    message_key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    reply_markup: Mapped[dict[str, Any] | None]
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    alert_for_id: Mapped[int | None] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    not_before: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(64))
+
+
+class SendBudget(Base):
+    """The overall pace shared by every sender: the first free send slot (one row)."""
+
+    __tablename__ = "send_budget"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_free_at: Mapped[datetime]
+
+
+class ChatPacing(Base):
+    """When each chat may next be sent to; rows are pruned once they are in the past."""
+
+    __tablename__ = "chat_pacing"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    next_free_at: Mapped[datetime] = mapped_column(index=True)

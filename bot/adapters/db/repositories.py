@@ -64,6 +64,19 @@ class StaffRepository:
         """Stage a new staff member."""
         self._session.add(staff)
 
+    async def get(self, staff_id: int) -> Staff | None:
+        """The staff member with this id."""
+        return await self._session.get(Staff, staff_id)
+
+    async def in_hub(self, hub_id: int, role: str) -> list[Staff]:
+        """Active staff of one hub in one role, oldest first."""
+        query = (
+            select(Staff)
+            .where(Staff.hub_id == hub_id, Staff.role == role, Staff.active.is_(True))
+            .order_by(Staff.id)
+        )
+        return list(await self._session.scalars(query))
+
 
 class YoungPeople:
     """Young people who have linked their accounts."""
@@ -80,6 +93,10 @@ class YoungPeople:
     def add(self, young_person: YoungPerson) -> None:
         """Stage a newly linked young person."""
         self._session.add(young_person)
+
+    async def get(self, young_person_id: int) -> YoungPerson | None:
+        """The young person with this id."""
+        return await self._session.get(YoungPerson, young_person_id)
 
 
 class Invites:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,6 +17,8 @@ from bot.adapters.db.repositories import (
     StaffRepository,
     YoungPeople,
 )
+from bot.adapters.outbox.postbox import Postbox
+from bot.content.catalogue import Catalogue
 
 
 class SqlUnitOfWork:
@@ -26,9 +30,11 @@ class SqlUnitOfWork:
     invites: Invites
     code_attempts: CodeAttempts
     audit: AuditLog
+    postbox: Postbox
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
+        self._post = post
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -42,6 +48,7 @@ class SqlUnitOfWork:
         self.invites = Invites(session)
         self.code_attempts = CodeAttempts(session)
         self.audit = AuditLog(session)
+        self.postbox = Postbox(session, self._post.catalogue, self._post.zone)
         return self
 
     async def __aexit__(
@@ -67,16 +74,40 @@ class SqlUnitOfWork:
         await self.session.flush()
 
     async def commit(self) -> None:
-        """Make the changes of this unit of work permanent."""
+        """Make the changes of this unit of work permanent, then nudge the sender."""
         await self.session.commit()
+        if self.postbox.queued:
+            self.postbox.queued = 0
+            self._post.wake()
+
+
+def _nobody() -> None:
+    """No sender in this process to wake (the command line); others poll the database."""
+
+
+class PostOffice:
+    """What a unit of work needs to queue messages: wording, time zone and the sender's bell."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue | None = None,
+        zone: ZoneInfo | None = None,
+        wake: Callable[[], None] = _nobody,
+    ) -> None:
+        self.catalogue = catalogue
+        self.zone = zone or ZoneInfo("Europe/London")
+        self.wake = wake
 
 
 class UnitOfWorkFactory:
     """Makes a fresh unit of work for each service call."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], post: PostOffice | None = None
+    ) -> None:
+        self.sessions = sessions
+        self.post = post or PostOffice()
 
     def __call__(self) -> SqlUnitOfWork:
         """A new, unopened unit of work."""
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self.sessions, self.post)

@@ -1,79 +1,60 @@
 """Handlers for joining Waypoint: /start with an invite code, /invite, and everything else.
 
-Each handler parses the update, calls one service and renders content by message id.
+Each handler parses the update and calls one service. Messages to young people and staff are
+queued in the outbox by that service, in the same transaction as the change behind them. Only
+strangers, whom Waypoint does not record, are answered directly.
 Nobody's words are logged: log lines carry update ids and exception types only.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram.context import Waypoint, waypoint_of
-from bot.content.catalogue import Level
 from bot.domain.errors import WaypointError
-from bot.domain.invites import deep_link
-from bot.domain.people import StaffMember, YoungPerson
-from bot.i18n.dates import concrete_datetime
-from bot.services import invites, people
+from bot.services import invites, replies
 
 _LOG = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 
-async def _reply(update: Update, text: str) -> None:
+async def _answer_stranger(
+    update: Update, waypoint: Waypoint, message_id: str = "stranger"
+) -> None:
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(text)
+        await update.effective_chat.send_message(waypoint.catalogue.text(message_id))
 
 
-def _greeting(waypoint: Waypoint, who: StaffMember | YoungPerson | None) -> str:
-    """What someone gets when they write without asking for anything the bot knows."""
-    catalogue = waypoint.catalogue
-    if isinstance(who, StaffMember):
-        return catalogue.text("staff_home", level=Level.STANDARD, name=who.name)
-    if isinstance(who, YoungPerson):
-        return catalogue.text(
-            "home", language=who.language, name=who.first_name, worker=who.worker_name
-        )
-    return catalogue.text("stranger")
-
-
-def _refusal(waypoint: Waypoint, error: WaypointError) -> str:
-    return waypoint.catalogue.render(error.message_id, error.values)
+async def _tell(
+    update: Update, waypoint: Waypoint, user_id: int, message_id: str, values: Mapping[str, str]
+) -> None:
+    """Tell a known person through the outbox, or a stranger directly."""
+    if not await replies.do_tell(
+        waypoint.uow(), user_id, message_id, values, now=waypoint.clock()
+    ):
+        await _answer_stranger(update, waypoint, message_id)
 
 
 async def on_start(update: Update, context: Context) -> None:
     """Link a young person who opened an invite link; greet anyone else."""
     waypoint = waypoint_of(context)
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return
+    user_id = update.effective_user.id
     if not context.args:
-        who = await people.who_is(waypoint.uow(), user.id)
-        await _reply(update, _greeting(waypoint, who))
+        if not await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock()):
+            await _answer_stranger(update, waypoint)
         return
     try:
-        linked = await invites.do_redeem_invite(
-            waypoint.uow(), telegram_user_id=user.id, code=context.args[0], now=waypoint.clock()
+        await invites.do_redeem_invite(
+            waypoint.uow(), telegram_user_id=user_id, code=context.args[0], now=waypoint.clock()
         )
     except WaypointError as error:
-        await _reply(update, _refusal(waypoint, error))
-        return
-    person = linked.young_person
-    await _reply(
-        update,
-        waypoint.catalogue.text(
-            "welcome", language=person.language, name=person.first_name, worker=person.worker_name
-        ),
-    )
-    await context.bot.send_message(
-        linked.worker_telegram_id,
-        waypoint.catalogue.text(
-            "young_person_joined", level=Level.STANDARD, name=person.first_name
-        ),
-    )
+        await _tell(update, waypoint, user_id, error.message_id, error.values)
 
 
 async def on_invite(update: Update, context: Context) -> None:
@@ -81,24 +62,17 @@ async def on_invite(update: Update, context: Context) -> None:
     waypoint = waypoint_of(context)
     if update.effective_user is None:
         return
+    user_id = update.effective_user.id
     try:
-        created = await invites.do_create_invite(
+        await invites.do_create_invite(
             waypoint.uow(),
-            worker_telegram_id=update.effective_user.id,
+            worker_telegram_id=user_id,
             first_name=" ".join(context.args or []),
             now=waypoint.clock(),
+            send_link_as=context.bot.username,
         )
     except WaypointError as error:
-        await _reply(update, _refusal(waypoint, error))
-        return
-    text = waypoint.catalogue.text(
-        "invite_created",
-        level=Level.STANDARD,
-        name=created.first_name,
-        link=deep_link(context.bot.username, created.code),
-        expires=concrete_datetime(created.expires_at, waypoint.zone),
-    )
-    await _reply(update, text)
+        await _tell(update, waypoint, user_id, error.message_id, error.values)
 
 
 async def on_anything_else(update: Update, context: Context) -> None:
@@ -106,8 +80,8 @@ async def on_anything_else(update: Update, context: Context) -> None:
     waypoint = waypoint_of(context)
     if update.effective_user is None:
         return
-    who = await people.who_is(waypoint.uow(), update.effective_user.id)
-    await _reply(update, _greeting(waypoint, who))
+    if not await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock()):
+        await _answer_stranger(update, waypoint)
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -121,9 +95,8 @@ async def on_error(update: object, context: Context) -> None:
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
     if isinstance(update, Update) and update.effective_chat is not None:
+        # Direct, not queued: the database may be what failed.
         try:
-            await update.effective_chat.send_message(
-                waypoint_of(context).catalogue.text("error_general")
-            )
+            await _answer_stranger(update, waypoint_of(context), "error_general")
         except Exception:  # a courtesy reply; the failure is already logged
             _LOG.warning("could not tell the sender of update %s about the failure", update_id)

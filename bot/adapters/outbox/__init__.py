@@ -1,0 +1,1 @@
+"""The one way out: durable, prioritised, rate-limited sending."""

@@ -1,0 +1,148 @@
+"""Claiming due outbox rows for one sender, safely alongside other senders.
+
+On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several instances claim at once without ever
+taking the same row, and the shared budget row (locked for a moment) keeps all of them
+together under Telegram's overall pace. SQLite has one writer at a time, so the same
+statements give the same result there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import ChatPacing, OutboxMessage, SendBudget
+from bot.domain.outbox import DeliveryState, Pace, Reservation, reserve
+
+_PENDING = DeliveryState.PENDING.value
+_SENDING = DeliveryState.SENDING.value
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this sender now holds a lease on, and the moment it may be sent."""
+
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    lane: int
+    attempts: int
+    send_at: datetime
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one claim produced; `budget_free_at` says when to try again if the budget was full."""
+
+    messages: list[Claimed]
+    budget_free_at: datetime | None = None
+
+
+def _due(now: datetime) -> Any:
+    return or_(
+        and_(OutboxMessage.state == _PENDING, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.state == _SENDING, OutboxMessage.lease_until <= now),
+    )
+
+
+async def _candidates(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.state.in_([_PENDING, _SENDING]), _due(now))
+        .order_by(OutboxMessage.lane, OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(await session.scalars(query))
+
+
+async def _chat_free_at(session: AsyncSession, chat_ids: set[int]) -> dict[int, datetime]:
+    if not chat_ids:
+        return {}
+    rows = await session.execute(
+        select(ChatPacing.chat_id, ChatPacing.next_free_at).where(ChatPacing.chat_id.in_(chat_ids))
+    )
+    return {row.chat_id: row.next_free_at for row in rows}
+
+
+def _pick(
+    candidates: list[OutboxMessage], chat_free: dict[int, datetime], slots: Reservation
+) -> list[tuple[OutboxMessage, datetime]]:
+    """Highest lane first, at most one message per chat, and never before the chat is free."""
+    picked: list[tuple[OutboxMessage, datetime]] = []
+    seen: set[int] = set()
+    for row in candidates:
+        if len(picked) == slots.count:
+            break
+        send_at = slots.at(len(picked))
+        free_at = chat_free.get(row.chat_id)
+        if row.chat_id in seen or (free_at is not None and free_at > send_at):
+            continue
+        seen.add(row.chat_id)
+        picked.append((row, send_at))
+    return picked
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    pace: Pace,
+    lease: timedelta,
+    horizon: timedelta,
+    limit: int,
+) -> Claim:
+    """Lease up to `limit` due rows to `owner` and give each a send slot; caller commits."""
+    budget = await session.scalar(select(SendBudget).where(SendBudget.id == 1).with_for_update())
+    if budget is None:
+        raise RuntimeError("send_budget has no row: run waypoint migrate")
+    slots = reserve(
+        next_free=budget.next_free_at, now=now, pace=pace, horizon=horizon, wanted=limit
+    )
+    if slots.count == 0:
+        return Claim([], budget_free_at=slots.start - horizon)
+    # Look further than we can take, so one busy chat cannot hide every other chat's messages.
+    candidates = await _candidates(session, now, slots.count * 4)
+    picked = _pick(
+        candidates, await _chat_free_at(session, {r.chat_id for r in candidates}), slots
+    )
+    claimed = []
+    for row, send_at in picked:
+        row.state = _SENDING
+        row.lease_owner = owner
+        row.lease_until = send_at + lease
+        row.attempts += 1
+        await session.merge(
+            ChatPacing(chat_id=row.chat_id, next_free_at=send_at + pace.chat_gap(row.chat_id))
+        )
+        claimed.append(
+            Claimed(
+                row.id, row.chat_id, row.text, row.reply_markup, row.lane, row.attempts, send_at
+            )
+        )
+    if claimed:
+        budget.next_free_at = slots.at(len(claimed))
+    return Claim(claimed)
+
+
+async def forget_idle_chats(session: AsyncSession, now: datetime) -> None:
+    """Drop pacing rows for chats that are free again, so the table stays small."""
+    await session.execute(delete(ChatPacing).where(ChatPacing.next_free_at < now))
+
+
+async def push_back(session: AsyncSession, *, chat_id: int, until: datetime) -> None:
+    """After a 429, hold the whole budget and this chat until Telegram's `retry_after` is over."""
+    budget = await session.scalar(select(SendBudget).where(SendBudget.id == 1).with_for_update())
+    if budget is not None and budget.next_free_at < until:
+        budget.next_free_at = until
+    pacing = await session.get(ChatPacing, chat_id)
+    if pacing is None:
+        session.add(ChatPacing(chat_id=chat_id, next_free_at=until))
+    elif pacing.next_free_at < until:
+        pacing.next_free_at = until

@@ -1,0 +1,175 @@
+"""The sender: drains the outbox in priority order at Telegram's pace, on every instance.
+
+Each round it claims a few due rows (a slot each, no further ahead than `horizon`), starts
+sending each at its slot, and claims again when the last slot comes round, so the pace is
+steady and a new safety message waits behind at most `horizon` of promised slots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
+from bot.adapters.outbox.transport import Outcome, TelegramTransport
+from bot.clock import Clock, system_clock
+from bot.domain.outbox import Pace
+from bot.services.delivery import do_fail_exhausted, do_record_outcome
+
+_LOG = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+Transport = TelegramTransport  # anything with `async send(chat_id, text, reply_markup)`
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    """How the sender paces itself and when it gives up."""
+
+    pace: Pace = field(default_factory=Pace)
+    lease: timedelta = timedelta(seconds=30)
+    horizon: timedelta = timedelta(milliseconds=100)
+    batch: int = 10
+    max_attempts: int = 8
+    poll: timedelta = timedelta(milliseconds=250)
+
+
+def owner_name() -> str:
+    """A name for this sender that no other live sender shares."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{random.getrandbits(32):08x}"
+
+
+class Sender:
+    """Claims, paces, sends and records; safe to run on several instances at once."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        transport: Transport,
+        *,
+        settings: SenderSettings | None = None,
+        clock: Clock = system_clock,
+        sleep: Sleep = asyncio.sleep,
+        owner: str | None = None,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._uow = uow
+        self._transport = transport
+        self.settings = settings or SenderSettings()
+        self._clock = clock
+        self._sleep = sleep
+        self.owner = owner or owner_name()
+        self._jitter = jitter
+        self._bell = asyncio.Event()
+        self._stopping = False
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    def wake(self) -> None:
+        """Something was queued in this process: look now instead of at the next poll."""
+        self._bell.set()
+
+    async def claim(self) -> Claim:
+        """Lease the next due rows to this sender, in one short transaction."""
+        async with self._uow() as uow:
+            claim = await claim_due(
+                uow.session,
+                owner=self.owner,
+                now=self._clock(),
+                pace=self.settings.pace,
+                lease=self.settings.lease,
+                horizon=self.settings.horizon,
+                limit=self.settings.batch,
+            )
+            await uow.commit()
+        return claim
+
+    async def deliver(self, message: Claimed) -> None:
+        """Send one claimed message at its slot and record what happened."""
+        if message.attempts > self.settings.max_attempts:
+            await do_fail_exhausted(self._uow(), message.id, owner=self.owner, now=self._clock())
+            return
+        await self._wait_until(message.send_at)
+        outcome: Outcome = await self._transport.send(
+            message.chat_id, message.text, message.reply_markup
+        )
+        await do_record_outcome(
+            self._uow(),
+            message.id,
+            outcome,
+            owner=self.owner,
+            now=self._clock(),
+            max_attempts=self.settings.max_attempts,
+            jitter=self._jitter(),
+        )
+
+    async def try_send_batch(self) -> int:
+        """Claim and deliver one round, waiting for all of it; returns how many were claimed."""
+        claim = await self.claim()
+        await asyncio.gather(*(self.deliver(message) for message in claim.messages))
+        return len(claim.messages)
+
+    async def run(self) -> None:
+        """Send until `stop` is called; anything in flight then is finished first."""
+        rounds = 0
+        while not self._stopping:
+            # Cleared before looking, so a message queued during the claim still rings it.
+            self._bell.clear()
+            try:
+                claim = await self.claim()
+            except Exception:
+                _LOG.exception("claiming from the outbox failed; trying again")
+                await self._nap(self.settings.poll)
+                continue
+            for message in claim.messages:
+                self._start(message)
+            rounds += 1
+            if rounds % 1000 == 0:
+                await self._tidy()
+            if claim.messages:
+                await self._wait_until(claim.messages[-1].send_at)
+            elif claim.budget_free_at is not None:
+                await self._nap(max(claim.budget_free_at - self._clock(), timedelta(0)))
+            else:
+                await self._nap(self.settings.poll)
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    def stop(self) -> None:
+        """Ask `run` to finish after the current round."""
+        self._stopping = True
+        self._bell.set()
+
+    def _start(self, message: Claimed) -> None:
+        task = asyncio.create_task(self._deliver_logged(message))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _deliver_logged(self, message: Claimed) -> None:
+        try:
+            await self.deliver(message)
+        except Exception as error:
+            # The lease runs out and another round picks the row up again.
+            _LOG.error("sending outbox row %s failed: %s", message.id, type(error).__name__)
+
+    async def _tidy(self) -> None:
+        async with self._uow() as uow:
+            await forget_idle_chats(uow.session, self._clock())
+            await uow.commit()
+
+    async def _wait_until(self, moment: datetime) -> None:
+        delay = (moment - self._clock()).total_seconds()
+        if delay > 0:
+            await self._sleep(delay)
+
+    async def _nap(self, longest: timedelta) -> None:
+        """Wait for the bell or `longest`, whichever comes first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._bell.wait(), longest.total_seconds())

@@ -1,0 +1,92 @@
+"""Rules for sending: priority lanes, Telegram's pace, and how long to wait before a retry."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+
+
+class Lane(IntEnum):
+    """Priority, lowest number first: a safety message never waits behind a reminder burst."""
+
+    SAFETY = 0
+    REPLY = 1
+    REMINDER = 2
+    DIGEST = 3
+
+
+class DeliveryState(StrEnum):
+    """Where an outbox message is on its way out."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Recipient(StrEnum):
+    """Who a message is for, so a failure can be routed to the right people."""
+
+    YOUNG_PERSON = "young_person"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Telegram's flood limits, a little under the published figures to leave headroom."""
+
+    overall_per_second: float = 29.0
+    private_chat_gap: timedelta = timedelta(seconds=1)
+    group_chat_gap: timedelta = timedelta(seconds=3)  # 20 a minute
+
+    def chat_gap(self, chat_id: int) -> timedelta:
+        """The least time between two messages to one chat (group chats have negative ids)."""
+        return self.group_chat_gap if chat_id < 0 else self.private_chat_gap
+
+    @property
+    def slot(self) -> timedelta:
+        """The time one message takes from the overall budget."""
+        return timedelta(seconds=1 / self.overall_per_second)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Send slots taken from the shared budget: the first slot and how many follow it."""
+
+    start: datetime
+    count: int
+    slot: timedelta
+
+    def at(self, index: int) -> datetime:
+        """When the index-th reserved message may be sent."""
+        return self.start + self.slot * index
+
+    @property
+    def next_free(self) -> datetime:
+        """The first moment after this reservation that the budget is free again."""
+        return self.start + self.slot * self.count
+
+
+def reserve(
+    *, next_free: datetime, now: datetime, pace: Pace, horizon: timedelta, wanted: int
+) -> Reservation:
+    """Take up to `wanted` slots that begin within `horizon` of now (none if the budget is ahead).
+
+    Reserving only a short way ahead keeps a new safety message from queueing behind slots
+    already promised to reminders.
+    """
+    start = max(now, next_free)
+    room = (now + horizon - start) / pace.slot
+    count = 0 if room < 0 else min(wanted, math.floor(room) + 1)
+    return Reservation(start, count, pace.slot)
+
+
+def retry_delay(attempt: int, jitter: float) -> timedelta:
+    """How long to wait after a failed attempt (5xx, timeout): doubling from 2 s, up to 5 min.
+
+    `jitter` in [0, 1) spreads retries out so instances do not retry in step.
+    """
+    base = min(2.0 * 2 ** max(attempt - 1, 0), 300.0)
+    return timedelta(seconds=base * (0.5 + jitter / 2))

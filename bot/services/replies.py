@@ -1,0 +1,50 @@
+"""Answering the people Waypoint knows, through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot.adapters.db.uow import SqlUnitOfWork
+
+
+async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
+    """Queue the greeting for a known person; False for a stranger, who is not recorded at all."""
+    async with uow:
+        staff = await uow.staff.by_telegram_id(telegram_user_id)
+        if staff is not None and staff.active:
+            uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
+            await uow.commit()
+            return True
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        # Writing to the bot means they have unblocked it.
+        person.unreachable_since = None
+        values = {"name": person.first_name, "worker": person.key_worker.name}
+        uow.postbox.to_young_person(person, "home", values, now=now)
+        await uow.commit()
+        return True
+
+
+async def do_tell(
+    uow: SqlUnitOfWork,
+    telegram_user_id: int,
+    message_id: str,
+    values: Mapping[str, str],
+    *,
+    now: datetime,
+) -> bool:
+    """Queue one message to a known person; False for a stranger."""
+    async with uow:
+        staff = await uow.staff.by_telegram_id(telegram_user_id)
+        if staff is not None and staff.active:
+            uow.postbox.to_staff(staff, message_id, values, now=now)
+            await uow.commit()
+            return True
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        uow.postbox.to_young_person(person, message_id, values, now=now)
+        await uow.commit()
+        return True
