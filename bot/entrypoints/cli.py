@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     create = invite.add_parser("create", help="print a single-use invite link")
     create.add_argument("--worker-telegram-id", type=int, required=True)
     create.add_argument("--name", required=True, help="the young person's first name")
+
+    outbox = commands.add_parser(
+        "outbox", help="look after messages waiting to go out"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    outbox.add_parser("failed", help="list messages that could not be delivered")
+    retry = outbox.add_parser("retry", help="queue a failed message again")
+    retry.add_argument("id", type=int)
     return parser
 
 
@@ -65,6 +72,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "health": commands.health,
         "staff": commands.staff_add,
         "invite": commands.invite_create,
+        "outbox": commands.outbox,
     }
     handlers[args.command](args, settings)
 

@@ -18,6 +18,7 @@ from bot.domain.people import Role
 from bot.entrypoints.bootstrap import bootstrap
 from bot.observability import configure_logging
 from bot.services.invites import do_create_invite
+from bot.services.outbox_admin import do_retry, failed_messages
 from bot.services.staff import NewStaff, do_add_staff
 
 
@@ -128,3 +129,29 @@ def invite_create(args: argparse.Namespace, settings: Settings) -> None:
         return deep_link(username, created.code)
 
     sys.stdout.write(asyncio.run(create()) + "\n")
+
+
+def outbox(args: argparse.Namespace, settings: Settings) -> None:
+    """List failed outbox messages, or queue one again."""
+    upgrade(settings.database_url)
+
+    async def act() -> str:
+        running = bootstrap(settings)
+        try:
+            if args.action == "retry":
+                await do_retry(running.waypoint.uow(), args.id, now=system_clock())
+                return f"Outbox message {args.id} is queued again.\n"
+            failed = await failed_messages(running.waypoint.uow())
+        finally:
+            await running.engine.dispose()
+        if not failed:
+            return "No failed messages.\n"
+        lines = ["id\tlane\trecipient\thub\tcreated (UTC)\tattempts\terror"]
+        lines += [
+            f"{m.id}\t{m.lane}\t{m.recipient}\t{m.hub_id}\t{m.created_at:%Y-%m-%d %H:%M}"
+            f"\t{m.attempts}\t{m.last_error}"
+            for m in failed
+        ]
+        return "\n".join(lines) + "\n"
+
+    sys.stdout.write(asyncio.run(act()))

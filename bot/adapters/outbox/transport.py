@@ -10,6 +10,8 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
+from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -56,6 +58,7 @@ class TelegramTransport:
     """A Bot with no rate limiter of its own: the sender does the pacing."""
 
     def __init__(self, token: str, api_url: str, *, timeout: float = 10.0, pool: int = 16) -> None:
+        use_timedelta_retry_after()
         request = HTTPXRequest(
             connection_pool_size=pool, read_timeout=timeout, write_timeout=timeout,
             connect_timeout=timeout, pool_timeout=timeout,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, TypeAlias
 
 from telegram import Update
@@ -17,6 +16,7 @@ from telegram.ext import (
 
 from bot.adapters.telegram import handlers
 from bot.adapters.telegram.context import Waypoint, attach
+from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
 
 # The updates Waypoint acts on; anything else Telegram would send is not even fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -32,9 +32,7 @@ def build_application(
     read_timeout: float | None = None,
 ) -> WaypointApplication:
     """The real bot: Waypoint's handlers on an Application talking to `api_url`."""
-    # Opt in to PTB's timedelta retry_after now; otherwise every 429 also raises a deprecation
-    # warning, which is noise in production and an error under the test suite's settings.
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    use_timedelta_retry_after()
     builder = (
         ApplicationBuilder()
         .token(token)

@@ -1,0 +1,141 @@
+"""Helpers for bench/outbox_burst.py: what the fake saw, scratch databases, and statistics."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+
+from bot.devtools.fake_telegram import RecordedRequest, SentMessage
+
+POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+Key = tuple[int, str]  # (chat_id, text): what one delivered message is known by
+
+
+@dataclass
+class Arrivals:
+    """Every text message the fake delivered, with when it saw it (`fake.on_bot_message`)."""
+
+    counts: Counter[Key] = field(default_factory=Counter)
+    first_seen: dict[Key, float] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, message: SentMessage) -> None:
+        """Record one message; called from the fake's server thread."""
+        if message.text is None or message.edited:
+            return
+        now = time.monotonic()
+        key = (message.chat_id, message.text)
+        with self._lock:
+            self.counts[key] += 1
+            self.first_seen.setdefault(key, now)
+            self.times.append(now)
+
+    def missing(self, expected: Iterable[Key]) -> list[Key]:
+        """The expected messages that have not arrived (yet)."""
+        with self._lock:
+            return [key for key in expected if key not in self.counts]
+
+    def arrived_at(self, key: Key) -> float | None:
+        """When the fake first saw this message, or None."""
+        with self._lock:
+            return self.first_seen.get(key)
+
+    def delivered(self) -> int:
+        """How many messages arrived, duplicates included."""
+        with self._lock:
+            return len(self.times)
+
+    def duplicates(self) -> int:
+        """Extra copies: every (chat, text) delivered n > 1 times counts n - 1."""
+        with self._lock:
+            return sum(count - 1 for count in self.counts.values() if count > 1)
+
+    def steady_rate(self, burst: Iterable[Key] | None = None) -> tuple[float, float]:
+        """(messages per second, seconds) from the burst's first arrival to its last.
+
+        Every message that arrived in that window counts, whatever it was; without `burst`
+        the window runs from the first message delivered to the last.
+        """
+        with self._lock:
+            if burst is None:
+                moments = self.times
+            else:
+                moments = [self.first_seen[key] for key in burst if key in self.first_seen]
+            if len(moments) < 2:
+                return 0.0, 0.0
+            start, end = min(moments), max(moments)
+            inside = sum(start <= moment <= end for moment in self.times)
+            return (inside - 1) / (end - start), end - start
+
+
+def refusals_by_limit(requests: Iterable[RecordedRequest]) -> tuple[int, int]:
+    """(per-chat, overall): 429s to a chat sent to under 1 s before, and the rest."""
+    last_sent: dict[int, float] = {}
+    per_chat = overall = 0
+    for request in sorted(requests, key=lambda r: r.at):
+        if request.method != "sendMessage":
+            continue
+        chat = int(request.params["chat_id"])
+        if request.status == 200:
+            last_sent[chat] = request.at
+        elif request.status == 429:
+            if request.at - last_sent.get(chat, float("-inf")) < 1.0:
+                per_chat += 1
+            else:
+                overall += 1
+    return per_chat, overall
+
+
+@asynccontextmanager
+async def scratch_database(kind: str) -> AsyncIterator[str]:
+    """A new, empty database URL: a SQLite file in a temp dir, or a PostgreSQL database."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="waypoint-bench-") as folder:
+            yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        return
+    name = f"waypoint_bench_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@dataclass(frozen=True)
+class Latency:
+    """p50, p99 and max of a set of latencies, in milliseconds."""
+
+    p50: float
+    p99: float
+    worst: float
+
+    @classmethod
+    def of(cls, seconds: list[float]) -> Latency | None:
+        """Summarise latencies given in seconds; None when there are none."""
+        if not seconds:
+            return None
+        ms = sorted(s * 1000 for s in seconds)
+        p99 = statistics.quantiles(ms, n=100, method="inclusive")[98] if len(ms) > 1 else ms[0]
+        return cls(statistics.median(ms), p99, ms[-1])
+
+    def __str__(self) -> str:
+        return f"p50 {self.p50:.0f} ms, p99 {self.p99:.0f} ms, max {self.worst:.0f} ms"

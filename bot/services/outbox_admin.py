@@ -1,0 +1,68 @@
+"""Looking after the outbox: listing what failed and sending it again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.errors import SetupError
+from bot.domain.outbox import DeliveryState, Lane
+
+
+@dataclass(frozen=True)
+class FailedMessage:
+    """A failed message as an operator sees it: who and why, never what it said."""
+
+    id: int
+    lane: str
+    recipient: str
+    hub_id: int | None
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+
+
+async def failed_messages(uow: SqlUnitOfWork, *, limit: int = 200) -> list[FailedMessage]:
+    """The most recent failed messages, newest first."""
+    async with uow:
+        rows = await uow.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.state == DeliveryState.FAILED)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        return [
+            FailedMessage(
+                row.id,
+                Lane(row.lane).name.lower(),
+                f"{row.recipient_type} {row.recipient_id}",
+                row.hub_id,
+                row.created_at,
+                row.attempts,
+                row.last_error,
+            )
+            for row in rows
+        ]
+
+
+async def do_retry(uow: SqlUnitOfWork, outbox_id: int, *, now: datetime) -> None:
+    """Put a failed message back in the queue with a fresh set of attempts."""
+    async with uow:
+        row = await uow.session.get(OutboxMessage, outbox_id, with_for_update=True)
+        if row is None:
+            raise SetupError(f"there is no outbox message {outbox_id}")
+        if row.state != DeliveryState.FAILED:
+            raise SetupError(f"outbox message {outbox_id} is {row.state}, not failed")
+        row.state = DeliveryState.PENDING.value
+        row.attempts = 0
+        row.not_before = now
+        row.last_error = None
+        uow.audit.record(
+            "outbox.retried", at=now, actor_type="operator", hub_id=row.hub_id,
+            subject_type="outbox", subject_id=row.id,
+        )  # fmt: skip
+        await uow.commit()
