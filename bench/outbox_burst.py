@@ -249,44 +249,51 @@ async def _drain(
     )
 
 
-def report(outbox: OutboxResult, baseline: BaselineResult) -> None:
-    """Print the one block of results."""
-    total = outbox.reminders + len(outbox.safety)
+def _row(label: str, value: str) -> str:
+    return f"  {label:<18}{value}"
+
+
+MORE = " " * 20  # continues the row above
+
+
+def outbox_lines(outbox: OutboxResult) -> list[str]:
+    """The outbox part of the report."""
+    safety = len(outbox.safety)
     under_load = sum(s.under_load for s in outbox.safety)
-    print(
-        f"outbox burst: {outbox.reminders} reminders + {len(outbox.safety)} safety, "
-        f"{outbox.database}"
-    )
-    print(f"  messages          {total} queued, elapsed {outbox.elapsed:.1f} s from sender start")
-    print(
-        f"  drain rate        {outbox.rate:.1f} msg/s ({outbox.rate / 30:.0%} of Telegram's 30/s),"
-        f" over the steady part: first reminder's sendMessage to the last, {outbox.span:.1f} s"
-    )
-    print(
-        f"  429s received     {outbox.refusals} ({outbox.per_chat_refusals} within 1 s of a "
-        f"message to the same chat, {outbox.refusals - outbox.per_chat_refusals} other)"
-    )
-    print(f"  duplicates        {outbox.duplicates}")
-    print(f"  lost              {outbox.lost}")
-    print(f"  extra attempts    {outbox.extra_attempts} (rows claimed more than once)")
-    print(f"  errors logged     {outbox.errors_logged}")
-    print(
-        f"  safety latency    {outbox.latency or 'n/a'} "
-        "(from commit of the safety row to the fake)"
-    )
-    print(
-        f"                    {under_load} of {len(outbox.safety)} queued while reminders were "
-        "still waiting; measured from the commit of the queued safety message, because the "
-        "concern flow that turns a young person's update into it does not exist yet"
-    )
-    print(
-        f"baseline (PTB AIORateLimiter send loop, {baseline.messages} msgs"
-        f"{', capped' if baseline.messages < outbox.reminders else ''}): "
-        f"{baseline.rate:.1f} msg/s, {baseline.refusals} 429s, "
-        f"{baseline.delivered} delivered ({baseline.retry_after_errors} raised RetryAfter)"
-    )
+    other_429s = outbox.refusals - outbox.per_chat_refusals
+    return [
+        f"outbox burst: {outbox.reminders} reminders + {safety} safety, {outbox.database}",
+        _row(
+            "messages",
+            f"{outbox.reminders + safety}, all in {outbox.elapsed:.1f} s from sender start",
+        ),
+        _row("drain rate", f"{outbox.rate:.1f} msg/s ({outbox.rate / 30:.0%} of Telegram's 30/s)"),
+        f"{MORE}steady part only: first reminder's sendMessage to the last ({outbox.span:.1f} s)",
+        _row("429s received", str(outbox.refusals)),
+        f"{MORE}{outbox.per_chat_refusals} within 1 s of a send to the same chat, "
+        f"{other_429s} other (over 30 in 1 s)",
+        _row("duplicates", str(outbox.duplicates)),
+        _row("lost", str(outbox.lost)),
+        _row("extra attempts", f"{outbox.extra_attempts} (claims beyond one per row)"),
+        _row("errors logged", str(outbox.errors_logged)),
+        _row("safety latency", f"{outbox.latency or 'n/a'}"),
+        f"{MORE}from the commit of the queued safety row to the fake seeing it: the concern",
+        f"{MORE}flow that turns a young person's update into that row does not exist yet;",
+        f"{MORE}{under_load} of {safety} were queued while reminders were still waiting",
+    ]
+
+
+def baseline_lines(baseline: BaselineResult, outbox: OutboxResult) -> list[str]:
+    """The baseline part of the report, with the ratio to the outbox."""
+    capped = ", capped" if baseline.messages < outbox.reminders else ""
     ratio = outbox.rate / baseline.rate if baseline.rate else float("nan")
-    print(f"  ratio outbox/baseline {ratio:.2f}")
+    return [
+        f"baseline (PTB AIORateLimiter send loop, {baseline.messages} msgs{capped}): "
+        f"{baseline.rate:.1f} msg/s, {baseline.refusals} 429s",
+        f"{MORE}{baseline.delivered} delivered, {baseline.retry_after_errors} raised RetryAfter "
+        "(AIORateLimiter defaults retry none)",
+        f"  ratio outbox/baseline {ratio:.2f}",
+    ]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -304,7 +311,7 @@ async def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     outbox = await run_outbox(args.messages, args.database, args.safety)
     baseline = await run_baseline(min(args.messages, BASELINE_CAP))
-    report(outbox, baseline)
+    print("\n".join(outbox_lines(outbox) + baseline_lines(baseline, outbox)))
 
 
 if __name__ == "__main__":

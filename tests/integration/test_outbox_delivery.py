@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import AuditEvent, OutboxMessage
+from bot.clock import system_clock
 from bot.domain.outbox import DeliveryState, Lane
 from tests.integration.outbox_world import DEE, JO, MAX, SAM, World, world
 
@@ -285,7 +286,8 @@ class TestOperators:
         assert "private words" not in listed
         retried = await asyncio.to_thread(self._cli, migrated_url, "retry", str(outbox_id))
         assert retried == f"Outbox message {outbox_id} is queued again.\n"
-        world.clock.advance(timedelta(seconds=1))  # Sam's chat was paced by the failed attempt
+        # The command line queued it at the real time; move the test's clock there.
+        world.clock.now = system_clock() + timedelta(seconds=1)
         await world.drain(world.sender())
         row = await world.row(outbox_id)
         assert (row.state, row.attempts) == ("sent", 1)
