@@ -80,6 +80,17 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A new, migrated PostgreSQL database, for behaviour only PostgreSQL has (row locks)."""
+    url = await _fresh_postgres_database()
+    try:
+        await upgrade_async(url)
+        yield url
+    finally:
+        await _drop_postgres_database(url)
+
+
+@pytest.fixture
 async def migrated_url(database_url: str) -> str:
     """The database with every migration applied, as `waypoint run` would leave it."""
     await upgrade_async(database_url)

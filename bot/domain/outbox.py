@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
+
+# Telegram's published overall limit for a bot's messages.
+TELEGRAM_PER_SECOND = 30
 
 
 class Lane(IntEnum):
@@ -90,3 +94,42 @@ def retry_delay(attempt: int, jitter: float) -> timedelta:
     """
     base = min(2.0 * 2 ** max(attempt - 1, 0), 300.0)
     return timedelta(seconds=base * (0.5 + jitter / 2))
+
+
+class RecentSends:
+    """This sender's last few sends, to catch bunching that even slots cannot prevent.
+
+    Slots are evenly spaced when they leave, but a busy event loop or a new connection can
+    make several arrive at Telegram together and break its rolling one-second window. A send
+    counts from the moment its answer came back (or as happening now while it is in flight),
+    which is never earlier than Telegram saw it; so if fewer than `per_second` such moments
+    fall in the last second, Telegram cannot count more than `per_second` either.
+    """
+
+    def __init__(self, per_second: int) -> None:
+        self._limit = max(per_second, 1)
+        self._moments: deque[datetime | None] = deque(maxlen=self._limit)
+        self._next = 0
+
+    def wait_before_next(self, now: datetime) -> timedelta:
+        """How long to hold the next send back (zero when it may go now)."""
+        recent = [m for m in self._moments if m is None or m > now - timedelta(seconds=1)]
+        if len(recent) < self._limit:
+            return timedelta(0)
+        answered = [m for m in recent if m is not None]
+        if not answered:
+            # Every send in the window is still in flight: look again shortly.
+            return timedelta(milliseconds=5)
+        return min(answered) + timedelta(seconds=1) - now
+
+    def begin(self) -> int:
+        """Note a send leaving now; returns a ticket for `end`."""
+        self._moments.append(None)
+        self._next += 1
+        return self._next
+
+    def end(self, ticket: int, answered_at: datetime) -> None:
+        """Note when the answer to the send with this ticket came back."""
+        index = len(self._moments) - (self._next - ticket) - 1
+        if 0 <= index < len(self._moments):
+            self._moments[index] = answered_at

@@ -88,8 +88,11 @@ def test_run_serves_telegram_from_invite_to_welcome(
         fake_telegram.wait_for_messages(JO.id, 2, timeout=30)
     finally:
         bot.send_signal(signal.SIGTERM)
-        returncode = bot.wait(timeout=60)
-        log.close()
+        try:
+            returncode = bot.wait(timeout=60)
+        finally:
+            bot.kill()
+            log.close()
     output = (tmp_path / "run.log").read_text()
     assert returncode == 0, output
     assert "Traceback" not in output

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import random
 import socket
@@ -21,7 +22,7 @@ from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
 from bot.adapters.outbox.transport import Outcome, TelegramTransport
 from bot.clock import Clock, system_clock
-from bot.domain.outbox import Pace
+from bot.domain.outbox import TELEGRAM_PER_SECOND, Pace, RecentSends
 from bot.services.delivery import do_fail_exhausted, do_record_outcome
 
 _LOG = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class Sender:
         self._bell = asyncio.Event()
         self._stopping = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._sending: set[int] = set()
+        rate = math.floor(self.settings.pace.overall_per_second)
+        self._recent = RecentSends(min(TELEGRAM_PER_SECOND, rate + 1))
 
     def wake(self) -> None:
         """Something was queued in this process: look now instead of at the next poll."""
@@ -93,13 +97,30 @@ class Sender:
 
     async def deliver(self, message: Claimed) -> None:
         """Send one claimed message at its slot and record what happened."""
+        if message.id in self._sending:
+            # Our own lease ran out while the first send is still waiting for Telegram;
+            # that send will record the outcome, and a second copy would be a duplicate.
+            return
+        self._sending.add(message.id)
+        try:
+            await self._deliver(message)
+        finally:
+            self._sending.discard(message.id)
+
+    async def _deliver(self, message: Claimed) -> None:
         if message.attempts > self.settings.max_attempts:
             await do_fail_exhausted(self._uow(), message.id, owner=self.owner, now=self._clock())
             return
         await self._wait_until(message.send_at)
-        outcome: Outcome = await self._transport.send(
-            message.chat_id, message.text, message.reply_markup
-        )
+        while (hold := self._recent.wait_before_next(self._clock())) > timedelta(0):
+            await self._sleep(hold.total_seconds())
+        ticket = self._recent.begin()
+        try:
+            outcome: Outcome = await self._transport.send(
+                message.chat_id, message.text, message.reply_markup
+            )
+        finally:
+            self._recent.end(ticket, self._clock())
         await do_record_outcome(
             self._uow(),
             message.id,
