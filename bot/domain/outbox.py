@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
@@ -42,8 +41,9 @@ class Pace:
     """Telegram's flood limits, a little under the published figures to leave headroom."""
 
     overall_per_second: float = 29.0
-    private_chat_gap: timedelta = timedelta(seconds=1)
-    group_chat_gap: timedelta = timedelta(seconds=3)  # 20 a minute
+    # 1 a second per chat and 20 a minute per group, with room for a late arrival.
+    private_chat_gap: timedelta = timedelta(seconds=1.1)
+    group_chat_gap: timedelta = timedelta(seconds=3.1)
 
     def chat_gap(self, chat_id: int) -> timedelta:
         """The least time between two messages to one chat (group chats have negative ids)."""
@@ -97,7 +97,7 @@ def retry_delay(attempt: int, jitter: float) -> timedelta:
 
 
 class RecentSends:
-    """This sender's last few sends, to catch bunching that even slots cannot prevent.
+    """This sender's recent sends, to catch bunching that even slots cannot prevent.
 
     Slots are evenly spaced when they leave, but a busy event loop or a new connection can
     make several arrive at Telegram together and break its rolling one-second window. A send
@@ -108,28 +108,31 @@ class RecentSends:
 
     def __init__(self, per_second: int) -> None:
         self._limit = max(per_second, 1)
-        self._moments: deque[datetime | None] = deque(maxlen=self._limit)
+        self._moments: dict[int, datetime | None] = {}
         self._next = 0
 
     def wait_before_next(self, now: datetime) -> timedelta:
         """How long to hold the next send back (zero when it may go now)."""
-        recent = [m for m in self._moments if m is None or m > now - timedelta(seconds=1)]
-        if len(recent) < self._limit:
+        cutoff = now - timedelta(seconds=1)
+        for ticket in [t for t, m in self._moments.items() if m is not None and m <= cutoff]:
+            del self._moments[ticket]
+        if len(self._moments) < self._limit:
             return timedelta(0)
-        answered = [m for m in recent if m is not None]
-        if not answered:
-            # Every send in the window is still in flight: look again shortly.
+        answered = [m for m in self._moments.values() if m is not None]
+        if len(self._moments) - len(answered) >= self._limit:
+            # The window is full of sends still in flight: look again shortly.
             return timedelta(milliseconds=5)
-        return min(answered) + timedelta(seconds=1) - now
+        # Enough of the oldest answers must age out for one more send to fit.
+        answered.sort()
+        return answered[len(self._moments) - self._limit] + timedelta(seconds=1) - now
 
     def begin(self) -> int:
         """Note a send leaving now; returns a ticket for `end`."""
-        self._moments.append(None)
         self._next += 1
+        self._moments[self._next] = None
         return self._next
 
     def end(self, ticket: int, answered_at: datetime) -> None:
         """Note when the answer to the send with this ticket came back."""
-        index = len(self._moments) - (self._next - ticket) - 1
-        if 0 <= index < len(self._moments):
-            self._moments[index] = answered_at
+        if ticket in self._moments:
+            self._moments[ticket] = answered_at

@@ -46,12 +46,25 @@ class TestOrderAndPace:
         await world.drain(sender)
         assert (await world.row(first)).state == DeliveryState.SENT
         assert (await world.row(second)).state == DeliveryState.PENDING
-        world.clock.advance(timedelta(seconds=1))
+        world.clock.advance(sender.settings.pace.private_chat_gap)
         await world.drain(sender)
         sent = await world.row(second)
         assert sent.state == DeliveryState.SENT
         assert sent.sent_at is not None
         assert sent.sent_at - start >= timedelta(seconds=1)
+
+    async def test_a_queue_for_one_busy_chat_does_not_hold_up_other_chats(self, world) -> None:
+        sender = world.sender()
+        for n in range(20):
+            await world.queue_to_jo(f"to Jo {n}")
+        other = await world.queue_to_sam("to Sam", Lane.SAFETY)
+        first = await sender.claim()
+        world.clock.advance(sender.settings.horizon)
+        second = await sender.claim()
+        claimed = [m.chat_id for m in first.messages + second.messages]
+        assert claimed.count(JO) == 1
+        assert SAM in claimed
+        assert other in [m.id for m in first.messages + second.messages]
 
     async def test_slots_keep_the_overall_pace(self, world: World) -> None:
         sender = world.sender(batch=50, horizon=timedelta(seconds=10))
@@ -112,9 +125,9 @@ class TestFaultsThatMayPass:
         row = await world.row(outbox_id)
         assert (row.state, row.attempts) == ("pending", 1)
         assert row.not_before - world.clock() == timedelta(seconds=1)  # 2 s halved by zero jitter
-        world.clock.advance(timedelta(seconds=1))
+        world.clock.advance(timedelta(seconds=1.1))  # the chat gap is longer than the backoff
         await world.drain(sender)
-        world.clock.advance(timedelta(seconds=2))
+        world.clock.advance(timedelta(seconds=2.2))
         await world.drain(sender)
         row = await world.row(outbox_id)
         assert (row.state, row.attempts) == ("sent", 3)

@@ -43,3 +43,15 @@ def test_an_answer_counts_from_when_it_came_back() -> None:
     _answered(window, NOW)
     window.end(first, NOW + 400 * MS)  # the first answer was slow
     assert window.wait_before_next(NOW + 500 * MS) == 500 * MS
+
+
+def test_a_slow_send_older_than_the_last_few_still_counts() -> None:
+    window = RecentSends(2)
+    slow = window.begin()  # still waiting for Telegram
+    _answered(window, NOW)
+    _answered(window, NOW + 10 * MS)
+    # Three sends in the last second, one of them in flight: the next must wait for two of
+    # the answered ones to age out, not just the oldest.
+    assert window.wait_before_next(NOW + 20 * MS) == 1000 * MS - 10 * MS
+    window.end(slow, NOW + 30 * MS)
+    assert window.wait_before_next(NOW + 1011 * MS) == timedelta(0)

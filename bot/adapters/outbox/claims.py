@@ -50,13 +50,20 @@ def _due(now: datetime) -> Any:
     )
 
 
-async def _candidates(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+async def _candidates(
+    session: AsyncSession, now: datetime, chats_free_by: datetime, limit: int
+) -> list[OutboxMessage]:
+    # Rows for chats still paced are left out here, not skipped later, so a queue of messages
+    # to one busy chat cannot hide everyone else's (head-of-line blocking).
+    busy = select(ChatPacing.chat_id).where(
+        ChatPacing.chat_id == OutboxMessage.chat_id, ChatPacing.next_free_at > chats_free_by
+    )
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.state.in_([_PENDING, _SENDING]), _due(now))
+        .where(OutboxMessage.state.in_([_PENDING, _SENDING]), _due(now), ~busy.exists())
         .order_by(OutboxMessage.lane, OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
     )
     return list(await session.scalars(query))
 
@@ -107,8 +114,8 @@ async def claim_due(
     )
     if slots.count == 0:
         return Claim([], budget_free_at=slots.start - horizon)
-    # Look further than we can take, so one busy chat cannot hide every other chat's messages.
-    candidates = await _candidates(session, now, slots.count * 4)
+    # Look further than we can take: several candidates may be for the same chat.
+    candidates = await _candidates(session, now, now + horizon, slots.count * 4)
     picked = _pick(
         candidates, await _chat_free_at(session, {r.chat_id for r in candidates}), slots
     )
