@@ -30,16 +30,17 @@ def _env(**settings: str) -> dict[str, str]:
     return env
 
 
+def _run(
+    env: dict[str, str], cwd: Path, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*_waypoint(), *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
 def _cli(env: dict[str, str], cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        [*_waypoint(), *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run(env, cwd, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -103,16 +104,7 @@ def test_run_serves_telegram_from_invite_to_welcome(
 
 
 def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [*_waypoint(), "run"],
-        env=_env(),
-        cwd=tmp_path,
-        input="hello\njo: hi\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run(_env(), tmp_path, "run", stdin="hello\njo: hi\n")
     assert result.returncode == 0, result.stderr
     assert "offline demo" in result.stderr
     catalogue = Catalogue.load()
@@ -126,15 +118,7 @@ def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
 
 def test_health_reports_a_database_that_needs_migrating(database_url: str, tmp_path: Path) -> None:
     env = _env(database_url=database_url)
-    before = subprocess.run(
-        [*_waypoint(), "health"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    before = _run(env, tmp_path, "health")
     assert before.returncode == 2
     assert before.stderr.startswith("waypoint: ")
     assert "Traceback" not in before.stderr
