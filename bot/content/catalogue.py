@@ -27,7 +27,8 @@ from pathlib import Path
 from bot.paths import project_folder
 
 DEFAULT_LANGUAGE = "en"
-_META_KEYS = frozenset({"status", "reviewed_by", "reviewed_on", "notes"})
+_META_KEYS = frozenset({"status", "reviewed_by", "reviewed_on", "notes", "audience"})
+AUDIENCES = frozenset({"young_person", "staff"})
 
 
 class Level(StrEnum):
@@ -57,6 +58,7 @@ class Message:
     source: Path
     status: str
     variants: dict[str, Variant] = field(default_factory=dict)
+    audience: str = "young_person"
 
 
 def _placeholders(text: str) -> set[str]:
@@ -103,6 +105,11 @@ def _message(path: Path, message_id: str, table: object) -> Message:
     status = table.get("status", "draft")
     if status not in {"draft", "approved"}:
         raise ContentError(f"{where}: status must be 'draft' or 'approved', not {status!r}")
+    audience = table.get("audience", "young_person")
+    if audience not in AUDIENCES:
+        raise ContentError(
+            f"{where}: audience must be 'young_person' or 'staff', not {audience!r}"
+        )
     variants = {
         language: _variant(f"{where}.{language}", value)
         for language, value in table.items()
@@ -110,7 +117,7 @@ def _message(path: Path, message_id: str, table: object) -> Message:
     }
     if DEFAULT_LANGUAGE not in variants:
         raise ContentError(f"{where}: has no English ({DEFAULT_LANGUAGE}) wording to fall back on")
-    return Message(message_id, path, str(status), variants)
+    return Message(message_id, path, str(status), variants, str(audience))
 
 
 class Catalogue:
@@ -141,6 +148,10 @@ class Catalogue:
     def ids(self) -> list[str]:
         """Every message id, sorted."""
         return sorted(self._messages)
+
+    def messages(self) -> list[Message]:
+        """Every message, sorted by id."""
+        return [self._messages[message_id] for message_id in self.ids()]
 
     def text(
         self,

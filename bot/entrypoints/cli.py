@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.config import ConfigurationError, Settings, load_settings
 from bot.content.catalogue import ContentError
+from bot.content.lint import LintFailed
 from bot.domain.errors import (
     BadFirstName,
     NotStaff,
@@ -56,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
         "outbox", help="look after messages waiting to go out"
     ).add_subparsers(dest="action", required=True, metavar="ACTION")
     outbox.add_parser("failed", help="list messages that could not be delivered")
+
+    content = commands.add_parser("content", help="check the wording in content/").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    lint = content.add_parser("lint", help="check wording against the easy-read rules")
+    lint.add_argument("path", nargs="?", type=Path, help="a content folder (default: content/)")
+    lint.add_argument("--text", help="check this one text instead")
+    lint.add_argument("--language", default="en")
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
     return parser
@@ -73,6 +83,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "staff": commands.staff_add,
         "invite": commands.invite_create,
         "outbox": commands.outbox,
+        "content": commands.content_lint,
     }
     handlers[args.command](args, settings)
 
@@ -93,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except LintFailed:
+        return 1
     return 0
 
 

@@ -12,6 +12,8 @@ from telegram import Bot
 from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.clock import system_clock
 from bot.config import Settings
+from bot.content.catalogue import Catalogue
+from bot.content.lint import LintFailed, Severity, WordLists, lint_catalogue, lint_text
 from bot.domain.errors import SetupError
 from bot.domain.invites import deep_link
 from bot.domain.people import Role
@@ -155,3 +157,22 @@ def outbox(args: argparse.Namespace, settings: Settings) -> None:
         return "\n".join(lines) + "\n"
 
     sys.stdout.write(asyncio.run(act()))
+
+
+def content_lint(args: argparse.Namespace, _: Settings) -> None:
+    """Check content/ (or one text) against the easy-read rules; fail on any failing finding."""
+    if args.text is not None:
+        findings = [
+            f"{finding.rule} {finding.severity}: {finding.hint}"
+            for finding in lint_text(args.text, WordLists.load(args.language, args.path))
+        ]
+        fails = sum(" fail: " in line for line in findings)
+    else:
+        located = lint_catalogue(Catalogue.load(args.path), args.path)
+        findings = [str(item) for item in located]
+        fails = sum(item.finding.severity == Severity.FAIL for item in located)
+    for line in findings:
+        sys.stdout.write(line + "\n")
+    sys.stdout.write(f"{fails} to fix, {len(findings) - fails} to look at.\n")
+    if fails:
+        raise LintFailed
