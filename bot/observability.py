@@ -23,8 +23,11 @@ _DENY_KEYS = [
 def configure_logging(level: str = "INFO") -> None:
     """Plain logs on stderr; httpx is quietened because its lines carry the token in the URL."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # At DEBUG these log the token, message texts and SQL parameters, whatever level is chosen.
+    for name in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in ("telegram", "apscheduler"):
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
 
 
 def _redact_tokens(value: Any) -> Any:

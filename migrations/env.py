@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.adapters.db.engine import create_engine
 from bot.adapters.db.models import Base
 
 config = context.config
+_MIGRATION_LOCK = 0x5741_5950  # "WAYP"
 target_metadata = Base.metadata
 
 
@@ -23,6 +25,11 @@ def _migrate(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Instances starting together take turns; the second finds nothing left to do.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         context.run_migrations()
 
 

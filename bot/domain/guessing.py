@@ -36,8 +36,14 @@ def is_blocked(attempts: Attempts | None, now: datetime) -> bool:
 
 
 def is_forgotten(attempts: Attempts, now: datetime) -> bool:
-    """Whether the record has done its job and should be deleted."""
-    return not is_blocked(attempts, now) and now - attempts.window_started_at >= WINDOW
+    """Whether the record has done its job and should be deleted.
+
+    A paused account is remembered for a window after its pause ends, so that guessing on
+    straight after a pause keeps doubling it instead of starting again from free attempts.
+    """
+    if attempts.blocked_until is not None:
+        return now - attempts.blocked_until >= WINDOW
+    return now - attempts.window_started_at >= WINDOW
 
 
 def after_failure(attempts: Attempts | None, now: datetime) -> Attempts:

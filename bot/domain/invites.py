@@ -20,6 +20,7 @@ class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     USED = "used"
     EXPIRED = "expired"
+    WORKER_LEFT = "worker_left"
 
 
 def new_code() -> str:
@@ -44,9 +45,12 @@ def clean_first_name(text: str) -> str | None:
 
 
 def invite_problem(
-    *, expires_at: datetime, used_at: datetime | None, now: datetime
+    *, expires_at: datetime, used_at: datetime | None, now: datetime, worker_active: bool = True
 ) -> InviteProblem | None:
     """What stops an existing invite from being used now, if anything."""
+    if not worker_active:
+        # Linking a young person to someone who has left would leave them with nobody.
+        return InviteProblem.WORKER_LEFT
     if used_at is not None:
         return InviteProblem.USED
     if now >= expires_at:

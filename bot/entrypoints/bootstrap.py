@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,6 +18,8 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
 from bot.domain.outbox import Pace
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,15 +38,23 @@ class Running:
             raise RuntimeError("bootstrap was not given a Telegram server to send to")
         await self.transport.start()
         self._sending = asyncio.create_task(self.sender.run(), name="waypoint-sender")
+        self._sending.add_done_callback(_report_stopped_sender)
 
     async def close(self) -> None:
         """Stop sending (finishing what is in flight) and close connections."""
         if self.sender is not None and self._sending is not None:
             self.sender.stop()
-            await self._sending
+            # Whatever ended the sender, the connections below must still be closed.
+            await asyncio.gather(self._sending, return_exceptions=True)
         if self.transport is not None and self._sending is not None:
             await self.transport.stop()
         await self.engine.dispose()
+
+
+def _report_stopped_sender(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        # Nothing leaves Waypoint without the sender: this must reach a person (Sentry).
+        _LOG.critical("the outbox sender stopped: %s", type(task.exception()).__name__)
 
 
 def sender_settings(settings: Settings) -> SenderSettings:

@@ -44,6 +44,10 @@ async def do_record_outcome(
                 row.sent_at = now
                 row.telegram_message_id = telegram_message_id
                 row.last_error = None
+                # The outbox carries words; it is not where they are kept. Once delivered, the
+                # text (which can hold a live invite link or a young person's words) goes.
+                row.text = ""
+                row.reply_markup = None
             case SlowDown(wait):
                 # A 429 is Telegram's pacing, not a fault of the message: it costs no attempt.
                 row.state = DeliveryState.PENDING.value

@@ -129,7 +129,7 @@ async def do_redeem_invite(
     """Link the account that opened an invite link to the worker who made it."""
     subject = guessing.subject_key(telegram_user_id)
     async with uow:
-        await uow.code_attempts.forget_stale(now - guessing.WINDOW, now)
+        await uow.code_attempts.forget_stale(now - guessing.WINDOW)
         if guessing.is_blocked(await uow.code_attempts.get(subject), now):
             await uow.commit()
             # While paused, codes are not even looked up: that is what slows guessing down.
@@ -145,7 +145,12 @@ async def do_redeem_invite(
         problem = (
             InviteProblem.UNKNOWN
             if invite is None
-            else invite_problem(expires_at=invite.expires_at, used_at=invite.used_at, now=now)
+            else invite_problem(
+                expires_at=invite.expires_at,
+                used_at=invite.used_at,
+                now=now,
+                worker_active=invite.worker.active,
+            )
         )
         ids = (invite.id, invite.worker.hub_id) if invite else None
         if problem is not None or invite is None:

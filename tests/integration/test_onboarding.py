@@ -163,6 +163,17 @@ class TestLinking:
             await do_redeem_invite(uow(), telegram_user_id=SAM, code=second, now=clock())
         assert caught.value.values == {"worker": "Jo"}
 
+    async def test_an_invite_from_a_worker_who_has_left_is_refused(self, uow, clock, jo) -> None:
+        code = await _invite(uow, clock)
+        async with uow() as work:
+            worker = await work.staff.by_telegram_id(JO)
+            assert worker is not None
+            worker.active = False
+            await work.commit()
+        with pytest.raises(CodeRefused):
+            await do_redeem_invite(uow(), telegram_user_id=SAM, code=code, now=clock())
+        assert (await _actions(uow))[-1] == "invite.refused.worker_left"
+
     async def test_staff_cannot_use_a_young_persons_link(self, uow, clock, jo) -> None:
         with pytest.raises(StaffCannotJoin):
             await do_redeem_invite(

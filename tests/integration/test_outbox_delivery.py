@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import AuditEvent, OutboxMessage
+from bot.adapters.outbox.claims import Claim
+from bot.adapters.outbox.sender import Sender
 from bot.clock import system_clock
 from bot.domain.outbox import DeliveryState, Lane
 from tests.integration.outbox_world import DEE, JO, MAX, SAM, World, world
@@ -305,3 +307,31 @@ class TestOperators:
         row = await world.row(outbox_id)
         assert (row.state, row.attempts) == ("sent", 1)
         assert "outbox.retried" in await _actions(world)
+
+
+class TestPrivacyAndRobustness:
+    async def test_a_delivered_message_keeps_no_text(self, world: World) -> None:
+        outbox_id = await world.queue_to_sam("Sam's private words")
+        await world.drain(world.sender())
+        row = await world.row(outbox_id)
+        assert (row.state, row.text) == ("sent", "")
+
+    async def test_a_failing_round_does_not_stop_the_sender(self, world: World) -> None:
+        class Flaky(Sender):
+            failures = 0
+
+            async def claim(self) -> Claim:
+                if not self.failures:
+                    self.failures += 1
+                    raise OSError("database went away")
+                return await super().claim()
+
+        await world.queue_to_sam("still arrives")
+        flaky = Flaky(world.uow, world.transport, owner="flaky")  # real clock and sleep
+        running = asyncio.create_task(flaky.run())
+        try:
+            await world.fake.await_messages(SAM, len(_texts(world, SAM)) + 1, timeout=10)
+        finally:
+            flaky.stop()
+            await running
+        assert flaky.failures == 1

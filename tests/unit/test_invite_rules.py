@@ -107,3 +107,32 @@ class TestGuessingBrake:
         key = guessing.subject_key(123456789)
         assert "123456789" not in key
         assert key == guessing.subject_key(123456789)
+
+
+class TestGuessingOnAfterAPause:
+    def test_the_pause_keeps_doubling_up_to_a_day(self) -> None:
+        attempts = None
+        now = NOW
+        for _ in range(guessing.FREE_FAILURES):
+            attempts = guessing.after_failure(attempts, now)
+        pauses = []
+        for _ in range(15):
+            assert attempts is not None
+            assert attempts.blocked_until is not None
+            now = attempts.blocked_until  # guess again the moment the pause ends
+            attempts = guessing.after_failure(attempts, now)
+            assert attempts.blocked_until is not None
+            pauses.append(attempts.blocked_until - now)
+        assert pauses[-1] == guessing.LONGEST_PAUSE
+
+    def test_a_paused_record_is_kept_for_a_window_after_the_pause(self) -> None:
+        attempts = guessing.Attempts(5, NOW, blocked_until=NOW + timedelta(hours=2))
+        assert not guessing.is_forgotten(attempts, NOW + timedelta(hours=2, minutes=59))
+        assert guessing.is_forgotten(attempts, NOW + timedelta(hours=3))
+
+
+def test_an_invite_from_a_worker_who_has_left_cannot_be_used() -> None:
+    problem = invite_problem(
+        expires_at=NOW + INVITE_LIFETIME, used_at=None, now=NOW, worker_active=False
+    )
+    assert problem is InviteProblem.WORKER_LEFT

@@ -154,12 +154,12 @@ class CodeAttempts:
         """Delete the record for this subject."""
         await self._session.execute(delete(CodeAttempt).where(CodeAttempt.subject == subject))
 
-    async def forget_stale(self, window_started_before: datetime, now: datetime) -> None:
-        """Delete every record whose window started at or before the cut-off and is not paused."""
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Delete the records `is_forgotten` would: window or last pause ended by the cutoff."""
         await self._session.execute(
             delete(CodeAttempt).where(
-                CodeAttempt.window_started_at <= window_started_before,
-                (CodeAttempt.blocked_until.is_(None)) | (CodeAttempt.blocked_until <= now),
+                (CodeAttempt.blocked_until.is_(None) & (CodeAttempt.window_started_at <= cutoff))
+                | (CodeAttempt.blocked_until <= cutoff)
             )
         )
 

@@ -59,8 +59,10 @@ class SqlUnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         if session is not None:
-            await session.rollback()
-            await session.close()
+            try:
+                await session.rollback()
+            finally:
+                await session.close()
 
     @property
     def session(self) -> AsyncSession:

@@ -140,6 +140,8 @@ async def claim_due(
 
 async def forget_idle_chats(session: AsyncSession, now: datetime) -> None:
     """Drop pacing rows for chats that are free again, so the table stays small."""
+    # Under the budget lock, like every claim, so no claim is updating a row being deleted.
+    await session.scalar(select(SendBudget).where(SendBudget.id == 1).with_for_update())
     await session.execute(delete(ChatPacing).where(ChatPacing.next_free_at < now))
 
 

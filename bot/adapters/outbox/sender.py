@@ -114,6 +114,10 @@ class Sender:
         await self._wait_until(message.send_at)
         while (hold := self._recent.wait_before_next(self._clock())) > timedelta(0):
             await self._sleep(hold.total_seconds())
+        if self._clock() > message.send_at + self.settings.lease / 2:
+            # So late that the lease may run out mid-send and another sender take the row:
+            # leave it to come back rather than risk sending it twice.
+            return
         ticket = self._recent.begin()
         try:
             outcome: Outcome = await self._transport.send(
@@ -144,16 +148,17 @@ class Sender:
             # Cleared before looking, so a message queued during the claim still rings it.
             self._bell.clear()
             try:
-                claim = await self.claim()
-            except Exception:
-                _LOG.exception("claiming from the outbox failed; trying again")
+                claim = await self._claim_unless_busy()
+                rounds += 1
+                if rounds % 1000 == 0:
+                    await self._tidy()
+            except Exception as error:
+                # Never let one database hiccup stop the outbox: log (type only) and go on.
+                _LOG.error("outbox round failed (%s); trying again", type(error).__name__)
                 await self._nap(self.settings.poll)
                 continue
             for message in claim.messages:
                 self._start(message)
-            rounds += 1
-            if rounds % 1000 == 0:
-                await self._tidy()
             if claim.messages:
                 await self._wait_until(claim.messages[-1].send_at)
             elif claim.budget_free_at is not None:
@@ -162,6 +167,13 @@ class Sender:
                 await self._nap(self.settings.poll)
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _claim_unless_busy(self) -> Claim:
+        # While Telegram is slow, sends pile up in flight; claiming more would only let their
+        # leases run out and hand them to another sender as duplicates.
+        if len(self._in_flight) >= self.settings.batch * 3:
+            return Claim([])
+        return await self.claim()
 
     def stop(self) -> None:
         """Ask `run` to finish after the current round."""

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import HTTPXRequest
 
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
@@ -49,6 +58,9 @@ class Refused:
 Outcome = Sent | SlowDown | TryAgain | Blocked | Refused
 
 
+_LOG = logging.getLogger(__name__)
+
+
 def _reason(error: Exception) -> str:
     # Error text from Telegram can quote what was sent; keep only its first words.
     return f"{type(error).__name__}: {str(error)[:40]}"
@@ -59,9 +71,12 @@ class TelegramTransport:
 
     def __init__(self, token: str, api_url: str, *, timeout: float = 10.0, pool: int = 16) -> None:
         use_timedelta_retry_after()
+        # Worst case for one send is the sum of these (about 2.5 x timeout), which must stay
+        # well inside the sender's lease (30 s by default).
+        short = timeout / 2
         request = HTTPXRequest(
-            connection_pool_size=pool, read_timeout=timeout, write_timeout=timeout,
-            connect_timeout=timeout, pool_timeout=timeout,
+            connection_pool_size=pool, read_timeout=timeout, write_timeout=short,
+            connect_timeout=short, pool_timeout=short / 2,
         )  # fmt: skip
         self.bot = Bot(token, base_url=f"{api_url}/bot", request=request)
 
@@ -78,15 +93,28 @@ class TelegramTransport:
         markup = InlineKeyboardMarkup.de_json(reply_markup, self.bot) if reply_markup else None
         try:
             message = await self.bot.send_message(chat_id, text, reply_markup=markup)
-        except RetryAfter as error:
-            wait = error.retry_after
-            return SlowDown(wait if isinstance(wait, timedelta) else timedelta(seconds=wait))
-        except Forbidden:
-            return Blocked()
-        except BadRequest as error:  # before NetworkError, which it subclasses
-            return Refused(_reason(error))
-        except TimedOut:
-            return TryAgain("timeout")
-        except NetworkError as error:
-            return TryAgain(_reason(error))
+        except TelegramError as error:
+            return outcome_of(error)
         return Sent(message.message_id)
+
+
+def outcome_of(error: TelegramError) -> Outcome:
+    """What a Bot API error means for the message that caused it."""
+    outcome: Outcome
+    match error:
+        case RetryAfter():
+            wait = error.retry_after
+            outcome = SlowDown(wait if isinstance(wait, timedelta) else timedelta(seconds=wait))
+        case Forbidden():
+            outcome = Blocked()
+        case ChatMigrated() | BadRequest():  # before NetworkError, which BadRequest subclasses
+            outcome = Refused(_reason(error))
+        case TimedOut():
+            outcome = TryAgain("timeout")
+        case InvalidToken():
+            # Not the message's fault: hold all sending without using up anyone's attempts.
+            _LOG.critical("Telegram rejects the bot token; sending is paused")
+            outcome = SlowDown(timedelta(minutes=1))
+        case _:
+            outcome = TryAgain(_reason(error))
+    return outcome
