@@ -22,16 +22,6 @@ INVITING_ROLES = frozenset({Role.KEY_WORKER})
 
 
 @dataclass(frozen=True)
-class StaffMember:
-    """A member of hub staff as the services see them."""
-
-    id: int
-    name: str
-    role: Role
-    hub_id: int
-
-
-@dataclass(frozen=True)
 class YoungPerson:
     """A young person linked to Waypoint, with the names the bot uses to talk to them."""
 

@@ -17,10 +17,11 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
-from bot.adapters.outbox.transport import Outcome, TelegramTransport
+from bot.adapters.outbox.transport import Outcome
 from bot.clock import Clock, system_clock
 from bot.domain.outbox import TELEGRAM_PER_SECOND, Pace, RecentSends
 from bot.services.delivery import do_fail_exhausted, do_record_outcome
@@ -28,7 +29,13 @@ from bot.services.delivery import do_fail_exhausted, do_record_outcome
 _LOG = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-Transport = TelegramTransport  # anything with `async send(chat_id, text, reply_markup)`
+
+
+class Transport(Protocol):
+    """Whatever takes one message to Telegram and says how it went."""
+
+    async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> Outcome:
+        """Send one message."""
 
 
 @dataclass(frozen=True)
