@@ -13,6 +13,7 @@ from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
+from bot.content.helplines import due_a_check, load_helplines
 from bot.content.lint import LintFailed, Severity, WordLists, lint_catalogue, lint_text
 from bot.domain.errors import SetupError
 from bot.domain.invites import deep_link
@@ -171,6 +172,12 @@ def content_lint(args: argparse.Namespace, _: Settings) -> None:
         located = lint_catalogue(Catalogue.load(args.path), args.path)
         findings = [str(item) for item in located]
         fails = sum(item.finding.severity == Severity.FAIL for item in located)
+        today = system_clock().date()
+        findings += [
+            f"helplines.toml [{line.id}]: SG-6 warn: last checked {line.verified_on}, over"
+            " 6 months ago: check it against the service's own website and update verified_on"
+            for line in due_a_check(load_helplines(args.path), today)
+        ]
     for line in findings:
         sys.stdout.write(line + "\n")
     sys.stdout.write(f"{fails} to fix, {len(findings) - fails} to look at.\n")
