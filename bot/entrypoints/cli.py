@@ -66,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("path", nargs="?", type=Path, help="a content folder (default: content/)")
     lint.add_argument("--text", help="check this one text instead")
     lint.add_argument("--language", default="en")
+    preview = content.add_parser(
+        "preview", help="show a message exactly as a young person sees it"
+    )
+    preview.add_argument("id", help="the message id, e.g. welcome")
+    preview.add_argument("--profile", choices=["easy", "standard"], default="easy")
+    preview.add_argument("--lang", default="en")
+    preview.add_argument(
+        "--value", action="append", default=[], metavar="NAME=TEXT",
+        help="a value to fill in (default name=Sam, worker=Jo)",
+    )  # fmt: skip
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
     return parser
@@ -83,7 +93,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "staff": commands.staff_add,
         "invite": commands.invite_create,
         "outbox": commands.outbox,
-        "content": commands.content_lint,
+        "content": commands.content,
     }
     handlers[args.command](args, settings)
 

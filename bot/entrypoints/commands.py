@@ -12,7 +12,7 @@ from telegram import Bot
 from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.clock import system_clock
 from bot.config import Settings
-from bot.content.catalogue import Catalogue
+from bot.content.catalogue import Catalogue, Level
 from bot.content.helplines import due_a_check, load_helplines
 from bot.content.lint import LintFailed, Severity, WordLists, lint_catalogue, lint_text
 from bot.domain.errors import SetupError
@@ -158,6 +158,29 @@ def outbox(args: argparse.Namespace, settings: Settings) -> None:
         return "\n".join(lines) + "\n"
 
     sys.stdout.write(asyncio.run(act()))
+
+
+SAMPLE_VALUES = {"name": "Sam", "worker": "Jo"}
+
+
+def content(args: argparse.Namespace, settings: Settings) -> None:
+    """`waypoint content lint` or `waypoint content preview`."""
+    if args.action == "preview":
+        content_preview(args, settings)
+    else:
+        content_lint(args, settings)
+
+
+def content_preview(args: argparse.Namespace, _: Settings) -> None:
+    """Print one message as a young person with this profile and language would see it."""
+    values = dict(SAMPLE_VALUES)
+    for pair in args.value:
+        name, equals, text = pair.partition("=")
+        if not equals:
+            raise SetupError(f"--value {pair!r} should look like name=Sam")
+        values[name] = text
+    text = Catalogue.load().render(args.id, values, language=args.lang, level=Level(args.profile))
+    sys.stdout.write(text + "\n")
 
 
 def content_lint(args: argparse.Namespace, _: Settings) -> None:

@@ -3,7 +3,10 @@ turned away kindly, and bad codes are refused without saying why."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -54,6 +57,17 @@ class TestInviteAndJoin:
         assert welcome == running.catalogue.text("welcome", name="Sam", worker="Jo")
         [told] = (await running.fake.await_messages(JO.id, 2))[1:]
         assert told.text == running.catalogue.text("young_person_joined", name="Sam")
+
+    async def test_preview_shows_exactly_what_the_young_person_gets(self, running) -> None:
+        code = await _invite(running)
+        [welcome] = await running.say(SAM, f"/start {code}")
+        preview = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot.entrypoints.cli", "content", "preview", "welcome",
+             "--profile", "easy", "--lang", "en", "--value", "name=Sam", "--value", "worker=Jo"],
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        assert preview.stdout == welcome + "\n"
 
     async def test_a_linked_young_person_writing_gets_their_home_message(self, running) -> None:
         await _join(running, SAM, await _invite(running))
