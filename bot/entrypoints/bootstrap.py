@@ -78,7 +78,7 @@ def bootstrap(
     engine = create_engine(settings.database_url)
     post = PostOffice(catalogue, settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)
-    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, zone=settings.zone)
+    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock)
     running = Running(waypoint, engine)
     token = settings.telegram_token
     if api_url is not None and token is not None:

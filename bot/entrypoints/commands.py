@@ -9,6 +9,7 @@ import sys
 from sqlalchemy import text
 from telegram import Bot
 
+from bot.adapters.db.engine import create_engine
 from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.clock import system_clock
 from bot.config import Settings
@@ -60,13 +61,14 @@ def health(_: argparse.Namespace, settings: Settings) -> None:
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
 
     async def current() -> str | None:
-        running = bootstrap(settings)
+        # Only the database is checked here: loading content would be work for nothing.
+        engine = create_engine(settings.database_url)
         try:
-            async with running.engine.connect() as connection:
+            async with engine.connect() as connection:
                 found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
                 return None if found is None else str(found)
         finally:
-            await running.engine.dispose()
+            await engine.dispose()
 
     try:
         found = asyncio.run(current())

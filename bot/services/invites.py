@@ -45,7 +45,6 @@ class InviteCreated:
 
     code: str
     first_name: str
-    worker_name: str
     expires_at: datetime
 
 
@@ -97,7 +96,7 @@ async def do_create_invite(
             }
             uow.postbox.to_staff(worker, "invite_created", link, now=now)
         await uow.commit()
-        return InviteCreated(code, name, worker.name, invite.expires_at)
+        return InviteCreated(code, name, invite.expires_at)
 
 
 async def _refuse(

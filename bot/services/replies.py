@@ -5,24 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
+
+
+async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPerson | None:
+    staff = await uow.staff.by_telegram_id(telegram_user_id)
+    if staff is not None and staff.active:
+        return staff
+    return await uow.young_people.by_telegram_id(telegram_user_id)
 
 
 async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
     """Queue the greeting for a known person; False for a stranger, who is not recorded at all."""
     async with uow:
-        staff = await uow.staff.by_telegram_id(telegram_user_id)
-        if staff is not None and staff.active:
-            uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
-            await uow.commit()
-            return True
-        person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None:
-            return False
-        # Writing to the bot means they have unblocked it.
-        person.unreachable_since = None
-        values = {"name": person.first_name, "worker": person.key_worker.name}
-        uow.postbox.to_young_person(person, "home", values, now=now)
+        match await _known(uow, telegram_user_id):
+            case Staff() as staff:
+                uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
+            case YoungPerson() as person:
+                # Writing to the bot means they have unblocked it.
+                person.unreachable_since = None
+                values = {"name": person.first_name, "worker": person.key_worker.name}
+                uow.postbox.to_young_person(person, "home", values, now=now)
+            case None:
+                return False
         await uow.commit()
         return True
 
@@ -37,14 +43,12 @@ async def do_tell(
 ) -> bool:
     """Queue one message to a known person; False for a stranger."""
     async with uow:
-        staff = await uow.staff.by_telegram_id(telegram_user_id)
-        if staff is not None and staff.active:
-            uow.postbox.to_staff(staff, message_id, values, now=now)
-            await uow.commit()
-            return True
-        person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None:
-            return False
-        uow.postbox.to_young_person(person, message_id, values, now=now)
+        match await _known(uow, telegram_user_id):
+            case Staff() as staff:
+                uow.postbox.to_staff(staff, message_id, values, now=now)
+            case YoungPerson() as person:
+                uow.postbox.to_young_person(person, message_id, values, now=now)
+            case None:
+                return False
         await uow.commit()
         return True

@@ -43,12 +43,16 @@ class Postbox:
         text = self.catalogue.render(
             message_id, values, language=person.language, level=Level.EASY
         )
-        message = self._new(Recipient.YOUNG_PERSON, person.id, person.hub_id, now, lane)
-        message.chat_id = person.telegram_user_id
-        message.message_key = message_id
-        message.text = text
-        message.idempotency_key = idempotency_key
-        return self._queue(message)
+        return self._queue(
+            OutboxMessage(
+                recipient_type=Recipient.YOUNG_PERSON.value,
+                recipient_id=person.id,
+                hub_id=person.hub_id,
+                chat_id=person.telegram_user_id,
+                idempotency_key=idempotency_key,
+            ),
+            message_id, text, now=now, lane=lane,
+        )  # fmt: skip
 
     def to_staff(
         self,
@@ -63,30 +67,29 @@ class Postbox:
     ) -> OutboxMessage:
         """Queue a message to a member of staff."""
         text = self.catalogue.render(message_id, values, level=Level.STANDARD)
-        message = self._new(Recipient.STAFF, staff.id, staff.hub_id, now, lane)
-        message.chat_id = staff.telegram_user_id
+        return self._queue(
+            OutboxMessage(
+                recipient_type=Recipient.STAFF.value,
+                recipient_id=staff.id,
+                hub_id=staff.hub_id,
+                chat_id=staff.telegram_user_id,
+                idempotency_key=idempotency_key,
+                alert_for_id=alert_for_id,
+            ),
+            message_id, text, now=now, lane=lane,
+        )  # fmt: skip
+
+    def _queue(
+        self, message: OutboxMessage, message_id: str, text: str, *, now: datetime, lane: Lane
+    ) -> OutboxMessage:
+        """Fill in what every queued message shares and stage it in the transaction."""
+        message.lane = int(lane)
         message.message_key = message_id
         message.text = text
-        message.idempotency_key = idempotency_key
-        message.alert_for_id = alert_for_id
-        return self._queue(message)
-
-    @staticmethod
-    def _new(
-        kind: Recipient, recipient_id: int, hub_id: int | None, now: datetime, lane: Lane
-    ) -> OutboxMessage:
-        return OutboxMessage(
-            lane=int(lane),
-            recipient_type=kind.value,
-            recipient_id=recipient_id,
-            hub_id=hub_id,
-            state=DeliveryState.PENDING.value,
-            created_at=now,
-            not_before=now,
-            attempts=0,
-        )
-
-    def _queue(self, message: OutboxMessage) -> OutboxMessage:
+        message.state = DeliveryState.PENDING.value
+        message.created_at = now
+        message.not_before = now
+        message.attempts = 0
         self._session.add(message)
         self.queued += 1
         return message

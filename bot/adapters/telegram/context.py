@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext
 
@@ -22,7 +21,6 @@ class Waypoint:
     uow: UnitOfWorkFactory
     catalogue: Catalogue
     clock: Clock
-    zone: ZoneInfo
 
 
 def attach(application: Application[Any, Any, Any, Any, Any, Any], waypoint: Waypoint) -> None:
