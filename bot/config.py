@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=29.0, gt=0, le=30)
     outbox_lease_seconds: float = Field(default=30.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
+    # Only wording a speech and language therapist approved goes to young people. Trials and
+    # the demo may use drafts; a real hub must not.
+    allow_draft_content: bool = False
 
     @field_validator("telegram_token", "sentry_dsn", "bot_username", mode="before")
     @classmethod

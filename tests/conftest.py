@@ -102,7 +102,9 @@ async def uow(migrated_url: str) -> AsyncIterator[UnitOfWorkFactory]:
     """Units of work on the migrated database."""
     engine = create_engine(migrated_url)
     try:
-        yield UnitOfWorkFactory(session_factory(engine), PostOffice(Catalogue.load()))
+        yield UnitOfWorkFactory(
+            session_factory(engine), PostOffice(Catalogue.load(allow_drafts=True))
+        )
     finally:
         await engine.dispose()
 

@@ -1,7 +1,9 @@
 """The easy-read linter: checks wording against the rules in research/domain.md (ER-, SL-, SG-).
 
 Rules that fail block a change; rules that warn ask a speech and language therapist to look.
-Word lists live in content/lint/<language>.toml so therapists can extend them.
+Word lists live in content/lint/<language>.toml so therapists can extend them; a language
+without one is checked with the language-neutral rules only. The gap report (rule GAP, always
+a warning) lists what is not ready yet: drafts, missing, draft and stale translations.
 """
 
 from __future__ import annotations
@@ -11,39 +13,53 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from bot.content.catalogue import Catalogue
+from bot.content.catalogue import (
+    BUTTON_PREFIX,
+    DEFAULT_LANGUAGE,
+    Catalogue,
+    ContentError,
+    Level,
+    Message,
+)
+from bot.content.findings import Finding, Located, Severity
+from bot.content.gaps import at, gaps, po_files, skipped_word_lists
 from bot.paths import project_folder
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_WORD = re.compile(r"[A-Za-z0-9'\u2019&]+")
+# Sentences end at . ! ? and the Arabic question mark and full stop, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u06d4])\s+|\n+")
+_QUESTION_MARKS = ("?", "\u061f")
+_WORD = re.compile(r"[\w'\u2019&]+")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _TWENTY_FOUR_HOUR = re.compile(r"\b(1[3-9]|2[0-3]|00):[0-5]\d\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,}\b")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|approx|asap)\b\.?", re.IGNORECASE)
-_PERCENT = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+_PERCENT = re.compile("[%\u066a\ufe6a\uff05]")
+# Arabic short vowels and the stretching stroke are optional in writing, and hamza on alef is
+# often left off: "قريبًا" and "قريبا" are one word to a reader, so they must be to the lists.
+_OPTIONAL_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans(
+    {0x0622: "\u0627", 0x0623: "\u0627", 0x0625: "\u0627", 0x0671: "\u0627", 0x0649: "\u064a"}
+    | {0x0660 + n: str(n) for n in range(10)}
+    | {0x06F0 + n: str(n) for n in range(10)}
+)
+# Button labels and date phrases go inside other messages, so pictures are optional (ER-9).
+_FRAGMENTS = (BUTTON_PREFIX, "when_")
+MAX_LABEL_WORDS = 4
 
 
 class LintFailed(Exception):
     """At least one finding must be fixed before the wording can go live."""
 
 
-class Severity(StrEnum):
-    """Whether a finding blocks the change or asks for a look."""
-
-    FAIL = "fail"
-    WARN = "warn"
+def _fold(text: str) -> str:
+    return _OPTIONAL_MARKS.sub("", text).translate(_FOLD)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem in one text, with a hint that says what to do instead."""
-
-    rule: str
-    severity: Severity
-    hint: str
+def _folded(words: list[str]) -> frozenset[str]:
+    return frozenset(_fold(word).lower() for word in words)
 
 
 @dataclass(frozen=True)
@@ -51,9 +67,11 @@ class WordLists:
     """The linter's word lists for one language."""
 
     allowed_acronyms: frozenset[str]
-    number_words: frozenset[str]
+    number_words: tuple[str, ...]
+    percent_words: tuple[str, ...]
     linking_words: frozenset[str]
     negative_words: frozenset[str]
+    open_questions: frozenset[str]
     never_ask: tuple[str, ...]
     secrecy: tuple[str, ...]
     vague_time: tuple[str, ...]
@@ -63,73 +81,107 @@ class WordLists:
     glossary: dict[str, list[str]]
 
     @classmethod
-    def load(cls, language: str = "en", folder: Path | None = None) -> WordLists:
-        """Read content/lint/<language>.toml."""
+    def load(cls, language: str = DEFAULT_LANGUAGE, folder: Path | None = None) -> WordLists:
+        """Read content/lint/<language>.toml; a missing or broken file is a content error."""
+        found = cls.find(language, folder)
+        if found is None:
+            raise ContentError(f"lint/{language}.toml: no word lists for {language!r}")
+        return found
+
+    @classmethod
+    def find(cls, language: str, folder: Path | None = None) -> WordLists | None:
+        """Read content/lint/<language>.toml, or None when the language has no word lists."""
         path = (folder or project_folder("content")) / "lint" / f"{language}.toml"
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            return None
+        try:
+            return cls._parse(tomllib.loads(path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise ContentError(f"{path}: not valid TOML: {exc}") from None
+        except KeyError as exc:
+            raise ContentError(
+                f"{path}: no {exc.args[0]} list (use the keys of en.toml)"
+            ) from None
+
+    @classmethod
+    def _parse(cls, data: dict[str, Any]) -> WordLists:
         return cls(
             allowed_acronyms=frozenset(data["allowed_acronyms"]),
-            number_words=frozenset(data["number_words"]),
-            linking_words=frozenset(data["linking_words"]),
-            negative_words=frozenset(data["negative_words"]),
+            number_words=tuple(data["number_words"]),
+            percent_words=tuple(data["percent_words"]),
+            linking_words=_folded(data["linking_words"]),
+            negative_words=_folded(data["negative_words"]),
+            open_questions=_folded(data["open_questions"]),
             never_ask=tuple(data["never_ask"]),
             secrecy=tuple(data["secrecy"]),
             vague_time=tuple(data["vague_time"]),
             idioms=tuple(data["idioms"]),
-            passive_markers=frozenset(data["passive_markers"]),
+            passive_markers=_folded(data["passive_markers"]),
             jargon=dict(data["jargon"]),
             glossary={k: list(v) for k, v in data["glossary"].items()},
         )
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text, split at . ! ? and line breaks."""
+    """The sentences of a text, split at . ! ? ؟ and line breaks."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(_PLACEHOLDER.sub("Jo", text))
+def _prepared(text: str) -> str:
+    return _fold(_PLACEHOLDER.sub("Jo", text))
 
 
 def _has_phrase(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text, re.IGNORECASE) is not None
+    pattern = rf"(?<![\w']){re.escape(_fold(phrase))}(?![\w'])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _neutral_rules(text: str) -> Iterator[Finding]:
+    if _PERCENT.search(text):
+        yield Finding("ER-4", Severity.FAIL, "percentages are hard: say '1 in 4' or 'most'")
+    for match in _TWENTY_FOUR_HOUR.finditer(text):
+        hint = f"'{match.group()}': use the 12-hour clock (4 o'clock)"
+        yield Finding("ER-4", Severity.FAIL, hint)
+    if sum(text.count(mark) for mark in _QUESTION_MARKS) > 1:
+        yield Finding("SL-1", Severity.FAIL, "more than one question: ask one at a time")
+    # Longer texts are not flagged: each young person's profile says how many sentences go in
+    # one Telegram message, and the renderer splits the text there (SL-1).
+    for sentence in sentences(text):
+        count = len(_WORD.findall(sentence))
+        if count > 15:
+            yield Finding("ER-1", Severity.FAIL, f"{count} words: keep sentences to 15 or fewer")
+        elif count > 10:
+            yield Finding("ER-1", Severity.WARN, f"{count} words: 10 or fewer is easier")
 
 
 def _sentence_rules(sentence: str, lists: WordLists) -> Iterator[Finding]:
-    words = _words(sentence)
-    if len(words) > 15:
-        yield Finding("ER-1", Severity.FAIL, f"{len(words)} words: keep sentences to 15 or fewer")
-    elif len(words) > 10:
-        yield Finding("ER-1", Severity.WARN, f"{len(words)} words: 10 or fewer is easier")
-    links = [w for w in words if w.lower() in lists.linking_words]
+    words = [word.lower() for word in _WORD.findall(sentence)]
+    links = [w for w in words if w in lists.linking_words]
     if len(links) > 1:
         yield Finding("ER-2", Severity.WARN, f"linking words {links}: one idea per sentence")
-    lowered = [w.lower() for w in words]
-    for before, after in itertools.pairwise(lowered):
+    for before, after in itertools.pairwise(words):
         if before in lists.passive_markers and after.endswith("ed") and len(after) > 4:
             hint = f"'{before} {after}' may be passive: say who does it"
             yield Finding("ER-3", Severity.WARN, hint)
+    if sentence.endswith(_QUESTION_MARKS) and words and words[0] in lists.open_questions:
+        hint = f"'{words[0]}' questions need example answers as buttons"
+        yield Finding("SL-6", Severity.WARN, hint)
 
 
-def _text_rules(text: str, lists: WordLists) -> Iterator[Finding]:
-    filled = _PLACEHOLDER.sub("Jo", text)
-    words = [w.lower() for w in _words(text)]
-    for word in sorted(set(words) & lists.number_words):
-        yield Finding("ER-4", Severity.FAIL, f"'{word}': write numbers as digits")
-    if _PERCENT.search(filled):
+def _word_rules(text: str, lists: WordLists) -> Iterator[Finding]:
+    for phrase in lists.number_words:
+        if _has_phrase(text, phrase):
+            yield Finding("ER-4", Severity.FAIL, f"'{phrase}': write numbers as digits")
+    if any(_has_phrase(text, phrase) for phrase in lists.percent_words):
         yield Finding("ER-4", Severity.FAIL, "percentages are hard: say '1 in 4' or 'most'")
-    for match in _TWENTY_FOUR_HOUR.finditer(filled):
-        hint = f"'{match.group()}': use the 12-hour clock (4 o'clock)"
-        yield Finding("ER-4", Severity.FAIL, hint)
-    for match in _ACRONYM.finditer(filled):
+    for match in _ACRONYM.finditer(text):
         if match.group() not in lists.allowed_acronyms:
             yield Finding("ER-5", Severity.FAIL, f"'{match.group()}': spell it out in plain words")
-    for match in _ABBREVIATION.finditer(filled):
+    for match in _ABBREVIATION.finditer(text):
         yield Finding("ER-5", Severity.FAIL, f"'{match.group()}': write it out in words")
-    negatives = [w for w in words if w in lists.negative_words]
+    negatives = [w for w in _WORD.findall(text) if w.lower() in lists.negative_words]
     if len(negatives) > 1:
         yield Finding("ER-7", Severity.WARN, f"{len(negatives)} negatives: say what to do instead")
-    yield from _phrase_rules(filled, lists)
 
 
 def _phrase_rules(text: str, lists: WordLists) -> Iterator[Finding]:
@@ -152,55 +204,100 @@ def _phrase_rules(text: str, lists: WordLists) -> Iterator[Finding]:
                 yield Finding("ER-8", Severity.FAIL, f"'{other}': always say '{canonical}'")
 
 
-def _message_rules(text: str) -> Iterator[Finding]:
-    parts = sentences(text)
-    if text.count("?") > 1:
-        yield Finding("SL-1", Severity.FAIL, "more than one question: ask one at a time")
-    if len(parts) > 3:
-        yield Finding("SL-1", Severity.WARN, f"{len(parts)} sentences: 3 or fewer per message")
-    for sentence in parts:
-        if sentence.endswith("?") and re.match(r"(?i)\s*(why|how)\b", sentence):
-            hint = "why/how questions need example answers as buttons"
-            yield Finding("SL-6", Severity.WARN, hint)
-
-
-def lint_text(text: str, lists: WordLists) -> list[Finding]:
-    """Every finding for one young-person-facing text."""
-    found = list(_text_rules(text, lists))
-    found += _message_rules(text)
-    for sentence in sentences(text):
-        found += _sentence_rules(sentence, lists)
+def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
+    """Every finding for one young-person text; without word lists, the language-neutral ones."""
+    prepared = _prepared(text)
+    found = list(_neutral_rules(prepared))
+    if lists is not None:
+        found += _word_rules(prepared, lists)
+        found += _phrase_rules(prepared, lists)
+        for sentence in sentences(prepared):
+            found += _sentence_rules(sentence, lists)
     return found
 
 
-@dataclass(frozen=True)
-class Located:
-    """A finding in a content file: which message, language and reading level."""
+def _texts(message: Message) -> Iterator[tuple[str, Level, str]]:
+    for language, variant in message.variants.items():
+        for level, text in variant.texts.items():
+            yield language, level, text
 
-    file: str
-    message_id: str
-    language: str
-    level: str
-    finding: Finding
 
-    def __str__(self) -> str:
-        where = f"{self.file} [{self.message_id}] {self.language}/{self.level}"
-        return f"{where}: {self.finding.rule} {self.finding.severity}: {self.finding.hint}"
+def _wording(message: Message, lists: dict[str, WordLists | None]) -> Iterator[Located]:
+    for language, level, text in _texts(message):
+        for finding in lint_text(text, lists.get(language)):
+            yield at(message, language, level, finding)
+
+
+def _pictures(message: Message) -> Iterator[Located]:
+    """ER-9: one picture per line of the easy text, in English and in every translation."""
+    english = message.variants[DEFAULT_LANGUAGE]
+    easy, symbols = english.texts.get(Level.EASY), english.symbols
+    if easy is None:
+        return
+    lines = len(easy.splitlines())
+    if not symbols:
+        if not message.id.startswith(_FRAGMENTS):
+            hint = f"no pictures: add symbols, one for each of the {lines} lines of the easy text"
+            yield at(message, DEFAULT_LANGUAGE, Level.EASY, Finding("ER-9", Severity.FAIL, hint))
+        return
+    if len(symbols) != lines:
+        hint = f"{len(symbols)} pictures for {lines} lines: one picture per line of the easy text"
+        yield at(message, DEFAULT_LANGUAGE, Level.EASY, Finding("ER-9", Severity.FAIL, hint))
+    for language, level, text in _texts(message):
+        translated = len(text.splitlines())
+        if language != DEFAULT_LANGUAGE and level is Level.EASY and translated != len(symbols):
+            hint = (
+                f"{translated} lines but {len(symbols)} pictures ({' '.join(symbols)}): "
+                "keep one line per picture, in the same order as the English"
+            )
+            yield at(message, language, level, Finding("ER-9", Severity.FAIL, hint))
+
+
+def _choices(message: Message) -> Iterator[Located]:
+    """SL-7: two short choices after one question."""
+    if message.id.startswith(BUTTON_PREFIX):
+        for language, level, text in _texts(message):
+            count = len(_WORD.findall(_prepared(text)))
+            if count > MAX_LABEL_WORDS:
+                hint = f"{count} words: keep a button label to {MAX_LABEL_WORDS} words or fewer"
+                yield at(message, language, level, Finding("SL-7", Severity.FAIL, hint))
+    if not message.buttons:
+        return
+    if len(message.buttons) == 1:
+        hint = "1 button: 2 choices is the default (Something else and Help are added anyway)"
+        yield at(message, DEFAULT_LANGUAGE, None, Finding("SL-7", Severity.WARN, hint))
+    for language, level, text in _texts(message):
+        if not any(mark in text for mark in _QUESTION_MARKS):
+            hint = "a choice needs a question: ask it in this text, before the buttons"
+            yield at(message, language, level, Finding("SL-7", Severity.FAIL, hint))
 
 
 def lint_catalogue(catalogue: Catalogue, folder: Path | None = None) -> list[Located]:
-    """Lint every text young people can see (staff messages are left to plain sense)."""
-    lists: dict[str, WordLists] = {}
-    found: list[Located] = []
+    """Lint every text young people can see, then report the gaps (staff read plain English).
+
+    `folder` is the content folder the catalogue came from (default: the project's).
+    """
+    root = folder or project_folder("content")
+    on_disk = {path.parent.parent.name for path in po_files(root)}
+    languages = [
+        DEFAULT_LANGUAGE,
+        *sorted((set(catalogue.languages()) | on_disk) - {DEFAULT_LANGUAGE}),
+    ]
+    lists = {language: WordLists.find(language, root) for language in languages}
+    missing = [language for language, found in lists.items() if found is None]
+    found: list[Located] = list(skipped_word_lists(missing))
     for message in catalogue.messages():
-        if message.audience != "young_person":
-            continue
-        for language, variant in message.variants.items():
-            if language not in lists:
-                lists[language] = WordLists.load(language, folder)
-            for level, text in variant.texts.items():
-                found += [
-                    Located(message.source.name, message.id, language, level.value, finding)
-                    for finding in lint_text(text, lists[language])
-                ]
-    return found
+        if message.audience == "young_person":
+            found += [*_wording(message, lists), *_pictures(message), *_choices(message)]
+    found += gaps(catalogue, languages, root)
+    # Everything about one file and message together; message files (no folder) come first.
+    return sorted(found, key=lambda item: ("/" in item.file, item.file, item.message_id))
+
+
+def lint_folder(folder: Path | None = None) -> list[Located]:
+    """Load a content folder, drafts too, and lint it; content that will not load is a FAIL."""
+    try:
+        return lint_catalogue(Catalogue.load(folder, allow_drafts=True), folder)
+    except ContentError as error:
+        hint = " ".join(str(error).split())
+        return [Located("", "", "", "", Finding("CONTENT", Severity.FAIL, hint))]

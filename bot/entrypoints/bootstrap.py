@@ -74,7 +74,9 @@ def bootstrap(
     sending: SenderSettings | None = None,
 ) -> Running:
     """Load content and connect to the database; with `api_url`, also make the sender."""
-    catalogue = Catalogue.load()
+    # Only serving Telegram needs approved wording; admin commands (listing failed messages,
+    # adding staff) must work while therapists are still approving it.
+    catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content or api_url is None)
     engine = create_engine(settings.database_url)
     post = PostOffice(catalogue, settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)

@@ -18,6 +18,7 @@ from bot.domain.errors import (
     WaypointError,
 )
 from bot.domain.people import Role
+from bot.domain.profiles import SETTINGS
 
 # Operators read English from the command line; young people never do.
 _OPERATOR_MESSAGES: dict[type[WaypointError], str] = {
@@ -76,6 +77,23 @@ def _parser() -> argparse.ArgumentParser:
         "--value", action="append", default=[], metavar="NAME=TEXT",
         help="a value to fill in (default name=Sam, worker=Jo)",
     )  # fmt: skip
+    preview.add_argument("--symbols", action="store_true", help="pictures on")
+    preview.add_argument("--sentences", type=int, default=3, help="most sentences per message")
+    preview.add_argument("--replies", choices=["buttons", "text"], default="buttons")
+    preview.add_argument("--name", help="the young person's preferred name")
+    content.add_parser(
+        "extract", help="write content/locale/waypoint.pot and update every language's .po file"
+    )
+
+    profile = commands.add_parser(
+        "profile", help="a young person's communication profile"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = profile.add_parser("show", help="print how Waypoint writes to a young person")
+    show.add_argument("young_person", type=int, help="the young person's number")
+    change = profile.add_parser("set", help="change one setting; the young person is told")
+    change.add_argument("young_person", type=int, help="the young person's number")
+    change.add_argument("setting", help=f"one of: {SETTINGS}")
+    change.add_argument("value", nargs="+", help="the new value, e.g. ar, easy, on, goal=plan")
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
     return parser
@@ -94,6 +112,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "invite": commands.invite_create,
         "outbox": commands.outbox,
         "content": commands.content,
+        "profile": commands.profile,
     }
     handlers[args.command](args, settings)
 

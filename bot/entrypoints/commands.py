@@ -14,15 +14,21 @@ from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue, Level
+from bot.content.extract import update_translations
+from bot.content.findings import Severity
 from bot.content.helplines import due_a_check, load_helplines
-from bot.content.lint import LintFailed, Severity, WordLists, lint_catalogue, lint_text
+from bot.content.lint import LintFailed, WordLists, lint_folder, lint_text
+from bot.content.render import render
 from bot.domain.errors import SetupError
 from bot.domain.invites import deep_link
 from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile, Replies
 from bot.entrypoints.bootstrap import bootstrap
 from bot.observability import configure_logging
+from bot.paths import project_folder
 from bot.services.invites import do_create_invite
 from bot.services.outbox_admin import do_retry, failed_messages
+from bot.services.profiles import do_set_profile, profile_summary, summary
 from bot.services.staff import NewStaff, do_add_staff
 
 
@@ -169,6 +175,8 @@ def content(args: argparse.Namespace, settings: Settings) -> None:
     """`waypoint content lint` or `waypoint content preview`."""
     if args.action == "preview":
         content_preview(args, settings)
+    elif args.action == "extract":
+        content_extract(args, settings)
     else:
         content_lint(args, settings)
 
@@ -181,8 +189,43 @@ def content_preview(args: argparse.Namespace, _: Settings) -> None:
         if not equals:
             raise SetupError(f"--value {pair!r} should look like name=Sam")
         values[name] = text
-    text = Catalogue.load().render(args.id, values, language=args.lang, level=Level(args.profile))
-    sys.stdout.write(text + "\n")
+    profile = CommunicationProfile(
+        language=args.lang,
+        level=Level(args.profile),
+        symbols=args.symbols,
+        preferred_name=args.name,
+        max_sentences=args.sentences,
+        replies=Replies.BUTTONS if args.replies == "buttons" else Replies.FREE_TEXT,
+    )
+    if args.name and "name" in values:
+        values["name"] = args.name
+    rendered = render(Catalogue.load(allow_drafts=True), args.id, values, profile)
+    sys.stdout.write(rendered.preview() + "\n")
+
+
+def content_extract(_: argparse.Namespace, __: Settings) -> None:
+    """Bring the translation template and every .po file up to date with content/messages."""
+    for path in update_translations(project_folder("content")):
+        sys.stdout.write(f"wrote {path}\n")
+
+
+def profile(args: argparse.Namespace, settings: Settings) -> None:
+    """`waypoint profile show ID` or `waypoint profile set ID SETTING VALUE`."""
+    running = bootstrap(settings)
+
+    async def act() -> str:
+        try:
+            if args.action == "show":
+                return await profile_summary(running.waypoint.uow(), args.young_person)
+            changed = await do_set_profile(
+                running.waypoint.uow(), args.young_person, args.setting, " ".join(args.value),
+                now=system_clock(),
+            )  # fmt: skip
+            return "Changed. The young person will be told.\n" + summary(changed)
+        finally:
+            await running.close()
+
+    sys.stdout.write(asyncio.run(act()) + "\n")
 
 
 def content_lint(args: argparse.Namespace, _: Settings) -> None:
@@ -194,7 +237,7 @@ def content_lint(args: argparse.Namespace, _: Settings) -> None:
         ]
         fails = sum(" fail: " in line for line in findings)
     else:
-        located = lint_catalogue(Catalogue.load(args.path), args.path)
+        located = lint_folder(args.path)
         findings = [str(item) for item in located]
         fails = sum(item.finding.severity == Severity.FAIL for item in located)
         today = system_clock().date()

@@ -30,7 +30,7 @@ YOUNG_PERSON = FakeUser(id=2001, first_name="Sam")
 _NAMES = {WORKER.id: "Jo (worker)", YOUNG_PERSON.id: "Sam"}
 _LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 _FIRST_REPLY = 10.0  # seconds to wait for the bot to answer at all
-_QUIET = 1.2  # longer than the 1 s Telegram asks between two messages to one chat
+_QUIET = 2.0  # well over the 1.1 s the sender leaves between two messages to one chat
 
 
 class _Screen:
@@ -46,6 +46,8 @@ class _Screen:
         who = _NAMES.get(message.chat_id, str(message.chat_id))
         body = textwrap.indent(message.text or "", "    │ ")
         self._out.write(f"\n  Waypoint → {who}:\n{body}\n")
+        for number, label in enumerate(_button_labels(message), 1):
+            self._out.write(f"    [{number}] {label}\n")
         self._out.flush()
         self._loop.call_soon_threadsafe(self._arrived.set)
 
@@ -59,6 +61,22 @@ class _Screen:
                 return
             self._arrived.clear()
             timeout = _QUIET
+
+
+def _button_labels(message: SentMessage) -> list[str]:
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return [str(button["text"]) for row in rows for button in row]
+
+
+def _tap(fake: FakeTelegram, user: FakeUser, text: str) -> bool:
+    """Typing a button's number taps it, as a thumb would on a phone."""
+    mine = [m for m in fake.sent_messages(user.id) if not m.edited]
+    markup = mine[-1].reply_markup if mine else None
+    rows = (markup or {}).get("inline_keyboard", [])
+    if not text.isdigit() or not 1 <= int(text) <= len(rows):
+        return False
+    fake.press_button(user, str(rows[int(text) - 1][0]["callback_data"]))
+    return True
 
 
 async def _seed(running: Running) -> None:
@@ -75,7 +93,8 @@ async def _say(
     """Send `text` as `user` and wait until the bot has gone quiet; returns what it sent."""
     out.write(f"\n{_NAMES[user.id]} types: {text}\n")
     before = len(fake.sent_messages())
-    fake.send_text(user, text)
+    if not _tap(fake, user, text):
+        fake.send_text(user, text)
     await screen.settle()
     return fake.sent_messages()[before:]
 
@@ -94,6 +113,8 @@ async def _chat(fake: FakeTelegram, screen: _Screen, source: TextIO, out: TextIO
     out.write(
         "\nNow type as Sam and press Enter. Start a line with 'jo:' to type as Jo."
         " Type /quit (or press Ctrl-D) to stop.\n"
+        "Things to try: /language (type a button's number to tap it), /symbols,"
+        " 'jo: /profile Sam', 'jo: /profile Sam sentences 1'.\n"
     )
     while True:
         if interactive:
@@ -120,7 +141,12 @@ async def demo(
         await upgrade_async(url)
         token = FakeTelegram.token_for_tests()
         demo_settings = settings.model_copy(
-            update={"database_url": url, "telegram_token": SecretStr(token)}
+            update={
+                "database_url": url,
+                "telegram_token": SecretStr(token),
+                # The demo never talks to a real young person.
+                "allow_draft_content": True,
+            }
         )
         running = bootstrap(demo_settings, api_url=fake.url)
         await _seed(running)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 _LOCALES = {"en": "en_GB"}
 
@@ -14,3 +14,24 @@ def concrete_datetime(moment: datetime, zone: ZoneInfo, language: str = "en") ->
     """Weekday, date and clock time, never "soon" or a 24-hour clock."""
     locale = _LOCALES.get(language, language)
     return format_datetime(moment, "EEEE d MMMM 'at' h:mm a", tzinfo=zone, locale=locale)
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale for a language Waypoint writes in (British English for English)."""
+    return _LOCALES.get(language, language)
+
+
+def day_words(day: date, language: str) -> str:
+    """Weekday, day and month in the reader's language: "Tuesday 2 March", "الثلاثاء 2 مارس"."""
+    return format_date(day, "EEEE d MMMM", locale=babel_locale(language))
+
+
+def clock_words(moment: datetime, zone: ZoneInfo, language: str) -> dict[str, str]:
+    """The parts of a 12-hour clock time: hour, minutes, and the part of the day in words."""
+    locale = babel_locale(language)
+    return {
+        "hour": format_datetime(moment, "h", tzinfo=zone, locale=locale),
+        "minutes": format_datetime(moment, "mm", tzinfo=zone, locale=locale),
+        # "in the afternoon", "بعد الظهر": unlike "pm", a word every reader knows.
+        "period": format_datetime(moment, "BBBB", tzinfo=zone, locale=locale),
+    }

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import name_of
 
 
 async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPerson | None:
@@ -25,7 +26,7 @@ async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) 
             case YoungPerson() as person:
                 # Writing to the bot means they have unblocked it.
                 person.unreachable_since = None
-                values = {"name": person.first_name, "worker": person.key_worker.name}
+                values = {"name": name_of(person), "worker": person.key_worker.name}
                 uow.postbox.to_young_person(person, "home", values, now=now)
             case None:
                 return False

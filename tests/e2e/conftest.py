@@ -19,9 +19,12 @@ from bot.adapters.telegram.application import (
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.content.catalogue import Catalogue
+from bot.content.render import render
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
+from bot.devtools.fake_telegram_models import SentMessage
 from bot.domain.outbox import Pace
 from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile
 from bot.entrypoints.bootstrap import bootstrap
 from bot.services.staff import NewStaff, do_add_staff
 
@@ -47,6 +50,17 @@ class Running:
         sent = await self.fake.await_messages(user.id, before + replies, timeout=10)
         return [message.text or "" for message in sent[before:]]
 
+    def words(
+        self, message_id: str, *, profile: CommunicationProfile | None = None, **values: str
+    ) -> list[str]:
+        """The chunks a young person with `profile` gets for this message."""
+        rendered = render(self.catalogue, message_id, values, profile or CommunicationProfile())
+        return list(rendered.chunks)
+
+    async def hear(self, user: FakeUser, text: str, expected: list[str]) -> list[str]:
+        """Send `text` as `user` and wait for as many messages as `expected` has chunks."""
+        return await self.say(user, text, replies=len(expected))
+
 
 # Telegram's 1 s between messages to one chat would make every exchange here slow; pacing
 # itself is tested in tests/integration/test_outbox_*.py and measured in bench/.
@@ -61,7 +75,9 @@ async def running(
 ) -> AsyncIterator[Running]:
     """Waypoint with Jo, a key worker, already added; stopped cleanly after the test."""
     token = FakeTelegram.token_for_tests()
-    settings = load_settings(database_url=migrated_url, telegram_token=token)
+    settings = load_settings(
+        database_url=migrated_url, telegram_token=token, allow_draft_content=True
+    )
     wp = bootstrap(settings, clock=clock, api_url=fake_telegram.url, sending=FAST)
     new = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
     await do_add_staff(wp.waypoint.uow(), new, now=clock())
@@ -81,4 +97,15 @@ async def running(
         await wp.close()
 
 
-__all__ = ["JO", "SAM", "STRANGER", "Running", "Staff"]
+def as_preview(sent: list[SentMessage]) -> str:
+    """What the bot sent, laid out as `waypoint content preview` prints a message."""
+    messages = [m for m in sent if not m.edited]
+    parts = [f"--- message {n} ---\n{m.text}" for n, m in enumerate(messages, 1)]
+    markup = messages[-1].reply_markup if messages else None
+    if markup is not None:
+        labels = [f"[{row[0]['text']}]" for row in markup["inline_keyboard"]]
+        parts.append("--- buttons ---\n" + "\n".join(labels))
+    return "\n".join(parts)
+
+
+__all__ = ["JO", "SAM", "STRANGER", "Running", "Staff", "as_preview"]

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
+from sqlalchemy import select
 
+from bot.adapters.db.models import AuditEvent, OutboxMessage
+from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.clock import ManualClock
 from bot.content.catalogue import Catalogue
+from bot.content.extract import update_translations
+from bot.content.render import render
 from bot.devtools.fake_telegram import FakeTelegram
+from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile
+from bot.services.invites import do_create_invite, do_redeem_invite
+from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM
+
+PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 pytestmark = pytest.mark.e2e
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
@@ -26,6 +41,8 @@ def _waypoint() -> list[str]:
 
 def _env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WAYPOINT_")}
+    # The project's wording is still a draft until its therapists approve it.
+    env["WAYPOINT_ALLOW_DRAFT_CONTENT"] = "true"
     env.update({f"WAYPOINT_{name.upper()}": value for name, value in settings.items()})
     return env
 
@@ -83,9 +100,12 @@ def test_run_serves_telegram_from_invite_to_welcome(
         match = LINK.search(invite.text or "")
         assert match, invite.text
         fake_telegram.send_text(SAM, f"/start {match.group(1)}")
-        [welcome] = fake_telegram.wait_for_messages(SAM.id, 1, timeout=30)
-        catalogue = Catalogue.load()
-        assert welcome.text == catalogue.text("welcome", name="Sam", worker="Jo")
+        expected = render(
+            Catalogue.load(allow_drafts=True), "welcome", {"name": "Sam", "worker": "Jo"},
+            CommunicationProfile(),
+        ).chunks  # fmt: skip
+        welcome = fake_telegram.wait_for_messages(SAM.id, len(expected), timeout=30)
+        assert tuple(m.text for m in welcome) == expected
         fake_telegram.wait_for_messages(JO.id, 2, timeout=30)
     finally:
         bot.send_signal(signal.SIGTERM)
@@ -103,11 +123,19 @@ def test_run_serves_telegram_from_invite_to_welcome(
     # The fake_telegram fixture fails the test if any request broke the Bot API description.
 
 
+def test_run_refuses_wording_no_therapist_has_approved(tmp_path: Path) -> None:
+    env = _env(telegram_token=FakeTelegram.token_for_tests(), allow_draft_content="false")
+    result = _run(env, tmp_path, "run")
+    assert result.returncode == 2
+    assert "a speech and language therapist must approve them" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
     result = _run(_env(), tmp_path, "run", stdin="hello\njo: hi\n")
     assert result.returncode == 0, result.stderr
     assert "offline demo" in result.stderr
-    catalogue = Catalogue.load()
+    catalogue = Catalogue.load(allow_drafts=True)
     for line in catalogue.text("welcome", name="Sam", worker="Jo").splitlines():
         assert f"│ {line}" in result.stdout
     assert "Waypoint → Jo (worker):" in result.stdout
@@ -124,3 +152,63 @@ def test_health_reports_a_database_that_needs_migrating(database_url: str, tmp_p
     assert "Traceback" not in before.stderr
     assert "The database is up to date." in _cli(env, tmp_path, "migrate")
     assert _cli(env, tmp_path, "health").strip() == "healthy"
+
+
+async def test_profile_set_from_the_command_line_tells_the_young_person(
+    migrated_url: str, uow: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path
+) -> None:
+    await do_add_staff(
+        uow(), NewStaff(1001, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire"), now=clock()
+    )
+    invite = await do_create_invite(uow(), worker_telegram_id=1001, first_name="Sam", now=clock())
+    linked = await do_redeem_invite(uow(), telegram_user_id=2001, code=invite.code, now=clock())
+    env, number = _env(database_url=migrated_url), str(linked.young_person.id)
+
+    changed = await asyncio.to_thread(
+        _cli, env, tmp_path, "profile", "set", number, "language", "ar"
+    )
+    assert "language: ar" in changed
+    shown = await asyncio.to_thread(_cli, env, tmp_path, "profile", "show", number)
+    assert shown.splitlines()[0] == "language: ar"
+    refused = await asyncio.to_thread(_run, env, tmp_path, "profile", "set", number, "wait", "0")
+    assert refused.returncode == 2
+    assert "wait (minutes before a follow-up) must be a whole number from 1 to 1440" in (
+        refused.stderr
+    )
+    async with uow() as work:
+        told = await work.session.scalar(
+            select(OutboxMessage.text).where(
+                OutboxMessage.message_key == "profile_changed_no_review"
+            )
+        )
+        actions = list(await work.session.scalars(select(AuditEvent.action)))
+    assert told is not None
+    assert "طريقة كتابتي لك تغيّرت" in told
+    assert actions.count("profile.changed") == 1
+
+
+def test_the_translation_template_is_up_to_date_with_the_content(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_CONTENT, content)
+    template = update_translations(content)[0]
+
+    def entries(path: Path) -> list[tuple[str | None, str]]:
+        with path.open("rb") as handle:
+            return [(m.context, str(m.id)) for m in read_po(handle) if m.id]
+
+    assert entries(template) == entries(PROJECT_CONTENT / "locale" / "waypoint.pot"), (
+        "content/messages changed: run `waypoint content extract` and commit content/locale"
+    )
+
+
+def test_pybabel_finds_the_content_extractor(tmp_path: Path) -> None:
+    pybabel = Path(sys.executable).with_name("pybabel")
+    out = tmp_path / "waypoint.pot"
+    subprocess.run(
+        [str(pybabel), "extract", "-F", "babel.cfg", "-o", str(out), "."],
+        cwd=PROJECT_CONTENT.parent, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    with out.open("rb") as handle:
+        contexts = {m.context for m in read_po(handle) if m.id}
+    assert {"welcome|easy", "welcome|standard", "choose_language|easy"} <= contexts
+    assert not any(c.startswith("profile_usage") for c in contexts if c), "staff read English"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.adapters.db.models import AuditEvent, CodeAttempt, YoungPerson
 from bot.domain import guessing
 from bot.domain.invites import INVITE_LIFETIME
-from tests.e2e.conftest import JO, SAM, STRANGER, Running
+from tests.e2e.conftest import JO, SAM, STRANGER, Running, as_preview
 
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 
@@ -26,10 +26,12 @@ async def _invite(running: Running, name: str = "Sam") -> str:
     return match.group(1)
 
 
-async def _join(running: Running, user, code: str) -> str:
+async def _join(running: Running, user, code: str) -> list[str]:
     """Open the link as `user`; wait for the welcome and for the worker to be told."""
     told_before = len(running.fake.sent_messages(JO.id))
-    [welcome] = await running.say(user, f"/start {code}")
+    welcome = await running.hear(
+        user, f"/start {code}", running.words("welcome", name="Sam", worker="Jo")
+    )
     await running.fake.await_messages(JO.id, told_before + 1)
     return welcome
 
@@ -53,26 +55,30 @@ class TestInviteAndJoin:
         self, running: Running
     ) -> None:
         code = await _invite(running)
-        [welcome] = await running.say(SAM, f"/start {code}")
-        assert welcome == running.catalogue.text("welcome", name="Sam", worker="Jo")
+        welcome = await running.hear(
+            SAM, f"/start {code}", running.words("welcome", name="Sam", worker="Jo")
+        )
+        assert welcome == running.words("welcome", name="Sam", worker="Jo")
         [told] = (await running.fake.await_messages(JO.id, 2))[1:]
         assert told.text == running.catalogue.text("young_person_joined", name="Sam")
 
     async def test_preview_shows_exactly_what_the_young_person_gets(self, running) -> None:
         code = await _invite(running)
-        [welcome] = await running.say(SAM, f"/start {code}")
+        await running.hear(
+            SAM, f"/start {code}", running.words("welcome", name="Sam", worker="Jo")
+        )
         preview = await asyncio.to_thread(
             subprocess.run,
             [sys.executable, "-m", "bot.entrypoints.cli", "content", "preview", "welcome",
              "--profile", "easy", "--lang", "en", "--value", "name=Sam", "--value", "worker=Jo"],
             capture_output=True, text=True, timeout=60, check=True,
         )  # fmt: skip
-        assert preview.stdout == welcome + "\n"
+        assert preview.stdout == as_preview(running.fake.sent_messages(SAM.id)) + "\n"
 
     async def test_a_linked_young_person_writing_gets_their_home_message(self, running) -> None:
         await _join(running, SAM, await _invite(running))
-        [reply] = await running.say(SAM, "hello")
-        assert reply == running.catalogue.text("home", name="Sam", worker="Jo")
+        reply = await running.hear(SAM, "hello", running.words("home", name="Sam", worker="Jo"))
+        assert reply == running.words("home", name="Sam", worker="Jo")
 
     async def test_invite_without_a_name_explains_how(self, running) -> None:
         [reply] = await running.say(JO, "/invite")
@@ -113,5 +119,5 @@ class TestBadCodes:
         [reply] = await running.say(STRANGER, f"/start {code}")
         assert reply == running.catalogue.text("code_refused")
         running.clock.advance(timedelta(minutes=1))
-        [reply] = await running.say(STRANGER, f"/start {code}")
-        assert reply == running.catalogue.text("welcome", name="Alex", worker="Jo")
+        expected = running.words("welcome", name="Alex", worker="Jo")
+        assert await running.hear(STRANGER, f"/start {code}", expected) == expected

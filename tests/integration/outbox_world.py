@@ -58,8 +58,9 @@ class World:
         async with self.uow() as uow:
             sam = await uow.young_people.by_telegram_id(SAM)
             assert sam is not None
-            row = uow.postbox.to_young_person(
-                sam, "home", {"name": text, "worker": "Jo"}, now=self.clock(), lane=lane
+            # A two-sentence message, so it goes as one Telegram message.
+            [row] = uow.postbox.to_young_person(
+                sam, "already_linked", {"worker": text}, now=self.clock(), lane=lane
             )
             await uow.flush()
             await uow.commit()
@@ -121,8 +122,10 @@ async def world(
     await transport.start()
     world = World(uow, clock, fake_telegram, transport)
     # Deliver the welcome and the worker's notice, so each test starts with an empty outbox.
-    await world.drain(world.sender("setup"))
-    clock.advance(timedelta(seconds=5))
+    setup = world.sender("setup")
+    for _ in range(3):  # the welcome comes in parts, a chat gap apart
+        await world.drain(setup)
+        clock.advance(timedelta(seconds=2))
     try:
         yield world
     finally:

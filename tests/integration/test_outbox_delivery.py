@@ -335,3 +335,35 @@ class TestPrivacyAndRobustness:
             flaky.stop()
             await running
         assert flaky.failures == 1
+
+
+class TestChunks:
+    async def test_the_second_part_waits_while_the_first_is_retried(self, world: World) -> None:
+        async with world.uow() as uow:
+            sam = await uow.young_people.by_telegram_id(SAM)
+            assert sam is not None
+            rows = uow.postbox.to_young_person(
+                sam, "home", {"name": "Sam", "worker": "Jo"}, now=world.clock()
+            )
+            await uow.commit()
+            parts = [row.text for row in rows]
+        assert len(parts) == 2
+        before = len(_texts(world, SAM))
+        world.fake.fail_next("sendMessage", "server_error", times=1)
+        sender = world.sender()
+        # The first part's retry falls due after the second part (queued at once) is due, so
+        # only the rule that parts wait for earlier parts keeps them in order.
+        for _ in range(3):
+            await world.drain(sender)
+            world.clock.advance(timedelta(seconds=1.2))
+        assert _texts(world, SAM)[before:] == parts
+
+    async def test_only_the_last_part_carries_the_buttons(self, world: World) -> None:
+        async with world.uow() as uow:
+            sam = await uow.young_people.by_telegram_id(SAM)
+            assert sam is not None
+            sam.communication_profile = {"max_sentences": 1}
+            rows = uow.postbox.to_young_person(sam, "choose_symbols", {}, now=world.clock())
+            await uow.commit()
+        assert [row.reply_markup is not None for row in rows] == [False, True]
+        assert len({row.part_of for row in rows}) == 1

@@ -102,6 +102,8 @@ class YoungPerson(Base):
     linked_at: Mapped[datetime]
     # Set when Telegram says the young person blocked the bot; cleared when they write again.
     unreachable_since: Mapped[datetime | None]
+    # The last choice Waypoint asked (a message id), so a written answer can be matched to it.
+    awaiting_choice: Mapped[str | None] = mapped_column(String(64))
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
@@ -180,6 +182,9 @@ class OutboxMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None]
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # A message split into chunks: each part waits until the part before it has gone.
+    part_of: Mapped[str | None] = mapped_column(String(32), index=True)
+    part: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     alert_for_id: Mapped[int | None] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import (
@@ -97,6 +97,18 @@ class YoungPeople:
     async def get(self, young_person_id: int) -> YoungPerson | None:
         """The young person with this id."""
         return await self._session.get(YoungPerson, young_person_id)
+
+    async def in_hub_named(self, hub_id: int, first_name: str) -> list[YoungPerson]:
+        """Young people at this hub with this first name, whatever its capitals."""
+        found = await self._session.scalars(
+            select(YoungPerson)
+            .where(
+                YoungPerson.hub_id == hub_id,
+                func.lower(YoungPerson.first_name) == first_name.strip().lower(),
+            )
+            .order_by(YoungPerson.id)
+        )
+        return list(found)
 
 
 class Invites:

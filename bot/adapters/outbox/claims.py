@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.adapters.db.models import ChatPacing, OutboxMessage, SendBudget
 from bot.domain.outbox import DeliveryState, Pace, Reservation, reserve
@@ -58,9 +59,21 @@ async def _candidates(
     busy = select(ChatPacing.chat_id).where(
         ChatPacing.chat_id == OutboxMessage.chat_id, ChatPacing.next_free_at > chats_free_by
     )
+    # A chunk waits for the chunks before it, even when one of them is being retried.
+    earlier = aliased(OutboxMessage)
+    earlier_part_waiting = select(earlier.id).where(
+        earlier.part_of == OutboxMessage.part_of,
+        earlier.part < OutboxMessage.part,
+        earlier.state.in_([_PENDING, _SENDING]),
+    )
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.state.in_([_PENDING, _SENDING]), _due(now), ~busy.exists())
+        .where(
+            OutboxMessage.state.in_([_PENDING, _SENDING]),
+            _due(now),
+            ~busy.exists(),
+            or_(OutboxMessage.part_of.is_(None), ~earlier_part_waiting.exists()),
+        )
         .order_by(OutboxMessage.lane, OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxMessage)

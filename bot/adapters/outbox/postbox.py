@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,8 +10,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
+from bot.adapters.telegram.keyboards import inline_keyboard
 from bot.content.catalogue import Catalogue, Level
+from bot.content.render import render
 from bot.domain.outbox import DeliveryState, Lane, Recipient
+from bot.domain.profiles import CommunicationProfile
+
+
+def profile_of(person: YoungPerson) -> CommunicationProfile:
+    """The young person's communication profile as stored with them."""
+    return CommunicationProfile.from_record(person.language, person.communication_profile)
+
+
+def _part_key(key: str | None, part: int) -> str | None:
+    return f"{key}:{part}" if key is not None and part else key
+
+
+def name_of(person: YoungPerson) -> str:
+    """What Waypoint calls a young person: the name in their profile, or their first name."""
+    return profile_of(person).preferred_name or person.first_name
 
 
 class Postbox:
@@ -38,21 +56,38 @@ class Postbox:
         now: datetime,
         lane: Lane = Lane.REPLY,
         idempotency_key: str | None = None,
-    ) -> OutboxMessage:
-        """Queue a message to a young person, in their language and reading level."""
-        text = self.catalogue.render(
-            message_id, values, language=person.language, level=Level.EASY
-        )
-        return self._queue(
-            OutboxMessage(
-                recipient_type=Recipient.YOUNG_PERSON.value,
-                recipient_id=person.id,
-                hub_id=person.hub_id,
-                chat_id=person.telegram_user_id,
-                idempotency_key=idempotency_key,
-            ),
-            message_id, text, now=now, lane=lane,
-        )  # fmt: skip
+    ) -> list[OutboxMessage]:
+        """Queue a message to a young person, shaped by their profile: one row per chunk.
+
+        The profile is read now, so a change to it shapes the very next message queued.
+        """
+        profile = profile_of(person)
+        rendered = render(self.catalogue, message_id, values, profile)
+        if rendered.buttons:
+            person.awaiting_choice = message_id
+        part_of = uuid.uuid4().hex if len(rendered.chunks) > 1 else None
+        rows = []
+        for part, text in enumerate(rendered.chunks):
+            last = part == len(rendered.chunks) - 1
+            rows.append(
+                self._queue(
+                    OutboxMessage(
+                        recipient_type=Recipient.YOUNG_PERSON.value,
+                        recipient_id=person.id,
+                        hub_id=person.hub_id,
+                        chat_id=person.telegram_user_id,
+                        idempotency_key=_part_key(idempotency_key, part),
+                        part_of=part_of,
+                        part=part,
+                        reply_markup=inline_keyboard(rendered) if last else None,
+                    ),
+                    message_id,
+                    text,
+                    now=now,
+                    lane=lane,
+                )
+            )
+        return rows
 
     def to_staff(
         self,

@@ -9,12 +9,13 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.telegram import handlers
+from bot.adapters.telegram import handlers, profile_handlers
 from bot.adapters.telegram.context import Waypoint, attach
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
 
@@ -47,6 +48,19 @@ def build_application(
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(CommandHandler("invite", handlers.on_invite, filters=private))
+    application.add_handler(
+        CommandHandler("profile", profile_handlers.on_profile, filters=private)
+    )
+    application.add_handler(
+        CommandHandler("language", profile_handlers.on_language, filters=private)
+    )
+    application.add_handler(
+        CommandHandler("symbols", profile_handlers.on_symbols, filters=private)
+    )
+    application.add_handler(CallbackQueryHandler(profile_handlers.on_choice))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, profile_handlers.on_text)
+    )
     application.add_handler(MessageHandler(private, handlers.on_anything_else))
     application.add_error_handler(handlers.on_error)
     return application

@@ -1,0 +1,42 @@
+"""Inline keyboards for choices, and reading back which choice was tapped.
+
+Callback data carries only a message id and a button key, never anything a young person
+wrote or anything about them (Telegram keeps it; research TG-1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.content.render import Rendered
+
+_PREFIX = "c"
+_SEPARATOR = "|"
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+
+
+def callback_data(message_id: str, key: str) -> str:
+    """What Telegram sends back when this button is tapped."""
+    data = _SEPARATOR.join((_PREFIX, message_id, key))
+    if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"{message_id}/{key}: button names too long for Telegram's 64 bytes")
+    return data
+
+
+def parse_choice(data: str | None) -> tuple[str, str] | None:
+    """The (message id, button key) a tap refers to, or None for data Waypoint did not make."""
+    parts = (data or "").split(_SEPARATOR)
+    if len(parts) != 3 or parts[0] != _PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def inline_keyboard(rendered: Rendered) -> dict[str, Any] | None:
+    """One button per row: big targets, read top to bottom, "Something else" and "Help" last."""
+    if not rendered.keyboard:
+        return None
+    rows = [
+        [{"text": button.label, "callback_data": callback_data(rendered.message_id, button.key)}]
+        for button in rendered.buttons
+    ]
+    return {"inline_keyboard": rows}

@@ -1,0 +1,74 @@
+"""Handlers for communication profiles and choices: /profile for staff, /language and /symbols
+for young people, taps on choice buttons, and written answers to a choice.
+
+Each parses the update and calls one service in bot.services.profiles.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.adapters.telegram.context import waypoint_of
+from bot.adapters.telegram.handlers import Context, on_anything_else
+from bot.adapters.telegram.keyboards import parse_choice
+from bot.services import profiles
+
+
+async def on_profile(update: Update, context: Context) -> None:
+    """Staff: `/profile Sam` shows how Waypoint writes to Sam; `/profile Sam reading easy`."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is None:
+        return
+    if not await profiles.do_profile_command(
+        waypoint.uow(), update.effective_user.id, list(context.args or []), now=waypoint.clock()
+    ):
+        await on_anything_else(update, context)
+
+
+async def _ask(update: Update, context: Context, setting: str) -> None:
+    waypoint = waypoint_of(context)
+    if update.effective_user is None:
+        return
+    if not await profiles.do_ask_own_setting(
+        waypoint.uow(), update.effective_user.id, setting, now=waypoint.clock()
+    ):
+        await on_anything_else(update, context)
+
+
+async def on_language(update: Update, context: Context) -> None:
+    """A young person asks to change the language Waypoint writes in."""
+    await _ask(update, context, "language")
+
+
+async def on_symbols(update: Update, context: Context) -> None:
+    """A young person asks to turn pictures on or off."""
+    await _ask(update, context, "symbols")
+
+
+async def on_choice(update: Update, context: Context) -> None:
+    """A tap on a choice button: stop the spinner, take the buttons away, act on the choice."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    await query.answer()
+    choice = parse_choice(query.data)
+    if choice is None:
+        return
+    waypoint = waypoint_of(context)
+    if await profiles.do_choose(
+        waypoint.uow(), update.effective_user.id, *choice, now=waypoint.clock()
+    ):
+        # A choice is made once: a second tap on an old keyboard would be confusing.
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Written words: the answer to an open choice if they match one, otherwise a greeting."""
+    waypoint = waypoint_of(context)
+    message = update.effective_message
+    if update.effective_user is None or message is None or message.text is None:
+        return
+    if not await profiles.do_written_answer(
+        waypoint.uow(), update.effective_user.id, message.text, now=waypoint.clock()
+    ):
+        await on_anything_else(update, context)

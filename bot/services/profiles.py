@@ -1,0 +1,253 @@
+"""Communication profiles: staff see and change them; young people choose their language and
+pictures. Every change is audited, and the young person hears about it in their new words."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.adapters.db.models import Staff, YoungPerson
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import profile_of
+from bot.content.render import render
+from bot.domain.errors import SetupError
+from bot.domain.people import Role
+from bot.domain.profiles import SETTINGS, CommunicationProfile, ProfileProblem
+from bot.i18n.dates import day_words
+
+
+def may_change_profile(staff: Staff, person: YoungPerson) -> bool:
+    """The young person's own worker, or a speech and language therapist at their hub."""
+    if not staff.active or staff.hub_id != person.hub_id:
+        return False
+    return staff.id == person.key_worker_id or staff.role == Role.SLT.value
+
+
+async def _find(uow: SqlUnitOfWork, staff: Staff, who: str) -> YoungPerson | None:
+    """The young person `who` names at the staff member's hub; tells staff when it is unclear."""
+    if who.startswith("#") and who[1:].isdigit():
+        person = await uow.young_people.get(int(who[1:]))
+        found = [person] if person is not None and person.hub_id == staff.hub_id else []
+    else:
+        found = await uow.young_people.in_hub_named(staff.hub_id, who)
+    return found[0] if len(found) == 1 else None
+
+
+async def _explain_not_found(uow: SqlUnitOfWork, staff: Staff, who: str, now: datetime) -> None:
+    found = [] if who.startswith("#") else await uow.young_people.in_hub_named(staff.hub_id, who)
+    if len(found) > 1:
+        choices = "\n".join(f"/profile #{p.id} ({p.first_name})" for p in found)
+        uow.postbox.to_staff(staff, "profile_several", {"name": who, "choices": choices}, now=now)
+    else:
+        uow.postbox.to_staff(staff, "profile_nobody", {"name": who}, now=now)
+
+
+def summary(profile: CommunicationProfile) -> str:
+    """One line per setting, in the words staff type to change it."""
+    swaps = ", ".join(f"{a}={b}" for a, b in profile.swaps.items()) or "none"
+    return "\n".join(
+        (
+            f"language: {profile.language}",
+            f"reading: {profile.level.value}",
+            f"symbols: {'on' if profile.symbols else 'off'}",
+            f"name: {profile.preferred_name or '(first name)'}",
+            f"words: {swaps}",
+            f"wait: {profile.processing_minutes} minutes before any follow-up",
+            f"replies: {'buttons' if profile.replies.value == 'buttons' else 'text'}",
+            f"sentences: at most {profile.max_sentences} in one message",
+            f"review: {profile.review_on.isoformat() if profile.review_on else 'not set'}",
+        )
+    )
+
+
+async def do_profile_command(
+    uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
+) -> bool:
+    """`/profile Sam` shows a profile; `/profile Sam language ar` changes one setting.
+
+    Returns False when the sender is not staff, so the caller can answer them as anyone else.
+    """
+    async with uow:
+        staff = await uow.staff.by_telegram_id(staff_telegram_id)
+        if staff is None or not staff.active:
+            return False
+        if not words:
+            uow.postbox.to_staff(staff, "profile_usage", {"settings": SETTINGS}, now=now)
+        else:
+            await _on_profile(uow, staff, words, now)
+        await uow.commit()
+        return True
+
+
+async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: datetime) -> None:
+    who, setting, value = words[0], *(words[1:2] or [""]), " ".join(words[2:])
+    person = await _find(uow, staff, who)
+    if person is None:
+        await _explain_not_found(uow, staff, who, now)
+        return
+    uow.audit.record(
+        "profile.viewed" if not setting else "profile.change_asked",
+        at=now, actor_type="staff", actor_id=staff.id, hub_id=person.hub_id,
+        subject_type="young_person", subject_id=person.id,
+    )  # fmt: skip
+    if not may_change_profile(staff, person):
+        uow.postbox.to_staff(staff, "profile_not_allowed", {"name": person.first_name}, now=now)
+        return
+    profile = profile_of(person)
+    if not setting:
+        values = {"name": person.first_name, "summary": summary(profile)}
+        uow.postbox.to_staff(staff, "profile_shown", values, now=now)
+        return
+    try:
+        changed = profile.changed(setting, value, today=now.date())
+    except ProfileProblem as problem:
+        uow.postbox.to_staff(staff, "profile_problem", {"problem": str(problem)}, now=now)
+        return
+    save_profile(uow, person, changed, now=now, actor=("staff", staff.id))
+    told = {"name": person.first_name, "setting": setting.lower(), "value": value or "(none)"}
+    uow.postbox.to_staff(staff, "profile_updated", told, now=now)
+    _tell_young_person(uow, person, changed, worker=staff.name, now=now)
+
+
+def save_profile(
+    uow: SqlUnitOfWork,
+    person: YoungPerson,
+    profile: CommunicationProfile,
+    *,
+    now: datetime,
+    actor: tuple[str, int],
+) -> None:
+    """Store a changed profile and audit who changed it (never what it says)."""
+    person.language = profile.language
+    person.communication_profile = profile.to_record()
+    uow.audit.record(
+        "profile.changed",
+        at=now, actor_type=actor[0], actor_id=actor[1], hub_id=person.hub_id,
+        subject_type="young_person", subject_id=person.id,
+    )  # fmt: skip
+
+
+def _tell_young_person(
+    uow: SqlUnitOfWork,
+    person: YoungPerson,
+    profile: CommunicationProfile,
+    *,
+    worker: str,
+    now: datetime,
+) -> None:
+    # Rendered after the change is stored, so the young person reads it in their new words.
+    if profile.review_on is None:
+        uow.postbox.to_young_person(
+            person, "profile_changed_no_review", {"worker": worker}, now=now
+        )
+        return
+    values = {"worker": worker, "review_day": day_words(profile.review_on, profile.language)}
+    uow.postbox.to_young_person(person, "profile_changed", values, now=now)
+
+
+# The young person's own choices: which message asked, which button, and what it changes.
+_OWN_CHOICES = {
+    ("choose_language", "language_en"): ("language", "en", "language_changed"),
+    ("choose_language", "language_ar"): ("language", "ar", "language_changed"),
+    ("choose_symbols", "symbols_on"): ("symbols", "on", "symbols_on"),
+    ("choose_symbols", "symbols_off"): ("symbols", "off", "symbols_off"),
+}
+OWN_SETTINGS = {"language": "choose_language", "symbols": "choose_symbols"}
+
+
+async def do_ask_own_setting(
+    uow: SqlUnitOfWork, telegram_user_id: int, setting: str, *, now: datetime
+) -> bool:
+    """Ask a young person which language or pictures they want; False if not a young person."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        uow.postbox.to_young_person(person, OWN_SETTINGS[setting], {}, now=now)
+        await uow.commit()
+        return True
+
+
+async def do_choose(
+    uow: SqlUnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
+) -> bool:
+    """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        person.awaiting_choice = None
+        worker = {"worker": person.key_worker.name}
+        if key in {"something_else", "help"}:
+            uow.postbox.to_young_person(person, key, worker, now=now)
+        elif (message_id, key) in _OWN_CHOICES:
+            setting, value, reply = _OWN_CHOICES[message_id, key]
+            changed = profile_of(person).changed(setting, value, today=now.date())
+            save_profile(uow, person, changed, now=now, actor=("young_person", person.id))
+            uow.postbox.to_young_person(person, reply, {}, now=now)
+        else:
+            return False
+        await uow.commit()
+        return True
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w]+", " ", text.casefold()).split()
+
+
+def match_written_choice(labels: list[str], text: str) -> int | None:
+    """Which choice a written answer means: its number, its words, or a word only it has."""
+    answer = _words(text)
+    if len(answer) == 1 and answer[0].isdigit() and 1 <= int(answer[0]) <= len(labels):
+        return int(answer[0]) - 1
+    labelled = [_words(label) for label in labels]
+    if answer in labelled:
+        return labelled.index(answer)
+    having = [i for i, words in enumerate(labelled) if len(answer) == 1 and answer[0] in words]
+    return having[0] if len(having) == 1 else None
+
+
+async def do_written_answer(
+    uow: SqlUnitOfWork, telegram_user_id: int, text: str, *, now: datetime
+) -> bool:
+    """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None or person.awaiting_choice is None:
+            return False
+        message_id = person.awaiting_choice
+        rendered = render(uow.postbox.catalogue, message_id, {}, profile_of(person))
+        index = match_written_choice([b.label for b in rendered.buttons], text)
+    if index is None:
+        return False
+    return await do_choose(uow, telegram_user_id, message_id, rendered.buttons[index].key, now=now)
+
+
+async def profile_summary(uow: SqlUnitOfWork, young_person_id: int) -> str:
+    """For `waypoint profile show`: the young person's profile, one setting per line."""
+    async with uow:
+        person = await _person(uow, young_person_id)
+        return summary(profile_of(person))
+
+
+async def do_set_profile(
+    uow: SqlUnitOfWork, young_person_id: int, setting: str, value: str, *, now: datetime
+) -> CommunicationProfile:
+    """For `waypoint profile set`: change one setting, audited as a command-line change."""
+    async with uow:
+        person = await _person(uow, young_person_id)
+        try:
+            changed = profile_of(person).changed(setting, value, today=now.date())
+        except ProfileProblem as problem:
+            raise SetupError(f"{setting}: {problem}") from None
+        save_profile(uow, person, changed, now=now, actor=("cli", 0))
+        _tell_young_person(uow, person, changed, worker=person.key_worker.name, now=now)
+        await uow.commit()
+        return changed
+
+
+async def _person(uow: SqlUnitOfWork, young_person_id: int) -> YoungPerson:
+    person = await uow.young_people.get(young_person_id)
+    if person is None:
+        raise SetupError(f"there is no young person with id {young_person_id}")
+    return person

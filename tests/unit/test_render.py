@@ -1,0 +1,152 @@
+"""Rendering for one young person: their words, pictures, chunks, buttons and script direction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.adapters.telegram.keyboards import callback_data, inline_keyboard, parse_choice
+from bot.content.catalogue import Catalogue
+from bot.content.render import (
+    FIRST_STRONG_ISOLATE,
+    POP_ISOLATE,
+    RIGHT_TO_LEFT_MARK,
+    chunk,
+    render,
+    when,
+)
+from bot.domain.profiles import CommunicationProfile, Level, Replies
+
+PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
+LONDON = ZoneInfo("Europe/London")
+NAMES = {"name": "Sam", "worker": "Jo"}
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return Catalogue.load(PROJECT_CONTENT, allow_drafts=True)
+
+
+class TestChunks:
+    def test_a_message_is_split_after_the_most_sentences_the_profile_allows(self) -> None:
+        lines = ["One. Two.", "Three.", "Four. Five."]
+        assert chunk(lines, 3) == ["One. Two.\nThree.", "Four. Five."]
+        assert chunk(lines, 2) == ["One. Two.", "Three.\nFour.", "Five."]
+        assert chunk(lines, 10) == ["One. Two.\nThree.\nFour. Five."]
+
+    def test_arabic_question_marks_end_sentences_too(self) -> None:
+        assert chunk(["هل تريد؟ نعم."], 1) == ["هل تريد؟", "نعم."]
+
+    def test_the_welcome_comes_in_two_messages_of_at_most_3_sentences(self, catalogue) -> None:
+        rendered = render(catalogue, "welcome", NAMES, CommunicationProfile())
+        assert rendered.chunks == (
+            "Hi Sam.\nI am Waypoint. I am a computer, not a person.",
+            "Jo is your worker. Jo asked me to help you.",
+        )
+
+    def test_one_sentence_at_a_time_when_the_profile_asks(self, catalogue) -> None:
+        rendered = render(catalogue, "welcome", NAMES, CommunicationProfile(max_sentences=1))
+        assert len(rendered.chunks) == 5
+
+
+class TestProfileWords:
+    def test_standard_reading_gets_the_standard_text(self, catalogue) -> None:
+        profile = CommunicationProfile(level=Level.STANDARD)
+        assert "welcome to Waypoint" in render(catalogue, "welcome", NAMES, profile).chunks[0]
+
+    def test_pictures_go_before_each_line_when_the_profile_asks(self, catalogue) -> None:
+        rendered = render(catalogue, "welcome", NAMES, CommunicationProfile(symbols=True))
+        assert rendered.chunks[0].split("\n") == [
+            "👋 Hi Sam.",
+            "💻 I am Waypoint. I am a computer, not a person.",
+        ]
+        assert rendered.chunks[1].startswith("🧑 Jo is your worker.")
+
+    def test_no_pictures_unless_asked(self, catalogue) -> None:
+        rendered = render(catalogue, "welcome", NAMES, CommunicationProfile())
+        assert "👋" not in "".join(rendered.chunks)
+
+    def test_the_young_persons_own_words_replace_the_content_words(self, catalogue) -> None:
+        profile = CommunicationProfile(swaps={"worker": "helper", "computer": "robot"})
+        text = "\n".join(render(catalogue, "welcome", NAMES, profile).chunks)
+        assert "Jo is your helper." in text
+        assert "I am a robot, not a person." in text
+        assert "worker" not in text
+
+    def test_a_swap_never_touches_a_placeholder_or_a_value(self, catalogue) -> None:
+        profile = CommunicationProfile(swaps={"name": "label", "sam": "X"})
+        text = "\n".join(render(catalogue, "welcome", NAMES, profile).chunks)
+        assert text.startswith("Hi Sam.")
+
+
+class TestArabic:
+    def test_easy_arabic_is_right_to_left_with_names_kept_whole(self, catalogue) -> None:
+        rendered = render(catalogue, "welcome", NAMES, CommunicationProfile(language="ar"))
+        assert rendered.language == "ar"
+        lines = [line for c in rendered.chunks for line in c.split("\n")]
+        assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in lines)
+        assert f"{FIRST_STRONG_ISOLATE}Sam{POP_ISOLATE}" in lines[0]
+        assert "مرحبًا" in lines[0]
+
+    def test_arabic_dates_come_from_babel(self, catalogue) -> None:
+        profile = CommunicationProfile(language="ar")
+        moment = datetime(2027, 3, 2, 16, 0, tzinfo=LONDON)
+        assert when(catalogue, moment, LONDON, profile) == "الثلاثاء 2 مارس الساعة 4 بعد الظهر"
+
+    def test_english_dates_say_the_day_date_and_clock_time(self, catalogue) -> None:
+        profile = CommunicationProfile()
+        on_the_hour = datetime(2027, 3, 2, 16, 0, tzinfo=LONDON)
+        half_past = datetime(2027, 3, 2, 9, 30, tzinfo=LONDON)
+        assert when(catalogue, on_the_hour, LONDON, profile) == (
+            "Tuesday 2 March at 4 o'clock in the afternoon"
+        )
+        assert when(catalogue, half_past, LONDON, profile) == (
+            "Tuesday 2 March at 9:30 in the morning"
+        )
+
+    def test_times_are_in_the_hubs_zone_not_utc(self, catalogue) -> None:
+        summer_utc = datetime(2027, 7, 6, 15, 0, tzinfo=ZoneInfo("UTC"))
+        assert "4 o'clock" in when(catalogue, summer_utc, LONDON, CommunicationProfile())
+
+
+class TestButtons:
+    def test_a_choice_ends_with_something_else_and_help(self, catalogue) -> None:
+        rendered = render(catalogue, "choose_language", {}, CommunicationProfile())
+        assert [b.key for b in rendered.buttons] == [
+            "language_en", "language_ar", "something_else", "help",
+        ]  # fmt: skip
+        assert [b.label for b in rendered.buttons][-2:] == [
+            "Something else",
+            "I don't know / Help",
+        ]
+
+    def test_the_keyboard_has_one_button_per_row_with_opaque_data(self, catalogue) -> None:
+        rendered = render(catalogue, "choose_language", {}, CommunicationProfile())
+        keyboard = inline_keyboard(rendered)
+        assert keyboard is not None
+        rows = keyboard["inline_keyboard"]
+        assert [len(row) for row in rows] == [1, 1, 1, 1]
+        assert parse_choice(rows[1][0]["callback_data"]) == ("choose_language", "language_ar")
+
+    def test_labels_come_in_the_young_persons_language(self, catalogue) -> None:
+        rendered = render(catalogue, "choose_language", {}, CommunicationProfile(language="ar"))
+        assert [b.label for b in rendered.buttons][-2:] == ["شيء آخر", "لا أعرف / مساعدة"]
+
+    def test_written_replies_list_the_choices_instead_of_buttons(self, catalogue) -> None:
+        profile = CommunicationProfile(replies=Replies.FREE_TEXT)
+        rendered = render(catalogue, "choose_language", {}, profile)
+        assert inline_keyboard(rendered) is None
+        assert rendered.chunks[-1] == (
+            "1. English\n2. العربية\n3. Something else\n4. I don't know / Help"
+        )
+
+    def test_callback_data_over_telegrams_64_bytes_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="64 bytes"):
+            callback_data("m" * 60, "key")
+
+    @pytest.mark.parametrize("data", [None, "", "c|only", "x|a|b", "c||b"])
+    def test_data_waypoint_did_not_make_is_ignored(self, data: str | None) -> None:
+        assert parse_choice(data) is None
