@@ -26,6 +26,8 @@ def configure_logging(level: str = "INFO") -> None:
     # At DEBUG these log the token, message texts and SQL parameters, whatever level is chosen.
     for name in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # APScheduler logs every run of the concern ladder's job; only its problems matter.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     for name in ("telegram", "apscheduler"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
 

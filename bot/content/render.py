@@ -109,13 +109,17 @@ def chunk(lines: list[str], max_sentences: int) -> list[str]:
 
 
 def _buttons(
-    catalogue: Catalogue, template: Template, profile: CommunicationProfile
+    catalogue: Catalogue,
+    template: Template,
+    values: Mapping[str, str],
+    profile: CommunicationProfile,
 ) -> tuple[Button, ...]:
+    """The message's choices; labels may use the message's own values ("Yes, tell {worker}")."""
     if not template.message.buttons:
         return ()
     keys = (*template.message.buttons, *ALWAYS_BUTTONS)
     return tuple(
-        Button(key, render_line(catalogue, BUTTON_PREFIX + key, {}, profile)) for key in keys
+        Button(key, render_line(catalogue, BUTTON_PREFIX + key, values, profile)) for key in keys
     )
 
 
@@ -148,7 +152,7 @@ def render(
     text = fill(swapped, _isolated(values) if rtl else values)
     lines = _with_symbols(template, text.splitlines(), profile)
     chunks = chunk(lines, profile.max_sentences)
-    buttons = _buttons(catalogue, template, profile)
+    buttons = _buttons(catalogue, template, values, profile)
     keyboard = bool(buttons) and profile.replies is Replies.BUTTONS
     if buttons and not keyboard:
         # Written replies: the choices are listed as words to write back (SL-8).
@@ -173,3 +177,17 @@ def when(
     )
     day = day_words(local.date(), language)
     return render_line(catalogue, "when_day_time", {"day": day, "time": time}, profile)
+
+
+def every_wording(catalogue: Catalogue, message_id: str) -> frozenset[str]:
+    """Every way a short text can appear (each language and level, with or without its
+    picture), to recognise a keyboard button's text when it comes back as a message."""
+    message = catalogue.message(message_id)
+    symbols = message.variants["en"].symbols
+    found: set[str] = set()
+    for language, variant in message.variants.items():
+        for level in variant.texts:
+            if catalogue.live(message, language, level):
+                text = variant.texts[level].strip()
+                found |= {text, *(f"{symbol} {text}" for symbol in symbols[:1])}
+    return frozenset(found)

@@ -15,6 +15,8 @@ class Role(StrEnum):
     MANAGER = "manager"
     DUTY = "duty"
     POLICE_LIAISON = "police_liaison"
+    # The council's out-of-hours team (emergency duty): answers concerns nobody else has.
+    ON_CALL = "on_call"
 
 
 # A young person's named worker is always a key worker: the one adult who stays with them.

@@ -18,6 +18,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
 from bot.domain.outbox import Pace
+from bot.domain.safety.detection import Lexicon
 
 _LOG = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def bootstrap(
     engine = create_engine(settings.database_url)
     post = PostOffice(catalogue, settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)
-    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock)
+    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, lexicon=Lexicon.load())
     running = Running(waypoint, engine)
     token = settings.telegram_token
     if api_url is not None and token is not None:

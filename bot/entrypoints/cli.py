@@ -19,6 +19,7 @@ from bot.domain.errors import (
 )
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS
+from bot.domain.safety.detection import LexiconError
 
 # Operators read English from the command line; young people never do.
 _OPERATOR_MESSAGES: dict[type[WaypointError], str] = {
@@ -94,14 +95,44 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("young_person", type=int, help="the young person's number")
     change.add_argument("setting", help=f"one of: {SETTINGS}")
     change.add_argument("value", nargs="+", help="the new value, e.g. ar, easy, on, goal=plan")
+    _concern_parsers(commands)
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
     return parser
 
 
+def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`waypoint concerns`, `waypoint council` and `waypoint safety`."""
+    concerns = commands.add_parser("concerns", help="read concerns (every look is audited)")
+    actions = concerns.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", help="every concern, newest first, without anyone's words")
+    show = actions.add_parser("show", help="one concern: the words and the chronology")
+    show.add_argument("id", type=int)
+    export = actions.add_parser("export", help="one concern as a record for the case file")
+    export.add_argument("id", type=int)
+    export.add_argument("--to", type=Path, required=True, help="the file to write")
+
+    council = commands.add_parser("council", help="a council's concern ladder").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    change = council.add_parser("set", help="change how concerns climb at one council")
+    change.add_argument("council", help='the council\'s name, e.g. "North Yorkshire"')
+    change.add_argument("--out-of-hours-phone", help="the number young people call at night")
+    change.add_argument("--minutes-high", type=int, help="wait before the next step (high)")
+    change.add_argument("--minutes-other", type=int, help="wait before the next step (others)")
+    change.add_argument("--office-hours", help="like 9-17 (Monday to Friday)")
+    change.add_argument("--on-call-first", choices=["yes", "no"], help="out of hours")
+    change.add_argument("--police-liaison", choices=["yes", "no"], help="missing, exploitation")
+
+    safety = commands.add_parser("safety", help="check words against the safety lexicon")
+    safety.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
+        "scan", help="one message per line in, one JSON object per line out"
+    )
+
+
 def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     # Imported here so `waypoint --help` stays fast and a bad setting is reported first.
-    from bot.entrypoints import commands  # noqa: PLC0415
+    from bot.entrypoints import commands, concern_commands  # noqa: PLC0415
 
     handlers: dict[str, Callable[[argparse.Namespace, Settings], None]] = {
         "run": commands.run_or_demo,
@@ -113,6 +144,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "outbox": commands.outbox,
         "content": commands.content,
         "profile": commands.profile,
+        "concerns": concern_commands.concerns,
+        "council": concern_commands.council,
+        "safety": concern_commands.safety,
     }
     handlers[args.command](args, settings)
 
@@ -123,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         _dispatch(args, settings)
-    except (ConfigurationError, ContentError, SetupError) as error:
+    except (ConfigurationError, ContentError, LexiconError, SetupError) as error:
         sys.stderr.write(f"waypoint: {error}\n")
         return 2
     except WaypointError as error:

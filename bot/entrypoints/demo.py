@@ -114,7 +114,8 @@ async def _chat(fake: FakeTelegram, screen: _Screen, source: TextIO, out: TextIO
         "\nNow type as Sam and press Enter. Start a line with 'jo:' to type as Jo."
         " Type /quit (or press Ctrl-D) to stop.\n"
         "Things to try: /language (type a button's number to tap it), /symbols,"
-        " 'jo: /profile Sam', 'jo: /profile Sam sentences 1'.\n"
+        " 'jo: /profile Sam', 'jo: /profile Sam sentences 1', /talk,"
+        " /worried or words that sound worried (then 'jo: 1' taps \"I've got this\").\n"
     )
     while True:
         if interactive:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import profile_of
+from bot.adapters.outbox.postbox import name_of, profile_of
 from bot.content.render import render
 from bot.domain.errors import SetupError
 from bot.domain.people import Role
@@ -79,11 +79,20 @@ async def do_profile_command(
         return True
 
 
-async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: datetime) -> None:
-    who, setting, value = words[0], *(words[1:2] or [""]), " ".join(words[2:])
+async def find_for_staff(
+    uow: SqlUnitOfWork, staff: Staff, who: str, now: datetime
+) -> YoungPerson | None:
+    """The young person `who` names at the staff member's hub; if unclear, staff are told why."""
     person = await _find(uow, staff, who)
     if person is None:
         await _explain_not_found(uow, staff, who, now)
+    return person
+
+
+async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: datetime) -> None:
+    who, setting, value = words[0], *(words[1:2] or [""]), " ".join(words[2:])
+    person = await find_for_staff(uow, staff, who, now)
+    if person is None:
         return
     uow.audit.record(
         "profile.viewed" if not setting else "profile.change_asked",
@@ -172,6 +181,10 @@ async def do_choose(
     uow: SqlUnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
 ) -> bool:
     """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
+    if message_id == "concern_ask" and key in {"concern_yes", "concern_no"}:
+        from bot.services.concerns import do_answer_ask  # noqa: PLC0415  (avoids a cycle)
+
+        return await do_answer_ask(uow, telegram_user_id, tell=key == "concern_yes", now=now)
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
@@ -216,7 +229,9 @@ async def do_written_answer(
         if person is None or person.awaiting_choice is None:
             return False
         message_id = person.awaiting_choice
-        rendered = render(uow.postbox.catalogue, message_id, {}, profile_of(person))
+        # A choice's wording may name the young person or their worker, nothing else.
+        values = {"name": name_of(person), "worker": person.key_worker.name}
+        rendered = render(uow.postbox.catalogue, message_id, values, profile_of(person))
         index = match_written_choice([b.label for b in rendered.buttons], text)
     if index is None:
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +32,7 @@ from bot.services.staff import NewStaff, do_add_staff
 JO = FakeUser(id=1001, first_name="Jo")
 SAM = FakeUser(id=2001, first_name="Sam", username="sam_canary")
 STRANGER = FakeUser(id=3001, first_name="Pat")
+LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 
 
 @dataclass
@@ -56,6 +58,15 @@ class Running:
         """The chunks a young person with `profile` gets for this message."""
         rendered = render(self.catalogue, message_id, values, profile or CommunicationProfile())
         return list(rendered.chunks)
+
+    async def join_sam(self) -> None:
+        """Jo invites Sam, Sam opens the link and reads the welcome, and Jo is told."""
+        [reply] = await self.say(JO, "/invite Sam")
+        match = LINK.search(reply)
+        assert match, reply
+        welcome = self.words("welcome", name="Sam", worker="Jo")
+        await self.hear(SAM, f"/start {match.group(1)}", welcome)
+        await self.fake.await_messages(JO.id, 2)
 
     async def hear(self, user: FakeUser, text: str, expected: list[str]) -> list[str]:
         """Send `text` as `user` and wait for as many messages as `expected` has chunks."""
@@ -102,7 +113,8 @@ def as_preview(sent: list[SentMessage]) -> str:
     messages = [m for m in sent if not m.edited]
     parts = [f"--- message {n} ---\n{m.text}" for n, m in enumerate(messages, 1)]
     markup = messages[-1].reply_markup if messages else None
-    if markup is not None:
+    # The "I'm worried" keyboard under the message box is not part of any one message.
+    if markup is not None and "inline_keyboard" in markup:
         labels = [f"[{row[0]['text']}]" for row in markup["inline_keyboard"]]
         parts.append("--- buttons ---\n" + "\n".join(labels))
     return "\n".join(parts)

@@ -5,7 +5,6 @@ and pictures, by tapping or by writing."""
 from __future__ import annotations
 
 import asyncio
-import re
 import subprocess
 import sys
 
@@ -20,7 +19,6 @@ from bot.domain.profiles import CommunicationProfile, Replies
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running, as_preview
 
-LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 KIM = FakeUser(id=1002, first_name="Kim")  # speech and language therapist, same hub
 LEE = FakeUser(id=1003, first_name="Lee")  # another key worker, same hub
 ASH = FakeUser(id=1004, first_name="Ash")  # a key worker at another hub
@@ -34,13 +32,7 @@ async def _staff(running: Running, user: FakeUser, role: Role, hub: str = "Harro
 
 @pytest.fixture
 async def sam_joined(running: Running) -> Running:
-    [reply] = await running.say(JO, "/invite Sam")
-    match = LINK.search(reply)
-    assert match, reply
-    await running.hear(
-        SAM, f"/start {match.group(1)}", running.words("welcome", name="Sam", worker="Jo")
-    )
-    await running.fake.await_messages(JO.id, 2)
+    await running.join_sam()
     return running
 
 
@@ -167,7 +159,8 @@ class TestYoungPeopleChooseForThemselves:
             asked[-1]
             == "1. Yes, pictures\n2. No pictures\n3. Something else\n4. I don't know / Help"
         )
-        assert running.fake.sent_messages(SAM.id)[-1].reply_markup is None
+        # No choice buttons; only the "I'm worried" keyboard under the message box.
+        assert "inline_keyboard" not in (running.fake.sent_messages(SAM.id)[-1].reply_markup or {})
         pictures = CommunicationProfile(replies=Replies.FREE_TEXT, symbols=True)
         done = running.words("symbols_on", profile=pictures)
         assert await running.hear(SAM, "1", done) == done

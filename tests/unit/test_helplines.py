@@ -31,7 +31,7 @@ def test_the_projects_helplines_load_with_the_numbers_young_people_need() -> Non
     contacts = {line.id: line.contact for line in load_helplines(PROJECT_CONTENT)}
     assert contacts["emergency"] == "999"
     assert contacts["childline"] == "0800 1111"
-    assert contacts["shout"] == "text SHOUT to 85258"
+    assert contacts["shout"] == "SHOUT to 85258"
     assert contacts["samaritans"] == "116 123"
     assert contacts["nhs_111"] == "111"
 

@@ -52,6 +52,14 @@ class Council(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # How concerns climb the ladder here (bot.domain.ladder.CouncilRules has the defaults).
+    out_of_hours_phone: Mapped[str | None] = mapped_column(String(40))
+    minutes_high: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    minutes_other: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    office_opens_hour: Mapped[int] = mapped_column(SmallInteger, default=9, server_default="9")
+    office_closes_hour: Mapped[int] = mapped_column(SmallInteger, default=17, server_default="17")
+    on_call_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    police_liaison: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Hub(Base):
@@ -81,6 +89,9 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # A worker who is away passes new alerts to their cover.
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     hub: Mapped[Hub] = relationship(lazy="joined")
 
@@ -104,6 +115,9 @@ class YoungPerson(Base):
     unreachable_since: Mapped[datetime | None]
     # The last choice Waypoint asked (a message id), so a written answer can be matched to it.
     awaiting_choice: Mapped[str | None] = mapped_column(String(64))
+    # Set while the young person is writing to their worker through Waypoint: their next words
+    # go to the worker, and check-ins and non-urgent reminders wait until it has passed.
+    talking_until: Mapped[datetime | None]
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
@@ -213,3 +227,45 @@ class ChatPacing(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     next_free_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Concern(Base):
+    """Something a young person is worried about, stored before anything else happens."""
+
+    __tablename__ = "concerns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"), index=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id"), index=True)
+    raised_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(32))
+    urgency: Mapped[str] = mapped_column(String(8))
+    # The young person's own words, exactly as written (research SG-5): never logged.
+    words: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    in_hours: Mapped[bool] = mapped_column(Boolean)
+    rung: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # When the next step up the ladder is due; None once someone has it or it is closed.
+    next_step_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    young_person: Mapped[YoungPerson] = relationship(lazy="joined")
+
+
+class ConcernEvent(Base):
+    """One line of a concern's chronology. Rows are only ever added (triggers refuse changes)."""
+
+    __tablename__ = "concern_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None]
+    # Who was told, or a member of staff's outcome note; never the young person's words.
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -68,6 +68,13 @@ class StaffRepository:
         """The staff member with this id."""
         return await self._session.get(Staff, staff_id)
 
+    async def in_hub_any_role(self, hub_id: int) -> list[Staff]:
+        """Every active member of staff at one hub, oldest first."""
+        query = (
+            select(Staff).where(Staff.hub_id == hub_id, Staff.active.is_(True)).order_by(Staff.id)
+        )
+        return list(await self._session.scalars(query))
+
     async def in_hub(self, hub_id: int, role: str) -> list[Staff]:
         """Active staff of one hub in one role, oldest first."""
         query = (

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.adapters.db.concern_records import Concerns
 from bot.adapters.db.repositories import (
     AuditLog,
     CodeAttempts,
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     invites: Invites
     code_attempts: CodeAttempts
     audit: AuditLog
+    concerns: Concerns
     postbox: Postbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
         self.invites = Invites(session)
         self.code_attempts = CodeAttempts(session)
         self.audit = AuditLog(session)
+        self.concerns = Concerns(session)
         self.postbox = Postbox(session, self._post.catalogue, self._post.zone)
         return self
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
-from bot.adapters.telegram.keyboards import inline_keyboard
+from bot.adapters.telegram.keyboards import inline_keyboard, worried_keyboard
 from bot.content.catalogue import Catalogue, Level
-from bot.content.render import render
+from bot.content.render import Rendered, render, render_line
 from bot.domain.outbox import DeliveryState, Lane, Recipient
 from bot.domain.profiles import CommunicationProfile
 
@@ -79,7 +80,7 @@ class Postbox:
                         idempotency_key=_part_key(idempotency_key, part),
                         part_of=part_of,
                         part=part,
-                        reply_markup=inline_keyboard(rendered) if last else None,
+                        reply_markup=self._keyboard(rendered, profile) if last else None,
                     ),
                     message_id,
                     text,
@@ -88,6 +89,13 @@ class Postbox:
                 )
             )
         return rows
+
+    def _keyboard(self, rendered: Rendered, profile: CommunicationProfile) -> dict[str, Any]:
+        choices = inline_keyboard(rendered)
+        if choices is not None:
+            return choices
+        # Every other message brings back "I'm worried", in the young person's own words.
+        return worried_keyboard(render_line(self.catalogue, "button_worried", {}, profile))
 
     def to_staff(
         self,
@@ -99,6 +107,7 @@ class Postbox:
         lane: Lane = Lane.REPLY,
         idempotency_key: str | None = None,
         alert_for_id: int | None = None,
+        reply_markup: dict[str, Any] | None = None,
     ) -> OutboxMessage:
         """Queue a message to a member of staff."""
         text = self.catalogue.render(message_id, values, level=Level.STANDARD)
@@ -110,6 +119,7 @@ class Postbox:
                 chat_id=staff.telegram_user_id,
                 idempotency_key=idempotency_key,
                 alert_for_id=alert_for_id,
+                reply_markup=reply_markup,
             ),
             message_id, text, now=now, lane=lane,
         )  # fmt: skip

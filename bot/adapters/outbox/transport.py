@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -90,7 +90,7 @@ class TelegramTransport:
 
     async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> Outcome:
         """Send one message and say how it went."""
-        markup = InlineKeyboardMarkup.de_json(reply_markup, self.bot) if reply_markup else None
+        markup = _markup(reply_markup, self.bot)
         try:
             message = await self.bot.send_message(chat_id, text, reply_markup=markup)
         except TelegramError as error:
@@ -118,3 +118,14 @@ def outcome_of(error: TelegramError) -> Outcome:
         case _:
             outcome = TryAgain(_reason(error))
     return outcome
+
+
+def _markup(
+    stored: dict[str, Any] | None, bot: Bot
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    """The keyboard kept with an outbox row: choice buttons, or the one under the message box."""
+    if not stored:
+        return None
+    if "keyboard" in stored:
+        return ReplyKeyboardMarkup.de_json(stored, bot)
+    return InlineKeyboardMarkup.de_json(stored, bot)

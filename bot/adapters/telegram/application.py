@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram import handlers, profile_handlers
+from bot.adapters.telegram import concern_handlers, handlers, profile_handlers
 from bot.adapters.telegram.context import Waypoint, attach
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
 
@@ -57,10 +57,31 @@ def build_application(
     application.add_handler(
         CommandHandler("symbols", profile_handlers.on_symbols, filters=private)
     )
+    for command, callback in (
+        ("worried", concern_handlers.on_worried),
+        ("talk", concern_handlers.on_talk),
+        ("concerns", concern_handlers.on_concerns),
+        ("concern", concern_handlers.on_concern),
+        ("close", concern_handlers.on_close),
+        ("away", concern_handlers.on_away),
+        ("back", concern_handlers.on_back),
+        ("reply", concern_handlers.on_reply),
+    ):
+        application.add_handler(CommandHandler(command, callback, filters=private))
+    application.add_handler(
+        CallbackQueryHandler(concern_handlers.on_alert_button, pattern=r"^a\|")
+    )
     application.add_handler(CallbackQueryHandler(profile_handlers.on_choice))
     application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, profile_handlers.on_text)
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, concern_handlers.on_words)
     )
     application.add_handler(MessageHandler(private, handlers.on_anything_else))
     application.add_error_handler(handlers.on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            concern_handlers.climb_ladder,
+            interval=concern_handlers.LADDER_TICK,
+            first=1,
+            name="concern ladder",
+        )
     return application

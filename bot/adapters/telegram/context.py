@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import Clock
 from bot.content.catalogue import Catalogue
+from bot.domain.safety.detection import Lexicon
 
 _KEY = "waypoint"
 
@@ -21,6 +22,7 @@ class Waypoint:
     uow: UnitOfWorkFactory
     catalogue: Catalogue
     clock: Clock
+    lexicon: Lexicon
 
 
 def attach(application: Application[Any, Any, Any, Any, Any, Any], waypoint: Waypoint) -> None:

@@ -22,9 +22,10 @@ _LOG = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 
-async def _answer_directly(
+async def answer_directly(
     update: Update, waypoint: Waypoint, message_id: str = "stranger"
 ) -> None:
+    """Reply straight away, not through the outbox: for people Waypoint keeps nothing about."""
     # Only for strangers, who are not recorded, and when the database itself failed.
     if update.effective_chat is not None:
         await update.effective_chat.send_message(waypoint.catalogue.text(message_id))
@@ -37,7 +38,7 @@ async def _tell(
     if not await replies.do_tell(
         waypoint.uow(), user_id, message_id, values, now=waypoint.clock()
     ):
-        await _answer_directly(update, waypoint, message_id)
+        await answer_directly(update, waypoint, message_id)
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -48,7 +49,7 @@ async def on_start(update: Update, context: Context) -> None:
     user_id = update.effective_user.id
     if not context.args:
         if not await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock()):
-            await _answer_directly(update, waypoint)
+            await answer_directly(update, waypoint)
         return
     try:
         await invites.do_redeem_invite(
@@ -82,7 +83,7 @@ async def on_anything_else(update: Update, context: Context) -> None:
     if update.effective_user is None:
         return
     if not await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock()):
-        await _answer_directly(update, waypoint)
+        await answer_directly(update, waypoint)
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -98,6 +99,6 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat is not None:
         # Direct, not queued: the database may be what failed.
         try:
-            await _answer_directly(update, waypoint_of(context), "error_general")
+            await answer_directly(update, waypoint_of(context), "error_general")
         except Exception:  # a courtesy reply; the failure is already logged
             _LOG.warning("could not tell the sender of update %s about the failure", update_id)

@@ -40,3 +40,8 @@ def inline_keyboard(rendered: Rendered) -> dict[str, Any] | None:
         for button in rendered.buttons
     ]
     return {"inline_keyboard": rows}
+
+
+def worried_keyboard(label: str) -> dict[str, Any]:
+    """The "I'm worried" button that stays under the message box, so it is always one tap away."""
+    return {"keyboard": [[{"text": label}]], "is_persistent": True, "resize_keyboard": True}

@@ -1,5 +1,5 @@
 """Handlers for communication profiles and choices: /profile for staff, /language and /symbols
-for young people, taps on choice buttons, and written answers to a choice.
+for young people, and taps on choice buttons (written answers go through bot.services.hearing).
 
 Each parses the update and calls one service in bot.services.profiles.
 """
@@ -60,15 +60,3 @@ async def on_choice(update: Update, context: Context) -> None:
     ):
         # A choice is made once: a second tap on an old keyboard would be confusing.
         await query.edit_message_reply_markup(reply_markup=None)
-
-
-async def on_text(update: Update, context: Context) -> None:
-    """Written words: the answer to an open choice if they match one, otherwise a greeting."""
-    waypoint = waypoint_of(context)
-    message = update.effective_message
-    if update.effective_user is None or message is None or message.text is None:
-        return
-    if not await profiles.do_written_answer(
-        waypoint.uow(), update.effective_user.id, message.text, now=waypoint.clock()
-    ):
-        await on_anything_else(update, context)

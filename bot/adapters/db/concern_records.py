@@ -1,0 +1,123 @@
+"""Queries for concerns and their chronology. They never commit, and never change an event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import Concern, ConcernEvent, Hub, Staff
+from bot.domain.ladder import ConcernState
+
+_WAITING = (ConcernState.ASKING.value, ConcernState.OPEN.value)
+
+
+class Concerns:
+    """Concerns, and the append-only chronology of each."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, concern: Concern) -> None:
+        """Stage a new concern."""
+        self._session.add(concern)
+
+    async def get(self, concern_id: int, *, for_update: bool = False) -> Concern | None:
+        """One concern; `for_update` holds it against a second acknowledgement or step."""
+        query = select(Concern).where(Concern.id == concern_id)
+        if for_update:
+            query = query.with_for_update(of=Concern)
+        return await self._session.scalar(query)
+
+    async def asking(self, young_person_id: int) -> Concern | None:
+        """The concern Waypoint is asking this young person about, if any."""
+        query = (
+            select(Concern)
+            .where(
+                Concern.young_person_id == young_person_id,
+                Concern.state == ConcernState.ASKING.value,
+            )
+            .order_by(Concern.id.desc())
+            .limit(1)
+            .with_for_update(of=Concern)
+        )
+        return await self._session.scalar(query)
+
+    async def latest_without_words(
+        self, young_person_id: int, *, since: datetime
+    ) -> Concern | None:
+        """The young person's newest concern raised by the button, still waiting for words."""
+        query = (
+            select(Concern)
+            .where(
+                Concern.young_person_id == young_person_id,
+                Concern.words.is_(None),
+                Concern.raised_at >= since,
+                Concern.state != ConcernState.CLOSED.value,
+            )
+            .order_by(Concern.id.desc())
+            .limit(1)
+            .with_for_update(of=Concern)
+        )
+        return await self._session.scalar(query)
+
+    async def told(self, concern_id: int) -> list[int]:
+        """Every member of staff alerted about this concern so far."""
+        query = select(ConcernEvent.actor_id).where(
+            ConcernEvent.concern_id == concern_id,
+            ConcernEvent.kind == "notified",
+            ConcernEvent.actor_id.is_not(None),
+        )
+        return sorted({staff_id for staff_id in await self._session.scalars(query) if staff_id})
+
+    async def listed(self, *, hub_id: int | None = None, open_only: bool = False) -> list[Concern]:
+        """Concerns newest first, for one hub or all."""
+        query = select(Concern).order_by(Concern.id.desc())
+        if hub_id is not None:
+            query = query.where(Concern.hub_id == hub_id)
+        if open_only:
+            query = query.where(Concern.state != ConcernState.CLOSED.value)
+        return list(await self._session.scalars(query))
+
+    def record(
+        self,
+        concern: Concern,
+        kind: str,
+        *,
+        at: datetime,
+        actor_type: str,
+        actor_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Add one line to the concern's chronology."""
+        self._session.add(
+            ConcernEvent(
+                concern_id=concern.id, at=at, kind=kind, actor_type=actor_type,
+                actor_id=actor_id, detail=detail,
+            )
+        )  # fmt: skip
+
+    async def chronology(self, concern_id: int) -> list[ConcernEvent]:
+        """Every line of one concern's chronology, oldest first."""
+        query = (
+            select(ConcernEvent)
+            .where(ConcernEvent.concern_id == concern_id)
+            .order_by(ConcernEvent.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def on_call(self, council_id: int) -> list[Staff]:
+        """The council's out-of-hours team, across all its hubs."""
+        query = (
+            select(Staff)
+            .join(Hub, Hub.id == Staff.hub_id)
+            .where(
+                Hub.council_id == council_id,
+                Staff.role == "on_call",
+                Staff.active.is_(True),
+                Staff.away.is_(False),
+            )
+            .order_by(Staff.id)
+        )
+        return list(await self._session.scalars(query))

@@ -1,0 +1,180 @@
+"""Handlers for worries and talking: young people's words, "I'm worried", /worried and /talk;
+staff acknowledging alerts, /concerns, /concern, /close, /away, /back and /reply.
+
+Each parses the update and calls one service. The message before this one is kept in memory
+for two minutes only, so a worry split over two messages is still heard; it is never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import Update
+
+from bot.adapters.telegram.context import waypoint_of
+from bot.adapters.telegram.handlers import Context, answer_directly, on_anything_else
+from bot.domain.ladder import Urgency
+from bot.services import concern_records, talk
+from bot.services.concerns import Worry, do_acknowledge, do_raise_concern
+from bot.services.hearing import Heard, do_hear
+from bot.services.ladder_steps import do_take_due_steps
+
+SPLIT_WINDOW = timedelta(minutes=2)
+_BEFORE = "words_before"
+
+
+def _before(context: Context, now: datetime) -> str | None:
+    kept = context.user_data.get(_BEFORE) if context.user_data is not None else None
+    if isinstance(kept, tuple) and now - kept[1] <= SPLIT_WINDOW:
+        return str(kept[0])
+    return None
+
+
+async def on_words(update: Update, context: Context) -> None:
+    """Written words from anyone: a worry first, then talk, a choice, or a greeting."""
+    waypoint = waypoint_of(context)
+    message = update.effective_message
+    if update.effective_user is None or message is None or message.text is None:
+        return
+    now = waypoint.clock()
+    heard = await do_hear(
+        waypoint.uow(), update.effective_user.id, message.text, lexicon=waypoint.lexicon,
+        before=_before(context, now), now=now,
+    )  # fmt: skip
+    if context.user_data is not None:
+        context.user_data[_BEFORE] = (message.text, now)
+    if heard is Heard.STRANGER_WORRIED:
+        await answer_directly(update, waypoint, "stranger_worried")
+    elif heard is Heard.NOTHING:
+        await on_anything_else(update, context)
+
+
+async def on_worried(update: Update, context: Context) -> None:
+    """`/worried`: the same as tapping "I'm worried"."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is None:
+        return
+    worry = Worry("command", Urgency.HIGH)
+    raised = await do_raise_concern(
+        waypoint.uow(), update.effective_user.id, worry, now=waypoint.clock()
+    )
+    if raised is None:
+        await answer_directly(update, waypoint, "stranger_worried")
+
+
+async def on_talk(update: Update, context: Context) -> None:
+    """`/talk`: the young person's next words go to their worker."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is None:
+        return
+    if not await talk.do_start_talk(
+        waypoint.uow(), update.effective_user.id, now=waypoint.clock()
+    ):
+        await on_anything_else(update, context)
+
+
+async def on_alert_button(update: Update, context: Context) -> None:
+    """ "I've got this" or "Call me" on an alert."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    await query.answer()
+    parts = (query.data or "").split("|")
+    if len(parts) != 3 or parts[0] != "a" or not parts[1].isdigit():
+        return
+    waypoint = waypoint_of(context)
+    if await do_acknowledge(
+        waypoint.uow(), update.effective_user.id, int(parts[1]), call_me=parts[2] == "call",
+        now=waypoint.clock(),
+    ):  # fmt: skip
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _staff_command(update: Update, context: Context, handled: bool) -> None:
+    if not handled:
+        await on_anything_else(update, context)
+
+
+async def on_concerns(update: Update, context: Context) -> None:
+    """`/concerns`: the hub's open concerns (managers, duty and on-call staff)."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is not None:
+        handled = await concern_records.do_list_concerns(
+            waypoint.uow(), update.effective_user.id, now=waypoint.clock()
+        )
+        await _staff_command(update, context, handled)
+
+
+async def on_concern(update: Update, context: Context) -> None:
+    """`/concern 12`: one concern's record (audited)."""
+    waypoint = waypoint_of(context)
+    args = context.args or []
+    if update.effective_user is None:
+        return
+    if len(args) != 1 or not args[0].isdigit():
+        await on_concerns(update, context)
+        return
+    handled = await concern_records.do_show_concern(
+        waypoint.uow(), update.effective_user.id, int(args[0]), now=waypoint.clock()
+    )
+    await _staff_command(update, context, handled)
+
+
+async def on_close(update: Update, context: Context) -> None:
+    """`/close 12 what was done`."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is not None:
+        handled = await concern_records.do_close_concern(
+            waypoint.uow(),
+            update.effective_user.id,
+            list(context.args or []),
+            now=waypoint.clock(),
+        )
+        await _staff_command(update, context, handled)
+
+
+async def on_away(update: Update, context: Context) -> None:
+    """`/away Lee`: new alerts for your young people go to Lee until `/back`."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is not None:
+        cover = " ".join(context.args or []) or "?"
+        handled = await concern_records.do_away(
+            waypoint.uow(), update.effective_user.id, cover, now=waypoint.clock()
+        )
+        await _staff_command(update, context, handled)
+
+
+async def on_back(update: Update, context: Context) -> None:
+    """`/back`: alerts come to you again."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is not None:
+        handled = await concern_records.do_away(
+            waypoint.uow(), update.effective_user.id, None, now=waypoint.clock()
+        )
+        await _staff_command(update, context, handled)
+
+
+async def on_reply(update: Update, context: Context) -> None:
+    """`/reply Sam words`: a worker answers a young person through Waypoint."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is not None:
+        handled = await talk.do_reply_to_young_person(
+            waypoint.uow(),
+            update.effective_user.id,
+            list(context.args or []),
+            now=waypoint.clock(),
+        )
+        await _staff_command(update, context, handled)
+
+
+LADDER_TICK = timedelta(seconds=20)
+
+
+async def climb_ladder(context: Context) -> None:
+    """A job on the application's clock: take every concern step that has fallen due.
+
+    The database says what is due, so nothing is lost when Waypoint restarts: the first
+    tick after start takes whatever fell due while it was down.
+    """
+    waypoint = waypoint_of(context)
+    await do_take_due_steps(waypoint.uow(), now=waypoint.clock())

@@ -1,0 +1,89 @@
+"""Who hears about a concern, in what order, and how long each has before the next is told.
+
+A concern goes to the young person's named worker first. If nobody acknowledges it in time it
+climbs: the hub's duty worker, then the council's out-of-hours team (out of hours) or a hub
+manager (in office hours). A council may have the out-of-hours team told first out of hours.
+At the top, the last step is repeated until someone has it: a concern is never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+
+
+class Urgency(StrEnum):
+    """How soon a person must see a concern."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Step(StrEnum):
+    """One step of the ladder: who is told."""
+
+    NAMED_WORKER = "named_worker"
+    DUTY = "duty"
+    ON_CALL = "on_call"
+    MANAGER = "manager"
+
+
+class ConcernState(StrEnum):
+    """Where a concern is."""
+
+    # Waypoint asked the young person whether their worker may know (an unsure detection).
+    ASKING = "asking"
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class CouncilRules:
+    """A council's choices for its ladder; the defaults are the research's."""
+
+    minutes_high: int = 10
+    minutes_other: int = 60
+    opens: time = time(9)
+    closes: time = time(17)
+    on_call_first: bool = False
+    police_liaison: bool = False
+
+    def wait(self, urgency: Urgency) -> timedelta:
+        """How long one step has to acknowledge before the next is told."""
+        return timedelta(
+            minutes=self.minutes_high if urgency is Urgency.HIGH else self.minutes_other
+        )
+
+    def in_hours(self, local: datetime) -> bool:
+        """Office hours: Monday to Friday between opening and closing, in the hub's time zone."""
+        return local.weekday() < 5 and self.opens <= local.time() < self.closes
+
+
+def ladder(*, in_hours: bool, on_call_first: bool) -> tuple[Step, ...]:
+    """The steps for a concern raised in or out of office hours."""
+    if in_hours:
+        return (Step.NAMED_WORKER, Step.DUTY, Step.MANAGER)
+    if on_call_first:
+        # The named worker is told at the first step too (see `also_told`).
+        return (Step.ON_CALL, Step.MANAGER)
+    return (Step.NAMED_WORKER, Step.DUTY, Step.ON_CALL)
+
+
+def also_told(*, in_hours: bool, on_call_first: bool) -> tuple[Step, ...]:
+    """Who hears at the first step as well as the first step's own people."""
+    if not in_hours and on_call_first:
+        return (Step.NAMED_WORKER,)
+    return ()
+
+
+def fallback(step: Step) -> Step | None:
+    """Who takes a step when nobody fills it (no on-call team: a manager)."""
+    return Step.MANAGER if step is Step.ON_CALL else None
+
+
+def next_rung(rung: int, steps: tuple[Step, ...]) -> int:
+    """The rung after this one; the top rung repeats, so nobody can stop being told."""
+    return min(rung + 1, len(steps) - 1)

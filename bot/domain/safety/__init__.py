@@ -1,0 +1,1 @@
+"""Safeguarding rules: finding worrying words in what a young person writes."""

@@ -1,0 +1,69 @@
+"""`waypoint concerns ...`, `waypoint council set` and `waypoint safety scan`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.clock import system_clock
+from bot.config import Settings
+from bot.domain.errors import SetupError
+from bot.domain.safety.detection import Lexicon
+from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.safety_scan import scan
+from bot.services.concern_records import concern_export, concerns_table
+from bot.services.councils import CouncilChange, do_change_council, office_hours
+
+
+def _with_uow(settings: Settings, act: Callable[[UnitOfWorkFactory], Awaitable[str]]) -> str:
+    async def run() -> str:
+        running = bootstrap(settings)
+        try:
+            return await act(running.waypoint.uow)
+        finally:
+            await running.close()
+
+    return asyncio.run(run())
+
+
+def concerns(args: argparse.Namespace, settings: Settings) -> None:
+    """`waypoint concerns list|show|export`."""
+    now = system_clock()
+    if args.action == "list":
+        text = _with_uow(settings, lambda uow: concerns_table(uow(), now=now))
+    else:
+        text = _with_uow(settings, lambda uow: concern_export(uow(), args.id, now=now))
+    if args.action == "export":
+        args.to.write_text(text + "\n", encoding="utf-8")
+        sys.stdout.write(f"Wrote concern {args.id} to {args.to}\n")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def council(args: argparse.Namespace, settings: Settings) -> None:
+    """`waypoint council set NAME --...`."""
+
+    def yes(value: str | None) -> bool | None:
+        return None if value is None else value == "yes"
+
+    change = CouncilChange(
+        out_of_hours_phone=args.out_of_hours_phone,
+        minutes_high=args.minutes_high,
+        minutes_other=args.minutes_other,
+        office_hours=office_hours(args.office_hours) if args.office_hours else None,
+        on_call_first=yes(args.on_call_first),
+        police_liaison=yes(args.police_liaison),
+    )
+    if change == CouncilChange():
+        raise SetupError("nothing to change: give at least one option (see --help)")
+    now = system_clock()
+    text = _with_uow(settings, lambda uow: do_change_council(uow(), args.council, change, now=now))
+    sys.stdout.write(text + "\n")
+
+
+def safety(_: argparse.Namespace, __: Settings) -> None:
+    """`waypoint safety scan`: offline, nothing stored, nothing logged."""
+    scan(sys.stdin, sys.stdout, Lexicon.load())

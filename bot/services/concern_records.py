@@ -1,0 +1,211 @@
+"""Reading, closing and exporting concerns. Every look at a concern is audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.adapters.db.models import Concern, ConcernEvent, Staff
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.errors import SetupError
+from bot.domain.ladder import ConcernState
+from bot.domain.people import Role
+from bot.i18n.dates import concrete_datetime
+from bot.services.concerns import visible_concern
+from bot.services.ladder_steps import CATEGORY_NAMES, hub_of
+
+# Who may close a concern, besides whoever acknowledged it.
+CLOSERS = frozenset({Role.MANAGER.value, Role.DUTY.value})
+LISTERS = frozenset({Role.MANAGER.value, Role.DUTY.value, Role.ON_CALL.value})
+
+
+async def _names(uow: SqlUnitOfWork, ids: set[int]) -> dict[int, str]:
+    found = {}
+    for staff_id in ids:
+        staff = await uow.staff.get(staff_id)
+        found[staff_id] = staff.name if staff else f"staff {staff_id}"
+    return found
+
+
+def _event_line(event: ConcernEvent, names: dict[int, str], zone: ZoneInfo) -> str:
+    who = {
+        "staff": names.get(event.actor_id or 0, "staff"),
+        "young_person": "the young person",
+        "system": "Waypoint",
+        "cli": "an operator",
+    }.get(event.actor_type, event.actor_type)
+    detail = f": {event.detail}" if event.detail else ""
+    return f"- {concrete_datetime(event.at, zone)}, {event.kind.replace('_', ' ')} ({who}){detail}"
+
+
+async def record_text(uow: SqlUnitOfWork, concern: Concern) -> str:
+    """One concern as a readable record for the case file: words, then the chronology."""
+    zone = uow.postbox.zone
+    events = await uow.concerns.chronology(concern.id)
+    names = await _names(
+        uow, {e.actor_id for e in events if e.actor_type == "staff" and e.actor_id}
+    )
+    hub = await hub_of(uow, concern.hub_id)
+    person = concern.young_person
+    lines = [
+        f"Concern {concern.id}: {person.first_name} at {hub.name}, {hub.council.name}",
+        f"Raised {concrete_datetime(concern.raised_at, zone)} "
+        f"({'in' if concern.in_hours else 'out of'} office hours)",
+        f"What: {CATEGORY_NAMES.get(concern.category, concern.category or '')}; "
+        f"urgency {concern.urgency}; now {concern.state}",
+        "Their words, exactly as written:",
+        concern.words or '(none: they tapped "I\'m worried")',
+        "Chronology:",
+        *(_event_line(event, names, zone) for event in events),
+    ]
+    return "\n".join(lines)
+
+
+def _audit_view(
+    uow: SqlUnitOfWork, concern: Concern, actor: tuple[str, int], now: datetime
+) -> None:
+    uow.audit.record(
+        "concern.viewed", at=now, actor_type=actor[0], actor_id=actor[1],
+        hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
+    )  # fmt: skip
+
+
+async def _staff(uow: SqlUnitOfWork, telegram_id: int) -> Staff | None:
+    staff = await uow.staff.by_telegram_id(telegram_id)
+    return staff if staff is not None and staff.active else None
+
+
+async def do_show_concern(
+    uow: SqlUnitOfWork, staff_telegram_id: int, concern_id: int, *, now: datetime
+) -> bool:
+    """`/concern 12`: the record, to staff who may see it; False if the sender is not staff."""
+    async with uow:
+        staff = await _staff(uow, staff_telegram_id)
+        if staff is None:
+            return False
+        concern = await visible_concern(uow, staff, concern_id, now)
+        if concern is not None:
+            _audit_view(uow, concern, ("staff", staff.id), now)
+            record = {"record": await record_text(uow, concern)}
+            uow.postbox.to_staff(staff, "concern_record", record, now=now)
+        await uow.commit()
+        return True
+
+
+async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: datetime) -> bool:
+    """`/concerns`: the hub's concerns that are not closed, for managers and duty staff."""
+    async with uow:
+        staff = await _staff(uow, staff_telegram_id)
+        if staff is None or staff.role not in LISTERS:
+            return False
+        concerns = await uow.concerns.listed(hub_id=staff.hub_id, open_only=True)
+        uow.audit.record(
+            "concern.listed", at=now, actor_type="staff", actor_id=staff.id, hub_id=staff.hub_id
+        )
+        if not concerns:
+            uow.postbox.to_staff(staff, "concern_list_empty", {}, now=now)
+        else:
+            lines = "\n".join(_summary_line(c, uow.postbox.zone) for c in concerns)
+            uow.postbox.to_staff(staff, "concern_list", {"lines": lines}, now=now)
+        await uow.commit()
+        return True
+
+
+def _summary_line(concern: Concern, zone: ZoneInfo) -> str:
+    what = CATEGORY_NAMES.get(concern.category, concern.category or "")
+    return (
+        f"{concern.id}: {concern.young_person.first_name}, {what}, {concern.urgency}, "
+        f"{concern.state}, raised {concrete_datetime(concern.raised_at, zone)}"
+    )
+
+
+async def do_close_concern(
+    uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
+) -> bool:
+    """`/close 12 what was done`: by a manager, duty worker, or whoever acknowledged it."""
+    async with uow:
+        staff = await _staff(uow, staff_telegram_id)
+        if staff is None:
+            return False
+        if len(words) < 2 or not words[0].isdigit():
+            uow.postbox.to_staff(staff, "concern_close_usage", {}, now=now)
+            await uow.commit()
+            return True
+        concern = await visible_concern(uow, staff, int(words[0]), now)
+        allowed = concern is not None and (
+            staff.role in CLOSERS or concern.acknowledged_by == staff.id
+        )
+        if concern is not None and not allowed:
+            uow.postbox.to_staff(staff, "concern_not_yours", {"id": words[0]}, now=now)
+        elif concern is not None:
+            close(uow, concern, " ".join(words[1:]), actor=("staff", staff.id), now=now)
+            uow.postbox.to_staff(staff, "concern_closed", {"id": str(concern.id)}, now=now)
+        await uow.commit()
+        return True
+
+
+def close(
+    uow: SqlUnitOfWork, concern: Concern, outcome: str, *, actor: tuple[str, int], now: datetime
+) -> None:
+    """Close a concern with the outcome in its chronology; the ladder stops."""
+    concern.state = ConcernState.CLOSED.value
+    concern.closed_at = now
+    concern.closed_by = actor[1] if actor[0] == "staff" else None
+    concern.next_step_at = None
+    uow.concerns.record(
+        concern, "closed", at=now, actor_type=actor[0], actor_id=actor[1], detail=outcome
+    )
+    uow.audit.record(
+        "concern.closed", at=now, actor_type=actor[0], actor_id=actor[1],
+        hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
+    )  # fmt: skip
+
+
+async def concerns_table(uow: SqlUnitOfWork, *, now: datetime) -> str:
+    """For `waypoint concerns list`: one line per concern, newest first (audited)."""
+    async with uow:
+        concerns = await uow.concerns.listed()
+        uow.audit.record("concern.listed", at=now, actor_type="cli")
+        await uow.commit()
+        return "\n".join(_summary_line(c, uow.postbox.zone) for c in concerns) or "No concerns."
+
+
+async def concern_export(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) -> str:
+    """For `waypoint concerns show ID`: the readable record (audited)."""
+    async with uow:
+        concern = await uow.concerns.get(concern_id)
+        if concern is None:
+            raise SetupError(f"there is no concern {concern_id}")
+        _audit_view(uow, concern, ("cli", 0), now)
+        text = await record_text(uow, concern)
+        await uow.commit()
+        return text
+
+
+async def do_away(
+    uow: SqlUnitOfWork, staff_telegram_id: int, cover: str | None, *, now: datetime
+) -> bool:
+    """`/away Lee` passes new alerts for your young people to Lee; `/back` ends it."""
+    async with uow:
+        staff = await _staff(uow, staff_telegram_id)
+        if staff is None:
+            return False
+        if cover is None:
+            staff.away, staff.cover_id = False, None
+            uow.postbox.to_staff(staff, "away_back", {}, now=now)
+        else:
+            found = [
+                s for s in await uow.staff.in_hub_any_role(staff.hub_id)
+                if s.name.split()[0].lower() == cover.lower() and s.id != staff.id
+            ]  # fmt: skip
+            if len(found) != 1:
+                uow.postbox.to_staff(staff, "away_usage", {}, now=now)
+            else:
+                staff.away, staff.cover_id = True, found[0].id
+                uow.postbox.to_staff(staff, "away_set", {"cover": found[0].name}, now=now)
+        uow.audit.record(
+            "staff.away" if cover else "staff.back", at=now, actor_type="staff",
+            actor_id=staff.id, hub_id=staff.hub_id,
+        )  # fmt: skip
+        await uow.commit()
+        return True

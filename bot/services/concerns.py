@@ -1,0 +1,224 @@
+"""Raising a concern and acknowledging it.
+
+A concern is committed on its own, before anything else happens; the first alerts and the
+young person's reply follow in a second transaction. If that second one fails or the process
+dies in between, the concern is already due, and the next round of `do_take_due_steps` takes
+the step instead: a concern is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.adapters.db.models import Concern, Staff
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import profile_of
+from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.outbox import Lane
+from bot.domain.people import Role
+from bot.services.ladder_steps import do_take_step, hub_of, rules_of
+
+_LOG = logging.getLogger(__name__)
+# How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
+# told anyway. Other worries wait the young person's processing time (research SL-2).
+ASK_HIGH_FOR = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Worry:
+    """What the young person did: tapped the button, or wrote words that sound worried."""
+
+    source: str  # "button", "command" or "words"
+    urgency: Urgency
+    words: str | None = None
+    category: str | None = None
+    # False when the words only may be a worry (negated, joking): ask the young person first.
+    sure: bool = True
+
+
+async def do_raise_concern(
+    uow: SqlUnitOfWork, telegram_user_id: int, worry: Worry, *, now: datetime
+) -> int | None:
+    """Store a concern, then alert; None when the sender is not a young person Waypoint knows."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return None
+        hub = await hub_of(uow, person.hub_id)
+        local = now.astimezone(uow.postbox.zone)
+        asking = not worry.sure
+        wait = (
+            ASK_HIGH_FOR
+            if worry.urgency is Urgency.HIGH
+            else timedelta(minutes=profile_of(person).processing_minutes)
+        )
+        concern = Concern(
+            hub_id=person.hub_id,
+            young_person_id=person.id,
+            raised_at=now,
+            source=worry.source,
+            category=worry.category,
+            urgency=worry.urgency.value,
+            words=worry.words,
+            state=(ConcernState.ASKING if asking else ConcernState.OPEN).value,
+            in_hours=rules_of(hub.council).in_hours(local),
+            rung=-1,
+            # Due at once; when asking, due once the young person has had time to answer.
+            next_step_at=now + wait if asking else now,
+        )
+        uow.concerns.add(concern)
+        await uow.flush()
+        uow.concerns.record(
+            concern,
+            "raised",
+            at=now,
+            actor_type="young_person",
+            actor_id=person.id,
+            detail=worry.source,
+        )
+        uow.audit.record(
+            "concern.raised", at=now, actor_type="young_person", actor_id=person.id,
+            hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
+        )  # fmt: skip
+        if asking:
+            worker = {"worker": person.key_worker.name}
+            uow.postbox.to_young_person(person, "concern_ask", worker, now=now, lane=Lane.SAFETY)
+        await uow.commit()
+        concern_id = concern.id
+    if not asking:
+        try:
+            await do_take_step(uow, concern_id, now=now)
+        except Exception:  # stored and due: the next round of due steps takes it
+            _LOG.exception("first step for concern %s failed; it will be retried", concern_id)
+    return concern_id
+
+
+async def do_answer_ask(
+    uow: SqlUnitOfWork, telegram_user_id: int, *, tell: bool, now: datetime
+) -> bool:
+    """The young person answered "Do you want Jo to know?"; either way their worker is told."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        concern = await uow.concerns.asking(person.id)
+        if concern is None:
+            return False
+        person.awaiting_choice = None
+        uow.concerns.record(
+            concern, "answered", at=now, actor_type="young_person", actor_id=person.id,
+            detail="tell" if tell else "do not tell",
+        )  # fmt: skip
+        if not tell:
+            # Tell, never trap: the worker still hears, without the rush.
+            concern.urgency = Urgency.LOW.value
+            worker = {"worker": person.key_worker.name}
+            uow.postbox.to_young_person(
+                person, "concern_said_no", worker, now=now, lane=Lane.SAFETY
+            )
+        concern.state = ConcernState.OPEN.value
+        concern.next_step_at = now
+        await uow.commit()
+        concern_id = concern.id
+    await do_take_step(uow, concern_id, now=now)
+    return True
+
+
+async def do_add_words(
+    uow: SqlUnitOfWork, telegram_user_id: int, words: str, *, now: datetime
+) -> bool:
+    """After tapping "I'm worried", what the young person writes goes to whoever has it."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        concern = await uow.concerns.latest_without_words(
+            person.id, since=now - timedelta(hours=1)
+        )
+        if concern is None:
+            return False
+        concern.words = words
+        uow.concerns.record(
+            concern, "words_added", at=now, actor_type="young_person", actor_id=person.id
+        )
+        values = {"name": person.first_name, "id": str(concern.id), "words": words}
+        for staff_id in await uow.concerns.told(concern.id):
+            staff = await uow.staff.get(staff_id)
+            if staff is not None and staff.active:
+                uow.postbox.to_staff(
+                    staff, "concern_more_words", values, now=now, lane=Lane.SAFETY
+                )
+        worker = {"worker": person.key_worker.name}
+        uow.postbox.to_young_person(person, "talk_sent", worker, now=now, lane=Lane.SAFETY)
+        await uow.commit()
+        return True
+
+
+def may_see(staff: Staff, concern: Concern, council_id: int) -> bool:
+    """Staff see their own hub's concerns; the out-of-hours team sees its council's."""
+    if not staff.active:
+        return False
+    if staff.hub_id == concern.hub_id:
+        return True
+    return staff.role == Role.ON_CALL.value and staff.hub.council_id == council_id
+
+
+async def visible_concern(
+    uow: SqlUnitOfWork, staff: Staff, concern_id: int, now: datetime, *, for_update: bool = False
+) -> Concern | None:
+    """The concern if this member of staff may see it; if not, they are told and it is audited."""
+    concern = await uow.concerns.get(concern_id, for_update=for_update)
+    hub = await hub_of(uow, concern.hub_id) if concern else None
+    if concern is None or hub is None or not may_see(staff, concern, hub.council_id):
+        uow.audit.record(
+            "concern.refused", at=now, actor_type="staff", actor_id=staff.id,
+            hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,
+        )  # fmt: skip
+        uow.postbox.to_staff(staff, "concern_not_yours", {"id": str(concern_id)}, now=now)
+        return None
+    return concern
+
+
+async def do_acknowledge(
+    uow: SqlUnitOfWork, staff_telegram_id: int, concern_id: int, *, call_me: bool, now: datetime
+) -> bool:
+    """A member of staff has it: stop the ladder and tell the young person who has seen it."""
+    async with uow:
+        staff = await uow.staff.by_telegram_id(staff_telegram_id)
+        if staff is None:
+            return False
+        concern = await visible_concern(uow, staff, concern_id, now, for_update=True)
+        if concern is None:
+            await uow.commit()
+            return True
+        person = concern.young_person
+        values = {"id": str(concern.id), "name": person.first_name}
+        uow.audit.record(
+            "concern.acknowledged", at=now, actor_type="staff", actor_id=staff.id,
+            hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
+        )  # fmt: skip
+        if concern.acknowledged_by is not None:
+            other = await uow.staff.get(concern.acknowledged_by)
+            taken = values | {"staff": other.name if other else "someone"}
+            uow.postbox.to_staff(staff, "concern_already_taken", taken, now=now)
+            await uow.commit()
+            return True
+        concern.state = ConcernState.ACKNOWLEDGED.value
+        concern.acknowledged_by, concern.acknowledged_at = staff.id, now
+        concern.next_step_at = None
+        uow.concerns.record(
+            concern, "acknowledged", at=now, actor_type="staff", actor_id=staff.id,
+            detail="asked to be phoned" if call_me else None,
+        )  # fmt: skip
+        told = {"staff": staff.name}
+        message = "concern_call_me" if call_me else "concern_seen"
+        uow.postbox.to_young_person(person, message, told, now=now, lane=Lane.SAFETY)
+        for staff_id in {*await uow.concerns.told(concern.id), staff.id}:
+            member = await uow.staff.get(staff_id)
+            if member is not None and member.active:
+                taken = values | {"staff": staff.name}
+                uow.postbox.to_staff(member, "concern_taken", taken, now=now, lane=Lane.SAFETY)
+        await uow.commit()
+        return True

@@ -1,0 +1,81 @@
+"""A council's choices for its concern ladder, set by an operator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Council
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.errors import SetupError
+from bot.domain.organisations import slugify
+
+
+@dataclass(frozen=True)
+class CouncilChange:
+    """What `waypoint council set` was asked to change; None leaves a setting as it is."""
+
+    out_of_hours_phone: str | None = None
+    minutes_high: int | None = None
+    minutes_other: int | None = None
+    office_hours: tuple[int, int] | None = None
+    on_call_first: bool | None = None
+    police_liaison: bool | None = None
+
+
+def office_hours(text: str) -> tuple[int, int]:
+    """`9-17` as (9, 17), or a message saying what to write."""
+    opens, _, closes = text.partition("-")
+    if not (opens.isdigit() and closes.isdigit() and 0 <= int(opens) < int(closes) <= 24):
+        raise SetupError(
+            f"--office-hours {text!r}: write the opening and closing hours, like 9-17"
+        )
+    return int(opens), int(closes)
+
+
+def describe(council: Council) -> str:
+    """The council's ladder settings, one per line."""
+    return "\n".join(
+        (
+            f"{council.name}",
+            f"out-of-hours phone: {council.out_of_hours_phone or 'not set'}",
+            f"minutes before the next step: {council.minutes_high} (high), "
+            f"{council.minutes_other} (medium and low)",
+            f"office hours: {council.office_opens_hour}-{council.office_closes_hour}, "
+            "Monday to Friday",
+            "out-of-hours team told first out of hours: "
+            f"{'yes' if council.on_call_first else 'no'}",
+            f"police liaison told of missing and exploitation: "
+            f"{'yes' if council.police_liaison else 'no'}",
+        )
+    )
+
+
+async def do_change_council(
+    uow: SqlUnitOfWork, council_name: str, change: CouncilChange, *, now: datetime
+) -> str:
+    """Apply the change (audited) and describe the council as it now is."""
+    for minutes in (change.minutes_high, change.minutes_other):
+        if minutes is not None and not 1 <= minutes <= 24 * 60:
+            raise SetupError("minutes must be from 1 to 1440")
+    async with uow:
+        council = await uow.session.scalar(
+            select(Council).where(Council.slug == slugify(council_name))
+        )
+        if council is None:
+            raise SetupError(f"there is no council called {council_name!r}")
+        for name in ("out_of_hours_phone", "minutes_high", "minutes_other", "on_call_first",
+                     "police_liaison"):  # fmt: skip
+            value = getattr(change, name)
+            if value is not None:
+                setattr(council, name, value)
+        if change.office_hours is not None:
+            council.office_opens_hour, council.office_closes_hour = change.office_hours
+        uow.audit.record(
+            "council.changed", at=now, actor_type="cli", subject_type="council",
+            subject_id=council.id,
+        )  # fmt: skip
+        await uow.commit()
+        return describe(council)

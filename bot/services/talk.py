@@ -1,0 +1,87 @@
+"""Talking to the worker through Waypoint: the young person writes, the worker answers.
+
+While they talk, `talking_until` is set: check-ins and non-urgent reminders wait until it has
+passed (see `is_talking`), so nothing automatic interrupts a conversation with a person.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.adapters.db.models import YoungPerson
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.outbox import Lane
+
+TALK_WINDOW = timedelta(minutes=30)
+
+
+def is_talking(person: YoungPerson, now: datetime) -> bool:
+    """Whether the young person and their worker are talking now."""
+    return person.talking_until is not None and person.talking_until > now
+
+
+async def do_start_talk(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
+    """`/talk`: the young person's next words go to their worker."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        person.talking_until = now + TALK_WINDOW
+        worker = {"worker": person.key_worker.name}
+        uow.postbox.to_young_person(person, "talk_start", worker, now=now)
+        await uow.commit()
+        return True
+
+
+async def do_relay_to_worker(
+    uow: SqlUnitOfWork, telegram_user_id: int, text: str, *, now: datetime
+) -> bool:
+    """Pass the young person's words to their worker, if they are talking; False if not."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None or not is_talking(person, now):
+            return False
+        person.talking_until = now + TALK_WINDOW
+        worker = person.key_worker
+        if worker.away and worker.cover_id is not None:
+            worker = await uow.staff.get(worker.cover_id) or worker
+        values = {"name": person.first_name, "text": text}
+        uow.postbox.to_staff(worker, "talk_from_young_person", values, now=now)
+        uow.postbox.to_young_person(person, "talk_sent", {"worker": worker.name}, now=now)
+        uow.audit.record(
+            "talk.to_worker", at=now, actor_type="young_person", actor_id=person.id,
+            hub_id=person.hub_id, subject_type="staff", subject_id=worker.id,
+        )  # fmt: skip
+        await uow.commit()
+        return True
+
+
+async def do_reply_to_young_person(
+    uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
+) -> bool:
+    """`/reply Sam words`: a worker answers through Waypoint; False if the sender is not staff."""
+    from bot.services.profiles import find_for_staff  # noqa: PLC0415  (shared lookup)
+
+    async with uow:
+        staff = await uow.staff.by_telegram_id(staff_telegram_id)
+        if staff is None or not staff.active:
+            return False
+        if len(words) < 2:
+            uow.postbox.to_staff(staff, "talk_reply_usage", {}, now=now)
+            await uow.commit()
+            return True
+        person = await find_for_staff(uow, staff, words[0], now)
+        if person is not None:
+            text = " ".join(words[1:])
+            person.talking_until = now + TALK_WINDOW
+            values = {"worker": staff.name, "text": text}
+            uow.postbox.to_young_person(
+                person, "talk_from_worker", values, now=now, lane=Lane.REPLY
+            )
+            uow.postbox.to_staff(staff, "talk_reply_sent", {"name": person.first_name}, now=now)
+            uow.audit.record(
+                "talk.to_young_person", at=now, actor_type="staff", actor_id=staff.id,
+                hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
+            )  # fmt: skip
+        await uow.commit()
+        return True

@@ -1,0 +1,232 @@
+"""The escalation ladder on a controllable clock: every step, in and out of office hours, with
+and without cover, on SQLite and PostgreSQL. Nobody waits in real time."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.ladder import Urgency
+from bot.services.concerns import Worry, do_answer_ask
+from tests.integration.concern_world import (
+    ASH,
+    DEE,
+    JO,
+    LEE,
+    MAX,
+    OONA,
+    PAT,
+    SAM,
+    SATURDAY,
+    TUESDAY_EVENING,
+    Hub,
+    hub,
+)
+
+__all__ = ["hub"]
+
+
+class TestInOfficeHours:
+    async def test_worker_then_duty_then_manager_then_the_manager_again(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        assert await hub.alerted() == ["named_worker: Jo"]
+        assert await hub.keys(SAM) == [
+            "welcome", "welcome", "concern_raised", "concern_tell_more", "concern_helplines",
+            "concern_helplines",
+        ]  # fmt: skip
+        assert await hub.tick(minutes=9) == 0
+        assert await hub.tick(minutes=1) == 1
+        assert await hub.alerted() == ["named_worker: Jo", "duty: Dee"]
+        assert (await hub.keys(SAM))[-1] == "concern_passed_on"
+        await hub.tick(minutes=10)
+        await hub.tick(minutes=10)
+        assert await hub.alerted() == [
+            "named_worker: Jo", "duty: Dee", "manager: Max", "manager: Max",
+        ]  # fmt: skip
+        assert (await hub.keys(MAX)) == ["concern_alert_top", "concern_alert_top"]
+        assert await hub.events(concern_id) == ["raised", *["notified"] * 4]
+
+    async def test_the_alert_carries_the_words_and_two_buttons_on_the_safety_lane(
+        self, hub: Hub
+    ) -> None:
+        worry = Worry("words", Urgency.HIGH, "i want to die tonight", "suicide")
+        concern_id = await hub.raise_concern(worry)
+        [alert] = [r for r in await hub.queued(JO) if r.message_key == "concern_alert"]
+        assert alert.lane == 0
+        assert "i want to die tonight" in alert.text
+        assert "suicide" in alert.text
+        assert alert.reply_markup == {
+            "inline_keyboard": [
+                [{"text": "I've got this", "callback_data": f"a|{concern_id}|ack"}],
+                [{"text": "Call me", "callback_data": f"a|{concern_id}|call"}],
+            ]
+        }
+
+    async def test_acknowledging_stops_the_ladder_and_tells_the_young_person(
+        self, hub: Hub
+    ) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.tick(minutes=10)
+        await hub.acknowledge(DEE, concern_id)
+        assert (await hub.concern(concern_id)).state == "acknowledged"
+        sam = await hub.queued(SAM)
+        assert sam[-1].message_key == "concern_seen"
+        assert "Dee has seen your message." in sam[-1].text
+        assert await hub.tick(minutes=120) == 0
+        assert await hub.alerted() == ["named_worker: Jo", "duty: Dee"]
+        # Everyone alerted hears who has it.
+        assert (await hub.keys(JO))[-1] == "concern_taken"
+        assert (await hub.keys(DEE))[-1] == "concern_taken"
+
+    async def test_call_me_asks_the_young_person_to_phone(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.acknowledge(JO, concern_id, call_me=True)
+        [*_, told] = await hub.queued(SAM)
+        assert told.message_key == "concern_call_me"
+        assert "Please phone Jo." in told.text
+
+    async def test_a_second_acknowledgement_is_told_who_has_it(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.acknowledge(JO, concern_id)
+        await hub.acknowledge(MAX, concern_id)
+        assert (await hub.keys(MAX))[-1] == "concern_already_taken"
+        assert (await hub.concern(concern_id)).acknowledged_by == hub.ids[JO]
+
+    async def test_staff_at_another_hub_cannot_acknowledge(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.acknowledge(ASH, concern_id)
+        assert (await hub.keys(ASH)) == ["concern_not_yours"]
+        assert (await hub.concern(concern_id)).state == "open"
+
+    async def test_no_duty_worker_goes_straight_to_a_manager(self, hub: Hub) -> None:
+        await hub.staff(DEE, active=False)
+        await hub.raise_concern()
+        await hub.tick(minutes=10)
+        assert await hub.alerted() == ["named_worker: Jo", "manager: Max"]
+
+    async def test_other_urgencies_wait_an_hour_and_councils_choose_their_own(
+        self, hub: Hub
+    ) -> None:
+        await hub.raise_concern(
+            Worry("words", Urgency.MEDIUM, "people keep picking on me", "bullying")
+        )
+        assert await hub.tick(minutes=59) == 0
+        assert await hub.tick(minutes=1) == 1
+        await hub.council(minutes_high=3)
+        await hub.raise_concern()
+        assert await hub.tick(minutes=3) == 1
+
+
+class TestOutOfHours:
+    async def test_worker_then_duty_then_the_out_of_hours_team(self, hub: Hub) -> None:
+        hub.clock.now = TUESDAY_EVENING
+        await hub.council(out_of_hours_phone="0300 123 4567")
+        await hub.raise_concern()
+        await hub.tick(minutes=10)
+        await hub.tick(minutes=10)
+        assert await hub.alerted() == ["named_worker: Jo", "duty: Dee", "on_call: Oona"]
+        sam = await hub.queued(SAM)
+        assert "0300 123 4567" in next(
+            r.text for r in sam if r.message_key == "concern_out_of_hours"
+        )
+
+    async def test_the_out_of_hours_team_can_see_and_take_it(self, hub: Hub) -> None:
+        hub.clock.now = SATURDAY
+        concern_id = await hub.raise_concern()
+        await hub.tick(minutes=20)
+        await hub.acknowledge(OONA, concern_id)
+        assert (await hub.concern(concern_id)).acknowledged_by == hub.ids[OONA]
+
+    async def test_a_council_can_have_on_call_told_first(self, hub: Hub) -> None:
+        hub.clock.now = SATURDAY
+        await hub.council(on_call_first=True)
+        await hub.raise_concern()
+        assert sorted(await hub.alerted()) == ["named_worker: Jo", "on_call: Oona"]
+        await hub.tick(minutes=10)
+        assert (await hub.alerted())[-1] == "manager: Max"
+
+    async def test_without_an_out_of_hours_team_a_manager_is_told(self, hub: Hub) -> None:
+        hub.clock.now = TUESDAY_EVENING
+        await hub.staff(OONA, active=False)
+        await hub.raise_concern()
+        await hub.tick(minutes=10)
+        await hub.tick(minutes=10)
+        assert await hub.alerted() == ["named_worker: Jo", "duty: Dee", "manager: Max"]
+
+    async def test_no_out_of_hours_line_in_office_hours(self, hub: Hub) -> None:
+        await hub.council(out_of_hours_phone="0300 123 4567")
+        await hub.raise_concern()
+        assert "concern_out_of_hours" not in await hub.keys(SAM)
+
+
+class TestCover:
+    async def test_an_away_worker_passes_alerts_to_their_cover(self, hub: Hub) -> None:
+        await hub.staff(JO, away=True, cover_id=hub.ids[LEE])
+        await hub.raise_concern()
+        assert await hub.alerted() == ["named_worker: Lee"]
+        assert "concern_alert" not in await hub.keys(JO)
+
+    async def test_away_without_cover_climbs_at_once(self, hub: Hub) -> None:
+        await hub.staff(JO, away=True)
+        await hub.raise_concern()
+        assert await hub.alerted() == ["duty: Dee"]
+
+
+class TestPoliceLiaison:
+    @pytest.mark.parametrize("category", ["missing", "exploitation"])
+    async def test_gets_a_summary_without_the_words_where_the_council_says(
+        self, hub: Hub, category: str
+    ) -> None:
+        await hub.council(police_liaison=True)
+        await hub.raise_concern(
+            Worry("words", Urgency.HIGH, "they make me sell for them", category)
+        )
+        [summary] = await hub.queued(PAT)
+        assert summary.message_key == "concern_police_summary"
+        assert "sell" not in summary.text
+        assert "reading: easy" in summary.text
+
+    async def test_not_unless_the_council_turns_it_on(self, hub: Hub) -> None:
+        await hub.raise_concern(Worry("words", Urgency.HIGH, "im running away", "missing"))
+        assert await hub.queued(PAT) == []
+
+    async def test_not_for_other_categories(self, hub: Hub) -> None:
+        await hub.council(police_liaison=True)
+        await hub.raise_concern(Worry("words", Urgency.MEDIUM, "they laugh at me", "bullying"))
+        assert await hub.queued(PAT) == []
+
+
+class TestWhenUnsure:
+    UNSURE = Worry("words", Urgency.LOW, "lol i could kill him", "other_child", sure=False)
+
+    async def test_the_young_person_is_asked_first(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern(self.UNSURE)
+        assert (await hub.keys(SAM))[-1] == "concern_ask"
+        assert await hub.alerted() == []
+        assert (await hub.concern(concern_id)).words == "lol i could kill him"
+
+    async def test_no_answer_in_their_processing_time_means_tell(self, hub: Hub) -> None:
+        await hub.raise_concern(self.UNSURE)
+        assert await hub.tick(minutes=9) == 0
+        await hub.tick(minutes=1)
+        assert await hub.alerted() == ["named_worker: Jo"]
+
+    async def test_yes_tells_now(self, hub: Hub) -> None:
+        await hub.raise_concern(self.UNSURE)
+        await do_answer_ask(hub.uow(), SAM, tell=True, now=hub.clock())
+        assert await hub.alerted() == ["named_worker: Jo"]
+
+    async def test_a_high_urgency_worry_waits_only_2_minutes_for_an_answer(self, hub: Hub) -> None:
+        await hub.raise_concern(
+            Worry("words", Urgency.HIGH, "got the pills", "suicide", sure=False)
+        )
+        assert await hub.tick(minutes=1) == 0
+        await hub.tick(minutes=1)
+        assert await hub.alerted() == ["named_worker: Jo"]
+
+    async def test_no_still_tells_the_worker_without_the_rush(self, hub: Hub) -> None:
+        high = Worry("words", Urgency.HIGH, "not gonna kms lol", "suicide", sure=False)
+        concern_id = await hub.raise_concern(high)
+        await do_answer_ask(hub.uow(), SAM, tell=False, now=hub.clock())
+        assert await hub.alerted() == ["named_worker: Jo"]
+        assert (await hub.concern(concern_id)).urgency == "low"
+        assert "concern_said_no" in await hub.keys(SAM)
