@@ -26,6 +26,7 @@ from bot.content.catalogue import (
 )
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
+from bot.domain.safety.detection import Lexicon, LexiconError
 from bot.paths import project_folder
 
 # Sentences end at . ! ? and the Arabic question mark and full stop, or at a line break.
@@ -297,7 +298,21 @@ def lint_catalogue(catalogue: Catalogue, folder: Path | None = None) -> list[Loc
 def lint_folder(folder: Path | None = None) -> list[Located]:
     """Load a content folder, drafts too, and lint it; content that will not load is a FAIL."""
     try:
-        return lint_catalogue(Catalogue.load(folder, allow_drafts=True), folder)
+        found = lint_catalogue(Catalogue.load(folder, allow_drafts=True), folder)
     except ContentError as error:
         hint = " ".join(str(error).split())
         return [Located("", "", "", "", Finding("CONTENT", Severity.FAIL, hint))]
+    return found + list(_lexicon_findings(folder or project_folder("content")))
+
+
+def _lexicon_findings(folder: Path) -> Iterator[Located]:
+    """The safety lexicon must load, and is reported while it is a draft."""
+    where = "safety/lexicon.toml"
+    try:
+        lexicon = Lexicon.load(folder)
+    except LexiconError as error:
+        yield Located(where, "", "", "", Finding("CONTENT", Severity.FAIL, str(error)))
+        return
+    if not lexicon.approved:
+        hint = "a draft, not live yet: clinical staff and therapists approve it in [review]"
+        yield Located(where, "", "", "", Finding("GAP", Severity.WARN, hint))

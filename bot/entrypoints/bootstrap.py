@@ -16,7 +16,8 @@ from bot.adapters.outbox.transport import TelegramTransport
 from bot.adapters.telegram.context import Waypoint
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.content.catalogue import Catalogue
+from bot.content.catalogue import Catalogue, ContentError
+from bot.content.helplines import load_helplines
 from bot.domain.outbox import Pace
 from bot.domain.safety.detection import Lexicon
 
@@ -81,7 +82,16 @@ def bootstrap(
     engine = create_engine(settings.database_url)
     post = PostOffice(catalogue, settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)
-    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, lexicon=Lexicon.load())
+    # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
+    load_helplines()
+    lexicon = Lexicon.load()
+    if not (lexicon.approved or catalogue.allow_drafts):
+        raise ContentError(
+            "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "
+            "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
+            "people. To try Waypoint with draft content, set WAYPOINT_ALLOW_DRAFT_CONTENT=true."
+        )
+    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, lexicon=lexicon)
     running = Running(waypoint, engine)
     token = settings.telegram_token
     if api_url is not None and token is not None:

@@ -16,6 +16,8 @@ from bot.services.ladder_steps import CATEGORY_NAMES, hub_of
 
 # Who may close a concern, besides whoever acknowledged it.
 CLOSERS = frozenset({Role.MANAGER.value, Role.DUTY.value})
+# Who may stand in for a worker: their alerts carry the young person's words.
+COVER_ROLES = frozenset({Role.KEY_WORKER.value, Role.DUTY.value, Role.MANAGER.value})
 LISTERS = frozenset({Role.MANAGER.value, Role.DUTY.value, Role.ON_CALL.value})
 
 
@@ -197,6 +199,7 @@ async def do_away(
             found = [
                 s for s in await uow.staff.in_hub_any_role(staff.hub_id)
                 if s.name.split()[0].lower() == cover.lower() and s.id != staff.id
+                and s.role in COVER_ROLES
             ]  # fmt: skip
             if len(found) != 1:
                 uow.postbox.to_staff(staff, "away_usage", {}, now=now)

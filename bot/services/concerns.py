@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Concern, Staff
+from bot.adapters.db.models import Concern, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import profile_of
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
-from bot.services.ladder_steps import do_take_step, hub_of, rules_of
+from bot.domain.profiles import DEFAULT_PROCESSING_MINUTES
+from bot.services.ladder_steps import ACKNOWLEDGED_FOLLOW_UP, do_take_step, hub_of
 
 _LOG = logging.getLogger(__name__)
 # How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
@@ -36,63 +37,78 @@ class Worry:
     category: str | None = None
     # False when the words only may be a worry (negated, joking): ask the young person first.
     sure: bool = True
+    # For a worry about another young person: what the worry is (exploitation, missing, ...).
+    harm: str | None = None
+
+
+def _ask_for(person: YoungPerson, urgency: Urgency) -> timedelta:
+    """How long to wait for "Do you want Jo to know?" before telling anyway."""
+    if urgency is Urgency.HIGH:
+        return ASK_HIGH_FOR
+    try:
+        return timedelta(minutes=profile_of(person).processing_minutes)
+    except (TypeError, ValueError):  # a damaged profile must not stop a concern being stored
+        return timedelta(minutes=DEFAULT_PROCESSING_MINUTES)
 
 
 async def do_raise_concern(
     uow: SqlUnitOfWork, telegram_user_id: int, worry: Worry, *, now: datetime
 ) -> int | None:
-    """Store a concern, then alert; None when the sender is not a young person Waypoint knows."""
+    """Store a concern, then alert; None when the sender is not a young person Waypoint knows.
+
+    Only the bare concern is in the first commit: nothing that depends on the council's
+    settings, the young person's profile or content/ can stop it being stored.
+    """
+    asking = not worry.sure
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
             return None
-        hub = await hub_of(uow, person.hub_id)
-        local = now.astimezone(uow.postbox.zone)
-        asking = not worry.sure
-        wait = (
-            ASK_HIGH_FOR
-            if worry.urgency is Urgency.HIGH
-            else timedelta(minutes=profile_of(person).processing_minutes)
-        )
         concern = Concern(
             hub_id=person.hub_id,
             young_person_id=person.id,
             raised_at=now,
             source=worry.source,
             category=worry.category,
+            harm=worry.harm,
             urgency=worry.urgency.value,
             words=worry.words,
             state=(ConcernState.ASKING if asking else ConcernState.OPEN).value,
-            in_hours=rules_of(hub.council).in_hours(local),
+            # Worked out again at every step, from the council's office hours then.
+            in_hours=False,
             rung=-1,
             # Due at once; when asking, due once the young person has had time to answer.
-            next_step_at=now + wait if asking else now,
+            next_step_at=now + _ask_for(person, worry.urgency) if asking else now,
         )
         uow.concerns.add(concern)
         await uow.flush()
         uow.concerns.record(
-            concern,
-            "raised",
-            at=now,
-            actor_type="young_person",
-            actor_id=person.id,
+            concern, "raised", at=now, actor_type="young_person", actor_id=person.id,
             detail=worry.source,
-        )
+        )  # fmt: skip
         uow.audit.record(
             "concern.raised", at=now, actor_type="young_person", actor_id=person.id,
             hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
-        if asking:
-            worker = {"worker": person.key_worker.name}
-            uow.postbox.to_young_person(person, "concern_ask", worker, now=now, lane=Lane.SAFETY)
         await uow.commit()
         concern_id = concern.id
-    if not asking:
-        try:
+    try:
+        if asking:
+            await _ask(uow, telegram_user_id, now)
+        else:
             await do_take_step(uow, concern_id, now=now)
-        except Exception:  # stored and due: the next round of due steps takes it
-            _LOG.exception("first step for concern %s failed; it will be retried", concern_id)
+    except Exception:  # stored and due: the next round of due steps takes it
+        _LOG.exception("first step for concern %s failed; it will be retried", concern_id)
     return concern_id
+
+
+async def _ask(uow: SqlUnitOfWork, telegram_user_id: int, now: datetime) -> None:
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is not None:
+            worker = {"worker": person.key_worker.name}
+            uow.postbox.to_young_person(person, "concern_ask", worker, now=now, lane=Lane.SAFETY)
+            await uow.commit()
 
 
 async def do_answer_ask(
@@ -111,9 +127,14 @@ async def do_answer_ask(
             concern, "answered", at=now, actor_type="young_person", actor_id=person.id,
             detail="tell" if tell else "do not tell",
         )  # fmt: skip
+        uow.audit.record(
+            "concern.answered", at=now, actor_type="young_person", actor_id=person.id,
+            hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
+        )  # fmt: skip
         if not tell:
-            # Tell, never trap: the worker still hears, without the rush.
-            concern.urgency = Urgency.LOW.value
+            # Tell, never trap: the worker still hears, with less rush (never none).
+            if concern.urgency == Urgency.HIGH.value:
+                concern.urgency = Urgency.MEDIUM.value
             worker = {"worker": person.key_worker.name}
             uow.postbox.to_young_person(
                 person, "concern_said_no", worker, now=now, lane=Lane.SAFETY
@@ -127,9 +148,15 @@ async def do_answer_ask(
 
 
 async def do_add_words(
-    uow: SqlUnitOfWork, telegram_user_id: int, words: str, *, now: datetime
+    uow: SqlUnitOfWork,
+    telegram_user_id: int,
+    words: str,
+    about: tuple[str, str | None] | None = None,
+    *,
+    now: datetime,
 ) -> bool:
-    """After tapping "I'm worried", what the young person writes goes to whoever has it."""
+    """After tapping "I'm worried", what the young person writes goes to whoever has it;
+    `about` (category, harm) is what the words themselves are a worry about, if anything."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
@@ -140,9 +167,15 @@ async def do_add_words(
         if concern is None:
             return False
         concern.words = words
+        if about is not None and concern.category is None:
+            concern.category, concern.harm = about
         uow.concerns.record(
             concern, "words_added", at=now, actor_type="young_person", actor_id=person.id
         )
+        uow.audit.record(
+            "concern.words_added", at=now, actor_type="young_person", actor_id=person.id,
+            hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
+        )  # fmt: skip
         values = {"name": person.first_name, "id": str(concern.id), "words": words}
         for staff_id in await uow.concerns.told(concern.id):
             staff = await uow.staff.get(staff_id)
@@ -156,13 +189,24 @@ async def do_add_words(
         return True
 
 
-def may_see(staff: Staff, concern: Concern, council_id: int) -> bool:
-    """Staff see their own hub's concerns; the out-of-hours team sees its council's."""
+# Who at the young person's hub may read any of its concerns.
+HUB_WIDE = frozenset({Role.DUTY.value, Role.MANAGER.value})
+
+
+async def may_see(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_id: int) -> bool:
+    """Only those who need the words: the young person's worker (or their cover), the hub's
+    duty workers and managers, the council's out-of-hours team, and anyone already alerted.
+    Police liaison get a summary, never the words; other staff see nothing."""
     if not staff.active:
         return False
-    if staff.hub_id == concern.hub_id:
+    worker = await uow.staff.get(concern.young_person.key_worker_id)
+    if staff.id in {concern.young_person.key_worker_id, worker.cover_id if worker else None}:
         return True
-    return staff.role == Role.ON_CALL.value and staff.hub.council_id == council_id
+    if staff.hub_id == concern.hub_id and staff.role in HUB_WIDE:
+        return True
+    if staff.role == Role.ON_CALL.value and staff.hub.council_id == council_id:
+        return True
+    return staff.id in await uow.concerns.told(concern.id)
 
 
 async def visible_concern(
@@ -171,7 +215,7 @@ async def visible_concern(
     """The concern if this member of staff may see it; if not, they are told and it is audited."""
     concern = await uow.concerns.get(concern_id, for_update=for_update)
     hub = await hub_of(uow, concern.hub_id) if concern else None
-    if concern is None or hub is None or not may_see(staff, concern, hub.council_id):
+    if concern is None or hub is None or not await may_see(uow, staff, concern, hub.council_id):
         uow.audit.record(
             "concern.refused", at=now, actor_type="staff", actor_id=staff.id,
             hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,
@@ -199,15 +243,17 @@ async def do_acknowledge(
             "concern.acknowledged", at=now, actor_type="staff", actor_id=staff.id,
             hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
-        if concern.acknowledged_by is not None:
-            other = await uow.staff.get(concern.acknowledged_by)
+        if concern.state == ConcernState.CLOSED.value or concern.acknowledged_by is not None:
+            holder = concern.acknowledged_by or concern.closed_by
+            other = await uow.staff.get(holder) if holder is not None else None
             taken = values | {"staff": other.name if other else "someone"}
             uow.postbox.to_staff(staff, "concern_already_taken", taken, now=now)
             await uow.commit()
             return True
         concern.state = ConcernState.ACKNOWLEDGED.value
         concern.acknowledged_by, concern.acknowledged_at = staff.id, now
-        concern.next_step_at = None
+        # Not the end: if nobody closes it, whoever has it is reminded (or it climbs again).
+        concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
         uow.concerns.record(
             concern, "acknowledged", at=now, actor_type="staff", actor_id=staff.id,
             detail="asked to be phoned" if call_me else None,

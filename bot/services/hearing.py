@@ -11,8 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from bot.adapters.db.models import YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.content.render import every_wording
+from bot.adapters.outbox.postbox import profile_of
+from bot.content.catalogue import Catalogue
+from bot.content.render import every_wording, render_line
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection, Lexicon, detect
 from bot.services import concerns, profiles, talk
@@ -38,6 +41,25 @@ def worry_in(text: str, lexicon: Lexicon, before: str | None) -> Detection | Non
     return found
 
 
+def is_worried_button(catalogue: Catalogue, person: YoungPerson | None, text: str) -> bool:
+    """The text of the "I'm worried" button, in any language, or as this young person sees
+    it (their own words and pictures)."""
+    tapped = text.strip()
+    if tapped in every_wording(catalogue, "button_worried"):
+        return True
+    if person is None:
+        return False
+    return tapped == render_line(catalogue, "button_worried", {}, profile_of(person))
+
+
+def _about(found: Detection | None) -> tuple[str, str | None] | None:
+    """The category, and for a worry about a friend what the worry is."""
+    if found is None:
+        return None
+    harm = found.harm.value if found.harm and found.harm != found.category else None
+    return found.category.value, harm
+
+
 async def do_hear(
     uow: SqlUnitOfWork,
     telegram_user_id: int,
@@ -49,20 +71,21 @@ async def do_hear(
 ) -> Heard:
     """Act on a young person's message; NOTHING means "greet them"."""
     async with uow:
-        known = await uow.young_people.by_telegram_id(telegram_user_id) is not None
-        button = text.strip() in every_wording(uow.postbox.catalogue, "button_worried")
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        button = is_worried_button(uow.postbox.catalogue, person, text)
     found = worry_in(text, lexicon, before)
-    if not known:
+    if person is None:
         return Heard.STRANGER_WORRIED if found or button else Heard.NOTHING
     if button:
         worry = concerns.Worry("button", Urgency.HIGH)
-    elif await concerns.do_add_words(uow, telegram_user_id, text, now=now):
+    elif await concerns.do_add_words(uow, telegram_user_id, text, _about(found), now=now):
         return Heard.WORDS_ADDED
     elif found is not None:
         # Keep both messages when it took both to hear the worry.
         words = f"{before}\n{text}" if before and detect(text, lexicon) is None else text
+        category, harm = _about(found) or (None, None)
         worry = concerns.Worry(
-            "words", Urgency(found.urgency.value), words, found.category.value, found.sure
+            "words", Urgency(found.urgency.value), words, category, found.sure, harm
         )
     else:
         return await _not_a_worry(uow, telegram_user_id, text, now)

@@ -8,7 +8,7 @@ the next round: the concern's `next_step_at` stays due until a step commits.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +32,9 @@ from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
 
 _LOG = logging.getLogger(__name__)
+ALERT_WORDS = 3000
+# An acknowledged concern nobody has closed is raised with whoever has it after this long.
+ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
 # Categories go to police liaison, where the council has turned it on.
 POLICE_CATEGORIES = frozenset({"missing", "exploitation"})
 STEP_NAMES = {
@@ -54,13 +57,22 @@ CATEGORY_NAMES = {
 }
 
 
+def _what(concern: Concern) -> str:
+    """The concern's category in words, and for a friend what the worry is."""
+    what = CATEGORY_NAMES.get(concern.category, concern.category or "")
+    if concern.harm:
+        what += f": {CATEGORY_NAMES.get(concern.harm, concern.harm)}"
+    return what
+
+
 def rules_of(council: Council) -> CouncilRules:
     """A council's ladder choices as the domain sees them."""
     return CouncilRules(
         minutes_high=council.minutes_high,
         minutes_other=council.minutes_other,
         opens=time(council.office_opens_hour),
-        closes=time(council.office_closes_hour),
+        # Closing at 24 means open until midnight.
+        closes=time(council.office_closes_hour) if council.office_closes_hour < 24 else time.max,
         on_call_first=council.on_call_first,
         police_liaison=council.police_liaison,
     )
@@ -105,15 +117,19 @@ async def _fill(
         for step in (steps[index], fallback(steps[index])):
             if step is not None and (people := await people_for(uow, step, person, hub)):
                 return index, step, people
-    return len(steps) - 1, steps[-1], []
+    # Nobody at the top: the council's out-of-hours team, whatever the time.
+    return len(steps) - 1, Step.ON_CALL, await people_for(uow, Step.ON_CALL, person, hub)
 
 
 def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[str, str]:
     zone = uow.postbox.zone
     words = concern.words or uow.postbox.catalogue.text("concern_no_words")
+    if len(words) > ALERT_WORDS:
+        # Telegram takes 4096 characters; the whole text is in the record.
+        words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
     return {
         "name": person.first_name,
-        "category": CATEGORY_NAMES.get(concern.category, concern.category or ""),
+        "category": _what(concern),
         "urgency": concern.urgency,
         "time": concrete_datetime(concern.raised_at, zone),
         "words": words,
@@ -144,9 +160,14 @@ async def _alert(
             concern, "notified", at=now, actor_type="staff", actor_id=member.id,
             detail=f"{step}: {member.name}",
         )  # fmt: skip
+        uow.audit.record(
+            "concern.notified", at=now, actor_type="system", hub_id=concern.hub_id,
+            subject_type="staff", subject_id=member.id,
+        )  # fmt: skip
 
 
-def _helpline_values() -> dict[str, str]:
+def helpline_values() -> dict[str, str]:
+    """The numbers young people are given, from content/helplines.toml."""
     contacts = {line.id: line.contact for line in load_helplines()}
     return {
         "emergency": contacts["emergency"],
@@ -158,16 +179,18 @@ def _helpline_values() -> dict[str, str]:
 
 
 def _tell_young_person_first(
-    uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime
+    uow: SqlUnitOfWork, concern: Concern, council: Council, told: list[Staff], now: datetime
 ) -> None:
     """What happens next, who will know, and who else to call (research SG-1)."""
     person = concern.young_person
-    worker = {"worker": person.key_worker.name, "name": name_of(person)}
+    # Whoever is really told first: their worker, or the cover or duty worker standing in.
+    first = told[0].name if told else person.key_worker.name
+    worker = {"worker": first, "name": name_of(person)}
     post = uow.postbox
     post.to_young_person(person, "concern_raised", worker, now=now, lane=Lane.SAFETY)
     if concern.words is None:
         post.to_young_person(person, "concern_tell_more", worker, now=now, lane=Lane.SAFETY)
-    helplines = _helpline_values()
+    helplines = helpline_values()
     post.to_young_person(person, "concern_helplines", helplines, now=now, lane=Lane.SAFETY)
     if not concern.in_hours and council.out_of_hours_phone:
         number = {"number": council.out_of_hours_phone}
@@ -176,14 +199,15 @@ def _tell_young_person_first(
 
 async def _police_liaison(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime) -> None:
     """A short summary and how to talk with the young person; never their words."""
-    if not hub.council.police_liaison or concern.category not in POLICE_CATEGORIES:
+    about = concern.harm or concern.category
+    if not hub.council.police_liaison or about not in POLICE_CATEGORIES:
         return
     from bot.services.profiles import summary  # noqa: PLC0415  (avoids an import cycle)
 
     person = concern.young_person
     values = {
         "id": str(concern.id),
-        "category": CATEGORY_NAMES[concern.category],
+        "category": _what(concern),
         "name": person.first_name,
         "hub": hub.name,
         "time": concrete_datetime(concern.raised_at, uow.postbox.zone),
@@ -202,41 +226,71 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
     """Tell the next people on the ladder (the first step also answers the young person)."""
     hub = await hub_of(uow, concern.hub_id)
     rules = rules_of(hub.council)
+    # Office hours as they are now: a concern raised at 16:55 on a Friday goes to the
+    # out-of-hours team once the hub has closed.
+    concern.in_hours = rules.in_hours(now.astimezone(uow.postbox.zone))
     steps = ladder(in_hours=concern.in_hours, on_call_first=rules.on_call_first)
     first = concern.rung < 0
-    start = 0 if first else next_rung(concern.rung, steps)
+    start = 0 if first else next_rung(min(concern.rung, len(steps) - 1), steps)
     rung, filled_by, staff = await _fill(uow, steps, start, concern.young_person, hub)
+    if not staff:
+        # Nobody at all: keep reminding everyone told so far, every wait.
+        staff = [s for s in [await uow.staff.get(i) for i in await uow.concerns.told(concern.id)]
+                 if s is not None and s.active]  # fmt: skip
+    moved = first or rung != concern.rung
     concern.rung = rung
     concern.state = ConcernState.OPEN.value
     concern.next_step_at = now + rules.wait(Urgency(concern.urgency))
     top = rung == len(steps) - 1 and not first
     next_step = STEP_NAMES[steps[next_rung(rung, steps)]]
+    if not staff:
+        _LOG.error("concern %s has nobody to tell at hub %s", concern.id, hub.id)
+        uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
+    await _alert(uow, concern, staff, step=filled_by.value, top=top, next_step=next_step, now=now)
     if first:
-        _tell_young_person_first(uow, concern, hub.council, now)
-        await _police_liaison(uow, concern, hub, now)
         extra = also_told(in_hours=concern.in_hours, on_call_first=rules.on_call_first)
         for step in extra:
-            copied = [
-                s for s in await people_for(uow, step, concern.young_person, hub) if s not in staff
-            ]
+            people = await people_for(uow, step, concern.young_person, hub)
+            copied = [s for s in people if s not in staff]
             await _alert(
                 uow, concern, copied, step=step.value, top=False, next_step=next_step, now=now
             )
-    if not staff:
-        # Nobody at any step: the young person has their helplines; keep trying every wait.
-        _LOG.error("concern %s has nobody to tell at hub %s", concern.id, hub.id)
-        uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
-        return
-    await _alert(uow, concern, staff, step=filled_by.value, top=top, next_step=next_step, now=now)
-    if not first:
-        names = {"staff": staff[0].name, "worker": concern.young_person.key_worker.name}
-        uow.postbox.to_young_person(
-            concern.young_person, "concern_passed_on", names, now=now, lane=Lane.SAFETY
-        )
+        await _police_liaison(uow, concern, hub, now)
+    elif moved and staff:
         uow.audit.record(
             "concern.escalated", at=now, actor_type="system", hub_id=concern.hub_id,
             subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
+    # Last, and guarded: wording for the young person must never stop the alerts going out.
+    try:
+        async with uow.session.begin_nested():
+            if first:
+                _tell_young_person_first(uow, concern, hub.council, staff, now)
+            elif moved and staff:
+                names = {"staff": staff[0].name, "worker": concern.young_person.key_worker.name}
+                uow.postbox.to_young_person(
+                    concern.young_person, "concern_passed_on", names, now=now, lane=Lane.SAFETY
+                )
+    except Exception:  # the alerts above still commit; the record says what was missed
+        _LOG.exception("concern %s: could not queue the young person's reply", concern.id)
+        uow.concerns.record(concern, "young_person_not_told", at=now, actor_type="system")
+
+
+async def _follow_up(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:
+    """An acknowledged concern still open a day later: remind whoever has it, or, if they
+    have gone or are away, put it back on the ladder so someone else picks it up."""
+    holder = await uow.staff.get(concern.acknowledged_by) if concern.acknowledged_by else None
+    if holder is None or not holder.active or holder.away:
+        concern.state = ConcernState.OPEN.value
+        concern.acknowledged_by = concern.acknowledged_at = None
+        uow.concerns.record(concern, "reopened", at=now, actor_type="system",
+                            detail="whoever had it is away or has left")  # fmt: skip
+        await take_step(uow, concern, now)
+        return
+    values = {"id": str(concern.id), "name": concern.young_person.first_name}
+    uow.postbox.to_staff(holder, "concern_follow_up", values, now=now, lane=Lane.SAFETY)
+    uow.concerns.record(concern, "follow_up", at=now, actor_type="staff", actor_id=holder.id)
+    concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
 
 
 async def do_take_step(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) -> bool:
@@ -248,6 +302,10 @@ async def do_take_step(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) ->
         if concern.state == ConcernState.ASKING.value:
             # No answer in time: for a worry, silence means tell (research SG-1).
             uow.concerns.record(concern, "no_answer", at=now, actor_type="system")
+        elif concern.state == ConcernState.ACKNOWLEDGED.value:
+            await _follow_up(uow, concern, now)
+            await uow.commit()
+            return True
         elif concern.state != ConcernState.OPEN.value:
             return False
         await take_step(uow, concern, now)
@@ -262,7 +320,7 @@ async def do_take_due_steps(uow: SqlUnitOfWork, *, now: datetime, limit: int = 1
             await uow.session.scalars(
                 select(Concern.id)
                 .where(
-                    Concern.state.in_([ConcernState.ASKING.value, ConcernState.OPEN.value]),
+                    Concern.state != ConcernState.CLOSED.value,
                     Concern.next_step_at <= now,
                 )
                 .order_by(Concern.next_step_at)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import YoungPerson
+from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.ladder import Step
 from bot.domain.outbox import Lane
+from bot.services.ladder_steps import hub_of, people_for
 
 TALK_WINDOW = timedelta(minutes=30)
 
@@ -18,6 +20,16 @@ TALK_WINDOW = timedelta(minutes=30)
 def is_talking(person: YoungPerson, now: datetime) -> bool:
     """Whether the young person and their worker are talking now."""
     return person.talking_until is not None and person.talking_until > now
+
+
+async def _who_answers(uow: SqlUnitOfWork, person: YoungPerson) -> Staff | None:
+    """Their worker; while away, their cover; if neither is there, the hub's duty worker."""
+    hub = await hub_of(uow, person.hub_id)
+    for step in (Step.NAMED_WORKER, Step.DUTY, Step.MANAGER):
+        people = await people_for(uow, step, person, hub)
+        if people:
+            return people[0]
+    return None
 
 
 async def do_start_talk(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
@@ -42,9 +54,9 @@ async def do_relay_to_worker(
         if person is None or not is_talking(person, now):
             return False
         person.talking_until = now + TALK_WINDOW
-        worker = person.key_worker
-        if worker.away and worker.cover_id is not None:
-            worker = await uow.staff.get(worker.cover_id) or worker
+        worker = await _who_answers(uow, person)
+        if worker is None:
+            return False
         values = {"name": person.first_name, "text": text}
         uow.postbox.to_staff(worker, "talk_from_young_person", values, now=now)
         uow.postbox.to_young_person(person, "talk_sent", {"worker": worker.name}, now=now)

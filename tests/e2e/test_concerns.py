@@ -13,7 +13,7 @@ from bot.content.render import render_line
 from bot.devtools.fake_telegram import FakeUser
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
-from bot.services.ladder_steps import do_take_due_steps
+from bot.services.ladder_steps import do_take_due_steps, helpline_values
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, STRANGER, Running
 
@@ -96,7 +96,7 @@ class TestWorryingWords:
     ) -> None:
         running = hub
         [reply] = await running.say(STRANGER, "i want to die")
-        assert reply == running.catalogue.text("stranger_worried")
+        assert reply == running.catalogue.render("stranger_worried", helpline_values())
         assert await _concerns(running) == []
 
 
@@ -193,3 +193,24 @@ class TestTalkingToTheWorker:
         assert ok == "Sent to Sam."
         told = await _after(running, SAM, sam_before, 1)
         assert told == ["Jo says:\nYes, at the hub at 4 o'clock."]
+
+
+class TestHeardOnce:
+    async def test_a_message_after_a_worry_does_not_raise_it_again(self, hub: Running) -> None:
+        running = hub
+        await running.say(SAM, "i want to kill myself", replies=3)
+        await running.say(SAM, "ok")
+        assert len(await _concerns(running)) == 1
+
+    async def test_the_button_is_heard_in_the_young_persons_own_words(self, hub: Running) -> None:
+        running = hub
+        await running.say(JO, "/profile Sam words worried=stressed")
+        await running.fake.await_messages(SAM.id, 3)
+        label = running.fake.sent_messages(SAM.id)[-1].reply_markup
+        assert label == {
+            "keyboard": [[{"text": "I'm stressed"}]], "is_persistent": True,
+            "resize_keyboard": True,
+        }  # fmt: skip
+        await running.say(SAM, "I'm stressed", replies=4)
+        [concern] = await _concerns(running)
+        assert concern.source == "button"

@@ -3,9 +3,12 @@ and without cover, on SQLite and PostgreSQL. Nobody waits in real time."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from bot.domain.ladder import Urgency
+from bot.services.concern_records import do_close_concern, do_show_concern
 from bot.services.concerns import Worry, do_answer_ask
 from tests.integration.concern_world import (
     ASH,
@@ -185,6 +188,15 @@ class TestPoliceLiaison:
         assert "sell" not in summary.text
         assert "reading: easy" in summary.text
 
+    async def test_also_when_the_worry_is_about_a_friend(self, hub: Hub) -> None:
+        await hub.council(police_liaison=True)
+        friend = Worry(
+            "words", Urgency.HIGH, "my mate is made to sell", "other_child", harm="exploitation"
+        )
+        await hub.raise_concern(friend)
+        [summary] = await hub.queued(PAT)
+        assert "(worried about another young person: exploitation)" in summary.text
+
     async def test_not_unless_the_council_turns_it_on(self, hub: Hub) -> None:
         await hub.raise_concern(Worry("words", Urgency.HIGH, "im running away", "missing"))
         assert await hub.queued(PAT) == []
@@ -228,5 +240,80 @@ class TestWhenUnsure:
         concern_id = await hub.raise_concern(high)
         await do_answer_ask(hub.uow(), SAM, tell=False, now=hub.clock())
         assert await hub.alerted() == ["named_worker: Jo"]
-        assert (await hub.concern(concern_id)).urgency == "low"
+        assert (await hub.concern(concern_id)).urgency == "medium"
         assert "concern_said_no" in await hub.keys(SAM)
+
+
+FRIDAY_BEFORE_CLOSING = datetime.fromisoformat("2026-03-06T16:55:00+00:00")
+
+
+class TestEdges:
+    async def test_office_hours_until_midnight_still_store_and_alert(self, hub: Hub) -> None:
+        await hub.council(office_opens_hour=0, office_closes_hour=24)
+        concern_id = await hub.raise_concern()
+        assert (await hub.concern(concern_id)).in_hours
+        assert await hub.alerted() == ["named_worker: Jo"]
+
+    async def test_a_concern_raised_before_closing_goes_out_of_hours_after(self, hub: Hub) -> None:
+        hub.clock.now = FRIDAY_BEFORE_CLOSING
+        await hub.raise_concern()
+        await hub.tick(minutes=10)
+        await hub.tick(minutes=10)
+        assert await hub.alerted() == ["named_worker: Jo", "duty: Dee", "on_call: Oona"]
+
+    async def test_nobody_at_the_top_goes_to_the_out_of_hours_team(self, hub: Hub) -> None:
+        await hub.staff(DEE, active=False)
+        await hub.staff(MAX, active=False)
+        await hub.raise_concern()
+        await hub.tick(minutes=10)
+        assert await hub.alerted() == ["named_worker: Jo", "on_call: Oona"]
+
+    async def test_with_nobody_anywhere_those_told_are_reminded(self, hub: Hub) -> None:
+        for telegram_id in (DEE, MAX, OONA):
+            await hub.staff(telegram_id, active=False)
+        await hub.raise_concern()
+        await hub.tick(minutes=10)
+        await hub.tick(minutes=10)
+        assert [name.split(": ")[1] for name in await hub.alerted()] == ["Jo", "Jo", "Jo"]
+
+    async def test_words_too_long_for_telegram_are_cut_with_a_pointer(self, hub: Hub) -> None:
+        words = "help " * 1000
+        concern_id = await hub.raise_concern(Worry("words", Urgency.HIGH, words, "unsafe"))
+        [alert] = [r for r in await hub.queued(JO) if r.message_key == "concern_alert"]
+        assert len(alert.text) < 4096
+        assert f"(the rest: /concern {concern_id})" in alert.text
+        assert (await hub.concern(concern_id)).words == words
+
+    async def test_only_those_who_need_the_words_can_read_them(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        for telegram_id in (PAT, LEE, ASH):
+            await do_show_concern(hub.uow(), telegram_id, concern_id, now=hub.clock())
+            assert await hub.keys(telegram_id) == ["concern_not_yours"], telegram_id
+        for telegram_id in (JO, DEE, MAX, OONA):
+            await do_show_concern(hub.uow(), telegram_id, concern_id, now=hub.clock())
+            assert (await hub.keys(telegram_id))[-1] == "concern_record", telegram_id
+
+    async def test_a_closed_concern_cannot_be_acknowledged_again(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await do_close_concern(hub.uow(), MAX, [str(concern_id), "Dealt with."], now=hub.clock())
+        await hub.acknowledge(JO, concern_id)
+        assert (await hub.concern(concern_id)).state == "closed"
+        assert (await hub.keys(JO))[-1] == "concern_already_taken"
+        assert "concern_seen" not in await hub.keys(SAM)
+
+
+class TestAfterAcknowledging:
+    async def test_whoever_has_it_is_reminded_a_day_later(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.acknowledge(JO, concern_id)
+        assert await hub.tick(minutes=24 * 60 - 1) == 0
+        assert await hub.tick(minutes=1) == 1
+        assert (await hub.keys(JO))[-1] == "concern_follow_up"
+
+    async def test_if_they_have_gone_away_it_climbs_again(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.acknowledge(JO, concern_id)
+        await hub.staff(JO, away=True)
+        await hub.tick(minutes=24 * 60)
+        assert (await hub.concern(concern_id)).state == "open"
+        assert (await hub.alerted())[-1] == "duty: Dee"

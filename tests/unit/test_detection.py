@@ -334,3 +334,33 @@ def test_recall_and_false_alarms_on_the_labelled_set_stay_within_the_aims(
     nones = [found for label, found in flagged if label == "none"]
     assert sum(concerns) / len(concerns) >= 0.95
     assert sum(nones) / len(nones) <= 0.10
+
+
+@pytest.mark.parametrize(
+    ("text", "harm"),
+    [
+        ("my mate is being made to sell", C.EXPLOITATION),
+        ("my friend ran away from home", C.MISSING),
+        ("i want to die", C.SUICIDE),
+    ],
+)
+def test_a_worry_for_a_friend_still_says_what_the_worry_is(
+    lexicon: Lexicon, text: str, harm: Category
+) -> None:
+    found = detect(text, lexicon)
+    assert found is not None
+    assert found.harm is harm
+
+
+def test_a_lexicon_is_a_draft_until_someone_signs_it_off(tmp_path: Path) -> None:
+    assert not _load(tmp_path, _minimal()).approved
+    signed = (
+        '[review]\nstatus = "approved"\nreviewed_by = "A. Clinician"\nreviewed_on = 2026-11-20\n'
+    )
+    assert _load(tmp_path, signed + _minimal()).approved
+
+
+def test_approval_needs_a_reviewer_and_a_date(tmp_path: Path) -> None:
+    unsigned = '[review]\nstatus = "approved"\n'
+    with pytest.raises(LexiconError, match=r"\[review\]: status must be draft, or approved with"):
+        _load(tmp_path, unsigned + _minimal())

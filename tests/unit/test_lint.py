@@ -183,6 +183,13 @@ def _content(tmp_path: Path, body: str, *, po: dict[str, str] | None = None) -> 
     (tmp_path / "messages" / "labels.toml").write_text(LABELS, encoding="utf-8")
     shutil.copytree(PROJECT_CONTENT / "lint", tmp_path / "lint")
     shutil.copy(PROJECT_CONTENT / "helplines.toml", tmp_path / "helplines.toml")
+    shutil.copytree(PROJECT_CONTENT / "safety", tmp_path / "safety")
+    lexicon = tmp_path / "safety" / "lexicon.toml"
+    signed = 'status = "approved"\nreviewed_by = "A. Clinician"\nreviewed_on = 2026-11-20'
+    draft = 'status = "draft"\nreviewed_by = ""'
+    lexicon.write_text(
+        lexicon.read_text(encoding="utf-8").replace(draft, signed), encoding="utf-8"
+    )
     header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
     for language, entries in (po or {}).items():
         path = tmp_path / "locale" / language / "LC_MESSAGES" / "waypoint.po"
@@ -421,3 +428,17 @@ class TestCommandLine:
         assert result.returncode == 1
         assert result.stdout.splitlines()[0].startswith("CONTENT fail: m.toml [ask]: 4 buttons")
         assert result.stdout.splitlines()[-1].startswith("1 to fix")
+
+
+def test_a_draft_or_broken_safety_lexicon_is_reported(tmp_path: Path) -> None:
+    folder = _content(tmp_path, '[b]\n[b.en]\neasy = "Hi."\nsymbols = ["👋"]\n')
+    lexicon = folder / "safety" / "lexicon.toml"
+    text = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(text.replace('status = "approved"', 'status = "draft"'), encoding="utf-8")
+    assert "safety/lexicon.toml: GAP warn: a draft" in "\n".join(map(str, lint_folder(folder)))
+    lexicon.write_text(
+        text.replace('[suicide]\nurgency = "high"', '[suicide]\nurgency = "soon"'),
+        encoding="utf-8",
+    )
+    [broken] = [item for item in lint_folder(folder) if item.finding.rule == "CONTENT"]
+    assert "urgency must be" in str(broken)

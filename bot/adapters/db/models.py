@@ -240,6 +240,8 @@ class Concern(Base):
     raised_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(16))
     category: Mapped[str | None] = mapped_column(String(32))
+    # What the worry is about when it is for another young person (category other_child).
+    harm: Mapped[str | None] = mapped_column(String(32))
     urgency: Mapped[str] = mapped_column(String(8))
     # The young person's own words, exactly as written (research SG-5): never logged.
     words: Mapped[str | None] = mapped_column(Text)

@@ -59,6 +59,7 @@ def build_application(
     )
     for command, callback in (
         ("worried", concern_handlers.on_worried),
+        ("ack", concern_handlers.on_ack),
         ("talk", concern_handlers.on_talk),
         ("concerns", concern_handlers.on_concerns),
         ("concern", concern_handlers.on_concern),
@@ -77,11 +78,12 @@ def build_application(
     )
     application.add_handler(MessageHandler(private, handlers.on_anything_else))
     application.add_error_handler(handlers.on_error)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            concern_handlers.climb_ladder,
-            interval=concern_handlers.LADDER_TICK,
-            first=1,
-            name="concern ladder",
-        )
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    application.job_queue.run_repeating(
+        concern_handlers.climb_ladder,
+        interval=concern_handlers.LADDER_TICK,
+        first=1,
+        name="concern ladder",
+    )
     return application

@@ -17,7 +17,7 @@ from bot.domain.ladder import Urgency
 from bot.services import concern_records, talk
 from bot.services.concerns import Worry, do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear
-from bot.services.ladder_steps import do_take_due_steps
+from bot.services.ladder_steps import do_take_due_steps, helpline_values
 
 SPLIT_WINDOW = timedelta(minutes=2)
 _BEFORE = "words_before"
@@ -42,9 +42,13 @@ async def on_words(update: Update, context: Context) -> None:
         before=_before(context, now), now=now,
     )  # fmt: skip
     if context.user_data is not None:
-        context.user_data[_BEFORE] = (message.text, now)
+        if heard in {Heard.CONCERN, Heard.WORDS_ADDED}:
+            # Heard already: joined to the next message it would be heard twice.
+            context.user_data.pop(_BEFORE, None)
+        else:
+            context.user_data[_BEFORE] = (message.text, now)
     if heard is Heard.STRANGER_WORRIED:
-        await answer_directly(update, waypoint, "stranger_worried")
+        await answer_directly(update, waypoint, "stranger_worried", helpline_values())
     elif heard is Heard.NOTHING:
         await on_anything_else(update, context)
 
@@ -59,7 +63,7 @@ async def on_worried(update: Update, context: Context) -> None:
         waypoint.uow(), update.effective_user.id, worry, now=waypoint.clock()
     )
     if raised is None:
-        await answer_directly(update, waypoint, "stranger_worried")
+        await answer_directly(update, waypoint, "stranger_worried", helpline_values())
 
 
 async def on_talk(update: Update, context: Context) -> None:
@@ -71,6 +75,22 @@ async def on_talk(update: Update, context: Context) -> None:
         waypoint.uow(), update.effective_user.id, now=waypoint.clock()
     ):
         await on_anything_else(update, context)
+
+
+async def on_ack(update: Update, context: Context) -> None:
+    """`/ack 12`: the same as "I've got this", for an alert that came without buttons."""
+    waypoint = waypoint_of(context)
+    args = _args(context)
+    if update.effective_user is None:
+        return
+    if len(args) != 1 or not args[0].isdigit():
+        await on_anything_else(update, context)
+        return
+    handled = await do_acknowledge(
+        waypoint.uow(), update.effective_user.id, int(args[0]), call_me=False,
+        now=waypoint.clock(),
+    )  # fmt: skip
+    await _staff_command(update, context, handled)
 
 
 async def on_alert_button(update: Update, context: Context) -> None:
@@ -88,6 +108,10 @@ async def on_alert_button(update: Update, context: Context) -> None:
         now=waypoint.clock(),
     ):  # fmt: skip
         await query.edit_message_reply_markup(reply_markup=None)
+
+
+def _args(context: Context) -> list[str]:
+    return list(context.args or [])
 
 
 async def _staff_command(update: Update, context: Context, handled: bool) -> None:

@@ -23,12 +23,16 @@ Context = ContextTypes.DEFAULT_TYPE
 
 
 async def answer_directly(
-    update: Update, waypoint: Waypoint, message_id: str = "stranger"
+    update: Update,
+    waypoint: Waypoint,
+    message_id: str = "stranger",
+    values: Mapping[str, str] | None = None,
 ) -> None:
     """Reply straight away, not through the outbox: for people Waypoint keeps nothing about."""
     # Only for strangers, who are not recorded, and when the database itself failed.
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(waypoint.catalogue.text(message_id))
+        text = waypoint.catalogue.render(message_id, values or {})
+        await update.effective_chat.send_message(text)
 
 
 async def _tell(

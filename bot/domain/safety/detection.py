@@ -30,6 +30,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,9 @@ class Detection:
     urgency: Urgency
     sure: bool
     matched: tuple[str, ...] = ()  # lexicon entries, for tests and tuning; never log them
+    # The harm itself: the same as `category`, except for a worry about another young person,
+    # where it says what the worry is ("my mate is made to sell" is other_child, exploitation).
+    harm: Category | None = None
 
 
 class LexiconError(Exception):
@@ -168,7 +172,8 @@ class _Token:
 
 
 _Seen = tuple[frozenset[str], frozenset[str]]  # lexicon words at a position: direct, via her/him
-_Verdict = tuple[Category, Urgency, bool]
+# Category, urgency, sure, and the harm itself (which stays put when the worry is for a friend).
+_Verdict = tuple[Category, Urgency, bool, Category]
 
 
 @dataclass(frozen=True)
@@ -235,6 +240,8 @@ class Lexicon:
     textspeak: Mapping[str, tuple[str, ...]] = field(repr=False)
     not_misspellings: frozenset[str] = field(default=frozenset(), repr=False)
     exact_only: frozenset[str] = field(default=frozenset(), repr=False)
+    # Signed off by the clinical staff and therapists who own it ([review] in the file).
+    approved: bool = False
     _words: _Words = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -262,11 +269,11 @@ def detect(text: str, lexicon: Lexicon) -> Detection | None:
     if not message.hits:
         return None
     verdicts = [_judge(hit, message, lexicon) for hit in message.hits]
-    category, urgency, sure = max(
+    category, urgency, sure, harm = max(
         verdicts, key=lambda v: (_RANK[v[1]], v[2], -TIE_ORDER.index(v[0]))
     )
     matched = tuple(dict.fromkeys(one.entry() for one in found))
-    return Detection(category=category, urgency=urgency, sure=sure, matched=matched)
+    return Detection(category, urgency, sure, matched, harm)
 
 
 # Reading text ---------------------------------------------------------------------------------
@@ -504,7 +511,7 @@ def _about_someone_else(hit: _Found, message: _Message) -> bool:
 
 def _judge(hit: _Found, message: _Message, lexicon: Lexicon) -> _Verdict:
     """Category, urgency and sureness of one phrase found, after the cues around it."""
-    category = Category(hit.phrase.kind)
+    category = harm = Category(hit.phrase.kind)
     sure = hit.phrase.sure
     urgency = lexicon.urgency[category] if sure else Urgency.LOW
     cues = message.cues
@@ -516,7 +523,7 @@ def _judge(hit: _Found, message: _Message, lexicon: Lexicon) -> _Verdict:
         urgency = Urgency.HIGH
     if _about_someone_else(hit, message):
         category = Category.OTHER_CHILD
-    return category, urgency, sure
+    return category, urgency, sure, harm
 
 
 # Loading -------------------------------------------------------------------------------------
@@ -621,7 +628,7 @@ def _spelling(
 def _parse(path: Path, data: Mapping[str, Any]) -> Lexicon:
     categories = [category.value for category in Category]
     for name in data:
-        if name not in (*categories, "cues", "spelling"):
+        if name not in (*categories, "cues", "spelling", "review"):
             raise LexiconError(
                 f"{path} [{name}]: unknown category; use one of {', '.join(categories)}"
             )
@@ -648,4 +655,26 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Lexicon:
         textspeak=textspeak,
         not_misspellings=words["not_misspellings"],
         exact_only=words["exact_only"],
+        approved=_approved(data, path),
     )
+
+
+def _approved(data: Mapping[str, Any], path: Path) -> bool:
+    """[review] status = "approved" with reviewed_by and reviewed_on, or a draft."""
+    review = data.get("review", {})
+    if not isinstance(review, dict):
+        raise LexiconError(
+            f"{path} [review]: must be a table with status, reviewed_by, reviewed_on"
+        )
+    if review.get("status", "draft") == "draft":
+        return False
+    if (
+        review.get("status") != "approved"
+        or not review.get("reviewed_by")
+        or not isinstance(review.get("reviewed_on"), date)
+    ):
+        raise LexiconError(
+            f"{path} [review]: status must be draft, or approved with reviewed_by and "
+            "reviewed_on (like 2026-11-20)"
+        )
+    return True
