@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain.safety.detection import Detection, Lexicon, detect
+from bot.domain.safety.detection import Detection, detect
+from bot.domain.safety.lexicon import Lexicon
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "data" / "safety_labelled.tsv"
 SECTION = "# section:"

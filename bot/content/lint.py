@@ -26,7 +26,7 @@ from bot.content.catalogue import (
 )
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
-from bot.domain.safety.detection import Lexicon, LexiconError
+from bot.domain.safety.lexicon import Lexicon, LexiconError
 from bot.paths import project_folder
 
 # Sentences end at . ! ? and the Arabic question mark and full stop, or at a line break.

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.content.catalogue import Catalogue, ContentError
 from bot.content.helplines import load_helplines
 from bot.domain.outbox import Pace
-from bot.domain.safety.detection import Lexicon
+from bot.domain.safety.lexicon import Lexicon
 
 _LOG = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from bot.domain.errors import (
 )
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS
-from bot.domain.safety.detection import LexiconError
+from bot.domain.safety.lexicon import LexiconError
 
 # Operators read English from the command line; young people never do.
 _OPERATOR_MESSAGES: dict[type[WaypointError], str] = {

@@ -11,7 +11,7 @@ from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.domain.errors import SetupError
-from bot.domain.safety.detection import Lexicon
+from bot.domain.safety.lexicon import Lexicon
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
 from bot.services.concern_records import concern_export, concerns_table

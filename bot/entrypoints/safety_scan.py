@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from bot.domain.safety.detection import Lexicon, detect
+from bot.domain.safety.detection import detect
+from bot.domain.safety.lexicon import Lexicon
 
 
 def scan(lines: Iterable[str], out: TextIO, lexicon: Lexicon) -> int:

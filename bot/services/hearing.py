@@ -17,7 +17,8 @@ from bot.adapters.outbox.postbox import profile_of
 from bot.content.catalogue import Catalogue
 from bot.content.render import every_wording, render_line
 from bot.domain.ladder import Urgency
-from bot.domain.safety.detection import Detection, Lexicon, detect
+from bot.domain.safety.detection import Detection, detect
+from bot.domain.safety.lexicon import Lexicon
 from bot.services import concerns, profiles, talk
 
 

@@ -3,6 +3,7 @@ alerting step fails after the concern was stored. Both databases; the clock is t
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.domain.ladder import Urgency
 from bot.services.concerns import Worry, do_raise_concern
 from bot.services.ladder_steps import do_take_due_steps
-from tests.integration.concern_world import JO, SAM, Hub, hub
+from tests.integration.concern_world import JO, MAX, SAM, Hub, hub
 
 __all__ = ["hub"]
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -145,3 +146,23 @@ async def test_the_chronology_cannot_be_changed_or_deleted(hub: Hub, change: str
         async with hub.uow() as uow:
             await uow.session.execute(text(change))
     assert await hub.events(concern_id) == ["raised", "notified"]
+
+
+async def test_two_instances_taking_steps_at_once_take_each_step_once(hub: Hub) -> None:
+    await _raise(hub)
+    hub.clock.advance(timedelta(minutes=10))
+    moved = await asyncio.gather(
+        *(do_take_due_steps(hub.uow(), now=hub.clock()) for _ in range(4))
+    )
+    assert sum(moved) == 1
+    assert await hub.alerted() == ["named_worker: Jo", "duty: Dee"]
+
+
+async def test_two_people_tapping_i_have_got_this_at_once_one_has_it(hub: Hub) -> None:
+    concern_id = await _raise(hub)
+    await asyncio.gather(hub.acknowledge(JO, concern_id), hub.acknowledge(MAX, concern_id))
+    seen = [key for key in await hub.keys(SAM) if key == "concern_seen"]
+    assert seen == ["concern_seen"]
+    holder = (await hub.concern(concern_id)).acknowledged_by
+    loser = JO if holder == hub.ids[MAX] else MAX
+    assert (await hub.keys(loser))[-1] == "concern_already_taken"

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.safety.detection import (
-    TIE_ORDER,
-    Category,
-    Detection,
-    Lexicon,
-    LexiconError,
-    Urgency,
-    detect,
-)
+from bot.domain.safety.detection import TIE_ORDER, Detection, detect
+from bot.domain.safety.lexicon import Lexicon, LexiconError
+from bot.domain.safety.worry import Category, Urgency
 from bot.entrypoints.safety_scan import scan
 
 PROJECT = Path(__file__).resolve().parents[2]

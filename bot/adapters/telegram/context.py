@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackContext
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import Clock
 from bot.content.catalogue import Catalogue
-from bot.domain.safety.detection import Lexicon
+from bot.domain.safety.lexicon import Lexicon
 
 _KEY = "waypoint"
 

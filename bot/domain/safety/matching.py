@@ -1,0 +1,79 @@
+"""Finding the lexicon's phrases and cues in a message that has been read into tokens.
+
+Each word of a phrase must match the message's word at its place (see `WordIndex.matches`
+for what counts as a match). "..." in a phrase skips up to 3 words. "me", "my" and "myself"
+in a category's phrase also match her, him, them, herself and the like: such a match is
+marked, because the phrase is then about someone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.safety.lexicon import GAP, Lexicon, Phrase
+from bot.domain.safety.reading import Token
+from bot.domain.safety.worry import CATEGORY_NAMES
+
+_GAP_WORDS = 3
+
+_Seen = tuple[frozenset[str], frozenset[str]]  # lexicon words at a position: direct, via her/him
+
+
+@dataclass(frozen=True)
+class Found:
+    """One lexicon phrase or cue found in a message, from token `start` up to `end`."""
+
+    phrase: Phrase
+    start: int
+    end: int
+    proxied: bool  # matched through her, him, them and the like: about someone else
+
+    def entry(self) -> str:
+        """The lexicon entry, as "kind: text"."""
+        return f"{self.phrase.kind}: {self.phrase.text}"
+
+
+def _word_at(word: str, at: int, seen: Sequence[_Seen], *, proxy: bool) -> bool | None:
+    """None if `word` is not at `at`; else whether it is there only as someone else (her: me)."""
+    if at >= len(seen):
+        return None
+    direct, through_someone = seen[at]
+    if word in direct:
+        return False
+    return True if proxy and word in through_someone else None
+
+
+def _match(
+    words: tuple[str, ...], at: int, seen: Sequence[_Seen], *, proxy: bool
+) -> tuple[int, bool] | None:
+    """Where `words` ends if it starts at `at`, and whether it matched through someone else."""
+    if not words:
+        return at, False
+    if words[0] == GAP:
+        skips = range(min(_GAP_WORDS, len(seen) - at) + 1)
+        ends = (_match(words[1:], at + skip, seen, proxy=proxy) for skip in skips)
+        return next((end for end in ends if end), None)
+    here = _word_at(words[0], at, seen, proxy=proxy)
+    rest = None if here is None else _match(words[1:], at + 1, seen, proxy=proxy)
+    return None if rest is None else (rest[0], rest[1] or bool(here))
+
+
+def find(tokens: list[Token], lexicon: Lexicon) -> list[Found]:
+    """Every lexicon phrase and cue in the message, in order."""
+    words = lexicon.index
+    seen: list[_Seen] = []
+    for token in tokens:
+        direct = frozenset[str]().union(
+            *(words.matches(form) for form in token.forms),
+            *(words.matches(form, typos=False) for form in token.squeezed),
+        )
+        proxied = frozenset[str]().union(*(words.matches(form) for form in token.proxies))
+        seen.append((direct, proxied - direct))
+    found: list[Found] = []
+    for start, (direct, proxied) in enumerate(seen):
+        candidates = {p for word in direct | proxied for p in words.by_first.get(word, ())}
+        for phrase in sorted(candidates, key=lambda p: (p.kind, p.text)):
+            if end := _match(phrase.words, start, seen, proxy=phrase.kind in CATEGORY_NAMES):
+                found.append(Found(phrase, start, end[0], proxied=end[1]))
+    return found
