@@ -62,3 +62,15 @@ def load_helplines(folder: Path | None = None) -> list[Helpline]:
 def due_a_check(helplines: list[Helpline], today: date) -> list[Helpline]:
     """The helplines whose last check is more than 6 months old."""
     return [line for line in helplines if today - line.verified_on > CHECK_EVERY]
+
+
+def helpline_values(folder: Path | None = None) -> dict[str, str]:
+    """The numbers young people are given, as values for content/messages placeholders."""
+    contacts = {line.id: line.contact for line in load_helplines(folder)}
+    return {
+        "emergency": contacts["emergency"],
+        "childline": contacts["childline"],
+        "shout": contacts["shout"],
+        "samaritans": contacts["samaritans"],
+        "nhs": contacts["nhs_111"],
+    }

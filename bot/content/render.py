@@ -131,9 +131,12 @@ def render_line(
 ) -> str:
     """A short text such as a button label or a date phrase, in the young person's words."""
     template = catalogue.template(message_id, profile.language, profile.level)
-    text = fill(template, values).replace("\n", " ")
-    lines = _with_symbols(template, [_swap_words(text, profile.swaps)], profile)
-    return lines[0]
+    swapped = Template(
+        template.message, _swap_words(template.text, profile.swaps), template.language,
+        template.level,
+    )  # fmt: skip
+    text = fill(swapped, values).replace("\n", " ")
+    return _with_symbols(template, [text], profile)[0]
 
 
 def render(

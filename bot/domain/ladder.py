@@ -12,13 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
+from bot.domain.safety.worry import Urgency
 
-class Urgency(StrEnum):
-    """How soon a person must see a concern."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
+__all__ = [
+    "ConcernState",
+    "CouncilRules",
+    "Step",
+    "Urgency",
+    "also_told",
+    "fallback",
+    "ladder",
+    "next_rung",
+]
 
 
 class Step(StrEnum):

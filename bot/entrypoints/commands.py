@@ -216,7 +216,9 @@ def profile(args: argparse.Namespace, settings: Settings) -> None:
     async def act() -> str:
         try:
             if args.action == "show":
-                return await profile_summary(running.waypoint.uow(), args.young_person)
+                return await profile_summary(
+                    running.waypoint.uow(), args.young_person, now=system_clock()
+                )
             changed = await do_set_profile(
                 running.waypoint.uow(), args.young_person, args.setting, " ".join(args.value),
                 now=system_clock(),

@@ -12,7 +12,7 @@ from bot.domain.ladder import ConcernState
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
 from bot.services.concerns import visible_concern
-from bot.services.ladder_steps import CATEGORY_NAMES, hub_of
+from bot.services.ladder_steps import hub_of, what_about
 
 # Who may close a concern, besides whoever acknowledged it.
 CLOSERS = frozenset({Role.MANAGER.value, Role.DUTY.value})
@@ -51,10 +51,8 @@ async def record_text(uow: SqlUnitOfWork, concern: Concern) -> str:
     person = concern.young_person
     lines = [
         f"Concern {concern.id}: {person.first_name} at {hub.name}, {hub.council.name}",
-        f"Raised {concrete_datetime(concern.raised_at, zone)} "
-        f"({'in' if concern.in_hours else 'out of'} office hours)",
-        f"What: {CATEGORY_NAMES.get(concern.category, concern.category or '')}; "
-        f"urgency {concern.urgency}; now {concern.state}",
+        f"Raised {concrete_datetime(concern.raised_at, zone)}",
+        f"What: {what_about(concern)}; urgency {concern.urgency}; now {concern.state}",
         "Their words, exactly as written:",
         concern.words or '(none: they tapped "I\'m worried")',
         "Chronology:",
@@ -95,12 +93,16 @@ async def do_show_concern(
 
 
 async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: datetime) -> bool:
-    """`/concerns`: the hub's concerns that are not closed, for managers and duty staff."""
+    """`/concerns`: concerns not closed, for a hub's managers and duty staff, and for the
+    out-of-hours team across their council."""
     async with uow:
         staff = await _staff(uow, staff_telegram_id)
         if staff is None or staff.role not in LISTERS:
             return False
-        concerns = await uow.concerns.listed(hub_id=staff.hub_id, open_only=True)
+        if staff.role == Role.ON_CALL.value:
+            concerns = await uow.concerns.listed(council_id=staff.hub.council_id, open_only=True)
+        else:
+            concerns = await uow.concerns.listed(hub_id=staff.hub_id, open_only=True)
         uow.audit.record(
             "concern.listed", at=now, actor_type="staff", actor_id=staff.id, hub_id=staff.hub_id
         )
@@ -114,7 +116,7 @@ async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: d
 
 
 def _summary_line(concern: Concern, zone: ZoneInfo) -> str:
-    what = CATEGORY_NAMES.get(concern.category, concern.category or "")
+    what = what_about(concern)
     return (
         f"{concern.id}: {concern.young_person.first_name}, {what}, {concern.urgency}, "
         f"{concern.state}, raised {concrete_datetime(concern.raised_at, zone)}"
@@ -138,7 +140,7 @@ async def do_close_concern(
             staff.role in CLOSERS or concern.acknowledged_by == staff.id
         )
         if concern is not None and not allowed:
-            uow.postbox.to_staff(staff, "concern_not_yours", {"id": words[0]}, now=now)
+            uow.postbox.to_staff(staff, "concern_close_not_allowed", {"id": words[0]}, now=now)
         elif concern is not None:
             close(uow, concern, " ".join(words[1:]), actor=("staff", staff.id), now=now)
             uow.postbox.to_staff(staff, "concern_closed", {"id": str(concern.id)}, now=now)

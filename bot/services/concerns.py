@@ -19,7 +19,12 @@ from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
 from bot.domain.profiles import DEFAULT_PROCESSING_MINUTES
-from bot.services.ladder_steps import ACKNOWLEDGED_FOLLOW_UP, do_take_step, hub_of
+from bot.services.ladder_steps import (
+    ACKNOWLEDGED_FOLLOW_UP,
+    do_take_step,
+    hub_of,
+    who_answers,
+)
 
 _LOG = logging.getLogger(__name__)
 # How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
@@ -102,11 +107,16 @@ async def do_raise_concern(
     return concern_id
 
 
+async def _worker_name(uow: SqlUnitOfWork, person: YoungPerson) -> str:
+    answers = await who_answers(uow, person)
+    return answers.name if answers is not None else person.key_worker.name
+
+
 async def _ask(uow: SqlUnitOfWork, telegram_user_id: int, now: datetime) -> None:
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is not None:
-            worker = {"worker": person.key_worker.name}
+            worker = {"worker": await _worker_name(uow, person)}
             uow.postbox.to_young_person(person, "concern_ask", worker, now=now, lane=Lane.SAFETY)
             await uow.commit()
 
@@ -135,7 +145,7 @@ async def do_answer_ask(
             # Tell, never trap: the worker still hears, with less rush (never none).
             if concern.urgency == Urgency.HIGH.value:
                 concern.urgency = Urgency.MEDIUM.value
-            worker = {"worker": person.key_worker.name}
+            worker = {"worker": await _worker_name(uow, person)}
             uow.postbox.to_young_person(
                 person, "concern_said_no", worker, now=now, lane=Lane.SAFETY
             )
@@ -183,7 +193,7 @@ async def do_add_words(
                 uow.postbox.to_staff(
                     staff, "concern_more_words", values, now=now, lane=Lane.SAFETY
                 )
-        worker = {"worker": person.key_worker.name}
+        worker = {"worker": await _worker_name(uow, person)}
         uow.postbox.to_young_person(person, "talk_sent", worker, now=now, lane=Lane.SAFETY)
         await uow.commit()
         return True

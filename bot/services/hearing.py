@@ -30,6 +30,8 @@ class Heard(StrEnum):
     RELAYED = "relayed"
     CHOICE = "choice"
     NOTHING = "nothing"
+    # Someone Waypoint does not know: they get the stranger's reply, and nothing is kept.
+    STRANGER = "stranger"
     # A stranger who sounds worried: nothing is kept, but they are shown where to get help.
     STRANGER_WORRIED = "stranger_worried"
 
@@ -76,7 +78,7 @@ async def do_hear(
         button = is_worried_button(uow.postbox.catalogue, person, text)
     found = worry_in(text, lexicon, before)
     if person is None:
-        return Heard.STRANGER_WORRIED if found or button else Heard.NOTHING
+        return Heard.STRANGER_WORRIED if found or button else Heard.STRANGER
     if button:
         worry = concerns.Worry("button", Urgency.HIGH)
     elif await concerns.do_add_words(uow, telegram_user_id, text, _about(found), now=now):
@@ -85,9 +87,7 @@ async def do_hear(
         # Keep both messages when it took both to hear the worry.
         words = f"{before}\n{text}" if before and detect(text, lexicon) is None else text
         category, harm = _about(found) or (None, None)
-        worry = concerns.Worry(
-            "words", Urgency(found.urgency.value), words, category, found.sure, harm
-        )
+        worry = concerns.Worry("words", found.urgency, words, category, found.sure, harm)
     else:
         return await _not_a_worry(uow, telegram_user_id, text, now)
     await concerns.do_raise_concern(uow, telegram_user_id, worry, now=now)

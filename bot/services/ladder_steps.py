@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of, profile_of
-from bot.content.helplines import load_helplines
+from bot.content.helplines import helpline_values
 from bot.domain.ladder import (
     ConcernState,
     CouncilRules,
@@ -43,7 +43,7 @@ STEP_NAMES = {
     Step.ON_CALL: "the council's out-of-hours team",
     Step.MANAGER: "a hub manager",
 }
-CATEGORY_NAMES = {
+CATEGORY_LABELS = {
     None: 'tapped "I\'m worried"',
     "self_harm": "self-harm",
     "suicide": "suicide",
@@ -57,11 +57,11 @@ CATEGORY_NAMES = {
 }
 
 
-def _what(concern: Concern) -> str:
+def what_about(concern: Concern) -> str:
     """The concern's category in words, and for a friend what the worry is."""
-    what = CATEGORY_NAMES.get(concern.category, concern.category or "")
+    what = CATEGORY_LABELS.get(concern.category, concern.category or "")
     if concern.harm:
-        what += f": {CATEGORY_NAMES.get(concern.harm, concern.harm)}"
+        what += f": {CATEGORY_LABELS.get(concern.harm, concern.harm)}"
     return what
 
 
@@ -109,6 +109,17 @@ async def people_for(uow: SqlUnitOfWork, step: Step, person: YoungPerson, hub: H
     return [s for s in await uow.staff.in_hub(hub.id, role.value) if not s.away]
 
 
+async def who_answers(uow: SqlUnitOfWork, person: YoungPerson) -> Staff | None:
+    """Who stands for the young person's worker now: the worker; while away, their cover; then
+    the hub's duty worker; then a manager. The young person is told this name, not a guess."""
+    hub = await hub_of(uow, person.hub_id)
+    for step in (Step.NAMED_WORKER, Step.DUTY, Step.MANAGER):
+        people = await people_for(uow, step, person, hub)
+        if people:
+            return people[0]
+    return None
+
+
 async def _fill(
     uow: SqlUnitOfWork, steps: tuple[Step, ...], rung: int, person: YoungPerson, hub: Hub
 ) -> tuple[int, Step, list[Staff]]:
@@ -129,7 +140,7 @@ def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[s
         words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
     return {
         "name": person.first_name,
-        "category": _what(concern),
+        "category": what_about(concern),
         "urgency": concern.urgency,
         "time": concrete_datetime(concern.raised_at, zone),
         "words": words,
@@ -166,18 +177,6 @@ async def _alert(
         )  # fmt: skip
 
 
-def helpline_values() -> dict[str, str]:
-    """The numbers young people are given, from content/helplines.toml."""
-    contacts = {line.id: line.contact for line in load_helplines()}
-    return {
-        "emergency": contacts["emergency"],
-        "childline": contacts["childline"],
-        "shout": contacts["shout"],
-        "samaritans": contacts["samaritans"],
-        "nhs": contacts["nhs_111"],
-    }
-
-
 def _tell_young_person_first(
     uow: SqlUnitOfWork, concern: Concern, council: Council, told: list[Staff], now: datetime
 ) -> None:
@@ -207,7 +206,7 @@ async def _police_liaison(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: d
     person = concern.young_person
     values = {
         "id": str(concern.id),
-        "category": _what(concern),
+        "category": what_about(concern),
         "name": person.first_name,
         "hub": hub.name,
         "time": concrete_datetime(concern.raised_at, uow.postbox.zone),

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of, profile_of
+from bot.content.helplines import helpline_values
 from bot.content.render import render
 from bot.domain.errors import SetupError
 from bot.domain.people import Role
@@ -192,7 +193,8 @@ async def do_choose(
         person.awaiting_choice = None
         worker = {"worker": person.key_worker.name}
         if key in {"something_else", "help"}:
-            uow.postbox.to_young_person(person, key, worker, now=now)
+            values = {**worker, **helpline_values()}
+            uow.postbox.to_young_person(person, key, values, now=now)
         elif (message_id, key) in _OWN_CHOICES:
             setting, value, reply = _OWN_CHOICES[message_id, key]
             changed = profile_of(person).changed(setting, value, today=now.date())
@@ -238,10 +240,15 @@ async def do_written_answer(
     return await do_choose(uow, telegram_user_id, message_id, rendered.buttons[index].key, now=now)
 
 
-async def profile_summary(uow: SqlUnitOfWork, young_person_id: int) -> str:
+async def profile_summary(uow: SqlUnitOfWork, young_person_id: int, *, now: datetime) -> str:
     """For `waypoint profile show`: the young person's profile, one setting per line."""
     async with uow:
         person = await _person(uow, young_person_id)
+        uow.audit.record(
+            "profile.viewed", at=now, actor_type="cli", hub_id=person.hub_id,
+            subject_type="young_person", subject_id=person.id,
+        )  # fmt: skip
+        await uow.commit()
         return summary(profile_of(person))
 
 

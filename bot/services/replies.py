@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of
+from bot.content.helplines import helpline_values
 
 
 async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPerson | None:
@@ -26,7 +27,10 @@ async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) 
             case YoungPerson() as person:
                 # Writing to the bot means they have unblocked it.
                 person.unreachable_since = None
-                values = {"name": name_of(person), "worker": person.key_worker.name}
+                values = {
+                    "name": name_of(person), "worker": person.key_worker.name,
+                    **helpline_values(),
+                }  # fmt: skip
                 uow.postbox.to_young_person(person, "home", values, now=now)
             case None:
                 return False

@@ -1,18 +1,18 @@
 """Talking to the worker through Waypoint: the young person writes, the worker answers.
 
-While they talk, `talking_until` is set: check-ins and non-urgent reminders wait until it has
-passed (see `is_talking`), so nothing automatic interrupts a conversation with a person.
+While they talk, `talking_until` is set (see `is_talking`). It is there for check-ins and
+non-urgent reminders, which are not built yet, to wait for: nothing automatic should
+interrupt a conversation with a person.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Staff, YoungPerson
+from bot.adapters.db.models import YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.domain.ladder import Step
 from bot.domain.outbox import Lane
-from bot.services.ladder_steps import hub_of, people_for
+from bot.services.ladder_steps import who_answers
 
 TALK_WINDOW = timedelta(minutes=30)
 
@@ -22,16 +22,6 @@ def is_talking(person: YoungPerson, now: datetime) -> bool:
     return person.talking_until is not None and person.talking_until > now
 
 
-async def _who_answers(uow: SqlUnitOfWork, person: YoungPerson) -> Staff | None:
-    """Their worker; while away, their cover; if neither is there, the hub's duty worker."""
-    hub = await hub_of(uow, person.hub_id)
-    for step in (Step.NAMED_WORKER, Step.DUTY, Step.MANAGER):
-        people = await people_for(uow, step, person, hub)
-        if people:
-            return people[0]
-    return None
-
-
 async def do_start_talk(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
     """`/talk`: the young person's next words go to their worker."""
     async with uow:
@@ -39,7 +29,8 @@ async def do_start_talk(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datet
         if person is None:
             return False
         person.talking_until = now + TALK_WINDOW
-        worker = {"worker": person.key_worker.name}
+        answers = await who_answers(uow, person)
+        worker = {"worker": answers.name if answers else person.key_worker.name}
         uow.postbox.to_young_person(person, "talk_start", worker, now=now)
         await uow.commit()
         return True
@@ -54,7 +45,7 @@ async def do_relay_to_worker(
         if person is None or not is_talking(person, now):
             return False
         person.talking_until = now + TALK_WINDOW
-        worker = await _who_answers(uow, person)
+        worker = await who_answers(uow, person)
         if worker is None:
             return False
         values = {"name": person.first_name, "text": text}

@@ -20,6 +20,7 @@ from bot.adapters.telegram.application import (
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.content.catalogue import Catalogue
+from bot.content.helplines import helpline_values
 from bot.content.render import render
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
@@ -55,8 +56,9 @@ class Running:
     def words(
         self, message_id: str, *, profile: CommunicationProfile | None = None, **values: str
     ) -> list[str]:
-        """The chunks a young person with `profile` gets for this message."""
-        rendered = render(self.catalogue, message_id, values, profile or CommunicationProfile())
+        """The chunks a young person with `profile` gets for this message (helplines filled in)."""
+        filled = {**helpline_values(), **values}
+        rendered = render(self.catalogue, message_id, filled, profile or CommunicationProfile())
         return list(rendered.chunks)
 
     async def join_sam(self) -> None:
@@ -69,8 +71,10 @@ class Running:
         await self.fake.await_messages(JO.id, 2)
 
     async def hear(self, user: FakeUser, text: str, expected: list[str]) -> list[str]:
-        """Send `text` as `user` and wait for as many messages as `expected` has chunks."""
-        return await self.say(user, text, replies=len(expected))
+        """Send `text` as `user`; the bot's next messages to them must be exactly `expected`."""
+        heard = await self.say(user, text, replies=len(expected))
+        assert heard == expected
+        return heard
 
 
 # Telegram's 1 s between messages to one chat would make every exchange here slow; pacing

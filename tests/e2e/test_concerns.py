@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import AuditEvent, Concern, ConcernEvent
+from bot.content.helplines import helpline_values
 from bot.content.render import render_line
 from bot.devtools.fake_telegram import FakeUser
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
-from bot.services.ladder_steps import do_take_due_steps, helpline_values
+from bot.services.ladder_steps import do_take_due_steps
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, STRANGER, Running
 
@@ -96,7 +97,7 @@ class TestWorryingWords:
     ) -> None:
         running = hub
         [reply] = await running.say(STRANGER, "i want to die")
-        assert reply == running.catalogue.render("stranger_worried", helpline_values())
+        assert reply == running.catalogue.render("concern_helplines", helpline_values())
         assert await _concerns(running) == []
 
 
@@ -144,9 +145,7 @@ class TestLadderAndRecords:
         assert await do_take_due_steps(running.uow(), now=running.clock()) == 1
         [alert] = await _after(running, DEE, dee_before, 1)
         assert "Concern from Sam" in alert
-        assert await _after(running, SAM, sam_before, 1) == [
-            "Dee from the hub has your message too."
-        ]
+        assert await _after(running, SAM, sam_before, 1) == ["Dee has your message too."]
 
     async def test_a_manager_lists_reads_and_closes_and_each_look_is_audited(
         self, hub: Running

@@ -20,6 +20,7 @@ from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
 from bot.content.catalogue import Catalogue
 from bot.content.extract import update_translations
+from bot.content.helplines import helpline_values
 from bot.content.render import render
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.domain.people import Role
@@ -139,7 +140,8 @@ def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
     for line in catalogue.text("welcome", name="Sam", worker="Jo").splitlines():
         assert f"│ {line}" in result.stdout
     assert "Waypoint → Jo (worker):" in result.stdout
-    assert "│ " + catalogue.text("home", name="Sam", worker="Jo").splitlines()[0] in result.stdout
+    home = catalogue.render("home", {"name": "Sam", "worker": "Jo", **helpline_values()})
+    assert "│ " + home.splitlines()[0] in result.stdout
     assert "Demo finished." in result.stdout
     assert not list(tmp_path.iterdir()), "the demo left files behind"
 
@@ -185,6 +187,7 @@ async def test_profile_set_from_the_command_line_tells_the_young_person(
     assert told is not None
     assert "طريقة كتابتي لك تغيّرت" in told
     assert actions.count("profile.changed") == 1
+    assert actions.count("profile.viewed") == 1
 
 
 def test_the_translation_template_is_up_to_date_with_the_content(tmp_path: Path) -> None:

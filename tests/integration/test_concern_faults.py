@@ -9,11 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.adapters.db.engine import create_engine, session_factory
-from bot.adapters.db.models import Concern
 from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.adapters.outbox.sender import Sender, SenderSettings
 from bot.adapters.outbox.transport import TelegramTransport
@@ -121,20 +120,6 @@ async def test_a_concern_is_stored_even_when_alerting_fails_and_the_next_round_a
         assert await hub.alerted() == ["named_worker: Jo"]
     finally:
         await engine.dispose()
-
-
-async def test_concerns_left_due_by_a_dead_instance_are_taken_by_the_next_round(
-    hub: Hub,
-) -> None:
-    concern_id = await _raise(hub)
-    async with hub.uow() as uow:
-        concern = await uow.session.scalar(select(Concern).where(Concern.id == concern_id))
-        assert concern is not None
-        # As if an instance had stored the concern and died before its first step.
-        concern.rung, concern.next_step_at = -1, hub.clock()
-        await uow.commit()
-    assert await do_take_due_steps(hub.uow(), now=hub.clock()) == 1
-    assert await hub.alerted() == ["named_worker: Jo", "named_worker: Jo"]
 
 
 @pytest.mark.parametrize(

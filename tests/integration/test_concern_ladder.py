@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from bot.domain.ladder import Urgency
-from bot.services.concern_records import do_close_concern, do_show_concern
+from bot.services.concern_records import do_close_concern, do_list_concerns, do_show_concern
 from bot.services.concerns import Worry, do_answer_ask
 from tests.integration.concern_world import (
     ASH,
@@ -80,12 +80,12 @@ class TestInOfficeHours:
         assert (await hub.keys(JO))[-1] == "concern_taken"
         assert (await hub.keys(DEE))[-1] == "concern_taken"
 
-    async def test_call_me_asks_the_young_person_to_phone(self, hub: Hub) -> None:
+    async def test_call_me_tells_the_young_person_they_will_be_phoned(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
         await hub.acknowledge(JO, concern_id, call_me=True)
         [*_, told] = await hub.queued(SAM)
         assert told.message_key == "concern_call_me"
-        assert "Please phone Jo." in told.text
+        assert "Jo will phone you." in told.text
 
     async def test_a_second_acknowledgement_is_told_who_has_it(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
@@ -292,6 +292,22 @@ class TestEdges:
         for telegram_id in (JO, DEE, MAX, OONA):
             await do_show_concern(hub.uow(), telegram_id, concern_id, now=hub.clock())
             assert (await hub.keys(telegram_id))[-1] == "concern_record", telegram_id
+
+    async def test_the_out_of_hours_team_lists_the_whole_councils_concerns(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        for telegram_id in (OONA, MAX):
+            await do_list_concerns(hub.uow(), telegram_id, now=hub.clock())
+        [listed] = [r for r in await hub.queued(OONA) if r.message_key == "concern_list"]
+        assert f"{concern_id}: Sam" in listed.text
+        assert (await hub.keys(MAX))[-1] == "concern_list"
+        assert not await do_list_concerns(hub.uow(), JO, now=hub.clock())
+
+    async def test_a_worker_who_may_not_close_is_told_who_may(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        await hub.acknowledge(DEE, concern_id)
+        await do_close_concern(hub.uow(), JO, [str(concern_id), "Done."], now=hub.clock())
+        assert (await hub.keys(JO))[-1] == "concern_close_not_allowed"
+        assert (await hub.concern(concern_id)).state == "acknowledged"
 
     async def test_a_closed_concern_cannot_be_acknowledged_again(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()

@@ -16,6 +16,7 @@ from bot.adapters.db.models import AuditEvent, OutboxMessage
 from bot.adapters.outbox.claims import Claim
 from bot.adapters.outbox.sender import Sender
 from bot.clock import system_clock
+from bot.content.helplines import helpline_values
 from bot.domain.outbox import DeliveryState, Lane
 from tests.integration.outbox_world import DEE, JO, MAX, SAM, World, world
 
@@ -343,7 +344,10 @@ class TestChunks:
             sam = await uow.young_people.by_telegram_id(SAM)
             assert sam is not None
             rows = uow.postbox.to_young_person(
-                sam, "home", {"name": "Sam", "worker": "Jo"}, now=world.clock()
+                sam,
+                "home",
+                {"name": "Sam", "worker": "Jo", **helpline_values()},
+                now=world.clock(),
             )
             await uow.commit()
             parts = [row.text for row in rows]
@@ -366,4 +370,5 @@ class TestChunks:
             rows = uow.postbox.to_young_person(sam, "choose_symbols", {}, now=world.clock())
             await uow.commit()
         assert [row.reply_markup is not None for row in rows] == [False, True]
+        assert rows[0].part_of is not None
         assert len({row.part_of for row in rows}) == 1

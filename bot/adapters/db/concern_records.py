@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db.models import Concern, ConcernEvent, Hub, Staff
 from bot.domain.ladder import ConcernState
 
-_WAITING = (ConcernState.ASKING.value, ConcernState.OPEN.value)
-
 
 class Concerns:
     """Concerns, and the append-only chronology of each."""
@@ -71,11 +69,20 @@ class Concerns:
         )
         return sorted({staff_id for staff_id in await self._session.scalars(query) if staff_id})
 
-    async def listed(self, *, hub_id: int | None = None, open_only: bool = False) -> list[Concern]:
-        """Concerns newest first, for one hub or all."""
+    async def listed(
+        self,
+        *,
+        hub_id: int | None = None,
+        council_id: int | None = None,
+        open_only: bool = False,
+    ) -> list[Concern]:
+        """Concerns newest first, for one hub, one council's hubs, or all."""
         query = select(Concern).order_by(Concern.id.desc())
         if hub_id is not None:
             query = query.where(Concern.hub_id == hub_id)
+        if council_id is not None:
+            hubs = select(Hub.id).where(Hub.council_id == council_id)
+            query = query.where(Concern.hub_id.in_(hubs))
         if open_only:
             query = query.where(Concern.state != ConcernState.CLOSED.value)
         return list(await self._session.scalars(query))

@@ -116,7 +116,7 @@ class YoungPerson(Base):
     # The last choice Waypoint asked (a message id), so a written answer can be matched to it.
     awaiting_choice: Mapped[str | None] = mapped_column(String(64))
     # Set while the young person is writing to their worker through Waypoint: their next words
-    # go to the worker, and check-ins and non-urgent reminders wait until it has passed.
+    # go to the worker (check-ins and reminders, when built, are to wait until it has passed).
     talking_until: Mapped[datetime | None]
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
@@ -247,7 +247,8 @@ class Concern(Base):
     words: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
     in_hours: Mapped[bool] = mapped_column(Boolean)
-    rung: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # -1 until the first step (the named worker) has been taken.
+    rung: Mapped[int] = mapped_column(SmallInteger, default=-1)
     # When the next step up the ladder is due; None once someone has it or it is closed.
     next_step_at: Mapped[datetime | None] = mapped_column(index=True)
     acknowledged_at: Mapped[datetime | None]

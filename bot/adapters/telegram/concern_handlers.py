@@ -13,18 +13,21 @@ from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
 from bot.adapters.telegram.handlers import Context, answer_directly, on_anything_else
+from bot.content.helplines import helpline_values
 from bot.domain.ladder import Urgency
 from bot.services import concern_records, talk
 from bot.services.concerns import Worry, do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear
-from bot.services.ladder_steps import do_take_due_steps, helpline_values
+from bot.services.ladder_steps import do_take_due_steps
 
 SPLIT_WINDOW = timedelta(minutes=2)
 _BEFORE = "words_before"
 
 
 def _before(context: Context, now: datetime) -> str | None:
-    kept = context.user_data.get(_BEFORE) if context.user_data is not None else None
+    if context.user_data is None:
+        return None
+    kept = context.user_data.pop(_BEFORE, None)
     if isinstance(kept, tuple) and now - kept[1] <= SPLIT_WINDOW:
         return str(kept[0])
     return None
@@ -41,15 +44,13 @@ async def on_words(update: Update, context: Context) -> None:
         waypoint.uow(), update.effective_user.id, message.text, lexicon=waypoint.lexicon,
         before=_before(context, now), now=now,
     )  # fmt: skip
-    if context.user_data is not None:
-        if heard in {Heard.CONCERN, Heard.WORDS_ADDED}:
-            # Heard already: joined to the next message it would be heard twice.
-            context.user_data.pop(_BEFORE, None)
-        else:
-            context.user_data[_BEFORE] = (message.text, now)
+    # Kept only for the next message from a young person, and never once it has been heard
+    # as a worry (joined to the next message it would be heard twice).
+    if context.user_data is not None and heard in {Heard.RELAYED, Heard.CHOICE, Heard.NOTHING}:
+        context.user_data[_BEFORE] = (message.text, now)
     if heard is Heard.STRANGER_WORRIED:
-        await answer_directly(update, waypoint, "stranger_worried", helpline_values())
-    elif heard is Heard.NOTHING:
+        await answer_directly(update, waypoint, "concern_helplines", helpline_values())
+    elif heard in {Heard.NOTHING, Heard.STRANGER}:
         await on_anything_else(update, context)
 
 
@@ -63,7 +64,7 @@ async def on_worried(update: Update, context: Context) -> None:
         waypoint.uow(), update.effective_user.id, worry, now=waypoint.clock()
     )
     if raised is None:
-        await answer_directly(update, waypoint, "stranger_worried", helpline_values())
+        await answer_directly(update, waypoint, "concern_helplines", helpline_values())
 
 
 async def on_talk(update: Update, context: Context) -> None:
