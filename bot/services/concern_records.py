@@ -7,18 +7,13 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.db.models import Concern, ConcernEvent, Staff
 from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.access import COVER_ROLES, LISTERS, may_close_concern
 from bot.domain.errors import SetupError
 from bot.domain.ladder import ConcernState
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
-from bot.services.concerns import visible_concern
+from bot.services.concerns import viewer_of, visible_concern
 from bot.services.ladder_steps import hub_of, what_about
-
-# Who may close a concern, besides whoever acknowledged it.
-CLOSERS = frozenset({Role.MANAGER.value, Role.DUTY.value})
-# Who may stand in for a worker: their alerts carry the young person's words.
-COVER_ROLES = frozenset({Role.KEY_WORKER.value, Role.DUTY.value, Role.MANAGER.value})
-LISTERS = frozenset({Role.MANAGER.value, Role.DUTY.value, Role.ON_CALL.value})
 
 
 async def _names(uow: SqlUnitOfWork, ids: set[int]) -> dict[int, str]:
@@ -97,7 +92,7 @@ async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: d
     out-of-hours team across their council."""
     async with uow:
         staff = await _staff(uow, staff_telegram_id)
-        if staff is None or staff.role not in LISTERS:
+        if staff is None or Role(staff.role) not in LISTERS:
             return False
         if staff.role == Role.ON_CALL.value:
             concerns = await uow.concerns.listed(council_id=staff.hub.council_id, open_only=True)
@@ -136,8 +131,9 @@ async def do_close_concern(
             await uow.commit()
             return True
         concern = await visible_concern(uow, staff, int(words[0]), now)
-        allowed = concern is not None and (
-            staff.role in CLOSERS or concern.acknowledged_by == staff.id
+        allowed = concern is not None and may_close_concern(
+            await viewer_of(uow, staff, concern, staff.hub.council_id),
+            acknowledged_it=concern.acknowledged_by == staff.id,
         )
         if concern is not None and not allowed:
             uow.postbox.to_staff(staff, "concern_close_not_allowed", {"id": words[0]}, now=now)
@@ -201,7 +197,7 @@ async def do_away(
             found = [
                 s for s in await uow.staff.in_hub_any_role(staff.hub_id)
                 if s.name.split()[0].lower() == cover.lower() and s.id != staff.id
-                and s.role in COVER_ROLES
+                and Role(s.role) in COVER_ROLES
             ]  # fmt: skip
             if len(found) != 1:
                 uow.postbox.to_staff(staff, "away_usage", {}, now=now)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from bot.adapters.db.models import Concern, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import profile_of
+from bot.domain.access import Viewer, may_read_concern
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
@@ -199,24 +200,18 @@ async def do_add_words(
         return True
 
 
-# Who at the young person's hub may read any of its concerns.
-HUB_WIDE = frozenset({Role.DUTY.value, Role.MANAGER.value})
-
-
-async def may_see(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_id: int) -> bool:
-    """Only those who need the words: the young person's worker (or their cover), the hub's
-    duty workers and managers, the council's out-of-hours team, and anyone already alerted.
-    Police liaison get a summary, never the words; other staff see nothing."""
-    if not staff.active:
-        return False
+async def viewer_of(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_id: int) -> Viewer:
+    """The facts bot.domain.access needs about this member of staff and this concern."""
     worker = await uow.staff.get(concern.young_person.key_worker_id)
-    if staff.id in {concern.young_person.key_worker_id, worker.cover_id if worker else None}:
-        return True
-    if staff.hub_id == concern.hub_id and staff.role in HUB_WIDE:
-        return True
-    if staff.role == Role.ON_CALL.value and staff.hub.council_id == council_id:
-        return True
-    return staff.id in await uow.concerns.told(concern.id)
+    return Viewer(
+        role=Role(staff.role),
+        active=staff.active,
+        same_hub=staff.hub_id == concern.hub_id,
+        same_council=staff.hub.council_id == council_id,
+        their_worker=staff.id
+        in {concern.young_person.key_worker_id, worker.cover_id if worker else None},
+        told=staff.id in await uow.concerns.told(concern.id),
+    )
 
 
 async def visible_concern(
@@ -225,7 +220,12 @@ async def visible_concern(
     """The concern if this member of staff may see it; if not, they are told and it is audited."""
     concern = await uow.concerns.get(concern_id, for_update=for_update)
     hub = await hub_of(uow, concern.hub_id) if concern else None
-    if concern is None or hub is None or not await may_see(uow, staff, concern, hub.council_id):
+    allowed = (
+        concern is not None
+        and hub is not None
+        and may_read_concern(await viewer_of(uow, staff, concern, hub.council_id))
+    )
+    if concern is None or not allowed:
         uow.audit.record(
             "concern.refused", at=now, actor_type="staff", actor_id=staff.id,
             hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,

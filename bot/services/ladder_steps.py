@@ -17,6 +17,7 @@ from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of, profile_of
 from bot.content.helplines import helpline_values
+from bot.domain.access import goes_to_police_liaison
 from bot.domain.ladder import (
     ConcernState,
     CouncilRules,
@@ -35,8 +36,6 @@ _LOG = logging.getLogger(__name__)
 ALERT_WORDS = 3000
 # An acknowledged concern nobody has closed is raised with whoever has it after this long.
 ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
-# Categories go to police liaison, where the council has turned it on.
-POLICE_CATEGORIES = frozenset({"missing", "exploitation"})
 STEP_NAMES = {
     Step.NAMED_WORKER: "their worker",
     Step.DUTY: "the hub's duty worker",
@@ -199,7 +198,7 @@ def _tell_young_person_first(
 async def _police_liaison(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime) -> None:
     """A short summary and how to talk with the young person; never their words."""
     about = concern.harm or concern.category
-    if not hub.council.police_liaison or about not in POLICE_CATEGORIES:
+    if not goes_to_police_liaison(council_allows=hub.council.police_liaison, category=about):
         return
     from bot.services.profiles import summary  # noqa: PLC0415  (avoids an import cycle)
 

@@ -11,17 +11,21 @@ from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of, profile_of
 from bot.content.helplines import helpline_values
 from bot.content.render import render
+from bot.domain.access import Viewer, may_change_profile
 from bot.domain.errors import SetupError
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS, CommunicationProfile, ProfileProblem
 from bot.i18n.dates import day_words
 
 
-def may_change_profile(staff: Staff, person: YoungPerson) -> bool:
-    """The young person's own worker, or a speech and language therapist at their hub."""
-    if not staff.active or staff.hub_id != person.hub_id:
-        return False
-    return staff.id == person.key_worker_id or staff.role == Role.SLT.value
+def _viewer(staff: Staff, person: YoungPerson) -> Viewer:
+    return Viewer(
+        role=Role(staff.role),
+        active=staff.active,
+        same_hub=staff.hub_id == person.hub_id,
+        same_council=False,
+        their_worker=staff.id == person.key_worker_id,
+    )
 
 
 async def _find(uow: SqlUnitOfWork, staff: Staff, who: str) -> YoungPerson | None:
@@ -100,7 +104,7 @@ async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: d
         at=now, actor_type="staff", actor_id=staff.id, hub_id=person.hub_id,
         subject_type="young_person", subject_id=person.id,
     )  # fmt: skip
-    if not may_change_profile(staff, person):
+    if not may_change_profile(_viewer(staff, person)):
         uow.postbox.to_staff(staff, "profile_not_allowed", {"name": person.first_name}, now=now)
         return
     profile = profile_of(person)

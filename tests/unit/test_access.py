@@ -1,0 +1,65 @@
+"""Who may read, close and change what: the table the safeguarding lead signs off."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.access import (
+    Viewer,
+    goes_to_police_liaison,
+    may_change_profile,
+    may_close_concern,
+    may_read_concern,
+)
+from bot.domain.people import Role
+
+
+def _at_hub(role: Role, **facts: bool) -> Viewer:
+    return Viewer(role=role, active=True, same_hub=True, same_council=True, **facts)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "reads"),
+    [
+        (_at_hub(Role.KEY_WORKER, their_worker=True), True),
+        (_at_hub(Role.DUTY), True),
+        (_at_hub(Role.MANAGER), True),
+        (Viewer(Role.ON_CALL, active=True, same_hub=False, same_council=True), True),
+        (_at_hub(Role.KEY_WORKER, told=True), True),
+        # Another worker, a therapist, a life coach and police liaison at the same hub do not.
+        (_at_hub(Role.KEY_WORKER), False),
+        (_at_hub(Role.SLT), False),
+        (_at_hub(Role.LIFE_COACH), False),
+        (_at_hub(Role.POLICE_LIAISON), False),
+        # Nor does anyone at another council, or anyone who has left.
+        (Viewer(Role.ON_CALL, active=True, same_hub=False, same_council=False), False),
+        (Viewer(Role.MANAGER, active=False, same_hub=True, same_council=True), False),
+    ],
+)
+def test_only_those_who_need_the_words_read_a_concern(viewer: Viewer, reads: bool) -> None:
+    assert may_read_concern(viewer) is reads
+
+
+def test_closing_is_for_duty_managers_and_whoever_acknowledged_it() -> None:
+    assert may_close_concern(_at_hub(Role.MANAGER), acknowledged_it=False)
+    assert may_close_concern(_at_hub(Role.KEY_WORKER, told=True), acknowledged_it=True)
+    assert not may_close_concern(_at_hub(Role.KEY_WORKER, told=True), acknowledged_it=False)
+    assert not may_close_concern(_at_hub(Role.POLICE_LIAISON), acknowledged_it=True)
+
+
+def test_a_profile_is_changed_by_the_worker_or_a_therapist_at_the_hub() -> None:
+    assert may_change_profile(_at_hub(Role.KEY_WORKER, their_worker=True))
+    assert may_change_profile(_at_hub(Role.SLT))
+    assert not may_change_profile(_at_hub(Role.KEY_WORKER))
+    assert not may_change_profile(Viewer(Role.SLT, active=True, same_hub=False, same_council=True))
+
+
+@pytest.mark.parametrize(
+    ("allows", "category", "goes"),
+    [(True, "missing", True), (True, "exploitation", True), (True, "abuse", False),
+     (False, "missing", False), (True, None, False)],
+)  # fmt: skip
+def test_police_liaison_hears_of_missing_and_exploitation_where_allowed(
+    allows: bool, category: str | None, goes: bool
+) -> None:
+    assert goes_to_police_liaison(council_allows=allows, category=category) is goes
