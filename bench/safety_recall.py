@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content.safety_lexicon import load_lexicon
 from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
 
@@ -110,7 +111,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    lexicon = Lexicon.load()
+    lexicon = load_lexicon()
     load_ms = (time.perf_counter() - started) * 1000
     examples = read_labelled(args.file)
     results = [Result(example, detect(example.text, lexicon)) for example in examples]

@@ -26,7 +26,8 @@ from bot.content.catalogue import (
 )
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
-from bot.domain.safety.lexicon import Lexicon, LexiconError
+from bot.content.safety_lexicon import load_lexicon
+from bot.domain.safety.lexicon import LexiconError
 from bot.paths import project_folder
 
 # Sentences end at . ! ? and the Arabic question mark and full stop, or at a line break.
@@ -309,7 +310,7 @@ def _lexicon_findings(folder: Path) -> Iterator[Located]:
     """The safety lexicon must load, and is reported while it is a draft."""
     where = "safety/lexicon.toml"
     try:
-        lexicon = Lexicon.load(folder)
+        lexicon = load_lexicon(folder)
     except LexiconError as error:
         yield Located(where, "", "", "", Finding("CONTENT", Severity.FAIL, str(error)))
         return

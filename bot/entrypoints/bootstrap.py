@@ -18,8 +18,8 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue, ContentError
 from bot.content.helplines import load_helplines
+from bot.content.safety_lexicon import load_lexicon
 from bot.domain.outbox import Pace
-from bot.domain.safety.lexicon import Lexicon
 
 _LOG = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def bootstrap(
     uow = UnitOfWorkFactory(session_factory(engine), post)
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     load_helplines()
-    lexicon = Lexicon.load()
+    lexicon = load_lexicon()
     if not (lexicon.approved or catalogue.allow_drafts):
         raise ContentError(
             "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "

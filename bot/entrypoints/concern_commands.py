@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import system_clock
 from bot.config import Settings
+from bot.content.safety_lexicon import load_lexicon
 from bot.domain.errors import SetupError
-from bot.domain.safety.lexicon import Lexicon
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
 from bot.services.concern_records import concern_export, concerns_table
@@ -66,4 +66,4 @@ def council(args: argparse.Namespace, settings: Settings) -> None:
 
 def safety(_: argparse.Namespace, __: Settings) -> None:
     """`waypoint safety scan`: offline, nothing stored, nothing logged."""
-    scan(sys.stdin, sys.stdout, Lexicon.load())
+    scan(sys.stdin, sys.stdout, load_lexicon())

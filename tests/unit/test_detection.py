@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.safety_lexicon import load_lexicon
 from bot.domain.safety.detection import TIE_ORDER, Detection, detect
 from bot.domain.safety.lexicon import Lexicon, LexiconError
 from bot.domain.safety.worry import Category, Urgency
@@ -21,7 +22,7 @@ C = Category
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return Lexicon.load(PROJECT / "content")
+    return load_lexicon(PROJECT / "content")
 
 
 def _verdict(found: Detection | None) -> tuple[Category, Urgency, bool] | None:
@@ -172,7 +173,7 @@ def test_matched_names_the_lexicon_entries_and_cues_that_were_found(lexicon: Lex
 
 def test_detection_is_deterministic(lexicon: Lexicon) -> None:
     text = "my friend said she wants to die tonight and he hits her"
-    assert detect(text, lexicon) == detect(text, lexicon) == detect(text, Lexicon.load())
+    assert detect(text, lexicon) == detect(text, lexicon) == detect(text, load_lexicon())
 
 
 def test_the_tie_order_names_every_category_once() -> None:
@@ -180,7 +181,7 @@ def test_the_tie_order_names_every_category_once() -> None:
 
 
 def test_the_projects_lexicon_loads_from_its_default_place() -> None:
-    lexicon = Lexicon.load()
+    lexicon = load_lexicon()
     assert set(lexicon.urgency) == set(Category)
     assert lexicon.urgency[Category.SUICIDE] is Urgency.HIGH
 
@@ -211,7 +212,7 @@ def _load(tmp_path: Path, text: str) -> Lexicon:
     path = tmp_path / "safety" / "lexicon.toml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return Lexicon.load(tmp_path)
+    return load_lexicon(tmp_path)
 
 
 def test_a_minimal_lexicon_loads_and_detects(tmp_path: Path) -> None:
@@ -274,7 +275,7 @@ def test_a_file_that_is_not_toml_or_not_there_is_named(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match="not valid TOML"):
         _load(tmp_path, '[suicide\nurgency = "high"')
     with pytest.raises(LexiconError, match="cannot read the lexicon"):
-        Lexicon.load(tmp_path / "elsewhere")
+        load_lexicon(tmp_path / "elsewhere")
 
 
 # The bulk check ------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ word is marked exact. Short words never match a typo: that would raise too many 
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from typing import Any
 
 from bot.domain.safety.reading import NO_APOSTROPHES, PHRASE_TOKENS, clean, is_typo_of, stems
 from bot.domain.safety.worry import Category, Urgency
-from bot.paths import project_folder
 
 GAP = "..."  # in a phrase: skip a few words (see `matching`)
 # The lists of the [cues] table; a cue changes the urgency of the phrases found with it.
@@ -129,29 +127,12 @@ class Lexicon:
         object.__setattr__(self, "index", index)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> Lexicon:
-        """Read the lexicon: `folder` is the content folder, a folder with it, or the file."""
-        path = _lexicon_path(folder)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise LexiconError(f"{path}: cannot read the lexicon: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise LexiconError(f"{path}: not valid TOML: {exc}") from None
-        return _parse(path, data)
+    def from_toml(cls, data: Mapping[str, Any], where: Path | str) -> Lexicon:
+        """Check and build the lexicon from its parsed TOML; `where` names it in errors."""
+        return _parse(Path(where), data)
 
 
 # Loading -------------------------------------------------------------------------------------
-
-
-def _lexicon_path(folder: Path | None) -> Path:
-    if folder is None:
-        return project_folder("content") / "safety" / "lexicon.toml"
-    if folder.is_file() or folder.suffix == ".toml":
-        return folder
-    if (folder / "lexicon.toml").is_file():
-        return folder / "lexicon.toml"
-    return folder / "safety" / "lexicon.toml"
 
 
 def _strings(value: object, where: str) -> list[str]:
