@@ -11,11 +11,10 @@ import logging
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of, profile_of
+from bot.adapters.telegram.keyboards import alert_keyboard
 from bot.content.helplines import helpline_values
 from bot.domain.access import goes_to_police_liaison
 from bot.domain.ladder import (
@@ -85,14 +84,11 @@ async def hub_of(uow: SqlUnitOfWork, hub_id: int) -> Hub:
     return hub
 
 
-def alert_keyboard(uow: SqlUnitOfWork, concern_id: int) -> dict[str, Any]:
-    """The two buttons on every alert: acknowledge, or acknowledge and ask for a call."""
-    catalogue = uow.postbox.catalogue
-    rows = [
-        [{"text": catalogue.text(f"button_{key}"), "callback_data": f"a|{concern_id}|{how}"}]
-        for key, how in (("acknowledge", "ack"), ("call_me", "call"))
-    ]
-    return {"inline_keyboard": rows}
+def _alert_keyboard(uow: SqlUnitOfWork, concern_id: int) -> dict[str, Any]:
+    text = uow.postbox.catalogue.text
+    return alert_keyboard(
+        concern_id, acknowledge=text("button_acknowledge"), call_me=text("button_call_me")
+    )
 
 
 async def people_for(uow: SqlUnitOfWork, step: Step, person: YoungPerson, hub: Hub) -> list[Staff]:
@@ -164,7 +160,7 @@ async def _alert(
     for member in staff:
         uow.postbox.to_staff(
             member, "concern_alert_top" if top else "concern_alert", values, now=now,
-            lane=Lane.SAFETY, reply_markup=alert_keyboard(uow, concern.id),
+            lane=Lane.SAFETY, reply_markup=_alert_keyboard(uow, concern.id),
         )  # fmt: skip
         uow.concerns.record(
             concern, "notified", at=now, actor_type="staff", actor_id=member.id,
@@ -314,17 +310,7 @@ async def do_take_step(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) ->
 async def do_take_due_steps(uow: SqlUnitOfWork, *, now: datetime, limit: int = 100) -> int:
     """Every concern whose next step is due, one transaction each; returns how many moved."""
     async with uow:
-        due = list(
-            await uow.session.scalars(
-                select(Concern.id)
-                .where(
-                    Concern.state != ConcernState.CLOSED.value,
-                    Concern.next_step_at <= now,
-                )
-                .order_by(Concern.next_step_at)
-                .limit(limit)
-            )
-        )
+        due = await uow.concerns.due_ids(now, limit)
     moved = 0
     for concern_id in due:
         try:

@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.telegram.keyboards import callback_data, inline_keyboard, parse_choice
+from bot.adapters.telegram.keyboards import (
+    alert_keyboard,
+    callback_data,
+    inline_keyboard,
+    parse_alert,
+    parse_choice,
+)
 from bot.content.catalogue import Catalogue
 from bot.content.render import (
     FIRST_STRONG_ISOLATE,
@@ -150,3 +156,15 @@ class TestButtons:
     @pytest.mark.parametrize("data", [None, "", "c|only", "x|a|b", "c||b"])
     def test_data_waypoint_did_not_make_is_ignored(self, data: str | None) -> None:
         assert parse_choice(data) is None
+
+
+class TestAlertButtons:
+    def test_an_alert_button_says_which_concern_and_whether_to_phone(self) -> None:
+        keyboard = alert_keyboard(12, acknowledge="I've got this", call_me="Call me")
+        [[ack], [call]] = keyboard["inline_keyboard"]
+        assert parse_alert(ack["callback_data"]) == (12, False)
+        assert parse_alert(call["callback_data"]) == (12, True)
+
+    @pytest.mark.parametrize("data", [None, "a|x|ack", "a|12|maybe", "c|welcome|help", "a|12"])
+    def test_anything_else_is_not_an_alert_button(self, data: str | None) -> None:
+        assert parse_alert(data) is None

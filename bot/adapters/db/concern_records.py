@@ -28,6 +28,16 @@ class Concerns:
             query = query.with_for_update(of=Concern)
         return await self._session.scalar(query)
 
+    async def due_ids(self, now: datetime, limit: int) -> list[int]:
+        """Concerns not closed whose next step (or follow-up) is due, the longest waiting first."""
+        query = (
+            select(Concern.id)
+            .where(Concern.state != ConcernState.CLOSED.value, Concern.next_step_at <= now)
+            .order_by(Concern.next_step_at)
+            .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
     async def asking(self, young_person_id: int) -> Concern | None:
         """The concern Waypoint is asking this young person about, if any."""
         query = (

@@ -13,6 +13,7 @@ from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
 from bot.adapters.telegram.handlers import Context, answer_directly, on_anything_else
+from bot.adapters.telegram.keyboards import parse_alert
 from bot.content.helplines import helpline_values
 from bot.domain.ladder import Urgency
 from bot.services import concern_records, talk
@@ -100,12 +101,13 @@ async def on_alert_button(update: Update, context: Context) -> None:
     if query is None or update.effective_user is None:
         return
     await query.answer()
-    parts = (query.data or "").split("|")
-    if len(parts) != 3 or parts[0] != "a" or not parts[1].isdigit():
+    tapped = parse_alert(query.data)
+    if tapped is None:
         return
     waypoint = waypoint_of(context)
+    concern_id, call_me = tapped
     if await do_acknowledge(
-        waypoint.uow(), update.effective_user.id, int(parts[1]), call_me=parts[2] == "call",
+        waypoint.uow(), update.effective_user.id, concern_id, call_me=call_me,
         now=waypoint.clock(),
     ):  # fmt: skip
         await query.edit_message_reply_markup(reply_markup=None)

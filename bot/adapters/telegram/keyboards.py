@@ -1,4 +1,4 @@
-"""Inline keyboards for choices, and reading back which choice was tapped.
+"""Inline keyboards for choices and alerts, and reading back which button was tapped.
 
 Callback data carries only a message id and a button key, never anything a young person
 wrote or anything about them (Telegram keeps it; research TG-1).
@@ -45,3 +45,26 @@ def inline_keyboard(rendered: Rendered) -> dict[str, Any] | None:
 def worried_keyboard(label: str) -> dict[str, Any]:
     """The "I'm worried" button that stays under the message box, so it is always one tap away."""
     return {"keyboard": [[{"text": label}]], "is_persistent": True, "resize_keyboard": True}
+
+
+_ALERT_PREFIX = "a"
+ACKNOWLEDGE, CALL_ME = "ack", "call"
+
+
+def alert_keyboard(concern_id: int, *, acknowledge: str, call_me: str) -> dict[str, Any]:
+    """The two buttons on every alert to staff: "I've got this" and "Call me"."""
+    rows = [
+        [{"text": label, "callback_data": _SEPARATOR.join((_ALERT_PREFIX, str(concern_id), how))}]
+        for label, how in ((acknowledge, ACKNOWLEDGE), (call_me, CALL_ME))
+    ]
+    return {"inline_keyboard": rows}
+
+
+def parse_alert(data: str | None) -> tuple[int, bool] | None:
+    """(concern id, whether "Call me") for an alert button, or None for anything else."""
+    parts = (data or "").split(_SEPARATOR)
+    if len(parts) != 3 or parts[0] != _ALERT_PREFIX or not parts[1].isdigit():
+        return None
+    if parts[2] not in {ACKNOWLEDGE, CALL_ME}:
+        return None
+    return int(parts[1]), parts[2] == CALL_ME
