@@ -12,8 +12,9 @@ from bot.domain.errors import SetupError
 from bot.domain.ladder import ConcernState
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
+from bot.services.concern_messages import what_about
 from bot.services.concerns import viewer_of, visible_concern
-from bot.services.ladder_steps import hub_of, what_about
+from bot.services.ladder_steps import hub_of
 
 
 async def _names(uow: SqlUnitOfWork, ids: set[int]) -> dict[int, str]:

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import name_of, profile_of
-from bot.adapters.telegram.keyboards import alert_keyboard
-from bot.content.helplines import helpline_values
-from bot.domain.access import goes_to_police_liaison
 from bot.domain.ladder import (
     ConcernState,
     CouncilRules,
@@ -29,10 +24,13 @@ from bot.domain.ladder import (
 )
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
-from bot.i18n.dates import concrete_datetime
+from bot.services.concern_messages import (
+    alert,
+    share_with_police_liaison,
+    tell_young_person_first,
+)
 
 _LOG = logging.getLogger(__name__)
-ALERT_WORDS = 3000
 # An acknowledged concern nobody has closed is raised with whoever has it after this long.
 ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
 STEP_NAMES = {
@@ -41,26 +39,6 @@ STEP_NAMES = {
     Step.ON_CALL: "the council's out-of-hours team",
     Step.MANAGER: "a hub manager",
 }
-CATEGORY_LABELS = {
-    None: 'tapped "I\'m worried"',
-    "self_harm": "self-harm",
-    "suicide": "suicide",
-    "abuse": "abuse",
-    "unsafe": "feeling unsafe",
-    "missing": "going missing",
-    "exploitation": "exploitation",
-    "bullying": "bullying",
-    "substances": "drugs or alcohol",
-    "other_child": "worried about another young person",
-}
-
-
-def what_about(concern: Concern) -> str:
-    """The concern's category in words, and for a friend what the worry is."""
-    what = CATEGORY_LABELS.get(concern.category, concern.category or "")
-    if concern.harm:
-        what += f": {CATEGORY_LABELS.get(concern.harm, concern.harm)}"
-    return what
 
 
 def rules_of(council: Council) -> CouncilRules:
@@ -82,13 +60,6 @@ async def hub_of(uow: SqlUnitOfWork, hub_id: int) -> Hub:
     if hub is None:
         raise LookupError(f"hub {hub_id} is missing")
     return hub
-
-
-def _alert_keyboard(uow: SqlUnitOfWork, concern_id: int) -> dict[str, Any]:
-    text = uow.postbox.catalogue.text
-    return alert_keyboard(
-        concern_id, acknowledge=text("button_acknowledge"), call_me=text("button_call_me")
-    )
 
 
 async def people_for(uow: SqlUnitOfWork, step: Step, person: YoungPerson, hub: Hub) -> list[Staff]:
@@ -127,95 +98,6 @@ async def _fill(
     return len(steps) - 1, Step.ON_CALL, await people_for(uow, Step.ON_CALL, person, hub)
 
 
-def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[str, str]:
-    zone = uow.postbox.zone
-    words = concern.words or uow.postbox.catalogue.text("concern_no_words")
-    if len(words) > ALERT_WORDS:
-        # Telegram takes 4096 characters; the whole text is in the record.
-        words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
-    return {
-        "name": person.first_name,
-        "category": what_about(concern),
-        "urgency": concern.urgency,
-        "time": concrete_datetime(concern.raised_at, zone),
-        "words": words,
-        "worker": person.key_worker.name,
-    }
-
-
-async def _alert(
-    uow: SqlUnitOfWork,
-    concern: Concern,
-    staff: list[Staff],
-    *,
-    step: str,
-    top: bool,
-    next_step: str,
-    now: datetime,
-) -> None:
-    person = concern.young_person
-    values = _values(uow, concern, person)
-    deadline = concern.next_step_at or now
-    values |= {"deadline": concrete_datetime(deadline, uow.postbox.zone), "next": next_step}
-    for member in staff:
-        uow.postbox.to_staff(
-            member, "concern_alert_top" if top else "concern_alert", values, now=now,
-            lane=Lane.SAFETY, reply_markup=_alert_keyboard(uow, concern.id),
-        )  # fmt: skip
-        uow.concerns.record(
-            concern, "notified", at=now, actor_type="staff", actor_id=member.id,
-            detail=f"{step}: {member.name}",
-        )  # fmt: skip
-        uow.audit.record(
-            "concern.notified", at=now, actor_type="system", hub_id=concern.hub_id,
-            subject_type="staff", subject_id=member.id,
-        )  # fmt: skip
-
-
-def _tell_young_person_first(
-    uow: SqlUnitOfWork, concern: Concern, council: Council, told: list[Staff], now: datetime
-) -> None:
-    """What happens next, who will know, and who else to call (research SG-1)."""
-    person = concern.young_person
-    # Whoever is really told first: their worker, or the cover or duty worker standing in.
-    first = told[0].name if told else person.key_worker.name
-    worker = {"worker": first, "name": name_of(person)}
-    post = uow.postbox
-    post.to_young_person(person, "concern_raised", worker, now=now, lane=Lane.SAFETY)
-    if concern.words is None:
-        post.to_young_person(person, "concern_tell_more", worker, now=now, lane=Lane.SAFETY)
-    helplines = helpline_values()
-    post.to_young_person(person, "concern_helplines", helplines, now=now, lane=Lane.SAFETY)
-    if not concern.in_hours and council.out_of_hours_phone:
-        number = {"number": council.out_of_hours_phone}
-        post.to_young_person(person, "concern_out_of_hours", number, now=now, lane=Lane.SAFETY)
-
-
-async def _police_liaison(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime) -> None:
-    """A short summary and how to talk with the young person; never their words."""
-    about = concern.harm or concern.category
-    if not goes_to_police_liaison(council_allows=hub.council.police_liaison, category=about):
-        return
-    from bot.services.profiles import summary  # noqa: PLC0415  (avoids an import cycle)
-
-    person = concern.young_person
-    values = {
-        "id": str(concern.id),
-        "category": what_about(concern),
-        "name": person.first_name,
-        "hub": hub.name,
-        "time": concrete_datetime(concern.raised_at, uow.postbox.zone),
-        "worker": person.key_worker.name,
-        "profile": summary(profile_of(person)),
-    }
-    for liaison in await uow.staff.in_hub(hub.id, Role.POLICE_LIAISON.value):
-        uow.postbox.to_staff(liaison, "concern_police_summary", values, now=now, lane=Lane.SAFETY)
-        uow.concerns.record(
-            concern, "shared_with_police_liaison", at=now, actor_type="staff",
-            actor_id=liaison.id, detail=liaison.name,
-        )  # fmt: skip
-
-
 async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:
     """Tell the next people on the ladder (the first step also answers the young person)."""
     hub = await hub_of(uow, concern.hub_id)
@@ -240,16 +122,16 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
     if not staff:
         _LOG.error("concern %s has nobody to tell at hub %s", concern.id, hub.id)
         uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
-    await _alert(uow, concern, staff, step=filled_by.value, top=top, next_step=next_step, now=now)
+    await alert(uow, concern, staff, step=filled_by.value, top=top, next_step=next_step, now=now)
     if first:
         extra = also_told(in_hours=concern.in_hours, on_call_first=rules.on_call_first)
         for step in extra:
             people = await people_for(uow, step, concern.young_person, hub)
             copied = [s for s in people if s not in staff]
-            await _alert(
+            await alert(
                 uow, concern, copied, step=step.value, top=False, next_step=next_step, now=now
             )
-        await _police_liaison(uow, concern, hub, now)
+        await share_with_police_liaison(uow, concern, hub, now)
     elif moved and staff:
         uow.audit.record(
             "concern.escalated", at=now, actor_type="system", hub_id=concern.hub_id,
@@ -259,7 +141,7 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
     try:
         async with uow.session.begin_nested():
             if first:
-                _tell_young_person_first(uow, concern, hub.council, staff, now)
+                tell_young_person_first(uow, concern, hub.council, staff, now)
             elif moved and staff:
                 names = {"staff": staff[0].name, "worker": concern.young_person.key_worker.name}
                 uow.postbox.to_young_person(

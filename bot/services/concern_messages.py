@@ -1,0 +1,140 @@
+"""What is said about a concern: alerts to staff, the young person's reply, and police
+liaison's summary. The ladder (bot.services.ladder_steps) decides who and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import name_of, profile_of
+from bot.adapters.telegram.keyboards import alert_keyboard
+from bot.content.helplines import helpline_values
+from bot.domain.access import goes_to_police_liaison
+from bot.domain.outbox import Lane
+from bot.domain.people import Role
+from bot.i18n.dates import concrete_datetime
+
+# Telegram takes 4096 characters; longer words are cut in alerts (the record has them all).
+ALERT_WORDS = 3000
+
+CATEGORY_LABELS = {
+    None: 'tapped "I\'m worried"',
+    "self_harm": "self-harm",
+    "suicide": "suicide",
+    "abuse": "abuse",
+    "unsafe": "feeling unsafe",
+    "missing": "going missing",
+    "exploitation": "exploitation",
+    "bullying": "bullying",
+    "substances": "drugs or alcohol",
+    "other_child": "worried about another young person",
+}
+
+
+def what_about(concern: Concern) -> str:
+    """The concern's category in words, and for a friend what the worry is."""
+    what = CATEGORY_LABELS.get(concern.category, concern.category or "")
+    if concern.harm:
+        what += f": {CATEGORY_LABELS.get(concern.harm, concern.harm)}"
+    return what
+
+
+def _alert_keyboard(uow: SqlUnitOfWork, concern_id: int) -> dict[str, Any]:
+    text = uow.postbox.catalogue.text
+    return alert_keyboard(
+        concern_id, acknowledge=text("button_acknowledge"), call_me=text("button_call_me")
+    )
+
+
+def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[str, str]:
+    zone = uow.postbox.zone
+    words = concern.words or uow.postbox.catalogue.text("concern_no_words")
+    if len(words) > ALERT_WORDS:
+        # Telegram takes 4096 characters; the whole text is in the record.
+        words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
+    return {
+        "name": person.first_name,
+        "category": what_about(concern),
+        "urgency": concern.urgency,
+        "time": concrete_datetime(concern.raised_at, zone),
+        "words": words,
+        "worker": person.key_worker.name,
+    }
+
+
+async def alert(
+    uow: SqlUnitOfWork,
+    concern: Concern,
+    staff: list[Staff],
+    *,
+    step: str,
+    top: bool,
+    next_step: str,
+    now: datetime,
+) -> None:
+    """Alert these staff on the safety lane, with the buttons; each goes in the chronology."""
+    person = concern.young_person
+    values = _values(uow, concern, person)
+    deadline = concern.next_step_at or now
+    values |= {"deadline": concrete_datetime(deadline, uow.postbox.zone), "next": next_step}
+    for member in staff:
+        uow.postbox.to_staff(
+            member, "concern_alert_top" if top else "concern_alert", values, now=now,
+            lane=Lane.SAFETY, reply_markup=_alert_keyboard(uow, concern.id),
+        )  # fmt: skip
+        uow.concerns.record(
+            concern, "notified", at=now, actor_type="staff", actor_id=member.id,
+            detail=f"{step}: {member.name}",
+        )  # fmt: skip
+        uow.audit.record(
+            "concern.notified", at=now, actor_type="system", hub_id=concern.hub_id,
+            subject_type="staff", subject_id=member.id,
+        )  # fmt: skip
+
+
+def tell_young_person_first(
+    uow: SqlUnitOfWork, concern: Concern, council: Council, told: list[Staff], now: datetime
+) -> None:
+    """What happens next, who will know, and who else to call (research SG-1)."""
+    person = concern.young_person
+    # Whoever is really told first: their worker, or the cover or duty worker standing in.
+    first = told[0].name if told else person.key_worker.name
+    worker = {"worker": first, "name": name_of(person)}
+    post = uow.postbox
+    post.to_young_person(person, "concern_raised", worker, now=now, lane=Lane.SAFETY)
+    if concern.words is None:
+        post.to_young_person(person, "concern_tell_more", worker, now=now, lane=Lane.SAFETY)
+    helplines = helpline_values()
+    post.to_young_person(person, "concern_helplines", helplines, now=now, lane=Lane.SAFETY)
+    if not concern.in_hours and council.out_of_hours_phone:
+        number = {"number": council.out_of_hours_phone}
+        post.to_young_person(person, "concern_out_of_hours", number, now=now, lane=Lane.SAFETY)
+
+
+async def share_with_police_liaison(
+    uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime
+) -> None:
+    """A short summary and how to talk with the young person; never their words."""
+    about = concern.harm or concern.category
+    if not goes_to_police_liaison(council_allows=hub.council.police_liaison, category=about):
+        return
+    from bot.services.profiles import summary  # noqa: PLC0415  (avoids an import cycle)
+
+    person = concern.young_person
+    values = {
+        "id": str(concern.id),
+        "category": what_about(concern),
+        "name": person.first_name,
+        "hub": hub.name,
+        "time": concrete_datetime(concern.raised_at, uow.postbox.zone),
+        "worker": person.key_worker.name,
+        "profile": summary(profile_of(person)),
+    }
+    for liaison in await uow.staff.in_hub(hub.id, Role.POLICE_LIAISON.value):
+        uow.postbox.to_staff(liaison, "concern_police_summary", values, now=now, lane=Lane.SAFETY)
+        uow.concerns.record(
+            concern, "shared_with_police_liaison", at=now, actor_type="staff",
+            actor_id=liaison.id, detail=liaison.name,
+        )  # fmt: skip
