@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.core import Locale
 from babel.dates import format_date, format_datetime
 
 _LOCALES = {"en": "en_GB"}
@@ -35,3 +36,8 @@ def clock_words(moment: datetime, zone: ZoneInfo, language: str) -> dict[str, st
         # "in the afternoon", "بعد الظهر": unlike "pm", a word every reader knows.
         "period": format_datetime(moment, "BBBB", tzinfo=zone, locale=locale),
     }
+
+
+def language_name(language: str) -> str:
+    """A language's name in itself ("English", "العربية"), for telling someone which it is."""
+    return Locale.parse(language).get_display_name(language) or language

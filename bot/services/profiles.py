@@ -15,7 +15,7 @@ from bot.domain.access import Viewer, may_change_profile
 from bot.domain.errors import SetupError
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS, CommunicationProfile, ProfileProblem
-from bot.i18n.dates import day_words
+from bot.i18n.dates import day_words, language_name
 
 
 def _viewer(staff: Staff, person: YoungPerson) -> Viewer:
@@ -203,7 +203,9 @@ async def do_choose(
             setting, value, reply = _OWN_CHOICES[message_id, key]
             changed = profile_of(person).changed(setting, value, today=now.date())
             save_profile(uow, person, changed, now=now, actor=("young_person", person.id))
-            uow.postbox.to_young_person(person, reply, {}, now=now)
+            # The language by its own name, so the reply is true even if it falls back to English.
+            language = {"language": language_name(changed.language)}
+            uow.postbox.to_young_person(person, reply, language, now=now)
         else:
             return False
         await uow.commit()

@@ -136,7 +136,9 @@ class TestYoungPeopleChooseForThemselves:
         before = len(running.fake.sent_messages(SAM.id))
         running.fake.press_button(SAM, "c|choose_language|language_ar")
         [reply] = (await running.fake.await_messages(SAM.id, before + 1))[before:]
-        assert reply.text == running.words("language_changed", profile=ARABIC)[0]
+        assert (
+            reply.text == running.words("language_changed", profile=ARABIC, language="العربية")[0]
+        )
         assert "reply_markup" not in running.fake.current_message(SAM.id, last.message_id)
 
     async def test_help_is_always_a_choice(self, sam_joined) -> None:
