@@ -9,7 +9,7 @@ At the top, the last step is repeated until someone has it: a concern is never d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.domain.safety.worry import Urgency
@@ -55,6 +55,8 @@ class CouncilRules:
     closes: time = time(17)
     on_call_first: bool = False
     police_liaison: bool = False
+    # Weekdays the hubs are closed (bank holidays): out of hours all day.
+    holidays: frozenset[date] = frozenset()
 
     def wait(self, urgency: Urgency) -> timedelta:
         """How long one step has to acknowledge before the next is told."""
@@ -63,8 +65,11 @@ class CouncilRules:
         )
 
     def in_hours(self, local: datetime) -> bool:
-        """Office hours: Monday to Friday between opening and closing, in the hub's time zone."""
-        return local.weekday() < 5 and self.opens <= local.time() < self.closes
+        """Office hours: Monday to Friday, not a bank holiday, between opening and closing, in
+        the hub's time zone."""
+        if local.weekday() >= 5 or local.date() in self.holidays:
+            return False
+        return self.opens <= local.time() < self.closes
 
 
 def ladder(*, in_hours: bool, on_call_first: bool) -> tuple[Step, ...]:

@@ -18,6 +18,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue, ContentError
 from bot.content.helplines import load_helplines
+from bot.content.holidays import project_holidays
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.outbox import Pace
 
@@ -84,6 +85,7 @@ def bootstrap(
     uow = UnitOfWorkFactory(session_factory(engine), post)
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     load_helplines()
+    project_holidays()
     lexicon = load_lexicon()
     if not (lexicon.approved or catalogue.allow_drafts):
         raise ContentError(

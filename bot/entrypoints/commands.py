@@ -17,6 +17,7 @@ from bot.content.catalogue import Catalogue, Level
 from bot.content.extract import update_translations
 from bot.content.findings import Severity
 from bot.content.helplines import due_a_check, load_helplines
+from bot.content.holidays import load_holidays, running_out
 from bot.content.lint import LintFailed, WordLists, lint_folder, lint_text
 from bot.content.render import render
 from bot.domain.errors import SetupError
@@ -248,6 +249,11 @@ def content_lint(args: argparse.Namespace, _: Settings) -> None:
             " 6 months ago: check it against the service's own website and update verified_on"
             for line in due_a_check(load_helplines(args.path), today)
         ]
+        if running_out(load_holidays(args.path), today):
+            findings.append(
+                "bank_holidays.toml: GAP warn: the last day listed is under 6 months away: add"
+                " next year's bank holidays (gov.uk/bank-holidays)"
+            )
     for line in findings:
         sys.stdout.write(line + "\n")
     sys.stdout.write(f"{fails} to fix, {len(findings) - fails} to look at.\n")

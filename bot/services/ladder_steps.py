@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
+from bot.content.holidays import project_holidays
 from bot.domain.ladder import (
     ConcernState,
     CouncilRules,
@@ -51,6 +52,7 @@ def rules_of(council: Council) -> CouncilRules:
         closes=time(council.office_closes_hour) if council.office_closes_hour < 24 else time.max,
         on_call_first=council.on_call_first,
         police_liaison=council.police_liaison,
+        holidays=project_holidays(),
     )
 
 

@@ -333,3 +333,15 @@ class TestAfterAcknowledging:
         await hub.tick(minutes=24 * 60)
         assert (await hub.concern(concern_id)).state == "open"
         assert (await hub.alerted())[-1] == "duty: Dee"
+
+
+CHRISTMAS_MORNING = datetime.fromisoformat("2026-12-25T10:00:00+00:00")
+
+
+async def test_a_bank_holiday_is_out_of_hours_all_day(hub: Hub) -> None:
+    hub.clock.now = CHRISTMAS_MORNING  # a Friday
+    concern_id = await hub.raise_concern()
+    await hub.tick(minutes=10)
+    await hub.tick(minutes=10)
+    assert not (await hub.concern(concern_id)).in_hours
+    assert await hub.alerted() == ["named_worker: Jo", "duty: Dee", "on_call: Oona"]
