@@ -16,7 +16,8 @@ from typing import IO, Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from bot.content.catalogue import DOMAIN, Level
+from bot.content.messages import DOMAIN
+from bot.domain.profiles import Level
 
 Extracted = tuple[int, str, tuple[str, str], list[str]]
 HEADER = """\

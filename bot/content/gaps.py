@@ -12,15 +12,11 @@ from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
 
-from bot.content.catalogue import (
-    DEFAULT_LANGUAGE,
-    DOMAIN,
-    Catalogue,
-    Level,
-    Message,
-    read_translations,
-)
+from bot.content.catalogue import Catalogue
 from bot.content.findings import Finding, Located, Severity
+from bot.content.message_files import read_translations
+from bot.content.messages import DEFAULT_LANGUAGE, DOMAIN, Message
+from bot.domain.profiles import Level
 
 
 def po_name(language: str) -> str:

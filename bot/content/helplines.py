@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.content.catalogue import ContentError
+from bot.content.messages import ContentError
 from bot.paths import project_folder
 
 # SG-6: a number nobody has checked for 6 months may have changed.

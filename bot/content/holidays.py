@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from bot.content.catalogue import ContentError
+from bot.content.messages import ContentError
 from bot.paths import project_folder
 
 # Warn when the file's last day is closer than this: next year's days need adding.

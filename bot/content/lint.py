@@ -16,17 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.content.catalogue import (
-    BUTTON_PREFIX,
-    DEFAULT_LANGUAGE,
-    Catalogue,
-    ContentError,
-    Level,
-    Message,
-)
+from bot.content.catalogue import Catalogue
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
+from bot.content.messages import BUTTON_PREFIX, DEFAULT_LANGUAGE, ContentError, Message
 from bot.content.safety_lexicon import load_lexicon
+from bot.domain.profiles import Level
 from bot.domain.safety.lexicon import LexiconError
 from bot.paths import project_folder
 

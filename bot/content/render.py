@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.content.catalogue import (
+from bot.content.catalogue import Catalogue, fill
+from bot.content.messages import (
     ALWAYS_BUTTONS,
     BUTTON_PREFIX,
-    Catalogue,
     ContentError,
     Template,
-    fill,
     right_to_left,
 )
 from bot.domain.profiles import CommunicationProfile, Replies

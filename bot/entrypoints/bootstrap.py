@@ -16,9 +16,10 @@ from bot.adapters.outbox.transport import TelegramTransport
 from bot.adapters.telegram.context import Waypoint
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.content.catalogue import Catalogue, ContentError
+from bot.content.catalogue import Catalogue
 from bot.content.helplines import load_helplines
 from bot.content.holidays import project_holidays
+from bot.content.messages import ContentError
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.outbox import Pace
 

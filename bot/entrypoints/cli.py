@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import ConfigurationError, Settings, load_settings
-from bot.content.catalogue import ContentError
 from bot.content.lint import LintFailed
+from bot.content.messages import ContentError
 from bot.domain.errors import (
     BadFirstName,
     NotStaff,

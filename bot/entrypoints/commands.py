@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import text
 from telegram import Bot
@@ -13,17 +15,18 @@ from bot.adapters.db.engine import create_engine
 from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.clock import system_clock
 from bot.config import Settings
-from bot.content.catalogue import Catalogue, Level
+from bot.content.catalogue import Catalogue
 from bot.content.extract import update_translations
 from bot.content.findings import Severity
 from bot.content.helplines import due_a_check, load_helplines
 from bot.content.holidays import load_holidays, running_out
 from bot.content.lint import LintFailed, WordLists, lint_folder, lint_text
+from bot.content.messages import ContentError
 from bot.content.render import render
 from bot.domain.errors import SetupError
 from bot.domain.invites import deep_link
 from bot.domain.people import Role
-from bot.domain.profiles import CommunicationProfile, Replies
+from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.entrypoints.bootstrap import bootstrap
 from bot.observability import configure_logging
 from bot.paths import project_folder
@@ -231,6 +234,19 @@ def profile(args: argparse.Namespace, settings: Settings) -> None:
     sys.stdout.write(asyncio.run(act()) + "\n")
 
 
+def _holiday_findings(folder: Path | None, today: date) -> list[str]:
+    try:
+        days = load_holidays(folder)
+    except ContentError as error:
+        return [f"bank_holidays.toml: CONTENT fail: {error}"]
+    if running_out(days, today):
+        return [
+            "bank_holidays.toml: GAP warn: the last day listed is under 6 months away: add"
+            " next year's bank holidays (gov.uk/bank-holidays)"
+        ]
+    return []
+
+
 def content_lint(args: argparse.Namespace, _: Settings) -> None:
     """Check content/ (or one text) against the easy-read rules; fail on any failing finding."""
     if args.text is not None:
@@ -249,11 +265,9 @@ def content_lint(args: argparse.Namespace, _: Settings) -> None:
             " 6 months ago: check it against the service's own website and update verified_on"
             for line in due_a_check(load_helplines(args.path), today)
         ]
-        if running_out(load_holidays(args.path), today):
-            findings.append(
-                "bank_holidays.toml: GAP warn: the last day listed is under 6 months away: add"
-                " next year's bank holidays (gov.uk/bank-holidays)"
-            )
+        holidays = _holiday_findings(args.path, today)
+        findings += holidays
+        fails += sum(" fail: " in line for line in holidays)
     for line in findings:
         sys.stdout.write(line + "\n")
     sys.stdout.write(f"{fails} to fix, {len(findings) - fails} to look at.\n")

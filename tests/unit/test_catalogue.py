@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.catalogue import Catalogue, ContentError, Level
+from bot.content.catalogue import Catalogue
+from bot.content.messages import ContentError
+from bot.domain.profiles import Level
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
 APPROVED = 'status = "approved"\nreviewed_by = "A. Therapist"\nreviewed_on = 2026-11-20\n'

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.catalogue import ContentError
 from bot.content.helplines import CHECK_EVERY, due_a_check, load_helplines
+from bot.content.messages import ContentError
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
 ENTRY = """

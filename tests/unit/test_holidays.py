@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content.catalogue import ContentError
 from bot.content.holidays import load_holidays, running_out
+from bot.content.messages import ContentError
 from bot.domain.ladder import CouncilRules
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"

@@ -183,6 +183,7 @@ def _content(tmp_path: Path, body: str, *, po: dict[str, str] | None = None) -> 
     (tmp_path / "messages" / "labels.toml").write_text(LABELS, encoding="utf-8")
     shutil.copytree(PROJECT_CONTENT / "lint", tmp_path / "lint")
     shutil.copy(PROJECT_CONTENT / "helplines.toml", tmp_path / "helplines.toml")
+    shutil.copy(PROJECT_CONTENT / "bank_holidays.toml", tmp_path / "bank_holidays.toml")
     shutil.copytree(PROJECT_CONTENT / "safety", tmp_path / "safety")
     lexicon = tmp_path / "safety" / "lexicon.toml"
     signed = 'status = "approved"\nreviewed_by = "A. Clinician"\nreviewed_on = 2026-11-20'

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
 from bot.adapters.telegram.keyboards import inline_keyboard, worried_keyboard
-from bot.content.catalogue import Catalogue, Level
+from bot.content.catalogue import Catalogue
 from bot.content.render import Rendered, render, render_line
 from bot.domain.outbox import DeliveryState, Lane, Recipient
-from bot.domain.profiles import CommunicationProfile
+from bot.domain.profiles import CommunicationProfile, Level
 
 
 def profile_of(person: YoungPerson) -> CommunicationProfile:
