@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from bot.content.messages import ContentError
 from bot.paths import project_folder
@@ -64,13 +67,24 @@ def due_a_check(helplines: list[Helpline], today: date) -> list[Helpline]:
     return [line for line in helplines if today - line.verified_on > CHECK_EVERY]
 
 
-def helpline_values(folder: Path | None = None) -> dict[str, str]:
-    """The numbers young people are given, as values for content/messages placeholders."""
-    contacts = {line.id: line.contact for line in load_helplines(folder)}
-    return {
-        "emergency": contacts["emergency"],
-        "childline": contacts["childline"],
-        "shout": contacts["shout"],
-        "samaritans": contacts["samaritans"],
-        "nhs": contacts["nhs_111"],
-    }
+# The placeholder in content/messages, and the helpline in helplines.toml that fills it.
+_PLACEHOLDERS = {
+    "emergency": "emergency",
+    "childline": "childline",
+    "shout": "shout",
+    "samaritans": "samaritans",
+    "nhs": "nhs_111",
+}
+
+
+@cache
+def helpline_values() -> Mapping[str, str]:
+    """The numbers young people are given, as values for content/messages placeholders.
+
+    Read once (and checked at start-up), not on every greeting and every concern.
+    """
+    contacts = {line.id: line.contact for line in load_helplines()}
+    missing = sorted(set(_PLACEHOLDERS.values()) - set(contacts))
+    if missing:
+        raise ContentError(f"helplines.toml: no [{'], ['.join(missing)}] table")
+    return MappingProxyType({name: contacts[key] for name, key in _PLACEHOLDERS.items()})

@@ -17,7 +17,7 @@ from bot.adapters.telegram.context import Waypoint
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
-from bot.content.helplines import load_helplines
+from bot.content.helplines import helpline_values
 from bot.content.holidays import project_holidays
 from bot.content.messages import ContentError
 from bot.content.safety_lexicon import load_lexicon
@@ -85,7 +85,7 @@ def bootstrap(
     post = PostOffice(catalogue, settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
-    load_helplines()
+    helpline_values()
     project_holidays()
     lexicon = load_lexicon()
     if not (lexicon.approved or catalogue.allow_drafts):
