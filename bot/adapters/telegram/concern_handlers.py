@@ -12,7 +12,12 @@ from datetime import datetime, timedelta
 from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
-from bot.adapters.telegram.handlers import Context, answer_directly, on_anything_else
+from bot.adapters.telegram.handlers import (
+    Context,
+    answer_directly,
+    for_sender,
+    on_anything_else,
+)
 from bot.adapters.telegram.keyboards import parse_alert
 from bot.content.helplines import helpline_values
 from bot.domain.ladder import Urgency
@@ -70,29 +75,28 @@ async def on_worried(update: Update, context: Context) -> None:
 
 async def on_talk(update: Update, context: Context) -> None:
     """`/talk`: the young person's next words go to their worker."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is None:
-        return
-    if not await talk.do_start_talk(
-        waypoint.uow(), update.effective_user.id, now=waypoint.clock()
-    ):
-        await on_anything_else(update, context)
+    await for_sender(
+        update, context, lambda uow, user, now: talk.do_start_talk(uow, user, now=now)
+    )
+
+
+def _number(context: Context) -> int | None:
+    """The one number after a command (`/ack 12`), or None."""
+    args = context.args or []
+    return int(args[0]) if len(args) == 1 and args[0].isdigit() else None
 
 
 async def on_ack(update: Update, context: Context) -> None:
     """`/ack 12`: the same as "I've got this", for an alert that came without buttons."""
-    waypoint = waypoint_of(context)
-    args = _args(context)
-    if update.effective_user is None:
-        return
-    if len(args) != 1 or not args[0].isdigit():
+    number = _number(context)
+    if number is None:
         await on_anything_else(update, context)
         return
-    handled = await do_acknowledge(
-        waypoint.uow(), update.effective_user.id, int(args[0]), call_me=False,
-        now=waypoint.clock(),
-    )  # fmt: skip
-    await _staff_command(update, context, handled)
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: do_acknowledge(uow, user, number, call_me=False, now=now),
+    )
 
 
 async def on_alert_button(update: Update, context: Context) -> None:
@@ -113,85 +117,61 @@ async def on_alert_button(update: Update, context: Context) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
 
 
-def _args(context: Context) -> list[str]:
-    return list(context.args or [])
-
-
-async def _staff_command(update: Update, context: Context, handled: bool) -> None:
-    if not handled:
-        await on_anything_else(update, context)
-
-
 async def on_concerns(update: Update, context: Context) -> None:
     """`/concerns`: the hub's open concerns (managers, duty and on-call staff)."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is not None:
-        handled = await concern_records.do_list_concerns(
-            waypoint.uow(), update.effective_user.id, now=waypoint.clock()
-        )
-        await _staff_command(update, context, handled)
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: concern_records.do_list_concerns(uow, user, now=now),
+    )
 
 
 async def on_concern(update: Update, context: Context) -> None:
     """`/concern 12`: one concern's record (audited)."""
-    waypoint = waypoint_of(context)
-    args = context.args or []
-    if update.effective_user is None:
-        return
-    if len(args) != 1 or not args[0].isdigit():
+    number = _number(context)
+    if number is None:
         await on_concerns(update, context)
         return
-    handled = await concern_records.do_show_concern(
-        waypoint.uow(), update.effective_user.id, int(args[0]), now=waypoint.clock()
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: concern_records.do_show_concern(uow, user, number, now=now),
     )
-    await _staff_command(update, context, handled)
 
 
 async def on_close(update: Update, context: Context) -> None:
     """`/close 12 what was done`."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is not None:
-        handled = await concern_records.do_close_concern(
-            waypoint.uow(),
-            update.effective_user.id,
-            list(context.args or []),
-            now=waypoint.clock(),
-        )
-        await _staff_command(update, context, handled)
+    words = list(context.args or [])
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: concern_records.do_close_concern(uow, user, words, now=now),
+    )
 
 
 async def on_away(update: Update, context: Context) -> None:
     """`/away Lee`: new alerts for your young people go to Lee until `/back`."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is not None:
-        cover = " ".join(context.args or []) or "?"
-        handled = await concern_records.do_away(
-            waypoint.uow(), update.effective_user.id, cover, now=waypoint.clock()
-        )
-        await _staff_command(update, context, handled)
+    cover = " ".join(context.args or []) or "?"
+    await for_sender(
+        update, context, lambda uow, user, now: concern_records.do_away(uow, user, cover, now=now)
+    )
 
 
 async def on_back(update: Update, context: Context) -> None:
     """`/back`: alerts come to you again."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is not None:
-        handled = await concern_records.do_away(
-            waypoint.uow(), update.effective_user.id, None, now=waypoint.clock()
-        )
-        await _staff_command(update, context, handled)
+    await for_sender(
+        update, context, lambda uow, user, now: concern_records.do_away(uow, user, None, now=now)
+    )
 
 
 async def on_reply(update: Update, context: Context) -> None:
     """`/reply Sam words`: a worker answers a young person through Waypoint."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is not None:
-        handled = await talk.do_reply_to_young_person(
-            waypoint.uow(),
-            update.effective_user.id,
-            list(context.args or []),
-            now=waypoint.clock(),
-        )
-        await _staff_command(update, context, handled)
+    words = list(context.args or [])
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: talk.do_reply_to_young_person(uow, user, words, now=now),
+    )
 
 
 LADDER_TICK = timedelta(seconds=20)

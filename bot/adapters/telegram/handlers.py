@@ -9,11 +9,13 @@ Nobody's words are logged: log lines carry update ids and exception types only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.telegram.context import Waypoint, waypoint_of
 from bot.domain.errors import WaypointError
 from bot.services import invites, replies
@@ -88,6 +90,20 @@ async def on_anything_else(update: Update, context: Context) -> None:
         return
     if not await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock()):
         await answer_directly(update, waypoint)
+
+
+# A service run for whoever sent the update: (unit of work, their Telegram id, now) -> whether
+# it was for them. False means "not yours to do", and they get the usual greeting instead.
+SenderAct = Callable[[SqlUnitOfWork, int, datetime], Awaitable[bool]]
+
+
+async def for_sender(update: Update, context: Context, act: SenderAct) -> None:
+    """Run `act` for the sender of a command; anyone it is not for is greeted as usual."""
+    waypoint = waypoint_of(context)
+    if update.effective_user is None:
+        return
+    if not await act(waypoint.uow(), update.effective_user.id, waypoint.clock()):
+        await on_anything_else(update, context)
 
 
 async def on_error(update: object, context: Context) -> None:

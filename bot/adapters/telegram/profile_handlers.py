@@ -9,30 +9,27 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
-from bot.adapters.telegram.handlers import Context, on_anything_else
+from bot.adapters.telegram.handlers import Context, for_sender
 from bot.adapters.telegram.keyboards import parse_choice
 from bot.services import profiles
 
 
 async def on_profile(update: Update, context: Context) -> None:
     """Staff: `/profile Sam` shows how Waypoint writes to Sam; `/profile Sam reading easy`."""
-    waypoint = waypoint_of(context)
-    if update.effective_user is None:
-        return
-    if not await profiles.do_profile_command(
-        waypoint.uow(), update.effective_user.id, list(context.args or []), now=waypoint.clock()
-    ):
-        await on_anything_else(update, context)
+    words = list(context.args or [])
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: profiles.do_profile_command(uow, user, words, now=now),
+    )
 
 
 async def _ask(update: Update, context: Context, setting: str) -> None:
-    waypoint = waypoint_of(context)
-    if update.effective_user is None:
-        return
-    if not await profiles.do_ask_own_setting(
-        waypoint.uow(), update.effective_user.id, setting, now=waypoint.clock()
-    ):
-        await on_anything_else(update, context)
+    await for_sender(
+        update,
+        context,
+        lambda uow, user, now: profiles.do_ask_own_setting(uow, user, setting, now=now),
+    )
 
 
 async def on_language(update: Update, context: Context) -> None:
