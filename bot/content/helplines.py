@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.content.messages import ContentError
+from bot.content.messages import ContentError, read_toml
 from bot.paths import project_folder
 
 # SG-6: a number nobody has checked for 6 months may have changed.
@@ -55,10 +54,7 @@ def _helpline(helpline_id: str, table: object) -> Helpline:
 def load_helplines(folder: Path | None = None) -> list[Helpline]:
     """Every helpline, in file order; a bad entry stops start-up with what to fix."""
     path = (folder or project_folder("content")) / "helplines.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path)
     return [_helpline(helpline_id, table) for helpline_id, table in data.items()]
 
 

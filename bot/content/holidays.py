@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from bot.content.messages import ContentError
+from bot.content.messages import ContentError, read_toml
 from bot.paths import project_folder
 
 # Warn when the file's last day is closer than this: next year's days need adding.
@@ -17,13 +16,7 @@ LOOK_AHEAD = timedelta(days=183)
 def load_holidays(folder: Path | None = None) -> frozenset[date]:
     """Every bank holiday in the file; a mistake stops start-up with what to fix."""
     path = (folder or project_folder("content")) / "bank_holidays.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContentError(f"{path}: cannot read it: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path}: not valid TOML: {exc}") from None
-    days = data.get("days")
+    days = read_toml(path).get("days")
     if not isinstance(days, list) or not all(isinstance(day, date) for day in days):
         raise ContentError(f"{path}: days must be a list of dates like [2026-12-25, 2026-12-28]")
     return frozenset(days)

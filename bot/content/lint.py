@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from bot.content.catalogue import Catalogue
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
-from bot.content.messages import BUTTON_PREFIX, DEFAULT_LANGUAGE, ContentError, Message
+from bot.content.messages import BUTTON_PREFIX, DEFAULT_LANGUAGE, ContentError, Message, read_toml
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.profiles import Level
 from bot.domain.safety.lexicon import LexiconError
@@ -91,10 +90,9 @@ class WordLists:
         path = (folder or project_folder("content")) / "lint" / f"{language}.toml"
         if not path.is_file():
             return None
+        data = read_toml(path)
         try:
-            return cls._parse(tomllib.loads(path.read_text(encoding="utf-8")))
-        except tomllib.TOMLDecodeError as exc:
-            raise ContentError(f"{path}: not valid TOML: {exc}") from None
+            return cls._parse(data)
         except KeyError as exc:
             raise ContentError(
                 f"{path}: no {exc.args[0]} list (use the keys of en.toml)"

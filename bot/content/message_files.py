@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from bot.content.messages import (
     Message,
     Variant,
     checked_text,
+    read_toml,
 )
 from bot.domain.profiles import Level
 
@@ -105,10 +105,7 @@ def read_messages(root: Path) -> dict[str, Message]:
     """Every message in the TOML files under `root`; the same id twice is an error."""
     messages: dict[str, Message] = {}
     for path in sorted(root.glob("*.toml")):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ContentError(f"{path}: not valid TOML: {exc}") from None
+        data = read_toml(path)
         for message_id, table in data.items():
             if message_id in messages:
                 other = messages[message_id].source.name

@@ -8,9 +8,11 @@ variants (approval and fallback) is `bot.content.catalogue.Catalogue`.
 from __future__ import annotations
 
 import string
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from babel.core import Locale, UnknownLocaleError
 
@@ -106,3 +108,13 @@ def checked_text(where: str, text: object) -> str:
     except ValueError as exc:
         raise ContentError(f"{where}: {exc}") from None
     return text.strip()
+
+
+def read_toml(path: Path, what: str = "it") -> dict[str, Any]:
+    """One content file, parsed; a missing or broken file says which and why."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: not valid TOML: {exc}") from None

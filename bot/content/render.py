@@ -72,6 +72,12 @@ def _swap_words(text: str, swaps: Mapping[str, str]) -> str:
     return text
 
 
+def _in_their_words(template: Template, profile: CommunicationProfile) -> Template:
+    """The template with the young person's own words swapped in, before any values go in."""
+    text = _swap_words(template.text, profile.swaps)
+    return Template(template.message, text, template.language, template.level)
+
+
 def _isolated(values: Mapping[str, str]) -> dict[str, str]:
     return {key: f"{FIRST_STRONG_ISOLATE}{value}{POP_ISOLATE}" for key, value in values.items()}
 
@@ -130,11 +136,7 @@ def render_line(
 ) -> str:
     """A short text such as a button label or a date phrase, in the young person's words."""
     template = catalogue.template(message_id, profile.language, profile.level)
-    swapped = Template(
-        template.message, _swap_words(template.text, profile.swaps), template.language,
-        template.level,
-    )  # fmt: skip
-    text = fill(swapped, values).replace("\n", " ")
+    text = fill(_in_their_words(template, profile), values).replace("\n", " ")
     return _with_symbols(template, [text], profile)[0]
 
 
@@ -147,11 +149,7 @@ def render(
     """The message `message_id` for this young person, filled with `values`."""
     template = catalogue.template(message_id, profile.language, profile.level)
     rtl = right_to_left(template.language)
-    swapped = Template(
-        template.message, _swap_words(template.text, profile.swaps), template.language,
-        template.level,
-    )  # fmt: skip
-    text = fill(swapped, _isolated(values) if rtl else values)
+    text = fill(_in_their_words(template, profile), _isolated(values) if rtl else values)
     lines = _with_symbols(template, text.splitlines(), profile)
     chunks = chunk(lines, profile.max_sentences)
     buttons = _buttons(catalogue, template, values, profile)

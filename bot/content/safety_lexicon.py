@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
+from bot.content.messages import ContentError, read_toml
 from bot.domain.safety.lexicon import Lexicon, LexiconError
 from bot.paths import project_folder
 
@@ -24,9 +24,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     """Read and check the lexicon; a mistake stops start-up with a message naming it."""
     path = lexicon_path(folder)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LexiconError(f"{path}: cannot read the lexicon: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path}: not valid TOML: {exc}") from None
+        data = read_toml(path, "the lexicon")
+    except ContentError as error:
+        raise LexiconError(str(error)) from None
     return Lexicon.from_toml(data, path)
