@@ -54,7 +54,6 @@ class CouncilRules:
     opens: time = time(9)
     closes: time = time(17)
     on_call_first: bool = False
-    police_liaison: bool = False
     # Weekdays the hubs are closed (bank holidays): out of hours all day.
     holidays: frozenset[date] = frozenset()
 

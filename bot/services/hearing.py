@@ -36,12 +36,16 @@ class Heard(StrEnum):
     STRANGER_WORRIED = "stranger_worried"
 
 
-def worry_in(text: str, lexicon: Lexicon, before: str | None) -> Detection | None:
-    """A worry in this message, or in this message read together with the one before."""
+def worry_in(text: str, lexicon: Lexicon, before: str | None) -> tuple[Detection | None, str]:
+    """A worry in this message, or in it read together with the one before; and the words
+    that hold it (both messages when it took both)."""
     found = detect(text, lexicon)
     if found is None and before:
-        found = detect(f"{before}\n{text}", lexicon)
-    return found
+        joined = f"{before}\n{text}"
+        found = detect(joined, lexicon)
+        if found is not None:
+            return found, joined
+    return found, text
 
 
 def is_worried_button(catalogue: Catalogue, person: YoungPerson | None, text: str) -> bool:
@@ -76,7 +80,10 @@ async def do_hear(
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         button = is_worried_button(uow.postbox.catalogue, person, text)
-    found = worry_in(text, lexicon, before)
+        # Only ask the services that can apply: most messages are neither.
+        talking = person is not None and talk.is_talking(person, now)
+        choosing = person is not None and person.awaiting_choice is not None
+    found, words = worry_in(text, lexicon, before)
     if person is None:
         return Heard.STRANGER_WORRIED if found or button else Heard.STRANGER
     if button:
@@ -84,21 +91,27 @@ async def do_hear(
     elif await concerns.do_add_words(uow, telegram_user_id, text, _about(found), now=now):
         return Heard.WORDS_ADDED
     elif found is not None:
-        # Keep both messages when it took both to hear the worry.
-        words = f"{before}\n{text}" if before and detect(text, lexicon) is None else text
         category, harm = _about(found) or (None, None)
         worry = concerns.Worry("words", found.urgency, words, category, found.sure, harm)
     else:
-        return await _not_a_worry(uow, telegram_user_id, text, now)
+        return await _not_a_worry(
+            uow, telegram_user_id, text, now=now, talking=talking, choosing=choosing
+        )
     await concerns.do_raise_concern(uow, telegram_user_id, worry, now=now)
     return Heard.CONCERN
 
 
 async def _not_a_worry(
-    uow: SqlUnitOfWork, telegram_user_id: int, text: str, now: datetime
+    uow: SqlUnitOfWork,
+    telegram_user_id: int,
+    text: str,
+    *,
+    now: datetime,
+    talking: bool,
+    choosing: bool,
 ) -> Heard:
-    if await talk.do_relay_to_worker(uow, telegram_user_id, text, now=now):
+    if talking and await talk.do_relay_to_worker(uow, telegram_user_id, text, now=now):
         return Heard.RELAYED
-    if await profiles.do_written_answer(uow, telegram_user_id, text, now=now):
+    if choosing and await profiles.do_written_answer(uow, telegram_user_id, text, now=now):
         return Heard.CHOICE
     return Heard.NOTHING

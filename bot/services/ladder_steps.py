@@ -51,7 +51,6 @@ def rules_of(council: Council) -> CouncilRules:
         # Closing at 24 means open until midnight.
         closes=time(council.office_closes_hour) if council.office_closes_hour < 24 else time.max,
         on_call_first=council.on_call_first,
-        police_liaison=council.police_liaison,
         holidays=project_holidays(),
     )
 
