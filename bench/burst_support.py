@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import subprocess
 import tempfile
@@ -12,11 +13,14 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
 
 from bot.devtools.fake_telegram import RecordedRequest, SentMessage
+from bot.domain.outbox import DeliveryState, Lane, Recipient
+from bot.entrypoints.bootstrap import Running
 
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 Key = tuple[int, str]  # (chat_id, text): what one delivered message is known by
@@ -163,3 +167,48 @@ class Latency:
 
     def __str__(self) -> str:
         return f"p50 {self.p50:.0f} ms, p99 {self.p99:.0f} ms, max {self.worst:.0f} ms"
+
+
+def person_row(
+    hub_id: int, worker_id: int, chat: int, name: str, now: datetime
+) -> dict[str, object]:
+    """A linked young person, as a row for a bulk insert (benchmarks skip the invite)."""
+    return {
+        "hub_id": hub_id,
+        "telegram_user_id": chat,
+        "first_name": name,
+        "key_worker_id": worker_id,
+        "language": "en",
+        "linked_at": now,
+    }
+
+
+def reminder_row(
+    n: int, person_id: int, chat: int, hub_id: int, now: datetime
+) -> dict[str, object]:
+    """A REMINDER-lane outbox row, as a row for a bulk insert."""
+    return {
+        "lane": int(Lane.REMINDER),
+        "chat_id": chat,
+        "recipient_type": Recipient.YOUNG_PERSON.value,
+        "recipient_id": person_id,
+        "hub_id": hub_id,
+        "message_key": "bench_reminder",
+        "text": f"Reminder {n}: you are seeing your worker tomorrow at 10:00.",
+        "state": DeliveryState.PENDING.value,
+        "created_at": now,
+        "not_before": now,
+        "attempts": 0,
+    }
+
+
+CLOSE_WITHIN = 30.0  # seconds for the sender to finish what is in flight and stop
+
+
+async def close(running: Running) -> None:
+    """Stop the sender and close connections; print a line if the sender will not stop."""
+    try:
+        async with asyncio.timeout(CLOSE_WITHIN):
+            await running.close()
+    except TimeoutError:
+        print(f"the sender did not stop within {CLOSE_WITHIN:.0f} s (it is stuck)")

@@ -39,7 +39,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from burst_support import code_version, refusals_by_limit, scratch_database
+from burst_support import (
+    close,
+    code_version,
+    person_row,
+    refusals_by_limit,
+    reminder_row,
+    scratch_database,
+)
 from sqlalchemy import func, insert, select
 
 from bot.adapters.db.migrate import upgrade_async
@@ -53,7 +60,7 @@ from bot.adapters.telegram.application import (
 from bot.clock import system_clock
 from bot.config import load_settings
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser, RateLimits, SentMessage
-from bot.domain.outbox import DeliveryState, Lane, Recipient
+from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.entrypoints.bootstrap import Running, bootstrap
 from bot.services.invites import do_create_invite, do_redeem_invite
@@ -73,7 +80,6 @@ QUIET_WITHIN = 120.0  # seconds for the outbox to empty between phases
 # The sender leaves 1.1 s between two messages to one chat: once the outbox is empty, wait
 # this long too, or the first alert can wait behind the "joined" message its worker just got.
 CHAT_GAP_OVER = 1.5
-CLOSE_WITHIN = 30.0
 ACTIVE = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 
 
@@ -190,14 +196,7 @@ async def add_reminder_people(uow: UnitOfWorkFactory, count: int, now: datetime)
         worker = await work.staff.by_telegram_id(FIRST_WORKER)
         assert worker is not None  # noqa: S101 - added by add_workers
         rows = [
-            {
-                "hub_id": worker.hub_id,
-                "telegram_user_id": FIRST_REMINDER_CHAT + n,
-                "first_name": f"Rem{letters(n)}",
-                "key_worker_id": worker.id,
-                "language": "en",
-                "linked_at": now,
-            }
+            person_row(worker.hub_id, worker.id, FIRST_REMINDER_CHAT + n, f"Rem{letters(n)}", now)
             for n in range(count)
         ]
         await work.session.execute(insert(YoungPerson), rows)
@@ -214,22 +213,7 @@ async def queue_burst(uow: UnitOfWorkFactory, now: datetime) -> int:
                 )
             )
         ).all()
-        rows = [
-            {
-                "lane": int(Lane.REMINDER),
-                "chat_id": chat,
-                "recipient_type": Recipient.YOUNG_PERSON.value,
-                "recipient_id": pid,
-                "hub_id": hub,
-                "message_key": "bench_reminder",
-                "text": f"Reminder {n}: you are seeing your worker tomorrow at 10:00.",
-                "state": DeliveryState.PENDING.value,
-                "created_at": now,
-                "not_before": now,
-                "attempts": 0,
-            }
-            for n, (pid, chat, hub) in enumerate(people)
-        ]
+        rows = [reminder_row(n, pid, chat, hub, now) for n, (pid, chat, hub) in enumerate(people)]
         await work.session.execute(insert(OutboxMessage), rows)
         await work.commit()  # rings the sender's bell
     return len(rows)
@@ -322,15 +306,6 @@ async def stop_polling(application: WaypointApplication) -> None:
         await application.updater.stop()
     if application.running:
         await application.stop()
-
-
-async def close(running: Running) -> None:
-    """Stop the sender and close connections; print a line if the sender will not stop."""
-    try:
-        async with asyncio.timeout(CLOSE_WITHIN):
-            await running.close()
-    except TimeoutError:
-        print(f"the sender did not stop within {CLOSE_WITHIN:.0f} s (it is stuck)")
 
 
 async def wait_for_reminders(seen: Seen, burst: int, deadline: float) -> None:

@@ -19,7 +19,7 @@ from bot.content.render import every_wording, render_line
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
-from bot.services import concerns, profiles, talk
+from bot.services import choices, concerns, talk
 
 
 class Heard(StrEnum):
@@ -112,6 +112,6 @@ async def _not_a_worry(
 ) -> Heard:
     if talking and await talk.do_relay_to_worker(uow, telegram_user_id, text, now=now):
         return Heard.RELAYED
-    if choosing and await profiles.do_written_answer(uow, telegram_user_id, text, now=now):
+    if choosing and await choices.do_written_answer(uow, telegram_user_id, text, now=now):
         return Heard.CHOICE
     return Heard.NOTHING

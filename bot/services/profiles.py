@@ -3,14 +3,11 @@ pictures. Every change is audited, and the young person hears about it in their 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import name_of, profile_of
-from bot.content.helplines import helpline_values
-from bot.content.render import render
+from bot.adapters.outbox.postbox import profile_of
 from bot.domain.access import Viewer, may_change_profile
 from bot.domain.errors import SetupError
 from bot.domain.people import Role
@@ -169,6 +166,22 @@ _OWN_CHOICES = {
 OWN_SETTINGS = {"language": "choose_language", "symbols": "choose_symbols"}
 
 
+def choose_own_setting(
+    uow: SqlUnitOfWork, person: YoungPerson, message_id: str, key: str, *, now: datetime
+) -> bool:
+    """Apply a young person's own language or pictures choice and answer it; False if the
+    button is not one of those."""
+    if (message_id, key) not in _OWN_CHOICES:
+        return False
+    setting, value, reply = _OWN_CHOICES[message_id, key]
+    changed = profile_of(person).changed(setting, value, today=now.date())
+    save_profile(uow, person, changed, now=now, actor=("young_person", person.id))
+    # The language by its own name, so the reply is true even if it falls back to English.
+    language = {"language": language_name(changed.language)}
+    uow.postbox.to_young_person(person, reply, language, now=now)
+    return True
+
+
 async def do_ask_own_setting(
     uow: SqlUnitOfWork, telegram_user_id: int, setting: str, *, now: datetime
 ) -> bool:
@@ -180,70 +193,6 @@ async def do_ask_own_setting(
         uow.postbox.to_young_person(person, OWN_SETTINGS[setting], {}, now=now)
         await uow.commit()
         return True
-
-
-async def do_choose(
-    uow: SqlUnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
-) -> bool:
-    """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
-    if message_id == "concern_ask" and key in {"concern_yes", "concern_no"}:
-        from bot.services.concerns import do_answer_ask  # noqa: PLC0415  (avoids a cycle)
-
-        return await do_answer_ask(uow, telegram_user_id, tell=key == "concern_yes", now=now)
-    async with uow:
-        person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None:
-            return False
-        person.awaiting_choice = None
-        worker = {"worker": person.key_worker.name}
-        if key in {"something_else", "help"}:
-            values = {**worker, **helpline_values()}
-            uow.postbox.to_young_person(person, key, values, now=now)
-        elif (message_id, key) in _OWN_CHOICES:
-            setting, value, reply = _OWN_CHOICES[message_id, key]
-            changed = profile_of(person).changed(setting, value, today=now.date())
-            save_profile(uow, person, changed, now=now, actor=("young_person", person.id))
-            # The language by its own name, so the reply is true even if it falls back to English.
-            language = {"language": language_name(changed.language)}
-            uow.postbox.to_young_person(person, reply, language, now=now)
-        else:
-            return False
-        await uow.commit()
-        return True
-
-
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^\w]+", " ", text.casefold()).split()
-
-
-def match_written_choice(labels: list[str], text: str) -> int | None:
-    """Which choice a written answer means: its number, its words, or a word only it has."""
-    answer = _words(text)
-    if len(answer) == 1 and answer[0].isdigit() and 1 <= int(answer[0]) <= len(labels):
-        return int(answer[0]) - 1
-    labelled = [_words(label) for label in labels]
-    if answer in labelled:
-        return labelled.index(answer)
-    having = [i for i, words in enumerate(labelled) if len(answer) == 1 and answer[0] in words]
-    return having[0] if len(having) == 1 else None
-
-
-async def do_written_answer(
-    uow: SqlUnitOfWork, telegram_user_id: int, text: str, *, now: datetime
-) -> bool:
-    """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
-    async with uow:
-        person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None or person.awaiting_choice is None:
-            return False
-        message_id = person.awaiting_choice
-        # A choice's wording may name the young person or their worker, nothing else.
-        values = {"name": name_of(person), "worker": person.key_worker.name}
-        rendered = render(uow.postbox.catalogue, message_id, values, profile_of(person))
-        index = match_written_choice([b.label for b in rendered.buttons], text)
-    if index is None:
-        return False
-    return await do_choose(uow, telegram_user_id, message_id, rendered.buttons[index].key, now=now)
 
 
 async def profile_summary(uow: SqlUnitOfWork, young_person_id: int, *, now: datetime) -> str:

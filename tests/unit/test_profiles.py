@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.domain.profiles import CommunicationProfile, Level, ProfileProblem, Replies
-from bot.services.profiles import match_written_choice
+from bot.services.choices import match_written_choice
 
 TODAY = date(2026, 11, 23)
 

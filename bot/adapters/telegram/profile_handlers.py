@@ -11,7 +11,7 @@ from telegram import Update
 from bot.adapters.telegram.context import waypoint_of
 from bot.adapters.telegram.handlers import Context, for_sender
 from bot.adapters.telegram.keyboards import parse_choice
-from bot.services import profiles
+from bot.services import choices, profiles
 
 
 async def on_profile(update: Update, context: Context) -> None:
@@ -52,7 +52,7 @@ async def on_choice(update: Update, context: Context) -> None:
     if choice is None:
         return
     waypoint = waypoint_of(context)
-    if await profiles.do_choose(
+    if await choices.do_choose(
         waypoint.uow(), update.effective_user.id, *choice, now=waypoint.clock()
     ):
         # A choice is made once: a second tap on an old keyboard would be confusing.

@@ -1,0 +1,71 @@
+"""A young person's answer to a choice, tapped or written (SL-7, SL-8): each kind of choice
+goes to the service it belongs to."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import name_of, profile_of
+from bot.content.helplines import helpline_values
+from bot.content.render import render
+from bot.services.concerns import do_answer_ask
+from bot.services.profiles import choose_own_setting
+
+# The two buttons every choice ends with; each has a reply of the same name in content/.
+ALWAYS = frozenset({"something_else", "help"})
+
+
+async def do_choose(
+    uow: SqlUnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
+) -> bool:
+    """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
+    if message_id == "concern_ask" and key in {"concern_yes", "concern_no"}:
+        return await do_answer_ask(uow, telegram_user_id, tell=key == "concern_yes", now=now)
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        person.awaiting_choice = None
+        if key in ALWAYS:
+            values = {"worker": person.key_worker.name, **helpline_values()}
+            uow.postbox.to_young_person(person, key, values, now=now)
+        elif not choose_own_setting(uow, person, message_id, key, now=now):
+            return False
+        await uow.commit()
+        return True
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w]+", " ", text.casefold()).split()
+
+
+def match_written_choice(labels: list[str], text: str) -> int | None:
+    """Which choice a written answer means: its number, its words, or a word only it has."""
+    answer = _words(text)
+    if len(answer) == 1 and answer[0].isdigit() and 1 <= int(answer[0]) <= len(labels):
+        return int(answer[0]) - 1
+    labelled = [_words(label) for label in labels]
+    if answer in labelled:
+        return labelled.index(answer)
+    having = [i for i, words in enumerate(labelled) if len(answer) == 1 and answer[0] in words]
+    return having[0] if len(having) == 1 else None
+
+
+async def do_written_answer(
+    uow: SqlUnitOfWork, telegram_user_id: int, text: str, *, now: datetime
+) -> bool:
+    """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None or person.awaiting_choice is None:
+            return False
+        message_id = person.awaiting_choice
+        # A choice's wording may name the young person or their worker, nothing else.
+        values = {"name": name_of(person), "worker": person.key_worker.name}
+        rendered = render(uow.postbox.catalogue, message_id, values, profile_of(person))
+        index = match_written_choice([b.label for b in rendered.buttons], text)
+    if index is None:
+        return False
+    return await do_choose(uow, telegram_user_id, message_id, rendered.buttons[index].key, now=now)
