@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.adapters.db.models import Concern, ConcernEvent, Staff
+from bot.adapters.db.models import Concern, ConcernEvent
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.access import COVER_ROLES, LISTERS, may_close_concern
 from bot.domain.errors import SetupError
@@ -66,17 +66,12 @@ def _audit_view(
     )  # fmt: skip
 
 
-async def _staff(uow: SqlUnitOfWork, telegram_id: int) -> Staff | None:
-    staff = await uow.staff.by_telegram_id(telegram_id)
-    return staff if staff is not None and staff.active else None
-
-
 async def do_show_concern(
     uow: SqlUnitOfWork, staff_telegram_id: int, concern_id: int, *, now: datetime
 ) -> bool:
     """`/concern 12`: the record, to staff who may see it; False if the sender is not staff."""
     async with uow:
-        staff = await _staff(uow, staff_telegram_id)
+        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
         if staff is None:
             return False
         concern = await visible_concern(uow, staff, concern_id, now)
@@ -92,7 +87,7 @@ async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: d
     """`/concerns`: concerns not closed, for a hub's managers and duty staff, and for the
     out-of-hours team across their council."""
     async with uow:
-        staff = await _staff(uow, staff_telegram_id)
+        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
         if staff is None or Role(staff.role) not in LISTERS:
             return False
         if staff.role == Role.ON_CALL.value:
@@ -124,7 +119,7 @@ async def do_close_concern(
 ) -> bool:
     """`/close 12 what was done`: by a manager, duty worker, or whoever acknowledged it."""
     async with uow:
-        staff = await _staff(uow, staff_telegram_id)
+        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
         if staff is None:
             return False
         if len(words) < 2 or not words[0].isdigit():
@@ -188,7 +183,7 @@ async def do_away(
 ) -> bool:
     """`/away Lee` passes new alerts for your young people to Lee; `/back` ends it."""
     async with uow:
-        staff = await _staff(uow, staff_telegram_id)
+        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
         if staff is None:
             return False
         if cover is None:

@@ -70,8 +70,8 @@ async def do_profile_command(
     Returns False when the sender is not staff, so the caller can answer them as anyone else.
     """
     async with uow:
-        staff = await uow.staff.by_telegram_id(staff_telegram_id)
-        if staff is None or not staff.active:
+        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
+        if staff is None:
             return False
         if not words:
             uow.postbox.to_staff(staff, "profile_usage", {"settings": SETTINGS}, now=now)

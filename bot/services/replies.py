@@ -12,8 +12,8 @@ from bot.content.helplines import helpline_values
 
 
 async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPerson | None:
-    staff = await uow.staff.by_telegram_id(telegram_user_id)
-    if staff is not None and staff.active:
+    staff = await uow.staff.active_by_telegram_id(telegram_user_id)
+    if staff is not None:
         return staff
     return await uow.young_people.by_telegram_id(telegram_user_id)
 

@@ -66,8 +66,8 @@ async def do_reply_to_young_person(
     from bot.services.profiles import find_for_staff  # noqa: PLC0415  (shared lookup)
 
     async with uow:
-        staff = await uow.staff.by_telegram_id(staff_telegram_id)
-        if staff is None or not staff.active:
+        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
+        if staff is None:
             return False
         if len(words) < 2:
             uow.postbox.to_staff(staff, "talk_reply_usage", {}, now=now)

@@ -60,6 +60,11 @@ class StaffRepository:
             select(Staff).where(Staff.telegram_user_id == telegram_user_id)
         )
 
+    async def active_by_telegram_id(self, telegram_user_id: int) -> Staff | None:
+        """The staff member using this Telegram account, unless they have left."""
+        staff = await self.by_telegram_id(telegram_user_id)
+        return staff if staff is not None and staff.active else None
+
     def add(self, staff: Staff) -> None:
         """Stage a new staff member."""
         self._session.add(staff)
