@@ -10,7 +10,7 @@ import pytest
 
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.safety.detection import TIE_ORDER, Detection, detect
-from bot.domain.safety.lexicon import Lexicon, LexiconError
+from bot.domain.safety.lexicon import CUES, Lexicon, LexiconError
 from bot.domain.safety.worry import Category, Urgency
 from bot.entrypoints.safety_scan import scan
 
@@ -192,18 +192,7 @@ def test_the_projects_lexicon_loads_from_its_default_place() -> None:
 def _minimal(**replace: str) -> str:
     """A small valid lexicon; `replace` swaps a table's body by name."""
     tables = {c.value: f'urgency = "medium"\nphrases = ["{c.value} words"]' for c in Category}
-    tables["cues"] = "\n".join(
-        f"{name} = []"
-        for name in (
-            "raise_to_high",
-            "negation",
-            "not_a_negation",
-            "hyperbole",
-            "past",
-            "still_happening",
-            "someone_else",
-        )
-    )
+    tables["cues"] = "\n".join(f"{name} = []" for name in CUES)
     tables.update(replace)
     return "\n".join(f"[{name}]\n{body}\n" for name, body in tables.items())
 
