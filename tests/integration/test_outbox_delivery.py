@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from bot.adapters.db.models import AuditEvent, OutboxMessage
 from bot.adapters.outbox.claims import Claim
 from bot.adapters.outbox.sender import Sender
+from bot.adapters.outbox.transport import TelegramTransport
 from bot.clock import system_clock
 from bot.content.helplines import helpline_values
+from bot.devtools.fake_telegram import FakeTelegram
 from bot.domain.outbox import DeliveryState, Lane
 from tests.integration.outbox_world import DEE, JO, MAX, SAM, World, world
 
@@ -372,3 +374,13 @@ class TestChunks:
         assert [row.reply_markup is not None for row in rows] == [False, True]
         assert rows[0].part_of is not None
         assert len({row.part_of for row in rows}) == 1
+
+
+async def test_a_slow_first_answer_at_start_is_tried_again(fake_telegram: FakeTelegram) -> None:
+    fake_telegram.fail_next("getMe", "timeout", times=1, delay=1.0)  # over the 0.3 s timeout
+    transport = TelegramTransport(FakeTelegram.token_for_tests(), fake_telegram.url, timeout=0.3)
+    await transport.start()
+    try:
+        assert transport.bot.username
+    finally:
+        await transport.stop()

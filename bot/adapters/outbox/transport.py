@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +21,9 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
+
+# The sender's short send timeout also bounds getMe at start; under load one try is not enough.
+START_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,17 @@ class TelegramTransport:
         self.bot = Bot(token, base_url=f"{api_url}/bot", request=request)
 
     async def start(self) -> None:
-        """Open the connection pool."""
-        await self.bot.initialize()
+        """Open the connection pool; a slow first answer (getMe) is tried again, not fatal."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                await self.bot.initialize()
+            except TimedOut:
+                if attempt == START_ATTEMPTS:
+                    raise
+                await self.bot.shutdown()
+                await asyncio.sleep(0.5 * attempt)
+            else:
+                return
 
     async def stop(self) -> None:
         """Close the connection pool."""
