@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from typing import Any, cast
 
 import sentry_sdk
@@ -20,9 +21,31 @@ _DENY_KEYS = [
 ]  # fmt: skip
 
 
+class WordlessFormatter(logging.Formatter):
+    """Log lines whose tracebacks keep where it failed and drop what the error said.
+
+    An exception's message can quote what someone typed ("invalid literal for int(): '①'"),
+    and a traceback ends with it; only the exception's type is kept.
+    """
+
+    def formatException(self, ei: Any) -> str:
+        """The stack and the exception types (causes too), never their messages."""
+        _, error, _ = ei
+        lines: list[str] = []
+        while error is not None:
+            lines[:0] = [*traceback.format_tb(error.__traceback__), type(error).__name__]
+            error = error.__cause__ or error.__context__
+        return "Traceback (messages left out):\n" + "".join(
+            line if line.endswith("\n") else line + "\n" for line in lines
+        ).rstrip("\n")
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Plain logs on stderr; httpx is quietened because its lines carry the token in the URL."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    layout = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=level, format=layout)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(WordlessFormatter(layout))
     # At DEBUG these log the token, message texts and SQL parameters, whatever level is chosen.
     for name in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -19,6 +19,7 @@ from bot.content.messages import (
     Message,
     Variant,
     checked_text,
+    placeholders,
     read_toml,
 )
 from bot.domain.profiles import Level
@@ -142,6 +143,17 @@ def read_translations(path: Path) -> Iterator[Translation]:
         yield Translation(message_id, Level(level), str(entry.id), str(entry.string), entry.fuzzy)
 
 
+def _same_placeholders(where: str, english: str, translated: str) -> None:
+    """A translation must use exactly the English's {names}: one it renamed ({عامل} for
+    {worker}) could not be filled in, and the message would fail when it matters most."""
+    wanted, found = placeholders(english), placeholders(translated)
+    if wanted != found:
+        raise ContentError(
+            f"{where}: the translation's placeholders {sorted(found)} differ from the "
+            f"English {sorted(wanted)}; copy each {{name}} from the English unchanged"
+        )
+
+
 def add_translations(messages: dict[str, Message], locale_root: Path) -> None:
     """Add each .po file's translations of the current English as that language's variants."""
     for path in sorted(locale_root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
@@ -157,7 +169,9 @@ def add_translations(messages: dict[str, Message], locale_root: Path) -> None:
             if english != entry.english:
                 continue
             where = f"{path} [{entry.message_id}|{entry.level.value}]"
-            texts.setdefault(entry.message_id, {})[entry.level] = checked_text(where, entry.text)
+            text = checked_text(where, entry.text)
+            _same_placeholders(where, english, text)
+            texts.setdefault(entry.message_id, {})[entry.level] = text
             if entry.fuzzy:
                 drafts.setdefault(entry.message_id, set()).add(entry.level)
         for message_id, by_level in texts.items():

@@ -16,7 +16,6 @@ from bot.content.catalogue import Catalogue, fill
 from bot.content.messages import (
     ALWAYS_BUTTONS,
     BUTTON_PREFIX,
-    ContentError,
     Template,
     right_to_left,
 )
@@ -29,7 +28,6 @@ POP_ISOLATE = "\u2069"
 # A right-to-left mark at the start of a line makes every Telegram client lay it out
 # right to left, even when the line starts with a picture, a name or a number.
 RIGHT_TO_LEFT_MARK = "\u200f"
-TELEGRAM_TEXT_LIMIT = 4096
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f])\s+")
 
 
@@ -159,9 +157,8 @@ def render(
         chunks.append("\n".join(f"{n}. {b.label}" for n, b in enumerate(buttons, 1)))
     if rtl:
         chunks = ["\n".join(RIGHT_TO_LEFT_MARK + line for line in c.split("\n")) for c in chunks]
-    for text_chunk in chunks:
-        if len(text_chunk) > TELEGRAM_TEXT_LIMIT:
-            raise ContentError(f"{message_id}: a chunk is over Telegram's 4096 characters")
+    # A chunk too long for Telegram (a young person's long words in it) is cut into parts
+    # when it is queued (bot.domain.outbox.split_for_telegram).
     return Rendered(message_id, template.language, tuple(chunks), buttons, keyboard)
 
 

@@ -175,6 +175,23 @@ class FakeTelegram:
             message = self._world.new_message(user.id, user.to_api(), body)
             return self._world.queue_update({"message": message})
 
+    def edit_text(self, user: FakeUser, message_id: int, text: str) -> JsonDict:
+        """Queue an ``edited_message`` update: ``user`` changed one of their own messages."""
+        with self._cond:
+            message = self._world.messages.get(user.id, {}).get(message_id)
+            if message is None or message.get("from", {}).get("id") != user.id:
+                raise LookupError(f"{user.id} has no message {message_id} to edit")
+            message["text"] = text
+            message["edit_date"] = int(time.time())
+            message.pop("entities", None)
+            return self._world.queue_update({"edited_message": copy.deepcopy(message)})
+
+    def on_poll(self, hook: Callable[[int], None] | None) -> None:
+        """Call ``hook(offset)`` at the start of every getUpdates, under the server's lock:
+        a test can kill the bot at the very moment Telegram is told what it received."""
+        with self._cond:
+            self._world.on_poll = hook
+
     def press_button(
         self, user: FakeUser, callback_data: str, *, message_id: int | None = None
     ) -> JsonDict:
@@ -217,6 +234,11 @@ class FakeTelegram:
         return None
 
     # -- inspecting the bot ----------------------------------------------------------------
+
+    def waiting_updates(self) -> list[int]:
+        """Ids of the updates Telegram still holds: not yet confirmed by a getUpdates offset."""
+        with self._cond:
+            return [int(update["update_id"]) for update in self._world.updates]
 
     def sent_messages(self, chat_id: int | None = None) -> list[SentMessage]:
         """Messages (and text edits) the bot sent, optionally to one chat only."""

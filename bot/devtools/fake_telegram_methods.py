@@ -78,7 +78,10 @@ def get_updates(world: BotWorld, params: JsonDict) -> Any:
     allowed = params.get("allowed_updates")
     if isinstance(allowed, list):
         world.allowed_updates = frozenset(str(kind) for kind in allowed) or None
-    world.confirm(_int_param(params, "offset", 0))
+    offset = _int_param(params, "offset", 0)
+    if world.on_poll is not None:
+        world.on_poll(offset)
+    world.confirm(offset)
     world.poll_generation += 1
     generation = world.poll_generation
     _wait_for_updates(world, generation, timeout)

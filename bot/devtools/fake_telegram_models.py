@@ -6,8 +6,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 JsonDict = dict[str, Any]
-FaultKind = Literal["retry_after", "server_error", "timeout", "blocked"]
-FAULT_KINDS: tuple[FaultKind, ...] = ("retry_after", "server_error", "timeout", "blocked")
+FaultKind = Literal["retry_after", "server_error", "timeout", "blocked", "too_old"]
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    "retry_after",
+    "server_error",
+    "timeout",
+    "blocked",
+    "too_old",
+)
 GET_UPDATES = "getUpdates"
 
 
@@ -111,6 +117,14 @@ class Fault:
             return Reply.error(502, "Bad Gateway", delay=self.delay)
         if self.kind == "blocked":
             return Reply.error(403, "Forbidden: bot was blocked by the user", delay=self.delay)
+        if self.kind == "too_old":
+            # What Telegram says to answerCallbackQuery for a tap answered too late.
+            return Reply.error(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is "
+                "invalid",
+                delay=self.delay,
+            )
         return Reply(status=0, body=None, delay=self.delay)
 
 

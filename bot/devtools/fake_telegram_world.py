@@ -56,6 +56,7 @@ class BotWorld:
     commands: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     webhook: JsonDict = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    on_poll: Any = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- updates -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Who may see and do what with a young person's concerns and profile.
+"""Who may see and do what with a young person's concerns, profile and messages.
 
 Pure rules, so they can be read (and tested) in one place. Services gather the facts (the
 viewer's role and hub, whether they were alerted) and ask here.
@@ -20,6 +20,14 @@ LISTERS = frozenset({Role.DUTY, Role.MANAGER, Role.ON_CALL})
 COVER_ROLES = frozenset({Role.KEY_WORKER, Role.DUTY, Role.MANAGER})
 # Concerns that also go to the hub's police liaison, where the council turns it on.
 POLICE_CATEGORIES = frozenset({"missing", "exploitation"})
+# At the young person's hub, these roles may write to any of its young people.
+HUB_MESSENGERS = frozenset({Role.DUTY, Role.MANAGER})
+# Who hears a safety message that could not be delivered, in order: first the hub's duty
+# workers and managers, then (with nobody at the hub) the council's out-of-hours team.
+REROUTE_ORDER = (Role.DUTY, Role.MANAGER, Role.ON_CALL)
+# Who may mark staff as left, move them, give a young person a new worker and withdraw invite
+# links at their hub: the people who run it (managers) and keep Waypoint going (operators).
+STAFF_MANAGERS = frozenset({Role.MANAGER, Role.OPERATOR})
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class Viewer:
     their_worker: bool = False
     # Alerted about this concern already.
     told: bool = False
+    # The young person's own life coach.
+    their_coach: bool = False
 
 
 def may_read_concern(viewer: Viewer) -> bool:
@@ -55,6 +65,30 @@ def may_close_concern(viewer: Viewer, *, acknowledged_it: bool) -> bool:
     return may_read_concern(viewer) and (acknowledged_it or viewer.role in CLOSERS)
 
 
+def may_receive_rerouted(viewer: Viewer) -> bool:
+    """A safety message that could not be delivered carries the young person's words, so it
+    goes only to someone who may read them: the same rule as reading a concern."""
+    return may_read_concern(viewer)
+
+
+def may_message_young_person(viewer: Viewer) -> bool:
+    """The named worker or their cover, the hub's duty workers and managers, and the young
+    person's own life coach. Nobody else writes to a young person through Waypoint."""
+    if not viewer.active:
+        return False
+    return (
+        viewer.their_worker
+        or (viewer.same_hub and viewer.their_coach)
+        or (viewer.same_hub and viewer.role in HUB_MESSENGERS)
+    )
+
+
+def may_cover(*, role: Role, active: bool, away: bool, same_hub: bool) -> bool:
+    """A cover takes a worker's alerts while they are away, words included: a key worker,
+    duty worker or manager at the same hub, who is here (not away, not left)."""
+    return active and not away and same_hub and role in COVER_ROLES
+
+
 def may_change_profile(viewer: Viewer) -> bool:
     """The young person's own worker, or a speech and language therapist at their hub."""
     return viewer.active and viewer.same_hub and (viewer.their_worker or viewer.role is Role.SLT)
@@ -63,3 +97,9 @@ def may_change_profile(viewer: Viewer) -> bool:
 def goes_to_police_liaison(*, council_allows: bool, category: str | None) -> bool:
     """Going missing and exploitation (for the young person or a friend), where allowed."""
     return council_allows and category in POLICE_CATEGORIES
+
+
+def may_manage_staff(viewer: Viewer) -> bool:
+    """A hub's managers and operators, who have not left, look after its staff, its young
+    people's named workers and its invite links; nobody looks after another hub's."""
+    return viewer.active and viewer.same_hub and viewer.role in STAFF_MANAGERS

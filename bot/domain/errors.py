@@ -49,5 +49,53 @@ class BadFirstName(WaypointError):
     message_id = "invite_usage"
 
 
+class StaffNotFound(WaypointError):
+    """Nobody who has not left works at the sender's hub under that name."""
+
+    message_id = "staff_nobody"
+
+
+class SeveralStaff(WaypointError):
+    """More than one member of staff at the hub answers to that name."""
+
+    message_id = "staff_several"
+
+
+class NotForYourself(WaypointError):
+    """Managers do not mark themselves as left or move themselves: someone else does."""
+
+    message_id = "staff_not_yourself"
+
+
+class StillNamedWorker(WaypointError):
+    """A key worker who still has young people cannot stop being one, or change hub."""
+
+    message_id = "staff_move_has_young_people"
+
+
+class NoSuchHub(WaypointError):
+    """The hub named is not one of the council's hubs."""
+
+    message_id = "staff_move_no_hub"
+
+
+class CannotBeNamedWorker(WaypointError):
+    """Only an active key worker in the young person's council can be their named worker."""
+
+    message_id = "reassign_not_key_worker"
+
+
+class AlreadyTheirWorker(WaypointError):
+    """The young person already has this named worker."""
+
+    message_id = "reassign_same_worker"
+
+
+class InviteNotOpen(WaypointError):
+    """No invite with that number (at the sender's hub) could still be used."""
+
+    message_id = "invite_not_open"
+
+
 class SetupError(Exception):
     """An operator's command cannot be carried out; the message says what to change."""

@@ -21,6 +21,7 @@ class InviteProblem(StrEnum):
     USED = "used"
     EXPIRED = "expired"
     WORKER_LEFT = "worker_left"
+    REVOKED = "revoked"
 
 
 def new_code() -> str:
@@ -45,9 +46,16 @@ def clean_first_name(text: str) -> str | None:
 
 
 def invite_problem(
-    *, expires_at: datetime, used_at: datetime | None, now: datetime, worker_active: bool = True
+    *,
+    expires_at: datetime,
+    used_at: datetime | None,
+    now: datetime,
+    worker_active: bool = True,
+    revoked_at: datetime | None = None,
 ) -> InviteProblem | None:
     """What stops an existing invite from being used now, if anything."""
+    if revoked_at is not None:
+        return InviteProblem.REVOKED
     if not worker_active:
         # Linking a young person to someone who has left would leave them with nobody.
         return InviteProblem.WORKER_LEFT

@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot.domain.safety.worry import Urgency
 
 __all__ = [
+    "ABOVE_THE_TOP",
     "ConcernState",
     "CouncilRules",
     "Step",
@@ -69,6 +70,11 @@ class CouncilRules:
         if local.weekday() >= 5 or local.date() in self.holidays:
             return False
         return self.opens <= local.time() < self.closes
+
+
+# With nobody on a concern's rung or above: the council's out-of-hours team, whatever the
+# time; then, coming back down, anyone who could take it now (the named worker or cover first).
+ABOVE_THE_TOP = (Step.ON_CALL, Step.NAMED_WORKER, Step.DUTY, Step.MANAGER)
 
 
 def ladder(*, in_hours: bool, on_call_first: bool) -> tuple[Step, ...]:

@@ -34,6 +34,8 @@ class Recipient(StrEnum):
 
     YOUNG_PERSON = "young_person"
     STAFF = "staff"
+    # Someone Waypoint does not know: nothing about them is kept once the reply has gone.
+    STRANGER = "stranger"
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,75 @@ class RecentSends:
         """Note when the answer to the send with this ticket came back."""
         if ticket in self._moments:
             self._moments[ticket] = answered_at
+
+
+# Telegram refuses a message longer than this, counted in UTF-16 code units.
+TELEGRAM_TEXT_LIMIT = 4096
+_BREAKS = ("\n\n", "\n", ". ", " ")
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fits(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 units."""
+    count = used = 0
+    for character in text:
+        used += 2 if ord(character) > 0xFFFF else 1
+        if used > limit:
+            break
+        count += 1
+    return count
+
+
+def split_for_telegram(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Cut a text into parts Telegram accepts, in order, at a paragraph, a line, a sentence or
+    a word where it can (nothing is dropped; a part is never empty)."""
+    parts = []
+    rest = text
+    while _units(rest) > limit:
+        room = _fits(rest, limit)
+        head = rest[:room]
+        cut = next(
+            (head.rfind(mark) + len(mark) for mark in _BREAKS if head.rfind(mark) > room // 2),
+            room,
+        )
+        part, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        if part:
+            parts.append(part)
+    if rest.strip() or not parts:
+        parts.append(rest)
+    return parts
+
+
+class Outage:
+    """Sends of several different messages failing in a row, for reasons that may pass (5xx,
+    timeouts): the fault is Telegram's, not the messages'. Sending then pauses as a whole
+    (2 s, doubling to 30 s), and a failure costs no message an attempt. One message failing
+    again and again is that message's problem: it uses up its own attempts."""
+
+    AFTER = 3
+    LONGEST = timedelta(seconds=30)
+
+    def __init__(self) -> None:
+        self._failures = 0
+        self._failing: set[int] = set()
+
+    @property
+    def down(self) -> bool:
+        """Whether Telegram looks down now."""
+        return len(self._failing) >= self.AFTER
+
+    def after(self, message_id: int, *, failed: bool, worked: bool) -> timedelta | None:
+        """Note one send's outcome; the pause to take, if Telegram looks down."""
+        if worked:
+            self._failures = 0
+            self._failing.clear()
+        elif failed:
+            self._failures += 1
+            self._failing.add(message_id)
+        if not self.down:
+            return None
+        doublings = min(self._failures - self.AFTER, 10)
+        return min(timedelta(seconds=2 * 2**doublings), self.LONGEST)

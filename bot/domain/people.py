@@ -17,6 +17,9 @@ class Role(StrEnum):
     POLICE_LIAISON = "police_liaison"
     # The council's out-of-hours team (emergency duty): answers concerns nobody else has.
     ON_CALL = "on_call"
+    # The hub's IT operator: keeps Waypoint running; told when something needs a person
+    # (a concern nobody can be told about), never what a young person said.
+    OPERATOR = "operator"
 
 
 # A young person's named worker is always a key worker: the one adult who stays with them.

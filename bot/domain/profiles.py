@@ -14,6 +14,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.numbers import whole_number
+
 
 class Level(StrEnum):
     """How a message is written: easy read, or standard for those whose profile says so."""
@@ -144,9 +146,10 @@ def _words(profile: CommunicationProfile, value: str, _: date) -> CommunicationP
 
 
 def _whole_number(value: str, low: int, high: int, what: str) -> int:
-    if not value.isdigit() or not low <= int(value) <= high:
+    number = whole_number(value, low=low, high=high)
+    if number is None:
         raise ProfileProblem(f"{what} must be a whole number from {low} to {high}")
-    return int(value)
+    return number
 
 
 def _wait(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:

@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     create = invite.add_parser("create", help="print a single-use invite link")
     create.add_argument("--worker-telegram-id", type=int, required=True)
     create.add_argument("--name", required=True, help="the young person's first name")
+    _offboarding_parsers(commands, staff, invite)
 
     outbox = commands.add_parser(
         "outbox", help="look after messages waiting to go out"
@@ -98,7 +99,42 @@ def _parser() -> argparse.ArgumentParser:
     _concern_parsers(commands)
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
+    inbox = commands.add_parser(
+        "inbox", help="updates from Telegram that could not be handled"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    inbox.add_parser("list", help="updates set aside (what kind and why, never what they said)")
+    again = inbox.add_parser("retry", help="try a set-aside update again")
+    again.add_argument("update_id", type=int)
     return parser
+
+
+def _offboarding_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    staff: argparse._SubParsersAction[argparse.ArgumentParser],
+    invite: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """`waypoint staff leave|move`, `waypoint young-person reassign`, `waypoint invite
+    list|revoke`."""
+    leave = staff.add_parser(
+        "leave", help="mark a member of staff as left: nothing more goes to them"
+    )
+    leave.add_argument("--telegram-id", type=int, required=True)
+    leave.add_argument(
+        "--reassign-to-telegram-id", type=int, help="give their young people to this key worker"
+    )
+    move = staff.add_parser("move", help="change a member of staff's role or hub (same council)")
+    move.add_argument("--telegram-id", type=int, required=True)
+    move.add_argument("--role", choices=[role.value for role in Role])
+    move.add_argument("--hub", help="another hub of the same council")
+    young = commands.add_parser("young-person", help="a young person's named worker")
+    reassign = young.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
+        "reassign", help="give a young person a new key worker; both are told"
+    )
+    reassign.add_argument("young_person", type=int, help="the young person's number")
+    reassign.add_argument("--to-worker-telegram-id", type=int, required=True)
+    invite.add_parser("list", help="invite links that still work (never their codes)")
+    revoke = invite.add_parser("revoke", help="withdraw an invite link: it stops working")
+    revoke.add_argument("id", type=int)
 
 
 def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,21 +168,23 @@ def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     # Imported here so `waypoint --help` stays fast and a bad setting is reported first.
-    from bot.entrypoints import commands, concern_commands  # noqa: PLC0415
+    from bot.entrypoints import commands, concern_commands, staff_commands  # noqa: PLC0415
 
     handlers: dict[str, Callable[[argparse.Namespace, Settings], None]] = {
         "run": commands.run_or_demo,
         "demo": commands.demo,
         "migrate": commands.migrate,
         "health": commands.health,
-        "staff": commands.staff_add,
-        "invite": commands.invite_create,
+        "staff": staff_commands.staff,
+        "invite": staff_commands.invite,
+        "young-person": staff_commands.young_person,
         "outbox": commands.outbox,
         "content": commands.content,
         "profile": commands.profile,
         "concerns": concern_commands.concerns,
         "council": concern_commands.council,
         "safety": concern_commands.safety,
+        "inbox": concern_commands.inbox,
     }
     handlers[args.command](args, settings)
 

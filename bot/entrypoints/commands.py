@@ -11,8 +11,9 @@ from pathlib import Path
 from sqlalchemy import text
 from telegram import Bot
 
-from bot.adapters.db.engine import create_engine
+from bot.adapters.db.engine import create_engine, session_factory
 from bot.adapters.db.migrate import alembic_config, upgrade
+from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
@@ -30,6 +31,7 @@ from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.entrypoints.bootstrap import bootstrap
 from bot.observability import configure_logging
 from bot.paths import project_folder
+from bot.services.health import Ingress, ingress
 from bot.services.invites import do_create_invite
 from bot.services.outbox_admin import do_retry, failed_messages
 from bot.services.profiles import do_set_profile, profile_summary, summary
@@ -65,27 +67,33 @@ def migrate(_: argparse.Namespace, settings: Settings) -> None:
 
 
 def health(_: argparse.Namespace, settings: Settings) -> None:
-    """Check that the database answers and has every migration applied."""
+    """Check that the database answers and is up to date, and that updates from Telegram are
+    being fetched and handled."""
     from alembic.script import ScriptDirectory  # noqa: PLC0415
 
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
 
-    async def current() -> str | None:
+    async def current() -> tuple[str | None, Ingress | None]:
         # Only the database is checked here: loading content would be work for nothing.
         engine = create_engine(settings.database_url)
         try:
             async with engine.connect() as connection:
                 found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-                return None if found is None else str(found)
+            if found != head:
+                return found, None
+            return found, await ingress(UnitOfWorkFactory(session_factory(engine)))
         finally:
             await engine.dispose()
 
     try:
-        found = asyncio.run(current())
+        found, seen = asyncio.run(current())
     except Exception as error:  # any failure means unhealthy; say which kind
         raise SetupError(f"the database does not answer ({type(error).__name__})") from None
     if found != head:
         raise SetupError(f"the database is at {found}, not {head}: run waypoint migrate")
+    problem = seen.problem(system_clock()) if seen is not None else None
+    if problem is not None:
+        raise SetupError(problem)
     sys.stdout.write("healthy\n")
 
 

@@ -1,4 +1,5 @@
-"""`waypoint concerns ...`, `waypoint council set` and `waypoint safety scan`."""
+"""`waypoint concerns ...`, `waypoint council set`, `waypoint safety scan` and
+`waypoint inbox ...`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
 from bot.services.concern_records import concern_export, concerns_table
 from bot.services.councils import CouncilChange, do_change_council, office_hours
+from bot.services.inbox_admin import do_retry_update, set_aside_updates
 
 
 def _with_uow(settings: Settings, act: Callable[[UnitOfWorkFactory], Awaitable[str]]) -> str:
@@ -67,3 +69,29 @@ def council(args: argparse.Namespace, settings: Settings) -> None:
 def safety(_: argparse.Namespace, __: Settings) -> None:
     """`waypoint safety scan`: offline, nothing stored, nothing logged."""
     scan(sys.stdin, sys.stdout, load_lexicon())
+
+
+def inbox(args: argparse.Namespace, settings: Settings) -> None:
+    """`waypoint inbox list` or `waypoint inbox retry UPDATE_ID`."""
+    if args.action == "retry":
+
+        async def retry(uow: UnitOfWorkFactory) -> str:
+            await do_retry_update(uow(), args.update_id, now=system_clock())
+            return f"Update {args.update_id} will be handled again by a running Waypoint."
+
+        sys.stdout.write(_with_uow(settings, retry) + "\n")
+        return
+
+    async def listed(uow: UnitOfWorkFactory) -> str:
+        found = await set_aside_updates(uow())
+        if not found:
+            return "No updates are set aside."
+        lines = ["update\treceived (UTC)\tkind\twhy\twords kept"]
+        lines += [
+            f"{u.update_id}\t{u.received_at:%Y-%m-%d %H:%M}\t{u.kind}\t{u.problem}"
+            f"\t{'yes' if u.words_kept else 'no'}"
+            for u in found
+        ]
+        return "\n".join(lines)
+
+    sys.stdout.write(_with_uow(settings, listed) + "\n")

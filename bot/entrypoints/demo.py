@@ -18,11 +18,12 @@ from typing import TextIO
 from pydantic import SecretStr
 
 from bot.adapters.db.migrate import upgrade_async
-from bot.adapters.telegram.application import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser, SentMessage
+from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.entrypoints.bootstrap import Running, bootstrap
+from bot.entrypoints.serve import serving
 from bot.services.staff import NewStaff, do_add_staff
 
 WORKER = FakeUser(id=1001, first_name="Jo")
@@ -73,9 +74,10 @@ def _tap(fake: FakeTelegram, user: FakeUser, text: str) -> bool:
     mine = [m for m in fake.sent_messages(user.id) if not m.edited]
     markup = mine[-1].reply_markup if mine else None
     rows = (markup or {}).get("inline_keyboard", [])
-    if not text.isdigit() or not 1 <= int(text) <= len(rows):
+    number = whole_number(text, low=1, high=len(rows))
+    if number is None:
         return False
-    fake.press_button(user, str(rows[int(text) - 1][0]["callback_data"]))
+    fake.press_button(user, str(rows[number - 1][0]["callback_data"]))
     return True
 
 
@@ -151,25 +153,13 @@ async def demo(
         )
         running = bootstrap(demo_settings, api_url=fake.url)
         await _seed(running)
-        application = build_application(running.waypoint, token=token, api_url=fake.url)
         out.write(
             "Waypoint demo: offline, with a pretend Telegram and a fresh database.\n"
             "Jo is a key worker at Demo Hub. Sam is a young person Jo works with.\n"
         )
         screen = _Screen(out, asyncio.get_running_loop())
         fake.on_bot_message = screen.show
-        try:
-            async with application:
-                await running.start_sending()
-                await application.start()
-                assert application.updater is not None  # noqa: S101  (built with an updater)
-                await application.updater.start_polling(
-                    poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-                )
-                await _opening_scene(fake, screen, out)
-                await _chat(fake, screen, source, out)
-                await application.updater.stop()
-                await application.stop()
-        finally:
-            await running.close()
+        async with serving(running, token=token, api_url=fake.url, poll_timeout=1):
+            await _opening_scene(fake, screen, out)
+            await _chat(fake, screen, source, out)
         out.write("\nDemo finished.\n")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+import signal
 
 from sentry_sdk.integrations.asyncio import enable_asyncio_integration
 
 from bot.adapters.db.migrate import upgrade
-from bot.adapters.telegram.application import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.serve import serving
 from bot.observability import init_sentry
 
 _LOG = logging.getLogger(__name__)
@@ -24,24 +25,25 @@ def run(settings: Settings) -> None:
         settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None
     )
     upgrade(settings.database_url)
+    asyncio.run(_serve(settings, sentry_on=sentry_on))
+
+
+async def _serve(settings: Settings, *, sentry_on: bool) -> None:
+    if sentry_on:
+        # The asyncio integration must be switched on inside the running loop.
+        enable_asyncio_integration()
+    assert settings.telegram_token is not None  # noqa: S101  (checked by run)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stopping.set)
     running = bootstrap(settings, api_url=settings.telegram_api_url)
-    application = build_application(
-        running.waypoint,
+    async with serving(
+        running,
         token=settings.telegram_token.get_secret_value(),
         api_url=settings.telegram_api_url,
-    )
-
-    async def post_init(_: Any) -> None:
-        if sentry_on:
-            # The asyncio integration must be switched on inside the running loop.
-            enable_asyncio_integration()
-        await running.start_sending()
+    ):
         _LOG.info("Waypoint is running")
-
-    async def post_shutdown(_: Any) -> None:
-        await running.close()
-        _LOG.info("Waypoint has stopped")
-
-    application.post_init = post_init
-    application.post_shutdown = post_shutdown
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        await stopping.wait()
+        _LOG.info("Waypoint is stopping")
+    _LOG.info("Waypoint has stopped")

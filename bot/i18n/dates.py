@@ -17,6 +17,11 @@ def concrete_datetime(moment: datetime, zone: ZoneInfo, language: str = "en") ->
     return format_datetime(moment, "EEEE d MMMM 'at' h:mm a", tzinfo=zone, locale=locale)
 
 
+def record_datetime(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment for a record that outlives the year: "Tuesday 3 March 2026 at 4:05:09 PM"."""
+    return format_datetime(moment, "EEEE d MMMM y 'at' h:mm:ss a", tzinfo=zone, locale="en_GB")
+
+
 def babel_locale(language: str) -> str:
     """The Babel locale for a language Waypoint writes in (British English for English)."""
     return _LOCALES.get(language, language)

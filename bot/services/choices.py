@@ -10,6 +10,7 @@ from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of, profile_of
 from bot.content.helplines import helpline_values
 from bot.content.render import render
+from bot.domain.numbers import whole_number
 from bot.services.concerns import do_answer_ask
 from bot.services.profiles import choose_own_setting
 
@@ -44,8 +45,9 @@ def _words(text: str) -> list[str]:
 def match_written_choice(labels: list[str], text: str) -> int | None:
     """Which choice a written answer means: its number, its words, or a word only it has."""
     answer = _words(text)
-    if len(answer) == 1 and answer[0].isdigit() and 1 <= int(answer[0]) <= len(labels):
-        return int(answer[0]) - 1
+    number = whole_number(answer[0], low=1, high=len(labels)) if len(answer) == 1 else None
+    if number is not None:
+        return number - 1
     labelled = [_words(label) for label in labels]
     if answer in labelled:
         return labelled.index(answer)

@@ -3,6 +3,7 @@ liaison's summary. The ladder (bot.services.ladder_steps) decides who and when."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,9 +49,16 @@ def _alert_keyboard(uow: SqlUnitOfWork, concern_id: int) -> dict[str, Any]:
     )
 
 
-def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[str, str]:
+async def every_word(uow: SqlUnitOfWork, concern: Concern) -> str | None:
+    """All the young person wrote for this concern, first words first; None if nothing."""
+    later = [entry.words for entry in await uow.concerns.later_words(concern.id)]
+    written = [words for words in (concern.words, *later) if words]
+    return "\n".join(written) if written else None
+
+
+async def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[str, str]:
     zone = uow.postbox.zone
-    words = concern.words or uow.postbox.catalogue.text("concern_no_words")
+    words = await every_word(uow, concern) or uow.postbox.catalogue.text("concern_no_words")
     if len(words) > ALERT_WORDS:
         # Telegram takes 4096 characters; the whole text is in the record.
         words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
@@ -76,13 +84,14 @@ async def alert(
 ) -> None:
     """Alert these staff on the safety lane, with the buttons; each goes in the chronology."""
     person = concern.young_person
-    values = _values(uow, concern, person)
+    values = await _values(uow, concern, person)
     deadline = concern.next_step_at or now
     values |= {"deadline": concrete_datetime(deadline, uow.postbox.zone), "next": next_step}
     for member in staff:
         uow.postbox.to_staff(
             member, "concern_alert_top" if top else "concern_alert", values, now=now,
-            lane=Lane.SAFETY, reply_markup=_alert_keyboard(uow, concern.id),
+            lane=Lane.SAFETY, reply_markup=_alert_keyboard(uow, concern.id), about=person,
+            concern_id=concern.id,
         )  # fmt: skip
         uow.concerns.record(
             concern, "notified", at=now, actor_type="staff", actor_id=member.id,
@@ -102,15 +111,33 @@ def tell_young_person_first(
     # Whoever is really told first: their worker, or the cover or duty worker standing in.
     first = told[0].name if told else person.key_worker.name
     worker = {"worker": first, "name": name_of(person)}
-    post = uow.postbox
-    post.to_young_person(person, "concern_raised", worker, now=now, lane=Lane.SAFETY)
+    _to_young_person(uow, concern, "concern_raised", worker, now)
     if concern.words is None:
-        post.to_young_person(person, "concern_tell_more", worker, now=now, lane=Lane.SAFETY)
-    helplines = helpline_values()
-    post.to_young_person(person, "concern_helplines", helplines, now=now, lane=Lane.SAFETY)
+        _to_young_person(uow, concern, "concern_tell_more", worker, now)
+    _where_else(uow, concern, council, now)
+
+
+def tell_nobody_yet(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
+    """Nobody can be told yet: say so, say the hub will be told, and who to call now."""
+    _to_young_person(uow, concern, "concern_nobody_yet", {}, now)
+    _where_else(uow, concern, council, now)
+
+
+def _where_else(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
+    """The helplines, and out of hours the council's own number."""
+    _to_young_person(uow, concern, "concern_helplines", helpline_values(), now)
     if not concern.in_hours and council.out_of_hours_phone:
         number = {"number": council.out_of_hours_phone}
-        post.to_young_person(person, "concern_out_of_hours", number, now=now, lane=Lane.SAFETY)
+        _to_young_person(uow, concern, "concern_out_of_hours", number, now)
+
+
+def _to_young_person(
+    uow: SqlUnitOfWork, concern: Concern, message_id: str, values: Mapping[str, str], now: datetime
+) -> None:
+    uow.postbox.to_young_person(
+        concern.young_person, message_id, values, now=now, lane=Lane.SAFETY,
+        concern_id=concern.id,
+    )  # fmt: skip
 
 
 async def share_with_police_liaison(

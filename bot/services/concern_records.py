@@ -10,10 +10,11 @@ from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.access import COVER_ROLES, LISTERS, may_close_concern
 from bot.domain.errors import SetupError
 from bot.domain.ladder import ConcernState
+from bot.domain.numbers import whole_number
 from bot.domain.people import Role
-from bot.i18n.dates import concrete_datetime
+from bot.i18n.dates import concrete_datetime, record_datetime
+from bot.services.concern_access import viewer_of, visible_concern
 from bot.services.concern_messages import what_about
-from bot.services.concerns import viewer_of, visible_concern
 from bot.services.ladder_steps import hub_of
 
 
@@ -33,7 +34,7 @@ def _event_line(event: ConcernEvent, names: dict[int, str], zone: ZoneInfo) -> s
         "cli": "an operator",
     }.get(event.actor_type, event.actor_type)
     detail = f": {event.detail}" if event.detail else ""
-    return f"- {concrete_datetime(event.at, zone)}, {event.kind.replace('_', ' ')} ({who}){detail}"
+    return f"- {record_datetime(event.at, zone)}, {event.kind.replace('_', ' ')} ({who}){detail}"
 
 
 async def record_text(uow: SqlUnitOfWork, concern: Concern) -> str:
@@ -45,12 +46,17 @@ async def record_text(uow: SqlUnitOfWork, concern: Concern) -> str:
     )
     hub = await hub_of(uow, concern.hub_id)
     person = concern.young_person
+    later = [
+        f"Then, {record_datetime(entry.at, zone)}:\n{entry.words}"
+        for entry in await uow.concerns.later_words(concern.id)
+    ]
     lines = [
         f"Concern {concern.id}: {person.first_name} at {hub.name}, {hub.council.name}",
-        f"Raised {concrete_datetime(concern.raised_at, zone)}",
+        f"Raised {record_datetime(concern.raised_at, zone)}",
         f"What: {what_about(concern)}; urgency {concern.urgency}; now {concern.state}",
         "Their words, exactly as written:",
         concern.words or '(none: they tapped "I\'m worried")',
+        *later,
         "Chronology:",
         *(_event_line(event, names, zone) for event in events),
     ]
@@ -122,11 +128,12 @@ async def do_close_concern(
         staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
         if staff is None:
             return False
-        if len(words) < 2 or not words[0].isdigit():
+        number = whole_number(words[0]) if len(words) >= 2 else None
+        if number is None:
             uow.postbox.to_staff(staff, "concern_close_usage", {}, now=now)
             await uow.commit()
             return True
-        concern = await visible_concern(uow, staff, int(words[0]), now)
+        concern = await visible_concern(uow, staff, number, now)
         allowed = concern is not None and may_close_concern(
             await viewer_of(uow, staff, concern, staff.hub.council_id),
             acknowledged_it=concern.acknowledged_by == staff.id,
@@ -197,6 +204,9 @@ async def do_away(
             ]  # fmt: skip
             if len(found) != 1:
                 uow.postbox.to_staff(staff, "away_usage", {}, now=now)
+            elif found[0].away:
+                # Two workers covering for each other would leave a concern with nobody.
+                uow.postbox.to_staff(staff, "away_cover_away", {"cover": found[0].name}, now=now)
             else:
                 staff.away, staff.cover_id = True, found[0].id
                 uow.postbox.to_staff(staff, "away_set", {"cover": found[0].name}, now=now)

@@ -1,4 +1,4 @@
-"""Raising a concern and acknowledging it.
+"""Raising a concern, answering "Do you want Jo to know?", adding words, acknowledging.
 
 A concern is committed on its own, before anything else happens; the first alerts and the
 young person's reply follow in a second transaction. If that second one fails or the process
@@ -9,42 +9,27 @@ the step instead: a concern is never lost.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Concern, Staff, YoungPerson
+from bot.adapters.db.models import Concern, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import profile_of
-from bot.domain.access import Viewer, may_read_concern
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
-from bot.domain.people import Role
 from bot.domain.profiles import DEFAULT_PROCESSING_MINUTES
+from bot.domain.safety.worry import Worry
+from bot.services.concern_access import visible_concern
+from bot.services.concern_joining import join_worry, tell_joined
 from bot.services.ladder_steps import (
     ACKNOWLEDGED_FOLLOW_UP,
+    answering_name,
     do_take_step,
-    hub_of,
-    who_answers,
 )
 
 _LOG = logging.getLogger(__name__)
 # How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
 # told anyway. Other worries wait the young person's processing time (research SL-2).
 ASK_HIGH_FOR = timedelta(minutes=2)
-
-
-@dataclass(frozen=True)
-class Worry:
-    """What the young person did: tapped the button, or wrote words that sound worried."""
-
-    source: str  # "button", "command" or "words"
-    urgency: Urgency
-    words: str | None = None
-    category: str | None = None
-    # False when the words only may be a worry (negated, joking): ask the young person first.
-    sure: bool = True
-    # For a worry about another young person: what the worry is (exploitation, missing, ...).
-    harm: str | None = None
 
 
 def _ask_for(person: YoungPerson, urgency: Urgency) -> timedelta:
@@ -70,34 +55,16 @@ async def do_raise_concern(
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
             return None
-        concern = Concern(
-            hub_id=person.hub_id,
-            young_person_id=person.id,
-            raised_at=now,
-            source=worry.source,
-            category=worry.category,
-            harm=worry.harm,
-            urgency=worry.urgency.value,
-            words=worry.words,
-            state=(ConcernState.ASKING if asking else ConcernState.OPEN).value,
-            # Worked out again at every step, from the council's office hours then.
-            in_hours=False,
-            rung=-1,
-            # Due at once; when asking, due once the young person has had time to answer.
-            next_step_at=now + _ask_for(person, worry.urgency) if asking else now,
-        )
-        uow.concerns.add(concern)
-        await uow.flush()
-        uow.concerns.record(
-            concern, "raised", at=now, actor_type="young_person", actor_id=person.id,
-            detail=worry.source,
-        )  # fmt: skip
-        uow.audit.record(
-            "concern.raised", at=now, actor_type="young_person", actor_id=person.id,
-            hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
-        )  # fmt: skip
-        await uow.commit()
-        concern_id = concern.id
+        waiting = await uow.concerns.waiting_for(person.id)
+        if waiting is not None:
+            told = await join_worry(uow, waiting, worry, person, now)
+            await uow.commit()
+        else:
+            concern_id = await _store(uow, person, worry, now)
+            await uow.commit()
+    if waiting is not None:
+        await tell_joined(uow, waiting.id, worry, told=told, now=now)
+        return waiting.id
     try:
         if asking:
             await _ask(uow, telegram_user_id, now)
@@ -108,17 +75,47 @@ async def do_raise_concern(
     return concern_id
 
 
-async def _worker_name(uow: SqlUnitOfWork, person: YoungPerson) -> str:
-    answers = await who_answers(uow, person)
-    return answers.name if answers is not None else person.key_worker.name
+async def _store(uow: SqlUnitOfWork, person: YoungPerson, worry: Worry, now: datetime) -> int:
+    """Stage the bare concern, due at once (or, when asking first, once they have had time to
+    answer); returns its id."""
+    asking = not worry.sure
+    concern = Concern(
+        hub_id=person.hub_id,
+        young_person_id=person.id,
+        raised_at=now,
+        source=worry.source,
+        category=worry.category,
+        harm=worry.harm,
+        urgency=worry.urgency.value,
+        words=worry.words,
+        state=(ConcernState.ASKING if asking else ConcernState.OPEN).value,
+        # Worked out again at every step, from the council's office hours then.
+        in_hours=False,
+        rung=-1,
+        next_step_at=now + _ask_for(person, worry.urgency) if asking else now,
+    )
+    uow.concerns.add(concern)
+    await uow.flush()
+    uow.concerns.record(
+        concern, "raised", at=now, actor_type="young_person", actor_id=person.id,
+        detail=worry.source,
+    )  # fmt: skip
+    uow.audit.record(
+        "concern.raised", at=now, actor_type="young_person", actor_id=person.id,
+        hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
+    )  # fmt: skip
+    return concern.id
 
 
 async def _ask(uow: SqlUnitOfWork, telegram_user_id: int, now: datetime) -> None:
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is not None:
-            worker = {"worker": await _worker_name(uow, person)}
-            uow.postbox.to_young_person(person, "concern_ask", worker, now=now, lane=Lane.SAFETY)
+        concern = await uow.concerns.asking(person.id) if person is not None else None
+        if person is not None and concern is not None:
+            worker = {"worker": await answering_name(uow, person)}
+            uow.postbox.to_young_person(
+                person, "concern_ask", worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+            )
             await uow.commit()
 
 
@@ -146,10 +143,11 @@ async def do_answer_ask(
             # Tell, never trap: the worker still hears, with less rush (never none).
             if concern.urgency == Urgency.HIGH.value:
                 concern.urgency = Urgency.MEDIUM.value
-            worker = {"worker": await _worker_name(uow, person)}
+            worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
-                person, "concern_said_no", worker, now=now, lane=Lane.SAFETY
-            )
+                person, "concern_said_no", worker, now=now, lane=Lane.SAFETY,
+                concern_id=concern.id,
+            )  # fmt: skip
         concern.state = ConcernState.OPEN.value
         concern.next_step_at = now
         await uow.commit()
@@ -187,52 +185,13 @@ async def do_add_words(
             "concern.words_added", at=now, actor_type="young_person", actor_id=person.id,
             hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
-        values = {"name": person.first_name, "id": str(concern.id), "words": words}
-        for staff_id in await uow.concerns.told(concern.id):
-            staff = await uow.staff.get(staff_id)
-            if staff is not None and staff.active:
-                uow.postbox.to_staff(
-                    staff, "concern_more_words", values, now=now, lane=Lane.SAFETY
-                )
-        worker = {"worker": await _worker_name(uow, person)}
-        uow.postbox.to_young_person(person, "talk_sent", worker, now=now, lane=Lane.SAFETY)
+        # The words are stored before any wording is filled in: a broken translation can
+        # cost the young person a reply, never their words.
         await uow.commit()
-        return True
-
-
-async def viewer_of(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_id: int) -> Viewer:
-    """The facts bot.domain.access needs about this member of staff and this concern."""
-    worker = await uow.staff.get(concern.young_person.key_worker_id)
-    return Viewer(
-        role=Role(staff.role),
-        active=staff.active,
-        same_hub=staff.hub_id == concern.hub_id,
-        same_council=staff.hub.council_id == council_id,
-        their_worker=staff.id
-        in {concern.young_person.key_worker_id, worker.cover_id if worker else None},
-        told=staff.id in await uow.concerns.told(concern.id),
-    )
-
-
-async def visible_concern(
-    uow: SqlUnitOfWork, staff: Staff, concern_id: int, now: datetime, *, for_update: bool = False
-) -> Concern | None:
-    """The concern if this member of staff may see it; if not, they are told and it is audited."""
-    concern = await uow.concerns.get(concern_id, for_update=for_update)
-    hub = await hub_of(uow, concern.hub_id) if concern else None
-    allowed = (
-        concern is not None
-        and hub is not None
-        and may_read_concern(await viewer_of(uow, staff, concern, hub.council_id))
-    )
-    if concern is None or not allowed:
-        uow.audit.record(
-            "concern.refused", at=now, actor_type="staff", actor_id=staff.id,
-            hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,
-        )  # fmt: skip
-        uow.postbox.to_staff(staff, "concern_not_yours", {"id": str(concern_id)}, now=now)
-        return None
-    return concern
+        concern_id = concern.id
+    worry = Worry("words", Urgency(concern.urgency), words)
+    await tell_joined(uow, concern_id, worry, told=True, now=now)
+    return True
 
 
 async def do_acknowledge(
@@ -270,11 +229,16 @@ async def do_acknowledge(
         )  # fmt: skip
         told = {"staff": staff.name}
         message = "concern_call_me" if call_me else "concern_seen"
-        uow.postbox.to_young_person(person, message, told, now=now, lane=Lane.SAFETY)
+        uow.postbox.to_young_person(
+            person, message, told, now=now, lane=Lane.SAFETY, concern_id=concern.id
+        )
         for staff_id in {*await uow.concerns.told(concern.id), staff.id}:
             member = await uow.staff.get(staff_id)
             if member is not None and member.active:
                 taken = values | {"staff": staff.name}
-                uow.postbox.to_staff(member, "concern_taken", taken, now=now, lane=Lane.SAFETY)
+                uow.postbox.to_staff(
+                    member, "concern_taken", taken, now=now, lane=Lane.SAFETY, about=person,
+                    concern_id=concern.id,
+                )  # fmt: skip
         await uow.commit()
         return True

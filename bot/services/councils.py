@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Council
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.errors import SetupError
+from bot.domain.numbers import whole_number
 from bot.domain.organisations import slugify
 
 
@@ -27,12 +28,13 @@ class CouncilChange:
 
 def office_hours(text: str) -> tuple[int, int]:
     """`9-17` as (9, 17), or a message saying what to write."""
-    opens, _, closes = text.partition("-")
-    if not (opens.isdigit() and closes.isdigit() and 0 <= int(opens) < int(closes) <= 24):
+    opens_text, _, closes_text = text.partition("-")
+    opens, closes = whole_number(opens_text, high=24), whole_number(closes_text, high=24)
+    if opens is None or closes is None or opens >= closes:
         raise SetupError(
             f"--office-hours {text!r}: write the opening and closing hours, like 9-17"
         )
-    return int(opens), int(closes)
+    return opens, closes
 
 
 def describe(council: Council) -> str:

@@ -1,24 +1,33 @@
 """What happens after each attempt to send an outbox message, including every way it can fail.
 
-A failed safety message is never left to die quietly: it goes to the hub's duty staff (or,
-without any, its managers) through their own chats.
+A failed safety message is never left to die quietly. While its concern is open it is tried
+again for as long as it takes; and if Telegram will never take it (the person blocked the bot),
+its words go to staff who may read them (bot.domain.access), through their own chats.
+When every send is failing the fault is Telegram's, not the messages': sending pauses as a
+whole and nobody's attempts are used up.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.adapters.db.models import OutboxMessage
+from sqlalchemy import update
+
+from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.claims import push_back
 from bot.adapters.outbox.transport import Blocked, Outcome, Refused, Sent, SlowDown, TryAgain
+from bot.domain.access import REROUTE_ORDER, Viewer, may_receive_rerouted
+from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Lane, Recipient, retry_delay
 from bot.domain.people import Role
+from bot.services.ladder_steps import who_answers
 
 _LOG = logging.getLogger(__name__)
-# Who hears about a safety message that could not be delivered, in order of preference.
-SECOND_ROUTE = (Role.DUTY, Role.MANAGER)
+# A safety message for an open concern is never given up; it is tried this often.
+KEEP_TRYING_EVERY = timedelta(minutes=5)
+_WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 
 
 async def do_record_outcome(
@@ -30,8 +39,13 @@ async def do_record_outcome(
     now: datetime,
     max_attempts: int,
     jitter: float,
+    outage: timedelta | None = None,
 ) -> None:
-    """Store how one send went; a row whose lease was lost to another sender is left alone."""
+    """Store how one send went; a row whose lease was lost to another sender is left alone.
+
+    `outage` is set while every send is failing: sending pauses that long, and a failure
+    then costs the message no attempt.
+    """
     async with uow:
         row = await uow.session.get(OutboxMessage, message_id, with_for_update=True)
         if row is None or row.state != DeliveryState.SENDING or row.lease_owner != owner:
@@ -40,31 +54,49 @@ async def do_record_outcome(
         row.lease_until = None
         match outcome:
             case Sent(telegram_message_id):
-                row.state = DeliveryState.SENT.value
-                row.sent_at = now
-                row.telegram_message_id = telegram_message_id
-                row.last_error = None
-                # The outbox carries words; it is not where they are kept. Once delivered, the
-                # text (which can hold a live invite link or a young person's words) goes.
-                row.text = ""
-                row.reply_markup = None
+                await _delivered(uow, row, telegram_message_id, now)
             case SlowDown(wait):
                 # A 429 is Telegram's pacing, not a fault of the message: it costs no attempt.
-                row.state = DeliveryState.PENDING.value
-                row.attempts -= 1
-                row.not_before = now + wait
-                row.last_error = "retry_after"
+                _wait(row, now + wait, "retry_after", spend=False)
                 await push_back(uow.session, chat_id=row.chat_id, until=now + wait)
+            case TryAgain(reason) if outage is not None:
+                _wait(row, now + outage, reason, spend=False)
+                await push_back(uow.session, chat_id=row.chat_id, until=now + outage)
             case TryAgain(reason) if row.attempts < max_attempts:
-                row.state = DeliveryState.PENDING.value
-                row.not_before = now + retry_delay(row.attempts, jitter)
-                row.last_error = reason[:64]
-            case TryAgain(reason) | Refused(reason):
+                _wait(row, now + retry_delay(row.attempts, jitter), reason, spend=True)
+            case TryAgain(reason):
+                await _give_up_unless_needed(uow, row, reason, now)
+            case Refused(reason):
                 await _fail(uow, row, reason, now)
             case Blocked():
                 await _fail(uow, row, "blocked", now)
                 await _mark_unreachable(uow, row, now)
         await uow.commit()
+
+
+def _wait(row: OutboxMessage, until: datetime, reason: str, *, spend: bool) -> None:
+    row.state = DeliveryState.PENDING.value
+    if not spend:
+        row.attempts -= 1
+    row.not_before = until
+    row.last_error = reason[:64]
+
+
+async def _delivered(
+    uow: SqlUnitOfWork, row: OutboxMessage, telegram_message_id: int, now: datetime
+) -> None:
+    if row.recipient_type == Recipient.STRANGER:
+        # Nothing is kept about someone Waypoint does not know, not even that it answered.
+        await uow.session.delete(row)
+        return
+    row.state = DeliveryState.SENT.value
+    row.sent_at = now
+    row.telegram_message_id = telegram_message_id
+    row.last_error = None
+    # The outbox carries words; it is not where they are kept. Once delivered, the text
+    # (which can hold a live invite link or a young person's words) goes.
+    row.text = ""
+    row.reply_markup = None
 
 
 async def do_fail_exhausted(
@@ -75,11 +107,31 @@ async def do_fail_exhausted(
         row = await uow.session.get(OutboxMessage, message_id, with_for_update=True)
         if row is None or row.state != DeliveryState.SENDING or row.lease_owner != owner:
             return
-        await _fail(uow, row, "too many attempts", now)
+        row.lease_owner = row.lease_until = None
+        await _give_up_unless_needed(uow, row, "too many attempts", now)
         await uow.commit()
 
 
+async def _give_up_unless_needed(
+    uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: datetime
+) -> None:
+    """Fail the row, unless it is a safety message for a concern that is still open."""
+    if row.lane == Lane.SAFETY and row.concern_id is not None:
+        concern = await uow.concerns.get(row.concern_id)
+        if concern is not None and concern.state != ConcernState.CLOSED.value:
+            # The ladder is still climbing: this message still matters; keep trying.
+            row.state = DeliveryState.PENDING.value
+            row.attempts = 0
+            row.not_before = now + KEEP_TRYING_EVERY
+            row.last_error = reason[:64]
+            return
+    await _fail(uow, row, reason, now)
+
+
 async def _fail(uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: datetime) -> None:
+    if row.recipient_type == Recipient.STRANGER:
+        await uow.session.delete(row)
+        return
     row.state = DeliveryState.FAILED.value
     row.lease_owner = None
     row.lease_until = None
@@ -88,6 +140,17 @@ async def _fail(uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: dateti
         "outbox.failed", at=now, actor_type="system", hub_id=row.hub_id,
         subject_type="outbox", subject_id=row.id,
     )  # fmt: skip
+    if row.part_of is not None:
+        # The rest of a message whose first part failed would make no sense on its own.
+        await uow.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.part_of == row.part_of,
+                OutboxMessage.part > row.part,
+                OutboxMessage.state.in_(_WAITING),
+            )
+            .values(state=DeliveryState.FAILED.value, last_error="an earlier part failed")
+        )
     if row.lane == Lane.SAFETY:
         await _second_route(uow, row, now)
 
@@ -100,35 +163,52 @@ async def _recipient_name(uow: SqlUnitOfWork, row: OutboxMessage) -> str:
     return person.first_name if person else "a young person"
 
 
+def _may_read(staff: Staff, person: YoungPerson, council_id: int, row: OutboxMessage) -> bool:
+    viewer = Viewer(
+        role=Role(staff.role),
+        active=staff.active,
+        same_hub=staff.hub_id == person.hub_id,
+        same_council=staff.hub.council_id == council_id,
+        their_worker=staff.id == person.key_worker_id,
+    )
+    failed_recipient = row.recipient_type == Recipient.STAFF and staff.id == row.recipient_id
+    return not failed_recipient and may_receive_rerouted(viewer)
+
+
 async def _second_route(uow: SqlUnitOfWork, row: OutboxMessage, now: datetime) -> None:
-    """Send a failed safety message's words to other staff of the hub, on their own chats."""
-    if row.alert_for_id is not None or row.hub_id is None:
-        # The second route itself failed: only a person watching errors can help now.
-        _LOG.error("safety alert %s could not be delivered by any route", row.id)
+    """Send a failed safety message's words to staff who may read about that young person,
+    on their own chats: the hub's duty workers, else its managers, else the council's
+    out-of-hours team. Nobody at another hub or council ever sees them."""
+    person = await uow.young_people.get(row.about_id) if row.about_id is not None else None
+    if row.alert_for_id is not None or person is None:
+        # The second route itself failed, or the words are about nobody Waypoint knows.
+        _LOG.error("safety message %s could not be delivered by any route", row.id)
         return
     name = await _recipient_name(uow, row)
-    for role in SECOND_ROUTE:
-        others = [
-            staff
-            for staff in await uow.staff.in_hub(row.hub_id, role.value)
-            if not (row.recipient_type == Recipient.STAFF and staff.id == row.recipient_id)
-        ]
+    council_id = (await uow.organisations.hub_by_id(person.hub_id)).council_id
+    for role in REROUTE_ORDER:
+        if role is Role.ON_CALL:
+            candidates = await uow.concerns.on_call(council_id)
+        else:
+            candidates = await uow.staff.in_hub(person.hub_id, role.value)
+        others = [s for s in candidates if _may_read(s, person, council_id, row)]
         for staff in others:
             uow.postbox.to_staff(
                 staff, "safety_message_failed", {"name": name, "text": row.text},
-                now=now, lane=Lane.SAFETY, alert_for_id=row.id,
+                now=now, lane=Lane.SAFETY, alert_for_id=row.id, about=person,
+                concern_id=row.concern_id,
             )  # fmt: skip
         if others:
             uow.audit.record(
                 f"outbox.safety_rerouted.{role.value}", at=now, actor_type="system",
-                hub_id=row.hub_id, subject_type="outbox", subject_id=row.id,
+                hub_id=person.hub_id, subject_type="outbox", subject_id=row.id,
             )  # fmt: skip
             return
-    _LOG.error("failed safety message %s has no duty or manager in its hub to go to", row.id)
+    _LOG.error("failed safety message %s has nobody who may read it to go to", row.id)
 
 
 async def _mark_unreachable(uow: SqlUnitOfWork, row: OutboxMessage, now: datetime) -> None:
-    """Record that a young person blocked the bot, and tell their worker once."""
+    """Record that a young person blocked the bot, and tell whoever stands for their worker."""
     if row.recipient_type != Recipient.YOUNG_PERSON:
         return
     person = await uow.young_people.get(row.recipient_id)
@@ -139,6 +219,9 @@ async def _mark_unreachable(uow: SqlUnitOfWork, row: OutboxMessage, now: datetim
         "young_person.unreachable", at=now, actor_type="system", hub_id=person.hub_id,
         subject_type="young_person", subject_id=person.id,
     )  # fmt: skip
-    uow.postbox.to_staff(
-        person.key_worker, "young_person_unreachable", {"name": person.first_name}, now=now
-    )
+    worker = await who_answers(uow, person)
+    if worker is not None:
+        uow.postbox.to_staff(
+            worker, "young_person_unreachable", {"name": person.first_name}, now=now,
+            about=person,
+        )  # fmt: skip

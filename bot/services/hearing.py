@@ -19,6 +19,7 @@ from bot.content.render import every_wording, render_line
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
+from bot.domain.safety.worry import Worry
 from bot.services import choices, concerns, talk
 
 
@@ -77,7 +78,7 @@ async def do_hear(
     now: datetime,
 ) -> Heard:
     """Act on a young person's message; NOTHING means "greet them"."""
-    async with uow:
+    async with uow.reading():
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         button = is_worried_button(uow.postbox.catalogue, person, text)
         # Only ask the services that can apply: most messages are neither.
@@ -87,12 +88,12 @@ async def do_hear(
     if person is None:
         return Heard.STRANGER_WORRIED if found or button else Heard.STRANGER
     if button:
-        worry = concerns.Worry("button", Urgency.HIGH)
+        worry = Worry("button", Urgency.HIGH)
     elif await concerns.do_add_words(uow, telegram_user_id, text, _about(found), now=now):
         return Heard.WORDS_ADDED
     elif found is not None:
         category, harm = _about(found) or (None, None)
-        worry = concerns.Worry("words", found.urgency, words, category, found.sure, harm)
+        worry = Worry("words", found.urgency, words, category, found.sure, harm)
     else:
         return await _not_a_worry(
             uow, telegram_user_id, text, now=now, talking=talking, choosing=choosing

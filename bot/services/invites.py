@@ -94,7 +94,7 @@ async def do_create_invite(
                 "link": deep_link(send_link_as, code),
                 "expires": concrete_datetime(invite.expires_at, uow.postbox.zone),
             }
-            uow.postbox.to_staff(worker, "invite_created", link, now=now)
+            uow.postbox.to_staff(worker, "invite_created", link, now=now, invite_id=invite.id)
         await uow.commit()
         return InviteCreated(code, name, invite.expires_at)
 
@@ -149,6 +149,7 @@ async def do_redeem_invite(
                 used_at=invite.used_at,
                 now=now,
                 worker_active=invite.worker.active,
+                revoked_at=invite.revoked_at,
             )
         )
         ids = (invite.id, invite.worker.hub_id) if invite else None
@@ -162,7 +163,9 @@ async def do_redeem_invite(
         await uow.code_attempts.forget(subject)
         names = {"name": young_person.first_name, "worker": invite.worker.name}
         uow.postbox.to_young_person(young_person, "welcome", names, now=now)
-        uow.postbox.to_staff(invite.worker, "young_person_joined", names, now=now)
+        uow.postbox.to_staff(
+            invite.worker, "young_person_joined", names, now=now, about=young_person
+        )
         await uow.commit()
         person = YoungPerson(
             young_person.id, young_person.first_name, young_person.language, invite.worker.name

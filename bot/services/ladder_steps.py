@@ -3,17 +3,27 @@
 Every step runs in its own transaction on a concern locked for it, so two instances never
 take the same step, and a step that fails (or a process that dies) is simply taken again by
 the next round: the concern's `next_step_at` stays due until a step commits.
+
+Each step looks again at everyone who could take the concern now: from its rung up, and when
+nobody is there, from the bottom (the named worker or their cover, duty, a manager, the
+out-of-hours team). So staff who come back or are added are told at the next step. When
+nobody at all can be told, the young person is told the truth, the hub's operators are
+alerted (and Sentry), and Waypoint looks again every minute.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 
 from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.content.holidays import project_holidays
+from bot.domain.access import may_cover
 from bot.domain.ladder import (
+    ABOVE_THE_TOP,
     ConcernState,
     CouncilRules,
     Step,
@@ -28,12 +38,15 @@ from bot.domain.people import Role
 from bot.services.concern_messages import (
     alert,
     share_with_police_liaison,
+    tell_nobody_yet,
     tell_young_person_first,
 )
 
 _LOG = logging.getLogger(__name__)
 # An acknowledged concern nobody has closed is raised with whoever has it after this long.
 ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
+# With nobody to tell, Waypoint looks again this often (staff may come back or be added).
+LOOK_AGAIN = timedelta(minutes=1)
 STEP_NAMES = {
     Step.NAMED_WORKER: "their worker",
     Step.DUTY: "the hub's duty worker",
@@ -57,19 +70,29 @@ def rules_of(council: Council) -> CouncilRules:
 
 async def hub_of(uow: SqlUnitOfWork, hub_id: int) -> Hub:
     """The hub, with its council."""
-    hub = await uow.session.get(Hub, hub_id)
-    if hub is None:
-        raise LookupError(f"hub {hub_id} is missing")
-    return hub
+    return await uow.organisations.hub_by_id(hub_id)
+
+
+async def _worker_or_cover(uow: SqlUnitOfWork, person: YoungPerson) -> list[Staff]:
+    worker = await uow.staff.get(person.key_worker_id)
+    if worker is None or not worker.active:
+        return []
+    if not worker.away:
+        return [worker]
+    cover = await uow.staff.get(worker.cover_id) if worker.cover_id is not None else None
+    # A cover who is away too (or has left) is nobody: the step falls through to duty.
+    if cover is not None and may_cover(
+        role=Role(cover.role), active=cover.active, away=cover.away,
+        same_hub=cover.hub_id == person.hub_id,
+    ):  # fmt: skip
+        return [cover]
+    return []
 
 
 async def people_for(uow: SqlUnitOfWork, step: Step, person: YoungPerson, hub: Hub) -> list[Staff]:
     """Who fills this step for this young person now (away workers pass to their cover)."""
     if step is Step.NAMED_WORKER:
-        worker = await uow.staff.get(person.key_worker_id)
-        if worker is not None and worker.away and worker.cover_id is not None:
-            worker = await uow.staff.get(worker.cover_id)
-        return [worker] if worker is not None and worker.active and not worker.away else []
+        return await _worker_or_cover(uow, person)
     if step is Step.ON_CALL:
         return await uow.concerns.on_call(hub.council_id)
     role = Role.DUTY if step is Step.DUTY else Role.MANAGER
@@ -87,16 +110,26 @@ async def who_answers(uow: SqlUnitOfWork, person: YoungPerson) -> Staff | None:
     return None
 
 
+async def answering_name(uow: SqlUnitOfWork, person: YoungPerson) -> str:
+    """The name the young person is told: whoever stands for their worker now."""
+    answers = await who_answers(uow, person)
+    return answers.name if answers is not None else person.key_worker.name
+
+
 async def _fill(
     uow: SqlUnitOfWork, steps: tuple[Step, ...], rung: int, person: YoungPerson, hub: Hub
 ) -> tuple[int, Step, list[Staff]]:
-    """The first step from `rung` up that has someone in it (or a fallback that does)."""
+    """The first step from `rung` up that has someone in it (or a fallback that does); with
+    nobody there, anyone who could take it now, from the bottom of the ladder up."""
     for index in range(rung, len(steps)):
         for step in (steps[index], fallback(steps[index])):
             if step is not None and (people := await people_for(uow, step, person, hub)):
                 return index, step, people
-    # Nobody at the top: the council's out-of-hours team, whatever the time.
-    return len(steps) - 1, Step.ON_CALL, await people_for(uow, Step.ON_CALL, person, hub)
+    top = len(steps) - 1
+    for step in ABOVE_THE_TOP:
+        if people := await people_for(uow, step, person, hub):
+            return top, step, people
+    return top, steps[top], []
 
 
 async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:
@@ -110,19 +143,18 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
     first = concern.rung < 0
     start = 0 if first else next_rung(min(concern.rung, len(steps) - 1), steps)
     rung, filled_by, staff = await _fill(uow, steps, start, concern.young_person, hub)
-    if not staff:
-        # Nobody at all: keep reminding everyone told so far, every wait.
-        staff = [s for s in [await uow.staff.get(i) for i in await uow.concerns.told(concern.id)]
-                 if s is not None and s.active]  # fmt: skip
-    moved = first or rung != concern.rung
+    told_before = await uow.concerns.told(concern.id)
+    moved = first or rung != concern.rung or (bool(staff) and not told_before)
     concern.rung = rung
     concern.state = ConcernState.OPEN.value
-    concern.next_step_at = now + rules.wait(Urgency(concern.urgency))
+    concern.next_step_at = now + (rules.wait(Urgency(concern.urgency)) if staff else LOOK_AGAIN)
     top = rung == len(steps) - 1 and not first
     next_step = STEP_NAMES[steps[next_rung(rung, steps)]]
     if not staff:
-        _LOG.error("concern %s has nobody to tell at hub %s", concern.id, hub.id)
-        uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
+        if first:
+            await share_with_police_liaison(uow, concern, hub, now)
+        await _nobody_to_tell(uow, concern, hub, now)
+        return
     await alert(uow, concern, staff, step=filled_by.value, top=top, next_step=next_step, now=now)
     if first:
         extra = also_told(in_hours=concern.in_hours, on_call_first=rules.on_call_first)
@@ -139,18 +171,51 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
             subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
     # Last, and guarded: wording for the young person must never stop the alerts going out.
+    async with _guarded(uow, concern, now):
+        if first:
+            tell_young_person_first(uow, concern, hub.council, staff, now)
+        elif moved:
+            # "Dee has your message too", or, if nobody could be told until now, "now".
+            message = "concern_passed_on" if told_before else "concern_now_told"
+            names = {"staff": staff[0].name, "worker": concern.young_person.key_worker.name}
+            uow.postbox.to_young_person(
+                concern.young_person, message, names, now=now, lane=Lane.SAFETY,
+                concern_id=concern.id,
+            )  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def _guarded(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> AsyncIterator[None]:
+    """Queue the young person's messages in a savepoint: if their wording fails, the alerts
+    around it still commit, and the chronology says what was missed."""
     try:
         async with uow.session.begin_nested():
-            if first:
-                tell_young_person_first(uow, concern, hub.council, staff, now)
-            elif moved and staff:
-                names = {"staff": staff[0].name, "worker": concern.young_person.key_worker.name}
-                uow.postbox.to_young_person(
-                    concern.young_person, "concern_passed_on", names, now=now, lane=Lane.SAFETY
-                )
-    except Exception:  # the alerts above still commit; the record says what was missed
+            yield
+    except Exception:
         _LOG.exception("concern %s: could not queue the young person's reply", concern.id)
         uow.concerns.record(concern, "young_person_not_told", at=now, actor_type="system")
+
+
+async def _nobody_to_tell(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime) -> None:
+    """Nobody at all can take it now: tell the young person the truth once, and make it loud
+    for the hub's operators (and Sentry), never a log line only."""
+    first_time = "nobody_to_tell" not in await uow.concerns.kinds(concern.id)
+    uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
+    if not first_time:
+        return
+    # Sentry (ERROR): ids only.
+    _LOG.error("concern %s at hub %s has nobody who can be told", concern.id, hub.id)
+    values = {"id": str(concern.id), "hub": hub.name}
+    for operator in await uow.staff.operators(hub.id, hub.council_id):
+        uow.postbox.to_staff(
+            operator, "concern_nobody_operator", values, now=now, lane=Lane.SAFETY
+        )
+    uow.audit.record(
+        "concern.nobody_to_tell", at=now, actor_type="system", hub_id=hub.id,
+        subject_type="concern", subject_id=concern.id,
+    )  # fmt: skip
+    async with _guarded(uow, concern, now):
+        tell_nobody_yet(uow, concern, hub.council, now)
 
 
 async def _follow_up(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:

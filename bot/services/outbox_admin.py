@@ -57,6 +57,11 @@ async def do_retry(uow: SqlUnitOfWork, outbox_id: int, *, now: datetime) -> None
             raise SetupError(f"there is no outbox message {outbox_id}")
         if row.state != DeliveryState.FAILED:
             raise SetupError(f"outbox message {outbox_id} is {row.state}, not failed")
+        if not row.text:
+            raise SetupError(
+                f"outbox message {outbox_id} failed over a week ago and its words were cleared;"
+                " it cannot be sent again"
+            )
         row.state = DeliveryState.PENDING.value
         row.attempts = 0
         row.not_before = now

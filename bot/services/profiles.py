@@ -10,6 +10,7 @@ from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import profile_of
 from bot.domain.access import Viewer, may_change_profile
 from bot.domain.errors import SetupError
+from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS, CommunicationProfile, ProfileProblem
 from bot.i18n.dates import day_words, language_name
@@ -27,8 +28,9 @@ def _viewer(staff: Staff, person: YoungPerson) -> Viewer:
 
 async def _find(uow: SqlUnitOfWork, staff: Staff, who: str) -> YoungPerson | None:
     """The young person `who` names at the staff member's hub; tells staff when it is unclear."""
-    if who.startswith("#") and who[1:].isdigit():
-        person = await uow.young_people.get(int(who[1:]))
+    number = whole_number(who[1:]) if who.startswith("#") else None
+    if number is not None:
+        person = await uow.young_people.get(number)
         found = [person] if person is not None and person.hub_id == staff.hub_id else []
     else:
         found = await uow.young_people.in_hub_named(staff.hub_id, who)

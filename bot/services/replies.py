@@ -1,4 +1,9 @@
-"""Answering the people Waypoint knows, through the outbox."""
+"""Answering whoever writes, through the outbox: staff, young people and strangers alike.
+
+A stranger gets a few answers of each kind an hour (bot.domain.strangers). Past that, their
+messages are read and nothing is written at all, so a flood from one account takes no write
+lock and cannot hold up anyone else.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of
 from bot.content.helplines import helpline_values
+from bot.domain.outbox import Lane
+from bot.domain.strangers import after_answer, budget_key, may_answer
 
 
 async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPerson | None:
@@ -18,8 +25,22 @@ async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPers
     return await uow.young_people.by_telegram_id(telegram_user_id)
 
 
-async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
-    """Queue the greeting for a known person; False for a stranger, who is not recorded at all."""
+async def _nothing_to_say(
+    uow: SqlUnitOfWork, telegram_user_id: int, kind: str, now: datetime
+) -> bool:
+    """Whether the sender is a stranger who has had their answers of this kind for now."""
+    async with uow.reading():
+        if await _known(uow, telegram_user_id) is not None:
+            return False
+        answered = await uow.stranger_budgets.get(budget_key(telegram_user_id, kind))
+        return not may_answer(answered, now, purpose=kind)
+
+
+async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
+    """Queue the greeting for whoever wrote; a stranger's chat is all that is kept, and only
+    until the answer has gone."""
+    if await _nothing_to_say(uow, telegram_user_id, "stranger", now):
+        return
     async with uow:
         match await _known(uow, telegram_user_id):
             case Staff() as staff:
@@ -33,9 +54,8 @@ async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) 
                 }  # fmt: skip
                 uow.postbox.to_young_person(person, "home", values, now=now)
             case None:
-                return False
+                await _answer_stranger(uow, telegram_user_id, "stranger", {}, now=now)
         await uow.commit()
-        return True
 
 
 async def do_tell(
@@ -45,8 +65,10 @@ async def do_tell(
     values: Mapping[str, str],
     *,
     now: datetime,
-) -> bool:
-    """Queue one message to a known person; False for a stranger."""
+) -> None:
+    """Queue one message to whoever wrote (a stranger too)."""
+    if await _nothing_to_say(uow, telegram_user_id, message_id, now):
+        return
     async with uow:
         match await _known(uow, telegram_user_id):
             case Staff() as staff:
@@ -54,6 +76,36 @@ async def do_tell(
             case YoungPerson() as person:
                 uow.postbox.to_young_person(person, message_id, values, now=now)
             case None:
-                return False
+                await _answer_stranger(uow, telegram_user_id, message_id, values, now=now)
         await uow.commit()
-        return True
+
+
+async def do_help_stranger(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
+    """Someone Waypoint does not know sounds worried: show them where to get help now."""
+    if await _nothing_to_say(uow, telegram_user_id, "concern_helplines", now):
+        return
+    async with uow:
+        await _answer_stranger(
+            uow, telegram_user_id, "concern_helplines", helpline_values(), now=now,
+            lane=Lane.SAFETY,
+        )  # fmt: skip
+        await uow.commit()
+
+
+async def _answer_stranger(
+    uow: SqlUnitOfWork,
+    telegram_user_id: int,
+    message_id: str,
+    values: Mapping[str, str],
+    *,
+    now: datetime,
+    lane: Lane = Lane.REPLY,
+) -> None:
+    """Count the answer against the stranger's allowance and queue it (checked again here,
+    inside the transaction that spends it)."""
+    key = budget_key(telegram_user_id, message_id)
+    answered = await uow.stranger_budgets.get(key)
+    if not may_answer(answered, now, purpose=message_id):
+        return
+    await uow.stranger_budgets.put(key, after_answer(answered, now))
+    uow.postbox.to_stranger(telegram_user_id, message_id, values, now=now, lane=lane)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import YoungPerson
+from bot.adapters.db.models import Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.access import Viewer, may_message_young_person
 from bot.domain.outbox import Lane
+from bot.domain.people import Role
 from bot.services.ladder_steps import who_answers
 
 TALK_WINDOW = timedelta(minutes=30)
@@ -59,6 +61,20 @@ async def do_relay_to_worker(
         return True
 
 
+async def _may_write(uow: SqlUnitOfWork, staff: Staff, person: YoungPerson) -> bool:
+    """Whether this member of staff may write to this young person (bot.domain.access)."""
+    worker = await uow.staff.get(person.key_worker_id)
+    viewer = Viewer(
+        role=Role(staff.role),
+        active=staff.active,
+        same_hub=staff.hub_id == person.hub_id,
+        same_council=False,
+        their_worker=staff.id in {person.key_worker_id, worker.cover_id if worker else None},
+        their_coach=staff.id == person.life_coach_id,
+    )
+    return may_message_young_person(viewer)
+
+
 async def do_reply_to_young_person(
     uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
 ) -> bool:
@@ -74,7 +90,14 @@ async def do_reply_to_young_person(
             await uow.commit()
             return True
         person = await find_for_staff(uow, staff, words[0], now)
-        if person is not None:
+        if person is not None and not await _may_write(uow, staff, person):
+            uow.audit.record(
+                "talk.refused", at=now, actor_type="staff", actor_id=staff.id,
+                hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
+            )  # fmt: skip
+            refused = {"name": person.first_name}
+            uow.postbox.to_staff(staff, "talk_reply_not_allowed", refused, now=now)
+        elif person is not None:
             text = " ".join(words[1:])
             person.talking_until = now + TALK_WINDOW
             values = {"worker": staff.name, "text": text}

@@ -12,11 +12,8 @@ import pytest
 from bot.adapters.db.models import Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.sender import SenderSettings
-from bot.adapters.telegram.application import (
-    ALLOWED_UPDATES,
-    WaypointApplication,
-    build_application,
-)
+from bot.adapters.telegram.application import WaypointApplication
+from bot.adapters.telegram.dispatcher import DispatchSettings
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.content.catalogue import Catalogue
@@ -28,6 +25,7 @@ from bot.domain.outbox import Pace
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
 from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.serve import Serving, serving
 from bot.services.staff import NewStaff, do_add_staff
 
 JO = FakeUser(id=1001, first_name="Jo")
@@ -45,6 +43,7 @@ class Running:
     uow: UnitOfWorkFactory
     clock: ManualClock
     catalogue: Catalogue
+    serving: Serving
 
     async def say(self, user: FakeUser, text: str, *, replies: int = 1) -> list[str]:
         """Send `text` as `user`; return the texts of the bot's next `replies` messages to them."""
@@ -82,6 +81,10 @@ class Running:
 FAST = SenderSettings(
     pace=Pace(overall_per_second=29, private_chat_gap=timedelta(milliseconds=20))
 )
+# A failing handler is tried again within a second or so, not over half a minute.
+QUICK_RETRIES = DispatchSettings(
+    recover_every=timedelta(milliseconds=50), first_retry=timedelta(milliseconds=50)
+)
 
 
 @pytest.fixture
@@ -96,20 +99,13 @@ async def running(
     wp = bootstrap(settings, clock=clock, api_url=fake_telegram.url, sending=FAST)
     new = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
     await do_add_staff(wp.waypoint.uow(), new, now=clock())
-    app = build_application(wp.waypoint, token=token, api_url=fake_telegram.url)
-    try:
-        async with app:
-            await wp.start_sending()
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(
-                poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-            )
-            yield Running(app, fake_telegram, wp.waypoint.uow, clock, wp.waypoint.catalogue)
-            await app.updater.stop()
-            await app.stop()
-    finally:
-        await wp.close()
+    async with serving(
+        wp, token=token, api_url=fake_telegram.url, poll_timeout=1, dispatch=QUICK_RETRIES
+    ) as served:
+        yield Running(
+            served.application, fake_telegram, wp.waypoint.uow, clock, wp.waypoint.catalogue,
+            served,
+        )  # fmt: skip
 
 
 def as_preview(sent: list[SentMessage]) -> str:

@@ -13,7 +13,8 @@ from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
 from bot.domain.ladder import Urgency
 from bot.domain.people import Role
-from bot.services.concerns import Worry, do_raise_concern
+from bot.domain.safety.worry import Worry
+from bot.services.concerns import do_raise_concern
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.test_entrypoints import _cli, _env, _run

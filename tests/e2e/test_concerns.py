@@ -142,7 +142,8 @@ class TestLadderAndRecords:
         await running.say(SAM, "/worried", replies=4)
         running.clock.advance(timedelta(minutes=10))
         dee_before, sam_before = _count(running, DEE), _count(running, SAM)
-        assert await do_take_due_steps(running.uow(), now=running.clock()) == 1
+        # The ladder's own clock job may take the step first; either way it is taken once.
+        await do_take_due_steps(running.uow(), now=running.clock())
         [alert] = await _after(running, DEE, dee_before, 1)
         assert "Concern from Sam" in alert
         assert await _after(running, SAM, sam_before, 1) == ["Dee has your message too."]

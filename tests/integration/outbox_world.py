@@ -70,10 +70,11 @@ class World:
         """Queue one message to Jo, the key worker; returns its outbox id."""
         async with self.uow() as uow:
             jo = await uow.staff.by_telegram_id(JO)
+            sam = await uow.young_people.by_telegram_id(SAM)
             assert jo is not None
             values = {"name": "Sam", "text": text}
-            row = uow.postbox.to_staff(
-                jo, "safety_message_failed", values, now=self.clock(), lane=lane
+            [row] = uow.postbox.to_staff(
+                jo, "safety_message_failed", values, now=self.clock(), lane=lane, about=sam
             )
             await uow.flush()
             await uow.commit()

@@ -19,7 +19,8 @@ from bot.adapters.outbox.transport import TelegramTransport
 from bot.content.catalogue import Catalogue
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.domain.ladder import Urgency
-from bot.services.concerns import Worry, do_raise_concern
+from bot.domain.safety.worry import Worry
+from bot.services.concerns import do_raise_concern
 from bot.services.ladder_steps import do_take_due_steps
 from tests.integration.concern_world import JO, MAX, SAM, Hub, hub
 

@@ -8,8 +8,9 @@ from datetime import datetime
 import pytest
 
 from bot.domain.ladder import Urgency
+from bot.domain.safety.worry import Worry
 from bot.services.concern_records import do_close_concern, do_list_concerns, do_show_concern
-from bot.services.concerns import Worry, do_answer_ask
+from bot.services.concerns import do_answer_ask
 from tests.integration.concern_world import (
     ASH,
     DEE,

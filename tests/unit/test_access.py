@@ -9,6 +9,7 @@ from bot.domain.access import (
     goes_to_police_liaison,
     may_change_profile,
     may_close_concern,
+    may_manage_staff,
     may_read_concern,
 )
 from bot.domain.people import Role
@@ -63,3 +64,28 @@ def test_police_liaison_hears_of_missing_and_exploitation_where_allowed(
     allows: bool, category: str | None, goes: bool
 ) -> None:
     assert goes_to_police_liaison(council_allows=allows, category=category) is goes
+
+
+@pytest.mark.parametrize(
+    ("viewer", "manages"),
+    [
+        (_at_hub(Role.MANAGER), True),
+        (_at_hub(Role.OPERATOR), True),
+        # Nobody else at the hub marks staff as left, moves them or gives out young people.
+        (_at_hub(Role.KEY_WORKER), False),
+        (_at_hub(Role.KEY_WORKER, their_worker=True), False),
+        (_at_hub(Role.DUTY), False),
+        (_at_hub(Role.ON_CALL), False),
+        (_at_hub(Role.SLT), False),
+        (_at_hub(Role.LIFE_COACH), False),
+        (_at_hub(Role.POLICE_LIAISON), False),
+        # Not another hub's staff, even in the same council; not once they have left.
+        (Viewer(Role.MANAGER, active=True, same_hub=False, same_council=True), False),
+        (Viewer(Role.OPERATOR, active=True, same_hub=False, same_council=True), False),
+        (Viewer(Role.MANAGER, active=False, same_hub=True, same_council=True), False),
+    ],
+)
+def test_only_the_hubs_managers_and_operators_manage_its_staff(
+    viewer: Viewer, manages: bool
+) -> None:
+    assert may_manage_staff(viewer) is manages

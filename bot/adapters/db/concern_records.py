@@ -7,7 +7,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import Concern, ConcernEvent, Hub, Staff
+from bot.adapters.db.models import (
+    Concern,
+    ConcernEvent,
+    ConcernWords,
+    Hub,
+    Staff,
+    YoungPerson,
+)
 from bot.domain.ladder import ConcernState
 
 
@@ -35,6 +42,34 @@ class Concerns:
             .where(Concern.state != ConcernState.CLOSED.value, Concern.next_step_at <= now)
             .order_by(Concern.next_step_at)
             .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
+    async def waiting_for(self, young_person_id: int) -> Concern | None:
+        """The young person's newest concern that nobody has acknowledged yet (locked): a new
+        worry joins it instead of starting another."""
+        query = (
+            select(Concern)
+            .where(
+                Concern.young_person_id == young_person_id,
+                Concern.state.in_([ConcernState.ASKING.value, ConcernState.OPEN.value]),
+            )
+            .order_by(Concern.id.desc())
+            .limit(1)
+            .with_for_update(of=Concern)
+        )
+        return await self._session.scalar(query)
+
+    def add_words(self, concern: Concern, words: str, *, at: datetime) -> None:
+        """Words the young person wrote after the concern was raised (only ever added)."""
+        self._session.add(ConcernWords(concern_id=concern.id, at=at, words=words))
+
+    async def later_words(self, concern_id: int) -> list[ConcernWords]:
+        """Words added to a concern after it was raised, oldest first."""
+        query = (
+            select(ConcernWords)
+            .where(ConcernWords.concern_id == concern_id)
+            .order_by(ConcernWords.id)
         )
         return list(await self._session.scalars(query))
 
@@ -78,6 +113,15 @@ class Concerns:
             ConcernEvent.actor_id.is_not(None),
         )
         return sorted({staff_id for staff_id in await self._session.scalars(query) if staff_id})
+
+    async def kinds(self, concern_id: int) -> list[str]:
+        """The kinds of line in one concern's chronology, oldest first."""
+        query = (
+            select(ConcernEvent.kind)
+            .where(ConcernEvent.concern_id == concern_id)
+            .order_by(ConcernEvent.id)
+        )
+        return list(await self._session.scalars(query))
 
     async def listed(
         self,
@@ -136,5 +180,30 @@ class Concerns:
                 Staff.away.is_(False),
             )
             .order_by(Staff.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def waiting_on(self, staff_id: int) -> list[Concern]:
+        """Concerns not closed that wait on this member of staff (locked): open ones still at
+        the first step for a young person they are the named worker of (or cover for), and
+        ones they acknowledged and nobody has closed."""
+        # Still at the first step: once duty or above has it, it no longer waits on them.
+        covered = select(Staff.id).where(Staff.cover_id == staff_id, Staff.away.is_(True))
+        theirs = select(YoungPerson.id).where(
+            (YoungPerson.key_worker_id == staff_id) | YoungPerson.key_worker_id.in_(covered)
+        )
+        first_step = (
+            (Concern.state == ConcernState.OPEN.value)
+            & (Concern.rung <= 0)
+            & Concern.young_person_id.in_(theirs)
+        )
+        holding = (Concern.state == ConcernState.ACKNOWLEDGED.value) & (
+            Concern.acknowledged_by == staff_id
+        )
+        query = (
+            select(Concern)
+            .where(first_step | holding)
+            .order_by(Concern.id)
+            .with_for_update(of=Concern)
         )
         return list(await self._session.scalars(query))

@@ -135,6 +135,8 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     young_person_id: Mapped[int | None] = mapped_column(ForeignKey("young_people.id"))
+    # Set when a manager or operator withdraws the link, or the message carrying it is cleared.
+    revoked_at: Mapped[datetime | None]
 
     worker: Mapped[Staff] = relationship(lazy="joined")
 
@@ -165,9 +167,20 @@ class CodeAttempt(Base):
     blocked_until: Mapped[datetime | None]
 
 
+class StrangerAnswers(Base):
+    """How many answers one stranger has had this hour, under a pseudonymous key."""
+
+    __tablename__ = "stranger_answers"
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int]
+    window_started_at: Mapped[datetime] = mapped_column(index=True)
+
+
 # SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid; PostgreSQL gets a bigint.
 _BigId = BigInteger().with_variant(Integer(), "sqlite")
 _WAITING = text("state IN ('pending', 'sending')")
+_FAILED_WITH_WORDS = text("state = 'failed' AND text <> ''")
 
 
 class OutboxMessage(Base):
@@ -179,10 +192,22 @@ class OutboxMessage(Base):
         Index(
             "ix_outbox_due",
             "lane",
+            "turn",
             "not_before",
             "id",
             postgresql_where=_WAITING,
             sqlite_where=_WAITING,
+        ),
+        # Failed messages whose words are still kept (cleared after a week).
+        Index(
+            "ix_outbox_failed_words",
+            "created_at",
+            postgresql_where=_FAILED_WITH_WORDS,
+            sqlite_where=_FAILED_WITH_WORDS,
+        ),
+        # "Is a reply to this chat still waiting?" (one waiting reply per stranger).
+        Index(
+            "ix_outbox_waiting_chat", "chat_id", postgresql_where=_WAITING, sqlite_where=_WAITING
         ),
     )
 
@@ -200,6 +225,17 @@ class OutboxMessage(Base):
     part_of: Mapped[str | None] = mapped_column(String(32), index=True)
     part: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     alert_for_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The young person a message is to or about: a failed safety message is rerouted only to
+    # staff who may read about them (bot.domain.access), and alerts about one young person
+    # take turns with alerts about others.
+    about_id: Mapped[int | None] = mapped_column(Integer)
+    # The concern a safety message belongs to: it is never given up while the concern is open.
+    concern_id: Mapped[int | None] = mapped_column(Integer)
+    # The invite whose link the text carries: the link dies when the text is cleared.
+    invite_id: Mapped[int | None] = mapped_column(Integer)
+    # Within a lane, lower turns go first: the n-th waiting message about the same young
+    # person to the same chat waits for the first messages about everyone else.
+    turn: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
@@ -243,7 +279,8 @@ class Concern(Base):
     # What the worry is about when it is for another young person (category other_child).
     harm: Mapped[str | None] = mapped_column(String(32))
     urgency: Mapped[str] = mapped_column(String(8))
-    # The young person's own words, exactly as written (research SG-5): never logged.
+    # The young person's own words, exactly as written (research SG-5): never logged. Set once
+    # (the database refuses to change them); words that come later are in concern_words.
     words: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
     in_hours: Mapped[bool] = mapped_column(Boolean)
@@ -272,3 +309,59 @@ class ConcernEvent(Base):
     actor_id: Mapped[int | None]
     # Who was told, or a member of staff's outcome note; never the young person's words.
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ConcernWords(Base):
+    """More words for a concern, written after it was raised. Only ever added (triggers)."""
+
+    __tablename__ = "concern_words"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), index=True)
+    at: Mapped[datetime]
+    # Exactly as the young person wrote them: never logged.
+    words: Mapped[str] = mapped_column(Text)
+
+
+_INBOX_PENDING = text("state = 'pending'")
+
+
+class InboxUpdate(Base):
+    """One update from Telegram, stored before Telegram is told it arrived.
+
+    Handled at most once: the first commit made while handling it also marks it handled, and
+    a second attempt (after a crash or a takeover) finds it handled and rolls back. The raw
+    update (words and names) is cleared once handled.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        Index(
+            "ix_inbox_pending",
+            "lease_until",
+            postgresql_where=_INBOX_PENDING,
+            sqlite_where=_INBOX_PENDING,
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Updates from one chat are handled in order; different chats at the same time.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    handled_at: Mapped[datetime | None]
+    # Why an update was set aside (a type name, never its contents).
+    problem: Mapped[str | None] = mapped_column(String(64))
+
+
+class Heartbeat(Base):
+    """When something that must keep running last did its work (the poller, the sender)."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime]

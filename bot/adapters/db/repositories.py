@@ -11,12 +11,18 @@ from bot.adapters.db.models import (
     AuditEvent,
     CodeAttempt,
     Council,
+    Heartbeat,
     Hub,
     Invite,
+    OutboxMessage,
     Staff,
+    StrangerAnswers,
     YoungPerson,
 )
 from bot.domain.guessing import Attempts
+from bot.domain.outbox import DeliveryState
+from bot.domain.people import Role
+from bot.domain.strangers import Answered
 
 
 class Organisations:
@@ -38,6 +44,13 @@ class Organisations:
         return await self._session.scalar(
             select(Hub).where(Hub.council_id == council_id, Hub.slug == slug)
         )
+
+    async def hub_by_id(self, hub_id: int) -> Hub:
+        """The hub with this id, with its council (it must exist: foreign keys say so)."""
+        hub = await self._session.get(Hub, hub_id)
+        if hub is None:
+            raise LookupError(f"hub {hub_id} is missing")
+        return hub
 
     async def hubs_named(self, slug: str) -> list[Hub]:
         """Every hub with this slug, whichever council it belongs to."""
@@ -77,6 +90,23 @@ class StaffRepository:
         """Every active member of staff at one hub, oldest first."""
         query = (
             select(Staff).where(Staff.hub_id == hub_id, Staff.active.is_(True)).order_by(Staff.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def operators(self, hub_id: int, council_id: int) -> list[Staff]:
+        """The hub's operators; with none there, every operator of its council."""
+        here = await self.in_hub(hub_id, Role.OPERATOR.value)
+        if here:
+            return here
+        query = (
+            select(Staff)
+            .join(Hub, Hub.id == Staff.hub_id)
+            .where(
+                Hub.council_id == council_id,
+                Staff.role == Role.OPERATOR.value,
+                Staff.active.is_(True),
+            )
+            .order_by(Staff.id)
         )
         return list(await self._session.scalars(query))
 
@@ -139,6 +169,35 @@ class Invites:
     def add(self, invite: Invite) -> None:
         """Stage a new invite."""
         self._session.add(invite)
+
+    async def get(self, invite_id: int) -> Invite | None:
+        """The invite with this id."""
+        return await self._session.get(Invite, invite_id)
+
+    async def open_at_hub(self, hub_id: int, now: datetime) -> list[Invite]:
+        """Invites made at this hub that could still be used, oldest first."""
+        query = (
+            select(Invite)
+            .join(Staff, Staff.id == Invite.worker_id)
+            .where(
+                Staff.hub_id == hub_id,
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+                Invite.expires_at > now,
+            )
+            .order_by(Invite.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def open_by_worker(self, worker_id: int, now: datetime) -> list[Invite]:
+        """One worker's invites that could still be used."""
+        query = select(Invite).where(
+            Invite.worker_id == worker_id,
+            Invite.used_at.is_(None),
+            Invite.revoked_at.is_(None),
+            Invite.expires_at > now,
+        )
+        return list(await self._session.scalars(query))
 
     async def mark_used(self, invite_id: int, young_person_id: int, now: datetime) -> bool:
         """Use the invite up; False when someone else used it first (a race between two taps)."""
@@ -216,4 +275,78 @@ class AuditLog:
                 subject_type=subject_type,
                 subject_id=subject_id,
             )
+        )
+
+
+class Heartbeats:
+    """When the parts that must keep running (the poller) last did their work."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def beat(self, name: str, now: datetime) -> None:
+        """Record that `name` worked just now."""
+        await self._session.merge(Heartbeat(name=name, at=now))
+
+    async def last(self, name: str) -> datetime | None:
+        """When `name` last worked, if ever."""
+        row = await self._session.get(Heartbeat, name)
+        return row.at if row is not None else None
+
+
+class Outbox:
+    """Outbox rows as records (claiming and sending live in bot.adapters.outbox)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, outbox_id: int, *, for_update: bool = False) -> OutboxMessage | None:
+        """One outbox row."""
+        return await self._session.get(OutboxMessage, outbox_id, with_for_update=for_update)
+
+    async def failed_with_words(self, *, before: datetime) -> list[OutboxMessage]:
+        """Failed rows older than `before` that still hold their text."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.state == DeliveryState.FAILED.value,
+            OutboxMessage.created_at < before,
+            OutboxMessage.text != "",
+        )
+        return list(await self._session.scalars(query))
+
+    async def drop_waiting_to(self, chat_id: int, *, reason: str) -> list[OutboxMessage]:
+        """Stop every message still waiting to go to this chat; returns them."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.state.in_([DeliveryState.PENDING.value, DeliveryState.SENDING.value]),
+        )
+        rows = list(await self._session.scalars(query))
+        for row in rows:
+            row.state, row.last_error = DeliveryState.FAILED.value, reason[:64]
+            row.lease_owner = row.lease_until = None
+        return rows
+
+
+class StrangerBudgets:
+    """Answers to strangers this hour, by pseudonymous key only."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, subject: str) -> Answered | None:
+        """The record for this key, if any."""
+        row = await self._session.get(StrangerAnswers, subject)
+        return None if row is None else Answered(row.count, row.window_started_at)
+
+    async def put(self, subject: str, answered: Answered) -> None:
+        """Store the new count."""
+        await self._session.merge(
+            StrangerAnswers(
+                subject=subject, count=answered.count, window_started_at=answered.window_started_at
+            )
+        )
+
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Drop records whose window began before the cutoff."""
+        await self._session.execute(
+            delete(StrangerAnswers).where(StrangerAnswers.window_started_at < cutoff)
         )

@@ -10,12 +10,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.adapters.db.concern_records import Concerns
+from bot.adapters.db.engine import READING
+from bot.adapters.db.inbox import AlreadyHandled, Inbox, handling
 from bot.adapters.db.repositories import (
     AuditLog,
     CodeAttempts,
+    Heartbeats,
     Invites,
     Organisations,
+    Outbox,
     StaffRepository,
+    StrangerBudgets,
     YoungPeople,
 )
 from bot.adapters.outbox.postbox import Postbox
@@ -33,17 +38,30 @@ class SqlUnitOfWork:
     audit: AuditLog
     concerns: Concerns
     postbox: Postbox
+    inbox: Inbox
+    heartbeats: Heartbeats
+    outbox: Outbox
+    stranger_budgets: StrangerBudgets
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
         self._post = post
         self._session: AsyncSession | None = None
+        self._reading = False
+
+    def reading(self) -> Self:
+        """`async with uow.reading():` for work that only reads: on SQLite it takes no write
+        lock, so it neither waits behind writers nor holds them up. It cannot commit."""
+        self._reading = True
+        return self
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("a unit of work cannot be nested in itself")
         session = self._sessions()
         self._session = session
+        if self._reading:
+            await session.connection(execution_options={READING: True})
         self.organisations = Organisations(session)
         self.staff = StaffRepository(session)
         self.young_people = YoungPeople(session)
@@ -52,6 +70,10 @@ class SqlUnitOfWork:
         self.audit = AuditLog(session)
         self.concerns = Concerns(session)
         self.postbox = Postbox(session, self._post.catalogue, self._post.zone)
+        self.inbox = Inbox(session)
+        self.heartbeats = Heartbeats(session)
+        self.outbox = Outbox(session)
+        self.stranger_budgets = StrangerBudgets(session)
         return self
 
     async def __aexit__(
@@ -61,6 +83,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self._session, None
+        self._reading = False
         if session is not None:
             try:
                 await session.rollback()
@@ -79,8 +102,23 @@ class SqlUnitOfWork:
         await self.session.flush()
 
     async def commit(self) -> None:
-        """Make the changes of this unit of work permanent, then nudge the sender."""
-        await self.session.commit()
+        """Make the changes of this unit of work permanent, then nudge the sender.
+
+        While an update from Telegram is being handled, its first commit also marks it handled
+        in the inbox: if another attempt got there first, nothing here is kept.
+        """
+        if self._reading:
+            raise RuntimeError("a unit of work opened with reading() cannot commit")
+        await self.postbox.take_turns()
+        current = handling.get()
+        if current is not None and not current.marked:
+            if not await self.inbox.mark_handled(current.update_id, now=current.started_at):
+                await self.session.rollback()
+                raise AlreadyHandled(current.update_id)
+            await self.session.commit()
+            current.marked = True
+        else:
+            await self.session.commit()
         if self.postbox.queued:
             self.postbox.queued = 0
             self._post.wake()

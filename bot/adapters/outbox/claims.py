@@ -74,7 +74,9 @@ async def _candidates(
             ~busy.exists(),
             or_(OutboxMessage.part_of.is_(None), ~earlier_part_waiting.exists()),
         )
-        .order_by(OutboxMessage.lane, OutboxMessage.not_before, OutboxMessage.id)
+        .order_by(
+            OutboxMessage.lane, OutboxMessage.turn, OutboxMessage.not_before, OutboxMessage.id
+        )
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxMessage)
     )

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
 from bot.adapters.telegram.keyboards import inline_keyboard, worried_keyboard
 from bot.content.catalogue import Catalogue
 from bot.content.render import Rendered, render, render_line
-from bot.domain.outbox import DeliveryState, Lane, Recipient
+from bot.domain.outbox import DeliveryState, Lane, Recipient, split_for_telegram
 from bot.domain.profiles import CommunicationProfile, Level
+
+_WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 
 
 def profile_of(person: YoungPerson) -> CommunicationProfile:
@@ -40,6 +44,8 @@ class Postbox:
         self._catalogue = catalogue
         self.zone = zone
         self.queued = 0
+        # Staff messages about a young person queued in this transaction, to give them turns.
+        self._about: list[OutboxMessage] = []
 
     @property
     def catalogue(self) -> Catalogue:
@@ -57,6 +63,7 @@ class Postbox:
         now: datetime,
         lane: Lane = Lane.REPLY,
         idempotency_key: str | None = None,
+        concern_id: int | None = None,
     ) -> list[OutboxMessage]:
         """Queue a message to a young person, shaped by their profile: one row per chunk.
 
@@ -66,29 +73,23 @@ class Postbox:
         rendered = render(self.catalogue, message_id, values, profile)
         if rendered.buttons:
             person.awaiting_choice = message_id
-        part_of = uuid.uuid4().hex if len(rendered.chunks) > 1 else None
-        rows = []
-        for part, text in enumerate(rendered.chunks):
-            last = part == len(rendered.chunks) - 1
-            rows.append(
-                self._queue(
-                    OutboxMessage(
-                        recipient_type=Recipient.YOUNG_PERSON.value,
-                        recipient_id=person.id,
-                        hub_id=person.hub_id,
-                        chat_id=person.telegram_user_id,
-                        idempotency_key=_part_key(idempotency_key, part),
-                        part_of=part_of,
-                        part=part,
-                        reply_markup=self._keyboard(rendered, profile) if last else None,
-                    ),
-                    message_id,
-                    text,
-                    now=now,
-                    lane=lane,
-                )
-            )
-        return rows
+        texts = [part for chunk in rendered.chunks for part in split_for_telegram(chunk)]
+        return self._queue_parts(
+            texts,
+            lambda: OutboxMessage(
+                recipient_type=Recipient.YOUNG_PERSON.value,
+                recipient_id=person.id,
+                hub_id=person.hub_id,
+                chat_id=person.telegram_user_id,
+                about_id=person.id,
+                concern_id=concern_id,
+            ),
+            message_id,
+            now=now,
+            lane=lane,
+            idempotency_key=idempotency_key,
+            reply_markup=self._keyboard(rendered, profile),
+        )
 
     def _keyboard(self, rendered: Rendered, profile: CommunicationProfile) -> dict[str, Any]:
         choices = inline_keyboard(rendered)
@@ -108,21 +109,80 @@ class Postbox:
         idempotency_key: str | None = None,
         alert_for_id: int | None = None,
         reply_markup: dict[str, Any] | None = None,
-    ) -> OutboxMessage:
-        """Queue a message to a member of staff."""
+        about: YoungPerson | None = None,
+        concern_id: int | None = None,
+        invite_id: int | None = None,
+    ) -> list[OutboxMessage]:
+        """Queue a message to a member of staff (in parts if it is too long for Telegram);
+        nothing is queued for staff who have left."""
+        if not staff.active:
+            return []
         text = self.catalogue.render(message_id, values, level=Level.STANDARD)
-        return self._queue(
-            OutboxMessage(
+        rows = self._queue_parts(
+            split_for_telegram(text),
+            lambda: OutboxMessage(
                 recipient_type=Recipient.STAFF.value,
                 recipient_id=staff.id,
-                hub_id=staff.hub_id,
+                # Whose hub the message is about: a young person's, else the staff member's.
+                hub_id=about.hub_id if about is not None else staff.hub_id,
                 chat_id=staff.telegram_user_id,
-                idempotency_key=idempotency_key,
                 alert_for_id=alert_for_id,
-                reply_markup=reply_markup,
+                about_id=about.id if about is not None else None,
+                concern_id=concern_id,
+                invite_id=invite_id,
             ),
-            message_id, text, now=now, lane=lane,
-        )  # fmt: skip
+            message_id,
+            now=now,
+            lane=lane,
+            idempotency_key=idempotency_key,
+            reply_markup=reply_markup,
+        )
+        if about is not None:
+            self._about.extend(rows)
+        return rows
+
+    def to_stranger(
+        self,
+        chat_id: int,
+        message_id: str,
+        values: Mapping[str, str],
+        *,
+        now: datetime,
+        lane: Lane = Lane.REPLY,
+    ) -> None:
+        """Answer someone Waypoint does not know (the row is deleted once it has gone)."""
+        text = self.catalogue.render(message_id, values)
+        self._queue_parts(
+            split_for_telegram(text),
+            lambda: OutboxMessage(
+                recipient_type=Recipient.STRANGER.value, recipient_id=0, chat_id=chat_id
+            ),
+            message_id,
+            now=now,
+            lane=lane,
+        )
+
+    def _queue_parts(
+        self,
+        texts: list[str],
+        row: Any,
+        message_id: str,
+        *,
+        now: datetime,
+        lane: Lane,
+        idempotency_key: str | None = None,
+        reply_markup: dict[str, Any] | None = None,
+    ) -> list[OutboxMessage]:
+        """One row per part; each part waits for the one before it, buttons on the last."""
+        part_of = uuid.uuid4().hex if len(texts) > 1 else None
+        rows = []
+        for part, text in enumerate(texts):
+            message: OutboxMessage = row()
+            message.idempotency_key = _part_key(idempotency_key, part)
+            message.part_of, message.part = part_of, part
+            message.reply_markup = reply_markup if part == len(texts) - 1 else None
+            rows.append(self._queue(message, message_id, text, now=now, lane=lane))
+        return rows
 
     def _queue(
         self, message: OutboxMessage, message_id: str, text: str, *, now: datetime, lane: Lane
@@ -135,6 +195,34 @@ class Postbox:
         message.created_at = now
         message.not_before = now
         message.attempts = 0
+        message.turn = 0
         self._session.add(message)
         self.queued += 1
         return message
+
+    async def take_turns(self) -> None:
+        """Before commit: the n-th waiting message about one young person to one chat goes
+        after the first messages about everyone else (40 taps of "I'm worried" by one young
+        person must not hold up another's alert)."""
+        if not self._about:
+            return
+        staged, self._about = self._about, []
+        chats = {row.chat_id for row in staged}
+        # Rows of this transaction that were flushed already are counted below, not twice.
+        flushed = [row.id for row in staged if row.id is not None]
+        with self._session.no_autoflush:
+            counts = await self._session.execute(
+                select(OutboxMessage.chat_id, OutboxMessage.about_id, func.count())
+                .where(
+                    OutboxMessage.chat_id.in_(chats),
+                    OutboxMessage.state.in_(_WAITING),
+                    OutboxMessage.about_id.is_not(None),
+                    OutboxMessage.id.not_in(flushed),
+                )
+                .group_by(OutboxMessage.chat_id, OutboxMessage.about_id)
+            )
+        ahead = Counter({(chat, about): count for chat, about, count in counts})
+        for row in staged:
+            key = (row.chat_id, row.about_id)
+            row.turn = min(ahead[key], 1000)
+            ahead[key] += 1

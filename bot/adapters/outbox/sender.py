@@ -21,9 +21,9 @@ from typing import Any, Protocol
 
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
-from bot.adapters.outbox.transport import Outcome
+from bot.adapters.outbox.transport import Outcome, Sent, TryAgain
 from bot.clock import Clock, system_clock
-from bot.domain.outbox import TELEGRAM_PER_SECOND, Pace, RecentSends
+from bot.domain.outbox import TELEGRAM_PER_SECOND, Outage, Pace, RecentSends
 from bot.services.delivery import do_fail_exhausted, do_record_outcome
 
 _LOG = logging.getLogger(__name__)
@@ -82,6 +82,9 @@ class Sender:
         self._sending: set[int] = set()
         rate = math.floor(self.settings.pace.overall_per_second)
         self._recent = RecentSends(min(TELEGRAM_PER_SECOND, rate + 1))
+        self._outage = Outage()
+        # When this sender last heard back from a send to each chat (see _chat_gap).
+        self._chat_answered: dict[int, datetime] = {}
 
     def wake(self) -> None:
         """Something was queued in this process: look now instead of at the next poll."""
@@ -121,6 +124,8 @@ class Sender:
         await self._wait_until(message.send_at)
         while (hold := self._recent.wait_before_next(self._clock())) > timedelta(0):
             await self._sleep(hold.total_seconds())
+        if (hold := self._chat_gap(message.chat_id)) > timedelta(0):
+            await self._sleep(hold.total_seconds())
         if self._clock() > message.send_at + self.settings.lease / 2:
             # So late that the lease may run out mid-send and another sender take the row:
             # leave it to come back rather than risk sending it twice.
@@ -131,7 +136,9 @@ class Sender:
                 message.chat_id, message.text, message.reply_markup
             )
         finally:
-            self._recent.end(ticket, self._clock())
+            answered = self._clock()
+            self._recent.end(ticket, answered)
+            self._chat_answered[message.chat_id] = answered
         await do_record_outcome(
             self._uow(),
             message.id,
@@ -140,7 +147,37 @@ class Sender:
             now=self._clock(),
             max_attempts=self.settings.max_attempts,
             jitter=self._jitter(),
+            outage=self._note(message.id, outcome),
         )
+
+    def _chat_gap(self, chat_id: int) -> timedelta:
+        """How long to hold a send so that it reaches a chat a full gap after this sender's
+        last message to it arrived: a slot is when a send may leave, and a busy moment can make
+        the one before it leave (and arrive) late."""
+        last = self._chat_answered.get(chat_id)
+        if last is None:
+            return timedelta(0)
+        now = self._clock()
+        if len(self._chat_answered) > 10_000:
+            self._chat_answered = {
+                chat: at
+                for chat, at in self._chat_answered.items()
+                if now - at < timedelta(seconds=5)
+            }
+        return max(last + self.settings.pace.chat_gap(chat_id) - now, timedelta(0))
+
+    def _note(self, message_id: int, outcome: Outcome) -> timedelta | None:
+        """Count the outcome towards an outage; the pause to take if Telegram is down."""
+        was_down = self._outage.down
+        pause = self._outage.after(
+            message_id, failed=isinstance(outcome, TryAgain), worked=isinstance(outcome, Sent)
+        )
+        if self._outage.down and not was_down:
+            # Loud (Sentry): nothing reaches anyone while this lasts.
+            _LOG.error("every send to Telegram is failing; sending is paused and retried")
+        elif was_down and not self._outage.down:
+            _LOG.warning("Telegram is taking messages again")
+        return pause
 
     async def try_send_batch(self) -> int:
         """Claim and deliver one round, waiting for all of it; returns how many were claimed."""

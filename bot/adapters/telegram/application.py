@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -15,12 +14,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram import concern_handlers, handlers, profile_handlers
+from bot.adapters.telegram import (
+    concern_handlers,
+    handlers,
+    profile_handlers,
+    staff_handlers,
+)
 from bot.adapters.telegram.context import Waypoint, attach
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
+from bot.adapters.telegram.updates import ALLOWED_UPDATES
 
-# The updates Waypoint acts on; anything else Telegram would send is not even fetched.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+__all__ = ["ALLOWED_UPDATES", "WaypointApplication", "build_application"]
 
 WaypointApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
@@ -32,20 +36,30 @@ def build_application(
     api_url: str,
     read_timeout: float | None = None,
 ) -> WaypointApplication:
-    """The real bot: Waypoint's handlers on an Application talking to `api_url`."""
+    """The real bot: Waypoint's handlers on an Application talking to `api_url`.
+
+    It has no Updater: updates arrive through the inbox (bot.adapters.telegram.polling), and
+    are handled by bot.adapters.telegram.dispatcher.
+    """
     use_timedelta_retry_after()
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .updater(None)
+        # The handlers only make courtesy calls (a button's spinner); a 429 must not make
+        # them wait and hold up the next update: they are dropped instead.
+        .rate_limiter(AIORateLimiter(max_retries=0))
     )
     if read_timeout is not None:
         builder = builder.read_timeout(read_timeout).get_updates_read_timeout(read_timeout + 10)
     application = builder.build()
     attach(application, waypoint)
-    private = filters.ChatType.PRIVATE
+    # Commands count only when sent: editing an old "/worried" must not raise it again.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    # Words are heard when sent and when edited (a worry typed by editing is still a worry).
+    written = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES & filters.TEXT
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(CommandHandler("invite", handlers.on_invite, filters=private))
     application.add_handler(
@@ -69,13 +83,20 @@ def build_application(
         ("reply", concern_handlers.on_reply),
     ):
         application.add_handler(CommandHandler(command, callback, filters=private))
+    # Managers and operators looking after their hub's staff and invite links.
+    for command, callback in (
+        ("leave", staff_handlers.on_leave),
+        ("move", staff_handlers.on_move),
+        ("reassign", staff_handlers.on_reassign),
+        ("invites", staff_handlers.on_invites),
+        ("revoke", staff_handlers.on_revoke),
+    ):
+        application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(
         CallbackQueryHandler(concern_handlers.on_alert_button, pattern=r"^a\|")
     )
     application.add_handler(CallbackQueryHandler(profile_handlers.on_choice))
-    application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, concern_handlers.on_words)
-    )
+    application.add_handler(MessageHandler(written & ~filters.COMMAND, concern_handlers.on_words))
     application.add_handler(MessageHandler(private, handlers.on_anything_else))
     application.add_error_handler(handlers.on_error)
     if application.job_queue is None:
@@ -85,5 +106,8 @@ def build_application(
         interval=concern_handlers.LADDER_TICK,
         first=1,
         name="concern ladder",
+    )
+    application.job_queue.run_repeating(
+        concern_handlers.tidy, interval=concern_handlers.TIDY_EVERY, first=5, name="tidy"
     )
     return application

@@ -14,17 +14,19 @@ from telegram import Update
 from bot.adapters.telegram.context import waypoint_of
 from bot.adapters.telegram.handlers import (
     Context,
-    answer_directly,
+    courtesy,
     for_sender,
     on_anything_else,
 )
 from bot.adapters.telegram.keyboards import parse_alert
-from bot.content.helplines import helpline_values
 from bot.domain.ladder import Urgency
-from bot.services import concern_records, talk
-from bot.services.concerns import Worry, do_acknowledge, do_raise_concern
+from bot.domain.numbers import whole_number
+from bot.domain.safety.worry import Worry
+from bot.services import concern_records, replies, talk
+from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear
 from bot.services.ladder_steps import do_take_due_steps
+from bot.services.retention import do_forget_old
 
 SPLIT_WINDOW = timedelta(minutes=2)
 _BEFORE = "words_before"
@@ -55,7 +57,7 @@ async def on_words(update: Update, context: Context) -> None:
     if context.user_data is not None and heard in {Heard.RELAYED, Heard.CHOICE, Heard.NOTHING}:
         context.user_data[_BEFORE] = (message.text, now)
     if heard is Heard.STRANGER_WORRIED:
-        await answer_directly(update, waypoint, "concern_helplines", helpline_values())
+        await replies.do_help_stranger(waypoint.uow(), update.effective_user.id, now=now)
     elif heard in {Heard.NOTHING, Heard.STRANGER}:
         await on_anything_else(update, context)
 
@@ -70,7 +72,9 @@ async def on_worried(update: Update, context: Context) -> None:
         waypoint.uow(), update.effective_user.id, worry, now=waypoint.clock()
     )
     if raised is None:
-        await answer_directly(update, waypoint, "concern_helplines", helpline_values())
+        await replies.do_help_stranger(
+            waypoint.uow(), update.effective_user.id, now=waypoint.clock()
+        )
 
 
 async def on_talk(update: Update, context: Context) -> None:
@@ -83,7 +87,7 @@ async def on_talk(update: Update, context: Context) -> None:
 def _number(context: Context) -> int | None:
     """The one number after a command (`/ack 12`), or None."""
     args = context.args or []
-    return int(args[0]) if len(args) == 1 and args[0].isdigit() else None
+    return whole_number(args[0]) if len(args) == 1 else None
 
 
 async def on_ack(update: Update, context: Context) -> None:
@@ -104,17 +108,18 @@ async def on_alert_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    await query.answer()
     tapped = parse_alert(query.data)
-    if tapped is None:
-        return
-    waypoint = waypoint_of(context)
-    concern_id, call_me = tapped
-    if await do_acknowledge(
-        waypoint.uow(), update.effective_user.id, concern_id, call_me=call_me,
-        now=waypoint.clock(),
-    ):  # fmt: skip
-        await query.edit_message_reply_markup(reply_markup=None)
+    if tapped is not None:
+        waypoint = waypoint_of(context)
+        concern_id, call_me = tapped
+        done = await do_acknowledge(
+            waypoint.uow(), update.effective_user.id, concern_id, call_me=call_me,
+            now=waypoint.clock(),
+        )  # fmt: skip
+        if done:
+            await courtesy(query.edit_message_reply_markup(reply_markup=None))
+    # Last, and only a courtesy: the acknowledgement above is already committed.
+    await courtesy(query.answer())
 
 
 async def on_concerns(update: Update, context: Context) -> None:
@@ -185,3 +190,12 @@ async def climb_ladder(context: Context) -> None:
     """
     waypoint = waypoint_of(context)
     await do_take_due_steps(waypoint.uow(), now=waypoint.clock())
+
+
+TIDY_EVERY = timedelta(minutes=10)
+
+
+async def tidy(context: Context) -> None:
+    """A job on the application's clock: forget what no longer needs keeping."""
+    waypoint = waypoint_of(context)
+    await do_forget_old(waypoint.uow(), now=waypoint.clock())

@@ -32,7 +32,16 @@ def attach(application: Application[Any, Any, Any, Any, Any, Any], waypoint: Way
 
 def waypoint_of(context: CallbackContext[Any, Any, Any, Any]) -> Waypoint:
     """The Waypoint services behind this handler call."""
-    found = context.bot_data[_KEY]
+    return _found(context.bot_data)
+
+
+def waypoint_in(application: Application[Any, Any, Any, Any, Any, Any]) -> Waypoint:
+    """The Waypoint services of this application."""
+    return _found(application.bot_data)
+
+
+def _found(bot_data: Any) -> Waypoint:
+    found = bot_data[_KEY]
     if not isinstance(found, Waypoint):
         raise TypeError("the application was built without bot.adapters.telegram.context.attach")
     return found

@@ -1,50 +1,51 @@
 """Handlers for joining Waypoint: /start with an invite code, /invite, and everything else.
 
-Each handler parses the update and calls one service. Messages to young people and staff are
-queued in the outbox by that service, in the same transaction as the change behind them. Only
-strangers, whom Waypoint does not record, are answered directly.
+Each handler parses the update and calls one service. Every answer, to strangers too, is
+queued in the outbox by that service, in the same transaction as the change behind it.
 Nobody's words are logged: log lines carry update ids and exception types only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.adapters.db.inbox import AlreadyHandled, handling
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.telegram.context import Waypoint, waypoint_of
+from bot.adapters.telegram.context import waypoint_of
 from bot.domain.errors import WaypointError
 from bot.services import invites, replies
 
 _LOG = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+# A courtesy call (stopping a button's spinner) must never hold up the next update for long.
+COURTESY_TIMEOUT = 3.0
 
 
-async def answer_directly(
-    update: Update,
-    waypoint: Waypoint,
-    message_id: str = "stranger",
-    values: Mapping[str, str] | None = None,
-) -> None:
-    """Reply straight away, not through the outbox: for people Waypoint keeps nothing about."""
-    # Only for strangers, who are not recorded, and when the database itself failed.
-    if update.effective_chat is not None:
-        text = waypoint.catalogue.render(message_id, values or {})
-        await update.effective_chat.send_message(text)
+async def courtesy(call: Awaitable[Any]) -> None:
+    """Make a call whose failure changes nothing (answering a button, removing a keyboard).
+
+    The work the tap asked for is done and committed first; Telegram refusing the courtesy
+    ("query is too old") or being slow must not undo or delay it.
+    """
+    try:
+        await asyncio.wait_for(call, COURTESY_TIMEOUT)
+    except (TelegramError, TimeoutError) as error:
+        _LOG.info("a courtesy call to Telegram failed: %s", type(error).__name__)
 
 
 async def _tell(
-    update: Update, waypoint: Waypoint, user_id: int, message_id: str, values: Mapping[str, str]
+    waypoint_context: Context, user_id: int, message_id: str, values: Mapping[str, str]
 ) -> None:
-    """Tell a known person through the outbox, or a stranger directly."""
-    if not await replies.do_tell(
-        waypoint.uow(), user_id, message_id, values, now=waypoint.clock()
-    ):
-        await answer_directly(update, waypoint, message_id)
+    waypoint = waypoint_of(waypoint_context)
+    await replies.do_tell(waypoint.uow(), user_id, message_id, values, now=waypoint.clock())
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -54,15 +55,14 @@ async def on_start(update: Update, context: Context) -> None:
         return
     user_id = update.effective_user.id
     if not context.args:
-        if not await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock()):
-            await answer_directly(update, waypoint)
+        await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock())
         return
     try:
         await invites.do_redeem_invite(
             waypoint.uow(), telegram_user_id=user_id, code=context.args[0], now=waypoint.clock()
         )
     except WaypointError as error:
-        await _tell(update, waypoint, user_id, error.message_id, error.values)
+        await _tell(context, user_id, error.message_id, error.values)
 
 
 async def on_invite(update: Update, context: Context) -> None:
@@ -80,7 +80,7 @@ async def on_invite(update: Update, context: Context) -> None:
             send_link_as=context.bot.username,
         )
     except WaypointError as error:
-        await _tell(update, waypoint, user_id, error.message_id, error.values)
+        await _tell(context, user_id, error.message_id, error.values)
 
 
 async def on_anything_else(update: Update, context: Context) -> None:
@@ -88,8 +88,7 @@ async def on_anything_else(update: Update, context: Context) -> None:
     waypoint = waypoint_of(context)
     if update.effective_user is None:
         return
-    if not await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock()):
-        await answer_directly(update, waypoint)
+    await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock())
 
 
 # A service run for whoever sent the update: (unit of work, their Telegram id, now) -> whether
@@ -107,18 +106,23 @@ async def for_sender(update: Update, context: Context, act: SenderAct) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log what failed without anyone's words, and tell the person to try again."""
-    update_id = update.update_id if isinstance(update, Update) else None
+    """Log what failed without anyone's words; the update is tried again (bot.adapters.
+    telegram.dispatcher), so the person is not asked to send it again."""
     error = context.error
+    if isinstance(error, AlreadyHandled):
+        # Another attempt handled this update first: nothing was lost, nothing to say.
+        return
+    current = handling.get()
+    update_id = update.update_id if isinstance(update, Update) else None
+    # The log's formatter (bot.observability) and Sentry's scrubber both leave out what the
+    # exception says; only where it failed and its type are kept.
     _LOG.error(
         "handler failed for update %s: %s",
         update_id,
         type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
-    if isinstance(update, Update) and update.effective_chat is not None:
-        # Direct, not queued: the database may be what failed.
-        try:
-            await answer_directly(update, waypoint_of(context), "error_general")
-        except Exception:  # a courtesy reply; the failure is already logged
-            _LOG.warning("could not tell the sender of update %s about the failure", update_id)
+    if current is not None:
+        current.failed = True
+        # The whole update is tried again later; nothing else may act on it half-handled.
+        raise ApplicationHandlerStop

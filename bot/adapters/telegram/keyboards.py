@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.content.render import Rendered
+from bot.domain.numbers import whole_number
 
 _PREFIX = "c"
 _SEPARATOR = "|"
@@ -63,8 +64,7 @@ def alert_keyboard(concern_id: int, *, acknowledge: str, call_me: str) -> dict[s
 def parse_alert(data: str | None) -> tuple[int, bool] | None:
     """(concern id, whether "Call me") for an alert button, or None for anything else."""
     parts = (data or "").split(_SEPARATOR)
-    if len(parts) != 3 or parts[0] != _ALERT_PREFIX or not parts[1].isdigit():
+    if len(parts) != 3 or parts[0] != _ALERT_PREFIX or parts[2] not in {ACKNOWLEDGE, CALL_ME}:
         return None
-    if parts[2] not in {ACKNOWLEDGE, CALL_ME}:
-        return None
-    return int(parts[1]), parts[2] == CALL_ME
+    concern_id = whole_number(parts[1])
+    return None if concern_id is None else (concern_id, parts[2] == CALL_ME)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
-from bot.adapters.telegram.handlers import Context, for_sender
+from bot.adapters.telegram.handlers import Context, courtesy, for_sender
 from bot.adapters.telegram.keyboards import parse_choice
 from bot.services import choices, profiles
 
@@ -47,13 +47,12 @@ async def on_choice(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    await query.answer()
     choice = parse_choice(query.data)
-    if choice is None:
-        return
     waypoint = waypoint_of(context)
-    if await choices.do_choose(
+    if choice is not None and await choices.do_choose(
         waypoint.uow(), update.effective_user.id, *choice, now=waypoint.clock()
     ):
         # A choice is made once: a second tap on an old keyboard would be confusing.
-        await query.edit_message_reply_markup(reply_markup=None)
+        await courtesy(query.edit_message_reply_markup(reply_markup=None))
+    # Only a courtesy (stopping the spinner): the choice is already committed.
+    await courtesy(query.answer())

@@ -6,6 +6,7 @@ The values are the table names in `content/safety/lexicon.toml` and the words of
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -30,6 +31,25 @@ class Urgency(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
 
+    def outranks(self, other: Urgency) -> bool:
+        """Whether this is more urgent than `other`."""
+        order = (Urgency.LOW, Urgency.MEDIUM, Urgency.HIGH)
+        return order.index(self) > order.index(other)
+
 
 # Lexicon entries carry their category as a plain string (`Phrase.kind`), beside cue names.
 CATEGORY_NAMES = frozenset(category.value for category in Category)
+
+
+@dataclass(frozen=True)
+class Worry:
+    """What the young person did: tapped the button, or wrote words that sound worried."""
+
+    source: str  # "button", "command" or "words"
+    urgency: Urgency
+    words: str | None = None
+    category: str | None = None
+    # False when the words only may be a worry (negated, joking): ask the young person first.
+    sure: bool = True
+    # For a worry about another young person: what the worry is (exploitation, missing, ...).
+    harm: str | None = None

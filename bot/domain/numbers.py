@@ -1,0 +1,22 @@
+"""Reading a number someone typed: only ASCII digits, only within range.
+
+`str.isdigit()` says yes to "²" and "①", which `int()` then refuses; and a 30-digit number is
+fine for Python but not for a database column. Every number read from a person goes through
+`whole_number`, so neither can reach a query or an exception message (which may be logged).
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
+# The largest id a 32-bit database column holds.
+LARGEST_ID = 2**31 - 1
+
+
+def whole_number(text: str | None, *, low: int = 0, high: int = LARGEST_ID) -> int | None:
+    """The number `text` is (surrounding spaces allowed), or None if it is not one in range."""
+    if text is None or not _DIGITS.fullmatch(text.strip()):
+        return None
+    value = int(text.strip())
+    return value if low <= value <= high else None

@@ -1,0 +1,47 @@
+"""Who may see a concern: the facts bot.domain.access needs, gathered for one member of staff,
+and the concern itself only for those the rules allow (a refusal is told and audited)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.adapters.db.models import Concern, Staff
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.access import Viewer, may_read_concern
+from bot.domain.people import Role
+from bot.services.ladder_steps import hub_of
+
+
+async def viewer_of(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_id: int) -> Viewer:
+    """The facts bot.domain.access needs about this member of staff and this concern."""
+    worker = await uow.staff.get(concern.young_person.key_worker_id)
+    return Viewer(
+        role=Role(staff.role),
+        active=staff.active,
+        same_hub=staff.hub_id == concern.hub_id,
+        same_council=staff.hub.council_id == council_id,
+        their_worker=staff.id
+        in {concern.young_person.key_worker_id, worker.cover_id if worker else None},
+        told=staff.id in await uow.concerns.told(concern.id),
+    )
+
+
+async def visible_concern(
+    uow: SqlUnitOfWork, staff: Staff, concern_id: int, now: datetime, *, for_update: bool = False
+) -> Concern | None:
+    """The concern if this member of staff may see it; if not, they are told and it is audited."""
+    concern = await uow.concerns.get(concern_id, for_update=for_update)
+    hub = await hub_of(uow, concern.hub_id) if concern else None
+    allowed = (
+        concern is not None
+        and hub is not None
+        and may_read_concern(await viewer_of(uow, staff, concern, hub.council_id))
+    )
+    if concern is None or not allowed:
+        uow.audit.record(
+            "concern.refused", at=now, actor_type="staff", actor_id=staff.id,
+            hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,
+        )  # fmt: skip
+        uow.postbox.to_staff(staff, "concern_not_yours", {"id": str(concern_id)}, now=now)
+        return None
+    return concern

@@ -1,0 +1,94 @@
+"""Looking after invite links: listing the ones that still work and withdrawing them.
+
+A withdrawn link stops working at once (bot.domain.invites refuses a revoked invite). Every
+change is audited with ids only; the code itself was never stored, so it is never shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Invite, Staff
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.errors import InviteNotOpen, SetupError
+
+# Who did it, as the audit trail records it: ("operator", None) or ("staff", their id).
+Actor = tuple[str, int | None]
+OPERATOR: Actor = ("operator", None)
+
+
+@dataclass(frozen=True)
+class OpenInvite:
+    """An invite link that could still be used: who it is for and from, never its code."""
+
+    id: int
+    first_name: str
+    worker: str
+    hub: str
+    expires_at: datetime
+
+
+def open_invite(invite: Invite) -> OpenInvite:
+    """What staff and operators may see of one invite."""
+    worker = invite.worker
+    return OpenInvite(
+        invite.id, invite.first_name, worker.name, worker.hub.name, invite.expires_at
+    )
+
+
+def check_open(invite: Invite, now: datetime) -> None:
+    """Refuse an invite that could not be used anyway (used, withdrawn or expired)."""
+    if invite.used_at is not None or invite.revoked_at is not None or invite.expires_at <= now:
+        raise InviteNotOpen(id=str(invite.id))
+
+
+def revoke(uow: SqlUnitOfWork, invite: Invite, *, by: Actor, now: datetime) -> None:
+    """Withdraw an invite: its link stops working at once."""
+    invite.revoked_at = now
+    uow.audit.record(
+        "invite.revoked", at=now, actor_type=by[0], actor_id=by[1],
+        hub_id=invite.worker.hub_id, subject_type="invite", subject_id=invite.id,
+    )  # fmt: skip
+
+
+async def revoke_all(uow: SqlUnitOfWork, worker: Staff, *, by: Actor, now: datetime) -> int:
+    """Withdraw every link this worker gave out that could still be used; returns how many."""
+    invites = await uow.invites.open_by_worker(worker.id, now)
+    for invite in invites:
+        revoke(uow, invite, by=by, now=now)
+    return len(invites)
+
+
+async def do_revoke_invite(uow: SqlUnitOfWork, invite_id: int, *, now: datetime) -> OpenInvite:
+    """`waypoint invite revoke`: withdraw one invite link."""
+    async with uow:
+        invite = await uow.invites.get(invite_id)
+        if invite is None:
+            raise SetupError(f"there is no invite {invite_id}")
+        check_open(invite, now)
+        revoke(uow, invite, by=OPERATOR, now=now)
+        await uow.commit()
+        return open_invite(invite)
+
+
+async def open_invites(uow: SqlUnitOfWork, *, now: datetime) -> list[OpenInvite]:
+    """`waypoint invite list`: every invite that could still be used, oldest first."""
+    async with uow:
+        # A link from someone who has left does not work (bot.domain.invites), so not listed.
+        query = (
+            select(Invite)
+            .join(Staff, Staff.id == Invite.worker_id)
+            .where(
+                Staff.active.is_(True),
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+                Invite.expires_at > now,
+            )
+        )
+        invites = [open_invite(i) for i in await uow.session.scalars(query.order_by(Invite.id))]
+        uow.audit.record("invite.listed", at=now, actor_type=OPERATOR[0])
+        await uow.commit()
+        return invites

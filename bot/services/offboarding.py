@@ -1,0 +1,291 @@
+"""Off-boarding: a member of staff who leaves, a change of role or hub, a young person's new
+named worker, and invite links withdrawn. Each is one transaction, audited with ids only.
+
+Nothing goes to staff who have left: the postbox queues nothing for them, and whatever was
+still waiting to go to them is dropped here. A concern that was waiting on them is looked at
+again at once, so the ladder passes it on instead of waiting out their time to answer.
+
+The rules (`leave`, `move`, `reassign`) work inside the caller's unit of work and check
+everything before they change anything, so a refusal leaves nothing half done. The `do_*`
+functions are the command line's: one transaction each, by Telegram id or number; managers'
+Telegram commands are in bot.services.staff_admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Hub, Staff, YoungPerson
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import name_of
+from bot.domain.access import COVER_ROLES
+from bot.domain.errors import (
+    AlreadyTheirWorker,
+    CannotBeNamedWorker,
+    NoSuchHub,
+    SetupError,
+    StillNamedWorker,
+)
+from bot.domain.organisations import slugify
+from bot.domain.people import Role, may_invite
+from bot.services.invite_admin import OPERATOR, Actor, revoke_all
+
+
+@dataclass(frozen=True)
+class NeedsWorker:
+    """A young person still linked to someone who left: they need a new named worker."""
+
+    young_person_id: int
+    first_name: str
+
+
+@dataclass(frozen=True)
+class Left:
+    """What leaving changed, for whoever asked."""
+
+    name: str
+    still_linked: tuple[NeedsWorker, ...]
+    reassigned_to: str | None
+    reassigned: tuple[str, ...]
+    invites_revoked: int
+    messages_dropped: int
+    concerns_looked_at: int
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A member of staff's role and hub after a move."""
+
+    name: str
+    role: Role
+    hub: str
+    invites_revoked: int
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """A young person's new named worker."""
+
+    young_person_id: int
+    first_name: str
+    worker: str
+    hub: str
+
+
+def role_words(role: Role) -> str:
+    """A role as staff read it: "key worker", "duty"."""
+    return role.value.replace("_", " ")
+
+
+def _audit(
+    uow: SqlUnitOfWork,
+    action: str,
+    *,
+    by: Actor,
+    now: datetime,
+    hub_id: int,
+    subject: tuple[str, int],
+) -> None:
+    uow.audit.record(
+        action, at=now, actor_type=by[0], actor_id=by[1], hub_id=hub_id,
+        subject_type=subject[0], subject_id=subject[1],
+    )  # fmt: skip
+
+
+async def linked_to(uow: SqlUnitOfWork, worker_id: int) -> list[YoungPerson]:
+    """Young people whose named worker this is, first linked first."""
+    query = select(YoungPerson).where(YoungPerson.key_worker_id == worker_id)
+    return list(await uow.session.scalars(query.order_by(YoungPerson.id)))
+
+
+async def check_named_worker(uow: SqlUnitOfWork, hub_id: int, worker: Staff) -> None:
+    """Refuse anyone but a key worker who has not left, in the council of the hub `hub_id`."""
+    hub = await uow.organisations.hub_by_id(hub_id)
+    if not (
+        worker.active and may_invite(Role(worker.role)) and worker.hub.council_id == hub.council_id
+    ):
+        raise CannotBeNamedWorker(worker=worker.name)
+
+
+async def _uncover(uow: SqlUnitOfWork, staff: Staff, *, by: Actor, now: datetime) -> None:
+    """Whoever `staff` covers for loses that cover; they stay away, so their alerts go to duty
+    (a cover must be someone who can take them: bot.domain.access.may_cover)."""
+    for colleague in await uow.session.scalars(select(Staff).where(Staff.cover_id == staff.id)):
+        colleague.cover_id = None
+        _audit(
+            uow, "staff.cover_ended", by=by, now=now, hub_id=colleague.hub_id,
+            subject=("staff", colleague.id),
+        )  # fmt: skip
+
+
+async def _stand_down(uow: SqlUnitOfWork, leaver: Staff, *, by: Actor, now: datetime) -> None:
+    """No longer active, away or covered; nobody's cover and nobody's life coach."""
+    leaver.active, leaver.away, leaver.cover_id = False, False, None
+    await _uncover(uow, leaver, by=by, now=now)
+    coached = select(YoungPerson).where(YoungPerson.life_coach_id == leaver.id)
+    for person in await uow.session.scalars(coached):
+        person.life_coach_id = None
+
+
+async def reassign(
+    uow: SqlUnitOfWork, person: YoungPerson, worker: Staff, *, by: Actor, now: datetime
+) -> Reassigned:
+    """Give a young person a new named worker (their hub follows the worker's); the young
+    person and both workers are told (nothing goes to a worker who left)."""
+    if worker.id == person.key_worker_id:
+        raise AlreadyTheirWorker(name=person.first_name, worker=worker.name)
+    await check_named_worker(uow, person.hub_id, worker)
+    old = person.key_worker
+    person.key_worker_id, person.key_worker, person.hub_id = worker.id, worker, worker.hub_id
+    _audit(
+        uow, "young_person.reassigned", by=by, now=now, hub_id=worker.hub_id,
+        subject=("young_person", person.id),
+    )  # fmt: skip
+    told = {"worker": worker.name, "name": name_of(person)}
+    uow.postbox.to_young_person(person, "young_person_new_worker", told, now=now)
+    named = {"name": person.first_name, "worker": worker.name}
+    uow.postbox.to_staff(worker, "staff_young_person_reassigned", named, now=now, about=person)
+    uow.postbox.to_staff(old, "staff_young_person_moved_on", named, now=now)
+    return Reassigned(person.id, person.first_name, worker.name, worker.hub.name)
+
+
+async def leave(
+    uow: SqlUnitOfWork,
+    leaver: Staff,
+    *,
+    by: Actor,
+    now: datetime,
+    reassign_to: Staff | None = None,
+) -> Left:
+    """Mark a member of staff as left: nothing more goes to them, their invite links die,
+    concerns waiting on them are looked at again at once; optionally their young people go
+    to `reassign_to` in the same step."""
+    linked = await linked_to(uow, leaver.id)
+    if reassign_to is not None:
+        if reassign_to.id == leaver.id:
+            raise CannotBeNamedWorker(worker=reassign_to.name)
+        for person in linked:
+            await check_named_worker(uow, person.hub_id, reassign_to)
+    # Asked before covers are cleared: a concern alerted to them as a cover waits on them too.
+    waiting = await uow.concerns.waiting_on(leaver.id)
+    await _stand_down(uow, leaver, by=by, now=now)
+    revoked = await revoke_all(uow, leaver, by=by, now=now)
+    dropped = await uow.outbox.drop_waiting_to(leaver.telegram_user_id, reason="left")
+    for row in dropped:
+        # Never to be sent (or retried): the words, which may be a young person's, go now.
+        row.text, row.reply_markup = "", None
+    for concern in waiting:
+        concern.next_step_at = now
+        uow.concerns.record(concern, "staff_left", at=now, actor_type="system",
+                            detail=f"{leaver.name} has left")  # fmt: skip
+    _audit(uow, "staff.left", by=by, now=now, hub_id=leaver.hub_id, subject=("staff", leaver.id))
+    moved = [await reassign(uow, p, reassign_to, by=by, now=now) for p in linked if reassign_to]
+    return Left(
+        leaver.name,
+        () if reassign_to else tuple(NeedsWorker(p.id, p.first_name) for p in linked),
+        reassign_to.name if reassign_to else None,
+        tuple(done.first_name for done in moved),
+        revoked,
+        len(dropped),
+        len(waiting),
+    )
+
+
+async def move(
+    uow: SqlUnitOfWork,
+    staff: Staff,
+    *,
+    by: Actor,
+    now: datetime,
+    role: Role | None = None,
+    hub: Hub | None = None,
+) -> Moved:
+    """Change a member of staff's role and/or hub (within their council). A key worker keeps
+    their role and hub while any young person is linked to them: reassign those first."""
+    new_role, new_hub = role or Role(staff.role), hub or staff.hub
+    if new_hub.council_id != staff.hub.council_id:
+        raise NoSuchHub(hub=new_hub.name)
+    other_hub = new_hub.id != staff.hub_id
+    stops_key_work = staff.role == Role.KEY_WORKER.value and (
+        new_role is not Role.KEY_WORKER or other_hub
+    )
+    if stops_key_work and (linked := await linked_to(uow, staff.id)):
+        names = ", ".join(p.first_name for p in linked)
+        raise StillNamedWorker(name=staff.name, young_people=names)
+    # Links they gave out would join young people to a role or hub they no longer have.
+    revoked = await revoke_all(uow, staff, by=by, now=now) if stops_key_work else 0
+    if other_hub or new_role not in COVER_ROLES:
+        await _uncover(uow, staff, by=by, now=now)
+    if other_hub:
+        staff.cover_id = None
+    staff.role, staff.hub_id, staff.hub = new_role.value, new_hub.id, new_hub
+    _audit(uow, "staff.moved", by=by, now=now, hub_id=new_hub.id, subject=("staff", staff.id))
+    where = {"role": role_words(new_role), "hub": new_hub.name}
+    uow.postbox.to_staff(staff, "staff_you_moved", where, now=now)
+    return Moved(staff.name, new_role, new_hub.name, revoked)
+
+
+async def hub_in_council(uow: SqlUnitOfWork, council_id: int, name: str) -> Hub:
+    """The council's hub with this name; a hub that does not exist is refused, not made."""
+    try:
+        found = await uow.organisations.hub(council_id, slugify(name))
+    except ValueError:  # no letters or digits at all
+        found = None
+    if found is None:
+        raise NoSuchHub(hub=name)
+    return found
+
+
+async def _staff(uow: SqlUnitOfWork, telegram_id: int) -> Staff:
+    staff = await uow.staff.by_telegram_id(telegram_id)
+    if staff is None:
+        raise SetupError(f"no member of staff has Telegram id {telegram_id}")
+    if not staff.active:
+        raise SetupError(f"{staff.name} (Telegram id {telegram_id}) has already left")
+    return staff
+
+
+async def do_leave(
+    uow: SqlUnitOfWork, telegram_id: int, *, now: datetime, reassign_to: int | None = None
+) -> Left:
+    """`waypoint staff leave`: mark them as left, optionally reassigning their young people."""
+    async with uow:
+        leaver = await _staff(uow, telegram_id)
+        new = await _staff(uow, reassign_to) if reassign_to is not None else None
+        left = await leave(uow, leaver, by=OPERATOR, now=now, reassign_to=new)
+        await uow.commit()
+        return left
+
+
+async def do_move(
+    uow: SqlUnitOfWork,
+    telegram_id: int,
+    *,
+    now: datetime,
+    role: Role | None = None,
+    hub: str | None = None,
+) -> Moved:
+    """`waypoint staff move`: a new role and/or hub in the same council."""
+    async with uow:
+        staff = await _staff(uow, telegram_id)
+        new_hub = await hub_in_council(uow, staff.hub.council_id, hub) if hub else None
+        moved = await move(uow, staff, by=OPERATOR, now=now, role=role, hub=new_hub)
+        await uow.commit()
+        return moved
+
+
+async def do_reassign(
+    uow: SqlUnitOfWork, young_person_id: int, *, to_worker: int, now: datetime
+) -> Reassigned:
+    """`waypoint young-person reassign`: a new named worker, by their Telegram id."""
+    async with uow:
+        person = await uow.young_people.get(young_person_id)
+        if person is None:
+            raise SetupError(f"there is no young person with id {young_person_id}")
+        worker = await _staff(uow, to_worker)
+        done = await reassign(uow, person, worker, by=OPERATOR, now=now)
+        await uow.commit()
+        return done

@@ -1,0 +1,41 @@
+"""Forgetting what no longer needs keeping: words in failed messages, handled updates, and
+how many answers strangers had.
+
+A failed message keeps its text for a week, so an operator can send it again
+(`waypoint outbox retry`); then the text goes, and an invite link it carried dies with it.
+A handled update is kept (without its words) only as long as Telegram might send it again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.adapters.db.uow import SqlUnitOfWork
+from bot.domain.strangers import WINDOW as STRANGER_WINDOW
+
+# How long a failed message keeps its words for an operator to retry it.
+FAILED_KEPT = timedelta(days=7)
+# Telegram keeps an unconfirmed update for 24 hours; a handled one is remembered longer.
+HANDLED_KEPT = timedelta(days=2)
+# An update set aside keeps its words this long for an operator to look at.
+SET_ASIDE_KEPT = timedelta(days=7)
+
+
+async def do_forget_old(uow: SqlUnitOfWork, *, now: datetime) -> int:
+    """Clear the words of old failed messages (revoking invite links in them) and drop old
+    handled updates; returns how many messages were cleared."""
+    async with uow:
+        cleared = 0
+        for row in await uow.outbox.failed_with_words(before=now - FAILED_KEPT):
+            if row.invite_id is not None:
+                invite = await uow.invites.get(row.invite_id)
+                if invite is not None and invite.used_at is None and invite.revoked_at is None:
+                    invite.revoked_at = now
+            row.text, row.reply_markup = "", None
+            cleared += 1
+        await uow.inbox.forget(
+            handled_before=now - HANDLED_KEPT, set_aside_before=now - SET_ASIDE_KEPT
+        )
+        await uow.stranger_budgets.forget_stale(now - STRANGER_WINDOW)
+        await uow.commit()
+        return cleared
