@@ -137,7 +137,7 @@ async def queue_safety(uow: UnitOfWorkFactory, worker_id: int, number: int) -> t
         worker = await work.staff.get(worker_id)
         assert worker is not None  # noqa: S101
         values = {"name": "Sam", "text": f"bench safety {number}"}
-        message = work.postbox.to_staff(
+        [message] = work.postbox.to_staff(
             worker, "safety_message_failed", values, now=system_clock(), lane=Lane.SAFETY
         )
         committed_at = time.monotonic()
