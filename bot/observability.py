@@ -40,12 +40,24 @@ class WordlessFormatter(logging.Formatter):
         ).rstrip("\n")
 
 
+class TemplatesOnly(logging.Filter):
+    """Libraries' log lines keep their template and lose their values: python-telegram-bot
+    logs a whole raw getUpdates answer (everyone's words) when it cannot parse one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop the values of any record that is not Waypoint's own (which log ids only)."""
+        if not record.name.startswith("bot.") and record.args:
+            record.msg, record.args = str(record.msg), None
+        return True
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Plain logs on stderr; httpx is quietened because its lines carry the token in the URL."""
     layout = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     logging.basicConfig(level=level, format=layout)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(WordlessFormatter(layout))
+        handler.addFilter(TemplatesOnly())
     # At DEBUG these log the token, message texts and SQL parameters, whatever level is chosen.
     for name in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -89,12 +89,14 @@ def reserve(
     return Reservation(start, count, pace.slot)
 
 
-def retry_delay(attempt: int, jitter: float) -> timedelta:
-    """How long to wait after a failed attempt (5xx, timeout): doubling from 2 s, up to 5 min.
+def retry_delay(attempt: int, jitter: float, *, lane: Lane = Lane.REPLY) -> timedelta:
+    """How long to wait after a failed attempt (5xx, timeout): doubling from 2 s, up to 5 min
+    (30 s on the safety lane: a lone alert must not sit out minutes after Telegram is back).
 
     `jitter` in [0, 1) spreads retries out so instances do not retry in step.
     """
-    base = min(2.0 * 2 ** max(attempt - 1, 0), 300.0)
+    longest = 30.0 if lane is Lane.SAFETY else 300.0
+    base = min(2.0 * 2 ** min(max(attempt - 1, 0), 20), longest)
     return timedelta(seconds=base * (0.5 + jitter / 2))
 
 

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 ANSWERS_PER_WINDOW = 3
 # Someone fixing a mistyped invite link is answered each time, up to the guessing brake's own
-# pauses (bot.domain.guessing); every other kind of answer gets the small allowance.
-ALLOWANCES = {"code_refused": 10}
+# pauses (bot.domain.guessing), and someone who sounds worried keeps being shown the helplines;
+# every other kind of answer gets the small allowance.
+ALLOWANCES = {"code_refused": 10, "concern_helplines": 10}
 WINDOW = timedelta(hours=1)
 
 

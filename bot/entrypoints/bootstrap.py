@@ -36,6 +36,11 @@ class Running:
     transport: TelegramTransport | None = None
     _sending: asyncio.Task[None] | None = field(default=None, repr=False)
 
+    @property
+    def sending(self) -> asyncio.Task[None] | None:
+        """The sender's task, once started."""
+        return self._sending
+
     async def start_sending(self) -> None:
         """Start draining the outbox in the background (inside the running event loop)."""
         if self.sender is None or self.transport is None:

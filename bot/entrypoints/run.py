@@ -42,8 +42,17 @@ async def _serve(settings: Settings, *, sentry_on: bool) -> None:
         running,
         token=settings.telegram_token.get_secret_value(),
         api_url=settings.telegram_api_url,
-    ):
+    ) as served:
         _LOG.info("Waypoint is running")
-        await stopping.wait()
+        stop, broken = (
+            asyncio.ensure_future(stopping.wait()),
+            asyncio.ensure_future(served.broken.wait()),
+        )
+        await asyncio.wait([stop, broken], return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        broken.cancel()
         _LOG.info("Waypoint is stopping")
     _LOG.info("Waypoint has stopped")
+    if served.broken.is_set():
+        # Exit non-zero so systemd or Docker starts it again; nothing stored is lost.
+        raise SystemExit(1)

@@ -1,46 +1,79 @@
-"""A worry that joins one still waiting: one concern, not forty.
+"""A worry that joins one still waiting, and words that come after a concern: one concern,
+not forty, and every word reaches whoever has it.
 
 While a young person's concern waits for someone to acknowledge it, anything else worrying
-they write or tap joins it (issue 9, point 8): its words are added (and passed on to whoever
-was told), its urgency is raised if the new words are more urgent and never lowered, and
-staff get one alert per concern, not one per tap.
+they write or tap joins it (issue 9, point 8): its words are added and passed on, its urgency
+is raised if the new words are more urgent and never lowered, and a worry about something new
+(going missing after bullying, say) brings the helplines again and, where the council says,
+police liaison. Staff get one alert per concern, not one per tap.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Concern, YoungPerson
+from bot.adapters.db.models import Concern, Hub, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
+from bot.adapters.outbox.postbox import profile_of
+from bot.domain.access import may_read_concern
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
-from bot.services.ladder_steps import answering_name, do_take_step, hub_of, rules_of
+from bot.services.concern_access import viewer_of
+from bot.services.concern_messages import share_with_police_liaison, told_name, where_else
+from bot.services.ladder_steps import guarded, rules_of
 
-_LOG = logging.getLogger(__name__)
+# How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
+# told anyway. Other worries wait the young person's processing time (research SL-2).
+ASK_HIGH_FOR = timedelta(minutes=2)
+
+
+def ask_for(person: YoungPerson, urgency: Urgency) -> timedelta:
+    """How long to wait for "Do you want Jo to know?" before telling anyway."""
+    if urgency is Urgency.HIGH:
+        return ASK_HIGH_FOR
+    return timedelta(minutes=profile_of(person).processing_minutes)
+
+
+def add_words(
+    uow: SqlUnitOfWork,
+    concern: Concern,
+    words: str,
+    *,
+    at: datetime,
+    message_id: int | None = None,
+) -> None:
+    """The young person's words for a concern: its first words if it had none (after the
+    button), else words added later. Nothing they wrote is ever replaced."""
+    if concern.words is None:
+        concern.words = words
+        if concern.source_message_id is None:
+            concern.source_message_id = message_id
+    else:
+        uow.concerns.add_words(concern, words, at=at, message_id=message_id)
 
 
 async def join_worry(
-    uow: SqlUnitOfWork, concern: Concern, worry: Worry, person: YoungPerson, now: datetime
+    uow: SqlUnitOfWork,
+    concern: Concern,
+    worry: Worry,
+    person: YoungPerson,
+    *,
+    hub: Hub,
+    now: datetime,
 ) -> bool:
-    """A new worry while one of theirs still waits for someone: it joins that concern (its
-    words added, its urgency raised if more urgent, never lowered). Returns whether anyone has
-    been told about the concern yet. One concern, so duty is not sent forty alerts."""
+    """Join a new worry to the young person's waiting concern and pass it on to whoever was
+    told; returns whether anyone has been told yet (if not, the ladder's next step will)."""
+    new_subject = (
+        concern.category is not None
+        and worry.category is not None
+        and (worry.harm or worry.category) not in {concern.category, concern.harm}
+    )
     if worry.words:
-        uow.concerns.add_words(concern, worry.words, at=now)
+        add_words(uow, concern, worry.words, at=now, message_id=worry.message_id)
     if concern.category is None and worry.category is not None:
         concern.category, concern.harm = worry.category, worry.harm
-    if worry.urgency.outranks(Urgency(concern.urgency)):
-        concern.urgency = worry.urgency.value
-        hub = await hub_of(uow, concern.hub_id)
-        sooner = now + rules_of(hub.council).wait(worry.urgency)
-        if concern.next_step_at is None or concern.next_step_at > sooner:
-            concern.next_step_at = sooner
-    if concern.state == ConcernState.ASKING.value and worry.sure:
-        # Sure now: no more asking, the worker is told at once.
-        concern.state, concern.next_step_at = ConcernState.OPEN.value, now
-        person.awaiting_choice = None
+    _sooner(concern, worry, person, hub, now)
     uow.concerns.record(
         concern, "joined", at=now, actor_type="young_person", actor_id=person.id,
         detail=worry.source,
@@ -49,43 +82,63 @@ async def join_worry(
         "concern.joined", at=now, actor_type="young_person", actor_id=person.id,
         hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
-    return bool(await uow.concerns.told(concern.id))
-
-
-async def tell_joined(
-    uow: SqlUnitOfWork, concern_id: int, worry: Worry, *, told: bool, now: datetime
-) -> None:
-    """After the join is stored: the new words to whoever was told, and a word to the young
-    person; or, if nobody has been told yet, the step that is due now or soon does it."""
-    try:
-        if not told:
-            await do_take_step(uow, concern_id, now=now)
-            return
-        async with uow:
-            concern = await uow.concerns.get(concern_id)
-            if concern is None:
-                return
-            person = concern.young_person
-            if worry.words:
-                await _more_words(uow, concern, worry.words, now)
-            worker = {"worker": await answering_name(uow, person)}
-            message = "talk_sent" if worry.words else "concern_already_told"
-            uow.postbox.to_young_person(
-                person, message, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+    if not await uow.concerns.told(concern.id):
+        return False
+    # In a savepoint: wording that fails must never cost the words stored above.
+    async with guarded(uow, concern, now):
+        await pass_on(uow, concern, worry.words, now)
+        if new_subject:
+            where_else(uow, concern, hub.council, now)
+            await share_with_police_liaison(
+                uow, concern, hub, now, about=worry.harm or worry.category
             )
-            await uow.commit()
-    except Exception:  # stored: the words are in the record, and the ladder goes on
-        _LOG.exception("could not pass on a worry joined to concern %s", concern_id)
+    return True
 
 
-async def _more_words(uow: SqlUnitOfWork, concern: Concern, words: str, now: datetime) -> None:
-    """New words for a concern, to everyone told about it who is still here."""
+def _sooner(concern: Concern, worry: Worry, person: YoungPerson, hub: Hub, now: datetime) -> None:
+    """A more urgent worry makes the next step come sooner; a sure one stops the asking."""
+    if concern.state == ConcernState.ASKING.value:
+        if worry.sure:
+            concern.state, concern.next_step_at = ConcernState.OPEN.value, now
+            person.awaiting_choice = None
+            return
+        due = now + ask_for(person, worry.urgency)
+    else:
+        due = now + rules_of(hub.council).wait(worry.urgency)
+    if worry.urgency.outranks(Urgency(concern.urgency)):
+        concern.urgency = worry.urgency.value
+    if concern.next_step_at is None or concern.next_step_at > due:
+        concern.next_step_at = due
+
+
+async def pass_on(
+    uow: SqlUnitOfWork,
+    concern: Concern,
+    words: str | None,
+    now: datetime,
+    *,
+    staff_message: str = "concern_more_words",
+) -> None:
+    """New words to everyone told about the concern and whoever has it (who may still read
+    it), and a word to the young person naming someone who really has it."""
     person = concern.young_person
-    values = {"name": person.first_name, "id": str(concern.id), "words": words}
-    for staff_id in await uow.concerns.told(concern.id):
-        staff = await uow.staff.get(staff_id)
-        if staff is not None and staff.active:
+    if words:
+        values = {"name": person.first_name, "id": str(concern.id), "words": words}
+        hub = await uow.organisations.hub_by_id(concern.hub_id)
+        readers = {*await uow.concerns.told(concern.id), concern.acknowledged_by}
+        for staff_id in sorted(i for i in readers if i is not None):
+            staff = await uow.staff.get(staff_id)
+            if staff is None or not may_read_concern(
+                await viewer_of(uow, staff, concern, hub.council_id)
+            ):
+                continue
             uow.postbox.to_staff(
-                staff, "concern_more_words", values, now=now, lane=Lane.SAFETY,
-                about=person, concern_id=concern.id,
+                staff, staff_message, values, now=now, lane=Lane.SAFETY, about=person,
+                concern_id=concern.id,
             )  # fmt: skip
+    name = await told_name(uow, concern)
+    if name is not None:
+        message = "talk_sent" if words else "concern_already_told"
+        uow.postbox.to_young_person(
+            person, message, {"worker": name}, now=now, lane=Lane.SAFETY, concern_id=concern.id
+        )

@@ -36,6 +36,8 @@ CATEGORY_LABELS = {
 
 def what_about(concern: Concern) -> str:
     """The concern's category in words, and for a friend what the worry is."""
+    if concern.category is None and concern.source == "unhandled":
+        return "a message Waypoint could not handle: please check on them"
     what = CATEGORY_LABELS.get(concern.category, concern.category or "")
     if concern.harm:
         what += f": {CATEGORY_LABELS.get(concern.harm, concern.harm)}"
@@ -114,16 +116,16 @@ def tell_young_person_first(
     _to_young_person(uow, concern, "concern_raised", worker, now)
     if concern.words is None:
         _to_young_person(uow, concern, "concern_tell_more", worker, now)
-    _where_else(uow, concern, council, now)
+    where_else(uow, concern, council, now)
 
 
 def tell_nobody_yet(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
     """Nobody can be told yet: say so, say the hub will be told, and who to call now."""
     _to_young_person(uow, concern, "concern_nobody_yet", {}, now)
-    _where_else(uow, concern, council, now)
+    where_else(uow, concern, council, now)
 
 
-def _where_else(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
+def where_else(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
     """The helplines, and out of hours the council's own number."""
     _to_young_person(uow, concern, "concern_helplines", helpline_values(), now)
     if not concern.in_hours and council.out_of_hours_phone:
@@ -141,10 +143,11 @@ def _to_young_person(
 
 
 async def share_with_police_liaison(
-    uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime
+    uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime, *, about: str | None = None
 ) -> None:
-    """A short summary and how to talk with the young person; never their words."""
-    about = concern.harm or concern.category
+    """A short summary and how to talk with the young person; never their words. `about` is
+    what a worry joined to the concern later is about, when that differs from the concern."""
+    about = about or concern.harm or concern.category
     if not goes_to_police_liaison(council_allows=hub.council.police_liaison, category=about):
         return
     from bot.services.profiles import summary  # noqa: PLC0415  (avoids an import cycle)
@@ -165,3 +168,13 @@ async def share_with_police_liaison(
             concern, "shared_with_police_liaison", at=now, actor_type="staff",
             actor_id=liaison.id, detail=liaison.name,
         )  # fmt: skip
+
+
+async def told_name(uow: SqlUnitOfWork, concern: Concern) -> str | None:
+    """Who the young person may truthfully be told has their message: whoever acknowledged
+    it, else the last member of staff alerted who is still here; None if nobody was."""
+    for staff_id in (concern.acknowledged_by, *await uow.concerns.told_latest_first(concern.id)):
+        staff = await uow.staff.get(staff_id) if staff_id is not None else None
+        if staff is not None and staff.active:
+            return staff.name
+    return None

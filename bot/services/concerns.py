@@ -13,33 +13,22 @@ from datetime import datetime, timedelta
 
 from bot.adapters.db.models import Concern, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import profile_of
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
-from bot.domain.profiles import DEFAULT_PROCESSING_MINUTES
 from bot.domain.safety.worry import Worry
 from bot.services.concern_access import visible_concern
-from bot.services.concern_joining import join_worry, tell_joined
+from bot.services.concern_joining import add_words, ask_for, join_worry, pass_on
 from bot.services.ladder_steps import (
     ACKNOWLEDGED_FOLLOW_UP,
     answering_name,
     do_take_step,
+    guarded,
+    hub_of,
 )
 
 _LOG = logging.getLogger(__name__)
-# How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
-# told anyway. Other worries wait the young person's processing time (research SL-2).
-ASK_HIGH_FOR = timedelta(minutes=2)
-
-
-def _ask_for(person: YoungPerson, urgency: Urgency) -> timedelta:
-    """How long to wait for "Do you want Jo to know?" before telling anyway."""
-    if urgency is Urgency.HIGH:
-        return ASK_HIGH_FOR
-    try:
-        return timedelta(minutes=profile_of(person).processing_minutes)
-    except (TypeError, ValueError):  # a damaged profile must not stop a concern being stored
-        return timedelta(minutes=DEFAULT_PROCESSING_MINUTES)
+# The source of a concern raised for a message Waypoint could not handle.
+UNHANDLED = "unhandled"
 
 
 async def do_raise_concern(
@@ -57,21 +46,21 @@ async def do_raise_concern(
             return None
         waiting = await uow.concerns.waiting_for(person.id)
         if waiting is not None:
-            told = await join_worry(uow, waiting, worry, person, now)
+            hub = await hub_of(uow, waiting.hub_id)
+            told = await join_worry(uow, waiting, worry, person, hub=hub, now=now)
             await uow.commit()
+            concern_id = waiting.id
         else:
             concern_id = await _store(uow, person, worry, now)
             await uow.commit()
-    if waiting is not None:
-        await tell_joined(uow, waiting.id, worry, told=told, now=now)
-        return waiting.id
     try:
-        if asking:
+        if asking and waiting is None:
             await _ask(uow, telegram_user_id, now)
-        else:
+        elif waiting is None or not told:
+            # Nobody told yet: the step (due now, or once asking is over) does it.
             await do_take_step(uow, concern_id, now=now)
     except Exception:  # stored and due: the next round of due steps takes it
-        _LOG.exception("first step for concern %s failed; it will be retried", concern_id)
+        _LOG.exception("next step for concern %s failed; it will be retried", concern_id)
     return concern_id
 
 
@@ -92,7 +81,8 @@ async def _store(uow: SqlUnitOfWork, person: YoungPerson, worry: Worry, now: dat
         # Worked out again at every step, from the council's office hours then.
         in_hours=False,
         rung=-1,
-        next_step_at=now + _ask_for(person, worry.urgency) if asking else now,
+        next_step_at=now + ask_for(person, worry.urgency) if asking else now,
+        source_message_id=worry.message_id,
     )
     uow.concerns.add(concern)
     await uow.flush()
@@ -156,16 +146,27 @@ async def do_answer_ask(
     return True
 
 
+async def do_raise_unhandled(
+    uow: SqlUnitOfWork, telegram_user_id: int, words: str | None, *, now: datetime
+) -> bool:
+    """A young person's message could not be handled (it was set aside): it may have been a
+    worry, so it becomes one, with whatever words could be read, and their worker is told.
+    False when the sender is not a young person Waypoint knows."""
+    worry = Worry(UNHANDLED, Urgency.HIGH, words)
+    return await do_raise_concern(uow, telegram_user_id, worry, now=now) is not None
+
+
 async def do_add_words(
     uow: SqlUnitOfWork,
     telegram_user_id: int,
     words: str,
-    about: tuple[str, str | None] | None = None,
     *,
     now: datetime,
+    message_id: int | None = None,
 ) -> bool:
-    """After tapping "I'm worried", what the young person writes goes to whoever has it;
-    `about` (category, harm) is what the words themselves are a worry about, if anything."""
+    """After tapping "I'm worried", what the young person writes (that is not itself a worry:
+    that joins the concern or raises a new one) goes to whoever has it; False if there is no
+    concern from the last hour still waiting for words."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
@@ -175,23 +176,49 @@ async def do_add_words(
         )
         if concern is None:
             return False
-        concern.words = words
-        if about is not None and concern.category is None:
-            concern.category, concern.harm = about
-        uow.concerns.record(
-            concern, "words_added", at=now, actor_type="young_person", actor_id=person.id
-        )
-        uow.audit.record(
-            "concern.words_added", at=now, actor_type="young_person", actor_id=person.id,
-            hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
-        )  # fmt: skip
-        # The words are stored before any wording is filled in: a broken translation can
-        # cost the young person a reply, never their words.
+        add_words(uow, concern, words, at=now, message_id=message_id)
+        _words_added(uow, concern, person, now)
+        # In a savepoint: wording that fails must never cost the words stored with them.
+        async with guarded(uow, concern, now):
+            await pass_on(uow, concern, words, now)
         await uow.commit()
-        concern_id = concern.id
-    worry = Worry("words", Urgency(concern.urgency), words)
-    await tell_joined(uow, concern_id, worry, told=True, now=now)
-    return True
+        return True
+
+
+async def do_note_edit(
+    uow: SqlUnitOfWork, telegram_user_id: int, message_id: int, words: str, *, now: datetime
+) -> bool:
+    """A young person edited a message already heard as (part of) a concern: the new wording
+    is added to that concern and passed on, instead of raising a second one. False if the
+    message was not part of a concern."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        concern = (
+            await uow.concerns.from_message(person.id, message_id) if person is not None else None
+        )
+        if person is None or concern is None:
+            return False
+        uow.concerns.add_words(concern, words, at=now, message_id=message_id)
+        _words_added(uow, concern, person, now, kind="edited")
+        async with guarded(uow, concern, now):
+            await pass_on(uow, concern, words, now, staff_message="concern_words_edited")
+        await uow.commit()
+        return True
+
+
+def _words_added(
+    uow: SqlUnitOfWork,
+    concern: Concern,
+    person: YoungPerson,
+    now: datetime,
+    *,
+    kind: str = "words_added",
+) -> None:
+    uow.concerns.record(concern, kind, at=now, actor_type="young_person", actor_id=person.id)
+    uow.audit.record(
+        f"concern.{kind}", at=now, actor_type="young_person", actor_id=person.id,
+        hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
+    )  # fmt: skip
 
 
 async def do_acknowledge(

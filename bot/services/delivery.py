@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-
 from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.claims import push_back
@@ -26,7 +24,7 @@ from bot.services.ladder_steps import who_answers
 
 _LOG = logging.getLogger(__name__)
 # A safety message for an open concern is never given up; it is tried this often.
-KEEP_TRYING_EVERY = timedelta(minutes=5)
+KEEP_TRYING_EVERY = timedelta(minutes=1)
 _WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 
 
@@ -63,7 +61,8 @@ async def do_record_outcome(
                 _wait(row, now + outage, reason, spend=False)
                 await push_back(uow.session, chat_id=row.chat_id, until=now + outage)
             case TryAgain(reason) if row.attempts < max_attempts:
-                _wait(row, now + retry_delay(row.attempts, jitter), reason, spend=True)
+                delay = retry_delay(row.attempts, jitter, lane=Lane(row.lane))
+                _wait(row, now + delay, reason, spend=True)
             case TryAgain(reason):
                 await _give_up_unless_needed(uow, row, reason, now)
             case Refused(reason):
@@ -140,19 +139,10 @@ async def _fail(uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: dateti
         "outbox.failed", at=now, actor_type="system", hub_id=row.hub_id,
         subject_type="outbox", subject_id=row.id,
     )  # fmt: skip
-    if row.part_of is not None:
-        # The rest of a message whose first part failed would make no sense on its own.
-        await uow.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.part_of == row.part_of,
-                OutboxMessage.part > row.part,
-                OutboxMessage.state.in_(_WAITING),
-            )
-            .values(state=DeliveryState.FAILED.value, last_error="an earlier part failed")
-        )
+    rest = await uow.outbox.fail_later_parts(row) if row.part_of is not None else []
     if row.lane == Lane.SAFETY:
-        await _second_route(uow, row, now)
+        # The rest of the message goes the second route with the part that failed.
+        await _second_route(uow, row, "\n".join((row.text, *(part.text for part in rest))), now)
 
 
 async def _recipient_name(uow: SqlUnitOfWork, row: OutboxMessage) -> str:
@@ -175,7 +165,7 @@ def _may_read(staff: Staff, person: YoungPerson, council_id: int, row: OutboxMes
     return not failed_recipient and may_receive_rerouted(viewer)
 
 
-async def _second_route(uow: SqlUnitOfWork, row: OutboxMessage, now: datetime) -> None:
+async def _second_route(uow: SqlUnitOfWork, row: OutboxMessage, text: str, now: datetime) -> None:
     """Send a failed safety message's words to staff who may read about that young person,
     on their own chats: the hub's duty workers, else its managers, else the council's
     out-of-hours team. Nobody at another hub or council ever sees them."""
@@ -194,7 +184,7 @@ async def _second_route(uow: SqlUnitOfWork, row: OutboxMessage, now: datetime) -
         others = [s for s in candidates if _may_read(s, person, council_id, row)]
         for staff in others:
             uow.postbox.to_staff(
-                staff, "safety_message_failed", {"name": name, "text": row.text},
+                staff, "safety_message_failed", {"name": name, "text": text},
                 now=now, lane=Lane.SAFETY, alert_for_id=row.id, about=person,
                 concern_id=row.concern_id,
             )  # fmt: skip

@@ -35,6 +35,8 @@ class Heard(StrEnum):
     STRANGER = "stranger"
     # A stranger who sounds worried: nothing is kept, but they are shown where to get help.
     STRANGER_WORRIED = "stranger_worried"
+    # An edit that is neither a worry nor part of one: it was answered when first sent.
+    IGNORED = "ignored"
 
 
 def worry_in(text: str, lexicon: Lexicon, before: str | None) -> tuple[Detection | None, str]:
@@ -76,8 +78,21 @@ async def do_hear(
     lexicon: Lexicon,
     before: str | None = None,
     now: datetime,
+    message_id: int | None = None,
+    edited: bool = False,
 ) -> Heard:
-    """Act on a young person's message; NOTHING means "greet them"."""
+    """Act on a young person's message; NOTHING means "greet them".
+
+    An edited message is heard for worries only: an edit of a message that was part of a
+    concern adds its new wording to that concern; any other edit that is not a worry is
+    left alone (it was answered when it was first sent).
+    """
+    if (
+        edited
+        and message_id is not None
+        and await concerns.do_note_edit(uow, telegram_user_id, message_id, text, now=now)
+    ):
+        return Heard.WORDS_ADDED
     async with uow.reading():
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         button = is_worried_button(uow.postbox.catalogue, person, text)
@@ -88,12 +103,15 @@ async def do_hear(
     if person is None:
         return Heard.STRANGER_WORRIED if found or button else Heard.STRANGER
     if button:
-        worry = Worry("button", Urgency.HIGH)
-    elif await concerns.do_add_words(uow, telegram_user_id, text, _about(found), now=now):
-        return Heard.WORDS_ADDED
+        worry = Worry("button", Urgency.HIGH, message_id=message_id)
     elif found is not None:
+        # A worry is always heard as one: it joins a concern still waiting, or raises its own.
         category, harm = _about(found) or (None, None)
-        worry = Worry("words", found.urgency, words, category, found.sure, harm)
+        worry = Worry("words", found.urgency, words, category, found.sure, harm, message_id)
+    elif edited:
+        return Heard.IGNORED
+    elif await concerns.do_add_words(uow, telegram_user_id, text, now=now, message_id=message_id):
+        return Heard.WORDS_ADDED
     else:
         return await _not_a_worry(
             uow, telegram_user_id, text, now=now, talking=talking, choosing=choosing

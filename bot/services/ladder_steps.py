@@ -152,7 +152,8 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
     next_step = STEP_NAMES[steps[next_rung(rung, steps)]]
     if not staff:
         if first:
-            await share_with_police_liaison(uow, concern, hub, now)
+            async with guarded(uow, concern, now, missed="police_liaison_not_told"):
+                await share_with_police_liaison(uow, concern, hub, now)
         await _nobody_to_tell(uow, concern, hub, now)
         return
     await alert(uow, concern, staff, step=filled_by.value, top=top, next_step=next_step, now=now)
@@ -164,14 +165,15 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
             await alert(
                 uow, concern, copied, step=step.value, top=False, next_step=next_step, now=now
             )
-        await share_with_police_liaison(uow, concern, hub, now)
+        async with guarded(uow, concern, now, missed="police_liaison_not_told"):
+            await share_with_police_liaison(uow, concern, hub, now)
     elif moved and staff:
         uow.audit.record(
             "concern.escalated", at=now, actor_type="system", hub_id=concern.hub_id,
             subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
     # Last, and guarded: wording for the young person must never stop the alerts going out.
-    async with _guarded(uow, concern, now):
+    async with guarded(uow, concern, now):
         if first:
             tell_young_person_first(uow, concern, hub.council, staff, now)
         elif moved:
@@ -185,24 +187,27 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
 
 
 @contextlib.asynccontextmanager
-async def _guarded(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> AsyncIterator[None]:
-    """Queue the young person's messages in a savepoint: if their wording fails, the alerts
-    around it still commit, and the chronology says what was missed."""
+async def guarded(
+    uow: SqlUnitOfWork, concern: Concern, now: datetime, *, missed: str = "young_person_not_told"
+) -> AsyncIterator[None]:
+    """Queue messages in a savepoint: if their wording fails, the alerts and the words around
+    them still commit, and the chronology says what was missed (`missed`)."""
     try:
         async with uow.session.begin_nested():
             yield
-    except Exception:
-        _LOG.exception("concern %s: could not queue the young person's reply", concern.id)
-        uow.concerns.record(concern, "young_person_not_told", at=now, actor_type="system")
+    except Exception as error:
+        _LOG.error("concern %s: %s (%s)", concern.id, missed, type(error).__name__, exc_info=True)
+        uow.concerns.record(concern, missed, at=now, actor_type="system")
 
 
 async def _nobody_to_tell(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime) -> None:
-    """Nobody at all can take it now: tell the young person the truth once, and make it loud
-    for the hub's operators (and Sentry), never a log line only."""
-    first_time = "nobody_to_tell" not in await uow.concerns.kinds(concern.id)
+    """Nobody at all can take it now: tell the young person the truth the first time, and make
+    each time it happens loud for the hub's operators (and Sentry), never a log line only."""
+    kinds = await uow.concerns.kinds(concern.id)
+    if kinds and kinds[-1] == "nobody_to_tell":
+        return  # still nobody since the last look: said already, and recorded once
+    first_time = "nobody_to_tell" not in kinds
     uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
-    if not first_time:
-        return
     # Sentry (ERROR): ids only.
     _LOG.error("concern %s at hub %s has nobody who can be told", concern.id, hub.id)
     values = {"id": str(concern.id), "hub": hub.name}
@@ -214,8 +219,9 @@ async def _nobody_to_tell(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: d
         "concern.nobody_to_tell", at=now, actor_type="system", hub_id=hub.id,
         subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
-    async with _guarded(uow, concern, now):
-        tell_nobody_yet(uow, concern, hub.council, now)
+    if first_time:
+        async with guarded(uow, concern, now):
+            tell_nobody_yet(uow, concern, hub.council, now)
 
 
 async def _follow_up(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import Hub, Staff, YoungPerson
+from bot.adapters.db.models import Concern, Hub, Staff, YoungPerson
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.outbox.postbox import name_of
 from bot.domain.access import COVER_ROLES
@@ -29,6 +29,7 @@ from bot.domain.errors import (
     SetupError,
     StillNamedWorker,
 )
+from bot.domain.ladder import ConcernState
 from bot.domain.organisations import slugify
 from bot.domain.people import Role, may_invite
 from bot.services.invite_admin import OPERATOR, Actor, revoke_all
@@ -121,6 +122,18 @@ async def _uncover(uow: SqlUnitOfWork, staff: Staff, *, by: Actor, now: datetime
         )  # fmt: skip
 
 
+async def _waits(uow: SqlUnitOfWork, concern: Concern, leaver: Staff) -> bool:
+    """Whether a concern waits on the leaver: they hold it, it is at its first step, or they
+    are the only one alerted to it who is still here."""
+    if concern.acknowledged_by == leaver.id or concern.rung <= 0:
+        return True
+    for staff_id in await uow.concerns.told(concern.id):
+        other = await uow.staff.get(staff_id) if staff_id != leaver.id else None
+        if other is not None and other.active:
+            return False
+    return True
+
+
 async def _stand_down(uow: SqlUnitOfWork, leaver: Staff, *, by: Actor, now: datetime) -> None:
     """No longer active, away or covered; nobody's cover and nobody's life coach."""
     leaver.active, leaver.away, leaver.cover_id = False, False, None
@@ -140,6 +153,14 @@ async def reassign(
     await check_named_worker(uow, person.hub_id, worker)
     old = person.key_worker
     person.key_worker_id, person.key_worker, person.hub_id = worker.id, worker, worker.hub_id
+    for concern in await uow.concerns.not_closed_for(person.id):
+        # Their concerns follow them: read, rerouted and climbed at their new hub; one that
+        # nobody has yet takes its next step there at once.
+        concern.hub_id = worker.hub_id
+        if concern.state == ConcernState.OPEN.value:
+            concern.next_step_at = now
+        uow.concerns.record(concern, "moved_hub", at=now, actor_type="system",
+                            detail=f"new worker {worker.name}")  # fmt: skip
     _audit(
         uow, "young_person.reassigned", by=by, now=now, hub_id=worker.hub_id,
         subject=("young_person", person.id),
@@ -170,7 +191,7 @@ async def leave(
         for person in linked:
             await check_named_worker(uow, person.hub_id, reassign_to)
     # Asked before covers are cleared: a concern alerted to them as a cover waits on them too.
-    waiting = await uow.concerns.waiting_on(leaver.id)
+    waiting = [c for c in await uow.concerns.waiting_on(leaver.id) if await _waits(uow, c, leaver)]
     await _stand_down(uow, leaver, by=by, now=now)
     revoked = await revoke_all(uow, leaver, by=by, now=now)
     dropped = await uow.outbox.drop_waiting_to(leaver.telegram_user_id, reason="left")

@@ -112,11 +112,15 @@ def upgrade() -> None:
     sa.Column('concern_id', sa.Integer(), nullable=False),
     sa.Column('at', bot.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('words', sa.Text(), nullable=False),
+    sa.Column('source_message_id', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['concern_id'], ['concerns.id'], name=op.f('fk_concern_words_concern_id_concerns')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_concern_words'))
     )
     with op.batch_alter_table('concern_words', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_concern_words_concern_id'), ['concern_id'], unique=False)
+
+    with op.batch_alter_table('concerns', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source_message_id', sa.BigInteger(), nullable=True))
 
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.add_column(sa.Column('revoked_at', bot.adapters.db.types.UTCDateTime(timezone=True), nullable=True))
@@ -156,6 +160,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.drop_column('revoked_at')
+
+    with op.batch_alter_table('concerns', schema=None) as batch_op:
+        batch_op.drop_column('source_message_id')
 
     with op.batch_alter_table('concern_words', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_concern_words_concern_id'))

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import pytest
 from sqlalchemy import func, select
+from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.adapters.db.inbox import HANDLED, SET_ASIDE
 from bot.adapters.db.models import Concern, InboxUpdate, OutboxMessage
@@ -251,3 +254,36 @@ class TestEdits:
         [concern] = await _concerns(running)
         async with running.uow() as work:
             assert "joined" not in await work.concerns.kinds(concern.id)
+
+
+class TestEveryWayAWorryArrives:
+    async def test_a_worry_written_as_a_photos_caption_is_heard(self, hub: Running) -> None:
+        running = hub
+        jo_before = _count(running, JO)
+        running.fake.inject_update(
+            {
+                "message": {
+                    "message_id": 900, "from": SAM.to_api(), "chat": SAM.private_chat(),
+                    "date": int(time.time()), "caption": WORRY,
+                    "photo": [{"file_id": "p", "file_unique_id": "u", "width": 9, "height": 9}],
+                }
+            }
+        )  # fmt: skip
+        assert WORRY in await _alert_for(running, JO, jo_before)
+
+    async def test_a_young_persons_message_that_cannot_be_handled_becomes_a_concern(
+        self, hub: Running
+    ) -> None:
+        running = hub
+
+        async def broken(update: Update, _: object) -> None:
+            if update.effective_user is not None and update.effective_user.id == SAM.id:
+                raise RuntimeError("a fault in a handler")
+
+        running.app.add_handler(TypeHandler(Update, broken), group=-5)
+        jo_before = _count(running, JO)
+        running.fake.send_text(SAM, "hello, can you help")
+        alert = await _alert_for(running, JO, jo_before)
+        assert "hello, can you help" in alert
+        [concern] = await _concerns(running)
+        assert concern.source == "unhandled"

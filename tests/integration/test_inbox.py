@@ -248,3 +248,66 @@ class TestHealth:
         problem = (await ingress(inbound.uow)).problem(inbound.clock())
         assert problem is not None
         assert "no updates fetched" in problem
+
+
+class TestPollingKeepsGoing:
+    async def test_a_failed_delete_webhook_at_start_is_tried_again(self, inbound: Inbound) -> None:
+        inbound.fake.fail_next("deleteWebhook", "server_error")
+        poller = inbound.poller(inbound.dispatcher())
+        polling = asyncio.create_task(poller.run())
+        inbound.fake.send_text(SAM, WORRY)
+        try:
+            for _ in range(100):
+                if await inbound.concerns():
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            poller.stop()
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+        assert await inbound.concerns() == 1
+
+    async def test_tens_of_thousands_of_leases_are_renewed_in_slices(
+        self, inbound: Inbound
+    ) -> None:
+        async with inbound.uow() as uow:
+            held = list(range(1, 40_001))
+            await uow.inbox.renew(held, owner="a", lease_until=inbound.clock())
+            await uow.inbox.release(held, owner="a", now=inbound.clock())
+            await uow.commit()
+
+
+class _Recording:
+    """An application that only notes the order it is given updates in; the first waits."""
+
+    bot = None
+
+    def __init__(self) -> None:
+        self.order: list[int] = []
+        self.first_may_finish = asyncio.Event()
+
+    async def process_update(self, update: Update) -> None:
+        self.order.append(update.update_id)
+        if len(self.order) == 1:
+            await self.first_may_finish.wait()
+
+
+def _message(update_id: int) -> Received:
+    chat = {"id": 2001, "type": "private", "first_name": "Sam"}
+    payload = {
+        "update_id": update_id,
+        "message": {"message_id": update_id, "date": 0, "chat": chat},
+    }
+    return Received(update_id, 2001, payload)
+
+
+async def test_an_update_taken_over_late_still_goes_in_its_chats_order(inbound: Inbound) -> None:
+    recording = _Recording()
+    dispatcher = Dispatcher(recording, inbound.uow, owner="a", clock=inbound.clock)
+    dispatcher.submit([_message(5), _message(7)])
+    await asyncio.sleep(0)
+    # Update 6 comes back from recovery while 5 is being handled and 7 waits.
+    dispatcher.submit([_message(6)])
+    recording.first_may_finish.set()
+    await dispatcher.settled()
+    assert recording.order == [5, 6, 7]

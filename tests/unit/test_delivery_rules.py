@@ -15,8 +15,8 @@ from bot.content.catalogue import Catalogue
 from bot.content.lint import lint_folder
 from bot.content.messages import ContentError
 from bot.domain.numbers import whole_number
-from bot.domain.outbox import Outage, split_for_telegram
-from bot.observability import WordlessFormatter
+from bot.domain.outbox import Lane, Outage, retry_delay, split_for_telegram
+from bot.observability import TemplatesOnly, WordlessFormatter
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -121,3 +121,27 @@ def test_a_logged_traceback_keeps_where_but_not_what_the_error_said() -> None:
     assert "ValueError" in out.getvalue()
     assert "test_delivery_rules.py" in out.getvalue()
     assert "Canary" not in out.getvalue()
+
+
+def test_a_safety_message_is_retried_within_half_a_minute_others_within_five() -> None:
+    assert retry_delay(20, 0.999, lane=Lane.SAFETY) <= timedelta(seconds=30)
+    assert retry_delay(20, 0.999, lane=Lane.REMINDER) > timedelta(minutes=2)
+
+
+def test_libraries_log_their_templates_not_the_values_in_them() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(WordlessFormatter("%(name)s %(message)s"))
+    handler.addFilter(TemplatesOnly())
+    library, ours = logging.getLogger("telegram.ext.tests"), logging.getLogger("bot.tests")
+    for log in (library, ours):
+        log.addHandler(handler)
+    try:
+        library.error('Can not load invalid JSON data: "%s"', "CanaryRawBatch")
+        ours.error("update %s set aside", 42)
+    finally:
+        for log in (library, ours):
+            log.removeHandler(handler)
+    assert "CanaryRawBatch" not in out.getvalue()
+    assert "Can not load invalid JSON data" in out.getvalue()
+    assert "update 42 set aside" in out.getvalue()

@@ -60,9 +60,28 @@ class Concerns:
         )
         return await self._session.scalar(query)
 
-    def add_words(self, concern: Concern, words: str, *, at: datetime) -> None:
+    def add_words(
+        self, concern: Concern, words: str, *, at: datetime, message_id: int | None = None
+    ) -> None:
         """Words the young person wrote after the concern was raised (only ever added)."""
-        self._session.add(ConcernWords(concern_id=concern.id, at=at, words=words))
+        self._session.add(
+            ConcernWords(concern_id=concern.id, at=at, words=words, source_message_id=message_id)
+        )
+
+    async def from_message(self, young_person_id: int, message_id: int) -> Concern | None:
+        """The young person's concern that a Telegram message of theirs was heard as part of."""
+        later = select(ConcernWords.concern_id).where(ConcernWords.source_message_id == message_id)
+        query = (
+            select(Concern)
+            .where(
+                Concern.young_person_id == young_person_id,
+                (Concern.source_message_id == message_id) | Concern.id.in_(later),
+            )
+            .order_by(Concern.id.desc())
+            .limit(1)
+            .with_for_update(of=Concern)
+        )
+        return await self._session.scalar(query)
 
     async def later_words(self, concern_id: int) -> list[ConcernWords]:
         """Words added to a concern after it was raised, oldest first."""
@@ -122,6 +141,19 @@ class Concerns:
             .order_by(ConcernEvent.id)
         )
         return list(await self._session.scalars(query))
+
+    async def told_latest_first(self, concern_id: int) -> list[int]:
+        """Staff alerted about this concern, the most recently alerted first."""
+        query = (
+            select(ConcernEvent.actor_id)
+            .where(
+                ConcernEvent.concern_id == concern_id,
+                ConcernEvent.kind == "notified",
+                ConcernEvent.actor_id.is_not(None),
+            )
+            .order_by(ConcernEvent.id.desc())
+        )
+        return list(dict.fromkeys(i for i in await self._session.scalars(query) if i))
 
     async def listed(
         self,
@@ -185,24 +217,42 @@ class Concerns:
 
     async def waiting_on(self, staff_id: int) -> list[Concern]:
         """Concerns not closed that wait on this member of staff (locked): open ones still at
-        the first step for a young person they are the named worker of (or cover for), and
-        ones they acknowledged and nobody has closed."""
+        the first step for a young person they are the named worker of (or cover for), open
+        ones they were alerted to (they may be the only one who was), and ones they
+        acknowledged and nobody has closed."""
         # Still at the first step: once duty or above has it, it no longer waits on them.
         covered = select(Staff.id).where(Staff.cover_id == staff_id, Staff.away.is_(True))
         theirs = select(YoungPerson.id).where(
             (YoungPerson.key_worker_id == staff_id) | YoungPerson.key_worker_id.in_(covered)
+        )
+        alerted = select(ConcernEvent.concern_id).where(
+            ConcernEvent.kind == "notified", ConcernEvent.actor_id == staff_id
         )
         first_step = (
             (Concern.state == ConcernState.OPEN.value)
             & (Concern.rung <= 0)
             & Concern.young_person_id.in_(theirs)
         )
+        told = (Concern.state == ConcernState.OPEN.value) & Concern.id.in_(alerted)
         holding = (Concern.state == ConcernState.ACKNOWLEDGED.value) & (
             Concern.acknowledged_by == staff_id
         )
         query = (
             select(Concern)
-            .where(first_step | holding)
+            .where(first_step | told | holding)
+            .order_by(Concern.id)
+            .with_for_update(of=Concern)
+        )
+        return list(await self._session.scalars(query))
+
+    async def not_closed_for(self, young_person_id: int) -> list[Concern]:
+        """One young person's concerns that are not closed (locked)."""
+        query = (
+            select(Concern)
+            .where(
+                Concern.young_person_id == young_person_id,
+                Concern.state != ConcernState.CLOSED.value,
+            )
             .order_by(Concern.id)
             .with_for_update(of=Concern)
         )

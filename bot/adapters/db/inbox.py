@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db.models import InboxUpdate
 
 PENDING, HANDLED, SET_ASIDE = "pending", "handled", "set_aside"
+_SLICE = 1_000
 
 
 @dataclass
@@ -60,7 +61,8 @@ def _row(
         "update_id": received.update_id,
         "chat_id": received.chat_id,
         "received_at": now,
-        "payload": json.dumps(received.payload, ensure_ascii=False),
+        # ASCII JSON: a lone surrogate or a NUL in someone's text cannot break the INSERT.
+        "payload": json.dumps(received.payload, ensure_ascii=True),
         "state": PENDING,
         "attempts": 0,
         "lease_owner": owner,
@@ -90,6 +92,15 @@ class Inbox:
             .returning(InboxUpdate.update_id)
         )
         return list(await self._session.scalars(statement))
+
+    async def store_unstorable(self, received: Received, *, now: datetime, problem: str) -> None:
+        """Record an update the database would not take, without its contents, as set aside."""
+        await self._session.merge(
+            InboxUpdate(
+                update_id=received.update_id, chat_id=received.chat_id, received_at=now,
+                payload=None, state=SET_ASIDE, attempts=0, handled_at=now, problem=problem[:64],
+            )
+        )  # fmt: skip
 
     async def mark_handled(self, update_id: int, *, now: datetime) -> bool:
         """Mark an update handled and drop its words; False if it already was (or was set
@@ -128,11 +139,12 @@ class Inbox:
 
     async def renew(self, update_ids: list[int], *, owner: str, lease_until: datetime) -> None:
         """Keep the lease on updates this instance still holds in memory."""
-        if update_ids:
+        # In slices: a driver takes only so many parameters in one statement.
+        for start in range(0, len(update_ids), _SLICE):
             await self._session.execute(
                 update(InboxUpdate)
                 .where(
-                    InboxUpdate.update_id.in_(update_ids),
+                    InboxUpdate.update_id.in_(update_ids[start : start + _SLICE]),
                     InboxUpdate.lease_owner == owner,
                     InboxUpdate.state == PENDING,
                 )
@@ -141,10 +153,13 @@ class Inbox:
 
     async def release(self, update_ids: list[int], *, owner: str, now: datetime) -> None:
         """Give up the lease on updates not started, so the next instance takes them at once."""
-        if update_ids:
+        for start in range(0, len(update_ids), _SLICE):
             await self._session.execute(
                 update(InboxUpdate)
-                .where(InboxUpdate.update_id.in_(update_ids), InboxUpdate.lease_owner == owner)
+                .where(
+                    InboxUpdate.update_id.in_(update_ids[start : start + _SLICE]),
+                    InboxUpdate.lease_owner == owner,
+                )
                 .values(lease_owner=None, lease_until=now)
             )
 

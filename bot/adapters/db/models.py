@@ -290,6 +290,8 @@ class Concern(Base):
     next_step_at: Mapped[datetime | None] = mapped_column(index=True)
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The Telegram message the worry came in: an edit of it adds to this concern.
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
@@ -321,6 +323,7 @@ class ConcernWords(Base):
     at: Mapped[datetime]
     # Exactly as the young person wrote them: never logged.
     words: Mapped[str] = mapped_column(Text)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 _INBOX_PENDING = text("state = 'pending'")

@@ -313,6 +313,26 @@ class Outbox:
         )
         return list(await self._session.scalars(query))
 
+    async def fail_later_parts(self, row: OutboxMessage) -> list[OutboxMessage]:
+        """Fail the parts after this one of a message cut into parts (they would make no
+        sense on their own); returns them, in order."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.part_of == row.part_of,
+                OutboxMessage.part > row.part,
+                OutboxMessage.state.in_(
+                    [DeliveryState.PENDING.value, DeliveryState.SENDING.value]
+                ),
+            )
+            .order_by(OutboxMessage.part)
+        )
+        later = list(await self._session.scalars(query))
+        for part in later:
+            part.state, part.last_error = DeliveryState.FAILED.value, "an earlier part failed"
+            part.lease_owner = part.lease_until = None
+        return later
+
     async def drop_waiting_to(self, chat_id: int, *, reason: str) -> list[OutboxMessage]:
         """Stop every message still waiting to go to this chat; returns them."""
         query = select(OutboxMessage).where(

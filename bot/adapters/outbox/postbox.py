@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -20,11 +21,17 @@ from bot.domain.outbox import DeliveryState, Lane, Recipient, split_for_telegram
 from bot.domain.profiles import CommunicationProfile, Level
 
 _WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
+_LOG = logging.getLogger(__name__)
 
 
 def profile_of(person: YoungPerson) -> CommunicationProfile:
-    """The young person's communication profile as stored with them."""
-    return CommunicationProfile.from_record(person.language, person.communication_profile)
+    """The young person's communication profile as stored with them; a damaged one is read
+    as the default (and said so in the log), so it can never stop a worry being heard."""
+    try:
+        return CommunicationProfile.from_record(person.language, person.communication_profile)
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        _LOG.error("young person %s has a damaged profile: %s", person.id, type(error).__name__)
+        return CommunicationProfile()
 
 
 def _part_key(key: str | None, part: int) -> str | None:

@@ -59,7 +59,9 @@ def build_application(
     # Commands count only when sent: editing an old "/worried" must not raise it again.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     # Words are heard when sent and when edited (a worry typed by editing is still a worry).
-    written = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES & filters.TEXT
+    written = (
+        filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION)
+    )
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(CommandHandler("invite", handlers.on_invite, filters=private))
     application.add_handler(

@@ -45,17 +45,20 @@ async def on_words(update: Update, context: Context) -> None:
     """Written words from anyone: a worry first, then talk, a choice, or a greeting."""
     waypoint = waypoint_of(context)
     message = update.effective_message
-    if update.effective_user is None or message is None or message.text is None:
+    # A photo's caption is words too: a worry written under a screenshot is still a worry.
+    text = (message.text or message.caption) if message is not None else None
+    if update.effective_user is None or message is None or text is None:
         return
     now = waypoint.clock()
     heard = await do_hear(
-        waypoint.uow(), update.effective_user.id, message.text, lexicon=waypoint.lexicon,
-        before=_before(context, now), now=now,
+        waypoint.uow(), update.effective_user.id, text, lexicon=waypoint.lexicon,
+        before=_before(context, now), now=now, message_id=message.message_id,
+        edited=update.edited_message is not None,
     )  # fmt: skip
     # Kept only for the next message from a young person, and never once it has been heard
     # as a worry (joined to the next message it would be heard twice).
     if context.user_data is not None and heard in {Heard.RELAYED, Heard.CHOICE, Heard.NOTHING}:
-        context.user_data[_BEFORE] = (message.text, now)
+        context.user_data[_BEFORE] = (text, now)
     if heard is Heard.STRANGER_WORRIED:
         await replies.do_help_stranger(waypoint.uow(), update.effective_user.id, now=now)
     elif heard in {Heard.NOTHING, Heard.STRANGER}:

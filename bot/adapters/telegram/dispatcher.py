@@ -95,7 +95,15 @@ class Dispatcher:
             self._held.add(item.update_id)
             self._settled.clear()
             key: ChatKey = item.chat_id if item.chat_id is not None else f"u{item.update_id}"
-            self._queues.setdefault(key, deque()).append(item)
+            queue = self._queues.setdefault(key, deque())
+            # In update order, even for one taken over after a crash or tried again: behind
+            # the one being handled, ahead of any that came later.
+            place = len(queue)
+            while place > (1 if key in self._workers else 0) and (
+                queue[place - 1].update_id > item.update_id
+            ):
+                place -= 1
+            queue.insert(place, item)
             if key not in self._workers:
                 self._workers[key] = asyncio.create_task(self._drain(key), name=f"chat {key}")
 
@@ -189,10 +197,14 @@ class Dispatcher:
             await self._set_aside(item, f"handler failed {attempts} times")
 
     async def _set_aside(self, item: Received, problem: str) -> None:
-        """Keep it for an operator, loudly (Sentry), and tell whoever sent it."""
+        """Keep it for an operator, loudly (Sentry), and act on it (bot.entrypoints.serve)."""
         async with self._uow() as uow:
             await uow.inbox.set_aside(item.update_id, now=self._clock(), problem=problem)
             await uow.commit()
+        await self.told_set_aside(item, problem)
+
+    async def told_set_aside(self, item: Received, problem: str) -> None:
+        """An update was set aside (here, or by the poller): say so loudly and act on it."""
         _LOG.error("update %s set aside: %s", item.update_id, problem)
         await self._on_set_aside(item)
 

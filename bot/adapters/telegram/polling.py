@@ -25,6 +25,8 @@ _LOG = logging.getLogger(__name__)
 HEARTBEAT = "poller"
 # How often the poller records that it is alive, for `waypoint health`.
 BEAT_EVERY = timedelta(seconds=30)
+# Updates held by this instance (queued or being handled) before it stops fetching more.
+BACKLOG = 5_000
 
 
 class Poller:
@@ -50,11 +52,19 @@ class Poller:
         self._pause = 0.0
 
     async def run(self) -> None:
-        """Poll until `stop`; network trouble and database trouble are waited out."""
-        # A webhook left behind by another deployment would make every getUpdates fail.
-        await self._bot.delete_webhook(drop_pending_updates=False)
+        """Poll until `stop`; network trouble and database trouble are waited out, and
+        nothing but `stop` ends it."""
+        webhook_cleared = False
         while not self._stopping.is_set():
             try:
+                if not webhook_cleared:
+                    # A webhook left by another deployment would make every getUpdates fail.
+                    await self._bot.delete_webhook(drop_pending_updates=False)
+                    webhook_cleared = True
+                if self._dispatcher.held >= BACKLOG:
+                    # Handling is behind: leave the rest with Telegram for now.
+                    await self._wait(0.2)
+                    continue
                 await self.poll_once()
                 self._pause = 0.0
             except Exception as error:
@@ -75,6 +85,30 @@ class Poller:
         return len(batch)
 
     async def _store(self, batch: list[Received]) -> list[Received]:
+        """Store the batch; if it will not go in whole, each update on its own, and one that
+        cannot be stored at all is recorded as set aside, so it cannot stall everyone's.
+        (With the database down nothing can be stored, and nothing is confirmed.)"""
+        try:
+            return await self._store_rows(batch)
+        except Exception:
+            return [kept for item in batch for kept in await self._store_alone(item)]
+
+    async def _store_alone(self, item: Received) -> list[Received]:
+        for attempt in range(2):
+            try:
+                return await self._store_rows([item])
+            except Exception as error:
+                problem = f"could not be stored: {type(error).__name__}"
+                if attempt == 0:
+                    await self._wait(0.5)  # a passing fault gets a second chance
+        # Recorded without its contents (raises, and confirms nothing, if the database is down).
+        async with self._uow() as uow:
+            await uow.inbox.store_unstorable(item, now=self._clock(), problem=problem)
+            await uow.commit()
+        await self._dispatcher.told_set_aside(item, problem)
+        return []
+
+    async def _store_rows(self, batch: list[Received]) -> list[Received]:
         now = self._clock()
         async with self._uow() as uow:
             new = set(
@@ -120,9 +154,17 @@ class Poller:
                 self._pause = min(max(self._pause * 2, 0.5), 30.0)
                 _LOG.error("could not store updates (%s); trying again", type(error).__name__)
                 seconds = self._pause
+        await self._wait(seconds)
+
+    async def _wait(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
     def stop(self) -> None:
         """Stop after the current long poll (the caller cancels it to stop at once)."""
         self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        """Whether `stop` was called."""
+        return self._stopping.is_set()

@@ -16,7 +16,10 @@ _CHAT_KINDS = ("message", "edited_message", "channel_post", "edited_channel_post
 
 
 def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An id as the database can store it (a signed 64-bit integer), or None."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
+        return value
+    return None
 
 
 def chat_of(raw: dict[str, Any]) -> int | None:
@@ -28,6 +31,17 @@ def chat_of(raw: dict[str, Any]) -> int | None:
     for value in raw.values():
         if isinstance(value, dict) and isinstance(value.get("from"), dict):
             return _int(value["from"].get("id"))
+    return None
+
+
+def words_in(raw: dict[str, Any]) -> str | None:
+    """What someone wrote in a message update (its text or caption), if it can be read."""
+    for kind in ("message", "edited_message"):
+        body = raw.get(kind)
+        if isinstance(body, dict):
+            for key in ("text", "caption"):
+                if isinstance(body.get(key), str) and body[key].strip():
+                    return str(body[key])[:4096]
     return None
 
 

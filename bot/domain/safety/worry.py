@@ -53,3 +53,5 @@ class Worry:
     sure: bool = True
     # For a worry about another young person: what the worry is (exploitation, missing, ...).
     harm: str | None = None
+    # The Telegram message it came in, so an edit of that message adds to the same concern.
+    message_id: int | None = None
