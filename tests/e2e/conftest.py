@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from bot.adapters.db.models import Staff
+from bot.adapters.db.models import Concern, Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.sender import SenderSettings
 from bot.adapters.telegram.application import WaypointApplication
@@ -59,6 +60,17 @@ class Running:
         filled = {**helpline_values(), **values}
         rendered = render(self.catalogue, message_id, filled, profile or CommunicationProfile())
         return list(rendered.chunks)
+
+    def count(self, user: FakeUser) -> int:
+        """How many messages the bot has sent this user so far."""
+        return len(self.fake.sent_messages(user.id))
+
+    async def concerns(self) -> list[Concern]:
+        """Every concern stored, oldest first."""
+        async with self.uow() as work:
+            found = list(await work.session.scalars(select(Concern).order_by(Concern.id)))
+            work.session.expunge_all()
+            return found
 
     async def join_sam(self) -> None:
         """Jo invites Sam, Sam opens the link and reads the welcome, and Jo is told."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.adapters.db.models import AuditEvent, Concern, ConcernEvent
+from bot.adapters.db.models import AuditEvent, ConcernEvent
 from bot.content.helplines import helpline_values
 from bot.content.render import render_line
 from bot.devtools.fake_telegram import FakeUser
@@ -37,17 +37,6 @@ async def _after(running: Running, user: FakeUser, before: int, count: int) -> l
     return [m.text or "" for m in sent[before:]]
 
 
-def _count(running: Running, user: FakeUser) -> int:
-    return len(running.fake.sent_messages(user.id))
-
-
-async def _concerns(running: Running) -> list[Concern]:
-    async with running.uow() as work:
-        found = list(await work.session.scalars(select(Concern).order_by(Concern.id)))
-        work.session.expunge_all()
-        return found
-
-
 class TestWorryingWords:
     async def test_words_reach_the_worker_who_acknowledges_and_the_young_person_is_told(
         self, hub: Running
@@ -61,18 +50,18 @@ class TestWorryingWords:
                 shout="SHOUT to 85258", samaritans="116 123", nhs="111",
             )
         )  # fmt: skip
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         heard = await running.hear(SAM, words, reply)
         assert heard == reply
         [alert] = await _after(running, JO, jo_before, 1)
         assert words in alert
         assert "suicide" in alert or "self-harm" in alert
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert concern.words == words
         alert_message = running.fake.sent_messages(JO.id)[-1]
         assert alert_message.reply_markup is not None
 
-        sam_before, jo_before = _count(running, SAM), _count(running, JO)
+        sam_before, jo_before = running.count(SAM), running.count(JO)
         running.fake.press_button(JO, f"a|{concern.id}|ack", message_id=alert_message.message_id)
         assert await _after(running, SAM, sam_before, 1) == ["Jo has seen your message."]
         [taken] = await _after(running, JO, jo_before, 1)
@@ -80,16 +69,16 @@ class TestWorryingWords:
         current = running.fake.current_message(JO.id, alert_message.message_id)
         assert current is not None
         assert "reply_markup" not in current
-        [stored] = await _concerns(running)
+        [stored] = await running.concerns()
         assert stored.state == "acknowledged"
 
     async def test_a_worry_split_over_two_messages_is_heard(self, hub: Running) -> None:
         running = hub
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         await running.say(SAM, "i just want to")
         await running.say(SAM, "die", replies=1)
         await _after(running, JO, jo_before, 1)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert concern.words == "i just want to\ndie"
 
     async def test_a_stranger_who_sounds_worried_is_shown_help_and_nothing_is_kept(
@@ -98,7 +87,7 @@ class TestWorryingWords:
         running = hub
         [reply] = await running.say(STRANGER, "i want to die")
         assert reply == running.catalogue.render("concern_helplines", helpline_values())
-        assert await _concerns(running) == []
+        assert await running.concerns() == []
 
 
 class TestTheButton:
@@ -113,24 +102,24 @@ class TestTheButton:
     async def test_tapping_it_then_writing_sends_the_words_on(self, hub: Running) -> None:
         running = hub
         label = render_line(running.catalogue, "button_worried", {}, CommunicationProfile())
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         await running.say(SAM, label, replies=4)
         [alert] = await _after(running, JO, jo_before, 1)
         assert running.catalogue.text("concern_no_words") in alert
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         [sent] = await running.say(SAM, "my mum's boyfriend hit me")
         assert sent == "I sent your message to Jo."
         [more] = await _after(running, JO, jo_before, 1)
         assert "my mum's boyfriend hit me" in more
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert (concern.source, concern.words) == ("button", "my mum's boyfriend hit me")
 
     async def test_slash_worried_works_too(self, hub: Running) -> None:
         running = hub
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         await running.say(SAM, "/worried", replies=4)
         await _after(running, JO, jo_before, 1)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert concern.source == "command"
 
 
@@ -141,7 +130,7 @@ class TestLadderAndRecords:
         running = hub
         await running.say(SAM, "/worried", replies=4)
         running.clock.advance(timedelta(minutes=10))
-        dee_before, sam_before = _count(running, DEE), _count(running, SAM)
+        dee_before, sam_before = running.count(DEE), running.count(SAM)
         # The ladder's own clock job may take the step first; either way it is taken once.
         await do_take_due_steps(running.uow(), now=running.clock())
         [alert] = await _after(running, DEE, dee_before, 1)
@@ -153,7 +142,7 @@ class TestLadderAndRecords:
     ) -> None:
         running = hub
         await running.say(SAM, "/worried", replies=4)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         [listed] = await running.say(MAX, "/concerns")
         assert f"{concern.id}: Sam" in listed
         [record] = await running.say(MAX, f"/concern {concern.id}")
@@ -183,12 +172,12 @@ class TestTalkingToTheWorker:
     async def test_the_young_person_writes_and_the_worker_answers(self, hub: Running) -> None:
         running = hub
         await running.hear(SAM, "/talk", running.words("talk_start", worker="Jo"))
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         [sent] = await running.say(SAM, "can we meet on friday")
         assert sent == "I sent your message to Jo."
         [passed] = await _after(running, JO, jo_before, 1)
         assert "Message from Sam:\ncan we meet on friday" in passed
-        sam_before = _count(running, SAM)
+        sam_before = running.count(SAM)
         [ok] = await running.say(JO, "/reply Sam Yes, at the hub at 4 o'clock.")
         assert ok == "Sent to Sam."
         told = await _after(running, SAM, sam_before, 1)
@@ -200,7 +189,7 @@ class TestHeardOnce:
         running = hub
         await running.say(SAM, "i want to kill myself", replies=3)
         await running.say(SAM, "ok")
-        assert len(await _concerns(running)) == 1
+        assert len(await running.concerns()) == 1
 
     async def test_the_button_is_heard_in_the_young_persons_own_words(self, hub: Running) -> None:
         running = hub
@@ -212,5 +201,5 @@ class TestHeardOnce:
             "resize_keyboard": True,
         }  # fmt: skip
         await running.say(SAM, "I'm stressed", replies=4)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert concern.source == "button"

@@ -36,17 +36,6 @@ async def hub(running: Running) -> Running:
     return running
 
 
-def _count(running: Running, user: FakeUser) -> int:
-    return len(running.fake.sent_messages(user.id))
-
-
-async def _concerns(running: Running) -> list[Concern]:
-    async with running.uow() as work:
-        found = list(await work.session.scalars(select(Concern).order_by(Concern.id)))
-        work.session.expunge_all()
-        return found
-
-
 async def _alert_for(running: Running, user: FakeUser, before: int) -> str:
     """The first alert (a message with "I've got this") the user gets after `before`."""
     for _ in range(3):
@@ -66,7 +55,7 @@ class TestAFlood:
         running = hub
         for n in range(100):
             running.fake.send_text(STRANGER, f"spam {n}")
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.send_text(SAM, WORRY)
         assert WORRY in await _alert_for(running, JO, jo_before)
         await running.serving.dispatcher.settled()
@@ -83,14 +72,14 @@ class TestAFlood:
                 .where(OutboxMessage.chat_id == STRANGER.id)
             )
         assert (unhandled, kept) == (0, 0)
-        assert _count(running, STRANGER) == ANSWERS_PER_WINDOW
+        assert running.count(STRANGER) == ANSWERS_PER_WINDOW
 
     async def test_one_chats_messages_are_handled_in_the_order_they_were_sent(
         self, hub: Running
     ) -> None:
         running = hub
         await running.say(SAM, "/talk")
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         for n in range(5):
             running.fake.send_text(SAM, f"part {n} of my news")
         relayed = await running.fake.await_messages(JO.id, jo_before + 5)
@@ -105,7 +94,7 @@ class TestLongWords:
         running = hub
         await running.say(SAM, "/talk")
         words = " ".join(f"word{n}" for n in range(700))[:4090]
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.send_text(SAM, words)
         parts = await running.fake.await_messages(JO.id, jo_before + 2)
         received = " ".join(m.text or "" for m in parts[jo_before:])
@@ -118,12 +107,12 @@ class TestLongWords:
     ) -> None:
         running = hub
         words = f"{WORRY} " + " ".join(f"scared{n}" for n in range(600))[:3960]
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.send_text(SAM, words)
         alert = await _alert_for(running, JO, jo_before)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert f"/concern {concern.id}" in alert
-        dee_before = _count(running, DEE)
+        dee_before = running.count(DEE)
         running.fake.send_text(DEE, f"/concern {concern.id}")
         record = await running.fake.await_messages(DEE.id, dee_before + 2)
         shown = " ".join(m.text or "" for m in record[dee_before:])
@@ -144,7 +133,7 @@ class TestLongWords:
                     )
                 )  # fmt: skip
             await work.commit()
-        dee_before = _count(running, DEE)
+        dee_before = running.count(DEE)
         running.fake.send_text(DEE, "/concerns")
         listed = await running.fake.await_messages(DEE.id, dee_before + 2, timeout=30)
         assert all(utf16_length(m.text or "") <= 4096 for m in listed[dee_before:])
@@ -160,7 +149,7 @@ class TestUpdatesTelegramSendsThatCannotBeRead:
         running.fake.inject_update(
             {"message": {"message_id": 1, "date": canary, "chat": canary, "text": canary}}
         )
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         with caplog.at_level(logging.INFO):
             running.fake.send_text(SAM, WORRY)
             assert WORRY in await _alert_for(running, JO, jo_before)
@@ -181,10 +170,10 @@ class TestButtons:
         self, hub: Running
     ) -> None:
         running = hub
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.send_text(SAM, WORRY)
         await _alert_for(running, JO, jo_before)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         running.fake.fail_next("answerCallbackQuery", "too_old")
         running.fake.press_button(JO, f"a|{concern.id}|ack")
         [seen] = running.words("concern_seen", staff="Jo")
@@ -192,7 +181,7 @@ class TestButtons:
             if seen in [m.text for m in running.fake.sent_messages(SAM.id)]:
                 break
             await asyncio.sleep(0.1)
-        [stored] = await _concerns(running)
+        [stored] = await running.concerns()
         assert stored.state == "acknowledged"
 
 
@@ -204,7 +193,7 @@ class TestOddNumbers:
         self, hub: Running, command: str, caplog: pytest.LogCaptureFixture
     ) -> None:
         running = hub
-        before = _count(running, DEE)
+        before = running.count(DEE)
         with caplog.at_level(logging.INFO):
             running.fake.send_text(DEE, command)
             await running.fake.await_messages(DEE.id, before + 1)
@@ -215,14 +204,14 @@ class TestOddNumbers:
         self, hub: Running, caplog: pytest.LogCaptureFixture
     ) -> None:
         running = hub
-        told = _count(running, SAM) + 1
+        told = running.count(SAM) + 1
         await running.say(JO, "/profile Sam replies text")
         await running.fake.await_messages(SAM.id, told)
         writes = CommunicationProfile(replies=Replies.FREE_TEXT)
         await running.say(
             SAM, "/language", replies=len(running.words("choose_language", profile=writes))
         )
-        before = _count(running, SAM)
+        before = running.count(SAM)
         with caplog.at_level(logging.INFO):
             running.fake.send_text(SAM, "①")
             await running.fake.await_messages(SAM.id, before + 1)
@@ -232,26 +221,26 @@ class TestOddNumbers:
 class TestEdits:
     async def test_a_worry_typed_by_editing_a_message_is_heard(self, hub: Running) -> None:
         running = hub
-        sam_before = _count(running, SAM)
+        sam_before = running.count(SAM)
         sent = running.fake.send_text(SAM, "hello")
         await running.fake.await_messages(SAM.id, sam_before + 1)
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.edit_text(SAM, sent["message"]["message_id"], WORRY)
         assert WORRY in await _alert_for(running, JO, jo_before)
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert concern.words == WORRY
 
     async def test_editing_an_old_command_does_not_run_it_again(self, hub: Running) -> None:
         running = hub
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         sent = running.fake.send_text(SAM, "/worried")
         await _alert_for(running, JO, jo_before)
         running.fake.edit_text(SAM, sent["message"]["message_id"], "/worried now")
-        sam_before = _count(running, SAM)
+        sam_before = running.count(SAM)
         running.fake.send_text(SAM, "/talk")
         await running.fake.await_messages(SAM.id, sam_before + 1)
         await running.serving.dispatcher.settled()
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         async with running.uow() as work:
             assert "joined" not in await work.concerns.kinds(concern.id)
 
@@ -259,7 +248,7 @@ class TestEdits:
 class TestEveryWayAWorryArrives:
     async def test_a_worry_written_as_a_photos_caption_is_heard(self, hub: Running) -> None:
         running = hub
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.inject_update(
             {
                 "message": {
@@ -281,9 +270,9 @@ class TestEveryWayAWorryArrives:
                 raise RuntimeError("a fault in a handler")
 
         running.app.add_handler(TypeHandler(Update, broken), group=-5)
-        jo_before = _count(running, JO)
+        jo_before = running.count(JO)
         running.fake.send_text(SAM, "hello, can you help")
         alert = await _alert_for(running, JO, jo_before)
         assert "hello, can you help" in alert
-        [concern] = await _concerns(running)
+        [concern] = await running.concerns()
         assert concern.source == "unhandled"

@@ -11,11 +11,14 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Concern, ConcernEvent, Council, OutboxMessage, Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.outbox.transport import Blocked
 from bot.clock import ManualClock
 from bot.domain.ladder import Urgency
+from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_acknowledge, do_raise_concern
+from bot.services.delivery import do_record_outcome
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.ladder_steps import do_take_due_steps
 from bot.services.staff import NewStaff, do_add_staff
@@ -119,6 +122,19 @@ class Hub:
             assert found is not None
             uow.session.expunge_all()
             return found
+
+    async def blocked(self, outbox_id: int) -> None:
+        """Telegram says the recipient of this queued message blocked the bot: it fails for
+        good, as the sender records it."""
+        async with self.uow() as uow:
+            row = await uow.session.get(OutboxMessage, outbox_id)
+            assert row is not None
+            row.state, row.lease_owner = DeliveryState.SENDING.value, "sender-a"
+            await uow.commit()
+        await do_record_outcome(
+            self.uow(), outbox_id, Blocked(), owner="sender-a", now=self.clock(), max_attempts=8,
+            jitter=0.0,
+        )  # fmt: skip
 
     async def events(self, concern_id: int) -> list[str]:
         """The chronology's kinds, oldest first."""

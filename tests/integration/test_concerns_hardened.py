@@ -10,14 +10,11 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from bot.adapters.db.models import Concern, OutboxMessage, YoungPerson
-from bot.adapters.outbox.transport import Blocked
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.ladder import Urgency
-from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_add_words
-from bot.services.delivery import do_record_outcome
 from bot.services.hearing import Heard, do_hear
 from bot.services.offboarding import do_leave, do_reassign
 from bot.services.staff import NewStaff, do_add_staff
@@ -156,15 +153,7 @@ class TestStaffWhoLeaveOrMove:
         assert (await hub.alerted())[-1] == "duty: Sol"
         # A message to Sam that fails now goes to the new hub's duty, who may read it.
         [alert] = await _texts_rows(hub, JO, "concern_alert")
-        async with hub.uow() as uow:
-            row = await uow.session.get(OutboxMessage, alert.id)
-            assert row is not None
-            row.state, row.lease_owner = DeliveryState.SENDING.value, "sender-a"
-            await uow.commit()
-        await do_record_outcome(
-            hub.uow(), alert.id, Blocked(), owner="sender-a", now=hub.clock(), max_attempts=8,
-            jitter=0.0,
-        )  # fmt: skip
+        await hub.blocked(alert.id)
         assert await _texts(hub, SOL, "safety_message_failed")
         assert await _texts(hub, DEE, "safety_message_failed") == []
 
@@ -234,15 +223,7 @@ async def test_a_failed_message_in_parts_goes_the_second_route_whole(hub: Hub) -
     await hub.raise_concern(Worry("words", Urgency.HIGH, WORDS, "abuse"))
     first, second = await _texts_rows(hub, SAM, "concern_helplines")
     assert (first.part, second.part) == (0, 1)
-    async with hub.uow() as uow:
-        row = await uow.session.get(OutboxMessage, first.id)
-        assert row is not None
-        row.state, row.lease_owner = DeliveryState.SENDING.value, "sender-a"
-        await uow.commit()
-    await do_record_outcome(
-        hub.uow(), first.id, Blocked(), owner="sender-a", now=hub.clock(), max_attempts=8,
-        jitter=0.0,
-    )  # fmt: skip
+    await hub.blocked(first.id)
     [rerouted] = await _texts(hub, DEE, "safety_message_failed")
     assert first.text in rerouted
     assert second.text in rerouted

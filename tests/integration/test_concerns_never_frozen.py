@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError
 from bot.adapters.db.migrate import upgrade_async
 from bot.adapters.db.models import Concern, OutboxMessage
 from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
-from bot.adapters.outbox.transport import Blocked
 from bot.content.catalogue import Catalogue
 from bot.domain.errors import CodeRefused
 from bot.domain.ladder import Urgency
@@ -25,7 +24,6 @@ from bot.domain.people import Role
 from bot.domain.safety.worry import Worry
 from bot.services.concern_records import concern_export, do_away
 from bot.services.concerns import do_add_words, do_raise_concern
-from bot.services.delivery import do_record_outcome
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.retention import do_forget_old
 from bot.services.staff import NewStaff, do_add_staff
@@ -129,15 +127,7 @@ class TestReroutedOnlyToThoseWhoMayRead:
         await hub.tick(minutes=10)
         await hub.tick(minutes=10)
         [alert] = [r for r in await hub.queued(OONA) if r.message_key == "concern_alert_top"]
-        async with hub.uow() as work:
-            row = await work.session.get(OutboxMessage, alert.id)
-            assert row is not None
-            row.state, row.lease_owner = DeliveryState.SENDING.value, "sender-a"
-            await work.commit()
-        await do_record_outcome(
-            hub.uow(), alert.id, Blocked(), owner="sender-a", now=hub.clock(), max_attempts=8,
-            jitter=0.0,
-        )  # fmt: skip
+        await hub.blocked(alert.id)
         assert await hub.keys(SOL) == []
         rerouted = [r for r in await hub.queued(DEE) if r.message_key == "safety_message_failed"]
         assert len(rerouted) == 1
