@@ -47,18 +47,21 @@ class Catalogue:
         self.allow_drafts = allow_drafts
 
     @classmethod
-    def load(cls, folder: Path | None = None, *, allow_drafts: bool = False) -> Catalogue:
+    def load(
+        cls, folder: Path | None = None, *, allow_drafts: bool = False, refuse_drafts: bool = True
+    ) -> Catalogue:
         """Read content/messages and content/locale; a bad file stops start-up with its name.
 
-        Without `allow_drafts`, every message must be approved: Waypoint will not say
-        anything to a young person that a speech and language therapist has not signed off.
+        Without `allow_drafts`, a draft is never sent: `refuse_drafts` (serving Telegram)
+        refuses to start while any message is a draft; otherwise (admin commands) drafts load,
+        and only asking for one to send fails, with a line that says which.
         """
         root = folder or project_folder("content")
         messages = read_messages(root / "messages")
         add_translations(messages, root / "locale")
         catalogue = cls(messages, allow_drafts=allow_drafts)
         catalogue._check_buttons()
-        if not allow_drafts:
+        if refuse_drafts and not allow_drafts:
             drafts = [m for m in catalogue.messages() if not m.approved]
             if drafts:
                 names = ", ".join(f"{m.source.name} [{m.id}]" for m in drafts[:5])
@@ -122,7 +125,11 @@ class Catalogue:
         ):
             if self.live(message, lang, lvl):
                 return Template(message, message.variants[lang].texts[lvl], lang, lvl)
-        raise ContentError(f"{message.source.name} [{message_id}]: no approved wording to send")
+        raise ContentError(
+            f"{message.source.name} [{message_id}] is a draft: a speech and language therapist "
+            "must approve it before Waypoint sends it (for a trial, set "
+            "WAYPOINT_ALLOW_DRAFT_CONTENT=true)"
+        )
 
     def text(
         self,

@@ -83,9 +83,11 @@ def bootstrap(
     sending: SenderSettings | None = None,
 ) -> Running:
     """Load content and connect to the database; with `api_url`, also make the sender."""
-    # Only serving Telegram needs approved wording; admin commands (listing failed messages,
-    # adding staff) must work while therapists are still approving it.
-    catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content or api_url is None)
+    serving = api_url is not None
+    # Drafts are never sent unless the demo or WAYPOINT_ALLOW_DRAFT_CONTENT says so. Serving
+    # Telegram refuses to start with any; admin commands (adding staff, listing failed
+    # messages) work meanwhile, and one that would send a draft is refused.
+    catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content, refuse_drafts=serving)
     engine = create_engine(settings.database_url)
     post = PostOffice(catalogue, settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)
@@ -93,7 +95,7 @@ def bootstrap(
     helpline_values()
     project_holidays()
     lexicon = load_lexicon()
-    if not (lexicon.approved or catalogue.allow_drafts):
+    if serving and not (lexicon.approved or catalogue.allow_drafts):
         raise ContentError(
             "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "
             "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
