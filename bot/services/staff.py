@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.adapters.db.models import Council, Hub, Staff
@@ -21,6 +21,9 @@ class NewStaff:
     role: Role
     hub: str
     council: str | None = None
+    # A hub or council that does not exist yet is made only when asked: a typo must not
+    # quietly start a new hub (staff there would see none of their colleagues' alerts).
+    create: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,13 @@ class StaffAdded:
     new_council: bool
 
 
+CREATE_HINT = "--create-hub"
+
+
 async def _find_or_make_hub(
-    uow: SqlUnitOfWork, hub_name: str, council_name: str | None, now: datetime
+    uow: SqlUnitOfWork, new: NewStaff, now: datetime
 ) -> tuple[Hub, bool, bool]:
+    hub_name, council_name = new.hub, new.council
     hub_slug = slugify(hub_name)
     if council_name is None:
         existing = await uow.organisations.hubs_named(hub_slug)
@@ -44,6 +51,11 @@ async def _find_or_make_hub(
             return existing[0], False, False
         if existing:
             raise SetupError(f"more than one council has a hub called {hub_name!r}: add --council")
+        if not new.create:
+            raise SetupError(
+                f"there is no hub called {hub_name!r}: check the spelling, or add"
+                f" {CREATE_HINT} --council NAME to create it"
+            )
         councils = await uow.organisations.councils()
         if len(councils) != 1:
             raise SetupError(
@@ -52,6 +64,13 @@ async def _find_or_make_hub(
         council, new_council = councils[0], False
     else:
         found = await uow.organisations.council(slugify(council_name))
+        if found is None and not new.create:
+            known = ", ".join(sorted(c.name for c in await uow.organisations.councils()))
+            raise SetupError(
+                f"there is no council called {council_name!r}"
+                f"{f' (councils: {known})' if known else ''}: check the spelling, or add"
+                f" {CREATE_HINT} to create it and its hub {hub_name!r}"
+            )
         new_council = found is None
         council = found or Council(slug=slugify(council_name), name=council_name, created_at=now)
         if new_council:
@@ -60,6 +79,11 @@ async def _find_or_make_hub(
         hub = await uow.organisations.hub(council.id, hub_slug)
         if hub is not None:
             return hub, False, new_council
+        if not new.create:
+            raise SetupError(
+                f"{council.name} has no hub called {hub_name!r}: check the spelling, or add"
+                f" {CREATE_HINT} to create it"
+            )
     hub = Hub(council_id=council.id, slug=hub_slug, name=hub_name, created_at=now, council=council)
     uow.organisations.add(hub)
     await uow.flush()
@@ -67,7 +91,7 @@ async def _find_or_make_hub(
 
 
 async def do_add_staff(uow: SqlUnitOfWork, new: NewStaff, *, now: datetime) -> StaffAdded:
-    """Add a member of staff, creating their hub and council when they are new."""
+    """Add a member of staff; their hub and council are created only with `new.create`."""
     name = " ".join(new.name.split())
     if not name:
         raise SetupError("--name is empty: give the name young people know this person by")
@@ -76,7 +100,7 @@ async def do_add_staff(uow: SqlUnitOfWork, new: NewStaff, *, now: datetime) -> S
             raise SetupError(f"Telegram account {new.telegram_user_id} is already staff")
         if await uow.young_people.by_telegram_id(new.telegram_user_id) is not None:
             raise SetupError(f"Telegram account {new.telegram_user_id} belongs to a young person")
-        hub, new_hub, new_council = await _find_or_make_hub(uow, new.hub, new.council, now)
+        hub, new_hub, new_council = await _find_or_make_hub(uow, new, now)
         staff = Staff(
             hub_id=hub.id,
             telegram_user_id=new.telegram_user_id,

@@ -7,7 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.adapters.db.models import AuditEvent, CodeAttempt, Invite, YoungPerson
+from bot.adapters.db.models import (
+    AuditEvent,
+    CodeAttempt,
+    Council,
+    Hub,
+    Invite,
+    Staff,
+    YoungPerson,
+)
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
 from bot.domain import guessing
@@ -43,7 +51,9 @@ async def _actions(uow: UnitOfWorkFactory) -> list[str]:
 
 @pytest.fixture
 async def jo(uow: UnitOfWorkFactory, clock: ManualClock) -> int:
-    new = NewStaff(JO, "Jo", Role.KEY_WORKER, hub="Harrogate", council="North Yorkshire")
+    new = NewStaff(
+        JO, "Jo", Role.KEY_WORKER, hub="Harrogate", council="North Yorkshire", create=True
+    )
     return (await do_add_staff(uow(), new, now=clock())).staff_id
 
 
@@ -54,14 +64,37 @@ async def _invite(uow: UnitOfWorkFactory, clock: ManualClock, name: str = "Sam")
 
 class TestAddingStaff:
     async def test_a_new_hub_and_council_are_created(self, uow, clock) -> None:
-        added = await do_add_staff(
-            uow(), NewStaff(JO, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire"), now=clock()
-        )
+        new = NewStaff(JO, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
+        added = await do_add_staff(uow(), new, now=clock())
         assert (added.hub, added.council, added.new_hub, added.new_council) == (
             "Harrogate",
             "North Yorkshire",
             True,
             True,
+        )
+
+    async def test_a_misspelt_hub_is_refused_and_nothing_is_made(self, uow, clock, jo) -> None:
+        for council in ("North Yorkshire", None):
+            with pytest.raises(SetupError, match=r"no hub called 'Harrogat'.*--create-hub"):
+                await do_add_staff(
+                    uow(), NewStaff(ALEX, "Alex", Role.DUTY, "Harrogat", council), now=clock()
+                )
+        assert (await _count(uow, Hub), await _count(uow, Staff)) == (1, 1)
+
+    async def test_a_misspelt_council_is_refused_and_nothing_is_made(self, uow, clock, jo) -> None:
+        new = NewStaff(ALEX, "Alex", Role.DUTY, "Harrogate", "North Yorkshre")
+        with pytest.raises(SetupError, match=r"no council called 'North Yorkshre' \(councils: N"):
+            await do_add_staff(uow(), new, now=clock())
+        assert (await _count(uow, Council), await _count(uow, Hub)) == (1, 1)
+
+    async def test_a_new_hub_in_a_known_council_is_made_when_asked(self, uow, clock, jo) -> None:
+        new = NewStaff(ALEX, "Alex", Role.DUTY, "Scarborough", "north yorkshire", create=True)
+        added = await do_add_staff(uow(), new, now=clock())
+        assert (added.hub, added.council, added.new_hub, added.new_council) == (
+            "Scarborough",
+            "North Yorkshire",
+            True,
+            False,
         )
 
     async def test_the_council_can_be_left_out_once_the_hub_exists(self, uow, clock, jo) -> None:
@@ -75,9 +108,12 @@ class TestAddingStaff:
             await do_add_staff(uow(), NewStaff(JO, "Jo", Role.MANAGER, "Harrogate"), now=clock())
 
     async def test_a_new_hub_in_an_unclear_council_is_refused(self, uow, clock, jo) -> None:
-        await do_add_staff(uow(), NewStaff(ALEX, "Alex", Role.DUTY, "Leeds", "Leeds"), now=clock())
-        with pytest.raises(SetupError, match="--council"):
-            await do_add_staff(uow(), NewStaff(9, "Kim", Role.DUTY, "Scarborough"), now=clock())
+        leeds = NewStaff(ALEX, "Alex", Role.DUTY, "Leeds", "Leeds", create=True)
+        await do_add_staff(uow(), leeds, now=clock())
+        with pytest.raises(SetupError, match="say which council it belongs to with --council"):
+            await do_add_staff(
+                uow(), NewStaff(9, "Kim", Role.DUTY, "Scarborough", create=True), now=clock()
+            )
 
     async def test_adding_staff_is_audited(self, uow, jo) -> None:
         assert await _actions(uow) == ["staff.added"]
