@@ -226,7 +226,9 @@ async def add_workers(uow: UnitOfWorkFactory, count: int, now: datetime) -> list
     """One hub with `count` key workers; returns their chats."""
     chats = [FIRST_WORKER + n for n in range(count)]
     for n, chat in enumerate(chats):
-        new = NewStaff(chat, f"Jo{letters(n)}", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
+        new = NewStaff(
+            chat, f"Jo{letters(n)}", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True
+        )
         await do_add_staff(uow(), new, now=now)
     return chats
 

@@ -108,7 +108,7 @@ class _ErrorCounter(logging.Handler):
 
 async def seed(uow: UnitOfWorkFactory, count: int, now: datetime) -> Seeded:
     """One hub with a key worker, `count` young people and one reminder queued for each."""
-    new = NewStaff(WORKER_CHAT, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
+    new = NewStaff(WORKER_CHAT, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
     added = await do_add_staff(uow(), new, now=now)
     async with uow() as work:
         worker = await work.staff.get(added.staff_id)

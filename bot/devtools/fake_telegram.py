@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import http.client
+import json
 import logging
 import threading
 import time
@@ -18,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Self
+from urllib.parse import urlsplit
 
 from bot.devtools.bot_api_spec import BotApiSpec
 from bot.devtools.fake_telegram_http import FakeTelegramServer
@@ -72,6 +75,8 @@ class FakeTelegram:
         self.violations: list[str] = []
         self.requests: list[RecordedRequest] = []
         self.on_bot_message: Callable[[SentMessage], None] | None = None
+        # Updates the webhook took (answered 2xx), for tests to wait on.
+        self.webhook_deliveries = 0
         self._port = port
         self._cond = threading.Condition()
         self._stopping = threading.Event()
@@ -79,6 +84,7 @@ class FakeTelegram:
         self._limiter = FloodLimiter(rate_limits) if rate_limits is not None else None
         self._server: FakeTelegramServer | None = None
         self._thread: threading.Thread | None = None
+        self._delivery: threading.Thread | None = None
         self._world = BotWorld(
             cond=self._cond,
             bot_user={
@@ -124,6 +130,10 @@ class FakeTelegram:
             daemon=True,
         )
         self._thread.start()
+        self._delivery = threading.Thread(
+            target=self._deliver_to_webhook, name="fake-telegram-webhook", daemon=True
+        )
+        self._delivery.start()
         return self
 
     def stop(self) -> None:
@@ -139,7 +149,9 @@ class FakeTelegram:
         server.close_connections(timeout=2.0)
         server.server_close()
         thread.join(timeout=2.0)
-        self._server = self._thread = None
+        if self._delivery is not None:
+            self._delivery.join(timeout=5.0)
+        self._server = self._thread = self._delivery = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -155,6 +167,40 @@ class FakeTelegram:
     def hold(self, seconds: float) -> None:
         """Wait like a slow server would, but wake at once when the fake stops."""
         self._stopping.wait(seconds)
+
+    # -- webhook delivery ----------------------------------------------------------------
+
+    def _next_for_webhook(self) -> tuple[str, str | None, JsonDict] | None:
+        """Wait (briefly) for an update to deliver while a webhook is set."""
+        with self._cond:
+            self._cond.wait_for(
+                lambda: (
+                    self._stopping.is_set()
+                    or bool(self._world.webhook.get("url") and self._world.deliverable(1))
+                ),
+                timeout=0.5,
+            )
+            batch = self._world.deliverable(1) if self._world.webhook.get("url") else []
+            if self._stopping.is_set() or not batch:
+                return None
+            return str(self._world.webhook["url"]), self._world.webhook_secret, batch[0]
+
+    def _deliver_to_webhook(self) -> None:
+        """Like Telegram: POST each update, in order, to the webhook; forget it on a 2xx
+        answer, send it again after anything else."""
+        while not self._stopping.is_set():
+            next_one = self._next_for_webhook()
+            if next_one is None:
+                continue
+            url, secret, update = next_one
+            if post_update(url, secret, update):
+                with self._cond:
+                    self._world.updates = [
+                        u for u in self._world.updates if u["update_id"] != update["update_id"]
+                    ]
+                    self.webhook_deliveries += 1
+            else:
+                self._stopping.wait(0.2)
 
     # -- simulating users ----------------------------------------------------------------
 
@@ -388,6 +434,22 @@ class FakeTelegram:
             except Exception:
                 # A broken observer must not turn into a failed Bot API call.
                 logger.exception("on_bot_message callback failed")
+
+
+def post_update(url: str, secret: str | None, update: JsonDict) -> bool:
+    """POST one update as Telegram's webhook call does; whether it was answered with a 2xx."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    try:
+        connection.request("POST", parts.path or "/", json.dumps(update), headers)
+        return 200 <= connection.getresponse().status < 300
+    except OSError:
+        return False
+    finally:
+        connection.close()
 
 
 def main(argv: list[str] | None = None) -> None:

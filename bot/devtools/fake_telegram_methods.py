@@ -97,21 +97,30 @@ def get_updates(world: BotWorld, params: JsonDict) -> Any:
 def delete_webhook(world: BotWorld, params: JsonDict) -> Any:
     """Forget the webhook, optionally dropping queued updates."""
     world.webhook.clear()
+    world.webhook_secret = None
     if params.get("drop_pending_updates") is True:
         world.updates.clear()
     return True
 
 
 def set_webhook(world: BotWorld, params: JsonDict) -> Any:
-    """Remember a webhook (the fake never delivers to it); an empty url removes it."""
+    """Remember a webhook, which FakeTelegram then delivers updates to; an empty url removes
+    it."""
     url = params.get("url")
     if not isinstance(url, str):
         raise ApiError(400, "Bad Request: bad webhook: an HTTPS URL must be provided for webhook")
     world.webhook.clear()
+    world.webhook_secret = None
     if url:
         world.webhook.update(
             {key: value for key, value in params.items() if key != "secret_token"}
         )
+        secret = params.get("secret_token")
+        world.webhook_secret = secret if isinstance(secret, str) else None
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            world.allowed_updates = frozenset(str(kind) for kind in allowed) or None
+    world.cond.notify_all()
     return True
 
 

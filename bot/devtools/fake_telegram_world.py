@@ -55,6 +55,8 @@ class BotWorld:
     open_callback_queries: set[str] = field(default_factory=set)
     commands: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     webhook: JsonDict = field(default_factory=dict)
+    # The secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (never echoed).
+    webhook_secret: str | None = None
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     on_poll: Any = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

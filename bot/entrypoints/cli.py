@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.config import ConfigurationError, Settings, load_settings
+from bot.config import DEFAULT_API_URL, ConfigurationError, Settings, load_settings
 from bot.content.lint import LintFailed
 from bot.content.messages import ContentError
 from bot.domain.errors import (
@@ -38,16 +38,24 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="run the offline demo in this terminal")
     commands.add_parser("migrate", help="bring the database up to date")
     commands.add_parser("health", help="exit 0 when the database answers and is up to date")
+    commands.add_parser(
+        "worker", help="send messages and keep the concern ladder's clock, taking no updates"
+    )
 
     staff = commands.add_parser("staff", help="manage hub staff").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    add = staff.add_parser("add", help="add a member of staff (and their hub and council)")
+    add = staff.add_parser("add", help="add a member of staff to a hub")
     add.add_argument("--telegram-id", type=int, required=True)
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, choices=[role.value for role in Role])
     add.add_argument("--hub", required=True)
     add.add_argument("--council")
+    add.add_argument(
+        "--create-hub", action="store_true",
+        help="the hub (and its council) are new: create them (without this, a name that does"
+        " not exist is refused, so a typo cannot start a new hub)",
+    )  # fmt: skip
 
     invite = commands.add_parser("invite", help="invite young people").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -99,13 +107,18 @@ def _parser() -> argparse.ArgumentParser:
     _concern_parsers(commands)
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
+    _inbox_parsers(commands)
+    return parser
+
+
+def _inbox_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`waypoint inbox list|retry`."""
     inbox = commands.add_parser(
         "inbox", help="updates from Telegram that could not be handled"
     ).add_subparsers(dest="action", required=True, metavar="ACTION")
     inbox.add_parser("list", help="updates set aside (what kind and why, never what they said)")
     again = inbox.add_parser("retry", help="try a set-aside update again")
     again.add_argument("update_id", type=int)
-    return parser
 
 
 def _offboarding_parsers(
@@ -175,6 +188,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "demo": commands.demo,
         "migrate": commands.migrate,
         "health": commands.health,
+        "worker": commands.worker,
         "staff": staff_commands.staff,
         "invite": staff_commands.invite,
         "young-person": staff_commands.young_person,
@@ -189,9 +203,41 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     handlers[args.command](args, settings)
 
 
+def _fault(error: Exception, settings: Settings | None) -> str | None:
+    """One line for an operational fault (the database or Telegram cannot be reached or used
+    as configured), or None for anything else, which is a bug and keeps its traceback."""
+    if settings is None:
+        return None
+    # Imported here so `waypoint --help` stays fast.
+    from telegram.error import InvalidToken, NetworkError, TimedOut  # noqa: PLC0415
+
+    from bot.adapters.db.engine import describe_fault  # noqa: PLC0415
+
+    url = settings.telegram_api_url
+    if isinstance(error, InvalidToken):
+        elsewhere = (
+            "" if url == DEFAULT_API_URL else f", and check WAYPOINT_TELEGRAM_API_URL ({url})"
+        )
+        return (
+            "Telegram refuses the bot token: copy WAYPOINT_TELEGRAM_TOKEN again from"
+            f" @BotFather{elsewhere}"
+        )
+    if isinstance(error, NetworkError):
+        reason = "timed out" if isinstance(error, TimedOut) else str(error) or "no answer"
+        token = settings.telegram_token
+        if token is not None:  # never print the token, whatever the error quotes
+            reason = reason.replace(token.get_secret_value(), "<token>")
+        return (
+            f"cannot reach Telegram at {url} ({reason.splitlines()[0][:80]}): check the"
+            " network and WAYPOINT_TELEGRAM_API_URL"
+        )
+    return describe_fault(settings.database_url, error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `waypoint` console script."""
     args = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings()
         _dispatch(args, settings)
@@ -207,6 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except LintFailed:
         return 1
+    except Exception as error:
+        line = _fault(error, settings)
+        if line is None:
+            raise
+        sys.stderr.write(f"waypoint: {line}\n")
+        return 2
     return 0
 
 

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import stat
 import sys
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from telegram import Bot
 
-from bot.adapters.db.engine import create_engine, session_factory
+from bot.adapters.db.engine import (
+    DatabaseFault,
+    create_engine,
+    describe_database,
+    describe_fault,
+    session_factory,
+)
 from bot.adapters.db.migrate import alembic_config, upgrade
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import system_clock
-from bot.config import Settings
+from bot.config import TOKEN_VARIABLE, ConfigurationError, Settings, token_left_out
 from bot.content.catalogue import Catalogue
 from bot.content.extract import update_translations
 from bot.content.findings import Severity
@@ -39,17 +47,47 @@ from bot.services.staff import NewStaff, do_add_staff
 
 
 def run_or_demo(_: argparse.Namespace, settings: Settings) -> None:
-    """Serve Telegram, or start the offline demo when no token is configured."""
+    """Serve Telegram, or start the offline demo when no token is configured.
+
+    Without a terminal (systemd, Docker, Kubernetes) the demo is no use: an empty or misspelt
+    token variable, or no token and no input at all, is refused so the service fails loudly
+    instead of exiting 0. Input piped in on purpose still runs the demo.
+    """
     if settings.telegram_token is None:
-        sys.stderr.write(
-            "No WAYPOINT_TELEGRAM_TOKEN is set, so Waypoint starts its offline demo.\n"
-        )
+        left_out = token_left_out()
+        if not (sys.stdin is not None and sys.stdin.isatty()):
+            reason = left_out or (f"{TOKEN_VARIABLE} is not set" if _no_input() else None)
+            if reason is not None:
+                raise ConfigurationError(
+                    f"{reason} and there is no terminal for the offline demo: set"
+                    f" {TOKEN_VARIABLE} to the bot token from @BotFather"
+                )
+        why = f"{left_out}, so" if left_out else f"No {TOKEN_VARIABLE} is set, so"
+        sys.stderr.write(f"{why} Waypoint starts its offline demo.\n")
         demo(_, settings)
         return
     from bot.entrypoints.run import run  # noqa: PLC0415  (pulls in Sentry only when needed)
 
     configure_logging(settings.log_level)
     run(settings)
+
+
+def _no_input() -> bool:
+    """Standard input is closed or /dev/null, as under systemd and `docker run` without -i."""
+    try:
+        given = os.fstat(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):
+        return True
+    null = os.stat(os.devnull)
+    return stat.S_ISCHR(given.st_mode) and given.st_rdev == null.st_rdev
+
+
+def worker(_: argparse.Namespace, settings: Settings) -> None:
+    """Send and tick, with no Telegram updates coming in (bot.entrypoints.worker)."""
+    from bot.entrypoints.worker import work  # noqa: PLC0415  (pulls in Sentry only when needed)
+
+    configure_logging(settings.log_level)
+    work(settings)
 
 
 def demo(_: argparse.Namespace, settings: Settings) -> None:
@@ -68,27 +106,40 @@ def migrate(_: argparse.Namespace, settings: Settings) -> None:
 
 def health(_: argparse.Namespace, settings: Settings) -> None:
     """Check that the database answers and is up to date, and that updates from Telegram are
-    being fetched and handled."""
+    being fetched and handled. It only reads: a database that is not there or not set up is
+    reported, never created."""
     from alembic.script import ScriptDirectory  # noqa: PLC0415
 
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
 
-    async def current() -> tuple[str | None, Ingress | None]:
+    async def current() -> tuple[bool, str | None, Ingress | None]:
         # Only the database is checked here: loading content would be work for nothing.
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, read_only=True)
         try:
             async with engine.connect() as connection:
+                migrated = await connection.run_sync(
+                    lambda sync: inspect(sync).has_table("alembic_version")
+                )
+                if not migrated:
+                    return False, None, None
                 found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
             if found != head:
-                return found, None
-            return found, await ingress(UnitOfWorkFactory(session_factory(engine)))
+                return True, found, None
+            return True, found, await ingress(UnitOfWorkFactory(session_factory(engine)))
         finally:
             await engine.dispose()
 
     try:
-        found, seen = asyncio.run(current())
+        migrated, found, seen = asyncio.run(current())
     except Exception as error:  # any failure means unhealthy; say which kind
-        raise SetupError(f"the database does not answer ({type(error).__name__})") from None
+        described = describe_fault(settings.database_url, error)
+        raise DatabaseFault(
+            described or f"the database does not answer ({type(error).__name__})"
+        ) from None
+    if not migrated:
+        raise SetupError(
+            f"{describe_database(settings.database_url)} has not been set up: run waypoint migrate"
+        )
     if found != head:
         raise SetupError(f"the database is at {found}, not {head}: run waypoint migrate")
     problem = seen.problem(system_clock()) if seen is not None else None
@@ -98,9 +149,12 @@ def health(_: argparse.Namespace, settings: Settings) -> None:
 
 
 def staff_add(args: argparse.Namespace, settings: Settings) -> None:
-    """Add a member of staff."""
+    """Add a member of staff; their hub (and council) must exist unless --create-hub."""
     upgrade(settings.database_url)
-    new = NewStaff(args.telegram_id, args.name, Role(args.role), args.hub, args.council)
+    new = NewStaff(
+        args.telegram_id, args.name, Role(args.role), args.hub, args.council,
+        create=args.create_hub,
+    )  # fmt: skip
 
     async def add() -> None:
         running = bootstrap(settings)

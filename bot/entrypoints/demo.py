@@ -84,7 +84,9 @@ def _tap(fake: FakeTelegram, user: FakeUser, text: str) -> bool:
 async def _seed(running: Running) -> None:
     await do_add_staff(
         running.waypoint.uow(),
-        NewStaff(WORKER.id, "Jo", Role.KEY_WORKER, hub="Demo Hub", council="Demo Council"),
+        NewStaff(
+            WORKER.id, "Jo", Role.KEY_WORKER, hub="Demo Hub", council="Demo Council", create=True
+        ),
         now=running.waypoint.clock(),
     )
 

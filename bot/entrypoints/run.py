@@ -1,4 +1,5 @@
-"""`waypoint run`: migrate, then serve Telegram by long polling until stopped."""
+"""`waypoint run`: migrate, then serve Telegram until stopped: by long polling, or in webhook
+mode when WAYPOINT_WEBHOOK_URL is set (any number of instances behind a load balancer)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sentry_sdk.integrations.asyncio import enable_asyncio_integration
 from bot.adapters.db.migrate import upgrade
 from bot.config import Settings
 from bot.entrypoints.bootstrap import bootstrap
-from bot.entrypoints.serve import serving
+from bot.entrypoints.serve import Webhook, serving
 from bot.observability import init_sentry
 
 _LOG = logging.getLogger(__name__)
@@ -28,6 +29,14 @@ def run(settings: Settings) -> None:
     asyncio.run(_serve(settings, sentry_on=sentry_on))
 
 
+def webhook_of(settings: Settings) -> Webhook | None:
+    """Webhook mode, when WAYPOINT_WEBHOOK_URL is set; long polling otherwise."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    host, port = settings.webhook_address
+    return Webhook(settings.webhook_url, host, port, settings.webhook_secret.get_secret_value())
+
+
 async def _serve(settings: Settings, *, sentry_on: bool) -> None:
     if sentry_on:
         # The asyncio integration must be switched on inside the running loop.
@@ -38,20 +47,31 @@ async def _serve(settings: Settings, *, sentry_on: bool) -> None:
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stopping.set)
     running = bootstrap(settings, api_url=settings.telegram_api_url)
-    async with serving(
-        running,
-        token=settings.telegram_token.get_secret_value(),
-        api_url=settings.telegram_api_url,
-    ) as served:
-        _LOG.info("Waypoint is running")
-        stop, broken = (
-            asyncio.ensure_future(stopping.wait()),
-            asyncio.ensure_future(served.broken.wait()),
-        )
-        await asyncio.wait([stop, broken], return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        broken.cancel()
-        _LOG.info("Waypoint is stopping")
+    # Until Telegram has answered getMe, a failure is the one line `waypoint` prints (cannot
+    # reach Telegram, or it refuses the token), not python-telegram-bot's own ERROR and
+    # traceback (it logs one when something that is not the Bot API answers).
+    requests = logging.getLogger("telegram.request")
+    level = requests.level
+    requests.setLevel(logging.CRITICAL)
+    try:
+        async with serving(
+            running,
+            token=settings.telegram_token.get_secret_value(),
+            api_url=settings.telegram_api_url,
+            webhook=webhook_of(settings),
+        ) as served:
+            requests.setLevel(level)
+            _LOG.info("Waypoint is running")
+            stop, broken = (
+                asyncio.ensure_future(stopping.wait()),
+                asyncio.ensure_future(served.broken.wait()),
+            )
+            await asyncio.wait([stop, broken], return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            broken.cancel()
+            _LOG.info("Waypoint is stopping")
+    finally:
+        requests.setLevel(level)
     _LOG.info("Waypoint has stopped")
     if served.broken.is_set():
         # Exit non-zero so systemd or Docker starts it again; nothing stored is lost.

@@ -1,9 +1,11 @@
 """Serving Telegram: one start-up and shut-down sequence for `waypoint run`, the demo, the
 tests and the benchmarks.
 
-Start: the Application (handlers and the ladder's clock), the sender, the dispatcher, then
-the poller. Stop, in reverse: no more updates are fetched, the updates in hand are finished
-(or handed back to the inbox), the sender finishes what it is sending, connections close.
+Start: the Application (its handlers), the sender, the clock's ticks, the dispatcher, then
+the way updates come in: the poller, or in webhook mode a web server for Telegram's calls.
+Stop, in reverse: no more updates come in, the updates in hand are finished (or handed back
+to the inbox), the sender finishes what it is sending, connections close. Either way every
+update is stored before Telegram is told it arrived (bot.adapters.telegram.intake).
 """
 
 from __future__ import annotations
@@ -11,8 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import uvicorn
+from telegram import Bot
+from telegram.error import NetworkError, RetryAfter
 
 from bot.adapters.db.inbox import Received
 from bot.adapters.outbox.sender import owner_name
@@ -20,12 +27,31 @@ from bot.adapters.telegram.application import WaypointApplication, build_applica
 from bot.adapters.telegram.context import waypoint_in
 from bot.adapters.telegram.dispatcher import Dispatcher, DispatchSettings, SetAsideHook
 from bot.adapters.telegram.handlers import courtesy
+from bot.adapters.telegram.intake import Intake
 from bot.adapters.telegram.polling import Poller
-from bot.adapters.telegram.updates import words_in
+from bot.adapters.telegram.updates import ALLOWED_UPDATES, words_in
+from bot.adapters.telegram.webhook import webhook_app
 from bot.entrypoints.bootstrap import Running
+from bot.entrypoints.ticks import Ticks
 from bot.services.concerns import do_raise_unhandled
 
 _LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: where Telegram calls (`url`, public), where Waypoint listens, and the
+    secret Telegram sends back in every call."""
+
+    url: str
+    host: str
+    port: int
+    secret: str
+
+    @property
+    def path(self) -> str:
+        """The path of the URL: what a reverse proxy passes on to Waypoint."""
+        return urlsplit(self.url).path or "/"
 
 
 @dataclass
@@ -34,10 +60,11 @@ class Serving:
 
     application: WaypointApplication
     dispatcher: Dispatcher
-    poller: Poller
+    poller: Poller | None
     # Set when a part that must keep running stopped by itself: whoever serves should stop
     # (and be restarted by systemd or Docker) rather than run on deaf.
     broken: asyncio.Event = field(default_factory=asyncio.Event)
+    stopping: bool = False
 
     def watch(self, task: asyncio.Task[None], what: str) -> None:
         """Make it loud (CRITICAL, so Sentry) and set `broken` if `task` ends on its own."""
@@ -46,7 +73,7 @@ class Serving:
             if done.cancelled():
                 return
             error = done.exception()
-            if error is not None or not self.poller.stopping:
+            if error is not None or not self.stopping:
                 _LOG.critical("%s stopped: %s", what, type(error).__name__ if error else "ended")
                 self.broken.set()
 
@@ -62,8 +89,10 @@ async def serving(
     poll_timeout: int = 10,
     read_timeout: float | None = None,
     dispatch: DispatchSettings | None = None,
+    webhook: Webhook | None = None,
 ) -> AsyncIterator[Serving]:
-    """Serve Telegram by long polling until the block ends; `running` is closed afterwards."""
+    """Serve Telegram until the block ends, by long polling or, given `webhook`, by taking
+    Telegram's calls; `running` is closed afterwards."""
     application = build_application(
         running.waypoint, token=token, api_url=api_url, read_timeout=read_timeout
     )
@@ -71,31 +100,92 @@ async def serving(
         async with application:
             await running.start_sending()
             await application.start()
+            ticks = Ticks(running.waypoint)
+            ticks.start()
             dispatcher = Dispatcher(
                 application, running.waypoint.uow, owner=owner_name(), settings=dispatch,
                 on_set_aside=_after_set_aside(application),
             )  # fmt: skip
-            poller = Poller(
-                application.bot, running.waypoint.uow, dispatcher, timeout=poll_timeout
-            )
             recovering = asyncio.create_task(dispatcher.run(), name="waypoint-inbox-recovery")
-            polling = asyncio.create_task(poller.run(), name="waypoint-poller")
-            served = Serving(application, dispatcher, poller)
+            served = Serving(application, dispatcher, None)
             served.watch(recovering, "inbox recovery")
-            served.watch(polling, "polling")
             if running.sending is not None:
                 served.watch(running.sending, "the outbox sender")
-            try:
-                yield served
-            finally:
-                poller.stop()
-                polling.cancel()
-                await asyncio.gather(polling, return_exceptions=True)
-                await dispatcher.stop()
-                await asyncio.gather(recovering, return_exceptions=True)
-                await application.stop()
+            async with _updates_coming_in(served, running, webhook, poll_timeout):
+                try:
+                    yield served
+                finally:
+                    served.stopping = True
+            await dispatcher.stop()
+            await asyncio.gather(recovering, return_exceptions=True)
+            ticks.stop()
+            await application.stop()
     finally:
         await running.close()
+
+
+@contextlib.asynccontextmanager
+async def _updates_coming_in(
+    served: Serving, running: Running, webhook: Webhook | None, poll_timeout: int
+) -> AsyncIterator[None]:
+    """The poller, or the webhook's web server (and Telegram told where to call)."""
+    bot, uow = served.application.bot, running.waypoint.uow
+    if webhook is None:
+        served.poller = Poller(bot, uow, served.dispatcher, timeout=poll_timeout)
+        taking = asyncio.create_task(served.poller.run(), name="waypoint-poller")
+        served.watch(taking, "polling")
+        try:
+            yield
+        finally:
+            served.poller.stop()
+            taking.cancel()
+            await asyncio.gather(taking, return_exceptions=True)
+        return
+    app = webhook_app(
+        path=webhook.path, secret=webhook.secret, intake=Intake(uow, served.dispatcher)
+    )
+    server = _WebServer(
+        uvicorn.Config(
+            app, host=webhook.host, port=webhook.port, log_level="warning", lifespan="off",
+            access_log=False,
+        )
+    )  # fmt: skip
+    taking = asyncio.create_task(server.serve(), name="waypoint-webhook")
+    served.watch(taking, "the webhook's web server")
+    try:
+        await _set_webhook(bot, webhook)
+        yield
+    finally:
+        server.should_exit = True
+        await asyncio.gather(taking, return_exceptions=True)
+
+
+class _WebServer(uvicorn.Server):
+    """uvicorn inside Waypoint's own loop: SIGTERM and Ctrl-C stop Waypoint as a whole (which
+    then stops this server), so uvicorn does not take the signals for itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Leave the signals to Waypoint."""
+        yield
+
+
+async def _set_webhook(bot: Bot, webhook: Webhook) -> None:
+    """Tell Telegram where to call (every instance says the same; a passing fault is tried
+    again)."""
+    for attempt in range(1, 6):
+        try:
+            await bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )  # fmt: skip
+        except (NetworkError, RetryAfter) as error:
+            if attempt == 5:
+                raise
+            _LOG.warning("setWebhook failed (%s); trying again", type(error).__name__)
+            await asyncio.sleep(attempt)
+        else:
+            return
 
 
 def _after_set_aside(application: WaypointApplication) -> SetAsideHook:

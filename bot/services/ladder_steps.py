@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import datetime, time, timedelta
 
 from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
@@ -241,34 +241,75 @@ async def _follow_up(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> Non
     concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
 
 
+async def _step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> bool:
+    """The due step for a locked concern: asked and unanswered, followed up, or climbed."""
+    if concern.state == ConcernState.ASKING.value:
+        # No answer in time: for a worry, silence means tell (research SG-1).
+        uow.concerns.record(concern, "no_answer", at=now, actor_type="system")
+    elif concern.state == ConcernState.ACKNOWLEDGED.value:
+        await _follow_up(uow, concern, now)
+        return True
+    elif concern.state != ConcernState.OPEN.value:
+        return False
+    await take_step(uow, concern, now)
+    return True
+
+
 async def do_take_step(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) -> bool:
     """Take the next step for one concern if it is still due; False if it was not."""
     async with uow:
         concern = await uow.concerns.get(concern_id, for_update=True)
         if concern is None or concern.next_step_at is None or concern.next_step_at > now:
             return False
-        if concern.state == ConcernState.ASKING.value:
-            # No answer in time: for a worry, silence means tell (research SG-1).
-            uow.concerns.record(concern, "no_answer", at=now, actor_type="system")
-        elif concern.state == ConcernState.ACKNOWLEDGED.value:
-            await _follow_up(uow, concern, now)
-            await uow.commit()
-            return True
-        elif concern.state != ConcernState.OPEN.value:
+        if not await _step(uow, concern, now):
             return False
-        await take_step(uow, concern, now)
         await uow.commit()
         return True
 
 
-async def do_take_due_steps(uow: SqlUnitOfWork, *, now: datetime, limit: int = 100) -> int:
-    """Every concern whose next step is due, one transaction each; returns how many moved."""
+class StepFailed(Exception):
+    """Taking a concern's step failed; it stays due and is tried at the next tick."""
+
+    def __init__(self, concern_id: int) -> None:
+        super().__init__(concern_id)
+        self.concern_id = concern_id
+
+
+async def try_take_due_step(
+    uow: SqlUnitOfWork, *, now: datetime, skip: Collection[int] = ()
+) -> int | None:
+    """Claim the concern that has waited longest for its due step (one that another instance
+    is stepping is passed over) and take it; its id, or None when nothing is due."""
     async with uow:
-        due = await uow.concerns.due_ids(now, limit)
-    moved = 0
-    for concern_id in due:
+        concern = await uow.concerns.next_due(now, skip=skip)
+        if concern is None:
+            return None
+        concern_id = concern.id
         try:
-            moved += await do_take_step(uow, concern_id, now=now)
-        except Exception:  # one bad concern must not stop the others; it stays due
-            _LOG.exception("could not take the next step for concern %s", concern_id)
-    return moved
+            await _step(uow, concern, now)
+            await uow.commit()
+        except Exception as error:
+            raise StepFailed(concern_id) from error
+    return concern_id
+
+
+async def do_take_due_steps(uow: SqlUnitOfWork, *, now: datetime, limit: int = 100) -> int:
+    """Take up to `limit` due steps, one transaction each; returns how many were taken. Its
+    cost when nothing is due is one read that takes no write lock."""
+    async with uow.reading():
+        if not await uow.concerns.any_due(now):
+            return 0
+    taken, failed = 0, set[int]()
+    while taken + len(failed) < limit:
+        try:
+            concern_id = await try_take_due_step(uow, now=now, skip=failed)
+        except StepFailed as error:  # one bad concern must not stop the others; it stays due
+            _LOG.error(
+                "could not take the next step for concern %s", error.concern_id, exc_info=True
+            )
+            failed.add(error.concern_id)
+            continue
+        if concern_id is None:
+            break
+        taken += 1
+    return taken

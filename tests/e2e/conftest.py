@@ -109,7 +109,7 @@ async def running(
         database_url=migrated_url, telegram_token=token, allow_draft_content=True
     )
     wp = bootstrap(settings, clock=clock, api_url=fake_telegram.url, sending=FAST)
-    new = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
+    new = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
     await do_add_staff(wp.waypoint.uow(), new, now=clock())
     async with serving(
         wp, token=token, api_url=fake_telegram.url, poll_timeout=1, dispatch=QUICK_RETRIES

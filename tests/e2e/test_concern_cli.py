@@ -23,7 +23,7 @@ WORDS = "my stepdad hits me when he is drunk"
 
 
 async def _concern(uow: UnitOfWorkFactory, clock: ManualClock) -> int:
-    new = NewStaff(1001, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire")
+    new = NewStaff(1001, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
     await do_add_staff(uow(), new, now=clock())
     invite = await do_create_invite(uow(), worker_telegram_id=1001, first_name="Sam", now=clock())
     await do_redeem_invite(uow(), telegram_user_id=2001, code=invite.code, now=clock())

@@ -39,7 +39,9 @@ async def _hub(database_url: str) -> None:
     now = system_clock()
     try:
         await do_add_staff(
-            uow(), NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire"), now=now
+            uow(),
+            NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True),
+            now=now,
         )
         invite = await do_create_invite(uow(), worker_telegram_id=JO.id, first_name="Sam", now=now)
         await do_redeem_invite(uow(), telegram_user_id=SAM.id, code=invite.code, now=now)

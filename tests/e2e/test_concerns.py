@@ -26,7 +26,7 @@ MAX = FakeUser(id=1201, first_name="Max")
 async def hub(running: Running) -> Running:
     """Jo, Dee on duty and Max the manager; Sam has joined and read the welcome."""
     for user, role in ((DEE, Role.DUTY), (MAX, Role.MANAGER)):
-        new = NewStaff(user.id, user.first_name, role, "Harrogate", "North Yorkshire")
+        new = NewStaff(user.id, user.first_name, role, "Harrogate", "North Yorkshire", create=True)
         await do_add_staff(running.uow(), new, now=running.clock())
     await running.join_sam()
     return running

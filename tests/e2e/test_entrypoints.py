@@ -86,6 +86,7 @@ def test_run_serves_telegram_from_invite_to_welcome(
         "Harrogate",
         "--council",
         "North Yorkshire",
+        "--create-hub",
     )
     assert "Added Jo as key_worker at Harrogate, North Yorkshire (new council and hub)" in added
     printed = _cli(
@@ -160,7 +161,9 @@ async def test_profile_set_from_the_command_line_tells_the_young_person(
     migrated_url: str, uow: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path
 ) -> None:
     await do_add_staff(
-        uow(), NewStaff(1001, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire"), now=clock()
+        uow(),
+        NewStaff(1001, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True),
+        now=clock(),
     )
     invite = await do_create_invite(uow(), worker_telegram_id=1001, first_name="Sam", now=clock())
     linked = await do_redeem_invite(uow(), telegram_user_id=2001, code=invite.code, now=clock())

@@ -37,7 +37,7 @@ LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 async def hub(running: Running) -> Running:
     """Jo and Lee (key workers), Dee on duty and Max the manager; Sam has joined with Jo."""
     for user, role in ((LEE, Role.KEY_WORKER), (DEE, Role.DUTY), (MAX, Role.MANAGER)):
-        new = NewStaff(user.id, user.first_name, role, "Harrogate", "North Yorkshire")
+        new = NewStaff(user.id, user.first_name, role, "Harrogate", "North Yorkshire", create=True)
         await do_add_staff(running.uow(), new, now=running.clock())
     await running.join_sam()
     return running
@@ -134,7 +134,9 @@ async def test_an_operator_does_it_all_from_the_command_line(
     # The command line reads the real time: invites made here must still work by it.
     clock.now = system_clock()
     for telegram_id, name in ((JO.id, "Jo"), (LEE.id, "Lee")):
-        new = NewStaff(telegram_id, name, Role.KEY_WORKER, "Harrogate", "North Yorkshire")
+        new = NewStaff(
+            telegram_id, name, Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True
+        )
         await do_add_staff(uow(), new, now=clock())
     invite = await do_create_invite(uow(), worker_telegram_id=JO.id, first_name="Sam", now=clock())
     sam = await do_redeem_invite(uow(), telegram_user_id=SAM.id, code=invite.code, now=clock())

@@ -26,7 +26,7 @@ ARABIC = CommunicationProfile(language="ar")
 
 
 async def _staff(running: Running, user: FakeUser, role: Role, hub: str = "Harrogate") -> None:
-    new = NewStaff(user.id, user.first_name, role, hub, "North Yorkshire")
+    new = NewStaff(user.id, user.first_name, role, hub, "North Yorkshire", create=True)
     await do_add_staff(running.uow(), new, now=running.clock())
 
 

@@ -30,7 +30,7 @@ WORRY = "i want to kill myself tonight"
 @pytest.fixture
 async def hub(running: Running) -> Running:
     """Jo and Dee on duty; Sam has joined and read the welcome."""
-    new = NewStaff(DEE.id, "Dee", Role.DUTY, "Harrogate", "North Yorkshire")
+    new = NewStaff(DEE.id, "Dee", Role.DUTY, "Harrogate", "North Yorkshire", create=True)
     await do_add_staff(running.uow(), new, now=running.clock())
     await running.join_sam()
     return running

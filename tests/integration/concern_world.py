@@ -148,7 +148,7 @@ async def hub(uow: UnitOfWorkFactory, clock: ManualClock) -> Hub:
     clock.now = TUESDAY_MORNING
     ids = {}
     for telegram_id, name, role, hub_name in STAFF:
-        new = NewStaff(telegram_id, name, role, hub_name, "North Yorkshire")
+        new = NewStaff(telegram_id, name, role, hub_name, "North Yorkshire", create=True)
         await do_add_staff(uow(), new, now=clock())
     async with uow() as work:
         for staff in await work.session.scalars(select(Staff)):

@@ -115,7 +115,9 @@ async def world(
         (MAX, "Max", Role.MANAGER),
     ):
         await do_add_staff(
-            uow(), NewStaff(telegram_id, name, role, "Harrogate", "North Yorkshire"), now=clock()
+            uow(),
+            NewStaff(telegram_id, name, role, "Harrogate", "North Yorkshire", create=True),
+            now=clock(),
         )
     invite = await do_create_invite(uow(), worker_telegram_id=JO, first_name="Sam", now=clock())
     await do_redeem_invite(uow(), telegram_user_id=SAM, code=invite.code, now=clock())

@@ -139,7 +139,7 @@ class TestStaffWhoLeaveOrMove:
 
     async def test_a_young_persons_concerns_follow_them_to_their_new_hub(self, hub: Hub) -> None:
         for telegram_id, name, role in ((SOL, "Sol", Role.DUTY), (SKY, "Sky", Role.KEY_WORKER)):
-            new = NewStaff(telegram_id, name, role, "Scarborough", "North Yorkshire")
+            new = NewStaff(telegram_id, name, role, "Scarborough", "North Yorkshire", create=True)
             await do_add_staff(hub.uow(), new, now=hub.clock())
         concern_id = await hub.raise_concern(Worry("words", Urgency.HIGH, WORDS, "abuse"))
         async with hub.uow() as uow:

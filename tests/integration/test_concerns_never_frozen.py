@@ -48,7 +48,9 @@ IT, SOL, SID, COACH, DIA, ALEX = 1601, 1701, 1801, 1901, 1102, 2002
 
 async def _add(hub: Hub, telegram_id: int, name: str, role: Role, at: str = "Harrogate") -> None:
     await do_add_staff(
-        hub.uow(), NewStaff(telegram_id, name, role, at, "North Yorkshire"), now=hub.clock()
+        hub.uow(),
+        NewStaff(telegram_id, name, role, at, "North Yorkshire", create=True),
+        now=hub.clock(),
     )
 
 

@@ -89,7 +89,9 @@ async def inbound(
     running = bootstrap(settings, clock=clock)
     uow = running.waypoint.uow
     await do_add_staff(
-        uow(), NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire"), now=clock()
+        uow(),
+        NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True),
+        now=clock(),
     )
     invite = await do_create_invite(uow(), worker_telegram_id=JO.id, first_name="Sam", now=clock())
     await do_redeem_invite(uow(), telegram_user_id=SAM.id, code=invite.code, now=clock())

@@ -211,7 +211,7 @@ class TestWhoMay:
         assert (await _member(hub, JO)).active
 
     async def test_an_operator_at_the_hub_can(self, hub: Hub) -> None:
-        new = NewStaff(OPAL, "Opal", Role.OPERATOR, "Harrogate", "North Yorkshire")
+        new = NewStaff(OPAL, "Opal", Role.OPERATOR, "Harrogate", "North Yorkshire", create=True)
         await do_add_staff(hub.uow(), new, now=hub.clock())
         assert await _leave(hub, "Lee", by=OPAL)
         assert not (await _member(hub, LEE)).active

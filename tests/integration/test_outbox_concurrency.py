@@ -47,7 +47,7 @@ class CountingTransport(TelegramTransport):
 
 
 async def _queue(uow: UnitOfWorkFactory) -> int:
-    new = NewStaff(1001, "Jo", Role.KEY_WORKER, "Hub", "Council")
+    new = NewStaff(1001, "Jo", Role.KEY_WORKER, "Hub", "Council", create=True)
     await do_add_staff(uow(), new, now=system_clock())
     async with uow() as work:
         jo = await work.staff.by_telegram_id(1001)

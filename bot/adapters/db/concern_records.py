@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -35,15 +36,28 @@ class Concerns:
             query = query.with_for_update(of=Concern)
         return await self._session.scalar(query)
 
-    async def due_ids(self, now: datetime, limit: int) -> list[int]:
-        """Concerns not closed whose next step (or follow-up) is due, the longest waiting first."""
+    async def any_due(self, now: datetime) -> bool:
+        """Whether any concern's next step (or follow-up) is due."""
         query = (
             select(Concern.id)
             .where(Concern.state != ConcernState.CLOSED.value, Concern.next_step_at <= now)
-            .order_by(Concern.next_step_at)
-            .limit(limit)
+            .limit(1)
         )
-        return list(await self._session.scalars(query))
+        return await self._session.scalar(query) is not None
+
+    async def next_due(self, now: datetime, *, skip: Collection[int] = ()) -> Concern | None:
+        """The concern that has waited longest for its due step, locked; one another instance
+        is already stepping is passed over (SKIP LOCKED), so instances share the work."""
+        query = (
+            select(Concern)
+            .where(Concern.state != ConcernState.CLOSED.value, Concern.next_step_at <= now)
+            .order_by(Concern.next_step_at, Concern.id)
+            .limit(1)
+            .with_for_update(of=Concern, skip_locked=True)
+        )
+        if skip:
+            query = query.where(Concern.id.not_in(list(skip)))
+        return await self._session.scalar(query)
 
     async def waiting_for(self, young_person_id: int) -> Concern | None:
         """The young person's newest concern that nobody has acknowledged yet (locked): a new

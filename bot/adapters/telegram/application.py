@@ -48,6 +48,8 @@ def build_application(
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         .updater(None)
+        # The clock is not Telegram's: bot.entrypoints.ticks runs it, in `waypoint worker` too.
+        .job_queue(None)
         # The handlers only make courtesy calls (a button's spinner); a 429 must not make
         # them wait and hold up the next update: they are dropped instead.
         .rate_limiter(AIORateLimiter(max_retries=0))
@@ -101,15 +103,4 @@ def build_application(
     application.add_handler(MessageHandler(written & ~filters.COMMAND, concern_handlers.on_words))
     application.add_handler(MessageHandler(private, handlers.on_anything_else))
     application.add_error_handler(handlers.on_error)
-    if application.job_queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
-    application.job_queue.run_repeating(
-        concern_handlers.climb_ladder,
-        interval=concern_handlers.LADDER_TICK,
-        first=1,
-        name="concern ladder",
-    )
-    application.job_queue.run_repeating(
-        concern_handlers.tidy, interval=concern_handlers.TIDY_EVERY, first=5, name="tidy"
-    )
     return application

@@ -25,8 +25,6 @@ from bot.domain.safety.worry import Worry
 from bot.services import concern_records, replies, talk
 from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear
-from bot.services.ladder_steps import do_take_due_steps
-from bot.services.retention import do_forget_old
 
 SPLIT_WINDOW = timedelta(minutes=2)
 _BEFORE = "words_before"
@@ -180,25 +178,3 @@ async def on_reply(update: Update, context: Context) -> None:
         context,
         lambda uow, user, now: talk.do_reply_to_young_person(uow, user, words, now=now),
     )
-
-
-LADDER_TICK = timedelta(seconds=20)
-
-
-async def climb_ladder(context: Context) -> None:
-    """A job on the application's clock: take every concern step that has fallen due.
-
-    The database says what is due, so nothing is lost when Waypoint restarts: the first
-    tick after start takes whatever fell due while it was down.
-    """
-    waypoint = waypoint_of(context)
-    await do_take_due_steps(waypoint.uow(), now=waypoint.clock())
-
-
-TIDY_EVERY = timedelta(minutes=10)
-
-
-async def tidy(context: Context) -> None:
-    """A job on the application's clock: forget what no longer needs keeping."""
-    waypoint = waypoint_of(context)
-    await do_forget_old(waypoint.uow(), now=waypoint.clock())

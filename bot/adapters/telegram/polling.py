@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
-from bot.adapters.db.inbox import Received
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.telegram.dispatcher import Dispatcher
+from bot.adapters.telegram.intake import Intake
 from bot.adapters.telegram.updates import ALLOWED_UPDATES, fetch_updates, received
 from bot.clock import Clock, system_clock
 
@@ -44,6 +44,7 @@ class Poller:
         self._bot = bot
         self._uow = uow
         self._dispatcher = dispatcher
+        self._intake = Intake(uow, dispatcher, clock=clock)
         self._clock = clock
         self._timeout = timeout
         self._offset = 0
@@ -76,52 +77,12 @@ class Poller:
             self._bot, offset=self._offset, timeout=self._timeout, allowed=ALLOWED_UPDATES
         )
         batch = [item for item in (received(entry) for entry in raw) if item is not None]
-        fresh = await self._store(batch) if batch else []
         if batch:
+            await self._intake.take(batch)
             # Only now may Telegram forget them: the next call carries this offset.
             self._offset = max(item.update_id for item in batch) + 1
-            self._dispatcher.submit(fresh)
         await self._beat()
         return len(batch)
-
-    async def _store(self, batch: list[Received]) -> list[Received]:
-        """Store the batch; if it will not go in whole, each update on its own, and one that
-        cannot be stored at all is recorded as set aside, so it cannot stall everyone's.
-        (With the database down nothing can be stored, and nothing is confirmed.)"""
-        try:
-            return await self._store_rows(batch)
-        except Exception:
-            return [kept for item in batch for kept in await self._store_alone(item)]
-
-    async def _store_alone(self, item: Received) -> list[Received]:
-        for attempt in range(2):
-            try:
-                return await self._store_rows([item])
-            except Exception as error:
-                problem = f"could not be stored: {type(error).__name__}"
-                if attempt == 0:
-                    await self._wait(0.5)  # a passing fault gets a second chance
-        # Recorded without its contents (raises, and confirms nothing, if the database is down).
-        async with self._uow() as uow:
-            await uow.inbox.store_unstorable(item, now=self._clock(), problem=problem)
-            await uow.commit()
-        await self._dispatcher.told_set_aside(item, problem)
-        return []
-
-    async def _store_rows(self, batch: list[Received]) -> list[Received]:
-        now = self._clock()
-        async with self._uow() as uow:
-            new = set(
-                await uow.inbox.store(
-                    batch,
-                    owner=self._dispatcher.owner,
-                    now=now,
-                    lease_until=now + self._dispatcher.lease,
-                )
-            )
-            await uow.commit()
-        # Already stored (Telegram sent it again after a restart): recovery has it.
-        return [item for item in batch if item.update_id in new]
 
     async def _beat(self) -> None:
         now = self._clock()

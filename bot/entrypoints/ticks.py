@@ -1,0 +1,68 @@
+"""The clock: APScheduler fires ticks, and the database says what is due.
+
+No job is kept per concern or per message: each tick asks the database (the concern ladder's
+due steps, then old words to forget) and claims what it takes with `FOR UPDATE SKIP LOCKED`,
+so every instance can run the same ticks and none does the same work twice. A restart loses
+nothing, because nothing lives only here. `waypoint run` and `waypoint worker` both run them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.adapters.telegram.context import Waypoint
+from bot.services.ladder_steps import do_take_due_steps
+from bot.services.retention import do_forget_old
+
+_LOG = logging.getLogger(__name__)
+LADDER_EVERY = timedelta(seconds=5)
+TIDY_EVERY = timedelta(minutes=10)
+
+
+class Ticks:
+    """The ladder and tidying on a clock, started and stopped with whatever serves."""
+
+    def __init__(self, waypoint: Waypoint) -> None:
+        self._waypoint = waypoint
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def ladder(self) -> None:
+        """Take every concern step that has fallen due (the first tick after a restart
+        takes whatever fell due while Waypoint was down)."""
+        await do_take_due_steps(self._waypoint.uow(), now=self._waypoint.clock())
+
+    async def tidy(self) -> None:
+        """Forget what no longer needs keeping (bot.services.retention)."""
+        await do_forget_old(self._waypoint.uow(), now=self._waypoint.clock())
+
+    def start(self) -> None:
+        """Start ticking, inside the running event loop."""
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        for tick, every in ((self.ladder, LADDER_EVERY), (self.tidy, TIDY_EVERY)):
+            scheduler.add_job(
+                _logged(tick), "interval", seconds=every.total_seconds(), name=tick.__name__,
+                max_instances=1, coalesce=True, misfire_grace_time=int(every.total_seconds()),
+            )  # fmt: skip
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def stop(self) -> None:
+        """Stop ticking; a tick in progress finishes on its own."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+
+def _logged(tick: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await tick()
+        except Exception:  # the next tick tries again: what is due stays due
+            _LOG.error("the %s tick failed", tick.__name__, exc_info=True)
+
+    run.__name__ = tick.__name__
+    return run
