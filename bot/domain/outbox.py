@@ -212,3 +212,51 @@ class Outage:
             return None
         doublings = min(self._failures - self.AFTER, 10)
         return min(timedelta(seconds=2 * 2**doublings), self.LONGEST)
+
+
+# What one attempt to send a message came to: the transport turns Telegram's answers into
+# these, and the sender decides what happens next from them alone.
+@dataclass(frozen=True)
+class Sent:
+    """Telegram accepted the message."""
+
+    telegram_message_id: int
+
+
+@dataclass(frozen=True)
+class SlowDown:
+    """Telegram said 429: wait this long before sending anything more."""
+
+    wait: timedelta
+
+
+@dataclass(frozen=True)
+class TryAgain:
+    """A fault that may pass (5xx, a timeout, a dropped connection)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """The person blocked the bot or deleted their account (403)."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Telegram will never accept this message as it is (400)."""
+
+    reason: str
+
+
+Outcome = Sent | SlowDown | TryAgain | Blocked | Refused
+
+
+@dataclass(frozen=True)
+class AlertButtons:
+    """The two buttons under an alert to staff, "I've got this" and "Call me", with the
+    labels in the reader's words; the Telegram adapter turns them into a keyboard."""
+
+    concern_id: int
+    acknowledge: str
+    call_me: str

@@ -42,8 +42,9 @@ from bot.paths import project_folder
 from bot.services.health import Ingress, ingress
 from bot.services.invites import do_create_invite
 from bot.services.outbox_admin import do_retry, failed_messages
-from bot.services.profiles import do_set_profile, profile_summary, summary
+from bot.services.profiles import do_set_profile, profile_summary
 from bot.services.staff import NewStaff, do_add_staff
+from bot.services.staff_words import profile_lines
 
 
 def run_or_demo(_: argparse.Namespace, settings: Settings) -> None:
@@ -289,7 +290,9 @@ def profile(args: argparse.Namespace, settings: Settings) -> None:
                 running.waypoint.uow(), args.young_person, args.setting, " ".join(args.value),
                 now=system_clock(),
             )  # fmt: skip
-            return "Changed. The young person will be told.\n" + summary(changed)
+            return "Changed. The young person will be told.\n" + profile_lines(
+                running.waypoint.catalogue, changed
+            )
         finally:
             await running.close()
 

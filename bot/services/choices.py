@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import name_of, profile_of
 from bot.content.helplines import helpline_values
 from bot.content.render import render
 from bot.domain.numbers import whole_number
 from bot.services.concerns import do_answer_ask
+from bot.services.people import name_of, profile_of
+from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
 
 # The two buttons every choice ends with; each has a reply of the same name in content/.
@@ -19,7 +19,7 @@ ALWAYS = frozenset({"something_else", "help"})
 
 
 async def do_choose(
-    uow: SqlUnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
 ) -> bool:
     """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
     if message_id == "concern_ask" and key in {"concern_yes", "concern_no"}:
@@ -56,7 +56,7 @@ def match_written_choice(labels: list[str], text: str) -> int | None:
 
 
 async def do_written_answer(
-    uow: SqlUnitOfWork, telegram_user_id: int, text: str, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, text: str, *, now: datetime
 ) -> bool:
     """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
     async with uow:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.adapters.db.models import Concern, Staff
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.access import Viewer, may_read_concern
 from bot.domain.people import Role
 from bot.services.ladder_steps import hub_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import ConcernRecord, StaffRecord
 
 
-async def viewer_of(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_id: int) -> Viewer:
+async def viewer_of(
+    uow: UnitOfWork, staff: StaffRecord, concern: ConcernRecord, council_id: int
+) -> Viewer:
     """The facts bot.domain.access needs about this member of staff and this concern."""
     worker = await uow.staff.get(concern.young_person.key_worker_id)
     return Viewer(
@@ -27,8 +29,13 @@ async def viewer_of(uow: SqlUnitOfWork, staff: Staff, concern: Concern, council_
 
 
 async def visible_concern(
-    uow: SqlUnitOfWork, staff: Staff, concern_id: int, now: datetime, *, for_update: bool = False
-) -> Concern | None:
+    uow: UnitOfWork,
+    staff: StaffRecord,
+    concern_id: int,
+    now: datetime,
+    *,
+    for_update: bool = False,
+) -> ConcernRecord | None:
     """The concern if this member of staff may see it; if not, they are told and it is audited."""
     concern = await uow.concerns.get(concern_id, for_update=for_update)
     hub = await hub_of(uow, concern.hub_id) if concern else None

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Concern, Hub, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import profile_of
 from bot.domain.access import may_read_concern
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
@@ -22,13 +19,16 @@ from bot.domain.safety.worry import Worry
 from bot.services.concern_access import viewer_of
 from bot.services.concern_messages import share_with_police_liaison, told_name, where_else
 from bot.services.ladder_steps import guarded, rules_of
+from bot.services.people import profile_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import ConcernRecord, HubRecord, YoungPersonRecord
 
 # How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
 # told anyway. Other worries wait the young person's processing time (research SL-2).
 ASK_HIGH_FOR = timedelta(minutes=2)
 
 
-def ask_for(person: YoungPerson, urgency: Urgency) -> timedelta:
+def ask_for(person: YoungPersonRecord, urgency: Urgency) -> timedelta:
     """How long to wait for "Do you want Jo to know?" before telling anyway."""
     if urgency is Urgency.HIGH:
         return ASK_HIGH_FOR
@@ -36,8 +36,8 @@ def ask_for(person: YoungPerson, urgency: Urgency) -> timedelta:
 
 
 def add_words(
-    uow: SqlUnitOfWork,
-    concern: Concern,
+    uow: UnitOfWork,
+    concern: ConcernRecord,
     words: str,
     *,
     at: datetime,
@@ -54,12 +54,12 @@ def add_words(
 
 
 async def join_worry(
-    uow: SqlUnitOfWork,
-    concern: Concern,
+    uow: UnitOfWork,
+    concern: ConcernRecord,
     worry: Worry,
-    person: YoungPerson,
+    person: YoungPersonRecord,
     *,
-    hub: Hub,
+    hub: HubRecord,
     now: datetime,
 ) -> bool:
     """Join a new worry to the young person's waiting concern and pass it on to whoever was
@@ -95,7 +95,9 @@ async def join_worry(
     return True
 
 
-def _sooner(concern: Concern, worry: Worry, person: YoungPerson, hub: Hub, now: datetime) -> None:
+def _sooner(
+    concern: ConcernRecord, worry: Worry, person: YoungPersonRecord, hub: HubRecord, now: datetime
+) -> None:
     """A more urgent worry makes the next step come sooner; a sure one stops the asking."""
     if concern.state == ConcernState.ASKING.value:
         if worry.sure:
@@ -112,8 +114,8 @@ def _sooner(concern: Concern, worry: Worry, person: YoungPerson, hub: Hub, now: 
 
 
 async def pass_on(
-    uow: SqlUnitOfWork,
-    concern: Concern,
+    uow: UnitOfWork,
+    concern: ConcernRecord,
     words: str | None,
     now: datetime,
     *,

@@ -5,60 +5,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import name_of, profile_of
-from bot.adapters.telegram.keyboards import alert_keyboard
 from bot.content.helplines import helpline_values
 from bot.domain.access import goes_to_police_liaison
-from bot.domain.outbox import Lane
+from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
+from bot.services.people import name_of, profile_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import (
+    ConcernRecord,
+    CouncilRecord,
+    HubRecord,
+    StaffRecord,
+    YoungPersonRecord,
+)
+from bot.services.staff_words import profile_lines, what_about
 
 # Telegram takes 4096 characters; longer words are cut in alerts (the record has them all).
 ALERT_WORDS = 3000
 
-CATEGORY_LABELS = {
-    None: 'tapped "I\'m worried"',
-    "self_harm": "self-harm",
-    "suicide": "suicide",
-    "abuse": "abuse",
-    "unsafe": "feeling unsafe",
-    "missing": "going missing",
-    "exploitation": "exploitation",
-    "bullying": "bullying",
-    "substances": "drugs or alcohol",
-    "other_child": "worried about another young person",
-}
 
-
-def what_about(concern: Concern) -> str:
-    """The concern's category in words, and for a friend what the worry is."""
-    if concern.category is None and concern.source == "unhandled":
-        return "a message Waypoint could not handle: please check on them"
-    what = CATEGORY_LABELS.get(concern.category, concern.category or "")
-    if concern.harm:
-        what += f": {CATEGORY_LABELS.get(concern.harm, concern.harm)}"
-    return what
-
-
-def _alert_keyboard(uow: SqlUnitOfWork, concern_id: int) -> dict[str, Any]:
+def _alert_buttons(uow: UnitOfWork, concern_id: int) -> AlertButtons:
     text = uow.postbox.catalogue.text
-    return alert_keyboard(
+    return AlertButtons(
         concern_id, acknowledge=text("button_acknowledge"), call_me=text("button_call_me")
     )
 
 
-async def every_word(uow: SqlUnitOfWork, concern: Concern) -> str | None:
+async def every_word(uow: UnitOfWork, concern: ConcernRecord) -> str | None:
     """All the young person wrote for this concern, first words first; None if nothing."""
     later = [entry.words for entry in await uow.concerns.later_words(concern.id)]
     written = [words for words in (concern.words, *later) if words]
     return "\n".join(written) if written else None
 
 
-async def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> dict[str, str]:
+async def _values(
+    uow: UnitOfWork, concern: ConcernRecord, person: YoungPersonRecord
+) -> dict[str, str]:
     zone = uow.postbox.zone
     words = await every_word(uow, concern) or uow.postbox.catalogue.text("concern_no_words")
     if len(words) > ALERT_WORDS:
@@ -66,7 +50,7 @@ async def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> 
         words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
     return {
         "name": person.first_name,
-        "category": what_about(concern),
+        "category": what_about(uow.postbox.catalogue, concern),
         "urgency": concern.urgency,
         "time": concrete_datetime(concern.raised_at, zone),
         "words": words,
@@ -75,9 +59,9 @@ async def _values(uow: SqlUnitOfWork, concern: Concern, person: YoungPerson) -> 
 
 
 async def alert(
-    uow: SqlUnitOfWork,
-    concern: Concern,
-    staff: list[Staff],
+    uow: UnitOfWork,
+    concern: ConcernRecord,
+    staff: list[StaffRecord],
     *,
     step: str,
     top: bool,
@@ -92,7 +76,7 @@ async def alert(
     for member in staff:
         uow.postbox.to_staff(
             member, "concern_alert_top" if top else "concern_alert", values, now=now,
-            lane=Lane.SAFETY, reply_markup=_alert_keyboard(uow, concern.id), about=person,
+            lane=Lane.SAFETY, buttons=_alert_buttons(uow, concern.id), about=person,
             concern_id=concern.id,
         )  # fmt: skip
         uow.concerns.record(
@@ -106,7 +90,11 @@ async def alert(
 
 
 def tell_young_person_first(
-    uow: SqlUnitOfWork, concern: Concern, council: Council, told: list[Staff], now: datetime
+    uow: UnitOfWork,
+    concern: ConcernRecord,
+    council: CouncilRecord,
+    told: list[StaffRecord],
+    now: datetime,
 ) -> None:
     """What happens next, who will know, and who else to call (research SG-1)."""
     person = concern.young_person
@@ -119,13 +107,17 @@ def tell_young_person_first(
     where_else(uow, concern, council, now)
 
 
-def tell_nobody_yet(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
+def tell_nobody_yet(
+    uow: UnitOfWork, concern: ConcernRecord, council: CouncilRecord, now: datetime
+) -> None:
     """Nobody can be told yet: say so, say the hub will be told, and who to call now."""
     _to_young_person(uow, concern, "concern_nobody_yet", {}, now)
     where_else(uow, concern, council, now)
 
 
-def where_else(uow: SqlUnitOfWork, concern: Concern, council: Council, now: datetime) -> None:
+def where_else(
+    uow: UnitOfWork, concern: ConcernRecord, council: CouncilRecord, now: datetime
+) -> None:
     """The helplines, and out of hours the council's own number."""
     _to_young_person(uow, concern, "concern_helplines", helpline_values(), now)
     if not concern.in_hours and council.out_of_hours_phone:
@@ -134,7 +126,11 @@ def where_else(uow: SqlUnitOfWork, concern: Concern, council: Council, now: date
 
 
 def _to_young_person(
-    uow: SqlUnitOfWork, concern: Concern, message_id: str, values: Mapping[str, str], now: datetime
+    uow: UnitOfWork,
+    concern: ConcernRecord,
+    message_id: str,
+    values: Mapping[str, str],
+    now: datetime,
 ) -> None:
     uow.postbox.to_young_person(
         concern.young_person, message_id, values, now=now, lane=Lane.SAFETY,
@@ -143,24 +139,27 @@ def _to_young_person(
 
 
 async def share_with_police_liaison(
-    uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime, *, about: str | None = None
+    uow: UnitOfWork,
+    concern: ConcernRecord,
+    hub: HubRecord,
+    now: datetime,
+    *,
+    about: str | None = None,
 ) -> None:
     """A short summary and how to talk with the young person; never their words. `about` is
     what a worry joined to the concern later is about, when that differs from the concern."""
     about = about or concern.harm or concern.category
     if not goes_to_police_liaison(council_allows=hub.council.police_liaison, category=about):
         return
-    from bot.services.profiles import summary  # noqa: PLC0415  (avoids an import cycle)
-
     person = concern.young_person
     values = {
         "id": str(concern.id),
-        "category": what_about(concern),
+        "category": what_about(uow.postbox.catalogue, concern),
         "name": person.first_name,
         "hub": hub.name,
         "time": concrete_datetime(concern.raised_at, uow.postbox.zone),
         "worker": person.key_worker.name,
-        "profile": summary(profile_of(person)),
+        "profile": profile_lines(uow.postbox.catalogue, profile_of(person)),
     }
     for liaison in await uow.staff.in_hub(hub.id, Role.POLICE_LIAISON.value):
         uow.postbox.to_staff(liaison, "concern_police_summary", values, now=now, lane=Lane.SAFETY)
@@ -170,7 +169,7 @@ async def share_with_police_liaison(
         )  # fmt: skip
 
 
-async def told_name(uow: SqlUnitOfWork, concern: Concern) -> str | None:
+async def told_name(uow: UnitOfWork, concern: ConcernRecord) -> str | None:
     """Who the young person may truthfully be told has their message: whoever acknowledged
     it, else the last member of staff alerted who is still here; None if nobody was."""
     for staff_id in (concern.acknowledged_by, *await uow.concerns.told_latest_first(concern.id)):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.adapters.db.models import Concern, ConcernEvent
-from bot.adapters.db.uow import SqlUnitOfWork
+from bot.content.catalogue import Catalogue
 from bot.domain.access import COVER_ROLES, LISTERS, may_close_concern
 from bot.domain.errors import SetupError
 from bot.domain.ladder import ConcernState
@@ -14,11 +13,13 @@ from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime, record_datetime
 from bot.services.concern_access import viewer_of, visible_concern
-from bot.services.concern_messages import what_about
 from bot.services.ladder_steps import hub_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import ConcernEventRecord, ConcernRecord
+from bot.services.staff_words import staff_text, what_about
 
 
-async def _names(uow: SqlUnitOfWork, ids: set[int]) -> dict[int, str]:
+async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
     found = {}
     for staff_id in ids:
         staff = await uow.staff.get(staff_id)
@@ -26,45 +27,57 @@ async def _names(uow: SqlUnitOfWork, ids: set[int]) -> dict[int, str]:
     return found
 
 
-def _event_line(event: ConcernEvent, names: dict[int, str], zone: ZoneInfo) -> str:
-    who = {
-        "staff": names.get(event.actor_id or 0, "staff"),
-        "young_person": "the young person",
-        "system": "Waypoint",
-        "cli": "an operator",
-    }.get(event.actor_type, event.actor_type)
-    detail = f": {event.detail}" if event.detail else ""
-    return f"- {record_datetime(event.at, zone)}, {event.kind.replace('_', ' ')} ({who}){detail}"
+_ACTORS = {
+    "young_person": "case_file_by_young_person",
+    "system": "case_file_by_waypoint",
+    "cli": "case_file_by_operator",
+    "operator": "case_file_by_operator",
+}
 
 
-async def record_text(uow: SqlUnitOfWork, concern: Concern) -> str:
+def _event_line(
+    catalogue: Catalogue, event: ConcernEventRecord, names: dict[int, str], zone: ZoneInfo
+) -> str:
+    if event.actor_type == "staff":
+        staff_id = event.actor_id or 0
+        who = names.get(staff_id) or staff_text(
+            catalogue, "case_file_by_unknown_staff", id=str(staff_id)
+        )
+    elif event.actor_type in _ACTORS:
+        who = staff_text(catalogue, _ACTORS[event.actor_type])
+    else:
+        who = event.actor_type
+    return staff_text(
+        catalogue, "case_file_line", at=record_datetime(event.at, zone),
+        kind=event.kind.replace("_", " "), who=who,
+        detail=f": {event.detail}" if event.detail else "",
+    )  # fmt: skip
+
+
+async def record_text(uow: UnitOfWork, concern: ConcernRecord) -> str:
     """One concern as a readable record for the case file: words, then the chronology."""
-    zone = uow.postbox.zone
+    zone, catalogue = uow.postbox.zone, uow.postbox.catalogue
     events = await uow.concerns.chronology(concern.id)
     names = await _names(
         uow, {e.actor_id for e in events if e.actor_type == "staff" and e.actor_id}
     )
     hub = await hub_of(uow, concern.hub_id)
-    person = concern.young_person
-    later = [
-        f"Then, {record_datetime(entry.at, zone)}:\n{entry.words}"
+    later = "".join(
+        "\n" + staff_text(catalogue, "case_file_then", at=record_datetime(entry.at, zone),
+                          words=entry.words)
         for entry in await uow.concerns.later_words(concern.id)
-    ]
-    lines = [
-        f"Concern {concern.id}: {person.first_name} at {hub.name}, {hub.council.name}",
-        f"Raised {record_datetime(concern.raised_at, zone)}",
-        f"What: {what_about(concern)}; urgency {concern.urgency}; now {concern.state}",
-        "Their words, exactly as written:",
-        concern.words or '(none: they tapped "I\'m worried")',
-        *later,
-        "Chronology:",
-        *(_event_line(event, names, zone) for event in events),
-    ]
-    return "\n".join(lines)
+    )  # fmt: skip
+    return staff_text(
+        catalogue, "case_file", id=str(concern.id), name=concern.young_person.first_name,
+        hub=hub.name, council=hub.council.name, raised=record_datetime(concern.raised_at, zone),
+        what=what_about(catalogue, concern), urgency=concern.urgency, state=concern.state,
+        words=concern.words or staff_text(catalogue, "case_file_no_words"), later=later,
+        chronology="\n".join(_event_line(catalogue, event, names, zone) for event in events),
+    )  # fmt: skip
 
 
 def _audit_view(
-    uow: SqlUnitOfWork, concern: Concern, actor: tuple[str, int], now: datetime
+    uow: UnitOfWork, concern: ConcernRecord, actor: tuple[str, int], now: datetime
 ) -> None:
     uow.audit.record(
         "concern.viewed", at=now, actor_type=actor[0], actor_id=actor[1],
@@ -73,7 +86,7 @@ def _audit_view(
 
 
 async def do_show_concern(
-    uow: SqlUnitOfWork, staff_telegram_id: int, concern_id: int, *, now: datetime
+    uow: UnitOfWork, staff_telegram_id: int, concern_id: int, *, now: datetime
 ) -> bool:
     """`/concern 12`: the record, to staff who may see it; False if the sender is not staff."""
     async with uow:
@@ -89,7 +102,7 @@ async def do_show_concern(
         return True
 
 
-async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: datetime) -> bool:
+async def do_list_concerns(uow: UnitOfWork, staff_telegram_id: int, *, now: datetime) -> bool:
     """`/concerns`: concerns not closed, for a hub's managers and duty staff, and for the
     out-of-hours team across their council."""
     async with uow:
@@ -106,22 +119,25 @@ async def do_list_concerns(uow: SqlUnitOfWork, staff_telegram_id: int, *, now: d
         if not concerns:
             uow.postbox.to_staff(staff, "concern_list_empty", {}, now=now)
         else:
-            lines = "\n".join(_summary_line(c, uow.postbox.zone) for c in concerns)
+            lines = "\n".join(
+                _summary_line(uow.postbox.catalogue, c, uow.postbox.zone) for c in concerns
+            )
             uow.postbox.to_staff(staff, "concern_list", {"lines": lines}, now=now)
         await uow.commit()
         return True
 
 
-def _summary_line(concern: Concern, zone: ZoneInfo) -> str:
-    what = what_about(concern)
-    return (
-        f"{concern.id}: {concern.young_person.first_name}, {what}, {concern.urgency}, "
-        f"{concern.state}, raised {concrete_datetime(concern.raised_at, zone)}"
-    )
+def _summary_line(catalogue: Catalogue, concern: ConcernRecord, zone: ZoneInfo) -> str:
+    return staff_text(
+        catalogue, "concern_list_line", id=str(concern.id),
+        name=concern.young_person.first_name, what=what_about(catalogue, concern),
+        urgency=concern.urgency, state=concern.state,
+        time=concrete_datetime(concern.raised_at, zone),
+    )  # fmt: skip
 
 
 async def do_close_concern(
-    uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
+    uow: UnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
 ) -> bool:
     """`/close 12 what was done`: by a manager, duty worker, or whoever acknowledged it."""
     async with uow:
@@ -148,7 +164,7 @@ async def do_close_concern(
 
 
 def close(
-    uow: SqlUnitOfWork, concern: Concern, outcome: str, *, actor: tuple[str, int], now: datetime
+    uow: UnitOfWork, concern: ConcernRecord, outcome: str, *, actor: tuple[str, int], now: datetime
 ) -> None:
     """Close a concern with the outcome in its chronology; the ladder stops."""
     concern.state = ConcernState.CLOSED.value
@@ -164,16 +180,17 @@ def close(
     )  # fmt: skip
 
 
-async def concerns_table(uow: SqlUnitOfWork, *, now: datetime) -> str:
+async def concerns_table(uow: UnitOfWork, *, now: datetime) -> str:
     """For `waypoint concerns list`: one line per concern, newest first (audited)."""
     async with uow:
         concerns = await uow.concerns.listed()
         uow.audit.record("concern.listed", at=now, actor_type="cli")
         await uow.commit()
-        return "\n".join(_summary_line(c, uow.postbox.zone) for c in concerns) or "No concerns."
+        lines = [_summary_line(uow.postbox.catalogue, c, uow.postbox.zone) for c in concerns]
+        return "\n".join(lines) or "No concerns."
 
 
-async def concern_export(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) -> str:
+async def concern_export(uow: UnitOfWork, concern_id: int, *, now: datetime) -> str:
     """For `waypoint concerns show ID`: the readable record (audited)."""
     async with uow:
         concern = await uow.concerns.get(concern_id)
@@ -186,7 +203,7 @@ async def concern_export(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) 
 
 
 async def do_away(
-    uow: SqlUnitOfWork, staff_telegram_id: int, cover: str | None, *, now: datetime
+    uow: UnitOfWork, staff_telegram_id: int, cover: str | None, *, now: datetime
 ) -> bool:
     """`/away Lee` passes new alerts for your young people to Lee; `/back` ends it."""
     async with uow:

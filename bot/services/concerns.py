@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Concern, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
@@ -25,6 +23,8 @@ from bot.services.ladder_steps import (
     guarded,
     hub_of,
 )
+from bot.services.ports import UnitOfWork
+from bot.services.records import ConcernRecord, YoungPersonRecord
 
 _LOG = logging.getLogger(__name__)
 # The source of a concern raised for a message Waypoint could not handle.
@@ -32,7 +32,7 @@ UNHANDLED = "unhandled"
 
 
 async def do_raise_concern(
-    uow: SqlUnitOfWork, telegram_user_id: int, worry: Worry, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, worry: Worry, *, now: datetime
 ) -> int | None:
     """Store a concern, then alert; None when the sender is not a young person Waypoint knows.
 
@@ -64,28 +64,23 @@ async def do_raise_concern(
     return concern_id
 
 
-async def _store(uow: SqlUnitOfWork, person: YoungPerson, worry: Worry, now: datetime) -> int:
+async def _store(uow: UnitOfWork, person: YoungPersonRecord, worry: Worry, now: datetime) -> int:
     """Stage the bare concern, due at once (or, when asking first, once they have had time to
     answer); returns its id."""
     asking = not worry.sure
-    concern = Concern(
+    concern = await uow.concerns.new(
         hub_id=person.hub_id,
         young_person_id=person.id,
-        raised_at=now,
+        now=now,
         source=worry.source,
         category=worry.category,
         harm=worry.harm,
         urgency=worry.urgency.value,
         words=worry.words,
         state=(ConcernState.ASKING if asking else ConcernState.OPEN).value,
-        # Worked out again at every step, from the council's office hours then.
-        in_hours=False,
-        rung=-1,
         next_step_at=now + ask_for(person, worry.urgency) if asking else now,
         source_message_id=worry.message_id,
     )
-    uow.concerns.add(concern)
-    await uow.flush()
     uow.concerns.record(
         concern, "raised", at=now, actor_type="young_person", actor_id=person.id,
         detail=worry.source,
@@ -97,7 +92,7 @@ async def _store(uow: SqlUnitOfWork, person: YoungPerson, worry: Worry, now: dat
     return concern.id
 
 
-async def _ask(uow: SqlUnitOfWork, telegram_user_id: int, now: datetime) -> None:
+async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         concern = await uow.concerns.asking(person.id) if person is not None else None
@@ -110,7 +105,7 @@ async def _ask(uow: SqlUnitOfWork, telegram_user_id: int, now: datetime) -> None
 
 
 async def do_answer_ask(
-    uow: SqlUnitOfWork, telegram_user_id: int, *, tell: bool, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, *, tell: bool, now: datetime
 ) -> bool:
     """The young person answered "Do you want Jo to know?"; either way their worker is told."""
     async with uow:
@@ -147,7 +142,7 @@ async def do_answer_ask(
 
 
 async def do_raise_unhandled(
-    uow: SqlUnitOfWork, telegram_user_id: int, words: str | None, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, words: str | None, *, now: datetime
 ) -> bool:
     """A young person's message could not be handled (it was set aside): it may have been a
     worry, so it becomes one, with whatever words could be read, and their worker is told.
@@ -157,7 +152,7 @@ async def do_raise_unhandled(
 
 
 async def do_add_words(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     telegram_user_id: int,
     words: str,
     *,
@@ -186,7 +181,7 @@ async def do_add_words(
 
 
 async def do_note_edit(
-    uow: SqlUnitOfWork, telegram_user_id: int, message_id: int, words: str, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, message_id: int, words: str, *, now: datetime
 ) -> bool:
     """A young person edited a message already heard as (part of) a concern: the new wording
     is added to that concern and passed on, instead of raising a second one. False if the
@@ -207,9 +202,9 @@ async def do_note_edit(
 
 
 def _words_added(
-    uow: SqlUnitOfWork,
-    concern: Concern,
-    person: YoungPerson,
+    uow: UnitOfWork,
+    concern: ConcernRecord,
+    person: YoungPersonRecord,
     now: datetime,
     *,
     kind: str = "words_added",
@@ -222,7 +217,7 @@ def _words_added(
 
 
 async def do_acknowledge(
-    uow: SqlUnitOfWork, staff_telegram_id: int, concern_id: int, *, call_me: bool, now: datetime
+    uow: UnitOfWork, staff_telegram_id: int, concern_id: int, *, call_me: bool, now: datetime
 ) -> bool:
     """A member of staff has it: stop the ladder and tell the young person who has seen it."""
     async with uow:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.adapters.db.models import Council
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.errors import SetupError
 from bot.domain.numbers import whole_number
 from bot.domain.organisations import slugify
+from bot.services.ports import UnitOfWork
+from bot.services.records import CouncilRecord
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ def office_hours(text: str) -> tuple[int, int]:
     return opens, closes
 
 
-def describe(council: Council) -> str:
+def describe(council: CouncilRecord) -> str:
     """The council's ladder settings, one per line."""
     return "\n".join(
         (
@@ -56,16 +54,14 @@ def describe(council: Council) -> str:
 
 
 async def do_change_council(
-    uow: SqlUnitOfWork, council_name: str, change: CouncilChange, *, now: datetime
+    uow: UnitOfWork, council_name: str, change: CouncilChange, *, now: datetime
 ) -> str:
     """Apply the change (audited) and describe the council as it now is."""
     for minutes in (change.minutes_high, change.minutes_other):
         if minutes is not None and not 1 <= minutes <= 24 * 60:
             raise SetupError("minutes must be from 1 to 1440")
     async with uow:
-        council = await uow.session.scalar(
-            select(Council).where(Council.slug == slugify(council_name))
-        )
+        council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise SetupError(f"there is no council called {council_name!r}")
         for name in ("out_of_hours_phone", "minutes_high", "minutes_other", "on_call_first",

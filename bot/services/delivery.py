@@ -12,15 +12,24 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.claims import push_back
-from bot.adapters.outbox.transport import Blocked, Outcome, Refused, Sent, SlowDown, TryAgain
 from bot.domain.access import REROUTE_ORDER, Viewer, may_receive_rerouted
 from bot.domain.ladder import ConcernState
-from bot.domain.outbox import DeliveryState, Lane, Recipient, retry_delay
+from bot.domain.outbox import (
+    Blocked,
+    DeliveryState,
+    Lane,
+    Outcome,
+    Recipient,
+    Refused,
+    Sent,
+    SlowDown,
+    TryAgain,
+    retry_delay,
+)
 from bot.domain.people import Role
 from bot.services.ladder_steps import who_answers
+from bot.services.ports import UnitOfWork
+from bot.services.records import OutboxRecord, StaffRecord, YoungPersonRecord
 
 _LOG = logging.getLogger(__name__)
 # A safety message for an open concern is never given up; it is tried this often.
@@ -29,7 +38,7 @@ _WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 
 
 async def do_record_outcome(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     message_id: int,
     outcome: Outcome,
     *,
@@ -45,7 +54,7 @@ async def do_record_outcome(
     then costs the message no attempt.
     """
     async with uow:
-        row = await uow.session.get(OutboxMessage, message_id, with_for_update=True)
+        row = await uow.outbox.get(message_id, for_update=True)
         if row is None or row.state != DeliveryState.SENDING or row.lease_owner != owner:
             return
         row.lease_owner = None
@@ -56,10 +65,10 @@ async def do_record_outcome(
             case SlowDown(wait):
                 # A 429 is Telegram's pacing, not a fault of the message: it costs no attempt.
                 _wait(row, now + wait, "retry_after", spend=False)
-                await push_back(uow.session, chat_id=row.chat_id, until=now + wait)
+                await uow.outbox.push_back(chat_id=row.chat_id, until=now + wait)
             case TryAgain(reason) if outage is not None:
                 _wait(row, now + outage, reason, spend=False)
-                await push_back(uow.session, chat_id=row.chat_id, until=now + outage)
+                await uow.outbox.push_back(chat_id=row.chat_id, until=now + outage)
             case TryAgain(reason) if row.attempts < max_attempts:
                 delay = retry_delay(row.attempts, jitter, lane=Lane(row.lane))
                 _wait(row, now + delay, reason, spend=True)
@@ -73,7 +82,7 @@ async def do_record_outcome(
         await uow.commit()
 
 
-def _wait(row: OutboxMessage, until: datetime, reason: str, *, spend: bool) -> None:
+def _wait(row: OutboxRecord, until: datetime, reason: str, *, spend: bool) -> None:
     row.state = DeliveryState.PENDING.value
     if not spend:
         row.attempts -= 1
@@ -82,11 +91,11 @@ def _wait(row: OutboxMessage, until: datetime, reason: str, *, spend: bool) -> N
 
 
 async def _delivered(
-    uow: SqlUnitOfWork, row: OutboxMessage, telegram_message_id: int, now: datetime
+    uow: UnitOfWork, row: OutboxRecord, telegram_message_id: int, now: datetime
 ) -> None:
     if row.recipient_type == Recipient.STRANGER:
         # Nothing is kept about someone Waypoint does not know, not even that it answered.
-        await uow.session.delete(row)
+        await uow.outbox.delete(row)
         return
     row.state = DeliveryState.SENT.value
     row.sent_at = now
@@ -99,11 +108,11 @@ async def _delivered(
 
 
 async def do_fail_exhausted(
-    uow: SqlUnitOfWork, message_id: int, *, owner: str, now: datetime
+    uow: UnitOfWork, message_id: int, *, owner: str, now: datetime
 ) -> None:
     """Give up on a row that has used every attempt (its sender kept dying mid-send)."""
     async with uow:
-        row = await uow.session.get(OutboxMessage, message_id, with_for_update=True)
+        row = await uow.outbox.get(message_id, for_update=True)
         if row is None or row.state != DeliveryState.SENDING or row.lease_owner != owner:
             return
         row.lease_owner = row.lease_until = None
@@ -112,7 +121,7 @@ async def do_fail_exhausted(
 
 
 async def _give_up_unless_needed(
-    uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: datetime
+    uow: UnitOfWork, row: OutboxRecord, reason: str, now: datetime
 ) -> None:
     """Fail the row, unless it is a safety message for a concern that is still open."""
     if row.lane == Lane.SAFETY and row.concern_id is not None:
@@ -127,9 +136,9 @@ async def _give_up_unless_needed(
     await _fail(uow, row, reason, now)
 
 
-async def _fail(uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: datetime) -> None:
+async def _fail(uow: UnitOfWork, row: OutboxRecord, reason: str, now: datetime) -> None:
     if row.recipient_type == Recipient.STRANGER:
-        await uow.session.delete(row)
+        await uow.outbox.delete(row)
         return
     row.state = DeliveryState.FAILED.value
     row.lease_owner = None
@@ -145,7 +154,7 @@ async def _fail(uow: SqlUnitOfWork, row: OutboxMessage, reason: str, now: dateti
         await _second_route(uow, row, "\n".join((row.text, *(part.text for part in rest))), now)
 
 
-async def _recipient_name(uow: SqlUnitOfWork, row: OutboxMessage) -> str:
+async def _recipient_name(uow: UnitOfWork, row: OutboxRecord) -> str:
     if row.recipient_type == Recipient.STAFF:
         staff = await uow.staff.get(row.recipient_id)
         return staff.name if staff else "a member of staff"
@@ -153,7 +162,9 @@ async def _recipient_name(uow: SqlUnitOfWork, row: OutboxMessage) -> str:
     return person.first_name if person else "a young person"
 
 
-def _may_read(staff: Staff, person: YoungPerson, council_id: int, row: OutboxMessage) -> bool:
+def _may_read(
+    staff: StaffRecord, person: YoungPersonRecord, council_id: int, row: OutboxRecord
+) -> bool:
     viewer = Viewer(
         role=Role(staff.role),
         active=staff.active,
@@ -165,7 +176,7 @@ def _may_read(staff: Staff, person: YoungPerson, council_id: int, row: OutboxMes
     return not failed_recipient and may_receive_rerouted(viewer)
 
 
-async def _second_route(uow: SqlUnitOfWork, row: OutboxMessage, text: str, now: datetime) -> None:
+async def _second_route(uow: UnitOfWork, row: OutboxRecord, text: str, now: datetime) -> None:
     """Send a failed safety message's words to staff who may read about that young person,
     on their own chats: the hub's duty workers, else its managers, else the council's
     out-of-hours team. Nobody at another hub or council ever sees them."""
@@ -197,7 +208,7 @@ async def _second_route(uow: SqlUnitOfWork, row: OutboxMessage, text: str, now: 
     _LOG.error("failed safety message %s has nobody who may read it to go to", row.id)
 
 
-async def _mark_unreachable(uow: SqlUnitOfWork, row: OutboxMessage, now: datetime) -> None:
+async def _mark_unreachable(uow: UnitOfWork, row: OutboxRecord, now: datetime) -> None:
     """Record that a young person blocked the bot, and tell whoever stands for their worker."""
     if row.recipient_type != Recipient.YOUNG_PERSON:
         return

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.adapters.db.uow import SqlUnitOfWork, UnitOfWorkFactory
-from bot.adapters.telegram.polling import HEARTBEAT
+from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
+# The name the poller beats under.
+HEARTBEAT = "poller"
 # The poller records itself every 30 s; an update is normally handled in well under a second.
 POLL_SILENCE = timedelta(minutes=2)
 WAITING_TOO_LONG = timedelta(minutes=2)
@@ -37,6 +38,6 @@ class Ingress:
 
 async def ingress(uow_factory: UnitOfWorkFactory) -> Ingress:
     """Read the poller's heartbeat and the inbox."""
-    uow: SqlUnitOfWork = uow_factory()
+    uow: UnitOfWork = uow_factory()
     async with uow:
         return Ingress(await uow.heartbeats.last(HEARTBEAT), await uow.inbox.oldest_waiting())

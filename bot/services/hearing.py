@@ -11,9 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from bot.adapters.db.models import YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import profile_of
 from bot.content.catalogue import Catalogue
 from bot.content.render import every_wording, render_line
 from bot.domain.ladder import Urgency
@@ -21,6 +18,9 @@ from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Worry
 from bot.services import choices, concerns, talk
+from bot.services.people import profile_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import YoungPersonRecord
 
 
 class Heard(StrEnum):
@@ -51,7 +51,7 @@ def worry_in(text: str, lexicon: Lexicon, before: str | None) -> tuple[Detection
     return found, text
 
 
-def is_worried_button(catalogue: Catalogue, person: YoungPerson | None, text: str) -> bool:
+def is_worried_button(catalogue: Catalogue, person: YoungPersonRecord | None, text: str) -> bool:
     """The text of the "I'm worried" button, in any language, or as this young person sees
     it (their own words and pictures)."""
     tapped = text.strip()
@@ -71,7 +71,7 @@ def _about(found: Detection | None) -> tuple[str, str | None] | None:
 
 
 async def do_hear(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     telegram_user_id: int,
     text: str,
     *,
@@ -121,7 +121,7 @@ async def do_hear(
 
 
 async def _not_a_worry(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     telegram_user_id: int,
     text: str,
     *,

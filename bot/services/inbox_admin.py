@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.errors import SetupError
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def _kind(payload: str | None) -> str:
     return ", ".join(keys) or "(empty)"
 
 
-async def set_aside_updates(uow: SqlUnitOfWork) -> list[SetAside]:
+async def set_aside_updates(uow: UnitOfWork) -> list[SetAside]:
     """Every update set aside, oldest first."""
     async with uow.reading():
         return [
@@ -43,7 +43,7 @@ async def set_aside_updates(uow: SqlUnitOfWork) -> list[SetAside]:
         ]  # fmt: skip
 
 
-async def do_retry_update(uow: SqlUnitOfWork, update_id: int, *, now: datetime) -> None:
+async def do_retry_update(uow: UnitOfWork, update_id: int, *, now: datetime) -> None:
     """Put a set-aside update back: a running Waypoint handles it within a few seconds."""
     async with uow:
         if not await uow.inbox.put_back(update_id, now=now):

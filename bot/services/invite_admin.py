@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.adapters.db.models import Invite, Staff
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.errors import InviteNotOpen, SetupError
+from bot.services.ports import UnitOfWork
+from bot.services.records import InviteRecord, StaffRecord
 
 # Who did it, as the audit trail records it: ("operator", None) or ("staff", their id).
 Actor = tuple[str, int | None]
@@ -31,7 +29,7 @@ class OpenInvite:
     expires_at: datetime
 
 
-def open_invite(invite: Invite) -> OpenInvite:
+def open_invite(invite: InviteRecord) -> OpenInvite:
     """What staff and operators may see of one invite."""
     worker = invite.worker
     return OpenInvite(
@@ -39,13 +37,13 @@ def open_invite(invite: Invite) -> OpenInvite:
     )
 
 
-def check_open(invite: Invite, now: datetime) -> None:
+def check_open(invite: InviteRecord, now: datetime) -> None:
     """Refuse an invite that could not be used anyway (used, withdrawn or expired)."""
     if invite.used_at is not None or invite.revoked_at is not None or invite.expires_at <= now:
         raise InviteNotOpen(id=str(invite.id))
 
 
-def revoke(uow: SqlUnitOfWork, invite: Invite, *, by: Actor, now: datetime) -> None:
+def revoke(uow: UnitOfWork, invite: InviteRecord, *, by: Actor, now: datetime) -> None:
     """Withdraw an invite: its link stops working at once."""
     invite.revoked_at = now
     uow.audit.record(
@@ -54,7 +52,7 @@ def revoke(uow: SqlUnitOfWork, invite: Invite, *, by: Actor, now: datetime) -> N
     )  # fmt: skip
 
 
-async def revoke_all(uow: SqlUnitOfWork, worker: Staff, *, by: Actor, now: datetime) -> int:
+async def revoke_all(uow: UnitOfWork, worker: StaffRecord, *, by: Actor, now: datetime) -> int:
     """Withdraw every link this worker gave out that could still be used; returns how many."""
     invites = await uow.invites.open_by_worker(worker.id, now)
     for invite in invites:
@@ -62,7 +60,7 @@ async def revoke_all(uow: SqlUnitOfWork, worker: Staff, *, by: Actor, now: datet
     return len(invites)
 
 
-async def do_revoke_invite(uow: SqlUnitOfWork, invite_id: int, *, now: datetime) -> OpenInvite:
+async def do_revoke_invite(uow: UnitOfWork, invite_id: int, *, now: datetime) -> OpenInvite:
     """`waypoint invite revoke`: withdraw one invite link."""
     async with uow:
         invite = await uow.invites.get(invite_id)
@@ -74,21 +72,11 @@ async def do_revoke_invite(uow: SqlUnitOfWork, invite_id: int, *, now: datetime)
         return open_invite(invite)
 
 
-async def open_invites(uow: SqlUnitOfWork, *, now: datetime) -> list[OpenInvite]:
+async def open_invites(uow: UnitOfWork, *, now: datetime) -> list[OpenInvite]:
     """`waypoint invite list`: every invite that could still be used, oldest first."""
     async with uow:
         # A link from someone who has left does not work (bot.domain.invites), so not listed.
-        query = (
-            select(Invite)
-            .join(Staff, Staff.id == Invite.worker_id)
-            .where(
-                Staff.active.is_(True),
-                Invite.used_at.is_(None),
-                Invite.revoked_at.is_(None),
-                Invite.expires_at > now,
-            )
-        )
-        invites = [open_invite(i) for i in await uow.session.scalars(query.order_by(Invite.id))]
+        invites = [open_invite(i) for i in await uow.invites.open_anywhere(now)]
         uow.audit.record("invite.listed", at=now, actor_type=OPERATOR[0])
         await uow.commit()
         return invites

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.adapters.db.models import Invite
-from bot.adapters.db.models import YoungPerson as YoungPersonRow
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain import guessing
 from bot.domain.errors import (
     AlreadyLinked,
@@ -29,6 +26,8 @@ from bot.domain.invites import (
 )
 from bot.domain.people import Role, YoungPerson, may_invite
 from bot.i18n.dates import concrete_datetime
+from bot.services.ports import UnitOfWork
+from bot.services.records import InviteRecord, YoungPersonRecord
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class InviteCreated:
 
 
 async def do_create_invite(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     *,
     worker_telegram_id: int,
     first_name: str,
@@ -70,15 +69,13 @@ async def do_create_invite(
         if name is None:
             raise BadFirstName
         code = new_code()
-        invite = Invite(
+        invite = await uow.invites.new(
             code_hash=hash_code(code),
             worker_id=worker.id,
             first_name=name,
-            created_at=now,
+            now=now,
             expires_at=now + INVITE_LIFETIME,
         )
-        uow.invites.add(invite)
-        await uow.flush()
         uow.audit.record(
             "invite.created",
             at=now,
@@ -100,7 +97,7 @@ async def do_create_invite(
 
 
 async def _refuse(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     subject: str,
     problem: InviteProblem,
     invite: tuple[int, int] | None,
@@ -123,7 +120,7 @@ async def _refuse(
 
 
 async def do_redeem_invite(
-    uow: SqlUnitOfWork, *, telegram_user_id: int, code: str, now: datetime
+    uow: UnitOfWork, *, telegram_user_id: int, code: str, now: datetime
 ) -> Linked:
     """Link the account that opened an invite link to the worker who made it."""
     subject = guessing.subject_key(telegram_user_id)
@@ -158,7 +155,7 @@ async def do_redeem_invite(
         young_person = await _link(uow, invite, telegram_user_id, now)
         if not await uow.invites.mark_used(invite.id, young_person.id, now):
             # Someone used the code between our read and our write.
-            await uow.session.rollback()
+            await uow.rollback()
             raise await _refuse(uow, subject, InviteProblem.USED, ids, now)
         await uow.code_attempts.forget(subject)
         names = {"name": young_person.first_name, "worker": invite.worker.name}
@@ -174,18 +171,15 @@ async def do_redeem_invite(
 
 
 async def _link(
-    uow: SqlUnitOfWork, invite: Invite, telegram_user_id: int, now: datetime
-) -> YoungPersonRow:
-    young_person = YoungPersonRow(
+    uow: UnitOfWork, invite: InviteRecord, telegram_user_id: int, now: datetime
+) -> YoungPersonRecord:
+    young_person = await uow.young_people.new(
         hub_id=invite.worker.hub_id,
         telegram_user_id=telegram_user_id,
         first_name=invite.first_name,
         key_worker_id=invite.worker_id,
-        language="en",
-        linked_at=now,
+        now=now,
     )
-    uow.young_people.add(young_person)
-    await uow.flush()
     for action in ("invite.redeemed", "young_person.linked"):
         uow.audit.record(
             action,

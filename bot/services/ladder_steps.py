@@ -18,8 +18,6 @@ import logging
 from collections.abc import AsyncIterator, Collection
 from datetime import datetime, time, timedelta
 
-from bot.adapters.db.models import Concern, Council, Hub, Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.content.holidays import project_holidays
 from bot.domain.access import may_cover
 from bot.domain.ladder import (
@@ -41,21 +39,24 @@ from bot.services.concern_messages import (
     tell_nobody_yet,
     tell_young_person_first,
 )
+from bot.services.ports import UnitOfWork
+from bot.services.records import (
+    ConcernRecord,
+    CouncilRecord,
+    HubRecord,
+    StaffRecord,
+    YoungPersonRecord,
+)
+from bot.services.staff_words import step_name
 
 _LOG = logging.getLogger(__name__)
 # An acknowledged concern nobody has closed is raised with whoever has it after this long.
 ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
 # With nobody to tell, Waypoint looks again this often (staff may come back or be added).
 LOOK_AGAIN = timedelta(minutes=1)
-STEP_NAMES = {
-    Step.NAMED_WORKER: "their worker",
-    Step.DUTY: "the hub's duty worker",
-    Step.ON_CALL: "the council's out-of-hours team",
-    Step.MANAGER: "a hub manager",
-}
 
 
-def rules_of(council: Council) -> CouncilRules:
+def rules_of(council: CouncilRecord) -> CouncilRules:
     """A council's ladder choices as the domain sees them."""
     return CouncilRules(
         minutes_high=council.minutes_high,
@@ -68,12 +69,12 @@ def rules_of(council: Council) -> CouncilRules:
     )
 
 
-async def hub_of(uow: SqlUnitOfWork, hub_id: int) -> Hub:
+async def hub_of(uow: UnitOfWork, hub_id: int) -> HubRecord:
     """The hub, with its council."""
     return await uow.organisations.hub_by_id(hub_id)
 
 
-async def _worker_or_cover(uow: SqlUnitOfWork, person: YoungPerson) -> list[Staff]:
+async def _worker_or_cover(uow: UnitOfWork, person: YoungPersonRecord) -> list[StaffRecord]:
     worker = await uow.staff.get(person.key_worker_id)
     if worker is None or not worker.active:
         return []
@@ -89,17 +90,19 @@ async def _worker_or_cover(uow: SqlUnitOfWork, person: YoungPerson) -> list[Staf
     return []
 
 
-async def people_for(uow: SqlUnitOfWork, step: Step, person: YoungPerson, hub: Hub) -> list[Staff]:
+async def people_for(
+    uow: UnitOfWork, step: Step, person: YoungPersonRecord, hub: HubRecord
+) -> list[StaffRecord]:
     """Who fills this step for this young person now (away workers pass to their cover)."""
     if step is Step.NAMED_WORKER:
         return await _worker_or_cover(uow, person)
     if step is Step.ON_CALL:
-        return await uow.concerns.on_call(hub.council_id)
+        return list(await uow.concerns.on_call(hub.council_id))
     role = Role.DUTY if step is Step.DUTY else Role.MANAGER
     return [s for s in await uow.staff.in_hub(hub.id, role.value) if not s.away]
 
 
-async def who_answers(uow: SqlUnitOfWork, person: YoungPerson) -> Staff | None:
+async def who_answers(uow: UnitOfWork, person: YoungPersonRecord) -> StaffRecord | None:
     """Who stands for the young person's worker now: the worker; while away, their cover; then
     the hub's duty worker; then a manager. The young person is told this name, not a guess."""
     hub = await hub_of(uow, person.hub_id)
@@ -110,15 +113,15 @@ async def who_answers(uow: SqlUnitOfWork, person: YoungPerson) -> Staff | None:
     return None
 
 
-async def answering_name(uow: SqlUnitOfWork, person: YoungPerson) -> str:
+async def answering_name(uow: UnitOfWork, person: YoungPersonRecord) -> str:
     """The name the young person is told: whoever stands for their worker now."""
     answers = await who_answers(uow, person)
     return answers.name if answers is not None else person.key_worker.name
 
 
 async def _fill(
-    uow: SqlUnitOfWork, steps: tuple[Step, ...], rung: int, person: YoungPerson, hub: Hub
-) -> tuple[int, Step, list[Staff]]:
+    uow: UnitOfWork, steps: tuple[Step, ...], rung: int, person: YoungPersonRecord, hub: HubRecord
+) -> tuple[int, Step, list[StaffRecord]]:
     """The first step from `rung` up that has someone in it (or a fallback that does); with
     nobody there, anyone who could take it now, from the bottom of the ladder up."""
     for index in range(rung, len(steps)):
@@ -132,7 +135,7 @@ async def _fill(
     return top, steps[top], []
 
 
-async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:
+async def take_step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> None:
     """Tell the next people on the ladder (the first step also answers the young person)."""
     hub = await hub_of(uow, concern.hub_id)
     rules = rules_of(hub.council)
@@ -149,7 +152,7 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
     concern.state = ConcernState.OPEN.value
     concern.next_step_at = now + (rules.wait(Urgency(concern.urgency)) if staff else LOOK_AGAIN)
     top = rung == len(steps) - 1 and not first
-    next_step = STEP_NAMES[steps[next_rung(rung, steps)]]
+    next_step = step_name(uow.postbox.catalogue, steps[next_rung(rung, steps)])
     if not staff:
         if first:
             async with guarded(uow, concern, now, missed="police_liaison_not_told"):
@@ -188,19 +191,25 @@ async def take_step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None
 
 @contextlib.asynccontextmanager
 async def guarded(
-    uow: SqlUnitOfWork, concern: Concern, now: datetime, *, missed: str = "young_person_not_told"
+    uow: UnitOfWork,
+    concern: ConcernRecord,
+    now: datetime,
+    *,
+    missed: str = "young_person_not_told",
 ) -> AsyncIterator[None]:
     """Queue messages in a savepoint: if their wording fails, the alerts and the words around
     them still commit, and the chronology says what was missed (`missed`)."""
     try:
-        async with uow.session.begin_nested():
+        async with uow.savepoint():
             yield
     except Exception as error:
         _LOG.error("concern %s: %s (%s)", concern.id, missed, type(error).__name__, exc_info=True)
         uow.concerns.record(concern, missed, at=now, actor_type="system")
 
 
-async def _nobody_to_tell(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: datetime) -> None:
+async def _nobody_to_tell(
+    uow: UnitOfWork, concern: ConcernRecord, hub: HubRecord, now: datetime
+) -> None:
     """Nobody at all can take it now: tell the young person the truth the first time, and make
     each time it happens loud for the hub's operators (and Sentry), never a log line only."""
     kinds = await uow.concerns.kinds(concern.id)
@@ -224,7 +233,7 @@ async def _nobody_to_tell(uow: SqlUnitOfWork, concern: Concern, hub: Hub, now: d
             tell_nobody_yet(uow, concern, hub.council, now)
 
 
-async def _follow_up(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> None:
+async def _follow_up(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> None:
     """An acknowledged concern still open a day later: remind whoever has it, or, if they
     have gone or are away, put it back on the ladder so someone else picks it up."""
     holder = await uow.staff.get(concern.acknowledged_by) if concern.acknowledged_by else None
@@ -241,7 +250,7 @@ async def _follow_up(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> Non
     concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
 
 
-async def _step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> bool:
+async def _step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> bool:
     """The due step for a locked concern: asked and unanswered, followed up, or climbed."""
     if concern.state == ConcernState.ASKING.value:
         # No answer in time: for a worry, silence means tell (research SG-1).
@@ -255,7 +264,7 @@ async def _step(uow: SqlUnitOfWork, concern: Concern, now: datetime) -> bool:
     return True
 
 
-async def do_take_step(uow: SqlUnitOfWork, concern_id: int, *, now: datetime) -> bool:
+async def do_take_step(uow: UnitOfWork, concern_id: int, *, now: datetime) -> bool:
     """Take the next step for one concern if it is still due; False if it was not."""
     async with uow:
         concern = await uow.concerns.get(concern_id, for_update=True)
@@ -276,7 +285,7 @@ class StepFailed(Exception):
 
 
 async def try_take_due_step(
-    uow: SqlUnitOfWork, *, now: datetime, skip: Collection[int] = ()
+    uow: UnitOfWork, *, now: datetime, skip: Collection[int] = ()
 ) -> int | None:
     """Claim the concern that has waited longest for its due step (one that another instance
     is stepping is passed over) and take it; its id, or None when nothing is due."""
@@ -293,7 +302,7 @@ async def try_take_due_step(
     return concern_id
 
 
-async def do_take_due_steps(uow: SqlUnitOfWork, *, now: datetime, limit: int = 100) -> int:
+async def do_take_due_steps(uow: UnitOfWork, *, now: datetime, limit: int = 100) -> int:
     """Take up to `limit` due steps, one transaction each; returns how many were taken. Its
     cost when nothing is due is one read that takes no write lock."""
     async with uow.reading():

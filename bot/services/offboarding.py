@@ -16,11 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.adapters.db.models import Concern, Hub, Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import name_of
 from bot.domain.access import COVER_ROLES
 from bot.domain.errors import (
     AlreadyTheirWorker,
@@ -33,6 +28,9 @@ from bot.domain.ladder import ConcernState
 from bot.domain.organisations import slugify
 from bot.domain.people import Role, may_invite
 from bot.services.invite_admin import OPERATOR, Actor, revoke_all
+from bot.services.people import name_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import ConcernRecord, HubRecord, StaffRecord, YoungPersonRecord
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def role_words(role: Role) -> str:
 
 
 def _audit(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     action: str,
     *,
     by: Actor,
@@ -96,13 +94,12 @@ def _audit(
     )  # fmt: skip
 
 
-async def linked_to(uow: SqlUnitOfWork, worker_id: int) -> list[YoungPerson]:
+async def linked_to(uow: UnitOfWork, worker_id: int) -> list[YoungPersonRecord]:
     """Young people whose named worker this is, first linked first."""
-    query = select(YoungPerson).where(YoungPerson.key_worker_id == worker_id)
-    return list(await uow.session.scalars(query.order_by(YoungPerson.id)))
+    return list(await uow.young_people.linked_to(worker_id))
 
 
-async def check_named_worker(uow: SqlUnitOfWork, hub_id: int, worker: Staff) -> None:
+async def check_named_worker(uow: UnitOfWork, hub_id: int, worker: StaffRecord) -> None:
     """Refuse anyone but a key worker who has not left, in the council of the hub `hub_id`."""
     hub = await uow.organisations.hub_by_id(hub_id)
     if not (
@@ -111,10 +108,10 @@ async def check_named_worker(uow: SqlUnitOfWork, hub_id: int, worker: Staff) -> 
         raise CannotBeNamedWorker(worker=worker.name)
 
 
-async def _uncover(uow: SqlUnitOfWork, staff: Staff, *, by: Actor, now: datetime) -> None:
+async def _uncover(uow: UnitOfWork, staff: StaffRecord, *, by: Actor, now: datetime) -> None:
     """Whoever `staff` covers for loses that cover; they stay away, so their alerts go to duty
     (a cover must be someone who can take them: bot.domain.access.may_cover)."""
-    for colleague in await uow.session.scalars(select(Staff).where(Staff.cover_id == staff.id)):
+    for colleague in await uow.staff.covered_by(staff.id):
         colleague.cover_id = None
         _audit(
             uow, "staff.cover_ended", by=by, now=now, hub_id=colleague.hub_id,
@@ -122,7 +119,7 @@ async def _uncover(uow: SqlUnitOfWork, staff: Staff, *, by: Actor, now: datetime
         )  # fmt: skip
 
 
-async def _waits(uow: SqlUnitOfWork, concern: Concern, leaver: Staff) -> bool:
+async def _waits(uow: UnitOfWork, concern: ConcernRecord, leaver: StaffRecord) -> bool:
     """Whether a concern waits on the leaver: they hold it, it is at its first step, or they
     are the only one alerted to it who is still here."""
     if concern.acknowledged_by == leaver.id or concern.rung <= 0:
@@ -134,17 +131,16 @@ async def _waits(uow: SqlUnitOfWork, concern: Concern, leaver: Staff) -> bool:
     return True
 
 
-async def _stand_down(uow: SqlUnitOfWork, leaver: Staff, *, by: Actor, now: datetime) -> None:
+async def _stand_down(uow: UnitOfWork, leaver: StaffRecord, *, by: Actor, now: datetime) -> None:
     """No longer active, away or covered; nobody's cover and nobody's life coach."""
     leaver.active, leaver.away, leaver.cover_id = False, False, None
     await _uncover(uow, leaver, by=by, now=now)
-    coached = select(YoungPerson).where(YoungPerson.life_coach_id == leaver.id)
-    for person in await uow.session.scalars(coached):
+    for person in await uow.young_people.coached_by(leaver.id):
         person.life_coach_id = None
 
 
 async def reassign(
-    uow: SqlUnitOfWork, person: YoungPerson, worker: Staff, *, by: Actor, now: datetime
+    uow: UnitOfWork, person: YoungPersonRecord, worker: StaffRecord, *, by: Actor, now: datetime
 ) -> Reassigned:
     """Give a young person a new named worker (their hub follows the worker's); the young
     person and both workers are told (nothing goes to a worker who left)."""
@@ -152,7 +148,7 @@ async def reassign(
         raise AlreadyTheirWorker(name=person.first_name, worker=worker.name)
     await check_named_worker(uow, person.hub_id, worker)
     old = person.key_worker
-    person.key_worker_id, person.key_worker, person.hub_id = worker.id, worker, worker.hub_id
+    uow.young_people.give_worker(person, worker)
     for concern in await uow.concerns.not_closed_for(person.id):
         # Their concerns follow them: read, rerouted and climbed at their new hub; one that
         # nobody has yet takes its next step there at once.
@@ -174,12 +170,12 @@ async def reassign(
 
 
 async def leave(
-    uow: SqlUnitOfWork,
-    leaver: Staff,
+    uow: UnitOfWork,
+    leaver: StaffRecord,
     *,
     by: Actor,
     now: datetime,
-    reassign_to: Staff | None = None,
+    reassign_to: StaffRecord | None = None,
 ) -> Left:
     """Mark a member of staff as left: nothing more goes to them, their invite links die,
     concerns waiting on them are looked at again at once; optionally their young people go
@@ -216,13 +212,13 @@ async def leave(
 
 
 async def move(
-    uow: SqlUnitOfWork,
-    staff: Staff,
+    uow: UnitOfWork,
+    staff: StaffRecord,
     *,
     by: Actor,
     now: datetime,
     role: Role | None = None,
-    hub: Hub | None = None,
+    hub: HubRecord | None = None,
 ) -> Moved:
     """Change a member of staff's role and/or hub (within their council). A key worker keeps
     their role and hub while any young person is linked to them: reassign those first."""
@@ -242,14 +238,15 @@ async def move(
         await _uncover(uow, staff, by=by, now=now)
     if other_hub:
         staff.cover_id = None
-    staff.role, staff.hub_id, staff.hub = new_role.value, new_hub.id, new_hub
+    staff.role = new_role.value
+    uow.staff.move_to(staff, new_hub)
     _audit(uow, "staff.moved", by=by, now=now, hub_id=new_hub.id, subject=("staff", staff.id))
     where = {"role": role_words(new_role), "hub": new_hub.name}
     uow.postbox.to_staff(staff, "staff_you_moved", where, now=now)
     return Moved(staff.name, new_role, new_hub.name, revoked)
 
 
-async def hub_in_council(uow: SqlUnitOfWork, council_id: int, name: str) -> Hub:
+async def hub_in_council(uow: UnitOfWork, council_id: int, name: str) -> HubRecord:
     """The council's hub with this name; a hub that does not exist is refused, not made."""
     try:
         found = await uow.organisations.hub(council_id, slugify(name))
@@ -260,7 +257,7 @@ async def hub_in_council(uow: SqlUnitOfWork, council_id: int, name: str) -> Hub:
     return found
 
 
-async def _staff(uow: SqlUnitOfWork, telegram_id: int) -> Staff:
+async def _staff(uow: UnitOfWork, telegram_id: int) -> StaffRecord:
     staff = await uow.staff.by_telegram_id(telegram_id)
     if staff is None:
         raise SetupError(f"no member of staff has Telegram id {telegram_id}")
@@ -270,7 +267,7 @@ async def _staff(uow: SqlUnitOfWork, telegram_id: int) -> Staff:
 
 
 async def do_leave(
-    uow: SqlUnitOfWork, telegram_id: int, *, now: datetime, reassign_to: int | None = None
+    uow: UnitOfWork, telegram_id: int, *, now: datetime, reassign_to: int | None = None
 ) -> Left:
     """`waypoint staff leave`: mark them as left, optionally reassigning their young people."""
     async with uow:
@@ -282,7 +279,7 @@ async def do_leave(
 
 
 async def do_move(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     telegram_id: int,
     *,
     now: datetime,
@@ -299,7 +296,7 @@ async def do_move(
 
 
 async def do_reassign(
-    uow: SqlUnitOfWork, young_person_id: int, *, to_worker: int, now: datetime
+    uow: UnitOfWork, young_person_id: int, *, to_worker: int, now: datetime
 ) -> Reassigned:
     """`waypoint young-person reassign`: a new named worker, by their Telegram id."""
     async with uow:

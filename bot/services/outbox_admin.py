@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.adapters.db.models import OutboxMessage
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.errors import SetupError
 from bot.domain.outbox import DeliveryState, Lane
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -26,15 +23,10 @@ class FailedMessage:
     last_error: str | None
 
 
-async def failed_messages(uow: SqlUnitOfWork, *, limit: int = 200) -> list[FailedMessage]:
+async def failed_messages(uow: UnitOfWork, *, limit: int = 200) -> list[FailedMessage]:
     """The most recent failed messages, newest first."""
     async with uow:
-        rows = await uow.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.state == DeliveryState.FAILED)
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        )
+        rows = await uow.outbox.failed_latest(limit=limit)
         return [
             FailedMessage(
                 row.id,
@@ -49,10 +41,10 @@ async def failed_messages(uow: SqlUnitOfWork, *, limit: int = 200) -> list[Faile
         ]
 
 
-async def do_retry(uow: SqlUnitOfWork, outbox_id: int, *, now: datetime) -> None:
+async def do_retry(uow: UnitOfWork, outbox_id: int, *, now: datetime) -> None:
     """Put a failed message back in the queue with a fresh set of attempts."""
     async with uow:
-        row = await uow.session.get(OutboxMessage, outbox_id, with_for_update=True)
+        row = await uow.outbox.get(outbox_id, for_update=True)
         if row is None:
             raise SetupError(f"there is no outbox message {outbox_id}")
         if row.state != DeliveryState.FAILED:

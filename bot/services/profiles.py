@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.adapters.db.models import Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import profile_of
 from bot.domain.access import Viewer, may_change_profile
 from bot.domain.errors import SetupError
 from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS, CommunicationProfile, ProfileProblem
 from bot.i18n.dates import day_words, language_name
+from bot.services.people import profile_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import StaffRecord, YoungPersonRecord
+from bot.services.staff_words import profile_lines
 
 
-def _viewer(staff: Staff, person: YoungPerson) -> Viewer:
+def _viewer(staff: StaffRecord, person: YoungPersonRecord) -> Viewer:
     return Viewer(
         role=Role(staff.role),
         active=staff.active,
@@ -26,18 +27,18 @@ def _viewer(staff: Staff, person: YoungPerson) -> Viewer:
     )
 
 
-async def _find(uow: SqlUnitOfWork, staff: Staff, who: str) -> YoungPerson | None:
+async def _find(uow: UnitOfWork, staff: StaffRecord, who: str) -> YoungPersonRecord | None:
     """The young person `who` names at the staff member's hub; tells staff when it is unclear."""
     number = whole_number(who[1:]) if who.startswith("#") else None
     if number is not None:
         person = await uow.young_people.get(number)
         found = [person] if person is not None and person.hub_id == staff.hub_id else []
     else:
-        found = await uow.young_people.in_hub_named(staff.hub_id, who)
+        found = list(await uow.young_people.in_hub_named(staff.hub_id, who))
     return found[0] if len(found) == 1 else None
 
 
-async def _explain_not_found(uow: SqlUnitOfWork, staff: Staff, who: str, now: datetime) -> None:
+async def _explain_not_found(uow: UnitOfWork, staff: StaffRecord, who: str, now: datetime) -> None:
     found = [] if who.startswith("#") else await uow.young_people.in_hub_named(staff.hub_id, who)
     if len(found) > 1:
         choices = "\n".join(f"/profile #{p.id} ({p.first_name})" for p in found)
@@ -46,26 +47,8 @@ async def _explain_not_found(uow: SqlUnitOfWork, staff: Staff, who: str, now: da
         uow.postbox.to_staff(staff, "profile_nobody", {"name": who}, now=now)
 
 
-def summary(profile: CommunicationProfile) -> str:
-    """One line per setting, in the words staff type to change it."""
-    swaps = ", ".join(f"{a}={b}" for a, b in profile.swaps.items()) or "none"
-    return "\n".join(
-        (
-            f"language: {profile.language}",
-            f"reading: {profile.level.value}",
-            f"symbols: {'on' if profile.symbols else 'off'}",
-            f"name: {profile.preferred_name or '(first name)'}",
-            f"words: {swaps}",
-            f"wait: {profile.processing_minutes} minutes before any follow-up",
-            f"replies: {'buttons' if profile.replies.value == 'buttons' else 'text'}",
-            f"sentences: at most {profile.max_sentences} in one message",
-            f"review: {profile.review_on.isoformat() if profile.review_on else 'not set'}",
-        )
-    )
-
-
 async def do_profile_command(
-    uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
+    uow: UnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
 ) -> bool:
     """`/profile Sam` shows a profile; `/profile Sam language ar` changes one setting.
 
@@ -84,8 +67,8 @@ async def do_profile_command(
 
 
 async def find_for_staff(
-    uow: SqlUnitOfWork, staff: Staff, who: str, now: datetime
-) -> YoungPerson | None:
+    uow: UnitOfWork, staff: StaffRecord, who: str, now: datetime
+) -> YoungPersonRecord | None:
     """The young person `who` names at the staff member's hub; if unclear, staff are told why."""
     person = await _find(uow, staff, who)
     if person is None:
@@ -93,7 +76,9 @@ async def find_for_staff(
     return person
 
 
-async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: datetime) -> None:
+async def _on_profile(
+    uow: UnitOfWork, staff: StaffRecord, words: list[str], now: datetime
+) -> None:
     who, setting, value = words[0], *(words[1:2] or [""]), " ".join(words[2:])
     person = await find_for_staff(uow, staff, who, now)
     if person is None:
@@ -108,7 +93,10 @@ async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: d
         return
     profile = profile_of(person)
     if not setting:
-        values = {"name": person.first_name, "summary": summary(profile)}
+        values = {
+            "name": person.first_name,
+            "summary": profile_lines(uow.postbox.catalogue, profile),
+        }
         uow.postbox.to_staff(staff, "profile_shown", values, now=now)
         return
     try:
@@ -123,8 +111,8 @@ async def _on_profile(uow: SqlUnitOfWork, staff: Staff, words: list[str], now: d
 
 
 def save_profile(
-    uow: SqlUnitOfWork,
-    person: YoungPerson,
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
     profile: CommunicationProfile,
     *,
     now: datetime,
@@ -141,8 +129,8 @@ def save_profile(
 
 
 def _tell_young_person(
-    uow: SqlUnitOfWork,
-    person: YoungPerson,
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
     profile: CommunicationProfile,
     *,
     worker: str,
@@ -169,7 +157,7 @@ OWN_SETTINGS = {"language": "choose_language", "symbols": "choose_symbols"}
 
 
 def choose_own_setting(
-    uow: SqlUnitOfWork, person: YoungPerson, message_id: str, key: str, *, now: datetime
+    uow: UnitOfWork, person: YoungPersonRecord, message_id: str, key: str, *, now: datetime
 ) -> bool:
     """Apply a young person's own language or pictures choice and answer it; False if the
     button is not one of those."""
@@ -185,7 +173,7 @@ def choose_own_setting(
 
 
 async def do_ask_own_setting(
-    uow: SqlUnitOfWork, telegram_user_id: int, setting: str, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, setting: str, *, now: datetime
 ) -> bool:
     """Ask a young person which language or pictures they want; False if not a young person."""
     async with uow:
@@ -197,7 +185,7 @@ async def do_ask_own_setting(
         return True
 
 
-async def profile_summary(uow: SqlUnitOfWork, young_person_id: int, *, now: datetime) -> str:
+async def profile_summary(uow: UnitOfWork, young_person_id: int, *, now: datetime) -> str:
     """For `waypoint profile show`: the young person's profile, one setting per line."""
     async with uow:
         person = await _person(uow, young_person_id)
@@ -206,11 +194,11 @@ async def profile_summary(uow: SqlUnitOfWork, young_person_id: int, *, now: date
             subject_type="young_person", subject_id=person.id,
         )  # fmt: skip
         await uow.commit()
-        return summary(profile_of(person))
+        return profile_lines(uow.postbox.catalogue, profile_of(person))
 
 
 async def do_set_profile(
-    uow: SqlUnitOfWork, young_person_id: int, setting: str, value: str, *, now: datetime
+    uow: UnitOfWork, young_person_id: int, setting: str, value: str, *, now: datetime
 ) -> CommunicationProfile:
     """For `waypoint profile set`: change one setting, audited as a command-line change."""
     async with uow:
@@ -225,7 +213,7 @@ async def do_set_profile(
         return changed
 
 
-async def _person(uow: SqlUnitOfWork, young_person_id: int) -> YoungPerson:
+async def _person(uow: UnitOfWork, young_person_id: int) -> YoungPersonRecord:
     person = await uow.young_people.get(young_person_id)
     if person is None:
         raise SetupError(f"there is no young person with id {young_person_id}")

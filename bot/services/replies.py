@@ -10,42 +10,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.adapters.db.models import Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.outbox.postbox import name_of
 from bot.content.helplines import helpline_values
 from bot.domain.outbox import Lane
 from bot.domain.strangers import after_answer, budget_key, may_answer
-
-
-async def _known(uow: SqlUnitOfWork, telegram_user_id: int) -> Staff | YoungPerson | None:
-    staff = await uow.staff.active_by_telegram_id(telegram_user_id)
-    if staff is not None:
-        return staff
-    return await uow.young_people.by_telegram_id(telegram_user_id)
+from bot.services.identity import AsStaff, AsStranger, AsYoungPerson, who_is
+from bot.services.people import name_of
+from bot.services.ports import UnitOfWork
 
 
 async def _nothing_to_say(
-    uow: SqlUnitOfWork, telegram_user_id: int, kind: str, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, kind: str, now: datetime
 ) -> bool:
     """Whether the sender is a stranger who has had their answers of this kind for now."""
     async with uow.reading():
-        if await _known(uow, telegram_user_id) is not None:
+        if not isinstance(await who_is(uow, telegram_user_id), AsStranger):
             return False
         answered = await uow.stranger_budgets.get(budget_key(telegram_user_id, kind))
         return not may_answer(answered, now, purpose=kind)
 
 
-async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
+async def do_greet(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
     """Queue the greeting for whoever wrote; a stranger's chat is all that is kept, and only
     until the answer has gone."""
     if await _nothing_to_say(uow, telegram_user_id, "stranger", now):
         return
     async with uow:
-        match await _known(uow, telegram_user_id):
-            case Staff() as staff:
+        match await who_is(uow, telegram_user_id):
+            case AsStaff(staff):
                 uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
-            case YoungPerson() as person:
+            case AsYoungPerson(person):
                 # Writing to the bot means they have unblocked it.
                 person.unreachable_since = None
                 values = {
@@ -53,13 +46,13 @@ async def do_greet(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) 
                     **helpline_values(),
                 }  # fmt: skip
                 uow.postbox.to_young_person(person, "home", values, now=now)
-            case None:
+            case AsStranger():
                 await _answer_stranger(uow, telegram_user_id, "stranger", {}, now=now)
         await uow.commit()
 
 
 async def do_tell(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     telegram_user_id: int,
     message_id: str,
     values: Mapping[str, str],
@@ -70,17 +63,17 @@ async def do_tell(
     if await _nothing_to_say(uow, telegram_user_id, message_id, now):
         return
     async with uow:
-        match await _known(uow, telegram_user_id):
-            case Staff() as staff:
+        match await who_is(uow, telegram_user_id):
+            case AsStaff(staff):
                 uow.postbox.to_staff(staff, message_id, values, now=now)
-            case YoungPerson() as person:
+            case AsYoungPerson(person):
                 uow.postbox.to_young_person(person, message_id, values, now=now)
-            case None:
+            case AsStranger():
                 await _answer_stranger(uow, telegram_user_id, message_id, values, now=now)
         await uow.commit()
 
 
-async def do_help_stranger(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
+async def do_help_stranger(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
     """Someone Waypoint does not know sounds worried: show them where to get help now."""
     if await _nothing_to_say(uow, telegram_user_id, "concern_helplines", now):
         return
@@ -93,7 +86,7 @@ async def do_help_stranger(uow: SqlUnitOfWork, telegram_user_id: int, *, now: da
 
 
 async def _answer_stranger(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     telegram_user_id: int,
     message_id: str,
     values: Mapping[str, str],

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.strangers import WINDOW as STRANGER_WINDOW
+from bot.services.ports import UnitOfWork
 
 # How long a failed message keeps its words for an operator to retry it.
 FAILED_KEPT = timedelta(days=7)
@@ -21,7 +21,7 @@ HANDLED_KEPT = timedelta(days=2)
 SET_ASIDE_KEPT = timedelta(days=7)
 
 
-async def do_forget_old(uow: SqlUnitOfWork, *, now: datetime) -> int:
+async def do_forget_old(uow: UnitOfWork, *, now: datetime) -> int:
     """Clear the words of old failed messages (revoking invite links in them) and drop old
     handled updates; returns how many messages were cleared."""
     async with uow:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.adapters.db.models import Council, Hub, Staff
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.errors import SetupError
 from bot.domain.organisations import slugify
 from bot.domain.people import Role
+from bot.services.ports import UnitOfWork
+from bot.services.records import HubRecord
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ CREATE_HINT = "--create-hub"
 
 
 async def _find_or_make_hub(
-    uow: SqlUnitOfWork, new: NewStaff, now: datetime
-) -> tuple[Hub, bool, bool]:
+    uow: UnitOfWork, new: NewStaff, now: datetime
+) -> tuple[HubRecord, bool, bool]:
     hub_name, council_name = new.hub, new.council
     hub_slug = slugify(hub_name)
     if council_name is None:
@@ -72,10 +72,9 @@ async def _find_or_make_hub(
                 f" {CREATE_HINT} to create it and its hub {hub_name!r}"
             )
         new_council = found is None
-        council = found or Council(slug=slugify(council_name), name=council_name, created_at=now)
-        if new_council:
-            uow.organisations.add(council)
-            await uow.flush()
+        council = found or await uow.organisations.new_council(
+            slug=slugify(council_name), name=council_name, now=now
+        )
         hub = await uow.organisations.hub(council.id, hub_slug)
         if hub is not None:
             return hub, False, new_council
@@ -84,13 +83,11 @@ async def _find_or_make_hub(
                 f"{council.name} has no hub called {hub_name!r}: check the spelling, or add"
                 f" {CREATE_HINT} to create it"
             )
-    hub = Hub(council_id=council.id, slug=hub_slug, name=hub_name, created_at=now, council=council)
-    uow.organisations.add(hub)
-    await uow.flush()
+    hub = await uow.organisations.new_hub(council, slug=hub_slug, name=hub_name, now=now)
     return hub, True, new_council
 
 
-async def do_add_staff(uow: SqlUnitOfWork, new: NewStaff, *, now: datetime) -> StaffAdded:
+async def do_add_staff(uow: UnitOfWork, new: NewStaff, *, now: datetime) -> StaffAdded:
     """Add a member of staff; their hub and council are created only with `new.create`."""
     name = " ".join(new.name.split())
     if not name:
@@ -101,16 +98,13 @@ async def do_add_staff(uow: SqlUnitOfWork, new: NewStaff, *, now: datetime) -> S
         if await uow.young_people.by_telegram_id(new.telegram_user_id) is not None:
             raise SetupError(f"Telegram account {new.telegram_user_id} belongs to a young person")
         hub, new_hub, new_council = await _find_or_make_hub(uow, new, now)
-        staff = Staff(
+        staff = await uow.staff.new(
             hub_id=hub.id,
             telegram_user_id=new.telegram_user_id,
             name=name,
             role=new.role.value,
-            active=True,
-            created_at=now,
+            now=now,
         )
-        uow.staff.add(staff)
-        await uow.flush()
         uow.audit.record(
             "staff.added",
             at=now,

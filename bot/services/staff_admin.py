@@ -12,8 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.adapters.db.models import Invite, Staff
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.access import Viewer, may_manage_staff
 from bot.domain.errors import (
     InviteNotOpen,
@@ -27,7 +25,9 @@ from bot.domain.profiles import Level
 from bot.i18n.dates import concrete_datetime
 from bot.services.invite_admin import Actor, check_open, revoke
 from bot.services.offboarding import hub_in_council, leave, move, reassign, role_words
+from bot.services.ports import UnitOfWork
 from bot.services.profiles import find_for_staff
+from bot.services.records import InviteRecord, StaffRecord
 
 ROLES = ", ".join(role.value for role in Role)
 
@@ -50,10 +50,10 @@ class ReassignAsked:
 
 
 # What a manager asked for, done inside the sender's unit of work.
-ManagerAct = Callable[[SqlUnitOfWork, Staff, datetime], Awaitable[None]]
+ManagerAct = Callable[[UnitOfWork, StaffRecord, datetime], Awaitable[None]]
 
 
-def _viewer(manager: Staff, hub_id: int) -> Viewer:
+def _viewer(manager: StaffRecord, hub_id: int) -> Viewer:
     return Viewer(
         role=Role(manager.role),
         active=manager.active,
@@ -62,9 +62,7 @@ def _viewer(manager: Staff, hub_id: int) -> Viewer:
     )
 
 
-async def _as_manager(
-    uow: SqlUnitOfWork, telegram_id: int, now: datetime, act: ManagerAct
-) -> bool:
+async def _as_manager(uow: UnitOfWork, telegram_id: int, now: datetime, act: ManagerAct) -> bool:
     """Run `act` for a manager or operator; False for anyone else. A refusal is told to them."""
     async with uow:
         manager = await uow.staff.active_by_telegram_id(telegram_id)
@@ -75,7 +73,7 @@ async def _as_manager(
             await act(uow, manager, now)
         except WaypointError as refusal:
             # The rules check before they change; this only makes sure nothing half done stays.
-            await uow.session.rollback()
+            await uow.rollback()
             again = await uow.staff.get(manager_id)
             if again is not None:
                 uow.postbox.to_staff(again, refusal.message_id, refusal.values, now=now)
@@ -83,7 +81,7 @@ async def _as_manager(
         return True
 
 
-async def _colleague(uow: SqlUnitOfWork, manager: Staff, name: str) -> Staff:
+async def _colleague(uow: UnitOfWork, manager: StaffRecord, name: str) -> StaffRecord:
     """The member of staff at the manager's hub with this full or first name (not left)."""
     wanted = " ".join(name.split()).casefold()
     here = await uow.staff.in_hub_any_role(manager.hub_id)
@@ -100,11 +98,11 @@ async def _colleague(uow: SqlUnitOfWork, manager: Staff, name: str) -> Staff:
 
 
 async def do_leave_command(
-    uow: SqlUnitOfWork, telegram_id: int, name: str | None, *, now: datetime
+    uow: UnitOfWork, telegram_id: int, name: str | None, *, now: datetime
 ) -> bool:
     """`/leave Jo`: Jo has left; the manager hears who still needs a new key worker."""
 
-    async def act(uow: SqlUnitOfWork, manager: Staff, now: datetime) -> None:
+    async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> None:
         if name is None:
             uow.postbox.to_staff(manager, "leave_usage", {}, now=now)
             return
@@ -117,11 +115,11 @@ async def do_leave_command(
 
 
 async def do_move_command(
-    uow: SqlUnitOfWork, telegram_id: int, asked: MoveAsked | None, *, now: datetime
+    uow: UnitOfWork, telegram_id: int, asked: MoveAsked | None, *, now: datetime
 ) -> bool:
     """`/move Jo role duty` or `/move Jo hub Scarborough` (a hub of the same council)."""
 
-    async def act(uow: SqlUnitOfWork, manager: Staff, now: datetime) -> None:
+    async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> None:
         if asked is None:
             uow.postbox.to_staff(manager, "move_usage", {"roles": ROLES}, now=now)
             return
@@ -136,11 +134,11 @@ async def do_move_command(
 
 
 async def do_reassign_command(
-    uow: SqlUnitOfWork, telegram_id: int, asked: ReassignAsked | None, *, now: datetime
+    uow: UnitOfWork, telegram_id: int, asked: ReassignAsked | None, *, now: datetime
 ) -> bool:
     """`/reassign Sam Lee`: Lee is Sam's key worker now; Sam and Lee are told."""
 
-    async def act(uow: SqlUnitOfWork, manager: Staff, now: datetime) -> None:
+    async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> None:
         if asked is None:
             uow.postbox.to_staff(manager, "reassign_usage", {}, now=now)
             return
@@ -156,10 +154,10 @@ async def do_reassign_command(
     return await _as_manager(uow, telegram_id, now, act)
 
 
-async def do_list_invites(uow: SqlUnitOfWork, telegram_id: int, *, now: datetime) -> bool:
+async def do_list_invites(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> bool:
     """`/invites`: the hub's invite links that still work, with their numbers."""
 
-    async def act(uow: SqlUnitOfWork, manager: Staff, now: datetime) -> None:
+    async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> None:
         invites = await uow.invites.open_at_hub(manager.hub_id, now)
         uow.audit.record(
             "invite.listed", at=now, actor_type="staff", actor_id=manager.id,
@@ -175,7 +173,7 @@ async def do_list_invites(uow: SqlUnitOfWork, telegram_id: int, *, now: datetime
     return await _as_manager(uow, telegram_id, now, act)
 
 
-def _invite_line(uow: SqlUnitOfWork, invite: Invite) -> str:
+def _invite_line(uow: UnitOfWork, invite: InviteRecord) -> str:
     values = {
         "id": str(invite.id),
         "name": invite.first_name,
@@ -186,11 +184,11 @@ def _invite_line(uow: SqlUnitOfWork, invite: Invite) -> str:
 
 
 async def do_revoke_command(
-    uow: SqlUnitOfWork, telegram_id: int, number: int | None, *, now: datetime
+    uow: UnitOfWork, telegram_id: int, number: int | None, *, now: datetime
 ) -> bool:
     """`/revoke 3`: invite 3's link stops working (an invite of the sender's hub only)."""
 
-    async def act(uow: SqlUnitOfWork, manager: Staff, now: datetime) -> None:
+    async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> None:
         if number is None:
             uow.postbox.to_staff(manager, "revoke_usage", {}, now=now)
             return
@@ -206,5 +204,5 @@ async def do_revoke_command(
     return await _as_manager(uow, telegram_id, now, act)
 
 
-def _by(manager: Staff) -> Actor:
+def _by(manager: StaffRecord) -> Actor:
     return ("staff", manager.id)

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.adapters.db.models import Staff, YoungPerson
-from bot.adapters.db.uow import SqlUnitOfWork
 from bot.domain.access import Viewer, may_message_young_person
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
 from bot.services.ladder_steps import who_answers
+from bot.services.ports import UnitOfWork
+from bot.services.records import StaffRecord, YoungPersonRecord
 
 TALK_WINDOW = timedelta(minutes=30)
 
 
-def is_talking(person: YoungPerson, now: datetime) -> bool:
+def is_talking(person: YoungPersonRecord, now: datetime) -> bool:
     """Whether the young person and their worker are talking now."""
     return person.talking_until is not None and person.talking_until > now
 
 
-async def do_start_talk(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
+async def do_start_talk(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
     """`/talk`: the young person's next words go to their worker."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
@@ -39,7 +39,7 @@ async def do_start_talk(uow: SqlUnitOfWork, telegram_user_id: int, *, now: datet
 
 
 async def do_relay_to_worker(
-    uow: SqlUnitOfWork, telegram_user_id: int, text: str, *, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, text: str, *, now: datetime
 ) -> bool:
     """Pass the young person's words to their worker, if they are talking; False if not."""
     async with uow:
@@ -61,7 +61,7 @@ async def do_relay_to_worker(
         return True
 
 
-async def _may_write(uow: SqlUnitOfWork, staff: Staff, person: YoungPerson) -> bool:
+async def _may_write(uow: UnitOfWork, staff: StaffRecord, person: YoungPersonRecord) -> bool:
     """Whether this member of staff may write to this young person (bot.domain.access)."""
     worker = await uow.staff.get(person.key_worker_id)
     viewer = Viewer(
@@ -76,7 +76,7 @@ async def _may_write(uow: SqlUnitOfWork, staff: Staff, person: YoungPerson) -> b
 
 
 async def do_reply_to_young_person(
-    uow: SqlUnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
+    uow: UnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
 ) -> bool:
     """`/reply Sam words`: a worker answers through Waypoint; False if the sender is not staff."""
     from bot.services.profiles import find_for_staff  # noqa: PLC0415  (shared lookup)

@@ -37,7 +37,7 @@ async def test_a_worker_alone_takes_due_steps_and_sends_without_taking_updates(
     invite = await do_create_invite(uow(), worker_telegram_id=JO.id, first_name="Sam", now=now)
     linked = await do_redeem_invite(uow(), telegram_user_id=SAM.id, code=invite.code, now=now)
     async with uow() as work:
-        work.concerns.add(
+        work.session.add(
             Concern(
                 hub_id=1, young_person_id=linked.young_person.id, raised_at=now, source="button",
                 urgency="high", words="the worker must send this", state="open", in_hours=True,

@@ -125,7 +125,7 @@ class TestLongWords:
             sam = await work.young_people.by_telegram_id(SAM.id)
             assert sam is not None
             for n in range(60):
-                work.concerns.add(
+                work.session.add(
                     Concern(
                         hub_id=sam.hub_id, young_person_id=sam.id, raised_at=running.clock(),
                         source="words", category="unsafe", urgency="high",

@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Concern, ConcernEvent, Council, OutboxMessage, Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
-from bot.adapters.outbox.transport import Blocked
 from bot.clock import ManualClock
 from bot.domain.ladder import Urgency
-from bot.domain.outbox import DeliveryState
+from bot.domain.outbox import Blocked, DeliveryState
 from bot.domain.people import Role
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_acknowledge, do_raise_concern

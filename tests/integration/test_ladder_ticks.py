@@ -25,7 +25,7 @@ async def _due_concerns(hub: Hub, count: int) -> None:
         sam = await uow.young_people.by_telegram_id(SAM)
         assert sam is not None
         for n in range(count):
-            uow.concerns.add(
+            uow.session.add(
                 Concern(
                     hub_id=sam.hub_id, young_person_id=sam.id, raised_at=hub.clock(),
                     source="button", urgency="high", words=f"worry {n}", state="open",

@@ -15,11 +15,11 @@ from bot.adapters.db.engine import create_engine, session_factory
 from bot.adapters.db.models import OutboxMessage
 from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.adapters.outbox.sender import Sender, SenderSettings
-from bot.adapters.outbox.transport import Outcome, TelegramTransport
+from bot.adapters.outbox.transport import TelegramTransport
 from bot.clock import system_clock
 from bot.content.catalogue import Catalogue
 from bot.devtools.fake_telegram import FakeTelegram, SentMessage
-from bot.domain.outbox import DeliveryState, Lane, Pace
+from bot.domain.outbox import DeliveryState, Lane, Outcome, Pace
 from bot.domain.people import Role
 from bot.services.staff import NewStaff, do_add_staff
 

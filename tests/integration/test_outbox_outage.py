@@ -33,7 +33,7 @@ async def _open_concern(world: World) -> int:
             hub_id=sam.hub_id, young_person_id=sam.id, raised_at=world.clock(), source="button",
             urgency="high", state="open", in_hours=True, rung=0,
         )  # fmt: skip
-        uow.concerns.add(concern)
+        uow.session.add(concern)
         await uow.commit()
         return concern.id
 

@@ -24,6 +24,7 @@ from bot.content.render import (
     render,
     when,
 )
+from bot.domain.outbox import AlertButtons
 from bot.domain.profiles import CommunicationProfile, Level, Replies
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -160,7 +161,7 @@ class TestButtons:
 
 class TestAlertButtons:
     def test_an_alert_button_says_which_concern_and_whether_to_phone(self) -> None:
-        keyboard = alert_keyboard(12, acknowledge="I've got this", call_me="Call me")
+        keyboard = alert_keyboard(AlertButtons(12, acknowledge="I've got this", call_me="Call me"))
         [[ack], [call]] = keyboard["inline_keyboard"]
         assert parse_alert(ack["callback_data"]) == (12, False)
         assert parse_alert(call["callback_data"]) == (12, True)

@@ -17,6 +17,7 @@ from bot.adapters.db.models import (
     YoungPerson,
 )
 from bot.domain.ladder import ConcernState
+from bot.services.records import ConcernRecord
 
 
 class Concerns:
@@ -25,9 +26,41 @@ class Concerns:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, concern: Concern) -> None:
-        """Stage a new concern."""
+    async def new(
+        self,
+        *,
+        hub_id: int,
+        young_person_id: int,
+        now: datetime,
+        source: str,
+        category: str | None,
+        harm: str | None,
+        urgency: str,
+        words: str | None,
+        state: str,
+        next_step_at: datetime,
+        source_message_id: int | None,
+    ) -> Concern:
+        """Raise a concern, not yet on any rung (its id is known on return)."""
+        concern = Concern(
+            hub_id=hub_id,
+            young_person_id=young_person_id,
+            raised_at=now,
+            source=source,
+            category=category,
+            harm=harm,
+            urgency=urgency,
+            words=words,
+            state=state,
+            # Worked out again at every step, from the council's office hours then.
+            in_hours=False,
+            rung=-1,
+            next_step_at=next_step_at,
+            source_message_id=source_message_id,
+        )
         self._session.add(concern)
+        await self._session.flush()
+        return concern
 
     async def get(self, concern_id: int, *, for_update: bool = False) -> Concern | None:
         """One concern; `for_update` holds it against a second acknowledgement or step."""
@@ -75,7 +108,7 @@ class Concerns:
         return await self._session.scalar(query)
 
     def add_words(
-        self, concern: Concern, words: str, *, at: datetime, message_id: int | None = None
+        self, concern: ConcernRecord, words: str, *, at: datetime, message_id: int | None = None
     ) -> None:
         """Words the young person wrote after the concern was raised (only ever added)."""
         self._session.add(
@@ -189,7 +222,7 @@ class Concerns:
 
     def record(
         self,
-        concern: Concern,
+        concern: ConcernRecord,
         kind: str,
         *,
         at: datetime,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,10 +20,18 @@ from bot.adapters.db.models import (
     StrangerAnswers,
     YoungPerson,
 )
+from bot.adapters.outbox.claims import push_back
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
+from bot.services.records import (
+    CouncilRecord,
+    HubRecord,
+    OutboxRecord,
+    StaffRecord,
+    YoungPersonRecord,
+)
 
 
 class Organisations:
@@ -56,9 +65,25 @@ class Organisations:
         """Every hub with this slug, whichever council it belongs to."""
         return list(await self._session.scalars(select(Hub).where(Hub.slug == slug)))
 
-    def add(self, record: Council | Hub) -> None:
-        """Stage a new council or hub."""
-        self._session.add(record)
+    async def new_council(self, *, slug: str, name: str, now: datetime) -> Council:
+        """Add a council (its id is known on return)."""
+        council = Council(slug=slug, name=name, created_at=now)
+        self._session.add(council)
+        await self._session.flush()
+        return council
+
+    async def new_hub(self, council: CouncilRecord, *, slug: str, name: str, now: datetime) -> Hub:
+        """Add a hub to a council (its id is known on return)."""
+        hub = Hub(
+            council_id=council.id,
+            slug=slug,
+            name=name,
+            created_at=now,
+            council=cast(Council, council),
+        )
+        self._session.add(hub)
+        await self._session.flush()
+        return hub
 
 
 class StaffRepository:
@@ -78,9 +103,31 @@ class StaffRepository:
         staff = await self.by_telegram_id(telegram_user_id)
         return staff if staff is not None and staff.active else None
 
-    def add(self, staff: Staff) -> None:
-        """Stage a new staff member."""
+    async def new(
+        self, *, hub_id: int, telegram_user_id: int, name: str, role: str, now: datetime
+    ) -> Staff:
+        """Add an active member of staff (their id is known on return)."""
+        staff = Staff(
+            hub_id=hub_id,
+            telegram_user_id=telegram_user_id,
+            name=name,
+            role=role,
+            active=True,
+            created_at=now,
+        )
         self._session.add(staff)
+        await self._session.flush()
+        return staff
+
+    def move_to(self, staff: StaffRecord, hub: HubRecord) -> None:
+        """Move a member of staff to another hub."""
+        row = cast(Staff, staff)
+        row.hub_id, row.hub = hub.id, cast(Hub, hub)
+
+    async def covered_by(self, staff_id: int) -> list[Staff]:
+        """Staff whose cover this member of staff is."""
+        query = select(Staff).where(Staff.cover_id == staff_id).order_by(Staff.id)
+        return list(await self._session.scalars(query))
 
     async def get(self, staff_id: int) -> Staff | None:
         """The staff member with this id."""
@@ -132,9 +179,46 @@ class YoungPeople:
             select(YoungPerson).where(YoungPerson.telegram_user_id == telegram_user_id)
         )
 
-    def add(self, young_person: YoungPerson) -> None:
-        """Stage a newly linked young person."""
-        self._session.add(young_person)
+    async def new(
+        self,
+        *,
+        hub_id: int,
+        telegram_user_id: int,
+        first_name: str,
+        key_worker_id: int,
+        now: datetime,
+    ) -> YoungPerson:
+        """Link a young person (their id is known on return)."""
+        person = YoungPerson(
+            hub_id=hub_id,
+            telegram_user_id=telegram_user_id,
+            first_name=first_name,
+            key_worker_id=key_worker_id,
+            language="en",
+            linked_at=now,
+        )
+        self._session.add(person)
+        await self._session.flush()
+        return person
+
+    def give_worker(self, person: YoungPersonRecord, worker: StaffRecord) -> None:
+        """Make `worker` the young person's named worker; their hub follows the worker's."""
+        row = cast(YoungPerson, person)
+        row.key_worker_id, row.key_worker, row.hub_id = (
+            worker.id,
+            cast(Staff, worker),
+            worker.hub_id,
+        )
+
+    async def linked_to(self, worker_id: int) -> list[YoungPerson]:
+        """Young people whose named worker this is, first linked first."""
+        query = select(YoungPerson).where(YoungPerson.key_worker_id == worker_id)
+        return list(await self._session.scalars(query.order_by(YoungPerson.id)))
+
+    async def coached_by(self, staff_id: int) -> list[YoungPerson]:
+        """Young people whose life coach this is."""
+        query = select(YoungPerson).where(YoungPerson.life_coach_id == staff_id)
+        return list(await self._session.scalars(query.order_by(YoungPerson.id)))
 
     async def get(self, young_person_id: int) -> YoungPerson | None:
         """The young person with this id."""
@@ -166,9 +250,41 @@ class Invites:
             query = query.with_for_update(of=Invite)
         return await self._session.scalar(query)
 
-    def add(self, invite: Invite) -> None:
-        """Stage a new invite."""
+    async def new(
+        self,
+        *,
+        code_hash: str,
+        worker_id: int,
+        first_name: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Invite:
+        """Add an invite (its id is known on return)."""
+        invite = Invite(
+            code_hash=code_hash,
+            worker_id=worker_id,
+            first_name=first_name,
+            created_at=now,
+            expires_at=expires_at,
+        )
         self._session.add(invite)
+        await self._session.flush()
+        return invite
+
+    async def open_anywhere(self, now: datetime) -> list[Invite]:
+        """Every invite that could still be used (its worker has not left), oldest first."""
+        query = (
+            select(Invite)
+            .join(Staff, Staff.id == Invite.worker_id)
+            .where(
+                Staff.active.is_(True),
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+                Invite.expires_at > now,
+            )
+            .order_by(Invite.id)
+        )
+        return list(await self._session.scalars(query))
 
     async def get(self, invite_id: int) -> Invite | None:
         """The invite with this id."""
@@ -304,6 +420,24 @@ class Outbox:
         """One outbox row."""
         return await self._session.get(OutboxMessage, outbox_id, with_for_update=for_update)
 
+    async def failed_latest(self, *, limit: int) -> list[OutboxMessage]:
+        """The most recent failed rows, newest first."""
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.state == DeliveryState.FAILED.value)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
+    async def push_back(self, *, chat_id: int, until: datetime) -> None:
+        """Hold every message to one chat, and the whole budget, until `until`."""
+        await push_back(self._session, chat_id=chat_id, until=until)
+
+    async def delete(self, row: OutboxRecord) -> None:
+        """Remove a row that has done its work (a stranger's answer, once sent)."""
+        await self._session.delete(row)
+
     async def failed_with_words(self, *, before: datetime) -> list[OutboxMessage]:
         """Failed rows older than `before` that still hold their text."""
         query = select(OutboxMessage).where(
@@ -313,7 +447,7 @@ class Outbox:
         )
         return list(await self._session.scalars(query))
 
-    async def fail_later_parts(self, row: OutboxMessage) -> list[OutboxMessage]:
+    async def fail_later_parts(self, row: OutboxRecord) -> list[OutboxMessage]:
         """Fail the parts after this one of a message cut into parts (they would make no
         sense on their own); returns them, in order."""
         query = (

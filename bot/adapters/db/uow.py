@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Self
 from zoneinfo import ZoneInfo
@@ -96,6 +97,16 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open")
         return self._session
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: what fails inside it is undone, the rest stays."""
+        async with self.session.begin_nested():
+            yield
+
+    async def rollback(self) -> None:
+        """Undo every change staged so far (the unit of work stays open)."""
+        await self.session.rollback()
 
     async def flush(self) -> None:
         """Send staged changes so generated ids are known, without committing."""

@@ -13,34 +13,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import OutboxMessage, Staff, YoungPerson
-from bot.adapters.telegram.keyboards import inline_keyboard, worried_keyboard
+from bot.adapters.db.models import OutboxMessage
+from bot.adapters.telegram.keyboards import alert_keyboard, inline_keyboard, worried_keyboard
 from bot.content.catalogue import Catalogue
 from bot.content.render import Rendered, render, render_line
-from bot.domain.outbox import DeliveryState, Lane, Recipient, split_for_telegram
+from bot.domain.outbox import AlertButtons, DeliveryState, Lane, Recipient, split_for_telegram
 from bot.domain.profiles import CommunicationProfile, Level
+from bot.services.people import profile_of
+from bot.services.records import StaffRecord, YoungPersonRecord
 
 _WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 _LOG = logging.getLogger(__name__)
 
 
-def profile_of(person: YoungPerson) -> CommunicationProfile:
-    """The young person's communication profile as stored with them; a damaged one is read
-    as the default (and said so in the log), so it can never stop a worry being heard."""
-    try:
-        return CommunicationProfile.from_record(person.language, person.communication_profile)
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
-        _LOG.error("young person %s has a damaged profile: %s", person.id, type(error).__name__)
-        return CommunicationProfile()
-
-
 def _part_key(key: str | None, part: int) -> str | None:
     return f"{key}:{part}" if key is not None and part else key
-
-
-def name_of(person: YoungPerson) -> str:
-    """What Waypoint calls a young person: the name in their profile, or their first name."""
-    return profile_of(person).preferred_name or person.first_name
 
 
 class Postbox:
@@ -63,7 +50,7 @@ class Postbox:
 
     def to_young_person(
         self,
-        person: YoungPerson,
+        person: YoungPersonRecord,
         message_id: str,
         values: Mapping[str, str],
         *,
@@ -107,7 +94,7 @@ class Postbox:
 
     def to_staff(
         self,
-        staff: Staff,
+        staff: StaffRecord,
         message_id: str,
         values: Mapping[str, str],
         *,
@@ -115,8 +102,8 @@ class Postbox:
         lane: Lane = Lane.REPLY,
         idempotency_key: str | None = None,
         alert_for_id: int | None = None,
-        reply_markup: dict[str, Any] | None = None,
-        about: YoungPerson | None = None,
+        buttons: AlertButtons | None = None,
+        about: YoungPersonRecord | None = None,
         concern_id: int | None = None,
         invite_id: int | None = None,
     ) -> list[OutboxMessage]:
@@ -142,7 +129,7 @@ class Postbox:
             now=now,
             lane=lane,
             idempotency_key=idempotency_key,
-            reply_markup=reply_markup,
+            reply_markup=None if buttons is None else alert_keyboard(buttons),
         )
         if about is not None:
             self._about.extend(rows)

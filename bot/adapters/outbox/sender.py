@@ -21,9 +21,16 @@ from typing import Any, Protocol
 
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
-from bot.adapters.outbox.transport import Outcome, Sent, TryAgain
 from bot.clock import Clock, system_clock
-from bot.domain.outbox import TELEGRAM_PER_SECOND, Outage, Pace, RecentSends
+from bot.domain.outbox import (
+    TELEGRAM_PER_SECOND,
+    Outage,
+    Outcome,
+    Pace,
+    RecentSends,
+    Sent,
+    TryAgain,
+)
 from bot.services.delivery import do_fail_exhausted, do_record_outcome
 
 _LOG = logging.getLogger(__name__)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,45 +20,10 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
+from bot.domain.outbox import Blocked, Outcome, Refused, Sent, SlowDown, TryAgain
 
 # The sender's short send timeout also bounds getMe at start; under load one try is not enough.
 START_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class Sent:
-    """Telegram accepted the message."""
-
-    telegram_message_id: int
-
-
-@dataclass(frozen=True)
-class SlowDown:
-    """Telegram said 429: wait this long before sending anything more."""
-
-    wait: timedelta
-
-
-@dataclass(frozen=True)
-class TryAgain:
-    """A fault that may pass (5xx, a timeout, a dropped connection)."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class Blocked:
-    """The person blocked the bot or deleted their account (403)."""
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Telegram will never accept this message as it is (400)."""
-
-    reason: str
-
-
-Outcome = Sent | SlowDown | TryAgain | Blocked | Refused
 
 
 _LOG = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.content.render import Rendered
 from bot.domain.numbers import whole_number
+from bot.domain.outbox import AlertButtons
 
 _PREFIX = "c"
 _SEPARATOR = "|"
@@ -52,11 +53,12 @@ _ALERT_PREFIX = "a"
 ACKNOWLEDGE, CALL_ME = "ack", "call"
 
 
-def alert_keyboard(concern_id: int, *, acknowledge: str, call_me: str) -> dict[str, Any]:
+def alert_keyboard(buttons: AlertButtons) -> dict[str, Any]:
     """The two buttons on every alert to staff: "I've got this" and "Call me"."""
+    concern = str(buttons.concern_id)
     rows = [
-        [{"text": label, "callback_data": _SEPARATOR.join((_ALERT_PREFIX, str(concern_id), how))}]
-        for label, how in ((acknowledge, ACKNOWLEDGE), (call_me, CALL_ME))
+        [{"text": label, "callback_data": _SEPARATOR.join((_ALERT_PREFIX, concern, how))}]
+        for label, how in ((buttons.acknowledge, ACKNOWLEDGE), (buttons.call_me, CALL_ME))
     ]
     return {"inline_keyboard": rows}
 

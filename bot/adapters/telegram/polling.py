@@ -20,9 +20,9 @@ from bot.adapters.telegram.dispatcher import Dispatcher
 from bot.adapters.telegram.intake import Intake
 from bot.adapters.telegram.updates import ALLOWED_UPDATES, fetch_updates, received
 from bot.clock import Clock, system_clock
+from bot.services.health import HEARTBEAT
 
 _LOG = logging.getLogger(__name__)
-HEARTBEAT = "poller"
 # How often the poller records that it is alive, for `waypoint health`.
 BEAT_EVERY = timedelta(seconds=30)
 # Updates held by this instance (queued or being handled) before it stops fetching more.

@@ -1,0 +1,482 @@
+"""The unit of work and repositories the services use, as protocols.
+
+`bot.adapters.db` implements them on SQLAlchemy; `tests/unit/fake_uow.py` implements them in
+memory, so the services' rules are tested without a database. Repositories stage changes and
+never commit: only a service commits, once, through the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+from zoneinfo import ZoneInfo
+
+from bot.content.catalogue import Catalogue
+from bot.domain.guessing import Attempts
+from bot.domain.outbox import AlertButtons, Lane
+from bot.domain.strangers import Answered
+from bot.services.records import (
+    ConcernEventRecord,
+    ConcernRecord,
+    ConcernWordsRecord,
+    CouncilRecord,
+    HubRecord,
+    InboxRecord,
+    InviteRecord,
+    OutboxRecord,
+    StaffRecord,
+    YoungPersonRecord,
+)
+
+
+class Organisations(Protocol):
+    """Councils and their hubs."""
+
+    async def councils(self) -> Sequence[CouncilRecord]:
+        """Every council."""
+
+    async def council(self, slug: str) -> CouncilRecord | None:
+        """The council with this slug, if any."""
+
+    async def hub(self, council_id: int, slug: str) -> HubRecord | None:
+        """The hub with this slug in this council, if any."""
+
+    async def hub_by_id(self, hub_id: int) -> HubRecord:
+        """The hub with this id, with its council (it must exist)."""
+
+    async def hubs_named(self, slug: str) -> Sequence[HubRecord]:
+        """Every hub with this slug, whichever council it belongs to."""
+
+    async def new_council(self, *, slug: str, name: str, now: datetime) -> CouncilRecord:
+        """Add a council (its id is known on return)."""
+
+    async def new_hub(
+        self, council: CouncilRecord, *, slug: str, name: str, now: datetime
+    ) -> HubRecord:
+        """Add a hub to a council (its id is known on return)."""
+
+
+class StaffMembers(Protocol):
+    """Hub staff."""
+
+    async def by_telegram_id(self, telegram_user_id: int) -> StaffRecord | None:
+        """The staff member using this Telegram account, if any."""
+
+    async def active_by_telegram_id(self, telegram_user_id: int) -> StaffRecord | None:
+        """The staff member using this Telegram account, unless they have left."""
+
+    async def get(self, staff_id: int) -> StaffRecord | None:
+        """The staff member with this id."""
+
+    async def in_hub_any_role(self, hub_id: int) -> Sequence[StaffRecord]:
+        """Every active member of staff at one hub, oldest first."""
+
+    async def operators(self, hub_id: int, council_id: int) -> Sequence[StaffRecord]:
+        """The hub's operators; with none there, every operator of its council."""
+
+    async def in_hub(self, hub_id: int, role: str) -> Sequence[StaffRecord]:
+        """Active staff of one hub in one role, oldest first."""
+
+    def move_to(self, staff: StaffRecord, hub: HubRecord) -> None:
+        """Move a member of staff to another hub."""
+
+    async def covered_by(self, staff_id: int) -> Sequence[StaffRecord]:
+        """Staff whose cover this member of staff is."""
+
+    async def new(
+        self, *, hub_id: int, telegram_user_id: int, name: str, role: str, now: datetime
+    ) -> StaffRecord:
+        """Add an active member of staff (their id is known on return)."""
+
+
+class YoungPeople(Protocol):
+    """Young people who have linked their accounts."""
+
+    async def by_telegram_id(self, telegram_user_id: int) -> YoungPersonRecord | None:
+        """The young person using this Telegram account, if any."""
+
+    async def get(self, young_person_id: int) -> YoungPersonRecord | None:
+        """The young person with this id."""
+
+    async def in_hub_named(self, hub_id: int, first_name: str) -> Sequence[YoungPersonRecord]:
+        """Young people at this hub with this first name, whatever its capitals."""
+
+    def give_worker(self, person: YoungPersonRecord, worker: StaffRecord) -> None:
+        """Make `worker` the young person's named worker; their hub follows the worker's."""
+
+    async def linked_to(self, worker_id: int) -> Sequence[YoungPersonRecord]:
+        """Young people whose named worker this is, first linked first."""
+
+    async def coached_by(self, staff_id: int) -> Sequence[YoungPersonRecord]:
+        """Young people whose life coach this is."""
+
+    async def new(
+        self,
+        *,
+        hub_id: int,
+        telegram_user_id: int,
+        first_name: str,
+        key_worker_id: int,
+        now: datetime,
+    ) -> YoungPersonRecord:
+        """Link a young person (their id is known on return)."""
+
+
+class Invites(Protocol):
+    """Invite codes, looked up only by their hash."""
+
+    async def by_code_hash(
+        self, code_hash: str, *, for_update: bool = False
+    ) -> InviteRecord | None:
+        """The invite with this hash; locked when it is about to be used."""
+
+    async def get(self, invite_id: int) -> InviteRecord | None:
+        """The invite with this id."""
+
+    async def open_at_hub(self, hub_id: int, now: datetime) -> Sequence[InviteRecord]:
+        """Invites made at this hub that could still be used, oldest first."""
+
+    async def open_by_worker(self, worker_id: int, now: datetime) -> Sequence[InviteRecord]:
+        """One worker's invites that could still be used."""
+
+    async def open_anywhere(self, now: datetime) -> Sequence[InviteRecord]:
+        """Every invite that could still be used (its worker has not left), oldest first."""
+
+    async def mark_used(self, invite_id: int, young_person_id: int, now: datetime) -> bool:
+        """Use the invite up; False when someone else used it first."""
+
+    async def new(
+        self,
+        *,
+        code_hash: str,
+        worker_id: int,
+        first_name: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> InviteRecord:
+        """Add an invite (its id is known on return)."""
+
+
+class CodeAttempts(Protocol):
+    """Failed invite code attempts, kept only as long as rate limiting needs them."""
+
+    async def get(self, subject: str) -> Attempts | None:
+        """The attempts record for this pseudonymous subject."""
+
+    async def put(self, subject: str, attempts: Attempts) -> None:
+        """Store the new state of the record."""
+
+    async def forget(self, subject: str) -> None:
+        """Delete the record for this subject."""
+
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Delete the records whose window or last pause ended by the cutoff."""
+
+
+class AuditLog(Protocol):
+    """The append-only audit trail."""
+
+    def record(
+        self,
+        action: str,
+        *,
+        at: datetime,
+        actor_type: str,
+        actor_id: int | None = None,
+        hub_id: int | None = None,
+        subject_type: str | None = None,
+        subject_id: int | None = None,
+    ) -> None:
+        """Append one event."""
+
+
+class Heartbeats(Protocol):
+    """When the parts that must keep running last did their work."""
+
+    async def beat(self, name: str, now: datetime) -> None:
+        """Record that `name` worked just now."""
+
+    async def last(self, name: str) -> datetime | None:
+        """When `name` last worked, if ever."""
+
+
+class Outbox(Protocol):
+    """Outbox rows as records."""
+
+    async def get(self, outbox_id: int, *, for_update: bool = False) -> OutboxRecord | None:
+        """One outbox row."""
+
+    async def failed_latest(self, *, limit: int) -> Sequence[OutboxRecord]:
+        """The most recent failed rows, newest first."""
+
+    async def failed_with_words(self, *, before: datetime) -> Sequence[OutboxRecord]:
+        """Failed rows older than `before` that still hold their text."""
+
+    async def fail_later_parts(self, row: OutboxRecord) -> Sequence[OutboxRecord]:
+        """Fail the parts after this one of a message cut into parts; returns them."""
+
+    async def drop_waiting_to(self, chat_id: int, *, reason: str) -> Sequence[OutboxRecord]:
+        """Stop every message still waiting to go to this chat; returns them."""
+
+    async def push_back(self, *, chat_id: int, until: datetime) -> None:
+        """Hold every message to one chat until `until` (Telegram asked us to wait)."""
+
+    async def delete(self, row: OutboxRecord) -> None:
+        """Remove a row that has done its work (a stranger's answer, once sent)."""
+
+
+class StrangerBudgets(Protocol):
+    """Answers to strangers this hour, by pseudonymous key only."""
+
+    async def get(self, subject: str) -> Answered | None:
+        """The record for this key, if any."""
+
+    async def put(self, subject: str, answered: Answered) -> None:
+        """Store the new count."""
+
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Drop records whose window began before the cutoff."""
+
+
+class Inbox(Protocol):
+    """Updates from Telegram as the services see them: set aside, waiting, forgotten."""
+
+    async def set_aside_list(self) -> Sequence[InboxRecord]:
+        """Every update set aside, oldest first."""
+
+    async def put_back(self, update_id: int, *, now: datetime) -> bool:
+        """Put a set-aside update back to be handled; False when there is no such update."""
+
+    async def oldest_waiting(self) -> datetime | None:
+        """When the oldest update still waiting to be handled arrived."""
+
+    async def forget(self, *, handled_before: datetime, set_aside_before: datetime) -> None:
+        """Delete handled and set-aside updates older than these times."""
+
+
+class Concerns(Protocol):
+    """Concerns, and the append-only chronology of each."""
+
+    async def new(
+        self,
+        *,
+        hub_id: int,
+        young_person_id: int,
+        now: datetime,
+        source: str,
+        category: str | None,
+        harm: str | None,
+        urgency: str,
+        words: str | None,
+        state: str,
+        next_step_at: datetime,
+        source_message_id: int | None,
+    ) -> ConcernRecord:
+        """Raise a concern, not yet on any rung (its id is known on return)."""
+
+    async def get(self, concern_id: int, *, for_update: bool = False) -> ConcernRecord | None:
+        """One concern; `for_update` holds it against a second acknowledgement or step."""
+
+    async def any_due(self, now: datetime) -> bool:
+        """Whether any concern's next step (or follow-up) is due."""
+
+    async def next_due(self, now: datetime, *, skip: Collection[int] = ()) -> ConcernRecord | None:
+        """The concern that has waited longest for its due step, locked; one another instance
+        is stepping is passed over, so instances share the work."""
+
+    async def waiting_for(self, young_person_id: int) -> ConcernRecord | None:
+        """The young person's newest concern nobody has acknowledged yet (locked)."""
+
+    def add_words(
+        self, concern: ConcernRecord, words: str, *, at: datetime, message_id: int | None = None
+    ) -> None:
+        """Words the young person wrote after the concern was raised (only ever added)."""
+
+    async def from_message(self, young_person_id: int, message_id: int) -> ConcernRecord | None:
+        """The young person's concern that a Telegram message of theirs was heard as part of."""
+
+    async def later_words(self, concern_id: int) -> Sequence[ConcernWordsRecord]:
+        """Words added to a concern after it was raised, oldest first."""
+
+    async def asking(self, young_person_id: int) -> ConcernRecord | None:
+        """The concern Waypoint is asking this young person about, if any."""
+
+    async def latest_without_words(
+        self, young_person_id: int, *, since: datetime
+    ) -> ConcernRecord | None:
+        """The young person's newest concern raised by the button, still waiting for words."""
+
+    async def told(self, concern_id: int) -> list[int]:
+        """Every member of staff alerted about this concern so far."""
+
+    async def kinds(self, concern_id: int) -> list[str]:
+        """The kinds of line in one concern's chronology, oldest first."""
+
+    async def told_latest_first(self, concern_id: int) -> list[int]:
+        """Staff alerted about this concern, the most recently alerted first."""
+
+    async def listed(
+        self, *, hub_id: int | None = None, council_id: int | None = None, open_only: bool = False
+    ) -> Sequence[ConcernRecord]:
+        """Concerns newest first, for one hub, one council's hubs, or all."""
+
+    def record(
+        self,
+        concern: ConcernRecord,
+        kind: str,
+        *,
+        at: datetime,
+        actor_type: str,
+        actor_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Add one line to the concern's chronology."""
+
+    async def chronology(self, concern_id: int) -> Sequence[ConcernEventRecord]:
+        """Every line of one concern's chronology, oldest first."""
+
+    async def on_call(self, council_id: int) -> Sequence[StaffRecord]:
+        """The council's out-of-hours team, across all its hubs."""
+
+    async def waiting_on(self, staff_id: int) -> Sequence[ConcernRecord]:
+        """Concerns not closed that wait on this member of staff (locked)."""
+
+    async def not_closed_for(self, young_person_id: int) -> Sequence[ConcernRecord]:
+        """One young person's concerns that are not closed (locked)."""
+
+
+class Postbox(Protocol):
+    """Queues messages in the caller's transaction; nothing leaves until it commits."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The hubs' time zone, for the times written in messages."""
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The wording used to render messages."""
+
+    def to_young_person(
+        self,
+        person: YoungPersonRecord,
+        message_id: str,
+        values: Mapping[str, str],
+        *,
+        now: datetime,
+        lane: Lane = ...,
+        idempotency_key: str | None = None,
+        concern_id: int | None = None,
+    ) -> Sequence[OutboxRecord]:
+        """Queue a message to a young person, shaped by their profile: one row per part."""
+
+    def to_staff(
+        self,
+        staff: StaffRecord,
+        message_id: str,
+        values: Mapping[str, str],
+        *,
+        now: datetime,
+        lane: Lane = ...,
+        idempotency_key: str | None = None,
+        alert_for_id: int | None = None,
+        buttons: AlertButtons | None = None,
+        about: YoungPersonRecord | None = None,
+        concern_id: int | None = None,
+        invite_id: int | None = None,
+    ) -> Sequence[OutboxRecord]:
+        """Queue a message to a member of staff; nothing for staff who have left."""
+
+    def to_stranger(
+        self,
+        chat_id: int,
+        message_id: str,
+        values: Mapping[str, str],
+        *,
+        now: datetime,
+        lane: Lane = ...,
+    ) -> None:
+        """Answer someone Waypoint does not know."""
+
+
+class UnitOfWork(Protocol):
+    """`async with uow:` opens one transaction; leaving without `await uow.commit()` rolls back."""
+
+    @property
+    def organisations(self) -> Organisations:
+        """Councils and hubs."""
+
+    @property
+    def staff(self) -> StaffMembers:
+        """Hub staff."""
+
+    @property
+    def young_people(self) -> YoungPeople:
+        """Linked young people."""
+
+    @property
+    def invites(self) -> Invites:
+        """Invite codes."""
+
+    @property
+    def code_attempts(self) -> CodeAttempts:
+        """Failed invite code attempts."""
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit trail."""
+
+    @property
+    def concerns(self) -> Concerns:
+        """Concerns and their chronologies."""
+
+    @property
+    def postbox(self) -> Postbox:
+        """Messages to queue."""
+
+    @property
+    def inbox(self) -> Inbox:
+        """Updates from Telegram."""
+
+    @property
+    def heartbeats(self) -> Heartbeats:
+        """Heartbeats of the parts that must keep running."""
+
+    @property
+    def outbox(self) -> Outbox:
+        """Outbox rows as records."""
+
+    @property
+    def stranger_budgets(self) -> StrangerBudgets:
+        """Answers to strangers."""
+
+    def reading(self) -> Self:
+        """Open for reading only: no write lock on SQLite, and no commit."""
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: what fails inside it is undone, the rest stays."""
+
+    async def __aenter__(self) -> Self:
+        """Open the transaction."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed, and close."""
+
+    async def flush(self) -> None:
+        """Send staged changes so generated ids are known, without committing."""
+
+    async def commit(self) -> None:
+        """Make the changes of this unit of work permanent."""
+
+    async def rollback(self) -> None:
+        """Undo every change staged so far (the unit of work stays open)."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,192 @@
+"""What the services read and change on stored records, as protocols.
+
+The database adapter's rows satisfy these, and so do the plain objects of the fake unit of
+work in `tests/unit`: the services depend on neither. Relationships are read-only here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class CouncilRecord(Protocol):
+    """A council: its ladder rules and out-of-hours number."""
+
+    id: int
+    slug: str
+    name: str
+    created_at: datetime
+    out_of_hours_phone: str | None
+    minutes_high: int
+    minutes_other: int
+    office_opens_hour: int
+    office_closes_hour: int
+    on_call_first: bool
+    police_liaison: bool
+
+
+class HubRecord(Protocol):
+    """A No Wrong Door hub within a council."""
+
+    id: int
+    council_id: int
+    slug: str
+    name: str
+    created_at: datetime
+
+    @property
+    def council(self) -> CouncilRecord:
+        """The council the hub belongs to."""
+
+
+class StaffRecord(Protocol):
+    """A member of a hub's staff."""
+
+    id: int
+    hub_id: int
+    telegram_user_id: int
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+    away: bool
+    cover_id: int | None
+
+    @property
+    def hub(self) -> HubRecord:
+        """Their hub."""
+
+
+class YoungPersonRecord(Protocol):
+    """A young person who has linked their Telegram account."""
+
+    id: int
+    hub_id: int
+    telegram_user_id: int
+    first_name: str
+    key_worker_id: int
+    life_coach_id: int | None
+    language: str
+    communication_profile: dict[str, Any] | None
+    linked_at: datetime
+    unreachable_since: datetime | None
+    awaiting_choice: str | None
+    talking_until: datetime | None
+
+    @property
+    def key_worker(self) -> StaffRecord:
+        """Their named worker."""
+
+
+class InviteRecord(Protocol):
+    """An invite code a worker made for one young person (only its hash is kept)."""
+
+    id: int
+    code_hash: str
+    worker_id: int
+    first_name: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    young_person_id: int | None
+    revoked_at: datetime | None
+
+    @property
+    def worker(self) -> StaffRecord:
+        """The worker who made it."""
+
+
+class ConcernRecord(Protocol):
+    """A concern and where it is on its ladder."""
+
+    id: int
+    hub_id: int
+    young_person_id: int
+    raised_at: datetime
+    source: str
+    category: str | None
+    harm: str | None
+    urgency: str
+    words: str | None
+    state: str
+    in_hours: bool
+    rung: int
+    next_step_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by: int | None
+    source_message_id: int | None
+    closed_at: datetime | None
+    closed_by: int | None
+
+    @property
+    def young_person(self) -> YoungPersonRecord:
+        """Whose concern it is."""
+
+
+class ConcernEventRecord(Protocol):
+    """One line of a concern's chronology (never changed once written)."""
+
+    id: int
+    concern_id: int
+    at: datetime
+    kind: str
+    actor_type: str
+    actor_id: int | None
+    detail: str | None
+
+
+class ConcernWordsRecord(Protocol):
+    """Words a young person added to a concern after it was raised."""
+
+    id: int
+    concern_id: int
+    at: datetime
+    words: str
+    source_message_id: int | None
+
+
+class OutboxRecord(Protocol):
+    """One message on its way out."""
+
+    id: int
+    lane: int
+    chat_id: int
+    recipient_type: str
+    recipient_id: int
+    hub_id: int | None
+    message_key: str
+    text: str
+    reply_markup: dict[str, Any] | None
+    idempotency_key: str | None
+    part_of: str | None
+    part: int
+    alert_for_id: int | None
+    about_id: int | None
+    concern_id: int | None
+    invite_id: int | None
+    turn: int
+    state: str
+    created_at: datetime
+    not_before: datetime
+    attempts: int
+    lease_owner: str | None
+    lease_until: datetime | None
+    sent_at: datetime | None
+    telegram_message_id: int | None
+    last_error: str | None
+
+
+class InboxRecord(Protocol):
+    """One update from Telegram as the inbox keeps it."""
+
+    update_id: int
+    chat_id: int | None
+    received_at: datetime
+    payload: str | None
+    state: str
+    attempts: int
+    lease_owner: str | None
+    lease_until: datetime | None
+    handled_at: datetime | None
+    problem: str | None
