@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
@@ -25,6 +29,7 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("WAYPOINT_REQUIRE_POSTGRES") == "1"
 PROJECT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +45,7 @@ def _asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def _fresh_postgres_database() -> str:
+async def _fresh_postgres_database(*, template: str | None = None) -> str:
     admin = make_url(POSTGRES_URL)
     try:
         connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL), timeout=5)
@@ -51,7 +56,8 @@ async def _fresh_postgres_database() -> str:
         pytest.skip(message + "; set WAYPOINT_REQUIRE_POSTGRES=1 to make this a failure")
     name = f"waypoint_test_{uuid.uuid4().hex[:12]}"
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        await connection.execute(f'CREATE DATABASE "{name}"{copy}')
     finally:
         await connection.close()
     return admin.set(database=name).render_as_string(hide_password=False)
@@ -79,22 +85,56 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await _drop_postgres_database(url)
 
 
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """A new, migrated PostgreSQL database, for behaviour only PostgreSQL has (row locks)."""
-    url = await _fresh_postgres_database()
+def _run_apart(work: Coroutine[Any, Any, T]) -> T:
+    """Run async set-up to completion from inside or outside a running event loop (session
+    fixtures are first asked for from within a test's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per test session, copied for each test that needs one."""
+    path = tmp_path_factory.mktemp("template") / "waypoint.db"
+    _run_apart(upgrade_async(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def _migrated_postgres() -> Iterator[str]:
+    """A PostgreSQL database migrated once per test session: the template of each test's."""
+    url = _run_apart(_fresh_postgres_database())
     try:
-        await upgrade_async(url)
+        _run_apart(upgrade_async(url))
+        yield str(make_url(url).database)
+    finally:
+        _run_apart(_drop_postgres_database(url))
+
+
+@pytest.fixture
+async def postgres_url(_migrated_postgres: str) -> AsyncIterator[str]:
+    """A new, migrated PostgreSQL database, for behaviour only PostgreSQL has (row locks)."""
+    url = await _fresh_postgres_database(template=_migrated_postgres)
+    try:
         yield url
     finally:
         await _drop_postgres_database(url)
 
 
-@pytest.fixture
-async def migrated_url(database_url: str) -> str:
-    """The database with every migration applied, as `waypoint run` would leave it."""
-    await upgrade_async(database_url)
-    return database_url
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def migrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database with every migration applied, as `waypoint run` would leave it: a copy of
+    the session's migrated SQLite file, or a PostgreSQL database made from its template."""
+    if request.param == "sqlite":
+        path = tmp_path / "waypoint.db"
+        shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    url = await _fresh_postgres_database(template=request.getfixturevalue("_migrated_postgres"))
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(url)
 
 
 @pytest.fixture
