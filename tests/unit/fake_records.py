@@ -1,0 +1,312 @@
+"""Plain records for the fake unit of work, and the tables that hold them.
+
+Each record satisfies its protocol in `bot.services.records`. Relationships (`hub.council`,
+`person.key_worker`, ...) are looked up by id in the tables the record lives in, so they
+always agree with the ids, whoever changed them.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from bot.domain.guessing import Attempts
+from bot.domain.outbox import AlertButtons
+from bot.domain.strangers import Answered
+
+
+class _Row:
+    """A stored record: it finds its relations in the tables it lives in."""
+
+    _tables: Tables
+
+
+class _HasId(Protocol):
+    id: int
+
+
+_R = TypeVar("_R", bound=_Row)
+_I = TypeVar("_I", bound=_HasId)
+
+
+def _one(rows: list[_I], row_id: int, what: str) -> _I:
+    for row in rows:
+        if row.id == row_id:
+            return row
+    # A foreign key would have refused this in the database.
+    raise LookupError(f"{what} {row_id} is missing")
+
+
+@dataclass(eq=False)
+class Council(_Row):
+    """A council: its ladder rules and out-of-hours number (defaults as in the table)."""
+
+    id: int
+    slug: str
+    name: str
+    created_at: datetime
+    out_of_hours_phone: str | None = None
+    minutes_high: int = 10
+    minutes_other: int = 60
+    office_opens_hour: int = 9
+    office_closes_hour: int = 17
+    on_call_first: bool = False
+    police_liaison: bool = False
+
+
+@dataclass(eq=False)
+class Hub(_Row):
+    """A hub within a council."""
+
+    id: int
+    council_id: int
+    slug: str
+    name: str
+    created_at: datetime
+
+    @property
+    def council(self) -> Council:
+        """The council the hub belongs to."""
+        return _one(self._tables.councils, self.council_id, "council")
+
+
+@dataclass(eq=False)
+class Staff(_Row):
+    """A member of a hub's staff."""
+
+    id: int
+    hub_id: int
+    telegram_user_id: int
+    name: str
+    role: str
+    created_at: datetime
+    active: bool = True
+    away: bool = False
+    cover_id: int | None = None
+
+    @property
+    def hub(self) -> Hub:
+        """Their hub."""
+        return _one(self._tables.hubs, self.hub_id, "hub")
+
+
+@dataclass(eq=False)
+class YoungPerson(_Row):
+    """A linked young person."""
+
+    id: int
+    hub_id: int
+    telegram_user_id: int
+    first_name: str
+    key_worker_id: int
+    linked_at: datetime
+    life_coach_id: int | None = None
+    language: str = "en"
+    communication_profile: dict[str, Any] | None = None
+    unreachable_since: datetime | None = None
+    awaiting_choice: str | None = None
+    talking_until: datetime | None = None
+
+    @property
+    def key_worker(self) -> Staff:
+        """Their named worker."""
+        return _one(self._tables.staff, self.key_worker_id, "staff")
+
+
+@dataclass(eq=False)
+class Invite(_Row):
+    """An invite; only the code's hash is kept."""
+
+    id: int
+    code_hash: str
+    worker_id: int
+    first_name: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    young_person_id: int | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def worker(self) -> Staff:
+        """The worker who made it."""
+        return _one(self._tables.staff, self.worker_id, "staff")
+
+
+@dataclass(eq=False)
+class Concern(_Row):
+    """A concern and where it is on its ladder."""
+
+    id: int
+    hub_id: int
+    young_person_id: int
+    raised_at: datetime
+    source: str
+    category: str | None
+    harm: str | None
+    urgency: str
+    words: str | None
+    state: str
+    next_step_at: datetime | None
+    source_message_id: int | None
+    # Worked out again at every step; -1 until the first step is taken.
+    in_hours: bool = False
+    rung: int = -1
+    acknowledged_at: datetime | None = None
+    acknowledged_by: int | None = None
+    closed_at: datetime | None = None
+    closed_by: int | None = None
+
+    @property
+    def young_person(self) -> YoungPerson:
+        """Whose concern it is."""
+        return _one(self._tables.young_people, self.young_person_id, "young person")
+
+
+@dataclass(eq=False)
+class ConcernEvent(_Row):
+    """One line of a concern's chronology."""
+
+    id: int
+    concern_id: int
+    at: datetime
+    kind: str
+    actor_type: str
+    actor_id: int | None = None
+    detail: str | None = None
+
+
+@dataclass(eq=False)
+class ConcernWords(_Row):
+    """Words added to a concern after it was raised."""
+
+    id: int
+    concern_id: int
+    at: datetime
+    words: str
+    source_message_id: int | None = None
+
+
+@dataclass(eq=False)
+class AuditEvent(_Row):
+    """One line of the audit trail."""
+
+    id: int
+    occurred_at: datetime
+    action: str
+    actor_type: str
+    actor_id: int | None = None
+    hub_id: int | None = None
+    subject_type: str | None = None
+    subject_id: int | None = None
+
+
+@dataclass(eq=False)
+class Queued(_Row):
+    """A message the postbox queued: who to, which message id with which values, and how.
+
+    Nothing is rendered: `text` holds the message id only so that "still holds its words"
+    queries have something to see. `values` and `buttons` are what the real postbox renders.
+    """
+
+    id: int
+    chat_id: int
+    recipient_type: str
+    recipient_id: int
+    hub_id: int | None
+    message_key: str
+    values: dict[str, str]
+    lane: int
+    created_at: datetime
+    not_before: datetime
+    buttons: AlertButtons | None = None
+    about_id: int | None = None
+    concern_id: int | None = None
+    invite_id: int | None = None
+    alert_for_id: int | None = None
+    idempotency_key: str | None = None
+    text: str = ""
+    reply_markup: dict[str, Any] | None = None
+    part_of: str | None = None
+    part: int = 0
+    turn: int = 0
+    state: str = "pending"
+    attempts: int = 0
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    telegram_message_id: int | None = None
+    last_error: str | None = None
+
+
+@dataclass(eq=False)
+class InboxUpdate(_Row):
+    """One update from Telegram as the inbox keeps it."""
+
+    update_id: int
+    chat_id: int | None
+    received_at: datetime
+    payload: str | None = None
+    state: str = "pending"
+    attempts: int = 0
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+    handled_at: datetime | None = None
+    problem: str | None = None
+
+
+def _key(row: _Row) -> object:
+    """A record's primary key (the inbox is keyed by Telegram's update id)."""
+    return row.update_id if isinstance(row, InboxUpdate) else vars(row)["id"]
+
+
+@dataclass(eq=False)
+class Tables:
+    """Everything a transaction can change: one copy is committed, one per open unit of work."""
+
+    councils: list[Council] = field(default_factory=list)
+    hubs: list[Hub] = field(default_factory=list)
+    staff: list[Staff] = field(default_factory=list)
+    young_people: list[YoungPerson] = field(default_factory=list)
+    invites: list[Invite] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)
+    concern_events: list[ConcernEvent] = field(default_factory=list)
+    concern_words: list[ConcernWords] = field(default_factory=list)
+    audit: list[AuditEvent] = field(default_factory=list)
+    outbox: list[Queued] = field(default_factory=list)
+    inbox: list[InboxUpdate] = field(default_factory=list)
+    code_attempts: dict[str, Attempts] = field(default_factory=dict)
+    stranger_budgets: dict[str, Answered] = field(default_factory=dict)
+    heartbeats: dict[str, datetime] = field(default_factory=dict)
+    # The send budget and per-chat pacing that a 429 pushes back.
+    budget_free_at: datetime | None = None
+    chat_free_at: dict[int, datetime] = field(default_factory=dict)
+
+    def add(self, rows: list[_R], row: _R) -> _R:
+        """Put a new record in one of these tables."""
+        row._tables = self
+        rows.append(row)
+        return row
+
+    def restore(self, snapshot: Tables) -> None:
+        """Become `snapshot` again, in place: records handed out keep their identity (as a
+        session's objects do after a rollback) but get their old values back; records added
+        since are gone."""
+        memo: dict[int, Any] = {id(snapshot): self}
+        pairs = []
+        for table in fields(self):
+            ours = getattr(self, table.name)
+            if not isinstance(ours, list):
+                continue
+            alive = {_key(row): row for row in ours}
+            for old in getattr(snapshot, table.name):
+                kept = alive.get(_key(old))
+                if kept is not None:
+                    memo[id(old)] = kept
+                    pairs.append((old, kept))
+        for old, kept in pairs:
+            kept.__dict__.update(copy.deepcopy(vars(old), memo))
+        for table in fields(self):
+            setattr(self, table.name, copy.deepcopy(getattr(snapshot, table.name), memo))

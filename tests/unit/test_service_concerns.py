@@ -1,0 +1,196 @@
+"""Raising, asking about, joining and acknowledging concerns, against the fake unit of work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.outbox import AlertButtons, Lane
+from bot.domain.safety.worry import Worry
+from bot.services.concerns import do_acknowledge, do_add_words, do_answer_ask, do_raise_concern
+from tests.unit.conftest import ASH, DEE, JO, MAX, PAT, SAM, STRANGER, World
+
+WORDS = Worry("words", Urgency.HIGH, "i dont feel safe at home", "unsafe", message_id=7)
+UNSURE = Worry("words", Urgency.MEDIUM, "lol i could just run away", "missing", sure=False)
+
+
+class TestRaising:
+    async def test_a_worry_is_stored_and_the_named_worker_is_alerted_at_once(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern(WORDS)
+        concern = world.concern(concern_id)
+        assert (concern.state, concern.rung, concern.words) == ("open", 0, WORDS.words)
+        assert concern.young_person_id == world.ids[SAM]
+        [alert] = world.queued(JO)
+        assert alert.message_key == "concern_alert"
+        assert (alert.recipient_id, alert.lane, alert.concern_id) == (
+            world.ids[JO], Lane.SAFETY, concern_id,
+        )  # fmt: skip
+        assert alert.about_id == world.ids[SAM]
+        assert alert.values["words"] == WORDS.words
+        assert world.alerted() == ["named_worker: Jo"]
+
+    async def test_the_young_person_is_told_who_knows_and_given_the_helplines(
+        self, world: World
+    ) -> None:
+        await world.raise_concern()
+        assert world.keys(SAM) == ["concern_raised", "concern_tell_more", "concern_helplines"]
+        [raised, *_] = world.queued(SAM)
+        assert raised.values["worker"] == "Jo"
+        assert all(m.lane == Lane.SAFETY for m in world.queued(SAM))
+
+    async def test_words_given_with_the_worry_are_not_asked_for_again(self, world: World) -> None:
+        await world.raise_concern(WORDS)
+        assert "concern_tell_more" not in world.keys(SAM)
+        assert "concern_helplines" in world.keys(SAM)
+
+    async def test_someone_waypoint_does_not_know_raises_nothing(self, world: World) -> None:
+        raised = await do_raise_concern(world.uow(), STRANGER, WORDS, now=world.now())
+        assert raised is None
+        assert world.store.tables.concerns == []
+        assert world.store.queued() == []
+
+    async def test_the_raising_is_in_the_chronology_and_the_audit_trail(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern()
+        assert world.events(concern_id) == ["raised", "notified"]
+        assert {"concern.raised", "concern.notified"} <= set(world.store.audit_actions())
+
+
+class TestAskingFirst:
+    async def test_an_unsure_worry_asks_the_young_person_and_tells_nobody_yet(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern(UNSURE)
+        assert world.concern(concern_id).state == ConcernState.ASKING
+        assert world.keys(SAM) == ["concern_ask"]
+        assert world.keys(JO) == []
+        [sam] = world.store.tables.young_people
+        assert sam.awaiting_choice == "concern_ask"
+
+    async def test_saying_no_still_tells_the_worker_with_less_rush(self, world: World) -> None:
+        high = Worry("words", Urgency.HIGH, "maybe i will hurt myself", "self_harm", sure=False)
+        concern_id = await world.raise_concern(high)
+        assert await do_answer_ask(world.uow(), SAM, tell=False, now=world.now())
+        concern = world.concern(concern_id)
+        assert (concern.state, concern.urgency) == ("open", "medium")
+        assert "concern_said_no" in world.keys(SAM)
+        assert world.keys(JO) == ["concern_alert"]
+
+    async def test_silence_means_the_worker_is_told_once_the_wait_is_over(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern(UNSURE)
+        assert await world.tick(minutes=9) == 0
+        assert await world.tick(minutes=1) == 1
+        assert world.events(concern_id)[:3] == ["raised", "no_answer", "notified"]
+        assert world.alerted() == ["named_worker: Jo"]
+
+
+class TestJoining:
+    async def test_a_second_worry_joins_the_waiting_concern_with_one_alert(
+        self, world: World
+    ) -> None:
+        first = await world.raise_concern()
+        second = await world.raise_concern(WORDS)
+        assert second == first
+        assert len(world.store.tables.concerns) == 1
+        assert world.keys(JO) == ["concern_alert", "concern_more_words"]
+        assert world.queued(JO)[-1].values["words"] == WORDS.words
+        assert "joined" in world.events(first)
+
+    async def test_a_more_urgent_worry_brings_the_next_step_sooner(self, world: World) -> None:
+        bullying = Worry("words", Urgency.MEDIUM, "they keep picking on me", "bullying")
+        concern_id = await world.raise_concern(bullying)
+        assert world.concern(concern_id).next_step_at == world.now() + timedelta(minutes=60)
+        world.clock.advance(timedelta(minutes=5))
+        await world.raise_concern()
+        concern = world.concern(concern_id)
+        assert concern.urgency == "high"
+        assert concern.next_step_at == world.now() + timedelta(minutes=10)
+
+    async def test_a_worry_about_something_new_brings_the_helplines_again(
+        self, world: World
+    ) -> None:
+        await world.raise_concern(Worry("words", Urgency.MEDIUM, "they pick on me", "bullying"))
+        await world.raise_concern(Worry("words", Urgency.HIGH, "im going to run off", "missing"))
+        assert world.keys(SAM).count("concern_helplines") == 2
+
+    async def test_once_acknowledged_a_new_worry_is_a_new_concern(self, world: World) -> None:
+        first = await world.raise_concern()
+        await do_acknowledge(world.uow(), JO, first, call_me=False, now=world.now())
+        second = await world.raise_concern(WORDS)
+        assert second != first
+        assert world.alerted() == ["named_worker: Jo", "named_worker: Jo"]
+
+    async def test_words_after_the_button_go_to_whoever_was_told(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        added = await do_add_words(world.uow(), SAM, "my dad hit me", now=world.now())
+        assert added
+        assert world.concern(concern_id).words == "my dad hit me"
+        assert world.keys(JO)[-1] == "concern_more_words"
+        assert world.keys(SAM)[-1] == "talk_sent"
+
+
+class TestAcknowledging:
+    async def test_acknowledging_stops_the_ladder_and_tells_the_young_person_who_has_it(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern()
+        await world.tick(minutes=10)
+        assert await do_acknowledge(world.uow(), DEE, concern_id, call_me=False, now=world.now())
+        concern = world.concern(concern_id)
+        assert (concern.state, concern.acknowledged_by) == ("acknowledged", world.ids[DEE])
+        [*_, seen] = world.queued(SAM)
+        assert (seen.message_key, seen.values["staff"]) == ("concern_seen", "Dee")
+        assert world.keys(JO)[-1] == world.keys(DEE)[-1] == "concern_taken"
+        assert await world.tick(minutes=120) == 0
+        assert world.alerted() == ["named_worker: Jo", "duty: Dee"]
+
+    async def test_call_me_tells_the_young_person_they_will_be_phoned(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        await do_acknowledge(world.uow(), JO, concern_id, call_me=True, now=world.now())
+        assert world.keys(SAM)[-1] == "concern_call_me"
+        assert world.events(concern_id)[-1] == "acknowledged"
+
+    async def test_a_second_acknowledgement_is_told_who_has_it(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        await do_acknowledge(world.uow(), JO, concern_id, call_me=False, now=world.now())
+        await do_acknowledge(world.uow(), MAX, concern_id, call_me=False, now=world.now())
+        [taken] = [m for m in world.queued(MAX) if m.message_key == "concern_already_taken"]
+        assert taken.values["staff"] == "Jo"
+        assert world.concern(concern_id).acknowledged_by == world.ids[JO]
+
+    async def test_staff_at_another_hub_cannot_acknowledge_it(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        assert await do_acknowledge(world.uow(), ASH, concern_id, call_me=False, now=world.now())
+        assert world.keys(ASH) == ["concern_not_yours"]
+        assert world.concern(concern_id).state == "open"
+        assert "concern.refused" in world.store.audit_actions()
+
+    async def test_police_liaison_at_the_hub_cannot_acknowledge_it(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        await do_acknowledge(world.uow(), PAT, concern_id, call_me=False, now=world.now())
+        assert world.keys(PAT) == ["concern_not_yours"]
+        assert world.concern(concern_id).acknowledged_by is None
+
+    async def test_a_stranger_cannot_acknowledge_it_and_is_told_nothing(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern()
+        acted = await do_acknowledge(
+            world.uow(), STRANGER, concern_id, call_me=False, now=world.now()
+        )
+        assert not acted
+        assert world.keys(STRANGER) == []
+        assert world.concern(concern_id).state == "open"
+
+    async def test_the_alert_buttons_carry_the_concern(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        [alert] = world.queued(JO)
+        assert isinstance(alert.buttons, AlertButtons)
+        assert alert.buttons.concern_id == concern_id
+        assert alert.buttons.acknowledge
+        assert alert.buttons.call_me
