@@ -97,5 +97,72 @@ class InviteNotOpen(WaypointError):
     message_id = "invite_not_open"
 
 
+class ConcernNotVisible(WaypointError):
+    """No such concern, or not one this member of staff may see (never says which)."""
+
+    message_id = "concern_not_yours"
+
+
+class MayNotCloseConcern(WaypointError):
+    """Only managers, duty staff and whoever acknowledged a concern may close it."""
+
+    message_id = "concern_close_not_allowed"
+
+
+class ConcernAlreadyTaken(WaypointError):
+    """Someone else acknowledged (or closed) this concern first."""
+
+    message_id = "concern_already_taken"
+
+
+class MayNotList(WaypointError):
+    """Only managers, duty and out-of-hours staff list a hub's concerns."""
+
+    message_id = "staff_home"
+
+
+class NoSuchCover(WaypointError):
+    """Nobody at the hub who can cover answers to that first name."""
+
+    message_id = "away_usage"
+
+
+class CoverIsAway(WaypointError):
+    """The colleague named as cover is away themselves (two away workers would leave a
+    concern with nobody)."""
+
+    message_id = "away_cover_away"
+
+
+class YoungPersonNotFound(WaypointError):
+    """Nobody at the sender's hub answers to that name or number."""
+
+    message_id = "profile_nobody"
+
+
+class SeveralYoungPeople(WaypointError):
+    """More than one young person at the hub has that first name: the choices are listed."""
+
+    message_id = "profile_several"
+
+
+class MayNotChangeProfile(WaypointError):
+    """Only the young person's worker and the hub's therapists change a profile."""
+
+    message_id = "profile_not_allowed"
+
+
+class BadProfileSetting(WaypointError):
+    """The setting or its value is not one a profile has; the problem says which."""
+
+    message_id = "profile_problem"
+
+
+class MayNotMessage(WaypointError):
+    """Only the young person's worker (or cover) and life coach write to them here."""
+
+    message_id = "talk_reply_not_allowed"
+
+
 class SetupError(Exception):
     """An operator's command cannot be carried out; the message says what to change."""

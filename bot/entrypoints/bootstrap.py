@@ -101,7 +101,9 @@ def bootstrap(
             "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
             "people. To try Waypoint with draft content, set WAYPOINT_ALLOW_DRAFT_CONTENT=true."
         )
-    waypoint = Waypoint(uow=uow, catalogue=catalogue, clock=clock, lexicon=lexicon)
+    waypoint = Waypoint(
+        uow=uow, catalogue=catalogue, clock=clock, lexicon=lexicon, zone=settings.zone
+    )
     running = Running(waypoint, engine)
     token = settings.telegram_token
     if api_url is not None and token is not None:

@@ -1,11 +1,14 @@
 """Who may see a concern: the facts bot.domain.access needs, gathered for one member of staff,
-and the concern itself only for those the rules allow (a refusal is told and audited)."""
+and the concern itself only for those the rules allow: a refusal is audited, then raised for
+the channel to tell."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.domain.access import Viewer, may_read_concern
+from bot.domain.actors import Actor
+from bot.domain.errors import ConcernNotVisible
 from bot.domain.people import Role
 from bot.services.ladder_steps import hub_of
 from bot.services.ports import UnitOfWork
@@ -28,15 +31,16 @@ async def viewer_of(
     )
 
 
-async def visible_concern(
+async def access_concern(
     uow: UnitOfWork,
     staff: StaffRecord,
     concern_id: int,
     now: datetime,
     *,
     for_update: bool = False,
-) -> ConcernRecord | None:
-    """The concern if this member of staff may see it; if not, they are told and it is audited."""
+) -> ConcernRecord:
+    """The concern if this member of staff may see it. If not, the refusal is audited and
+    committed (nothing else has been changed yet), and `ConcernNotVisible` is raised."""
     concern = await uow.concerns.get(concern_id, for_update=for_update)
     hub = await hub_of(uow, concern.hub_id) if concern else None
     allowed = (
@@ -46,9 +50,9 @@ async def visible_concern(
     )
     if concern is None or not allowed:
         uow.audit.record(
-            "concern.refused", at=now, actor_type="staff", actor_id=staff.id,
+            "concern.refused", at=now, by=Actor.staff(staff.id),
             hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,
         )  # fmt: skip
-        uow.postbox.to_staff(staff, "concern_not_yours", {"id": str(concern_id)}, now=now)
-        return None
+        await uow.commit()
+        raise ConcernNotVisible(id=str(concern_id))
     return concern

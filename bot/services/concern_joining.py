@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.access import may_read_concern
+from bot.domain.actors import Actor
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
@@ -75,11 +76,11 @@ async def join_worry(
         concern.category, concern.harm = worry.category, worry.harm
     _sooner(concern, worry, person, hub, now)
     uow.concerns.record(
-        concern, "joined", at=now, actor_type="young_person", actor_id=person.id,
+        concern, "joined", at=now, by=Actor.young_person(person.id),
         detail=worry.source,
     )  # fmt: skip
     uow.audit.record(
-        "concern.joined", at=now, actor_type="young_person", actor_id=person.id,
+        "concern.joined", at=now, by=Actor.young_person(person.id),
         hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
     if not await uow.concerns.told(concern.id):
@@ -99,16 +100,16 @@ def _sooner(
     concern: ConcernRecord, worry: Worry, person: YoungPersonRecord, hub: HubRecord, now: datetime
 ) -> None:
     """A more urgent worry makes the next step come sooner; a sure one stops the asking."""
-    if concern.state == ConcernState.ASKING.value:
+    if concern.state == ConcernState.ASKING:
         if worry.sure:
-            concern.state, concern.next_step_at = ConcernState.OPEN.value, now
+            concern.state, concern.next_step_at = ConcernState.OPEN, now
             person.awaiting_choice = None
             return
         due = now + ask_for(person, worry.urgency)
     else:
         due = now + rules_of(hub.council).wait(worry.urgency)
     if worry.urgency.outranks(Urgency(concern.urgency)):
-        concern.urgency = worry.urgency.value
+        concern.urgency = worry.urgency
     if concern.next_step_at is None or concern.next_step_at > due:
         concern.next_step_at = due
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.content.helplines import helpline_values
 from bot.domain.access import goes_to_police_liaison
+from bot.domain.actors import SYSTEM, Actor
 from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
@@ -80,11 +81,11 @@ async def alert(
             concern_id=concern.id,
         )  # fmt: skip
         uow.concerns.record(
-            concern, "notified", at=now, actor_type="staff", actor_id=member.id,
+            concern, "notified", at=now, by=Actor.staff(member.id),
             detail=f"{step}: {member.name}",
         )  # fmt: skip
         uow.audit.record(
-            "concern.notified", at=now, actor_type="system", hub_id=concern.hub_id,
+            "concern.notified", at=now, by=SYSTEM, hub_id=concern.hub_id,
             subject_type="staff", subject_id=member.id,
         )  # fmt: skip
 
@@ -164,8 +165,8 @@ async def share_with_police_liaison(
     for liaison in await uow.staff.in_hub(hub.id, Role.POLICE_LIAISON.value):
         uow.postbox.to_staff(liaison, "concern_police_summary", values, now=now, lane=Lane.SAFETY)
         uow.concerns.record(
-            concern, "shared_with_police_liaison", at=now, actor_type="staff",
-            actor_id=liaison.id, detail=liaison.name,
+            concern, "shared_with_police_liaison", at=now, by=Actor.staff(liaison.id),
+            detail=liaison.name,
         )  # fmt: skip
 
 

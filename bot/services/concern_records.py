@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
 from bot.domain.access import COVER_ROLES, LISTERS, may_close_concern
-from bot.domain.errors import SetupError
+from bot.domain.actors import OPERATOR, Actor, ActorKind, KnownStaff
+from bot.domain.errors import (
+    CoverIsAway,
+    MayNotCloseConcern,
+    MayNotList,
+    NoSuchCover,
+    SetupError,
+)
 from bot.domain.ladder import ConcernState
-from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime, record_datetime
-from bot.services.concern_access import viewer_of, visible_concern
+from bot.services.concern_access import access_concern, viewer_of
+from bot.services.identity import staff_record
 from bot.services.ladder_steps import hub_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import ConcernEventRecord, ConcernRecord
@@ -76,55 +84,79 @@ async def record_text(uow: UnitOfWork, concern: ConcernRecord) -> str:
     )  # fmt: skip
 
 
-def _audit_view(
-    uow: UnitOfWork, concern: ConcernRecord, actor: tuple[str, int], now: datetime
-) -> None:
+def _audit_view(uow: UnitOfWork, concern: ConcernRecord, actor: Actor, now: datetime) -> None:
     uow.audit.record(
-        "concern.viewed", at=now, actor_type=actor[0], actor_id=actor[1],
+        "concern.viewed", at=now, by=actor,
         hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ConcernShown:
+    """One concern's case-file record, as a member of staff may read it."""
+
+    concern_id: int
+    record: str
+
+
+@dataclass(frozen=True)
+class ConcernLine:
+    """One concern in a list: never the young person's words."""
+
+    concern_id: int
+    first_name: str
+    what: str
+    urgency: str
+    state: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class CloseConcern:
+    """Close concern `concern_id`, saying what was done."""
+
+    concern_id: int
+    outcome: str
+
+
 async def do_show_concern(
-    uow: UnitOfWork, staff_telegram_id: int, concern_id: int, *, now: datetime
-) -> bool:
-    """`/concern 12`: the record, to staff who may see it; False if the sender is not staff."""
+    uow: UnitOfWork, actor: KnownStaff, concern_id: int, *, now: datetime
+) -> ConcernShown:
+    """`/concern 12`: the record, to staff who may see it (every look is audited)."""
     async with uow:
-        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
-        if staff is None:
-            return False
-        concern = await visible_concern(uow, staff, concern_id, now)
-        if concern is not None:
-            _audit_view(uow, concern, ("staff", staff.id), now)
-            record = {"record": await record_text(uow, concern)}
-            uow.postbox.to_staff(staff, "concern_record", record, now=now)
+        staff = await staff_record(uow, actor)
+        concern = await access_concern(uow, staff, concern_id, now)
+        _audit_view(uow, concern, actor.actor, now)
+        shown = ConcernShown(concern.id, await record_text(uow, concern))
         await uow.commit()
-        return True
+        return shown
 
 
-async def do_list_concerns(uow: UnitOfWork, staff_telegram_id: int, *, now: datetime) -> bool:
+async def do_list_concerns(
+    uow: UnitOfWork, actor: KnownStaff, *, now: datetime
+) -> list[ConcernLine]:
     """`/concerns`: concerns not closed, for a hub's managers and duty staff, and for the
-    out-of-hours team across their council."""
+    out-of-hours team across their council (the list is audited)."""
     async with uow:
-        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
-        if staff is None or Role(staff.role) not in LISTERS:
-            return False
-        if staff.role == Role.ON_CALL.value:
+        staff = await staff_record(uow, actor)
+        # Their role now, not when they wrote: a role changed since then counts.
+        if Role(staff.role) not in LISTERS:
+            raise MayNotList
+        if staff.role == Role.ON_CALL:
             concerns = await uow.concerns.listed(council_id=staff.hub.council_id, open_only=True)
         else:
             concerns = await uow.concerns.listed(hub_id=staff.hub_id, open_only=True)
-        uow.audit.record(
-            "concern.listed", at=now, actor_type="staff", actor_id=staff.id, hub_id=staff.hub_id
-        )
-        if not concerns:
-            uow.postbox.to_staff(staff, "concern_list_empty", {}, now=now)
-        else:
-            lines = "\n".join(
-                _summary_line(uow.postbox.catalogue, c, uow.postbox.zone) for c in concerns
+        uow.audit.record("concern.listed", at=now, by=actor.actor, hub_id=staff.hub_id)
+        catalogue = uow.postbox.catalogue
+        lines = [
+            ConcernLine(
+                c.id, c.young_person.first_name, what_about(catalogue, c), c.urgency, c.state,
+                c.raised_at,
             )
-            uow.postbox.to_staff(staff, "concern_list", {"lines": lines}, now=now)
+            for c in concerns
+        ]  # fmt: skip
         await uow.commit()
-        return True
+        return lines
 
 
 def _summary_line(catalogue: Catalogue, concern: ConcernRecord, zone: ZoneInfo) -> str:
@@ -137,45 +169,33 @@ def _summary_line(catalogue: Catalogue, concern: ConcernRecord, zone: ZoneInfo) 
 
 
 async def do_close_concern(
-    uow: UnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
-) -> bool:
+    uow: UnitOfWork, actor: KnownStaff, command: CloseConcern, *, now: datetime
+) -> int:
     """`/close 12 what was done`: by a manager, duty worker, or whoever acknowledged it."""
     async with uow:
-        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
-        if staff is None:
-            return False
-        number = whole_number(words[0]) if len(words) >= 2 else None
-        if number is None:
-            uow.postbox.to_staff(staff, "concern_close_usage", {}, now=now)
-            await uow.commit()
-            return True
-        concern = await visible_concern(uow, staff, number, now)
-        allowed = concern is not None and may_close_concern(
+        staff = await staff_record(uow, actor)
+        concern = await access_concern(uow, staff, command.concern_id, now)
+        if not may_close_concern(
             await viewer_of(uow, staff, concern, staff.hub.council_id),
             acknowledged_it=concern.acknowledged_by == staff.id,
-        )
-        if concern is not None and not allowed:
-            uow.postbox.to_staff(staff, "concern_close_not_allowed", {"id": words[0]}, now=now)
-        elif concern is not None:
-            close(uow, concern, " ".join(words[1:]), actor=("staff", staff.id), now=now)
-            uow.postbox.to_staff(staff, "concern_closed", {"id": str(concern.id)}, now=now)
+        ):
+            raise MayNotCloseConcern(id=str(concern.id))
+        close(uow, concern, command.outcome, actor=actor.actor, now=now)
         await uow.commit()
-        return True
+        return concern.id
 
 
 def close(
-    uow: UnitOfWork, concern: ConcernRecord, outcome: str, *, actor: tuple[str, int], now: datetime
+    uow: UnitOfWork, concern: ConcernRecord, outcome: str, *, actor: Actor, now: datetime
 ) -> None:
     """Close a concern with the outcome in its chronology; the ladder stops."""
-    concern.state = ConcernState.CLOSED.value
+    concern.state = ConcernState.CLOSED
     concern.closed_at = now
-    concern.closed_by = actor[1] if actor[0] == "staff" else None
+    concern.closed_by = actor.id if actor.kind is ActorKind.STAFF else None
     concern.next_step_at = None
-    uow.concerns.record(
-        concern, "closed", at=now, actor_type=actor[0], actor_id=actor[1], detail=outcome
-    )
+    uow.concerns.record(concern, "closed", at=now, by=actor, detail=outcome)
     uow.audit.record(
-        "concern.closed", at=now, actor_type=actor[0], actor_id=actor[1],
+        "concern.closed", at=now, by=actor,
         hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
 
@@ -184,7 +204,7 @@ async def concerns_table(uow: UnitOfWork, *, now: datetime) -> str:
     """For `waypoint concerns list`: one line per concern, newest first (audited)."""
     async with uow:
         concerns = await uow.concerns.listed()
-        uow.audit.record("concern.listed", at=now, actor_type="cli")
+        uow.audit.record("concern.listed", at=now, by=OPERATOR)
         await uow.commit()
         lines = [_summary_line(uow.postbox.catalogue, c, uow.postbox.zone) for c in concerns]
         return "\n".join(lines) or "No concerns."
@@ -196,23 +216,22 @@ async def concern_export(uow: UnitOfWork, concern_id: int, *, now: datetime) -> 
         concern = await uow.concerns.get(concern_id)
         if concern is None:
             raise SetupError(f"there is no concern {concern_id}")
-        _audit_view(uow, concern, ("cli", 0), now)
+        _audit_view(uow, concern, OPERATOR, now)
         text = await record_text(uow, concern)
         await uow.commit()
         return text
 
 
 async def do_away(
-    uow: UnitOfWork, staff_telegram_id: int, cover: str | None, *, now: datetime
-) -> bool:
-    """`/away Lee` passes new alerts for your young people to Lee; `/back` ends it."""
+    uow: UnitOfWork, actor: KnownStaff, cover: str | None, *, now: datetime
+) -> str | None:
+    """`/away Lee` passes new alerts for your young people to Lee (whose name is returned);
+    `/back` (no cover) ends it."""
     async with uow:
-        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
-        if staff is None:
-            return False
+        staff = await staff_record(uow, actor)
         if cover is None:
             staff.away, staff.cover_id = False, None
-            uow.postbox.to_staff(staff, "away_back", {}, now=now)
+            covered_by = None
         else:
             found = [
                 s for s in await uow.staff.in_hub_any_role(staff.hub_id)
@@ -220,16 +239,15 @@ async def do_away(
                 and Role(s.role) in COVER_ROLES
             ]  # fmt: skip
             if len(found) != 1:
-                uow.postbox.to_staff(staff, "away_usage", {}, now=now)
-            elif found[0].away:
+                raise NoSuchCover
+            if found[0].away:
                 # Two workers covering for each other would leave a concern with nobody.
-                uow.postbox.to_staff(staff, "away_cover_away", {"cover": found[0].name}, now=now)
-            else:
-                staff.away, staff.cover_id = True, found[0].id
-                uow.postbox.to_staff(staff, "away_set", {"cover": found[0].name}, now=now)
+                raise CoverIsAway(cover=found[0].name)
+            staff.away, staff.cover_id = True, found[0].id
+            covered_by = found[0].name
         uow.audit.record(
-            "staff.away" if cover else "staff.back", at=now, actor_type="staff",
-            actor_id=staff.id, hub_id=staff.hub_id,
+            "staff.away" if cover else "staff.back", at=now, by=actor.actor,
+            hub_id=staff.hub_id,
         )  # fmt: skip
         await uow.commit()
-        return True
+        return covered_by

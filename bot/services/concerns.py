@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.domain.actors import Actor, KnownStaff
+from bot.domain.errors import ConcernAlreadyTaken
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
-from bot.services.concern_access import visible_concern
+from bot.services.concern_access import access_concern
 from bot.services.concern_joining import add_words, ask_for, join_worry, pass_on
+from bot.services.identity import staff_record
 from bot.services.ladder_steps import (
     ACKNOWLEDGED_FOLLOW_UP,
     answering_name,
@@ -75,18 +78,18 @@ async def _store(uow: UnitOfWork, person: YoungPersonRecord, worry: Worry, now: 
         source=worry.source,
         category=worry.category,
         harm=worry.harm,
-        urgency=worry.urgency.value,
+        urgency=worry.urgency,
         words=worry.words,
-        state=(ConcernState.ASKING if asking else ConcernState.OPEN).value,
+        state=ConcernState.ASKING if asking else ConcernState.OPEN,
         next_step_at=now + ask_for(person, worry.urgency) if asking else now,
         source_message_id=worry.message_id,
     )
     uow.concerns.record(
-        concern, "raised", at=now, actor_type="young_person", actor_id=person.id,
+        concern, "raised", at=now, by=Actor.young_person(person.id),
         detail=worry.source,
     )  # fmt: skip
     uow.audit.record(
-        "concern.raised", at=now, actor_type="young_person", actor_id=person.id,
+        "concern.raised", at=now, by=Actor.young_person(person.id),
         hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
     return concern.id
@@ -117,23 +120,23 @@ async def do_answer_ask(
             return False
         person.awaiting_choice = None
         uow.concerns.record(
-            concern, "answered", at=now, actor_type="young_person", actor_id=person.id,
+            concern, "answered", at=now, by=Actor.young_person(person.id),
             detail="tell" if tell else "do not tell",
         )  # fmt: skip
         uow.audit.record(
-            "concern.answered", at=now, actor_type="young_person", actor_id=person.id,
+            "concern.answered", at=now, by=Actor.young_person(person.id),
             hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
         if not tell:
             # Tell, never trap: the worker still hears, with less rush (never none).
-            if concern.urgency == Urgency.HIGH.value:
-                concern.urgency = Urgency.MEDIUM.value
+            if concern.urgency == Urgency.HIGH:
+                concern.urgency = Urgency.MEDIUM
             worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
                 person, "concern_said_no", worker, now=now, lane=Lane.SAFETY,
                 concern_id=concern.id,
             )  # fmt: skip
-        concern.state = ConcernState.OPEN.value
+        concern.state = ConcernState.OPEN
         concern.next_step_at = now
         await uow.commit()
         concern_id = concern.id
@@ -209,44 +212,38 @@ def _words_added(
     *,
     kind: str = "words_added",
 ) -> None:
-    uow.concerns.record(concern, kind, at=now, actor_type="young_person", actor_id=person.id)
+    uow.concerns.record(concern, kind, at=now, by=Actor.young_person(person.id))
     uow.audit.record(
-        f"concern.{kind}", at=now, actor_type="young_person", actor_id=person.id,
+        f"concern.{kind}", at=now, by=Actor.young_person(person.id),
         hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
 
 
 async def do_acknowledge(
-    uow: UnitOfWork, staff_telegram_id: int, concern_id: int, *, call_me: bool, now: datetime
-) -> bool:
+    uow: UnitOfWork, actor: KnownStaff, concern_id: int, *, call_me: bool, now: datetime
+) -> None:
     """A member of staff has it: stop the ladder and tell the young person who has seen it."""
     async with uow:
-        staff = await uow.staff.by_telegram_id(staff_telegram_id)
-        if staff is None:
-            return False
-        concern = await visible_concern(uow, staff, concern_id, now, for_update=True)
-        if concern is None:
-            await uow.commit()
-            return True
+        staff = await staff_record(uow, actor)
+        concern = await access_concern(uow, staff, concern_id, now, for_update=True)
         person = concern.young_person
         values = {"id": str(concern.id), "name": person.first_name}
         uow.audit.record(
-            "concern.acknowledged", at=now, actor_type="staff", actor_id=staff.id,
+            "concern.acknowledged", at=now, by=actor.actor,
             hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
-        if concern.state == ConcernState.CLOSED.value or concern.acknowledged_by is not None:
+        if concern.state == ConcernState.CLOSED or concern.acknowledged_by is not None:
             holder = concern.acknowledged_by or concern.closed_by
             other = await uow.staff.get(holder) if holder is not None else None
-            taken = values | {"staff": other.name if other else "someone"}
-            uow.postbox.to_staff(staff, "concern_already_taken", taken, now=now)
+            # The look is audited even so.
             await uow.commit()
-            return True
-        concern.state = ConcernState.ACKNOWLEDGED.value
+            raise ConcernAlreadyTaken(**values, staff=other.name if other else "someone")
+        concern.state = ConcernState.ACKNOWLEDGED
         concern.acknowledged_by, concern.acknowledged_at = staff.id, now
         # Not the end: if nobody closes it, whoever has it is reminded (or it climbs again).
         concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
         uow.concerns.record(
-            concern, "acknowledged", at=now, actor_type="staff", actor_id=staff.id,
+            concern, "acknowledged", at=now, by=Actor.staff(staff.id),
             detail="asked to be phoned" if call_me else None,
         )  # fmt: skip
         told = {"staff": staff.name}
@@ -263,4 +260,3 @@ async def do_acknowledge(
                     concern_id=concern.id,
                 )  # fmt: skip
         await uow.commit()
-        return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.actors import OPERATOR
 from bot.domain.errors import SetupError
 from bot.domain.numbers import whole_number
 from bot.domain.organisations import slugify
@@ -72,7 +73,7 @@ async def do_change_council(
         if change.office_hours is not None:
             council.office_opens_hour, council.office_closes_hour = change.office_hours
         uow.audit.record(
-            "council.changed", at=now, actor_type="cli", subject_type="council",
+            "council.changed", at=now, by=OPERATOR, subject_type="council",
             subject_id=council.id,
         )  # fmt: skip
         await uow.commit()

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.domain.access import REROUTE_ORDER, Viewer, may_receive_rerouted
+from bot.domain.actors import SYSTEM
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import (
     Blocked,
@@ -83,7 +84,7 @@ async def do_record_outcome(
 
 
 def _wait(row: OutboxRecord, until: datetime, reason: str, *, spend: bool) -> None:
-    row.state = DeliveryState.PENDING.value
+    row.state = DeliveryState.PENDING
     if not spend:
         row.attempts -= 1
     row.not_before = until
@@ -97,7 +98,7 @@ async def _delivered(
         # Nothing is kept about someone Waypoint does not know, not even that it answered.
         await uow.outbox.delete(row)
         return
-    row.state = DeliveryState.SENT.value
+    row.state = DeliveryState.SENT
     row.sent_at = now
     row.telegram_message_id = telegram_message_id
     row.last_error = None
@@ -126,9 +127,9 @@ async def _give_up_unless_needed(
     """Fail the row, unless it is a safety message for a concern that is still open."""
     if row.lane == Lane.SAFETY and row.concern_id is not None:
         concern = await uow.concerns.get(row.concern_id)
-        if concern is not None and concern.state != ConcernState.CLOSED.value:
+        if concern is not None and concern.state != ConcernState.CLOSED:
             # The ladder is still climbing: this message still matters; keep trying.
-            row.state = DeliveryState.PENDING.value
+            row.state = DeliveryState.PENDING
             row.attempts = 0
             row.not_before = now + KEEP_TRYING_EVERY
             row.last_error = reason[:64]
@@ -140,12 +141,12 @@ async def _fail(uow: UnitOfWork, row: OutboxRecord, reason: str, now: datetime) 
     if row.recipient_type == Recipient.STRANGER:
         await uow.outbox.delete(row)
         return
-    row.state = DeliveryState.FAILED.value
+    row.state = DeliveryState.FAILED
     row.lease_owner = None
     row.lease_until = None
     row.last_error = reason[:64]
     uow.audit.record(
-        "outbox.failed", at=now, actor_type="system", hub_id=row.hub_id,
+        "outbox.failed", at=now, by=SYSTEM, hub_id=row.hub_id,
         subject_type="outbox", subject_id=row.id,
     )  # fmt: skip
     rest = await uow.outbox.fail_later_parts(row) if row.part_of is not None else []
@@ -201,7 +202,7 @@ async def _second_route(uow: UnitOfWork, row: OutboxRecord, text: str, now: date
             )  # fmt: skip
         if others:
             uow.audit.record(
-                f"outbox.safety_rerouted.{role.value}", at=now, actor_type="system",
+                f"outbox.safety_rerouted.{role.value}", at=now, by=SYSTEM,
                 hub_id=person.hub_id, subject_type="outbox", subject_id=row.id,
             )  # fmt: skip
             return
@@ -217,7 +218,7 @@ async def _mark_unreachable(uow: UnitOfWork, row: OutboxRecord, now: datetime) -
         return
     person.unreachable_since = now
     uow.audit.record(
-        "young_person.unreachable", at=now, actor_type="system", hub_id=person.hub_id,
+        "young_person.unreachable", at=now, by=SYSTEM, hub_id=person.hub_id,
         subject_type="young_person", subject_id=person.id,
     )  # fmt: skip
     worker = await who_answers(uow, person)

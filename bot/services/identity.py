@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger, Writer
+from bot.domain.errors import NotStaff
+from bot.domain.people import Role
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
 
@@ -29,13 +32,37 @@ class AsStranger:
     telegram_user_id: int
 
 
-Writer = AsStaff | AsYoungPerson | AsStranger
+Found = AsStaff | AsYoungPerson | AsStranger
 
 
-async def who_is(uow: UnitOfWork, telegram_user_id: int) -> Writer:
+async def who_is(uow: UnitOfWork, telegram_user_id: int) -> Found:
     """Look the Telegram account up once, staff first, inside the caller's unit of work."""
     staff = await uow.staff.active_by_telegram_id(telegram_user_id)
     if staff is not None:
         return AsStaff(staff)
     person = await uow.young_people.by_telegram_id(telegram_user_id)
     return AsStranger(telegram_user_id) if person is None else AsYoungPerson(person)
+
+
+async def writer_of(uow: UnitOfWork, telegram_user_id: int) -> Writer:
+    """Who is writing, worked out once per update (read only: no write lock is taken)."""
+    async with uow.reading():
+        match await who_is(uow, telegram_user_id):
+            case AsStaff(staff):
+                return KnownStaff(
+                    staff.id, staff.telegram_user_id, staff.hub_id, staff.hub.council_id,
+                    Role(staff.role), staff.name,
+                )  # fmt: skip
+            case AsYoungPerson(person):
+                return KnownYoungPerson(person.id, person.telegram_user_id, person.hub_id)
+            case AsStranger():
+                return Stranger(telegram_user_id)
+
+
+async def staff_record(uow: UnitOfWork, actor: KnownStaff) -> StaffRecord:
+    """The acting member of staff's record in this unit of work; refused if they have left
+    since their message arrived."""
+    staff = await uow.staff.get(actor.staff_id)
+    if staff is None or not staff.active:
+        raise NotStaff
+    return staff

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.actors import OPERATOR
 from bot.domain.errors import SetupError
 from bot.services.ports import UnitOfWork
 
@@ -49,7 +50,7 @@ async def do_retry_update(uow: UnitOfWork, update_id: int, *, now: datetime) -> 
         if not await uow.inbox.put_back(update_id, now=now):
             raise SetupError(f"there is no set-aside update {update_id}: see waypoint inbox list")
         uow.audit.record(
-            "inbox.retried", at=now, actor_type="operator", subject_type="update",
+            "inbox.retried", at=now, by=OPERATOR, subject_type="update",
             subject_id=update_id,
         )  # fmt: skip
         await uow.commit()

@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.actors import OPERATOR, Actor
 from bot.domain.errors import InviteNotOpen, SetupError
 from bot.services.ports import UnitOfWork
 from bot.services.records import InviteRecord, StaffRecord
-
-# Who did it, as the audit trail records it: ("operator", None) or ("staff", their id).
-Actor = tuple[str, int | None]
-OPERATOR: Actor = ("operator", None)
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ def revoke(uow: UnitOfWork, invite: InviteRecord, *, by: Actor, now: datetime) -
     """Withdraw an invite: its link stops working at once."""
     invite.revoked_at = now
     uow.audit.record(
-        "invite.revoked", at=now, actor_type=by[0], actor_id=by[1],
+        "invite.revoked", at=now, by=by,
         hub_id=invite.worker.hub_id, subject_type="invite", subject_id=invite.id,
     )  # fmt: skip
 
@@ -77,6 +74,6 @@ async def open_invites(uow: UnitOfWork, *, now: datetime) -> list[OpenInvite]:
     async with uow:
         # A link from someone who has left does not work (bot.domain.invites), so not listed.
         invites = [open_invite(i) for i in await uow.invites.open_anywhere(now)]
-        uow.audit.record("invite.listed", at=now, actor_type=OPERATOR[0])
+        uow.audit.record("invite.listed", at=now, by=OPERATOR)
         await uow.commit()
         return invites

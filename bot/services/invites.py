@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import guessing
+from bot.domain.actors import UNKNOWN, Actor
 from bot.domain.errors import (
     AlreadyLinked,
     BadFirstName,
@@ -79,8 +80,7 @@ async def do_create_invite(
         uow.audit.record(
             "invite.created",
             at=now,
-            actor_type="staff",
-            actor_id=worker.id,
+            by=Actor.staff(worker.id),
             hub_id=worker.hub_id,
             subject_type="invite",
             subject_id=invite.id,
@@ -110,7 +110,7 @@ async def _refuse(
     uow.audit.record(
         f"invite.refused.{problem.value}",
         at=now,
-        actor_type="unknown",
+        by=UNKNOWN,
         hub_id=hub_id,
         subject_type="invite" if invite else None,
         subject_id=invite_id,
@@ -184,8 +184,7 @@ async def _link(
         uow.audit.record(
             action,
             at=now,
-            actor_type="young_person",
-            actor_id=young_person.id,
+            by=Actor.young_person(young_person.id),
             hub_id=young_person.hub_id,
             subject_type="young_person",
             subject_id=young_person.id,

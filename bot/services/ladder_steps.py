@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 
 from bot.content.holidays import project_holidays
 from bot.domain.access import may_cover
+from bot.domain.actors import SYSTEM, Actor
 from bot.domain.ladder import (
     ABOVE_THE_TOP,
     ConcernState,
@@ -149,7 +150,7 @@ async def take_step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> N
     told_before = await uow.concerns.told(concern.id)
     moved = first or rung != concern.rung or (bool(staff) and not told_before)
     concern.rung = rung
-    concern.state = ConcernState.OPEN.value
+    concern.state = ConcernState.OPEN
     concern.next_step_at = now + (rules.wait(Urgency(concern.urgency)) if staff else LOOK_AGAIN)
     top = rung == len(steps) - 1 and not first
     next_step = step_name(uow.postbox.catalogue, steps[next_rung(rung, steps)])
@@ -172,7 +173,7 @@ async def take_step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> N
             await share_with_police_liaison(uow, concern, hub, now)
     elif moved and staff:
         uow.audit.record(
-            "concern.escalated", at=now, actor_type="system", hub_id=concern.hub_id,
+            "concern.escalated", at=now, by=SYSTEM, hub_id=concern.hub_id,
             subject_type="concern", subject_id=concern.id,
         )  # fmt: skip
     # Last, and guarded: wording for the young person must never stop the alerts going out.
@@ -204,7 +205,7 @@ async def guarded(
             yield
     except Exception as error:
         _LOG.error("concern %s: %s (%s)", concern.id, missed, type(error).__name__, exc_info=True)
-        uow.concerns.record(concern, missed, at=now, actor_type="system")
+        uow.concerns.record(concern, missed, at=now, by=SYSTEM)
 
 
 async def _nobody_to_tell(
@@ -216,7 +217,7 @@ async def _nobody_to_tell(
     if kinds and kinds[-1] == "nobody_to_tell":
         return  # still nobody since the last look: said already, and recorded once
     first_time = "nobody_to_tell" not in kinds
-    uow.concerns.record(concern, "nobody_to_tell", at=now, actor_type="system")
+    uow.concerns.record(concern, "nobody_to_tell", at=now, by=SYSTEM)
     # Sentry (ERROR): ids only.
     _LOG.error("concern %s at hub %s has nobody who can be told", concern.id, hub.id)
     values = {"id": str(concern.id), "hub": hub.name}
@@ -225,7 +226,7 @@ async def _nobody_to_tell(
             operator, "concern_nobody_operator", values, now=now, lane=Lane.SAFETY
         )
     uow.audit.record(
-        "concern.nobody_to_tell", at=now, actor_type="system", hub_id=hub.id,
+        "concern.nobody_to_tell", at=now, by=SYSTEM, hub_id=hub.id,
         subject_type="concern", subject_id=concern.id,
     )  # fmt: skip
     if first_time:
@@ -238,27 +239,27 @@ async def _follow_up(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> 
     have gone or are away, put it back on the ladder so someone else picks it up."""
     holder = await uow.staff.get(concern.acknowledged_by) if concern.acknowledged_by else None
     if holder is None or not holder.active or holder.away:
-        concern.state = ConcernState.OPEN.value
+        concern.state = ConcernState.OPEN
         concern.acknowledged_by = concern.acknowledged_at = None
-        uow.concerns.record(concern, "reopened", at=now, actor_type="system",
+        uow.concerns.record(concern, "reopened", at=now, by=SYSTEM,
                             detail="whoever had it is away or has left")  # fmt: skip
         await take_step(uow, concern, now)
         return
     values = {"id": str(concern.id), "name": concern.young_person.first_name}
     uow.postbox.to_staff(holder, "concern_follow_up", values, now=now, lane=Lane.SAFETY)
-    uow.concerns.record(concern, "follow_up", at=now, actor_type="staff", actor_id=holder.id)
+    uow.concerns.record(concern, "follow_up", at=now, by=Actor.staff(holder.id))
     concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
 
 
 async def _step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> bool:
     """The due step for a locked concern: asked and unanswered, followed up, or climbed."""
-    if concern.state == ConcernState.ASKING.value:
+    if concern.state == ConcernState.ASKING:
         # No answer in time: for a worry, silence means tell (research SG-1).
-        uow.concerns.record(concern, "no_answer", at=now, actor_type="system")
-    elif concern.state == ConcernState.ACKNOWLEDGED.value:
+        uow.concerns.record(concern, "no_answer", at=now, by=SYSTEM)
+    elif concern.state == ConcernState.ACKNOWLEDGED:
         await _follow_up(uow, concern, now)
         return True
-    elif concern.state != ConcernState.OPEN.value:
+    elif concern.state != ConcernState.OPEN:
         return False
     await take_step(uow, concern, now)
     return True

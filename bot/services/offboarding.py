@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.access import COVER_ROLES
+from bot.domain.actors import OPERATOR, SYSTEM, Actor
 from bot.domain.errors import (
     AlreadyTheirWorker,
     CannotBeNamedWorker,
@@ -27,7 +28,7 @@ from bot.domain.errors import (
 from bot.domain.ladder import ConcernState
 from bot.domain.organisations import slugify
 from bot.domain.people import Role, may_invite
-from bot.services.invite_admin import OPERATOR, Actor, revoke_all
+from bot.services.invite_admin import revoke_all
 from bot.services.people import name_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import ConcernRecord, HubRecord, StaffRecord, YoungPersonRecord
@@ -89,7 +90,7 @@ def _audit(
     subject: tuple[str, int],
 ) -> None:
     uow.audit.record(
-        action, at=now, actor_type=by[0], actor_id=by[1], hub_id=hub_id,
+        action, at=now, by=by, hub_id=hub_id,
         subject_type=subject[0], subject_id=subject[1],
     )  # fmt: skip
 
@@ -153,9 +154,9 @@ async def reassign(
         # Their concerns follow them: read, rerouted and climbed at their new hub; one that
         # nobody has yet takes its next step there at once.
         concern.hub_id = worker.hub_id
-        if concern.state == ConcernState.OPEN.value:
+        if concern.state == ConcernState.OPEN:
             concern.next_step_at = now
-        uow.concerns.record(concern, "moved_hub", at=now, actor_type="system",
+        uow.concerns.record(concern, "moved_hub", at=now, by=SYSTEM,
                             detail=f"new worker {worker.name}")  # fmt: skip
     _audit(
         uow, "young_person.reassigned", by=by, now=now, hub_id=worker.hub_id,
@@ -196,7 +197,7 @@ async def leave(
         row.text, row.reply_markup = "", None
     for concern in waiting:
         concern.next_step_at = now
-        uow.concerns.record(concern, "staff_left", at=now, actor_type="system",
+        uow.concerns.record(concern, "staff_left", at=now, by=SYSTEM,
                             detail=f"{leaver.name} has left")  # fmt: skip
     _audit(uow, "staff.left", by=by, now=now, hub_id=leaver.hub_id, subject=("staff", leaver.id))
     moved = [await reassign(uow, p, reassign_to, by=by, now=now) for p in linked if reassign_to]
@@ -226,7 +227,7 @@ async def move(
     if new_hub.council_id != staff.hub.council_id:
         raise NoSuchHub(hub=new_hub.name)
     other_hub = new_hub.id != staff.hub_id
-    stops_key_work = staff.role == Role.KEY_WORKER.value and (
+    stops_key_work = staff.role == Role.KEY_WORKER and (
         new_role is not Role.KEY_WORKER or other_hub
     )
     if stops_key_work and (linked := await linked_to(uow, staff.id)):
@@ -238,7 +239,7 @@ async def move(
         await _uncover(uow, staff, by=by, now=now)
     if other_hub:
         staff.cover_id = None
-    staff.role = new_role.value
+    staff.role = new_role
     uow.staff.move_to(staff, new_hub)
     _audit(uow, "staff.moved", by=by, now=now, hub_id=new_hub.id, subject=("staff", staff.id))
     where = {"role": role_words(new_role), "hub": new_hub.name}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.actors import OPERATOR
 from bot.domain.errors import SetupError
 from bot.domain.outbox import DeliveryState, Lane
 from bot.services.ports import UnitOfWork
@@ -54,12 +55,12 @@ async def do_retry(uow: UnitOfWork, outbox_id: int, *, now: datetime) -> None:
                 f"outbox message {outbox_id} failed over a week ago and its words were cleared;"
                 " it cannot be sent again"
             )
-        row.state = DeliveryState.PENDING.value
+        row.state = DeliveryState.PENDING
         row.attempts = 0
         row.not_before = now
         row.last_error = None
         uow.audit.record(
-            "outbox.retried", at=now, actor_type="operator", hub_id=row.hub_id,
+            "outbox.retried", at=now, by=OPERATOR, hub_id=row.hub_id,
             subject_type="outbox", subject_id=row.id,
         )  # fmt: skip
         await uow.commit()

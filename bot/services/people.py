@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from bot.domain.errors import SeveralYoungPeople, YoungPersonNotFound
+from bot.domain.numbers import whole_number
 from bot.domain.profiles import CommunicationProfile
-from bot.services.records import YoungPersonRecord
+from bot.services.ports import UnitOfWork
+from bot.services.records import StaffRecord, YoungPersonRecord
 
 _LOG = logging.getLogger(__name__)
 
@@ -23,3 +26,20 @@ def profile_of(person: YoungPersonRecord) -> CommunicationProfile:
 def name_of(person: YoungPersonRecord) -> str:
     """What Waypoint calls a young person: the name in their profile, or their first name."""
     return profile_of(person).preferred_name or person.first_name
+
+
+async def access_young_person(uow: UnitOfWork, staff: StaffRecord, who: str) -> YoungPersonRecord:
+    """The young person `who` names (a first name, or `#12`) at the staff member's hub;
+    raises `YoungPersonNotFound` or `SeveralYoungPeople` when that is unclear."""
+    number = whole_number(who[1:]) if who.startswith("#") else None
+    if number is not None:
+        person = await uow.young_people.get(number)
+        found = [person] if person is not None and person.hub_id == staff.hub_id else []
+    else:
+        found = list(await uow.young_people.in_hub_named(staff.hub_id, who))
+    if len(found) > 1:
+        choices = "\n".join(f"/profile #{p.id} ({p.first_name})" for p in found)
+        raise SeveralYoungPeople(name=who, choices=choices)
+    if not found:
+        raise YoungPersonNotFound(name=who)
+    return found[0]

@@ -15,8 +15,12 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
+from bot.domain.actors import Actor
 from bot.domain.guessing import Attempts
+from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, Lane
+from bot.domain.people import Role
+from bot.domain.safety.worry import Urgency
 from bot.domain.strangers import Answered
 from bot.services.records import (
     ConcernEventRecord,
@@ -87,7 +91,7 @@ class StaffMembers(Protocol):
         """Staff whose cover this member of staff is."""
 
     async def new(
-        self, *, hub_id: int, telegram_user_id: int, name: str, role: str, now: datetime
+        self, *, hub_id: int, telegram_user_id: int, name: str, role: Role, now: datetime
     ) -> StaffRecord:
         """Add an active member of staff (their id is known on return)."""
 
@@ -184,8 +188,7 @@ class AuditLog(Protocol):
         action: str,
         *,
         at: datetime,
-        actor_type: str,
-        actor_id: int | None = None,
+        by: Actor,
         hub_id: int | None = None,
         subject_type: str | None = None,
         subject_id: int | None = None,
@@ -269,9 +272,9 @@ class Concerns(Protocol):
         source: str,
         category: str | None,
         harm: str | None,
-        urgency: str,
+        urgency: Urgency,
         words: str | None,
-        state: str,
+        state: ConcernState,
         next_step_at: datetime,
         source_message_id: int | None,
     ) -> ConcernRecord:
@@ -329,8 +332,7 @@ class Concerns(Protocol):
         kind: str,
         *,
         at: datetime,
-        actor_type: str,
-        actor_id: int | None = None,
+        by: Actor,
         detail: str | None = None,
     ) -> None:
         """Add one line to the concern's chronology."""

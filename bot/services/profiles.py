@@ -3,15 +3,21 @@ pictures. Every change is audited, and the young person hears about it in their 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.access import Viewer, may_change_profile
-from bot.domain.errors import SetupError
-from bot.domain.numbers import whole_number
+from bot.domain.actors import OPERATOR, Actor, KnownStaff
+from bot.domain.errors import (
+    BadProfileSetting,
+    MayNotChangeProfile,
+    SetupError,
+)
 from bot.domain.people import Role
-from bot.domain.profiles import SETTINGS, CommunicationProfile, ProfileProblem
+from bot.domain.profiles import CommunicationProfile, ProfileProblem
 from bot.i18n.dates import day_words, language_name
-from bot.services.people import profile_of
+from bot.services.identity import staff_record
+from bot.services.people import access_young_person, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
 from bot.services.staff_words import profile_lines
@@ -27,87 +33,61 @@ def _viewer(staff: StaffRecord, person: YoungPersonRecord) -> Viewer:
     )
 
 
-async def _find(uow: UnitOfWork, staff: StaffRecord, who: str) -> YoungPersonRecord | None:
-    """The young person `who` names at the staff member's hub; tells staff when it is unclear."""
-    number = whole_number(who[1:]) if who.startswith("#") else None
-    if number is not None:
-        person = await uow.young_people.get(number)
-        found = [person] if person is not None and person.hub_id == staff.hub_id else []
-    else:
-        found = list(await uow.young_people.in_hub_named(staff.hub_id, who))
-    return found[0] if len(found) == 1 else None
+@dataclass(frozen=True)
+class ProfileAsked:
+    """`/profile Sam` (show), or `/profile Sam language ar` (change one setting)."""
+
+    who: str
+    setting: str = ""
+    value: str = ""
 
 
-async def _explain_not_found(uow: UnitOfWork, staff: StaffRecord, who: str, now: datetime) -> None:
-    found = [] if who.startswith("#") else await uow.young_people.in_hub_named(staff.hub_id, who)
-    if len(found) > 1:
-        choices = "\n".join(f"/profile #{p.id} ({p.first_name})" for p in found)
-        uow.postbox.to_staff(staff, "profile_several", {"name": who, "choices": choices}, now=now)
-    else:
-        uow.postbox.to_staff(staff, "profile_nobody", {"name": who}, now=now)
+@dataclass(frozen=True)
+class ProfileShown:
+    """A young person's profile, one setting per line."""
+
+    first_name: str
+    lines: str
+
+
+@dataclass(frozen=True)
+class ProfileChanged:
+    """One setting changed (the young person has been told)."""
+
+    first_name: str
+    setting: str
+    value: str
 
 
 async def do_profile_command(
-    uow: UnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
-) -> bool:
-    """`/profile Sam` shows a profile; `/profile Sam language ar` changes one setting.
-
-    Returns False when the sender is not staff, so the caller can answer them as anyone else.
-    """
+    uow: UnitOfWork, actor: KnownStaff, asked: ProfileAsked, *, now: datetime
+) -> ProfileShown | ProfileChanged:
+    """Show a young person's profile, or change one setting of it (the young person is told
+    in their new words). Every look and every change asked for is audited."""
     async with uow:
-        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
-        if staff is None:
-            return False
-        if not words:
-            uow.postbox.to_staff(staff, "profile_usage", {"settings": SETTINGS}, now=now)
-        else:
-            await _on_profile(uow, staff, words, now)
+        staff = await staff_record(uow, actor)
+        person = await access_young_person(uow, staff, asked.who)
+        uow.audit.record(
+            "profile.viewed" if not asked.setting else "profile.change_asked",
+            at=now, by=actor.actor, hub_id=person.hub_id,
+            subject_type="young_person", subject_id=person.id,
+        )  # fmt: skip
+        if not may_change_profile(_viewer(staff, person)):
+            await uow.commit()  # the look is audited even so
+            raise MayNotChangeProfile(name=person.first_name)
+        profile = profile_of(person)
+        if not asked.setting:
+            await uow.commit()
+            return ProfileShown(person.first_name, profile_lines(uow.postbox.catalogue, profile))
+        try:
+            changed = profile.changed(asked.setting, asked.value, today=now.date())
+        except ProfileProblem as problem:
+            await uow.commit()
+            raise BadProfileSetting(problem=str(problem)) from problem
+        save_profile(uow, person, changed, now=now, actor=actor.actor)
+        _tell_young_person(uow, person, changed, worker=staff.name, now=now)
         await uow.commit()
-        return True
-
-
-async def find_for_staff(
-    uow: UnitOfWork, staff: StaffRecord, who: str, now: datetime
-) -> YoungPersonRecord | None:
-    """The young person `who` names at the staff member's hub; if unclear, staff are told why."""
-    person = await _find(uow, staff, who)
-    if person is None:
-        await _explain_not_found(uow, staff, who, now)
-    return person
-
-
-async def _on_profile(
-    uow: UnitOfWork, staff: StaffRecord, words: list[str], now: datetime
-) -> None:
-    who, setting, value = words[0], *(words[1:2] or [""]), " ".join(words[2:])
-    person = await find_for_staff(uow, staff, who, now)
-    if person is None:
-        return
-    uow.audit.record(
-        "profile.viewed" if not setting else "profile.change_asked",
-        at=now, actor_type="staff", actor_id=staff.id, hub_id=person.hub_id,
-        subject_type="young_person", subject_id=person.id,
-    )  # fmt: skip
-    if not may_change_profile(_viewer(staff, person)):
-        uow.postbox.to_staff(staff, "profile_not_allowed", {"name": person.first_name}, now=now)
-        return
-    profile = profile_of(person)
-    if not setting:
-        values = {
-            "name": person.first_name,
-            "summary": profile_lines(uow.postbox.catalogue, profile),
-        }
-        uow.postbox.to_staff(staff, "profile_shown", values, now=now)
-        return
-    try:
-        changed = profile.changed(setting, value, today=now.date())
-    except ProfileProblem as problem:
-        uow.postbox.to_staff(staff, "profile_problem", {"problem": str(problem)}, now=now)
-        return
-    save_profile(uow, person, changed, now=now, actor=("staff", staff.id))
-    told = {"name": person.first_name, "setting": setting.lower(), "value": value or "(none)"}
-    uow.postbox.to_staff(staff, "profile_updated", told, now=now)
-    _tell_young_person(uow, person, changed, worker=staff.name, now=now)
+        return ProfileChanged(person.first_name, asked.setting.lower(), asked.value)
 
 
 def save_profile(
@@ -116,14 +96,14 @@ def save_profile(
     profile: CommunicationProfile,
     *,
     now: datetime,
-    actor: tuple[str, int],
+    actor: Actor,
 ) -> None:
     """Store a changed profile and audit who changed it (never what it says)."""
     person.language = profile.language
     person.communication_profile = profile.to_record()
     uow.audit.record(
         "profile.changed",
-        at=now, actor_type=actor[0], actor_id=actor[1], hub_id=person.hub_id,
+        at=now, by=actor, hub_id=person.hub_id,
         subject_type="young_person", subject_id=person.id,
     )  # fmt: skip
 
@@ -165,7 +145,7 @@ def choose_own_setting(
         return False
     setting, value, reply = _OWN_CHOICES[message_id, key]
     changed = profile_of(person).changed(setting, value, today=now.date())
-    save_profile(uow, person, changed, now=now, actor=("young_person", person.id))
+    save_profile(uow, person, changed, now=now, actor=Actor.young_person(person.id))
     # The language by its own name, so the reply is true even if it falls back to English.
     language = {"language": language_name(changed.language)}
     uow.postbox.to_young_person(person, reply, language, now=now)
@@ -190,7 +170,7 @@ async def profile_summary(uow: UnitOfWork, young_person_id: int, *, now: datetim
     async with uow:
         person = await _person(uow, young_person_id)
         uow.audit.record(
-            "profile.viewed", at=now, actor_type="cli", hub_id=person.hub_id,
+            "profile.viewed", at=now, by=OPERATOR, hub_id=person.hub_id,
             subject_type="young_person", subject_id=person.id,
         )  # fmt: skip
         await uow.commit()
@@ -207,7 +187,7 @@ async def do_set_profile(
             changed = profile_of(person).changed(setting, value, today=now.date())
         except ProfileProblem as problem:
             raise SetupError(f"{setting}: {problem}") from None
-        save_profile(uow, person, changed, now=now, actor=("cli", 0))
+        save_profile(uow, person, changed, now=now, actor=OPERATOR)
         _tell_young_person(uow, person, changed, worker=person.key_worker.name, now=now)
         await uow.commit()
         return changed

@@ -9,6 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain.ladder import ConcernState
+from bot.domain.outbox import DeliveryState, Recipient
+from bot.domain.people import Role
+from bot.domain.safety.worry import Urgency
+
 
 class CouncilRecord(Protocol):
     """A council: its ladder rules and out-of-hours number."""
@@ -47,7 +52,7 @@ class StaffRecord(Protocol):
     hub_id: int
     telegram_user_id: int
     name: str
-    role: str
+    role: Role
     active: bool
     created_at: datetime
     away: bool
@@ -107,9 +112,9 @@ class ConcernRecord(Protocol):
     source: str
     category: str | None
     harm: str | None
-    urgency: str
+    urgency: Urgency
     words: str | None
-    state: str
+    state: ConcernState
     in_hours: bool
     rung: int
     next_step_at: datetime | None
@@ -152,7 +157,7 @@ class OutboxRecord(Protocol):
     id: int
     lane: int
     chat_id: int
-    recipient_type: str
+    recipient_type: Recipient
     recipient_id: int
     hub_id: int | None
     message_key: str
@@ -166,7 +171,7 @@ class OutboxRecord(Protocol):
     concern_id: int | None
     invite_id: int | None
     turn: int
-    state: str
+    state: DeliveryState
     created_at: datetime
     not_before: datetime
     attempts: int

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.content.helplines import helpline_values
+from bot.domain.actors import KnownStaff
 from bot.domain.outbox import Lane
 from bot.domain.strangers import after_answer, budget_key, may_answer
 from bot.services.identity import AsStaff, AsStranger, AsYoungPerson, who_is
@@ -70,6 +71,22 @@ async def do_tell(
                 uow.postbox.to_young_person(person, message_id, values, now=now)
             case AsStranger():
                 await _answer_stranger(uow, telegram_user_id, message_id, values, now=now)
+        await uow.commit()
+
+
+async def do_tell_staff(
+    uow: UnitOfWork,
+    actor: KnownStaff,
+    message_id: str,
+    values: Mapping[str, str],
+    *,
+    now: datetime,
+) -> None:
+    """Queue one message to the member of staff who acted (nothing if they have left)."""
+    async with uow:
+        staff = await uow.staff.get(actor.staff_id)
+        if staff is not None:
+            uow.postbox.to_staff(staff, message_id, values, now=now)
         await uow.commit()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.actors import OPERATOR
 from bot.domain.errors import SetupError
 from bot.domain.organisations import slugify
 from bot.domain.people import Role
@@ -102,13 +103,13 @@ async def do_add_staff(uow: UnitOfWork, new: NewStaff, *, now: datetime) -> Staf
             hub_id=hub.id,
             telegram_user_id=new.telegram_user_id,
             name=name,
-            role=new.role.value,
+            role=new.role,
             now=now,
         )
         uow.audit.record(
             "staff.added",
             at=now,
-            actor_type="operator",
+            by=OPERATOR,
             hub_id=hub.id,
             subject_type="staff",
             subject_id=staff.id,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.access import Viewer, may_manage_staff
+from bot.domain.actors import Actor
 from bot.domain.errors import (
     InviteNotOpen,
     NotForYourself,
@@ -23,10 +24,10 @@ from bot.domain.errors import (
 from bot.domain.people import Role
 from bot.domain.profiles import Level
 from bot.i18n.dates import concrete_datetime
-from bot.services.invite_admin import Actor, check_open, revoke
+from bot.services.invite_admin import check_open, revoke
 from bot.services.offboarding import hub_in_council, leave, move, reassign, role_words
+from bot.services.people import access_young_person
 from bot.services.ports import UnitOfWork
-from bot.services.profiles import find_for_staff
 from bot.services.records import InviteRecord, StaffRecord
 
 ROLES = ", ".join(role.value for role in Role)
@@ -142,10 +143,8 @@ async def do_reassign_command(
         if asked is None:
             uow.postbox.to_staff(manager, "reassign_usage", {}, now=now)
             return
-        # find_for_staff tells the manager when the name is unknown or shared at the hub.
-        person = await find_for_staff(uow, manager, asked.young_person, now)
-        if person is None:
-            return
+        # A name unknown or shared at the hub is a refusal, told to the manager.
+        person = await access_young_person(uow, manager, asked.young_person)
         worker = await _colleague(uow, manager, asked.worker)
         done = await reassign(uow, person, worker, by=_by(manager), now=now)
         named = {"name": done.first_name, "worker": done.worker}
@@ -160,7 +159,7 @@ async def do_list_invites(uow: UnitOfWork, telegram_id: int, *, now: datetime) -
     async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> None:
         invites = await uow.invites.open_at_hub(manager.hub_id, now)
         uow.audit.record(
-            "invite.listed", at=now, actor_type="staff", actor_id=manager.id,
+            "invite.listed", at=now, by=Actor.staff(manager.id),
             hub_id=manager.hub_id,
         )  # fmt: skip
         if not invites:
@@ -205,4 +204,4 @@ async def do_revoke_command(
 
 
 def _by(manager: StaffRecord) -> Actor:
-    return ("staff", manager.id)
+    return Actor.staff(manager.id)

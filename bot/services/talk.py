@@ -7,12 +7,17 @@ interrupt a conversation with a person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.access import Viewer, may_message_young_person
+from bot.domain.actors import Actor, KnownStaff
+from bot.domain.errors import MayNotMessage
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
+from bot.services.identity import staff_record
 from bot.services.ladder_steps import who_answers
+from bot.services.people import access_young_person
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
 
@@ -54,7 +59,7 @@ async def do_relay_to_worker(
         uow.postbox.to_staff(worker, "talk_from_young_person", values, now=now)
         uow.postbox.to_young_person(person, "talk_sent", {"worker": worker.name}, now=now)
         uow.audit.record(
-            "talk.to_worker", at=now, actor_type="young_person", actor_id=person.id,
+            "talk.to_worker", at=now, by=Actor.young_person(person.id),
             hub_id=person.hub_id, subject_type="staff", subject_id=worker.id,
         )  # fmt: skip
         await uow.commit()
@@ -75,39 +80,34 @@ async def _may_write(uow: UnitOfWork, staff: StaffRecord, person: YoungPersonRec
     return may_message_young_person(viewer)
 
 
-async def do_reply_to_young_person(
-    uow: UnitOfWork, staff_telegram_id: int, words: list[str], *, now: datetime
-) -> bool:
-    """`/reply Sam words`: a worker answers through Waypoint; False if the sender is not staff."""
-    from bot.services.profiles import find_for_staff  # noqa: PLC0415  (shared lookup)
+@dataclass(frozen=True)
+class Reply:
+    """`/reply Sam words`: who the answer is for (a first name or `#12`), and the words."""
 
+    who: str
+    words: str
+
+
+async def do_reply_to_young_person(
+    uow: UnitOfWork, actor: KnownStaff, reply: Reply, *, now: datetime
+) -> str:
+    """A worker answers a young person through Waypoint; returns the young person's first name."""
     async with uow:
-        staff = await uow.staff.active_by_telegram_id(staff_telegram_id)
-        if staff is None:
-            return False
-        if len(words) < 2:
-            uow.postbox.to_staff(staff, "talk_reply_usage", {}, now=now)
+        staff = await staff_record(uow, actor)
+        person = await access_young_person(uow, staff, reply.who)
+        if not await _may_write(uow, staff, person):
+            uow.audit.record(
+                "talk.refused", at=now, by=actor.actor,
+                hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
+            )  # fmt: skip
             await uow.commit()
-            return True
-        person = await find_for_staff(uow, staff, words[0], now)
-        if person is not None and not await _may_write(uow, staff, person):
-            uow.audit.record(
-                "talk.refused", at=now, actor_type="staff", actor_id=staff.id,
-                hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
-            )  # fmt: skip
-            refused = {"name": person.first_name}
-            uow.postbox.to_staff(staff, "talk_reply_not_allowed", refused, now=now)
-        elif person is not None:
-            text = " ".join(words[1:])
-            person.talking_until = now + TALK_WINDOW
-            values = {"worker": staff.name, "text": text}
-            uow.postbox.to_young_person(
-                person, "talk_from_worker", values, now=now, lane=Lane.REPLY
-            )
-            uow.postbox.to_staff(staff, "talk_reply_sent", {"name": person.first_name}, now=now)
-            uow.audit.record(
-                "talk.to_young_person", at=now, actor_type="staff", actor_id=staff.id,
-                hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
-            )  # fmt: skip
+            raise MayNotMessage(name=person.first_name)
+        person.talking_until = now + TALK_WINDOW
+        values = {"worker": staff.name, "text": reply.words}
+        uow.postbox.to_young_person(person, "talk_from_worker", values, now=now, lane=Lane.REPLY)
+        uow.audit.record(
+            "talk.to_young_person", at=now, by=actor.actor,
+            hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
+        )  # fmt: skip
         await uow.commit()
-        return True
+        return person.first_name

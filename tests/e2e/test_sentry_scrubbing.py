@@ -60,7 +60,8 @@ async def _careless(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _provoke(running: Running, transport: CapturingTransport) -> bytes:
-    running.app.add_handler(TypeHandler(Update, _careless), group=-1)
+    # Before everything, Waypoint's own pre-handler (group -1) included.
+    running.app.add_handler(TypeHandler(Update, _careless), group=-2)
     running.fake.send_text(CANARY_USER, CANARY_TEXT)
     [reply] = await running.fake.await_messages(CANARY_USER.id, 1, timeout=10)
     assert reply.text == running.catalogue.text("error_general")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,14 +13,18 @@ from sqlalchemy import select
 from bot.adapters.db.models import Concern, ConcernEvent, Council, OutboxMessage, Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
+from bot.domain.actors import KnownStaff
+from bot.domain.errors import WaypointError
 from bot.domain.ladder import Urgency
 from bot.domain.outbox import Blocked, DeliveryState
 from bot.domain.people import Role
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.delivery import do_record_outcome
+from bot.services.identity import writer_of
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.ladder_steps import do_take_due_steps
+from bot.services.replies import do_tell_staff
 from bot.services.staff import NewStaff, do_add_staff
 
 JO, LEE, DEE, MAX, PAT, OONA, ASH, SAM = 1001, 1002, 1101, 1201, 1301, 1401, 1501, 2001
@@ -60,12 +65,33 @@ class Hub:
         self.clock.advance(timedelta(minutes=minutes))
         return await do_take_due_steps(self.uow(), now=self.clock())
 
+    async def actor(self, telegram_id: int) -> KnownStaff:
+        """The member of staff with this Telegram id, as a channel hands them to services."""
+        writer = await writer_of(self.uow(), telegram_id)
+        assert isinstance(writer, KnownStaff), writer
+        return writer
+
+    async def as_staff(
+        self, telegram_id: int, act: Callable[[KnownStaff], Awaitable[object]]
+    ) -> None:
+        """Run a staff service as the Telegram adapter does: a refusal is told to them."""
+        actor = await self.actor(telegram_id)
+        try:
+            await act(actor)
+        except WaypointError as error:
+            await do_tell_staff(
+                self.uow(), actor, error.message_id, error.values, now=self.clock()
+            )
+
     async def acknowledge(
         self, telegram_id: int, concern_id: int, *, call_me: bool = False
     ) -> None:
         """A member of staff taps "I've got this" (or "Call me")."""
-        await do_acknowledge(
-            self.uow(), telegram_id, concern_id, call_me=call_me, now=self.clock()
+        await self.as_staff(
+            telegram_id,
+            lambda actor: do_acknowledge(
+                self.uow(), actor, concern_id, call_me=call_me, now=self.clock()
+            ),
         )
 
     async def council(self, **changes: Any) -> None:
@@ -128,7 +154,7 @@ class Hub:
         async with self.uow() as uow:
             row = await uow.session.get(OutboxMessage, outbox_id)
             assert row is not None
-            row.state, row.lease_owner = DeliveryState.SENDING.value, "sender-a"
+            row.state, row.lease_owner = DeliveryState.SENDING, "sender-a"
             await uow.commit()
         await do_record_outcome(
             self.uow(), outbox_id, Blocked(), owner="sender-a", now=self.clock(), max_attempts=8,

@@ -7,9 +7,15 @@ from datetime import datetime
 
 import pytest
 
+from bot.domain.errors import ConcernNotVisible, MayNotList
 from bot.domain.ladder import Urgency
 from bot.domain.safety.worry import Worry
-from bot.services.concern_records import do_close_concern, do_list_concerns, do_show_concern
+from bot.services.concern_records import (
+    CloseConcern,
+    do_close_concern,
+    do_list_concerns,
+    do_show_concern,
+)
 from bot.services.concerns import do_answer_ask
 from tests.integration.concern_world import (
     ASH,
@@ -288,31 +294,42 @@ class TestEdges:
     async def test_only_those_who_need_the_words_can_read_them(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
         for telegram_id in (PAT, LEE, ASH):
-            await do_show_concern(hub.uow(), telegram_id, concern_id, now=hub.clock())
-            assert await hub.keys(telegram_id) == ["concern_not_yours"], telegram_id
+            actor = await hub.actor(telegram_id)
+            with pytest.raises(ConcernNotVisible):
+                await do_show_concern(hub.uow(), actor, concern_id, now=hub.clock())
         for telegram_id in (JO, DEE, MAX, OONA):
-            await do_show_concern(hub.uow(), telegram_id, concern_id, now=hub.clock())
-            assert (await hub.keys(telegram_id))[-1] == "concern_record", telegram_id
+            actor = await hub.actor(telegram_id)
+            shown = await do_show_concern(hub.uow(), actor, concern_id, now=hub.clock())
+            assert shown.concern_id == concern_id, telegram_id
+            assert "Sam" in shown.record
 
     async def test_the_out_of_hours_team_lists_the_whole_councils_concerns(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
         for telegram_id in (OONA, MAX):
-            await do_list_concerns(hub.uow(), telegram_id, now=hub.clock())
-        [listed] = [r for r in await hub.queued(OONA) if r.message_key == "concern_list"]
-        assert f"{concern_id}: Sam" in listed.text
-        assert (await hub.keys(MAX))[-1] == "concern_list"
-        assert not await do_list_concerns(hub.uow(), JO, now=hub.clock())
+            lines = await do_list_concerns(
+                hub.uow(), await hub.actor(telegram_id), now=hub.clock()
+            )
+            assert [(line.concern_id, line.first_name) for line in lines] == [(concern_id, "Sam")]
+        with pytest.raises(MayNotList):
+            await do_list_concerns(hub.uow(), await hub.actor(JO), now=hub.clock())
 
     async def test_a_worker_who_may_not_close_is_told_who_may(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
         await hub.acknowledge(DEE, concern_id)
-        await do_close_concern(hub.uow(), JO, [str(concern_id), "Done."], now=hub.clock())
+        await hub.as_staff(
+            JO,
+            lambda jo: do_close_concern(
+                hub.uow(), jo, CloseConcern(concern_id, "Done."), now=hub.clock()
+            ),
+        )
         assert (await hub.keys(JO))[-1] == "concern_close_not_allowed"
         assert (await hub.concern(concern_id)).state == "acknowledged"
 
     async def test_a_closed_concern_cannot_be_acknowledged_again(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
-        await do_close_concern(hub.uow(), MAX, [str(concern_id), "Dealt with."], now=hub.clock())
+        max_ = await hub.actor(MAX)
+        command = CloseConcern(concern_id, "Dealt with.")
+        await do_close_concern(hub.uow(), max_, command, now=hub.clock())
         await hub.acknowledge(JO, concern_id)
         assert (await hub.concern(concern_id)).state == "closed"
         assert (await hub.keys(JO))[-1] == "concern_already_taken"

@@ -17,7 +17,7 @@ from bot.adapters.db.migrate import upgrade_async
 from bot.adapters.db.models import Concern, OutboxMessage
 from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.content.catalogue import Catalogue
-from bot.domain.errors import CodeRefused
+from bot.domain.errors import CodeRefused, MayNotMessage
 from bot.domain.ladder import Urgency
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
@@ -27,7 +27,7 @@ from bot.services.concerns import do_add_words, do_raise_concern
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.retention import do_forget_old
 from bot.services.staff import NewStaff, do_add_staff
-from bot.services.talk import do_reply_to_young_person
+from bot.services.talk import Reply, do_reply_to_young_person
 from tests.integration.concern_world import (
     DEE,
     JO,
@@ -63,8 +63,8 @@ async def _only_jo_and_lee(hub: Hub) -> None:
 
 class TestNeverFrozen:
     async def test_two_workers_cannot_cover_for_each_other(self, hub: Hub) -> None:
-        await do_away(hub.uow(), JO, "Lee", now=hub.clock())
-        await do_away(hub.uow(), LEE, "Jo", now=hub.clock())
+        await do_away(hub.uow(), await hub.actor(JO), "Lee", now=hub.clock())
+        await hub.as_staff(LEE, lambda lee: do_away(hub.uow(), lee, "Jo", now=hub.clock()))
         assert (await hub.keys(LEE))[-1] == "away_cover_away"
         async with hub.uow() as work:
             lee = await work.staff.by_telegram_id(LEE)
@@ -90,7 +90,7 @@ class TestNeverFrozen:
         assert "Sam" not in operator_alert.text
 
         # Jo comes back: at the next look (a minute later) Jo is told, and so is Sam.
-        await do_away(hub.uow(), JO, None, now=hub.clock())
+        await do_away(hub.uow(), await hub.actor(JO), None, now=hub.clock())
         assert await hub.tick(minutes=1) == 1
         assert await hub.alerted() == ["named_worker: Jo"]
         assert (await hub.keys(SAM))[-1] == "concern_now_told"
@@ -199,7 +199,12 @@ class TestWhoMayWriteToAYoungPerson:
         self, hub: Hub, sender: int, allowed: bool
     ) -> None:
         before = await hub.keys(SAM)
-        await do_reply_to_young_person(hub.uow(), sender, ["Sam", "hello"], now=hub.clock())
+        await hub.as_staff(
+            sender,
+            lambda actor: do_reply_to_young_person(
+                hub.uow(), actor, Reply("Sam", "hello"), now=hub.clock()
+            ),
+        )
         reached = (await hub.keys(SAM))[len(before) :] == ["talk_from_worker"]
         assert reached is allowed
         if not allowed:
@@ -217,9 +222,11 @@ class TestWhoMayWriteToAYoungPerson:
             assert coach is not None
             sam.life_coach_id = coach.id
             await work.commit()
-        await do_reply_to_young_person(hub.uow(), SID, ["Sam", "hi"], now=hub.clock())
-        assert (await hub.keys(SID))[-1] == "talk_reply_not_allowed"
-        await do_reply_to_young_person(hub.uow(), COACH, ["Sam", "hi"], now=hub.clock())
+        sid = await hub.actor(SID)
+        with pytest.raises(MayNotMessage):
+            await do_reply_to_young_person(hub.uow(), sid, Reply("Sam", "hi"), now=hub.clock())
+        coach_actor = await hub.actor(COACH)
+        await do_reply_to_young_person(hub.uow(), coach_actor, Reply("Sam", "hi"), now=hub.clock())
         assert (await hub.keys(SAM))[-1] == "talk_from_worker"
 
 
@@ -260,7 +267,7 @@ class TestFailedMessagesForget:
             )
             assert row is not None
             assert created.code in row.text
-            row.state, row.last_error = DeliveryState.FAILED.value, "blocked"
+            row.state, row.last_error = DeliveryState.FAILED, "blocked"
             await work.commit()
         hub.clock.advance(timedelta(days=6))
         assert await do_forget_old(hub.uow(), now=hub.clock()) == 0

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.adapters.db.models import Concern
 from bot.adapters.outbox.sender import Sender
+from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Lane
 from tests.integration.outbox_world import DEE, JO, MAX, SAM, World, world
 
@@ -95,7 +96,7 @@ class TestTelegramDown:
         async with world.uow() as uow:
             concern = await uow.concerns.get(concern_id)
             assert concern is not None
-            concern.state = "closed"
+            concern.state = ConcernState.CLOSED
             await uow.commit()
         world.fake.fail_next("sendMessage", "server_error", times=10_000, chat_id=JO)
         await _for_a_while(world, sender, timedelta(minutes=20), timedelta(seconds=20))

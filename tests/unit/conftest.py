@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
+from bot.domain.actors import KnownStaff
 from bot.domain.ladder import Urgency
 from bot.domain.people import Role
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_raise_concern
+from bot.services.identity import writer_of
 from bot.services.ladder_steps import do_take_due_steps
-from tests.unit.fake_records import Concern, Queued
+from tests.unit.fake_records import AuditEvent, Concern, Queued, Staff
 from tests.unit.fake_uow import FakeUnitOfWork, Store
 
 # Telegram ids. Everyone is at Harrogate except the out-of-hours team and Ash (Scarborough).
@@ -70,9 +72,21 @@ class World:
         self.clock.advance(timedelta(minutes=minutes))
         return await do_take_due_steps(self.uow(), now=self.now())
 
+    async def staff_actor(self, telegram_id: int) -> KnownStaff:
+        """A member of staff as a channel hands them to the services: looked up once, by
+        their Telegram id, before the service is called."""
+        writer = await writer_of(self.uow(), telegram_id)
+        assert isinstance(writer, KnownStaff), writer
+        return writer
+
+    def staff(self, telegram_id: int) -> Staff:
+        """A member of staff as committed."""
+        [staff] = [s for s in self.store.tables.staff if s.telegram_user_id == telegram_id]
+        return staff
+
     def change_staff(self, telegram_id: int, **changes: Any) -> None:
         """Set up a member of staff (away, cover, active) straight in the committed store."""
-        [staff] = [s for s in self.store.tables.staff if s.telegram_user_id == telegram_id]
+        staff = self.staff(telegram_id)
         for name, value in changes.items():
             setattr(staff, name, value)
 
@@ -89,6 +103,10 @@ class World:
     def keys(self, telegram_id: int) -> list[str]:
         """The message ids committed for one chat, oldest first."""
         return self.store.message_ids(telegram_id)
+
+    def audited(self, action: str) -> list[AuditEvent]:
+        """The committed audit lines for one action, oldest first."""
+        return [e for e in self.store.tables.audit if e.action == action]
 
     def concern(self, concern_id: int) -> Concern:
         """The concern as committed."""
@@ -122,7 +140,7 @@ async def build_world(clock: ManualClock) -> World:
         }
         for telegram_id, name, role, hub in STAFF:
             staff = await uow.staff.new(
-                hub_id=hubs[hub].id, telegram_user_id=telegram_id, name=name, role=role.value,
+                hub_id=hubs[hub].id, telegram_user_id=telegram_id, name=name, role=role,
                 now=clock(),
             )  # fmt: skip
             world.ids[telegram_id] = staff.id

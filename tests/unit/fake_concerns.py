@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from bot.domain.ladder import ConcernState
+from bot.domain.actors import Actor
+from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.people import Role
 from bot.services.records import ConcernRecord
 from tests.unit.fake_records import Concern, ConcernEvent, ConcernWords, Staff, Tables
@@ -50,9 +51,9 @@ class FakeConcerns:
         source: str,
         category: str | None,
         harm: str | None,
-        urgency: str,
+        urgency: Urgency,
         words: str | None,
-        state: str,
+        state: ConcernState,
         next_step_at: datetime,
         source_message_id: int | None,
     ) -> Concern:
@@ -161,12 +162,11 @@ class FakeConcerns:
         kind: str,
         *,
         at: datetime,
-        actor_type: str,
-        actor_id: int | None = None,
+        by: Actor,
         detail: str | None = None,
     ) -> None:
         """Add one line to the concern's chronology."""
-        event = ConcernEvent(self._ids(), concern.id, at, kind, actor_type, actor_id, detail)
+        event = ConcernEvent(self._ids(), concern.id, at, kind, by.kind.value, by.id, detail)
         self._t.add(self._t.concern_events, event)
 
     async def chronology(self, concern_id: int) -> list[ConcernEvent]:

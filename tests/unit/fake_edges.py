@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.actors import Actor
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.strangers import Answered
@@ -53,15 +54,14 @@ class FakeAuditLog:
         action: str,
         *,
         at: datetime,
-        actor_type: str,
-        actor_id: int | None = None,
+        by: Actor,
         hub_id: int | None = None,
         subject_type: str | None = None,
         subject_id: int | None = None,
     ) -> None:
         """Append one event."""
         event = AuditEvent(
-            self._ids(), at, action, actor_type, actor_id, hub_id, subject_type, subject_id
+            self._ids(), at, action, by.kind.value, by.id, hub_id, subject_type, subject_id
         )
         self._t.add(self._t.audit, event)
 
@@ -106,7 +106,7 @@ class FakeOutbox:
 
     def _fail(self, rows: list[Queued], reason: str) -> list[Queued]:
         for row in rows:
-            row.state, row.last_error = DeliveryState.FAILED.value, reason[:64]
+            row.state, row.last_error = DeliveryState.FAILED, reason[:64]
             row.lease_owner = row.lease_until = None
         return rows
 

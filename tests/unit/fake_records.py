@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.domain.guessing import Attempts
-from bot.domain.outbox import AlertButtons
+from bot.domain.ladder import ConcernState
+from bot.domain.outbox import AlertButtons, DeliveryState, Recipient
+from bot.domain.people import Role
+from bot.domain.safety.worry import Urgency
 from bot.domain.strangers import Answered
 
 
@@ -80,7 +83,7 @@ class Staff(_Row):
     hub_id: int
     telegram_user_id: int
     name: str
-    role: str
+    role: Role
     created_at: datetime
     active: bool = True
     away: bool = False
@@ -146,9 +149,9 @@ class Concern(_Row):
     source: str
     category: str | None
     harm: str | None
-    urgency: str
+    urgency: Urgency
     words: str | None
-    state: str
+    state: ConcernState
     next_step_at: datetime | None
     source_message_id: int | None
     # Worked out again at every step; -1 until the first step is taken.
@@ -213,7 +216,7 @@ class Queued(_Row):
 
     id: int
     chat_id: int
-    recipient_type: str
+    recipient_type: Recipient
     recipient_id: int
     hub_id: int | None
     message_key: str
@@ -232,7 +235,7 @@ class Queued(_Row):
     part_of: str | None = None
     part: int = 0
     turn: int = 0
-    state: str = "pending"
+    state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0
     lease_owner: str | None = None
     lease_until: datetime | None = None

@@ -116,7 +116,7 @@ class FakeStaffMembers:
         return [s for s in self._by_id() if s.cover_id == staff_id]
 
     async def new(
-        self, *, hub_id: int, telegram_user_id: int, name: str, role: str, now: datetime
+        self, *, hub_id: int, telegram_user_id: int, name: str, role: Role, now: datetime
     ) -> Staff:
         """Add an active member of staff."""
         unique((s.telegram_user_id for s in self._t.staff), telegram_user_id, "telegram id")

@@ -122,7 +122,7 @@ class FakePostbox:
             # As the real postbox does: a written answer is matched to the last choice asked.
             person.awaiting_choice = message_id
         message = Queued(
-            self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON.value,
+            self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
             person.id, person.hub_id, message_id, dict(values), int(lane), now, now,
             about_id=person.id, concern_id=concern_id,
         )  # fmt: skip
@@ -147,7 +147,7 @@ class FakePostbox:
         if not staff.active:
             return []
         message = Queued(
-            self._store.next_id(), staff.telegram_user_id, Recipient.STAFF.value, staff.id,
+            self._store.next_id(), staff.telegram_user_id, Recipient.STAFF, staff.id,
             about.hub_id if about is not None else staff.hub_id, message_id, dict(values),
             int(lane), now, now, buttons=buttons, about_id=about.id if about else None,
             concern_id=concern_id, invite_id=invite_id, alert_for_id=alert_for_id,
@@ -165,7 +165,7 @@ class FakePostbox:
     ) -> None:
         """Answer someone Waypoint does not know."""
         message = Queued(
-            self._store.next_id(), chat_id, Recipient.STRANGER.value, 0, None, message_id,
+            self._store.next_id(), chat_id, Recipient.STRANGER, 0, None, message_id,
             dict(values), int(lane), now, now,
         )  # fmt: skip
         self._queue(message, None)

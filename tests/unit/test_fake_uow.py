@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.content.messages import ContentError
+from bot.domain.actors import SYSTEM
+from bot.domain.people import Role
 from tests.unit.conftest import JO, LEE, SAM, World
 from tests.unit.fake_records import YoungPerson
 from tests.unit.fake_repositories import IntegrityError
@@ -48,7 +50,7 @@ class TestTransactions:
             sam = await uow.young_people.by_telegram_id(SAM)
             assert sam is not None
             sam.first_name = "Samuel"
-            uow.audit.record("something", at=world.now(), actor_type="system")
+            uow.audit.record("something", at=world.now(), by=SYSTEM)
             await uow.rollback()
             assert sam.first_name == "Sam"
             assert await uow.young_people.by_telegram_id(SAM) is sam
@@ -59,7 +61,7 @@ class TestTransactions:
         async with world.uow() as uow:
             sam = await uow.young_people.by_telegram_id(SAM)
             assert sam is not None
-            uow.audit.record("before", at=world.now(), actor_type="system")
+            uow.audit.record("before", at=world.now(), by=SYSTEM)
             with pytest.raises(ContentError):
                 await _rename_then_fail(uow, sam, world)
             assert sam.first_name == "Sam"
@@ -102,7 +104,11 @@ class TestRecords:
             assert jo is not None
             with pytest.raises(IntegrityError):
                 await uow.staff.new(
-                    hub_id=jo.hub_id, telegram_user_id=JO, name="Jo", role="duty", now=world.now()
+                    hub_id=jo.hub_id,
+                    telegram_user_id=JO,
+                    name="Jo",
+                    role=Role.DUTY,
+                    now=world.now(),
                 )
 
 

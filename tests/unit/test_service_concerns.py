@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from bot.domain.errors import ConcernAlreadyTaken, ConcernNotVisible, NotStaff
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.safety.worry import Worry
+from bot.services.concern_records import CloseConcern, do_close_concern
 from bot.services.concerns import do_acknowledge, do_add_words, do_answer_ask, do_raise_concern
 from tests.unit.conftest import ASH, DEE, JO, MAX, PAT, SAM, STRANGER, World
 
 WORDS = Worry("words", Urgency.HIGH, "i dont feel safe at home", "unsafe", message_id=7)
 UNSURE = Worry("words", Urgency.MEDIUM, "lol i could just run away", "missing", sure=False)
+
+
+async def _acknowledge(
+    world: World, staff: int, concern_id: int, *, call_me: bool = False
+) -> None:
+    """A member of staff taps "I've got this" (or "Call me") on the alert."""
+    actor = await world.staff_actor(staff)
+    await do_acknowledge(world.uow(), actor, concern_id, call_me=call_me, now=world.now())
 
 
 class TestRaising:
@@ -120,7 +132,7 @@ class TestJoining:
 
     async def test_once_acknowledged_a_new_worry_is_a_new_concern(self, world: World) -> None:
         first = await world.raise_concern()
-        await do_acknowledge(world.uow(), JO, first, call_me=False, now=world.now())
+        await _acknowledge(world, JO, first)
         second = await world.raise_concern(WORDS)
         assert second != first
         assert world.alerted() == ["named_worker: Jo", "named_worker: Jo"]
@@ -140,7 +152,7 @@ class TestAcknowledging:
     ) -> None:
         concern_id = await world.raise_concern()
         await world.tick(minutes=10)
-        assert await do_acknowledge(world.uow(), DEE, concern_id, call_me=False, now=world.now())
+        await _acknowledge(world, DEE, concern_id)
         concern = world.concern(concern_id)
         assert (concern.state, concern.acknowledged_by) == ("acknowledged", world.ids[DEE])
         [*_, seen] = world.queued(SAM)
@@ -151,41 +163,65 @@ class TestAcknowledging:
 
     async def test_call_me_tells_the_young_person_they_will_be_phoned(self, world: World) -> None:
         concern_id = await world.raise_concern()
-        await do_acknowledge(world.uow(), JO, concern_id, call_me=True, now=world.now())
+        await _acknowledge(world, JO, concern_id, call_me=True)
         assert world.keys(SAM)[-1] == "concern_call_me"
         assert world.events(concern_id)[-1] == "acknowledged"
 
     async def test_a_second_acknowledgement_is_told_who_has_it(self, world: World) -> None:
         concern_id = await world.raise_concern()
-        await do_acknowledge(world.uow(), JO, concern_id, call_me=False, now=world.now())
-        await do_acknowledge(world.uow(), MAX, concern_id, call_me=False, now=world.now())
-        [taken] = [m for m in world.queued(MAX) if m.message_key == "concern_already_taken"]
-        assert taken.values["staff"] == "Jo"
+        await _acknowledge(world, JO, concern_id)
+        heard = world.keys(SAM)
+        with pytest.raises(ConcernAlreadyTaken) as taken:
+            await _acknowledge(world, MAX, concern_id)
+        assert taken.value.values == {"id": str(concern_id), "name": "Sam", "staff": "Jo"}
         assert world.concern(concern_id).acknowledged_by == world.ids[JO]
+        assert world.events(concern_id).count("acknowledged") == 1
+        # The second look is audited even so, and nobody else hears anything more.
+        looks = [e.actor_id for e in world.audited("concern.acknowledged")]
+        assert looks == [world.ids[JO], world.ids[MAX]]
+        assert world.keys(SAM) == heard
+        assert world.keys(MAX) == []
+
+    async def test_a_closed_concern_is_not_acknowledged_again(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        dee = await world.staff_actor(DEE)
+        await do_close_concern(
+            world.uow(), dee, CloseConcern(concern_id, "sorted"), now=world.now()
+        )
+        with pytest.raises(ConcernAlreadyTaken) as taken:
+            await _acknowledge(world, JO, concern_id)
+        assert taken.value.values["staff"] == "Dee"
+        assert world.concern(concern_id).state == "closed"
 
     async def test_staff_at_another_hub_cannot_acknowledge_it(self, world: World) -> None:
         concern_id = await world.raise_concern()
-        assert await do_acknowledge(world.uow(), ASH, concern_id, call_me=False, now=world.now())
-        assert world.keys(ASH) == ["concern_not_yours"]
+        with pytest.raises(ConcernNotVisible) as refused:
+            await _acknowledge(world, ASH, concern_id)
+        assert refused.value.values == {"id": str(concern_id)}
+        assert world.keys(ASH) == []
         assert world.concern(concern_id).state == "open"
-        assert "concern.refused" in world.store.audit_actions()
+        [audited] = world.audited("concern.refused")
+        assert (audited.actor_id, audited.subject_id) == (world.ids[ASH], concern_id)
+        assert world.audited("concern.acknowledged") == []
 
     async def test_police_liaison_at_the_hub_cannot_acknowledge_it(self, world: World) -> None:
         concern_id = await world.raise_concern()
-        await do_acknowledge(world.uow(), PAT, concern_id, call_me=False, now=world.now())
-        assert world.keys(PAT) == ["concern_not_yours"]
+        with pytest.raises(ConcernNotVisible):
+            await _acknowledge(world, PAT, concern_id)
+        assert world.keys(PAT) == []
         assert world.concern(concern_id).acknowledged_by is None
+        assert "concern.refused" in world.store.audit_actions()
 
-    async def test_a_stranger_cannot_acknowledge_it_and_is_told_nothing(
-        self, world: World
-    ) -> None:
+    async def test_staff_who_left_after_writing_cannot_acknowledge_it(self, world: World) -> None:
         concern_id = await world.raise_concern()
-        acted = await do_acknowledge(
-            world.uow(), STRANGER, concern_id, call_me=False, now=world.now()
-        )
-        assert not acted
-        assert world.keys(STRANGER) == []
+        heard = world.keys(SAM)
+        jo = await world.staff_actor(JO)
+        world.change_staff(JO, active=False)
+        with pytest.raises(NotStaff):
+            await do_acknowledge(world.uow(), jo, concern_id, call_me=False, now=world.now())
         assert world.concern(concern_id).state == "open"
+        assert world.audited("concern.acknowledged") == []
+        assert world.keys(SAM) == heard
 
     async def test_the_alert_buttons_carry_the_concern(self, world: World) -> None:
         concern_id = await world.raise_concern()

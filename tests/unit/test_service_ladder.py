@@ -160,7 +160,8 @@ class TestFollowUp:
         self, world: World
     ) -> None:
         concern_id = await world.raise_concern()
-        await do_acknowledge(world.uow(), JO, concern_id, call_me=False, now=world.now())
+        jo = await world.staff_actor(JO)
+        await do_acknowledge(world.uow(), jo, concern_id, call_me=False, now=world.now())
         assert await world.tick(minutes=24 * 60 - 1) == 0
         assert await world.tick(minutes=1) == 1
         assert world.keys(JO)[-1] == "concern_follow_up"
@@ -169,7 +170,8 @@ class TestFollowUp:
         self, world: World
     ) -> None:
         concern_id = await world.raise_concern()
-        await do_acknowledge(world.uow(), JO, concern_id, call_me=False, now=world.now())
+        jo = await world.staff_actor(JO)
+        await do_acknowledge(world.uow(), jo, concern_id, call_me=False, now=world.now())
         world.change_staff(JO, away=True)
         await world.tick(minutes=24 * 60)
         concern = world.concern(concern_id)

@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.errors import SetupError
+from bot.domain.errors import (
+    BadProfileSetting,
+    MayNotChangeProfile,
+    NotStaff,
+    SetupError,
+    SeveralYoungPeople,
+    YoungPersonNotFound,
+)
 from bot.domain.profiles import CommunicationProfile, Level
 from bot.services.people import profile_of
-from bot.services.profiles import do_ask_own_setting, do_profile_command, do_set_profile
-from tests.unit.conftest import CAL, DEE, JO, LEE, MAX, PAT, SAM, STRANGER, SUE, ZOE, World
+from bot.services.profiles import (
+    ProfileAsked,
+    ProfileChanged,
+    ProfileShown,
+    do_ask_own_setting,
+    do_profile_command,
+    do_set_profile,
+)
+from tests.unit.conftest import CAL, DEE, JO, LEE, MAX, PAT, SAM, SUE, ZOE, World
 from tests.unit.fake_records import YoungPerson
 
 
@@ -18,22 +32,25 @@ def _sam(world: World) -> YoungPerson:
     return sam
 
 
-async def _profile(world: World, staff: int, *words: str) -> bool:
-    return await do_profile_command(world.uow(), staff, list(words), now=world.now())
+async def _profile(
+    world: World, staff: int, who: str, setting: str = "", value: str = ""
+) -> ProfileShown | ProfileChanged:
+    actor = await world.staff_actor(staff)
+    asked = ProfileAsked(who, setting, value)
+    return await do_profile_command(world.uow(), actor, asked, now=world.now())
 
 
 class TestChanging:
     async def test_the_named_worker_changes_a_setting_and_the_young_person_is_told(
         self, world: World
     ) -> None:
-        assert await _profile(world, JO, "Sam", "reading", "standard")
+        changed = await _profile(world, JO, "Sam", "Reading", "standard")
+        assert changed == ProfileChanged("Sam", "reading", "standard")
         assert profile_of(_sam(world)).level is Level.STANDARD
-        [updated] = world.queued(JO)
-        assert updated.message_key == "profile_updated"
-        assert (updated.values["setting"], updated.values["value"]) == ("reading", "standard")
         [told] = world.queued(SAM)
         assert (told.message_key, told.values["worker"]) == ("profile_changed_no_review", "Jo")
-        assert "profile.changed" in world.store.audit_actions()
+        assert world.store.audit_actions()[-2:] == ["profile.change_asked", "profile.changed"]
+        assert world.keys(JO) == []
 
     async def test_the_hubs_speech_and_language_therapist_may_change_it(
         self, world: World
@@ -52,25 +69,40 @@ class TestChanging:
     async def test_other_roles_and_other_workers_may_not_change_it(
         self, world: World, staff: int
     ) -> None:
-        await _profile(world, staff, "Sam", "reading", "standard")
-        assert world.keys(staff) == ["profile_not_allowed"]
+        with pytest.raises(MayNotChangeProfile) as refused:
+            await _profile(world, staff, "Sam", "reading", "standard")
+        assert refused.value.values == {"name": "Sam"}
         assert profile_of(_sam(world)) == CommunicationProfile()
         assert world.keys(SAM) == []
+        # The look is audited even so; no change is.
+        [asked] = world.audited("profile.change_asked")
+        assert (asked.actor_id, asked.subject_id) == (world.ids[staff], _sam(world).id)
+        assert world.audited("profile.changed") == []
 
     async def test_a_therapist_at_another_hub_finds_nobody_of_that_name(
         self, world: World
     ) -> None:
-        await _profile(world, ZOE, "Sam", "reading", "standard")
-        assert world.keys(ZOE) == ["profile_nobody"]
+        with pytest.raises(YoungPersonNotFound) as refused:
+            await _profile(world, ZOE, "Sam", "reading", "standard")
+        assert refused.value.values == {"name": "Sam"}
         assert world.keys(SAM) == []
+        assert not [a for a in world.store.audit_actions() if a.startswith("profile.")]
+
+    async def test_a_number_at_another_hub_finds_nobody_either(self, world: World) -> None:
+        with pytest.raises(YoungPersonNotFound):
+            await _profile(world, ZOE, f"#{_sam(world).id}", "reading", "standard")
+        assert profile_of(_sam(world)) == CommunicationProfile()
 
     async def test_a_setting_that_cannot_be_made_is_explained_and_changes_nothing(
         self, world: World
     ) -> None:
-        await _profile(world, JO, "Sam", "wait", "0")
-        assert world.keys(JO) == ["profile_problem"]
+        with pytest.raises(BadProfileSetting) as refused:
+            await _profile(world, JO, "Sam", "wait", "0")
+        assert refused.value.values["problem"]
         assert profile_of(_sam(world)) == CommunicationProfile()
+        assert "profile.change_asked" in world.store.audit_actions()
         assert "profile.changed" not in world.store.audit_actions()
+        assert world.keys(SAM) == []
 
     async def test_two_young_people_of_one_name_are_told_apart_by_number(
         self, world: World
@@ -81,8 +113,11 @@ class TestChanging:
                 key_worker_id=world.ids[JO], now=world.now(),
             )  # fmt: skip
             await uow.commit()
-        await _profile(world, JO, "Sam", "symbols", "on")
-        assert world.keys(JO) == ["profile_several"]
+        with pytest.raises(SeveralYoungPeople) as several:
+            await _profile(world, JO, "Sam", "symbols", "on")
+        assert f"#{_sam(world).id}" in several.value.values["choices"]
+        assert f"#{other.id}" in several.value.values["choices"]
+        assert world.keys(SAM) == world.keys(2002) == []
         await _profile(world, JO, f"#{other.id}", "symbols", "on")
         assert world.keys(2002) == ["profile_changed_no_review"]
         assert not profile_of(_sam(world)).symbols
@@ -90,21 +125,26 @@ class TestChanging:
 
 class TestAsking:
     async def test_showing_a_profile_changes_nothing_but_is_audited(self, world: World) -> None:
-        assert await _profile(world, SUE, "Sam")
-        assert world.keys(SUE) == ["profile_shown"]
+        shown = await _profile(world, SUE, "Sam")
+        assert isinstance(shown, ProfileShown)
+        assert (shown.first_name, bool(shown.lines)) == ("Sam", True)
+        assert world.keys(SUE) == []
         assert world.keys(SAM) == []
-        assert "profile.viewed" in world.store.audit_actions()
+        [viewed] = world.audited("profile.viewed")
+        assert viewed.actor_id == world.ids[SUE]
+        assert "profile.changed" not in world.store.audit_actions()
 
-    async def test_no_words_shows_how_to_use_it(self, world: World) -> None:
-        await _profile(world, JO)
-        assert world.keys(JO) == ["profile_usage"]
-
-    @pytest.mark.parametrize("sender", [STRANGER, SAM])
-    async def test_someone_who_is_not_staff_is_answered_as_anyone_else(
-        self, world: World, sender: int
+    async def test_staff_who_left_after_writing_are_shown_nothing_and_change_nothing(
+        self, world: World
     ) -> None:
-        assert not await _profile(world, sender, "Sam", "reading", "standard")
+        jo = await world.staff_actor(JO)
+        world.change_staff(JO, active=False)
+        for asked in (ProfileAsked("Sam"), ProfileAsked("Sam", "reading", "standard")):
+            with pytest.raises(NotStaff):
+                await do_profile_command(world.uow(), jo, asked, now=world.now())
+        assert profile_of(_sam(world)) == CommunicationProfile()
         assert world.store.queued() == []
+        assert not [a for a in world.store.audit_actions() if a.startswith("profile.")]
 
     async def test_a_young_person_is_asked_which_language_they_want(self, world: World) -> None:
         assert await do_ask_own_setting(world.uow(), SAM, "language", now=world.now())

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.errors import MayNotMessage, NotStaff, SeveralYoungPeople, YoungPersonNotFound
 from bot.services.talk import (
     TALK_WINDOW,
+    Reply,
     do_relay_to_worker,
     do_reply_to_young_person,
     do_start_talk,
@@ -26,8 +28,9 @@ async def _relay(world: World, text: str = "can we meet friday") -> bool:
     return await do_relay_to_worker(world.uow(), SAM, text, now=world.now())
 
 
-async def _reply(world: World, staff: int, *words: str) -> bool:
-    return await do_reply_to_young_person(world.uow(), staff, list(words), now=world.now())
+async def _reply(world: World, staff: int, who: str = "Sam", words: str = "hello") -> str:
+    actor = await world.staff_actor(staff)
+    return await do_reply_to_young_person(world.uow(), actor, Reply(who, words), now=world.now())
 
 
 class TestTheWindow:
@@ -74,50 +77,80 @@ class TestTheWindow:
 
 class TestReplying:
     async def test_the_worker_replies_and_the_young_person_hears_it(self, world: World) -> None:
-        assert await _reply(world, JO, "Sam", "yes", "friday", "is", "good")
+        assert await _reply(world, JO, "Sam", "yes friday is good") == "Sam"
         [heard] = world.queued(SAM)
         assert heard.message_key == "talk_from_worker"
         assert heard.values == {"worker": "Jo", "text": "yes friday is good"}
-        assert world.keys(JO) == ["talk_reply_sent"]
         assert _sam(world).talking_until == world.now() + TALK_WINDOW
+        [audited] = world.audited("talk.to_young_person")
+        assert (audited.actor_id, audited.subject_id) == (world.ids[JO], _sam(world).id)
+        assert world.keys(JO) == []
+
+    async def test_a_young_person_can_be_named_by_number(self, world: World) -> None:
+        assert await _reply(world, JO, f"#{_sam(world).id}") == "Sam"
+        assert world.keys(SAM) == ["talk_from_worker"]
 
     @pytest.mark.parametrize("staff", [DEE, MAX])
     async def test_the_hubs_duty_worker_and_managers_may_write(
         self, world: World, staff: int
     ) -> None:
-        await _reply(world, staff, "Sam", "hello")
+        await _reply(world, staff)
         assert world.keys(SAM) == ["talk_from_worker"]
 
     async def test_only_the_young_persons_own_life_coach_may_write(self, world: World) -> None:
-        await _reply(world, CAL, "Sam", "hello")
-        assert world.keys(CAL) == ["talk_reply_not_allowed"]
+        with pytest.raises(MayNotMessage) as refused:
+            await _reply(world, CAL)
+        assert refused.value.values == {"name": "Sam"}
+        assert world.keys(SAM) == []
         _sam(world).life_coach_id = world.ids[CAL]
-        await _reply(world, CAL, "Sam", "hello")
+        await _reply(world, CAL)
         assert world.keys(SAM) == ["talk_from_worker"]
 
     async def test_the_cover_may_write_while_the_worker_is_away(self, world: World) -> None:
         world.change_staff(JO, away=True, cover_id=world.ids[LEE])
-        await _reply(world, LEE, "Sam", "hello")
+        await _reply(world, LEE)
         assert world.keys(SAM) == ["talk_from_worker"]
 
     @pytest.mark.parametrize("staff", [LEE, PAT, SUE])
     async def test_other_staff_at_the_hub_are_refused_and_it_is_audited(
         self, world: World, staff: int
     ) -> None:
-        await _reply(world, staff, "Sam", "hello")
-        assert world.keys(staff) == ["talk_reply_not_allowed"]
+        with pytest.raises(MayNotMessage):
+            await _reply(world, staff)
         assert world.keys(SAM) == []
-        assert "talk.refused" in world.store.audit_actions()
+        assert _sam(world).talking_until is None
+        [refused] = world.audited("talk.refused")
+        assert (refused.actor_id, refused.subject_id) == (world.ids[staff], _sam(world).id)
+        assert world.audited("talk.to_young_person") == []
 
     async def test_staff_at_another_hub_find_nobody_of_that_name(self, world: World) -> None:
-        await _reply(world, ASH, "Sam", "hello")
-        assert world.keys(ASH) == ["profile_nobody"]
+        with pytest.raises(YoungPersonNotFound) as refused:
+            await _reply(world, ASH)
+        assert refused.value.values == {"name": "Sam"}
+        assert world.keys(SAM) == []
+        assert not [a for a in world.store.audit_actions() if a.startswith("talk.")]
+
+    async def test_two_young_people_of_one_name_are_told_apart_by_number(
+        self, world: World
+    ) -> None:
+        async with world.uow() as uow:
+            other = await uow.young_people.new(
+                hub_id=_sam(world).hub_id, telegram_user_id=2002, first_name="Sam",
+                key_worker_id=world.ids[JO], now=world.now(),
+            )  # fmt: skip
+            await uow.commit()
+        with pytest.raises(SeveralYoungPeople) as several:
+            await _reply(world, JO)
+        assert f"#{other.id}" in several.value.values["choices"]
+        assert world.keys(SAM) == world.keys(2002) == []
+        await _reply(world, JO, f"#{other.id}")
+        assert world.keys(2002) == ["talk_from_worker"]
         assert world.keys(SAM) == []
 
-    async def test_a_reply_without_words_shows_how(self, world: World) -> None:
-        assert await _reply(world, JO, "Sam")
-        assert world.keys(JO) == ["talk_reply_usage"]
-
-    async def test_someone_who_is_not_staff_cannot_reply(self, world: World) -> None:
-        assert not await _reply(world, STRANGER, "Sam", "hello")
+    async def test_staff_who_left_after_writing_cannot_reply(self, world: World) -> None:
+        jo = await world.staff_actor(JO)
+        world.change_staff(JO, active=False)
+        with pytest.raises(NotStaff):
+            await do_reply_to_young_person(world.uow(), jo, Reply("Sam", "hello"), now=world.now())
         assert world.store.queued() == []
+        assert _sam(world).talking_until is None

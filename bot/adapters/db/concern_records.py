@@ -16,7 +16,8 @@ from bot.adapters.db.models import (
     Staff,
     YoungPerson,
 )
-from bot.domain.ladder import ConcernState
+from bot.domain.actors import Actor
+from bot.domain.ladder import ConcernState, Urgency
 from bot.services.records import ConcernRecord
 
 
@@ -35,9 +36,9 @@ class Concerns:
         source: str,
         category: str | None,
         harm: str | None,
-        urgency: str,
+        urgency: Urgency,
         words: str | None,
-        state: str,
+        state: ConcernState,
         next_step_at: datetime,
         source_message_id: int | None,
     ) -> Concern:
@@ -226,15 +227,14 @@ class Concerns:
         kind: str,
         *,
         at: datetime,
-        actor_type: str,
-        actor_id: int | None = None,
+        by: Actor,
         detail: str | None = None,
     ) -> None:
         """Add one line to the concern's chronology."""
         self._session.add(
             ConcernEvent(
-                concern_id=concern.id, at=at, kind=kind, actor_type=actor_type,
-                actor_id=actor_id, detail=detail,
+                concern_id=concern.id, at=at, kind=kind, actor_type=by.kind.value,
+                actor_id=by.id, detail=detail,
             )
         )  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -19,9 +20,14 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.adapters.db.types import UTCDateTime
+from bot.domain.ladder import ConcernState
+from bot.domain.outbox import DeliveryState, Recipient
+from bot.domain.people import Role
+from bot.domain.safety.worry import Urgency
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -31,6 +37,19 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def _stored(kind: type[StrEnum], length: int) -> SAEnum:
+    """An enum kept as its value in a plain VARCHAR column (no database enum type, no CHECK:
+    a new value needs no migration), read back as the enum."""
+    return SAEnum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 class Base(DeclarativeBase):
@@ -86,7 +105,7 @@ class Staff(Base):
     hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"), index=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(32))
+    role: Mapped[Role] = mapped_column(_stored(Role, 32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     # A worker who is away passes new alerts to their cover.
@@ -214,7 +233,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(_BigId, primary_key=True)
     lane: Mapped[int] = mapped_column(SmallInteger)
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    recipient_type: Mapped[str] = mapped_column(String(16))
+    recipient_type: Mapped[Recipient] = mapped_column(_stored(Recipient, 16))
     recipient_id: Mapped[int]
     hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"))
     message_key: Mapped[str] = mapped_column(String(64))
@@ -236,7 +255,7 @@ class OutboxMessage(Base):
     # Within a lane, lower turns go first: the n-th waiting message about the same young
     # person to the same chat waits for the first messages about everyone else.
     turn: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[DeliveryState] = mapped_column(_stored(DeliveryState, 16))
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -278,11 +297,11 @@ class Concern(Base):
     category: Mapped[str | None] = mapped_column(String(32))
     # What the worry is about when it is for another young person (category other_child).
     harm: Mapped[str | None] = mapped_column(String(32))
-    urgency: Mapped[str] = mapped_column(String(8))
+    urgency: Mapped[Urgency] = mapped_column(_stored(Urgency, 8))
     # The young person's own words, exactly as written (research SG-5): never logged. Set once
     # (the database refuses to change them); words that come later are in concern_words.
     words: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[ConcernState] = mapped_column(_stored(ConcernState, 16))
     in_hours: Mapped[bool] = mapped_column(Boolean)
     # -1 until the first step (the named worker) has been taken.
     rung: Mapped[int] = mapped_column(SmallInteger, default=-1)

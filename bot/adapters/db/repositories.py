@@ -21,6 +21,7 @@ from bot.adapters.db.models import (
     YoungPerson,
 )
 from bot.adapters.outbox.claims import push_back
+from bot.domain.actors import Actor
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
@@ -104,7 +105,7 @@ class StaffRepository:
         return staff if staff is not None and staff.active else None
 
     async def new(
-        self, *, hub_id: int, telegram_user_id: int, name: str, role: str, now: datetime
+        self, *, hub_id: int, telegram_user_id: int, name: str, role: Role, now: datetime
     ) -> Staff:
         """Add an active member of staff (their id is known on return)."""
         staff = Staff(
@@ -374,8 +375,7 @@ class AuditLog:
         action: str,
         *,
         at: datetime,
-        actor_type: str,
-        actor_id: int | None = None,
+        by: Actor,
         hub_id: int | None = None,
         subject_type: str | None = None,
         subject_id: int | None = None,
@@ -385,8 +385,8 @@ class AuditLog:
             AuditEvent(
                 occurred_at=at,
                 action=action,
-                actor_type=actor_type,
-                actor_id=actor_id,
+                actor_type=by.kind.value,
+                actor_id=by.id,
                 hub_id=hub_id,
                 subject_type=subject_type,
                 subject_id=subject_id,
@@ -463,7 +463,7 @@ class Outbox:
         )
         later = list(await self._session.scalars(query))
         for part in later:
-            part.state, part.last_error = DeliveryState.FAILED.value, "an earlier part failed"
+            part.state, part.last_error = DeliveryState.FAILED, "an earlier part failed"
             part.lease_owner = part.lease_until = None
         return later
 
@@ -475,7 +475,7 @@ class Outbox:
         )
         rows = list(await self._session.scalars(query))
         for row in rows:
-            row.state, row.last_error = DeliveryState.FAILED.value, reason[:64]
+            row.state, row.last_error = DeliveryState.FAILED, reason[:64]
             row.lease_owner = row.lease_until = None
         return rows
 

@@ -136,7 +136,7 @@ async def claim_due(
     )
     claimed = []
     for row, send_at in picked:
-        row.state = _SENDING
+        row.state = DeliveryState.SENDING
         row.lease_owner = owner
         row.lease_until = send_at + lease
         row.attempts += 1

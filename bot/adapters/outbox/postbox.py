@@ -185,7 +185,7 @@ class Postbox:
         message.lane = int(lane)
         message.message_key = message_id
         message.text = text
-        message.state = DeliveryState.PENDING.value
+        message.state = DeliveryState.PENDING
         message.created_at = now
         message.not_before = now
         message.attempts = 0

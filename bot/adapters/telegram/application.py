@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -20,7 +23,7 @@ from bot.adapters.telegram import (
     profile_handlers,
     staff_handlers,
 )
-from bot.adapters.telegram.context import Waypoint, attach
+from bot.adapters.telegram.context import Waypoint, WaypointContext, attach
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
 from bot.adapters.telegram.updates import ALLOWED_UPDATES
 
@@ -53,6 +56,7 @@ def build_application(
         # The handlers only make courtesy calls (a button's spinner); a 429 must not make
         # them wait and hold up the next update: they are dropped instead.
         .rate_limiter(AIORateLimiter(max_retries=0))
+        .context_types(ContextTypes(context=WaypointContext))
     )
     if read_timeout is not None:
         builder = builder.read_timeout(read_timeout).get_updates_read_timeout(read_timeout + 10)
@@ -64,6 +68,8 @@ def build_application(
     written = (
         filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION)
     )
+    # Who is writing is worked out once, before any other handler sees the update.
+    application.add_handler(TypeHandler(Update, handlers.identify), group=-1)
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(CommandHandler("invite", handlers.on_invite, filters=private))
     application.add_handler(

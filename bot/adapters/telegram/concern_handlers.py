@@ -11,20 +11,26 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.adapters.telegram.context import waypoint_of
+from bot.adapters.telegram.context import Waypoint, waypoint_of
 from bot.adapters.telegram.handlers import (
+    Answer,
     Context,
     courtesy,
     for_sender,
+    for_staff,
     on_anything_else,
 )
 from bot.adapters.telegram.keyboards import parse_alert
+from bot.domain.actors import KnownStaff
+from bot.domain.errors import MayNotList
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
+from bot.i18n.dates import concrete_datetime
 from bot.services import concern_records, replies, talk
 from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear
+from bot.services.staff_words import staff_text
 
 SPLIT_WINDOW = timedelta(minutes=2)
 _BEFORE = "words_before"
@@ -97,39 +103,63 @@ async def on_ack(update: Update, context: Context) -> None:
     if number is None:
         await on_anything_else(update, context)
         return
-    await for_sender(
-        update,
-        context,
-        lambda uow, user, now: do_acknowledge(uow, user, number, call_me=False, now=now),
-    )
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer | None:
+        await do_acknowledge(waypoint.uow(), actor, number, call_me=False, now=waypoint.clock())
+        return None
+
+    await for_staff(update, context, act)
 
 
 async def on_alert_button(update: Update, context: Context) -> None:
     """ "I've got this" or "Call me" on an alert."""
     query = update.callback_query
-    if query is None or update.effective_user is None:
-        return
-    tapped = parse_alert(query.data)
-    if tapped is not None:
+    tapped = parse_alert(query.data) if query is not None else None
+    if query is not None and tapped is not None and isinstance(context.writer, KnownStaff):
         waypoint = waypoint_of(context)
         concern_id, call_me = tapped
-        done = await do_acknowledge(
-            waypoint.uow(), update.effective_user.id, concern_id, call_me=call_me,
-            now=waypoint.clock(),
-        )  # fmt: skip
-        if done:
-            await courtesy(query.edit_message_reply_markup(reply_markup=None))
+
+        async def act(actor: KnownStaff) -> Answer | None:
+            await do_acknowledge(
+                waypoint.uow(), actor, concern_id, call_me=call_me, now=waypoint.clock()
+            )
+            return None
+
+        await for_staff(update, context, act)
+        await courtesy(query.edit_message_reply_markup(reply_markup=None))
     # Last, and only a courtesy: the acknowledgement above is already committed.
-    await courtesy(query.answer())
+    if query is not None:
+        await courtesy(query.answer())
 
 
 async def on_concerns(update: Update, context: Context) -> None:
     """`/concerns`: the hub's open concerns (managers, duty and on-call staff)."""
-    await for_sender(
-        update,
-        context,
-        lambda uow, user, now: concern_records.do_list_concerns(uow, user, now=now),
-    )
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer | None:
+        try:
+            lines = await concern_records.do_list_concerns(
+                waypoint.uow(), actor, now=waypoint.clock()
+            )
+        except MayNotList:
+            # Not a lister: the usual greeting, as for anything else they might send.
+            await on_anything_else(update, context)
+            return None
+        if not lines:
+            return Answer("concern_list_empty")
+        listed = "\n".join(_listed(waypoint, line) for line in lines)
+        return Answer("concern_list", {"lines": listed})
+
+    await for_staff(update, context, act)
+
+
+def _listed(waypoint: Waypoint, line: concern_records.ConcernLine) -> str:
+    return staff_text(
+        waypoint.catalogue, "concern_list_line", id=str(line.concern_id), name=line.first_name,
+        what=line.what, urgency=line.urgency, state=line.state,
+        time=concrete_datetime(line.raised_at, waypoint.zone),
+    )  # fmt: skip
 
 
 async def on_concern(update: Update, context: Context) -> None:
@@ -138,43 +168,79 @@ async def on_concern(update: Update, context: Context) -> None:
     if number is None:
         await on_concerns(update, context)
         return
-    await for_sender(
-        update,
-        context,
-        lambda uow, user, now: concern_records.do_show_concern(uow, user, number, now=now),
-    )
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer:
+        shown = await concern_records.do_show_concern(
+            waypoint.uow(), actor, number, now=waypoint.clock()
+        )
+        return Answer("concern_record", {"record": shown.record})
+
+    await for_staff(update, context, act)
+
+
+def parse_close(words: list[str]) -> concern_records.CloseConcern | None:
+    """`12 what was done`; None without a number and words."""
+    number = whole_number(words[0]) if len(words) >= 2 else None
+    return None if number is None else concern_records.CloseConcern(number, " ".join(words[1:]))
 
 
 async def on_close(update: Update, context: Context) -> None:
     """`/close 12 what was done`."""
-    words = list(context.args or [])
-    await for_sender(
-        update,
-        context,
-        lambda uow, user, now: concern_records.do_close_concern(uow, user, words, now=now),
-    )
+    command = parse_close(list(context.args or []))
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer:
+        if command is None:
+            return Answer("concern_close_usage")
+        closed = await concern_records.do_close_concern(
+            waypoint.uow(), actor, command, now=waypoint.clock()
+        )
+        return Answer("concern_closed", {"id": str(closed)})
+
+    await for_staff(update, context, act)
+
+
+async def _away(update: Update, context: Context, cover: str | None) -> None:
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer:
+        covered_by = await concern_records.do_away(
+            waypoint.uow(), actor, cover, now=waypoint.clock()
+        )
+        if covered_by is None:
+            return Answer("away_back")
+        return Answer("away_set", {"cover": covered_by})
+
+    await for_staff(update, context, act)
 
 
 async def on_away(update: Update, context: Context) -> None:
     """`/away Lee`: new alerts for your young people go to Lee until `/back`."""
-    cover = " ".join(context.args or []) or "?"
-    await for_sender(
-        update, context, lambda uow, user, now: concern_records.do_away(uow, user, cover, now=now)
-    )
+    await _away(update, context, " ".join(context.args or []) or "?")
 
 
 async def on_back(update: Update, context: Context) -> None:
     """`/back`: alerts come to you again."""
-    await for_sender(
-        update, context, lambda uow, user, now: concern_records.do_away(uow, user, None, now=now)
-    )
+    await _away(update, context, None)
+
+
+def parse_reply(words: list[str]) -> talk.Reply | None:
+    """`Sam words...` (or `#12 words...`); None without both."""
+    return talk.Reply(words[0], " ".join(words[1:])) if len(words) >= 2 else None
 
 
 async def on_reply(update: Update, context: Context) -> None:
     """`/reply Sam words`: a worker answers a young person through Waypoint."""
-    words = list(context.args or [])
-    await for_sender(
-        update,
-        context,
-        lambda uow, user, now: talk.do_reply_to_young_person(uow, user, words, now=now),
-    )
+    reply = parse_reply(list(context.args or []))
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer:
+        if reply is None:
+            return Answer("talk_reply_usage")
+        name = await talk.do_reply_to_young_person(
+            waypoint.uow(), actor, reply, now=waypoint.clock()
+        )
+        return Answer("talk_reply_sent", {"name": name})
+
+    await for_staff(update, context, act)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import Clock
 from bot.content.catalogue import Catalogue
+from bot.domain.actors import Writer
 from bot.domain.safety.lexicon import Lexicon
 
 _KEY = "waypoint"
@@ -23,6 +25,24 @@ class Waypoint:
     catalogue: Catalogue
     clock: Clock
     lexicon: Lexicon
+    # The hubs' time zone, for times written in answers.
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+
+
+class WaypointContext(
+    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+):
+    """The context of one update: who is writing is worked out once, before any handler."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        # Set by bot.adapters.telegram.handlers.identify (group -1); None without a sender.
+        self.writer: Writer | None = None
 
 
 def attach(application: Application[Any, Any, Any, Any, Any, Any], waypoint: Waypoint) -> None:

@@ -10,21 +10,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.adapters.db.inbox import AlreadyHandled, handling
 from bot.adapters.db.uow import SqlUnitOfWork
-from bot.adapters.telegram.context import waypoint_of
+from bot.adapters.telegram.context import WaypointContext, waypoint_of
+from bot.domain.actors import KnownStaff
 from bot.domain.errors import WaypointError
-from bot.services import invites, replies
+from bot.services import identity, invites, replies
 
 _LOG = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
+Context = WaypointContext
 # A courtesy call (stopping a button's spinner) must never hold up the next update for long.
 COURTESY_TIMEOUT = 3.0
 
@@ -39,6 +41,41 @@ async def courtesy(call: Awaitable[Any]) -> None:
         await asyncio.wait_for(call, COURTESY_TIMEOUT)
     except (TelegramError, TimeoutError) as error:
         _LOG.info("a courtesy call to Telegram failed: %s", type(error).__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to tell the person who sent a command: a content message and its values."""
+
+    message_id: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+async def identify(update: Update, context: Context) -> None:
+    """Work out who is writing, once per update, before any other handler (group -1)."""
+    if update.effective_user is not None:
+        waypoint = waypoint_of(context)
+        context.writer = await identity.writer_of(waypoint.uow(), update.effective_user.id)
+
+
+async def for_staff(
+    update: Update, context: Context, act: Callable[[KnownStaff], Awaitable[Answer | None]]
+) -> None:
+    """Run a staff command for its sender: anyone else is greeted as usual, and a refusal
+    (a domain error) is told to them in its own words."""
+    actor = context.writer
+    if not isinstance(actor, KnownStaff):
+        await on_anything_else(update, context)
+        return
+    try:
+        answer = await act(actor)
+    except WaypointError as error:
+        answer = Answer(error.message_id, error.values)
+    if answer is not None:
+        waypoint = waypoint_of(context)
+        await replies.do_tell_staff(
+            waypoint.uow(), actor, answer.message_id, answer.values, now=waypoint.clock()
+        )
 
 
 async def _tell(

@@ -9,19 +9,41 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
-from bot.adapters.telegram.handlers import Context, courtesy, for_sender
+from bot.adapters.telegram.handlers import Answer, Context, courtesy, for_sender, for_staff
 from bot.adapters.telegram.keyboards import parse_choice
+from bot.domain.actors import KnownStaff
+from bot.domain.profiles import SETTINGS
 from bot.services import choices, profiles
+from bot.services.staff_words import staff_text
+
+
+def parse_profile(words: list[str]) -> profiles.ProfileAsked | None:
+    """`Sam`, or `Sam language ar`; None without a name."""
+    if not words:
+        return None
+    setting = words[1] if len(words) > 1 else ""
+    return profiles.ProfileAsked(words[0], setting, " ".join(words[2:]))
 
 
 async def on_profile(update: Update, context: Context) -> None:
     """Staff: `/profile Sam` shows how Waypoint writes to Sam; `/profile Sam reading easy`."""
-    words = list(context.args or [])
-    await for_sender(
-        update,
-        context,
-        lambda uow, user, now: profiles.do_profile_command(uow, user, words, now=now),
-    )
+    asked = parse_profile(list(context.args or []))
+    waypoint = waypoint_of(context)
+
+    async def act(actor: KnownStaff) -> Answer:
+        if asked is None:
+            return Answer("profile_usage", {"settings": SETTINGS})
+        match await profiles.do_profile_command(
+            waypoint.uow(), actor, asked, now=waypoint.clock()
+        ):
+            case profiles.ProfileShown(name, lines):
+                return Answer("profile_shown", {"name": name, "summary": lines})
+            case profiles.ProfileChanged(name, setting, value):
+                none = staff_text(waypoint.catalogue, "profile_value_none")
+                told = {"name": name, "setting": setting, "value": value or none}
+                return Answer("profile_updated", told)
+
+    await for_staff(update, context, act)
 
 
 async def _ask(update: Update, context: Context, setting: str) -> None:
