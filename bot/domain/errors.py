@@ -115,10 +115,19 @@ class ConcernAlreadyTaken(WaypointError):
     message_id = "concern_already_taken"
 
 
-class MayNotList(WaypointError):
-    """Only managers, duty and out-of-hours staff list a hub's concerns."""
+class NotForTheirRole(WaypointError):
+    """A staff command that is not for the sender's role: for now they are greeted as for
+    anything else they might send."""
 
     message_id = "staff_home"
+
+
+class MayNotList(NotForTheirRole):
+    """Only managers, duty and out-of-hours staff list a hub's concerns."""
+
+
+class MayNotManageStaff(NotForTheirRole):
+    """Only managers and operators look after a hub's staff and invite links."""
 
 
 class NoSuchCover(WaypointError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from bot.adapters.db.models import Concern, ConcernEvent, Council, OutboxMessage
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
 from bot.domain.actors import KnownStaff
-from bot.domain.errors import WaypointError
+from bot.domain.errors import NotForTheirRole, WaypointError
 from bot.domain.ladder import Urgency
 from bot.domain.outbox import Blocked, DeliveryState
 from bot.domain.people import Role
@@ -27,6 +27,7 @@ from bot.services.ladder_steps import do_take_due_steps
 from bot.services.replies import do_tell_staff
 from bot.services.staff import NewStaff, do_add_staff
 
+T = TypeVar("T")
 JO, LEE, DEE, MAX, PAT, OONA, ASH, SAM = 1001, 1002, 1101, 1201, 1301, 1401, 1501, 2001
 STAFF = (
     (JO, "Jo", Role.KEY_WORKER, "Harrogate"),
@@ -72,16 +73,21 @@ class Hub:
         return writer
 
     async def as_staff(
-        self, telegram_id: int, act: Callable[[KnownStaff], Awaitable[object]]
-    ) -> None:
-        """Run a staff service as the Telegram adapter does: a refusal is told to them."""
+        self, telegram_id: int, act: Callable[[KnownStaff], Awaitable[T]]
+    ) -> T | None:
+        """Run a staff service as the Telegram adapter does: a refusal is told to them (None
+        is returned); a command not for their role tells them nothing here (the adapter
+        greets them)."""
         actor = await self.actor(telegram_id)
         try:
-            await act(actor)
+            return await act(actor)
+        except NotForTheirRole:
+            return None
         except WaypointError as error:
             await do_tell_staff(
                 self.uow(), actor, error.message_id, error.values, now=self.clock()
             )
+            return None
 
     async def acknowledge(
         self, telegram_id: int, concern_id: int, *, call_me: bool = False

@@ -22,7 +22,6 @@ from bot.adapters.telegram.handlers import (
 )
 from bot.adapters.telegram.keyboards import parse_alert
 from bot.domain.actors import KnownStaff
-from bot.domain.errors import MayNotList
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
@@ -138,14 +137,7 @@ async def on_concerns(update: Update, context: Context) -> None:
     waypoint = waypoint_of(context)
 
     async def act(actor: KnownStaff) -> Answer | None:
-        try:
-            lines = await concern_records.do_list_concerns(
-                waypoint.uow(), actor, now=waypoint.clock()
-            )
-        except MayNotList:
-            # Not a lister: the usual greeting, as for anything else they might send.
-            await on_anything_else(update, context)
-            return None
+        lines = await concern_records.do_list_concerns(waypoint.uow(), actor, now=waypoint.clock())
         if not lines:
             return Answer("concern_list_empty")
         listed = "\n".join(_listed(waypoint, line) for line in lines)

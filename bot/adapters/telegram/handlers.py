@@ -22,7 +22,7 @@ from bot.adapters.db.inbox import AlreadyHandled, handling
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.telegram.context import WaypointContext, waypoint_of
 from bot.domain.actors import KnownStaff
-from bot.domain.errors import WaypointError
+from bot.domain.errors import NotForTheirRole, WaypointError
 from bot.services import identity, invites, replies
 
 _LOG = logging.getLogger(__name__)
@@ -69,6 +69,9 @@ async def for_staff(
         return
     try:
         answer = await act(actor)
+    except NotForTheirRole:
+        await on_anything_else(update, context)
+        return
     except WaypointError as error:
         answer = Answer(error.message_id, error.values)
     if answer is not None:
