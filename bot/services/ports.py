@@ -371,8 +371,10 @@ class Postbox(Protocol):
         lane: Lane = ...,
         idempotency_key: str | None = None,
         concern_id: int | None = None,
+        send_by: datetime | None = None,
     ) -> Sequence[OutboxRecord]:
-        """Queue a message to a young person, shaped by their profile: one row per part."""
+        """Queue a message to a young person, shaped by their profile: one row per part. One
+        with `send_by` is dropped (and recorded) if it cannot be sent by then."""
 
     def to_staff(
         self,
@@ -388,6 +390,7 @@ class Postbox(Protocol):
         about: YoungPersonRecord | None = None,
         concern_id: int | None = None,
         invite_id: int | None = None,
+        send_by: datetime | None = None,
     ) -> Sequence[OutboxRecord]:
         """Queue a message to a member of staff; nothing for staff who have left."""
 

@@ -174,6 +174,7 @@ class OutboxRecord(Protocol):
     state: DeliveryState
     created_at: datetime
     not_before: datetime
+    send_by: datetime | None
     attempts: int
     lease_owner: str | None
     lease_until: datetime | None

@@ -224,6 +224,7 @@ class Queued(_Row):
     lane: int
     created_at: datetime
     not_before: datetime
+    send_by: datetime | None = None
     buttons: AlertButtons | None = None
     about_id: int | None = None
     concern_id: int | None = None

@@ -116,6 +116,7 @@ class FakePostbox:
         lane: Lane = Lane.REPLY,
         idempotency_key: str | None = None,
         concern_id: int | None = None,
+        send_by: datetime | None = None,
     ) -> list[Queued]:
         """Queue a message to a young person (one record, however long it would be)."""
         if self.catalogue.message(message_id).buttons:
@@ -124,7 +125,7 @@ class FakePostbox:
         message = Queued(
             self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
             person.id, person.hub_id, message_id, dict(values), int(lane), now, now,
-            about_id=person.id, concern_id=concern_id,
+            about_id=person.id, concern_id=concern_id, send_by=send_by,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 
@@ -142,6 +143,7 @@ class FakePostbox:
         about: YoungPersonRecord | None = None,
         concern_id: int | None = None,
         invite_id: int | None = None,
+        send_by: datetime | None = None,
     ) -> list[Queued]:
         """Queue a message to a member of staff; nothing for staff who have left."""
         if not staff.active:
@@ -151,6 +153,7 @@ class FakePostbox:
             about.hub_id if about is not None else staff.hub_id, message_id, dict(values),
             int(lane), now, now, buttons=buttons, about_id=about.id if about else None,
             concern_id=concern_id, invite_id=invite_id, alert_for_id=alert_for_id,
+            send_by=send_by,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 

@@ -258,6 +258,8 @@ class OutboxMessage(Base):
     state: Mapped[DeliveryState] = mapped_column(_stored(DeliveryState, 16))
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
+    # A time-bound message (a reminder) not sent by then is dropped, never sent late.
+    send_by: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]

@@ -16,7 +16,8 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.adapters.db.models import ChatPacing, OutboxMessage, SendBudget
+from bot.adapters.db.models import AuditEvent, ChatPacing, OutboxMessage, SendBudget
+from bot.domain.actors import ActorKind
 from bot.domain.outbox import DeliveryState, Pace, Reservation, reserve
 
 _PENDING = DeliveryState.PENDING.value
@@ -130,7 +131,9 @@ async def claim_due(
     if slots.count == 0:
         return Claim([], budget_free_at=slots.start - horizon)
     # Look further than we can take: several candidates may be for the same chat.
-    candidates = await _candidates(session, now, now + horizon, slots.count * 4)
+    candidates = _drop_too_late(
+        session, await _candidates(session, now, now + horizon, slots.count * 4), now
+    )
     picked = _pick(
         candidates, await _chat_free_at(session, {r.chat_id for r in candidates}), slots
     )
@@ -151,6 +154,31 @@ async def claim_due(
     if claimed:
         budget.next_free_at = slots.at(len(claimed))
     return Claim(claimed)
+
+
+TOO_LATE = "too late"
+
+
+def _drop_too_late(
+    session: AsyncSession, candidates: list[OutboxMessage], now: datetime
+) -> list[OutboxMessage]:
+    """Checked again at send time: a time-bound message past its `send_by` fails, with the
+    reason kept on the row and in the audit trail, instead of arriving late."""
+    kept = []
+    for row in candidates:
+        if row.send_by is None or row.send_by > now:
+            kept.append(row)
+            continue
+        row.state, row.last_error = DeliveryState.FAILED, TOO_LATE
+        row.lease_owner = row.lease_until = None
+        row.text, row.reply_markup = "", None
+        session.add(
+            AuditEvent(
+                occurred_at=now, action="outbox.too_late", actor_type=ActorKind.SYSTEM.value,
+                hub_id=row.hub_id, subject_type="outbox", subject_id=row.id,
+            )
+        )  # fmt: skip
+    return kept
 
 
 async def forget_idle_chats(session: AsyncSession, now: datetime) -> None:

@@ -58,6 +58,7 @@ class Postbox:
         lane: Lane = Lane.REPLY,
         idempotency_key: str | None = None,
         concern_id: int | None = None,
+        send_by: datetime | None = None,
     ) -> list[OutboxMessage]:
         """Queue a message to a young person, shaped by their profile: one row per chunk.
 
@@ -77,6 +78,7 @@ class Postbox:
                 chat_id=person.telegram_user_id,
                 about_id=person.id,
                 concern_id=concern_id,
+                send_by=send_by,
             ),
             message_id,
             now=now,
@@ -106,6 +108,7 @@ class Postbox:
         about: YoungPersonRecord | None = None,
         concern_id: int | None = None,
         invite_id: int | None = None,
+        send_by: datetime | None = None,
     ) -> list[OutboxMessage]:
         """Queue a message to a member of staff (in parts if it is too long for Telegram);
         nothing is queued for staff who have left."""
@@ -124,6 +127,7 @@ class Postbox:
                 about_id=about.id if about is not None else None,
                 concern_id=concern_id,
                 invite_id=invite_id,
+                send_by=send_by,
             ),
             message_id,
             now=now,
