@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +56,11 @@ class Arrivals:
         with self._lock:
             return self.first_seen.get(key)
 
+    def last_at(self) -> float | None:
+        """When the fake saw the latest message, or None."""
+        with self._lock:
+            return max(self.times, default=None)
+
     def delivered(self) -> int:
         """How many messages arrived, duplicates included."""
         with self._lock:
@@ -82,6 +87,17 @@ class Arrivals:
             start, end = min(moments), max(moments)
             inside = sum(start <= moment <= end for moment in self.times)
             return (inside - 1) / (end - start), end - start
+
+
+async def wait_until(done: Callable[[], bool], within: float, every: float = 0.01) -> bool:
+    """Poll `done` (it reads what the fake's threads record, so there is no event to wait on)
+    until it is true; False if it still is not after `within` seconds."""
+    deadline = time.monotonic() + within
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(every)
+    return True
 
 
 def refusals_by_limit(requests: Iterable[RecordedRequest]) -> tuple[int, int]:

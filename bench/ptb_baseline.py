@@ -1,7 +1,12 @@
-"""The baseline for bench/outbox_burst.py: a bare python-telegram-bot send loop.
+"""Bare python-telegram-bot baselines for the benchmarks.
 
-`AIORateLimiter()` with its defaults (30 a second overall, no retries) does all the pacing;
-the loop just fires `send_message` at distinct chats with `asyncio.gather`, in chunks.
+For bench/outbox_burst.py, a send loop: `AIORateLimiter()` with its defaults (30 a second
+overall, no retries) does all the pacing; the loop just fires `send_message` at distinct chats
+with `asyncio.gather`, in chunks.
+
+For bench/inbound.py, an echo bot: PTB's own Updater long-polls, and one handler answers each
+text message with `send_message` (PTB's defaults otherwise: one update handled at a time, no
+rate limiter, no database).
 """
 
 from __future__ import annotations
@@ -9,12 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from burst_support import Arrivals
-from telegram import Bot
+from burst_support import Arrivals, wait_until
+from telegram import Bot, Update
 from telegram.error import RetryAfter
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder, MessageHandler, filters
 
 from bot.devtools.fake_telegram import FakeTelegram, RateLimits
 
@@ -72,3 +80,54 @@ async def _send_all(bot: Bot, messages: int) -> int:
             elif isinstance(result, BaseException):
                 raise result
     return retry_after
+
+
+@dataclass(frozen=True)
+class EchoResult:
+    """How the bare PTB echo bot did: updates answered, and how long from the first update
+    queued to the last answer the fake saw."""
+
+    updates: int
+    answered: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Updates answered a second."""
+        return self.answered / self.seconds if self.seconds > 0 else 0.0
+
+
+async def _echo(update: Update, context: Any) -> None:
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await context.bot.send_message(message.chat_id, message.text)
+
+
+async def run_echo(
+    queue_updates: Callable[[FakeTelegram], int], *, within: float = 300.0
+) -> EchoResult:
+    """Start a bare PTB echo bot polling a fresh (lenient) fake, let `queue_updates` queue
+    updates at once, and time until every one has been answered (or `within` seconds)."""
+    arrivals = Arrivals()
+    with FakeTelegram() as fake:
+        fake.on_bot_message = arrivals
+        app = (
+            ApplicationBuilder()
+            .token(FakeTelegram.token_for_tests())
+            .base_url(f"{fake.url}/bot")
+            .build()
+        )
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+        async with app:
+            await app.start()
+            updater = app.updater
+            assert updater is not None  # noqa: S101 - ApplicationBuilder makes one
+            await updater.start_polling(poll_interval=0, timeout=1)
+            await asyncio.to_thread(fake.wait_until_polling)
+            started = time.monotonic()
+            count = queue_updates(fake)
+            await wait_until(lambda: arrivals.delivered() >= count, within)
+            last = arrivals.last_at() or started
+            await updater.stop()
+            await app.stop()
+    return EchoResult(count, arrivals.delivered(), last - started)
