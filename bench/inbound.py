@@ -27,7 +27,7 @@ Telegram over HTTP. Then:
    reply latency runs from just before the update is queued at the fake to the moment the
    fake answers the bot's sendMessage, for the answer's first message and its last.
 
-It prints numbers and asserts nothing. The default run takes about 2 minutes, most of it
+It prints numbers and asserts nothing. The default run takes about 1.5 minutes, most of it
 waiting for the burst's answers to leave at 29 a second.
 """
 

@@ -16,11 +16,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.adapters.telegram.context import Waypoint
 from bot.services.ladder_steps import do_take_due_steps
-from bot.services.retention import do_forget_old
+from bot.services.retention import do_forget_old, do_forget_recent_words
 
 _LOG = logging.getLogger(__name__)
 LADDER_EVERY = timedelta(seconds=5)
 TIDY_EVERY = timedelta(minutes=10)
+# A young person's last message is kept two minutes; this keeps it no more than three.
+WORDS_EVERY = timedelta(minutes=1)
 
 
 class Ticks:
@@ -39,10 +41,15 @@ class Ticks:
         """Forget what no longer needs keeping (bot.services.retention)."""
         await do_forget_old(self._waypoint.uow(), now=self._waypoint.clock())
 
+    async def words(self) -> None:
+        """Forget young people's last messages once a split worry could no longer need them."""
+        await do_forget_recent_words(self._waypoint.uow(), now=self._waypoint.clock())
+
     def start(self) -> None:
         """Start ticking, inside the running event loop."""
         scheduler = AsyncIOScheduler(timezone=UTC)
-        for tick, every in ((self.ladder, LADDER_EVERY), (self.tidy, TIDY_EVERY)):
+        ticks = ((self.ladder, LADDER_EVERY), (self.words, WORDS_EVERY), (self.tidy, TIDY_EVERY))
+        for tick, every in ticks:
             scheduler.add_job(
                 _logged(tick), "interval", seconds=every.total_seconds(), name=tick.__name__,
                 max_instances=1, coalesce=True, misfire_grace_time=int(every.total_seconds()),

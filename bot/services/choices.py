@@ -13,6 +13,7 @@ from bot.services.concerns import do_answer_ask
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
+from bot.services.records import YoungPersonRecord
 
 # The two buttons every choice ends with; each has a reply of the same name in content/.
 ALWAYS = frozenset({"something_else", "help"})
@@ -22,20 +23,31 @@ async def do_choose(
     uow: UnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
 ) -> bool:
     """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
-    if message_id == "concern_ask" and key in {"concern_yes", "concern_no"}:
+    if is_concern_answer(message_id, key):
         return await do_answer_ask(uow, telegram_user_id, tell=key == "concern_yes", now=now)
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None:
-            return False
-        person.awaiting_choice = None
-        if key in ALWAYS:
-            values = {"worker": person.key_worker.name, **helpline_values()}
-            uow.postbox.to_young_person(person, key, values, now=now)
-        elif not choose_own_setting(uow, person, message_id, key, now=now):
+        if person is None or not choose(uow, person, message_id, key, now=now):
             return False
         await uow.commit()
         return True
+
+
+def is_concern_answer(message_id: str, key: str) -> bool:
+    """Whether this is the answer to "Do you want Jo to know?" (its own service)."""
+    return message_id == "concern_ask" and key in {"concern_yes", "concern_no"}
+
+
+def choose(
+    uow: UnitOfWork, person: YoungPersonRecord, message_id: str, key: str, *, now: datetime
+) -> bool:
+    """In the caller's unit of work: act on any other choice (False if not theirs to make)."""
+    person.awaiting_choice = None
+    if key in ALWAYS:
+        values = {"worker": person.key_worker.name, **helpline_values()}
+        uow.postbox.to_young_person(person, key, values, now=now)
+        return True
+    return choose_own_setting(uow, person, message_id, key, now=now)
 
 
 def _words(text: str) -> list[str]:
@@ -59,15 +71,23 @@ async def do_written_answer(
     uow: UnitOfWork, telegram_user_id: int, text: str, *, now: datetime
 ) -> bool:
     """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
-    async with uow:
+    async with uow.reading():
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None or person.awaiting_choice is None:
-            return False
-        message_id = person.awaiting_choice
-        # A choice's wording may name the young person or their worker, nothing else.
-        values = {"name": name_of(person), "worker": person.key_worker.name}
-        rendered = render(uow.postbox.catalogue, message_id, values, profile_of(person))
-        index = match_written_choice([b.label for b in rendered.buttons], text)
-    if index is None:
+        chosen = written_choice(uow, person, text) if person is not None else None
+    if chosen is None:
         return False
-    return await do_choose(uow, telegram_user_id, message_id, rendered.buttons[index].key, now=now)
+    return await do_choose(uow, telegram_user_id, *chosen, now=now)
+
+
+def written_choice(
+    uow: UnitOfWork, person: YoungPersonRecord, text: str
+) -> tuple[str, str] | None:
+    """The (message id, button key) a written answer picks from the open choice, if any."""
+    message_id = person.awaiting_choice
+    if message_id is None:
+        return None
+    # A choice's wording may name the young person or their worker, nothing else.
+    values = {"name": name_of(person), "worker": person.key_worker.name}
+    rendered = render(uow.postbox.catalogue, message_id, values, profile_of(person))
+    index = match_written_choice([b.label for b in rendered.buttons], text)
+    return None if index is None else (message_id, rendered.buttons[index].key)

@@ -167,20 +167,33 @@ async def do_add_words(
     concern from the last hour still waiting for words."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None:
+        if person is None or not await add_words_to_waiting(
+            uow, person, words, now=now, message_id=message_id
+        ):
             return False
-        concern = await uow.concerns.latest_without_words(
-            person.id, since=now - timedelta(hours=1)
-        )
-        if concern is None:
-            return False
-        add_words(uow, concern, words, at=now, message_id=message_id)
-        _words_added(uow, concern, person, now)
-        # In a savepoint: wording that fails must never cost the words stored with them.
-        async with guarded(uow, concern, now):
-            await pass_on(uow, concern, words, now)
         await uow.commit()
         return True
+
+
+async def add_words_to_waiting(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    words: str,
+    *,
+    now: datetime,
+    message_id: int | None = None,
+) -> bool:
+    """In the caller's unit of work: the words go to the concern from the last hour still
+    waiting for words, if there is one (False if not)."""
+    concern = await uow.concerns.latest_without_words(person.id, since=now - timedelta(hours=1))
+    if concern is None:
+        return False
+    add_words(uow, concern, words, at=now, message_id=message_id)
+    _words_added(uow, concern, person, now)
+    # In a savepoint: wording that fails must never cost the words stored with them.
+    async with guarded(uow, concern, now):
+        await pass_on(uow, concern, words, now)
+    return True
 
 
 async def do_note_edit(

@@ -8,16 +8,17 @@ with their worker, an answer to an open choice, and finally a greeting.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content.catalogue import Catalogue
 from bot.content.render import every_wording, render_line
+from bot.domain.actors import KnownYoungPerson
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Worry
-from bot.services import choices, concerns, talk
+from bot.services import choices, concerns, replies, talk
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
@@ -30,11 +31,12 @@ class Heard(StrEnum):
     WORDS_ADDED = "words_added"
     RELAYED = "relayed"
     CHOICE = "choice"
-    NOTHING = "nothing"
-    # Someone Waypoint does not know: they get the stranger's reply, and nothing is kept.
+    # "Do you want Jo to know?" answered in words: the caller passes it to its service.
+    CONCERN_ANSWER = "concern_answer"
+    # Nothing else: the young person was greeted (their home message).
+    GREETED = "greeted"
+    # No longer linked (since their message arrived): they are answered as anyone else.
     STRANGER = "stranger"
-    # A stranger who sounds worried: nothing is kept, but they are shown where to get help.
-    STRANGER_WORRIED = "stranger_worried"
     # An edit that is neither a worry nor part of one: it was answered when first sent.
     IGNORED = "ignored"
 
@@ -70,18 +72,21 @@ def _about(found: Detection | None) -> tuple[str, str | None] | None:
     return found.category.value, harm
 
 
+# A thought split over two messages is heard as one when the second comes this soon after.
+SPLIT_WINDOW = timedelta(minutes=2)
+
+
 async def do_hear(
     uow: UnitOfWork,
-    telegram_user_id: int,
+    actor: KnownYoungPerson,
     text: str,
     *,
     lexicon: Lexicon,
-    before: str | None = None,
     now: datetime,
     message_id: int | None = None,
     edited: bool = False,
 ) -> Heard:
-    """Act on a young person's message; NOTHING means "greet them".
+    """Act on a young person's message, in one transaction unless it is a worry.
 
     An edited message is heard for worries only: an edit of a message that was part of a
     concern adds its new wording to that concern; any other edit that is not a worry is
@@ -90,47 +95,67 @@ async def do_hear(
     if (
         edited
         and message_id is not None
-        and await concerns.do_note_edit(uow, telegram_user_id, message_id, text, now=now)
+        and await concerns.do_note_edit(uow, actor.telegram_user_id, message_id, text, now=now)
     ):
         return Heard.WORDS_ADDED
-    async with uow.reading():
-        person = await uow.young_people.by_telegram_id(telegram_user_id)
+    async with uow:
+        person = await uow.young_people.get(actor.young_person_id)
+        if person is None:
+            return Heard.STRANGER
+        before = await uow.recent_words.take(person.id, since=now - SPLIT_WINDOW)
         button = is_worried_button(uow.postbox.catalogue, person, text)
-        # Only ask the services that can apply: most messages are neither.
-        talking = person is not None and talk.is_talking(person, now)
-        choosing = person is not None and person.awaiting_choice is not None
-    found, words = worry_in(text, lexicon, before)
-    if person is None:
-        return Heard.STRANGER_WORRIED if found or button else Heard.STRANGER
+        found, words = worry_in(text, lexicon, before)
+        if not (button or found):
+            if edited:
+                return Heard.IGNORED
+            heard = await _not_a_worry(uow, person, text, now=now, message_id=message_id)
+            if heard is not Heard.WORDS_ADDED:
+                # Kept for the next message only, and never once heard as (part of) a worry.
+                await uow.recent_words.keep(person.id, text, at=now, since=now - SPLIT_WINDOW)
+            await uow.commit()
+            return heard
+        # The message before, if any, is part of this worry now: it is not kept.
+        await uow.commit()
     if button:
         worry = Worry("button", Urgency.HIGH, message_id=message_id)
-    elif found is not None:
+    else:
         # A worry is always heard as one: it joins a concern still waiting, or raises its own.
         category, harm = _about(found) or (None, None)
-        worry = Worry("words", found.urgency, words, category, found.sure, harm, message_id)
-    elif edited:
-        return Heard.IGNORED
-    elif await concerns.do_add_words(uow, telegram_user_id, text, now=now, message_id=message_id):
-        return Heard.WORDS_ADDED
-    else:
-        return await _not_a_worry(
-            uow, telegram_user_id, text, now=now, talking=talking, choosing=choosing
-        )
-    await concerns.do_raise_concern(uow, telegram_user_id, worry, now=now)
+        urgency = found.urgency if found else Urgency.HIGH
+        sure = found.sure if found else True
+        worry = Worry("words", urgency, words, category, sure, harm, message_id)
+    await concerns.do_raise_concern(uow, actor.telegram_user_id, worry, now=now)
     return Heard.CONCERN
 
 
 async def _not_a_worry(
     uow: UnitOfWork,
-    telegram_user_id: int,
+    person: YoungPersonRecord,
     text: str,
     *,
     now: datetime,
-    talking: bool,
-    choosing: bool,
+    message_id: int | None,
 ) -> Heard:
-    if talking and await talk.do_relay_to_worker(uow, telegram_user_id, text, now=now):
+    """In the open unit of work: the first words after the button, talk with their worker,
+    an answer to the open choice, or else the greeting."""
+    if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
+        return Heard.WORDS_ADDED
+    if await talk.relay_to_worker(uow, person, text, now=now):
         return Heard.RELAYED
-    if choosing and await choices.do_written_answer(uow, telegram_user_id, text, now=now):
-        return Heard.CHOICE
-    return Heard.NOTHING
+    chosen = choices.written_choice(uow, person, text)
+    if chosen is not None and not choices.is_concern_answer(*chosen):
+        waiting = person.awaiting_choice
+        if choices.choose(uow, person, *chosen, now=now):
+            return Heard.CHOICE
+        person.awaiting_choice = waiting  # not theirs to make: the choice stays open
+    elif chosen is not None:
+        # "Do you want Jo to know?" answered in words: its own service, after this commit.
+        return Heard.CONCERN_ANSWER
+    replies.greet_young_person(uow, person, now=now)
+    return Heard.GREETED
+
+
+def sounds_worried(text: str, lexicon: Lexicon) -> bool:
+    """Whether words from someone Waypoint does not know sound worried (nothing is kept)."""
+    found, _ = worry_in(text, lexicon, None)
+    return found is not None

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger, Writer
+from bot.domain.actors import KnownStaff, Writer
 from bot.domain.errors import NotStaff
-from bot.domain.people import Role
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
 
@@ -47,16 +46,7 @@ async def who_is(uow: UnitOfWork, telegram_user_id: int) -> Found:
 async def writer_of(uow: UnitOfWork, telegram_user_id: int) -> Writer:
     """Who is writing, worked out once per update (read only: no write lock is taken)."""
     async with uow.reading():
-        match await who_is(uow, telegram_user_id):
-            case AsStaff(staff):
-                return KnownStaff(
-                    staff.id, staff.telegram_user_id, staff.hub_id, staff.hub.council_id,
-                    Role(staff.role), staff.name,
-                )  # fmt: skip
-            case AsYoungPerson(person):
-                return KnownYoungPerson(person.id, person.telegram_user_id, person.hub_id)
-            case AsStranger():
-                return Stranger(telegram_user_id)
+        return await uow.identities.writer(telegram_user_id)
 
 
 async def staff_record(uow: UnitOfWork, actor: KnownStaff) -> StaffRecord:

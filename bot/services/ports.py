@@ -15,7 +15,7 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
-from bot.domain.actors import Actor
+from bot.domain.actors import Actor, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, Lane
@@ -194,6 +194,28 @@ class AuditLog(Protocol):
         subject_id: int | None = None,
     ) -> None:
         """Append one event."""
+
+
+class Identities(Protocol):
+    """Who a Telegram account belongs to."""
+
+    async def writer(self, telegram_user_id: int) -> Writer:
+        """Staff who have not left first, then a linked young person, else a stranger."""
+
+
+class RecentWords(Protocol):
+    """A young person's last message that was not a worry, kept two minutes at most."""
+
+    async def take(self, young_person_id: int, *, since: datetime) -> str | None:
+        """Their last message if it came after `since`; either way it is gone afterwards."""
+
+    async def keep(
+        self, young_person_id: int, words: str, *, at: datetime, since: datetime
+    ) -> None:
+        """Keep this message in place of any before it; drop everyone's older than `since`."""
+
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Drop every message kept since before `cutoff`."""
 
 
 class Heartbeats(Protocol):
@@ -444,6 +466,14 @@ class UnitOfWork(Protocol):
     @property
     def inbox(self) -> Inbox:
         """Updates from Telegram."""
+
+    @property
+    def identities(self) -> Identities:
+        """Who a Telegram account belongs to."""
+
+    @property
+    def recent_words(self) -> RecentWords:
+        """Young people's last messages, for a worry split over two."""
 
     @property
     def heartbeats(self) -> Heartbeats:

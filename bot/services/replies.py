@@ -17,6 +17,7 @@ from bot.domain.strangers import after_answer, budget_key, may_answer
 from bot.services.identity import AsStaff, AsStranger, AsYoungPerson, who_is
 from bot.services.people import name_of
 from bot.services.ports import UnitOfWork
+from bot.services.records import YoungPersonRecord
 
 
 async def _nothing_to_say(
@@ -40,16 +41,18 @@ async def do_greet(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> 
             case AsStaff(staff):
                 uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
             case AsYoungPerson(person):
-                # Writing to the bot means they have unblocked it.
-                person.unreachable_since = None
-                values = {
-                    "name": name_of(person), "worker": person.key_worker.name,
-                    **helpline_values(),
-                }  # fmt: skip
-                uow.postbox.to_young_person(person, "home", values, now=now)
+                greet_young_person(uow, person, now=now)
             case AsStranger():
                 await _answer_stranger(uow, telegram_user_id, "stranger", {}, now=now)
         await uow.commit()
+
+
+def greet_young_person(uow: UnitOfWork, person: YoungPersonRecord, *, now: datetime) -> None:
+    """In the caller's unit of work: the greeting, their home message."""
+    # Writing to the bot means they have unblocked it.
+    person.unreachable_since = None
+    values = {"name": name_of(person), "worker": person.key_worker.name, **helpline_values()}
+    uow.postbox.to_young_person(person, "home", values, now=now)
 
 
 async def do_tell(

@@ -49,21 +49,30 @@ async def do_relay_to_worker(
     """Pass the young person's words to their worker, if they are talking; False if not."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None or not is_talking(person, now):
+        if person is None or not await relay_to_worker(uow, person, text, now=now):
             return False
-        person.talking_until = now + TALK_WINDOW
-        worker = await who_answers(uow, person)
-        if worker is None:
-            return False
-        values = {"name": person.first_name, "text": text}
-        uow.postbox.to_staff(worker, "talk_from_young_person", values, now=now)
-        uow.postbox.to_young_person(person, "talk_sent", {"worker": worker.name}, now=now)
-        uow.audit.record(
-            "talk.to_worker", at=now, by=Actor.young_person(person.id),
-            hub_id=person.hub_id, subject_type="staff", subject_id=worker.id,
-        )  # fmt: skip
         await uow.commit()
         return True
+
+
+async def relay_to_worker(
+    uow: UnitOfWork, person: YoungPersonRecord, text: str, *, now: datetime
+) -> bool:
+    """In the caller's unit of work: pass the words on if they are talking (False if not)."""
+    if not is_talking(person, now):
+        return False
+    worker = await who_answers(uow, person)
+    if worker is None:
+        return False
+    person.talking_until = now + TALK_WINDOW
+    values = {"name": person.first_name, "text": text}
+    uow.postbox.to_staff(worker, "talk_from_young_person", values, now=now)
+    uow.postbox.to_young_person(person, "talk_sent", {"worker": worker.name}, now=now)
+    uow.audit.record(
+        "talk.to_worker", at=now, by=Actor.young_person(person.id),
+        hub_id=person.hub_id, subject_type="staff", subject_id=worker.id,
+    )  # fmt: skip
+    return True
 
 
 async def _may_write(uow: UnitOfWork, staff: StaffRecord, person: YoungPersonRecord) -> bool:

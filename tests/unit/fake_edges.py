@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.actors import Actor
+from bot.domain.actors import Actor, KnownStaff, KnownYoungPerson, Stranger, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
+from bot.domain.people import Role
 from bot.domain.strangers import Answered
 from bot.services.records import OutboxRecord
 from tests.unit.fake_records import AuditEvent, InboxUpdate, Queued, Tables
@@ -79,6 +80,51 @@ class FakeHeartbeats:
     async def last(self, name: str) -> datetime | None:
         """When `name` last worked, if ever."""
         return self._t.heartbeats.get(name)
+
+
+class FakeIdentities:
+    """Who a Telegram account belongs to."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def writer(self, telegram_user_id: int) -> Writer:
+        """Staff who have not left first, then a linked young person, else a stranger."""
+        for staff in self._t.staff:
+            if staff.telegram_user_id == telegram_user_id and staff.active:
+                return KnownStaff(
+                    staff.id, telegram_user_id, staff.hub_id, staff.hub.council_id,
+                    Role(staff.role), staff.name,
+                )  # fmt: skip
+        for person in self._t.young_people:
+            if person.telegram_user_id == telegram_user_id:
+                return KnownYoungPerson(person.id, telegram_user_id, person.hub_id)
+        return Stranger(telegram_user_id)
+
+
+class FakeRecentWords:
+    """A young person's last message that was not a worry."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def take(self, young_person_id: int, *, since: datetime) -> str | None:
+        """Their last message if it came after `since`; either way it is gone afterwards."""
+        kept = self._t.recent_words.pop(young_person_id, None)
+        return kept[0] if kept is not None and kept[1] >= since else None
+
+    async def keep(
+        self, young_person_id: int, words: str, *, at: datetime, since: datetime
+    ) -> None:
+        """Keep this message in place of any before it; drop everyone's older than `since`."""
+        for key in [k for k, (_, when) in self._t.recent_words.items() if when < since]:
+            del self._t.recent_words[key]
+        self._t.recent_words[young_person_id] = (words, at)
+
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Drop every message kept since before `cutoff`."""
+        for key in [k for k, (_, when) in self._t.recent_words.items() if when < cutoff]:
+            del self._t.recent_words[key]
 
 
 class FakeOutbox:

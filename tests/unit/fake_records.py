@@ -284,6 +284,8 @@ class Tables:
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)
     heartbeats: dict[str, datetime] = field(default_factory=dict)
+    # A young person's last message: (words, when), by young person id.
+    recent_words: dict[int, tuple[str, datetime]] = field(default_factory=dict)
     # The send budget and per-chat pacing that a 429 pushes back.
     budget_free_at: datetime | None = None
     chat_free_at: dict[int, datetime] = field(default_factory=dict)

@@ -30,8 +30,10 @@ from tests.unit.fake_edges import (
     FakeAuditLog,
     FakeCodeAttempts,
     FakeHeartbeats,
+    FakeIdentities,
     FakeInbox,
     FakeOutbox,
+    FakeRecentWords,
     FakeStrangerBudgets,
 )
 from tests.unit.fake_records import Queued, Tables
@@ -190,6 +192,8 @@ class _Open:
         self.postbox = FakePostbox(tables, store)
         self.inbox = FakeInbox(tables)
         self.heartbeats = FakeHeartbeats(tables)
+        self.recent_words = FakeRecentWords(tables)
+        self.identities = FakeIdentities(tables)
         self.outbox = FakeOutbox(tables)
         self.stranger_budgets = FakeStrangerBudgets(tables)
 
@@ -252,6 +256,16 @@ class FakeUnitOfWork:
     def inbox(self) -> FakeInbox:
         """Updates from Telegram."""
         return self._work.inbox
+
+    @property
+    def identities(self) -> FakeIdentities:
+        """Who a Telegram account belongs to."""
+        return self._work.identities
+
+    @property
+    def recent_words(self) -> FakeRecentWords:
+        """Young people's last messages."""
+        return self._work.recent_words
 
     @property
     def heartbeats(self) -> FakeHeartbeats:

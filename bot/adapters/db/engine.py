@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import re
 import socket
 import ssl
+import weakref
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -278,6 +280,20 @@ def create_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> AsyncE
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+# One writer at a time per SQLite file in this process, queued here rather than in SQLite:
+# SQLite's busy handler sleeps and polls, so under concurrent handlers most of the time went
+# on waiting for a lock that had long been free.
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """The in-process queue for writing transactions on a SQLite engine; None otherwise
+    (PostgreSQL takes row locks, and writers run side by side)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    return _WRITE_LOCKS.setdefault(engine.sync_engine, asyncio.Lock())
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -382,6 +382,19 @@ class InboxUpdate(Base):
     problem: Mapped[str | None] = mapped_column(String(64))
 
 
+class RecentWords(Base):
+    """A young person's last message that was not a worry, kept two minutes at most: a worry
+    split over two messages is heard as one, whichever instance handles the second."""
+
+    __tablename__ = "recent_words"
+
+    young_person_id: Mapped[int] = mapped_column(
+        ForeignKey("young_people.id"), primary_key=True, autoincrement=False
+    )
+    words: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Heartbeat(Base):
     """When something that must keep running last did its work (the poller, the sender)."""
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import (
@@ -16,12 +17,13 @@ from bot.adapters.db.models import (
     Hub,
     Invite,
     OutboxMessage,
+    RecentWords,
     Staff,
     StrangerAnswers,
     YoungPerson,
 )
 from bot.adapters.outbox.claims import push_back
-from bot.domain.actors import Actor
+from bot.domain.actors import Actor, KnownStaff, KnownYoungPerson, Stranger, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
@@ -392,6 +394,74 @@ class AuditLog:
                 subject_id=subject_id,
             )
         )
+
+
+class Identities:
+    """Who a Telegram account belongs to, read as plain values (no records are loaded: this
+    runs for every update)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def writer(self, telegram_user_id: int) -> Writer:
+        """Staff who have not left first, then a linked young person, else a stranger."""
+        staff = (
+            await self._session.execute(
+                select(Staff.id, Staff.hub_id, Hub.council_id, Staff.role, Staff.name)
+                .join(Hub, Hub.id == Staff.hub_id)
+                .where(Staff.telegram_user_id == telegram_user_id, Staff.active.is_(True))
+            )
+        ).first()
+        if staff is not None:
+            return KnownStaff(
+                staff.id, telegram_user_id, staff.hub_id, staff.council_id, Role(staff.role),
+                staff.name,
+            )  # fmt: skip
+        person = (
+            await self._session.execute(
+                select(YoungPerson.id, YoungPerson.hub_id).where(
+                    YoungPerson.telegram_user_id == telegram_user_id
+                )
+            )
+        ).first()
+        if person is None:
+            return Stranger(telegram_user_id)
+        return KnownYoungPerson(person.id, telegram_user_id, person.hub_id)
+
+
+class RecentWordsRepository:
+    """A young person's last message, for two minutes; taken when the next one is heard."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def take(self, young_person_id: int, *, since: datetime) -> str | None:
+        """Their last message if it came after `since`; either way it is gone afterwards."""
+        taken = await self._session.execute(
+            delete(RecentWords)
+            .where(RecentWords.young_person_id == young_person_id)
+            .returning(RecentWords.words, RecentWords.at)
+        )
+        row = taken.first()
+        return row.words if row is not None and row.at >= since else None
+
+    async def keep(
+        self, young_person_id: int, words: str, *, at: datetime, since: datetime
+    ) -> None:
+        """Keep this message in place of any before it (`since` is for the fake's sake: the
+        words tick drops everyone's stale ones here, with no delete on every message)."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = insert(RecentWords).values(young_person_id=young_person_id, words=words, at=at)
+        await self._session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["young_person_id"], set_={"words": words, "at": at}
+            )
+        )
+
+    async def forget_stale(self, cutoff: datetime) -> None:
+        """Drop every message kept since before `cutoff` (nobody wrote again in time)."""
+        await self._session.execute(delete(RecentWords).where(RecentWords.at < cutoff))
 
 
 class Heartbeats:

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Self
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.adapters.db.concern_records import Concerns
-from bot.adapters.db.engine import READING
+from bot.adapters.db.engine import READING, write_lock
 from bot.adapters.db.inbox import AlreadyHandled, Inbox, handling
 from bot.adapters.db.repositories import (
     AuditLog,
     CodeAttempts,
     Heartbeats,
+    Identities,
     Invites,
     Organisations,
     Outbox,
+    RecentWordsRepository,
     StaffRepository,
     StrangerBudgets,
     YoungPeople,
 )
 from bot.adapters.outbox.postbox import Postbox
 from bot.content.catalogue import Catalogue
+
+# As long as SQLite's busy timeout (bot.adapters.db.engine), which it replaces in-process.
+WRITE_WAIT = 5.0
 
 
 class SqlUnitOfWork:
@@ -41,6 +47,8 @@ class SqlUnitOfWork:
     postbox: Postbox
     inbox: Inbox
     heartbeats: Heartbeats
+    identities: Identities
+    recent_words: RecentWordsRepository
     outbox: Outbox
     stranger_budgets: StrangerBudgets
 
@@ -49,6 +57,7 @@ class SqlUnitOfWork:
         self._post = post
         self._session: AsyncSession | None = None
         self._reading = False
+        self._holding: asyncio.Lock | None = None
 
     def reading(self) -> Self:
         """`async with uow.reading():` for work that only reads: on SQLite it takes no write
@@ -59,6 +68,8 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("a unit of work cannot be nested in itself")
+        if not self._reading:
+            await self._queue_to_write()
         session = self._sessions()
         self._session = session
         if self._reading:
@@ -73,6 +84,8 @@ class SqlUnitOfWork:
         self.postbox = Postbox(session, self._post.catalogue, self._post.zone)
         self.inbox = Inbox(session)
         self.heartbeats = Heartbeats(session)
+        self.identities = Identities(session)
+        self.recent_words = RecentWordsRepository(session)
         self.outbox = Outbox(session)
         self.stranger_budgets = StrangerBudgets(session)
         return self
@@ -85,11 +98,29 @@ class SqlUnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         self._reading = False
-        if session is not None:
-            try:
-                await session.rollback()
-            finally:
-                await session.close()
+        try:
+            if session is not None:
+                try:
+                    await session.rollback()
+                finally:
+                    await session.close()
+        finally:
+            held, self._holding = self._holding, None
+            if held is not None:
+                held.release()
+
+    async def _queue_to_write(self) -> None:
+        """On SQLite, wait in this process's queue of writers (bot.adapters.db.engine)."""
+        bind = self._sessions.kw.get("bind")
+        lock = write_lock(bind) if isinstance(bind, AsyncEngine) else None
+        if lock is None:
+            return
+        try:
+            await asyncio.wait_for(lock.acquire(), WRITE_WAIT)
+        except TimeoutError:
+            # As SQLite's own busy timeout would: a writer stuck this long is a fault.
+            raise RuntimeError("waited too long for the SQLite write lock") from None
+        self._holding = lock
 
     @property
     def session(self) -> AsyncSession:

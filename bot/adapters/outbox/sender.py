@@ -213,7 +213,9 @@ class Sender:
             if claim.messages:
                 await self._wait_until(claim.messages[-1].send_at)
             elif claim.budget_free_at is not None:
-                await self._nap(max(claim.budget_free_at - self._clock(), timedelta(0)))
+                # The whole budget is taken: a message queued now cannot go sooner, so the
+                # bell is not listened for (each ring would cost a claim, a write, for nothing).
+                await self._wait_until(claim.budget_free_at)
             else:
                 await self._nap(self.settings.poll)
         if self._in_flight:

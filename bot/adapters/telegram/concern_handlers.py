@@ -1,13 +1,12 @@
 """Handlers for worries and talking: young people's words, "I'm worried", /worried and /talk;
 staff acknowledging alerts, /concerns, /concern, /close, /away, /back and /reply.
 
-Each parses the update and calls one service. The message before this one is kept in memory
-for two minutes only, so a worry split over two messages is still heard; it is never stored.
+Each parses the update and calls one service. A young person's message before this one is
+kept for two minutes (bot.services.hearing), so a worry split over two messages is heard
+whichever instance handles the second.
 """
 
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 from telegram import Update
 
@@ -21,50 +20,42 @@ from bot.adapters.telegram.handlers import (
     on_anything_else,
 )
 from bot.adapters.telegram.keyboards import parse_alert
-from bot.domain.actors import KnownStaff
+from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
 from bot.i18n.dates import concrete_datetime
 from bot.services import concern_records, replies, talk
+from bot.services.choices import do_written_answer
 from bot.services.concerns import do_acknowledge, do_raise_concern
-from bot.services.hearing import Heard, do_hear
+from bot.services.hearing import Heard, do_hear, sounds_worried
 from bot.services.staff_words import staff_text
-
-SPLIT_WINDOW = timedelta(minutes=2)
-_BEFORE = "words_before"
-
-
-def _before(context: Context, now: datetime) -> str | None:
-    if context.user_data is None:
-        return None
-    kept = context.user_data.pop(_BEFORE, None)
-    if isinstance(kept, tuple) and now - kept[1] <= SPLIT_WINDOW:
-        return str(kept[0])
-    return None
 
 
 async def on_words(update: Update, context: Context) -> None:
-    """Written words from anyone: a worry first, then talk, a choice, or a greeting."""
+    """Written words: a young person's are heard (a worry first, then their worker, a choice,
+    or a greeting); a stranger who sounds worried is shown where to get help."""
     waypoint = waypoint_of(context)
     message = update.effective_message
     # A photo's caption is words too: a worry written under a screenshot is still a worry.
     text = (message.text or message.caption) if message is not None else None
-    if update.effective_user is None or message is None or text is None:
+    writer = context.writer
+    if message is None or text is None or writer is None:
         return
     now = waypoint.clock()
-    heard = await do_hear(
-        waypoint.uow(), update.effective_user.id, text, lexicon=waypoint.lexicon,
-        before=_before(context, now), now=now, message_id=message.message_id,
-        edited=update.edited_message is not None,
-    )  # fmt: skip
-    # Kept only for the next message from a young person, and never once it has been heard
-    # as a worry (joined to the next message it would be heard twice).
-    if context.user_data is not None and heard in {Heard.RELAYED, Heard.CHOICE, Heard.NOTHING}:
-        context.user_data[_BEFORE] = (text, now)
-    if heard is Heard.STRANGER_WORRIED:
-        await replies.do_help_stranger(waypoint.uow(), update.effective_user.id, now=now)
-    elif heard in {Heard.NOTHING, Heard.STRANGER}:
+    edited = update.edited_message is not None
+    if isinstance(writer, KnownYoungPerson):
+        heard = await do_hear(
+            waypoint.uow(), writer, text, lexicon=waypoint.lexicon, now=now,
+            message_id=message.message_id, edited=edited,
+        )  # fmt: skip
+        if heard is Heard.CONCERN_ANSWER:
+            await do_written_answer(waypoint.uow(), writer.telegram_user_id, text, now=now)
+        elif heard is Heard.STRANGER:
+            await on_anything_else(update, context)
+    elif isinstance(writer, Stranger) and sounds_worried(text, waypoint.lexicon):
+        await replies.do_help_stranger(waypoint.uow(), writer.telegram_user_id, now=now)
+    elif not edited:
         await on_anything_else(update, context)
 
 
