@@ -47,6 +47,8 @@ async def do_raise_concern(
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
             return None
+        # Their message before, if it was kept, is part of this worry now (or too old to be).
+        await uow.recent_words.take(person.id, since=now)
         waiting = await uow.concerns.waiting_for(person.id)
         if waiting is not None:
             hub = await hub_of(uow, waiting.hub_id)

@@ -114,8 +114,9 @@ async def do_hear(
                 await uow.recent_words.keep(person.id, text, at=now, since=now - SPLIT_WINDOW)
             await uow.commit()
             return heard
-        # The message before, if any, is part of this worry now: it is not kept.
-        await uow.commit()
+        # A worry: nothing is committed here. The first commit marks the update handled, so
+        # it must be the one that stores the concern (do_raise_concern, which also forgets
+        # the message before: it is part of this worry now).
     if button:
         worry = Worry("button", Urgency.HIGH, message_id=message_id)
     else:
