@@ -24,7 +24,7 @@ from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
 from bot.domain.outbox import Pace
 from bot.domain.people import Role
-from bot.domain.profiles import CommunicationProfile
+from bot.domain.profiles import CommunicationProfile, Level
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.serve import Serving, serving
 from bot.services.staff import NewStaff, do_add_staff
@@ -60,6 +60,17 @@ class Running:
         filled = {**helpline_values(), **values}
         rendered = render(self.catalogue, message_id, filled, profile or CommunicationProfile())
         return list(rendered.chunks)
+
+    def parts(
+        self, *message_ids: str, profile: CommunicationProfile | None = None, **values: str
+    ) -> int:
+        """How many Telegram messages these make for a young person: however many sentences
+        the therapists' wording has, one per chunk."""
+        return sum(len(self.words(m, profile=profile, **values)) for m in message_ids)
+
+    def staff_text(self, message_id: str, **values: str) -> str:
+        """A staff message or label as staff read it: the standard text, filled in."""
+        return self.catalogue.render(message_id, values, level=Level.STANDARD)
 
     def count(self, user: FakeUser) -> int:
         """How many messages the bot has sent this user so far."""

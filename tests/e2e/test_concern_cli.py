@@ -5,21 +5,30 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.adapters.db.models import AuditEvent
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
+from bot.content.catalogue import Catalogue
 from bot.domain.ladder import Urgency
 from bot.domain.people import Role
+from bot.domain.profiles import Level
 from bot.domain.safety.worry import Worry
+from bot.i18n.dates import concrete_datetime, record_datetime
 from bot.services.concerns import do_raise_concern
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.test_entrypoints import _cli, _env, _run
 
 WORDS = "my stepdad hits me when he is drunk"
+
+
+def _staff_text(message_id: str, **values: str) -> str:
+    catalogue = Catalogue.load(allow_drafts=True)
+    return catalogue.render(message_id, values, level=Level.STANDARD)
 
 
 async def _concern(uow: UnitOfWorkFactory, clock: ManualClock) -> int:
@@ -37,13 +46,20 @@ async def test_list_show_and_export_a_concern_and_every_look_is_audited(
     migrated_url: str, uow: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path
 ) -> None:
     concern_id = await _concern(uow, clock)
+    raised, zone = clock(), ZoneInfo("Europe/London")
     env = _env(database_url=migrated_url)
     listed = await asyncio.to_thread(_cli, env, tmp_path, "concerns", "list")
-    assert f"{concern_id}: Sam, abuse, high, open" in listed
+    assert _staff_text(
+        "concern_list_line", id=str(concern_id), name="Sam", what=_staff_text("category_abuse"),
+        urgency="high", state="open", time=concrete_datetime(raised, zone),
+    ) in listed  # fmt: skip
     assert WORDS not in listed
     shown = await asyncio.to_thread(_cli, env, tmp_path, "concerns", "show", str(concern_id))
     assert WORDS in shown
-    assert "notified (Jo): named_worker: Jo" in shown
+    assert _staff_text(
+        "case_file_line", at=record_datetime(raised, zone), kind="notified", who="Jo",
+        detail=": named_worker: Jo",
+    ) in shown  # fmt: skip
     record = tmp_path / "concern.txt"
     await asyncio.to_thread(
         _cli, env, tmp_path, "concerns", "export", str(concern_id), "--to", str(record)

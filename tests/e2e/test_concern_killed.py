@@ -19,8 +19,10 @@ from bot.adapters.db.models import Concern
 from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.clock import system_clock
 from bot.content.catalogue import Catalogue
+from bot.content.render import render
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.test_entrypoints import _env, _waypoint
@@ -102,7 +104,11 @@ async def test_a_concern_stored_before_a_kill_reaches_the_worker_after_restart(
         second = _start(env, tmp_path, log)
         try:
             assert await _arrives(fake, JO, WORDS), log.read_text()
-            assert await _arrives(fake, SAM, "I will tell Jo now."), log.read_text()
+            [*_, told] = render(
+                Catalogue.load(allow_drafts=True), "concern_raised", {"worker": "Jo"},
+                CommunicationProfile(),
+            ).chunks  # fmt: skip
+            assert await _arrives(fake, SAM, told), log.read_text()
         finally:
             second.send_signal(signal.SIGTERM)
             assert second.wait(timeout=60) == 0, log.read_text()

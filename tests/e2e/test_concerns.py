@@ -14,6 +14,7 @@ from bot.content.render import render_line
 from bot.devtools.fake_telegram import FakeUser
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
+from bot.i18n.dates import concrete_datetime, record_datetime
 from bot.services.ladder_steps import do_take_due_steps
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, STRANGER, Running
@@ -30,6 +31,11 @@ async def hub(running: Running) -> Running:
         await do_add_staff(running.uow(), new, now=running.clock())
     await running.join_sam()
     return running
+
+
+def _worried(running: Running) -> int:
+    """How many messages Sam gets after tapping "I'm worried"."""
+    return running.parts("concern_raised", "concern_tell_more", "concern_helplines", worker="Jo")
 
 
 async def _after(running: Running, user: FakeUser, before: int, count: int) -> list[str]:
@@ -55,7 +61,8 @@ class TestWorryingWords:
         assert heard == reply
         [alert] = await _after(running, JO, jo_before, 1)
         assert words in alert
-        assert "suicide" in alert or "self-harm" in alert
+        categories = (running.staff_text(f"category_{c}") for c in ("suicide", "self_harm"))
+        assert any(category in alert for category in categories)
         [concern] = await running.concerns()
         assert concern.words == words
         alert_message = running.fake.sent_messages(JO.id)[-1]
@@ -63,9 +70,12 @@ class TestWorryingWords:
 
         sam_before, jo_before = running.count(SAM), running.count(JO)
         running.fake.press_button(JO, f"a|{concern.id}|ack", message_id=alert_message.message_id)
-        assert await _after(running, SAM, sam_before, 1) == ["Jo has seen your message."]
+        seen = running.words("concern_seen", staff="Jo")
+        assert await _after(running, SAM, sam_before, len(seen)) == seen
         [taken] = await _after(running, JO, jo_before, 1)
-        assert taken == f"Jo has concern {concern.id} for Sam. Sam has been told."
+        assert taken == running.staff_text(
+            "concern_taken", staff="Jo", id=str(concern.id), name="Sam"
+        )
         current = running.fake.current_message(JO.id, alert_message.message_id)
         assert current is not None
         assert "reply_markup" not in current
@@ -103,12 +113,13 @@ class TestTheButton:
         running = hub
         label = render_line(running.catalogue, "button_worried", {}, CommunicationProfile())
         jo_before = running.count(JO)
-        await running.say(SAM, label, replies=4)
+        await running.say(SAM, label, replies=_worried(running))
         [alert] = await _after(running, JO, jo_before, 1)
         assert running.catalogue.text("concern_no_words") in alert
         jo_before = running.count(JO)
-        [sent] = await running.say(SAM, "my mum's boyfriend hit me")
-        assert sent == "I sent your message to Jo."
+        await running.hear(
+            SAM, "my mum's boyfriend hit me", running.words("talk_sent", worker="Jo")
+        )
         [more] = await _after(running, JO, jo_before, 1)
         assert "my mum's boyfriend hit me" in more
         [concern] = await running.concerns()
@@ -117,7 +128,7 @@ class TestTheButton:
     async def test_slash_worried_works_too(self, hub: Running) -> None:
         running = hub
         jo_before = running.count(JO)
-        await running.say(SAM, "/worried", replies=4)
+        await running.say(SAM, "/worried", replies=_worried(running))
         await _after(running, JO, jo_before, 1)
         [concern] = await running.concerns()
         assert concern.source == "command"
@@ -128,28 +139,37 @@ class TestLadderAndRecords:
         self, hub: Running
     ) -> None:
         running = hub
-        await running.say(SAM, "/worried", replies=4)
+        await running.say(SAM, "/worried", replies=_worried(running))
         running.clock.advance(timedelta(minutes=10))
         dee_before, sam_before = running.count(DEE), running.count(SAM)
         # The ladder's own clock job may take the step first; either way it is taken once.
         await do_take_due_steps(running.uow(), now=running.clock())
         [alert] = await _after(running, DEE, dee_before, 1)
-        assert "Concern from Sam" in alert
-        assert await _after(running, SAM, sam_before, 1) == ["Dee has your message too."]
+        assert "Sam" in alert
+        assert running.staff_text("category_button") in alert
+        passed_on = running.words("concern_passed_on", staff="Dee")
+        assert await _after(running, SAM, sam_before, len(passed_on)) == passed_on
 
     async def test_a_manager_lists_reads_and_closes_and_each_look_is_audited(
         self, hub: Running
     ) -> None:
         running = hub
-        await running.say(SAM, "/worried", replies=4)
+        await running.say(SAM, "/worried", replies=_worried(running))
         [concern] = await running.concerns()
+        zone, what = running.uow.post.zone, running.staff_text("category_button")
         [listed] = await running.say(MAX, "/concerns")
-        assert f"{concern.id}: Sam" in listed
+        assert running.staff_text(
+            "concern_list_line", id=str(concern.id), name="Sam", what=what,
+            urgency=concern.urgency, state=concern.state,
+            time=concrete_datetime(concern.raised_at, zone),
+        ) in listed  # fmt: skip
         [record] = await running.say(MAX, f"/concern {concern.id}")
-        assert "Chronology:" in record
-        assert "notified (Jo): named_worker: Jo" in record
+        assert running.staff_text(
+            "case_file_line", at=record_datetime(concern.raised_at, zone), kind="notified",
+            who="Jo", detail=": named_worker: Jo",
+        ) in record  # fmt: skip
         [closed] = await running.say(MAX, f"/close {concern.id} Spoke with Sam; safe at home.")
-        assert closed == f"Concern {concern.id} is closed. The outcome is in its record."
+        assert closed == running.staff_text("concern_closed", id=str(concern.id))
         async with running.uow() as work:
             viewed = await work.session.scalar(
                 select(func.count())
@@ -173,33 +193,39 @@ class TestTalkingToTheWorker:
         running = hub
         await running.hear(SAM, "/talk", running.words("talk_start", worker="Jo"))
         jo_before = running.count(JO)
-        [sent] = await running.say(SAM, "can we meet on friday")
-        assert sent == "I sent your message to Jo."
+        await running.hear(SAM, "can we meet on friday", running.words("talk_sent", worker="Jo"))
         [passed] = await _after(running, JO, jo_before, 1)
-        assert "Message from Sam:\ncan we meet on friday" in passed
+        assert passed == running.staff_text(
+            "talk_from_young_person", name="Sam", text="can we meet on friday"
+        )
         sam_before = running.count(SAM)
-        [ok] = await running.say(JO, "/reply Sam Yes, at the hub at 4 o'clock.")
-        assert ok == "Sent to Sam."
-        told = await _after(running, SAM, sam_before, 1)
-        assert told == ["Jo says:\nYes, at the hub at 4 o'clock."]
+        answer = "Yes, at the hub at 4 o'clock."
+        [ok] = await running.say(JO, f"/reply Sam {answer}")
+        assert ok == running.staff_text("talk_reply_sent", name="Sam")
+        expected = running.words("talk_from_worker", worker="Jo", text=answer)
+        assert await _after(running, SAM, sam_before, len(expected)) == expected
 
 
 class TestHeardOnce:
     async def test_a_message_after_a_worry_does_not_raise_it_again(self, hub: Running) -> None:
         running = hub
-        await running.say(SAM, "i want to kill myself", replies=3)
+        told = running.parts("concern_raised", "concern_helplines", worker="Jo")
+        await running.say(SAM, "i want to kill myself", replies=told)
         await running.say(SAM, "ok")
         assert len(await running.concerns()) == 1
 
     async def test_the_button_is_heard_in_the_young_persons_own_words(self, hub: Running) -> None:
         running = hub
+        before = running.count(SAM)
         await running.say(JO, "/profile Sam words worried=stressed")
-        await running.fake.await_messages(SAM.id, 3)
-        label = running.fake.sent_messages(SAM.id)[-1].reply_markup
-        assert label == {
-            "keyboard": [[{"text": "I'm stressed"}]], "is_persistent": True,
-            "resize_keyboard": True,
+        stressed = CommunicationProfile(swaps={"worried": "stressed"})
+        told = running.parts("profile_changed_no_review", profile=stressed, worker="Jo")
+        await running.fake.await_messages(SAM.id, before + told)
+        label = render_line(running.catalogue, "button_worried", {}, stressed)
+        keyboard = running.fake.sent_messages(SAM.id)[-1].reply_markup
+        assert keyboard == {
+            "keyboard": [[{"text": label}]], "is_persistent": True, "resize_keyboard": True,
         }  # fmt: skip
-        await running.say(SAM, "I'm stressed", replies=4)
+        await running.say(SAM, label, replies=_worried(running))
         [concern] = await running.concerns()
         assert concern.source == "button"

@@ -103,7 +103,7 @@ class TestAManagerInTelegram:
         [revoked] = await running.say(MAX, f"/revoke {number}")
         assert revoked == _staff_text(running, "invite_revoked", id=number, name="Alex")
         [refused] = await running.say(ALEX, f"/start {code.group(1)}")
-        assert refused == running.words("code_refused")[0]
+        assert refused == running.catalogue.text("code_refused")
         [none] = await running.say(MAX, "/invites")
         assert none == _staff_text(running, "invites_none")
 

@@ -13,11 +13,14 @@ from sqlalchemy import select
 from bot.adapters.db.models import Concern, ConcernEvent, Council, OutboxMessage, Staff
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
-from bot.domain.actors import KnownStaff
+from bot.content.catalogue import Catalogue
+from bot.content.render import render
+from bot.domain.actors import KnownStaff, KnownYoungPerson
 from bot.domain.errors import NotForTheirRole, WaypointError
 from bot.domain.ladder import Urgency
 from bot.domain.outbox import Blocked, DeliveryState
 from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile, Level
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.delivery import do_record_outcome
@@ -53,6 +56,22 @@ class Hub:
     clock: ManualClock
     ids: dict[int, int]  # Telegram id -> staff id
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The wording the hub's messages are made from (content/, drafts allowed)."""
+        catalogue = self.uow.post.catalogue
+        assert catalogue is not None
+        return catalogue
+
+    def words(self, message_id: str, **values: str) -> list[str]:
+        """What Sam (default profile) is sent for this message: one text per queued row."""
+        rendered = render(self.catalogue, message_id, values, CommunicationProfile())
+        return list(rendered.chunks)
+
+    def staff_words(self, message_id: str, **values: str) -> str:
+        """A staff message or label as staff read it: the standard text, filled in."""
+        return self.catalogue.render(message_id, values, level=Level.STANDARD)
+
     async def raise_concern(self, worry: Worry | None = None) -> int:
         """Sam raises a concern (tapping "I'm worried" unless told otherwise)."""
         raised = await do_raise_concern(
@@ -70,6 +89,12 @@ class Hub:
         """The member of staff with this Telegram id, as a channel hands them to services."""
         writer = await writer_of(self.uow(), telegram_id)
         assert isinstance(writer, KnownStaff), writer
+        return writer
+
+    async def young_person(self, telegram_id: int = SAM) -> KnownYoungPerson:
+        """The linked young person with this Telegram id, as a channel hands them over."""
+        writer = await writer_of(self.uow(), telegram_id)
+        assert isinstance(writer, KnownYoungPerson), writer
         return writer
 
     async def as_staff(
@@ -134,6 +159,11 @@ class Hub:
     async def keys(self, telegram_id: int) -> list[str]:
         """The message ids queued for one chat, oldest first."""
         return [row.message_key for row in await self.queued(telegram_id)]
+
+    async def messages(self, telegram_id: int) -> list[str]:
+        """The message ids queued for one chat, oldest first, once per message however many
+        parts (sentences) its wording makes."""
+        return [row.message_key for row in await self.queued(telegram_id) if not row.part]
 
     async def alerted(self) -> list[str]:
         """Who has been alerted, in order, as "step: name"."""

@@ -52,12 +52,12 @@ class TestProjectContent:
         assert {"welcome", "stranger", "code_refused", "invite_created"} <= set(catalogue.ids())
         assert catalogue.languages() == ["en", "ar"]
 
-    def test_the_welcome_names_the_worker_and_says_it_is_not_a_person(self) -> None:
+    def test_the_welcome_names_the_young_person_and_their_worker(self) -> None:
+        # Saying Waypoint is a computer, not a person, is the therapists' wording to keep.
         catalogue = Catalogue.load(PROJECT_CONTENT, allow_drafts=True)
         text = catalogue.text("welcome", name="Sam", worker="Jo")
         assert "Sam" in text
         assert "Jo" in text
-        assert "not a person" in text
 
     def test_draft_wording_cannot_go_live(self) -> None:
         with pytest.raises(ContentError, match="WAYPOINT_ALLOW_DRAFT_CONTENT=true"):

@@ -92,12 +92,13 @@ class TestTranslationsKeepTheirPlaceholders:
         content = tmp_path / "content"
         shutil.copytree(PROJECT_CONTENT, content)
         po = content / "locale" / "ar" / "LC_MESSAGES" / "waypoint.po"
-        text = po.read_text(encoding="utf-8")
-        assert 'msgstr "رسالتك عند {staff} أيضًا."' in text
-        po.write_text(
-            text.replace('msgstr "رسالتك عند {staff} أيضًا."', 'msgstr "رسالتك عند {عامل} أيضًا."'),
-            encoding="utf-8",
-        )
+        # The translator renames {staff} in concern_passed_on, whatever the Arabic around it.
+        entries = po.read_text(encoding="utf-8").split("\n\n")
+        [n] = [n for n, e in enumerate(entries) if 'msgctxt "concern_passed_on|easy"' in e]
+        english, arabic = entries[n].split("\nmsgstr ")
+        assert "{staff}" in arabic
+        entries[n] = f"{english}\nmsgstr {arabic.replace('{staff}', '{عامل}')}"
+        po.write_text("\n\n".join(entries), encoding="utf-8")
         with pytest.raises(ContentError, match="concern_passed_on"):
             Catalogue.load(content, allow_drafts=True)
         [finding] = lint_folder(content)
