@@ -109,6 +109,10 @@ async def do_hear(
             if edited:
                 return Heard.IGNORED
             heard = await _not_a_worry(uow, person, text, now=now, message_id=message_id)
+            if heard is Heard.CONCERN_ANSWER:
+                # Its service makes the first commit, so the update is not marked handled
+                # before the answer is stored.
+                return heard
             if heard is not Heard.WORDS_ADDED:
                 # Kept for the next message only, and never once heard as (part of) a worry.
                 await uow.recent_words.keep(person.id, text, at=now, since=now - SPLIT_WINDOW)
@@ -150,7 +154,7 @@ async def _not_a_worry(
             return Heard.CHOICE
         person.awaiting_choice = waiting  # not theirs to make: the choice stays open
     elif chosen is not None:
-        # "Do you want Jo to know?" answered in words: its own service, after this commit.
+        # "Do you want Jo to know?" answered in words: the caller passes it to its service.
         return Heard.CONCERN_ANSWER
     replies.greet_young_person(uow, person, now=now)
     return Heard.GREETED

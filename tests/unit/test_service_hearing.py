@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.content.render import render
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.actors import KnownYoungPerson
+from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.profiles import CommunicationProfile
+from bot.domain.safety.worry import Worry
+from bot.services.choices import do_written_answer
 from bot.services.hearing import SPLIT_WINDOW, Heard, do_hear
 from bot.services.identity import writer_of
 from bot.services.retention import do_forget_recent_words
@@ -52,3 +57,23 @@ class TestOrdinaryWords:
         world.clock.advance(SPLIT_WINDOW + timedelta(seconds=1))
         await do_forget_recent_words(world.uow(), now=world.now())
         assert world.store.tables.recent_words == {}
+
+
+class TestAnsweringAskFirstInWords:
+    async def test_the_answer_is_left_to_its_own_service_and_nothing_is_committed_first(
+        self, world: World
+    ) -> None:
+        unsure = Worry("words", Urgency.HIGH, "i am not safe lol", "unsafe", sure=False)
+        concern_id = await world.raise_concern(unsure)
+        assert world.concern(concern_id).state is ConcernState.ASKING
+        commits = world.store.commits
+        rendered = render(
+            world.store.catalogue, "concern_ask", {"worker": "Jo", "name": "Sam"},
+            CommunicationProfile(),
+        )  # fmt: skip
+        yes = next(b.label for b in rendered.buttons if b.key == "concern_yes")
+        assert await _hear(world, yes) is Heard.CONCERN_ANSWER
+        # The update must not be marked handled before the answer is stored.
+        assert world.store.commits == commits
+        assert await do_written_answer(world.uow(), SAM, yes, now=world.now())
+        assert world.concern(concern_id).state is ConcernState.OPEN
