@@ -86,9 +86,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
 
     @field_validator(
-        "telegram_token", "sentry_dsn", "bot_username", "database_password", "webhook_url",
-        "webhook_secret", mode="before",
-    )  # fmt: skip
+        "telegram_token",
+        "sentry_dsn",
+        "bot_username",
+        "database_password",
+        "webhook_url",
+        "webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

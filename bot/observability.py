@@ -16,9 +16,23 @@ _TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
 _REDACTED = "[redacted]"
 # Keys whose values may hold a young person's words or identity (Telegram's own field names).
 _DENY_KEYS = [
-    "text", "caption", "query", "data", "first_name", "last_name", "username", "phone_number",
-    "update", "message", "args", "name", "bio", "callback_query", "from_user", "chat",
-]  # fmt: skip
+    "text",
+    "caption",
+    "query",
+    "data",
+    "first_name",
+    "last_name",
+    "username",
+    "phone_number",
+    "update",
+    "message",
+    "args",
+    "name",
+    "bio",
+    "callback_query",
+    "from_user",
+    "chat",
+]
 
 
 class WordlessFormatter(logging.Formatter):

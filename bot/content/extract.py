@@ -103,5 +103,6 @@ def update_translations(content: Path) -> list[Path]:
 def _write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=False,
-                 include_previous=True)  # fmt: skip
+        write_po(
+            handle, catalog, width=100, omit_header=False, sort_output=False, include_previous=True
+        )

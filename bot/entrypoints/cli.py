@@ -52,10 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--hub", required=True)
     add.add_argument("--council")
     add.add_argument(
-        "--create-hub", action="store_true",
+        "--create-hub",
+        action="store_true",
         help="the hub (and its council) are new: create them (without this, a name that does"
         " not exist is refused, so a typo cannot start a new hub)",
-    )  # fmt: skip
+    )
 
     invite = commands.add_parser("invite", help="invite young people").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -84,9 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--profile", choices=["easy", "standard"], default="easy")
     preview.add_argument("--lang", default="en")
     preview.add_argument(
-        "--value", action="append", default=[], metavar="NAME=TEXT",
+        "--value",
+        action="append",
+        default=[],
+        metavar="NAME=TEXT",
         help="a value to fill in (default name=Sam, worker=Jo)",
-    )  # fmt: skip
+    )
     preview.add_argument("--symbols", action="store_true", help="pictures on")
     preview.add_argument("--sentences", type=int, default=3, help="most sentences per message")
     preview.add_argument("--replies", choices=["buttons", "text"], default="buttons")

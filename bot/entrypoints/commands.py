@@ -153,9 +153,13 @@ def staff_add(args: argparse.Namespace, settings: Settings) -> None:
     """Add a member of staff; their hub (and council) must exist unless --create-hub."""
     upgrade(settings.database_url)
     new = NewStaff(
-        args.telegram_id, args.name, Role(args.role), args.hub, args.council,
+        args.telegram_id,
+        args.name,
+        Role(args.role),
+        args.hub,
+        args.council,
         create=args.create_hub,
-    )  # fmt: skip
+    )
 
     async def add() -> None:
         running = bootstrap(settings)
@@ -287,9 +291,12 @@ def profile(args: argparse.Namespace, settings: Settings) -> None:
                     running.waypoint.uow(), args.young_person, now=system_clock()
                 )
             changed = await do_set_profile(
-                running.waypoint.uow(), args.young_person, args.setting, " ".join(args.value),
+                running.waypoint.uow(),
+                args.young_person,
+                args.setting,
+                " ".join(args.value),
                 now=system_clock(),
-            )  # fmt: skip
+            )
             return "Changed. The young person will be told.\n" + profile_lines(
                 running.waypoint.catalogue, changed
             )

@@ -103,9 +103,12 @@ async def serving(
             ticks = Ticks(running.waypoint)
             ticks.start()
             dispatcher = Dispatcher(
-                application, running.waypoint.uow, owner=owner_name(), settings=dispatch,
+                application,
+                running.waypoint.uow,
+                owner=owner_name(),
+                settings=dispatch,
                 on_set_aside=_after_set_aside(application),
-            )  # fmt: skip
+            )
             recovering = asyncio.create_task(dispatcher.run(), name="waypoint-inbox-recovery")
             served = Serving(application, dispatcher, None)
             served.watch(recovering, "inbox recovery")
@@ -146,10 +149,14 @@ async def _updates_coming_in(
     )
     server = _WebServer(
         uvicorn.Config(
-            app, host=webhook.host, port=webhook.port, log_level="warning", lifespan="off",
+            app,
+            host=webhook.host,
+            port=webhook.port,
+            log_level="warning",
+            lifespan="off",
             access_log=False,
         )
-    )  # fmt: skip
+    )
     taking = asyncio.create_task(server.serve(), name="waypoint-webhook")
     served.watch(taking, "the webhook's web server")
     try:
@@ -176,9 +183,11 @@ async def _set_webhook(bot: Bot, webhook: Webhook) -> None:
     for attempt in range(1, 6):
         try:
             await bot.set_webhook(
-                webhook.url, secret_token=webhook.secret, allowed_updates=ALLOWED_UPDATES,
+                webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
-            )  # fmt: skip
+            )
         except (NetworkError, RetryAfter) as error:
             if attempt == 5:
                 raise
@@ -202,8 +211,11 @@ def _after_set_aside(application: WaypointApplication) -> SetAsideHook:
             ):
                 return
         except Exception as error:
-            _LOG.error("update %s: could not raise it as a concern: %s", item.update_id,
-                       type(error).__name__)  # fmt: skip
+            _LOG.error(
+                "update %s: could not raise it as a concern: %s",
+                item.update_id,
+                type(error).__name__,
+            )
         # Direct, not queued: the database may be what keeps failing.
         text = waypoint.catalogue.render("error_general", {})
         await courtesy(application.bot.send_message(item.chat_id, text))

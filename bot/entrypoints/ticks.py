@@ -51,9 +51,14 @@ class Ticks:
         ticks = ((self.ladder, LADDER_EVERY), (self.words, WORDS_EVERY), (self.tidy, TIDY_EVERY))
         for tick, every in ticks:
             scheduler.add_job(
-                _logged(tick), "interval", seconds=every.total_seconds(), name=tick.__name__,
-                max_instances=1, coalesce=True, misfire_grace_time=int(every.total_seconds()),
-            )  # fmt: skip
+                _logged(tick),
+                "interval",
+                seconds=every.total_seconds(),
+                name=tick.__name__,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=int(every.total_seconds()),
+            )
         scheduler.start()
         self._scheduler = scheduler
 

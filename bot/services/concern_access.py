@@ -50,9 +50,13 @@ async def access_concern(
     )
     if concern is None or not allowed:
         uow.audit.record(
-            "concern.refused", at=now, by=Actor.staff(staff.id),
-            hub_id=staff.hub_id, subject_type="concern", subject_id=concern_id,
-        )  # fmt: skip
+            "concern.refused",
+            at=now,
+            by=Actor.staff(staff.id),
+            hub_id=staff.hub_id,
+            subject_type="concern",
+            subject_id=concern_id,
+        )
         await uow.commit()
         raise ConcernNotVisible(id=str(concern_id))
     return concern

@@ -76,13 +76,20 @@ async def join_worry(
         concern.category, concern.harm = worry.category, worry.harm
     _sooner(concern, worry, person, hub, now)
     uow.concerns.record(
-        concern, "joined", at=now, by=Actor.young_person(person.id),
+        concern,
+        "joined",
+        at=now,
+        by=Actor.young_person(person.id),
         detail=worry.source,
-    )  # fmt: skip
+    )
     uow.audit.record(
-        "concern.joined", at=now, by=Actor.young_person(person.id),
-        hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
-    )  # fmt: skip
+        "concern.joined",
+        at=now,
+        by=Actor.young_person(person.id),
+        hub_id=person.hub_id,
+        subject_type="concern",
+        subject_id=concern.id,
+    )
     if not await uow.concerns.told(concern.id):
         return False
     # In a savepoint: wording that fails must never cost the words stored above.
@@ -136,9 +143,14 @@ async def pass_on(
             ):
                 continue
             uow.postbox.to_staff(
-                staff, staff_message, values, now=now, lane=Lane.SAFETY, about=person,
+                staff,
+                staff_message,
+                values,
+                now=now,
+                lane=Lane.SAFETY,
+                about=person,
                 concern_id=concern.id,
-            )  # fmt: skip
+            )
     name = await told_name(uow, concern)
     if name is not None:
         message = "talk_sent" if words else "concern_already_told"

@@ -76,18 +76,30 @@ async def alert(
     values |= {"deadline": concrete_datetime(deadline, uow.postbox.zone), "next": next_step}
     for member in staff:
         uow.postbox.to_staff(
-            member, "concern_alert_top" if top else "concern_alert", values, now=now,
-            lane=Lane.SAFETY, buttons=_alert_buttons(uow, concern.id), about=person,
+            member,
+            "concern_alert_top" if top else "concern_alert",
+            values,
+            now=now,
+            lane=Lane.SAFETY,
+            buttons=_alert_buttons(uow, concern.id),
+            about=person,
             concern_id=concern.id,
-        )  # fmt: skip
+        )
         uow.concerns.record(
-            concern, "notified", at=now, by=Actor.staff(member.id),
+            concern,
+            "notified",
+            at=now,
+            by=Actor.staff(member.id),
             detail=f"{step}: {member.name}",
-        )  # fmt: skip
+        )
         uow.audit.record(
-            "concern.notified", at=now, by=SYSTEM, hub_id=concern.hub_id,
-            subject_type="staff", subject_id=member.id,
-        )  # fmt: skip
+            "concern.notified",
+            at=now,
+            by=SYSTEM,
+            hub_id=concern.hub_id,
+            subject_type="staff",
+            subject_id=member.id,
+        )
 
 
 def tell_young_person_first(
@@ -134,9 +146,13 @@ def _to_young_person(
     now: datetime,
 ) -> None:
     uow.postbox.to_young_person(
-        concern.young_person, message_id, values, now=now, lane=Lane.SAFETY,
+        concern.young_person,
+        message_id,
+        values,
+        now=now,
+        lane=Lane.SAFETY,
         concern_id=concern.id,
-    )  # fmt: skip
+    )
 
 
 async def share_with_police_liaison(
@@ -165,9 +181,12 @@ async def share_with_police_liaison(
     for liaison in await uow.staff.in_hub(hub.id, Role.POLICE_LIAISON.value):
         uow.postbox.to_staff(liaison, "concern_police_summary", values, now=now, lane=Lane.SAFETY)
         uow.concerns.record(
-            concern, "shared_with_police_liaison", at=now, by=Actor.staff(liaison.id),
+            concern,
+            "shared_with_police_liaison",
+            at=now,
+            by=Actor.staff(liaison.id),
             detail=liaison.name,
-        )  # fmt: skip
+        )
 
 
 async def told_name(uow: UnitOfWork, concern: ConcernRecord) -> str | None:

@@ -56,10 +56,13 @@ def _event_line(
     else:
         who = event.actor_type
     return staff_text(
-        catalogue, "case_file_line", at=record_datetime(event.at, zone),
-        kind=event.kind.replace("_", " "), who=who,
+        catalogue,
+        "case_file_line",
+        at=record_datetime(event.at, zone),
+        kind=event.kind.replace("_", " "),
+        who=who,
         detail=f": {event.detail}" if event.detail else "",
-    )  # fmt: skip
+    )
 
 
 async def record_text(uow: UnitOfWork, concern: ConcernRecord) -> str:
@@ -71,24 +74,38 @@ async def record_text(uow: UnitOfWork, concern: ConcernRecord) -> str:
     )
     hub = await hub_of(uow, concern.hub_id)
     later = "".join(
-        "\n" + staff_text(catalogue, "case_file_then", at=record_datetime(entry.at, zone),
-                          words=entry.words)
+        "\n"
+        + staff_text(
+            catalogue, "case_file_then", at=record_datetime(entry.at, zone), words=entry.words
+        )
         for entry in await uow.concerns.later_words(concern.id)
-    )  # fmt: skip
+    )
     return staff_text(
-        catalogue, "case_file", id=str(concern.id), name=concern.young_person.first_name,
-        hub=hub.name, council=hub.council.name, raised=record_datetime(concern.raised_at, zone),
-        what=what_about(catalogue, concern), urgency=concern.urgency, state=concern.state,
-        words=concern.words or staff_text(catalogue, "case_file_no_words"), later=later,
+        catalogue,
+        "case_file",
+        id=str(concern.id),
+        name=concern.young_person.first_name,
+        hub=hub.name,
+        council=hub.council.name,
+        raised=record_datetime(concern.raised_at, zone),
+        what=what_about(catalogue, concern),
+        urgency=concern.urgency,
+        state=concern.state,
+        words=concern.words or staff_text(catalogue, "case_file_no_words"),
+        later=later,
         chronology="\n".join(_event_line(catalogue, event, names, zone) for event in events),
-    )  # fmt: skip
+    )
 
 
 def _audit_view(uow: UnitOfWork, concern: ConcernRecord, actor: Actor, now: datetime) -> None:
     uow.audit.record(
-        "concern.viewed", at=now, by=actor,
-        hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
-    )  # fmt: skip
+        "concern.viewed",
+        at=now,
+        by=actor,
+        hub_id=concern.hub_id,
+        subject_type="concern",
+        subject_id=concern.id,
+    )
 
 
 @dataclass(frozen=True)
@@ -150,22 +167,30 @@ async def do_list_concerns(
         catalogue = uow.postbox.catalogue
         lines = [
             ConcernLine(
-                c.id, c.young_person.first_name, what_about(catalogue, c), c.urgency, c.state,
+                c.id,
+                c.young_person.first_name,
+                what_about(catalogue, c),
+                c.urgency,
+                c.state,
                 c.raised_at,
             )
             for c in concerns
-        ]  # fmt: skip
+        ]
         await uow.commit()
         return lines
 
 
 def _summary_line(catalogue: Catalogue, concern: ConcernRecord, zone: ZoneInfo) -> str:
     return staff_text(
-        catalogue, "concern_list_line", id=str(concern.id),
-        name=concern.young_person.first_name, what=what_about(catalogue, concern),
-        urgency=concern.urgency, state=concern.state,
+        catalogue,
+        "concern_list_line",
+        id=str(concern.id),
+        name=concern.young_person.first_name,
+        what=what_about(catalogue, concern),
+        urgency=concern.urgency,
+        state=concern.state,
         time=concrete_datetime(concern.raised_at, zone),
-    )  # fmt: skip
+    )
 
 
 async def do_close_concern(
@@ -195,9 +220,13 @@ def close(
     concern.next_step_at = None
     uow.concerns.record(concern, "closed", at=now, by=actor, detail=outcome)
     uow.audit.record(
-        "concern.closed", at=now, by=actor,
-        hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
-    )  # fmt: skip
+        "concern.closed",
+        at=now,
+        by=actor,
+        hub_id=concern.hub_id,
+        subject_type="concern",
+        subject_id=concern.id,
+    )
 
 
 async def concerns_table(uow: UnitOfWork, *, now: datetime) -> str:
@@ -234,10 +263,12 @@ async def do_away(
             covered_by = None
         else:
             found = [
-                s for s in await uow.staff.in_hub_any_role(staff.hub_id)
-                if s.name.split()[0].lower() == cover.lower() and s.id != staff.id
+                s
+                for s in await uow.staff.in_hub_any_role(staff.hub_id)
+                if s.name.split()[0].lower() == cover.lower()
+                and s.id != staff.id
                 and Role(s.role) in COVER_ROLES
-            ]  # fmt: skip
+            ]
             if len(found) != 1:
                 raise NoSuchCover
             if found[0].away:
@@ -246,8 +277,10 @@ async def do_away(
             staff.away, staff.cover_id = True, found[0].id
             covered_by = found[0].name
         uow.audit.record(
-            "staff.away" if cover else "staff.back", at=now, by=actor.actor,
+            "staff.away" if cover else "staff.back",
+            at=now,
+            by=actor.actor,
             hub_id=staff.hub_id,
-        )  # fmt: skip
+        )
         await uow.commit()
         return covered_by

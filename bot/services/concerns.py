@@ -87,13 +87,20 @@ async def _store(uow: UnitOfWork, person: YoungPersonRecord, worry: Worry, now: 
         source_message_id=worry.message_id,
     )
     uow.concerns.record(
-        concern, "raised", at=now, by=Actor.young_person(person.id),
+        concern,
+        "raised",
+        at=now,
+        by=Actor.young_person(person.id),
         detail=worry.source,
-    )  # fmt: skip
+    )
     uow.audit.record(
-        "concern.raised", at=now, by=Actor.young_person(person.id),
-        hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
-    )  # fmt: skip
+        "concern.raised",
+        at=now,
+        by=Actor.young_person(person.id),
+        hub_id=person.hub_id,
+        subject_type="concern",
+        subject_id=concern.id,
+    )
     return concern.id
 
 
@@ -122,22 +129,33 @@ async def do_answer_ask(
             return False
         person.awaiting_choice = None
         uow.concerns.record(
-            concern, "answered", at=now, by=Actor.young_person(person.id),
+            concern,
+            "answered",
+            at=now,
+            by=Actor.young_person(person.id),
             detail="tell" if tell else "do not tell",
-        )  # fmt: skip
+        )
         uow.audit.record(
-            "concern.answered", at=now, by=Actor.young_person(person.id),
-            hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
-        )  # fmt: skip
+            "concern.answered",
+            at=now,
+            by=Actor.young_person(person.id),
+            hub_id=person.hub_id,
+            subject_type="concern",
+            subject_id=concern.id,
+        )
         if not tell:
             # Tell, never trap: the worker still hears, with less rush (never none).
             if concern.urgency == Urgency.HIGH:
                 concern.urgency = Urgency.MEDIUM
             worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
-                person, "concern_said_no", worker, now=now, lane=Lane.SAFETY,
+                person,
+                "concern_said_no",
+                worker,
+                now=now,
+                lane=Lane.SAFETY,
                 concern_id=concern.id,
-            )  # fmt: skip
+            )
         concern.state = ConcernState.OPEN
         concern.next_step_at = now
         await uow.commit()
@@ -229,9 +247,13 @@ def _words_added(
 ) -> None:
     uow.concerns.record(concern, kind, at=now, by=Actor.young_person(person.id))
     uow.audit.record(
-        f"concern.{kind}", at=now, by=Actor.young_person(person.id),
-        hub_id=person.hub_id, subject_type="concern", subject_id=concern.id,
-    )  # fmt: skip
+        f"concern.{kind}",
+        at=now,
+        by=Actor.young_person(person.id),
+        hub_id=person.hub_id,
+        subject_type="concern",
+        subject_id=concern.id,
+    )
 
 
 async def do_acknowledge(
@@ -244,9 +266,13 @@ async def do_acknowledge(
         person = concern.young_person
         values = {"id": str(concern.id), "name": person.first_name}
         uow.audit.record(
-            "concern.acknowledged", at=now, by=actor.actor,
-            hub_id=concern.hub_id, subject_type="concern", subject_id=concern.id,
-        )  # fmt: skip
+            "concern.acknowledged",
+            at=now,
+            by=actor.actor,
+            hub_id=concern.hub_id,
+            subject_type="concern",
+            subject_id=concern.id,
+        )
         if concern.state == ConcernState.CLOSED or concern.acknowledged_by is not None:
             holder = concern.acknowledged_by or concern.closed_by
             other = await uow.staff.get(holder) if holder is not None else None
@@ -258,9 +284,12 @@ async def do_acknowledge(
         # Not the end: if nobody closes it, whoever has it is reminded (or it climbs again).
         concern.next_step_at = now + ACKNOWLEDGED_FOLLOW_UP
         uow.concerns.record(
-            concern, "acknowledged", at=now, by=Actor.staff(staff.id),
+            concern,
+            "acknowledged",
+            at=now,
+            by=Actor.staff(staff.id),
             detail="asked to be phoned" if call_me else None,
-        )  # fmt: skip
+        )
         told = {"staff": staff.name}
         message = "concern_call_me" if call_me else "concern_seen"
         uow.postbox.to_young_person(
@@ -271,7 +300,12 @@ async def do_acknowledge(
             if member is not None and member.active:
                 taken = values | {"staff": staff.name}
                 uow.postbox.to_staff(
-                    member, "concern_taken", taken, now=now, lane=Lane.SAFETY, about=person,
+                    member,
+                    "concern_taken",
+                    taken,
+                    now=now,
+                    lane=Lane.SAFETY,
+                    about=person,
                     concern_id=concern.id,
-                )  # fmt: skip
+                )
         await uow.commit()

@@ -65,16 +65,24 @@ async def do_change_council(
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise SetupError(f"there is no council called {council_name!r}")
-        for name in ("out_of_hours_phone", "minutes_high", "minutes_other", "on_call_first",
-                     "police_liaison"):  # fmt: skip
+        for name in (
+            "out_of_hours_phone",
+            "minutes_high",
+            "minutes_other",
+            "on_call_first",
+            "police_liaison",
+        ):
             value = getattr(change, name)
             if value is not None:
                 setattr(council, name, value)
         if change.office_hours is not None:
             council.office_opens_hour, council.office_closes_hour = change.office_hours
         uow.audit.record(
-            "council.changed", at=now, by=OPERATOR, subject_type="council",
+            "council.changed",
+            at=now,
+            by=OPERATOR,
+            subject_type="council",
             subject_id=council.id,
-        )  # fmt: skip
+        )
         await uow.commit()
         return describe(council)

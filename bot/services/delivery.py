@@ -146,9 +146,13 @@ async def _fail(uow: UnitOfWork, row: OutboxRecord, reason: str, now: datetime) 
     row.lease_until = None
     row.last_error = reason[:64]
     uow.audit.record(
-        "outbox.failed", at=now, by=SYSTEM, hub_id=row.hub_id,
-        subject_type="outbox", subject_id=row.id,
-    )  # fmt: skip
+        "outbox.failed",
+        at=now,
+        by=SYSTEM,
+        hub_id=row.hub_id,
+        subject_type="outbox",
+        subject_id=row.id,
+    )
     rest = await uow.outbox.fail_later_parts(row) if row.part_of is not None else []
     if row.lane == Lane.SAFETY:
         # The rest of the message goes the second route with the part that failed.
@@ -196,15 +200,24 @@ async def _second_route(uow: UnitOfWork, row: OutboxRecord, text: str, now: date
         others = [s for s in candidates if _may_read(s, person, council_id, row)]
         for staff in others:
             uow.postbox.to_staff(
-                staff, "safety_message_failed", {"name": name, "text": text},
-                now=now, lane=Lane.SAFETY, alert_for_id=row.id, about=person,
+                staff,
+                "safety_message_failed",
+                {"name": name, "text": text},
+                now=now,
+                lane=Lane.SAFETY,
+                alert_for_id=row.id,
+                about=person,
                 concern_id=row.concern_id,
-            )  # fmt: skip
+            )
         if others:
             uow.audit.record(
-                f"outbox.safety_rerouted.{role.value}", at=now, by=SYSTEM,
-                hub_id=person.hub_id, subject_type="outbox", subject_id=row.id,
-            )  # fmt: skip
+                f"outbox.safety_rerouted.{role.value}",
+                at=now,
+                by=SYSTEM,
+                hub_id=person.hub_id,
+                subject_type="outbox",
+                subject_id=row.id,
+            )
             return
     _LOG.error("failed safety message %s has nobody who may read it to go to", row.id)
 
@@ -218,12 +231,19 @@ async def _mark_unreachable(uow: UnitOfWork, row: OutboxRecord, now: datetime) -
         return
     person.unreachable_since = now
     uow.audit.record(
-        "young_person.unreachable", at=now, by=SYSTEM, hub_id=person.hub_id,
-        subject_type="young_person", subject_id=person.id,
-    )  # fmt: skip
+        "young_person.unreachable",
+        at=now,
+        by=SYSTEM,
+        hub_id=person.hub_id,
+        subject_type="young_person",
+        subject_id=person.id,
+    )
     worker = await who_answers(uow, person)
     if worker is not None:
         uow.postbox.to_staff(
-            worker, "young_person_unreachable", {"name": person.first_name}, now=now,
+            worker,
+            "young_person_unreachable",
+            {"name": person.first_name},
+            now=now,
             about=person,
-        )  # fmt: skip
+        )

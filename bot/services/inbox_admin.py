@@ -37,11 +37,14 @@ async def set_aside_updates(uow: UnitOfWork) -> list[SetAside]:
     async with uow.reading():
         return [
             SetAside(
-                row.update_id, row.received_at, _kind(row.payload), row.problem or "",
+                row.update_id,
+                row.received_at,
+                _kind(row.payload),
+                row.problem or "",
                 row.payload is not None,
             )
             for row in await uow.inbox.set_aside_list()
-        ]  # fmt: skip
+        ]
 
 
 async def do_retry_update(uow: UnitOfWork, update_id: int, *, now: datetime) -> None:
@@ -50,7 +53,10 @@ async def do_retry_update(uow: UnitOfWork, update_id: int, *, now: datetime) -> 
         if not await uow.inbox.put_back(update_id, now=now):
             raise SetupError(f"there is no set-aside update {update_id}: see waypoint inbox list")
         uow.audit.record(
-            "inbox.retried", at=now, by=OPERATOR, subject_type="update",
+            "inbox.retried",
+            at=now,
+            by=OPERATOR,
+            subject_type="update",
             subject_id=update_id,
-        )  # fmt: skip
+        )
         await uow.commit()

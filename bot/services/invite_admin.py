@@ -44,9 +44,13 @@ def revoke(uow: UnitOfWork, invite: InviteRecord, *, by: Actor, now: datetime) -
     """Withdraw an invite: its link stops working at once."""
     invite.revoked_at = now
     uow.audit.record(
-        "invite.revoked", at=now, by=by,
-        hub_id=invite.worker.hub_id, subject_type="invite", subject_id=invite.id,
-    )  # fmt: skip
+        "invite.revoked",
+        at=now,
+        by=by,
+        hub_id=invite.worker.hub_id,
+        subject_type="invite",
+        subject_id=invite.id,
+    )
 
 
 async def revoke_all(uow: UnitOfWork, worker: StaffRecord, *, by: Actor, now: datetime) -> int:

@@ -84,9 +84,11 @@ async def _worker_or_cover(uow: UnitOfWork, person: YoungPersonRecord) -> list[S
     cover = await uow.staff.get(worker.cover_id) if worker.cover_id is not None else None
     # A cover who is away too (or has left) is nobody: the step falls through to duty.
     if cover is not None and may_cover(
-        role=Role(cover.role), active=cover.active, away=cover.away,
+        role=Role(cover.role),
+        active=cover.active,
+        away=cover.away,
         same_hub=cover.hub_id == person.hub_id,
-    ):  # fmt: skip
+    ):
         return [cover]
     return []
 
@@ -173,9 +175,13 @@ async def take_step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> N
             await share_with_police_liaison(uow, concern, hub, now)
     elif moved and staff:
         uow.audit.record(
-            "concern.escalated", at=now, by=SYSTEM, hub_id=concern.hub_id,
-            subject_type="concern", subject_id=concern.id,
-        )  # fmt: skip
+            "concern.escalated",
+            at=now,
+            by=SYSTEM,
+            hub_id=concern.hub_id,
+            subject_type="concern",
+            subject_id=concern.id,
+        )
     # Last, and guarded: wording for the young person must never stop the alerts going out.
     async with guarded(uow, concern, now):
         if first:
@@ -185,9 +191,13 @@ async def take_step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> N
             message = "concern_passed_on" if told_before else "concern_now_told"
             names = {"staff": staff[0].name, "worker": concern.young_person.key_worker.name}
             uow.postbox.to_young_person(
-                concern.young_person, message, names, now=now, lane=Lane.SAFETY,
+                concern.young_person,
+                message,
+                names,
+                now=now,
+                lane=Lane.SAFETY,
                 concern_id=concern.id,
-            )  # fmt: skip
+            )
 
 
 @contextlib.asynccontextmanager
@@ -226,9 +236,13 @@ async def _nobody_to_tell(
             operator, "concern_nobody_operator", values, now=now, lane=Lane.SAFETY
         )
     uow.audit.record(
-        "concern.nobody_to_tell", at=now, by=SYSTEM, hub_id=hub.id,
-        subject_type="concern", subject_id=concern.id,
-    )  # fmt: skip
+        "concern.nobody_to_tell",
+        at=now,
+        by=SYSTEM,
+        hub_id=hub.id,
+        subject_type="concern",
+        subject_id=concern.id,
+    )
     if first_time:
         async with guarded(uow, concern, now):
             tell_nobody_yet(uow, concern, hub.council, now)
@@ -241,8 +255,9 @@ async def _follow_up(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> 
     if holder is None or not holder.active or holder.away:
         concern.state = ConcernState.OPEN
         concern.acknowledged_by = concern.acknowledged_at = None
-        uow.concerns.record(concern, "reopened", at=now, by=SYSTEM,
-                            detail="whoever had it is away or has left")  # fmt: skip
+        uow.concerns.record(
+            concern, "reopened", at=now, by=SYSTEM, detail="whoever had it is away or has left"
+        )
         await take_step(uow, concern, now)
         return
     values = {"id": str(concern.id), "name": concern.young_person.first_name}

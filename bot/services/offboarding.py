@@ -90,9 +90,13 @@ def _audit(
     subject: tuple[str, int],
 ) -> None:
     uow.audit.record(
-        action, at=now, by=by, hub_id=hub_id,
-        subject_type=subject[0], subject_id=subject[1],
-    )  # fmt: skip
+        action,
+        at=now,
+        by=by,
+        hub_id=hub_id,
+        subject_type=subject[0],
+        subject_id=subject[1],
+    )
 
 
 async def linked_to(uow: UnitOfWork, worker_id: int) -> list[YoungPersonRecord]:
@@ -115,9 +119,13 @@ async def _uncover(uow: UnitOfWork, staff: StaffRecord, *, by: Actor, now: datet
     for colleague in await uow.staff.covered_by(staff.id):
         colleague.cover_id = None
         _audit(
-            uow, "staff.cover_ended", by=by, now=now, hub_id=colleague.hub_id,
+            uow,
+            "staff.cover_ended",
+            by=by,
+            now=now,
+            hub_id=colleague.hub_id,
             subject=("staff", colleague.id),
-        )  # fmt: skip
+        )
 
 
 async def _waits(uow: UnitOfWork, concern: ConcernRecord, leaver: StaffRecord) -> bool:
@@ -156,12 +164,17 @@ async def reassign(
         concern.hub_id = worker.hub_id
         if concern.state == ConcernState.OPEN:
             concern.next_step_at = now
-        uow.concerns.record(concern, "moved_hub", at=now, by=SYSTEM,
-                            detail=f"new worker {worker.name}")  # fmt: skip
+        uow.concerns.record(
+            concern, "moved_hub", at=now, by=SYSTEM, detail=f"new worker {worker.name}"
+        )
     _audit(
-        uow, "young_person.reassigned", by=by, now=now, hub_id=worker.hub_id,
+        uow,
+        "young_person.reassigned",
+        by=by,
+        now=now,
+        hub_id=worker.hub_id,
         subject=("young_person", person.id),
-    )  # fmt: skip
+    )
     told = {"worker": worker.name, "name": name_of(person)}
     uow.postbox.to_young_person(person, "young_person_new_worker", told, now=now)
     named = {"name": person.first_name, "worker": worker.name}
@@ -197,8 +210,9 @@ async def leave(
         row.text, row.reply_markup = "", None
     for concern in waiting:
         concern.next_step_at = now
-        uow.concerns.record(concern, "staff_left", at=now, by=SYSTEM,
-                            detail=f"{leaver.name} has left")  # fmt: skip
+        uow.concerns.record(
+            concern, "staff_left", at=now, by=SYSTEM, detail=f"{leaver.name} has left"
+        )
     _audit(uow, "staff.left", by=by, now=now, hub_id=leaver.hub_id, subject=("staff", leaver.id))
     moved = [await reassign(uow, p, reassign_to, by=by, now=now) for p in linked if reassign_to]
     return Left(

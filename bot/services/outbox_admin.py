@@ -60,7 +60,11 @@ async def do_retry(uow: UnitOfWork, outbox_id: int, *, now: datetime) -> None:
         row.not_before = now
         row.last_error = None
         uow.audit.record(
-            "outbox.retried", at=now, by=OPERATOR, hub_id=row.hub_id,
-            subject_type="outbox", subject_id=row.id,
-        )  # fmt: skip
+            "outbox.retried",
+            at=now,
+            by=OPERATOR,
+            hub_id=row.hub_id,
+            subject_type="outbox",
+            subject_id=row.id,
+        )
         await uow.commit()

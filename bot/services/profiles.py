@@ -69,9 +69,12 @@ async def do_profile_command(
         person = await access_young_person(uow, staff, asked.who)
         uow.audit.record(
             "profile.viewed" if not asked.setting else "profile.change_asked",
-            at=now, by=actor.actor, hub_id=person.hub_id,
-            subject_type="young_person", subject_id=person.id,
-        )  # fmt: skip
+            at=now,
+            by=actor.actor,
+            hub_id=person.hub_id,
+            subject_type="young_person",
+            subject_id=person.id,
+        )
         if not may_change_profile(_viewer(staff, person)):
             await uow.commit()  # the look is audited even so
             raise MayNotChangeProfile(name=person.first_name)
@@ -103,9 +106,12 @@ def save_profile(
     person.communication_profile = profile.to_record()
     uow.audit.record(
         "profile.changed",
-        at=now, by=actor, hub_id=person.hub_id,
-        subject_type="young_person", subject_id=person.id,
-    )  # fmt: skip
+        at=now,
+        by=actor,
+        hub_id=person.hub_id,
+        subject_type="young_person",
+        subject_id=person.id,
+    )
 
 
 def _tell_young_person(
@@ -170,9 +176,13 @@ async def profile_summary(uow: UnitOfWork, young_person_id: int, *, now: datetim
     async with uow:
         person = await _person(uow, young_person_id)
         uow.audit.record(
-            "profile.viewed", at=now, by=OPERATOR, hub_id=person.hub_id,
-            subject_type="young_person", subject_id=person.id,
-        )  # fmt: skip
+            "profile.viewed",
+            at=now,
+            by=OPERATOR,
+            hub_id=person.hub_id,
+            subject_type="young_person",
+            subject_id=person.id,
+        )
         await uow.commit()
         return profile_lines(uow.postbox.catalogue, profile_of(person))
 

@@ -99,9 +99,13 @@ async def do_help_stranger(uow: UnitOfWork, telegram_user_id: int, *, now: datet
         return
     async with uow:
         await _answer_stranger(
-            uow, telegram_user_id, "concern_helplines", helpline_values(), now=now,
+            uow,
+            telegram_user_id,
+            "concern_helplines",
+            helpline_values(),
+            now=now,
             lane=Lane.SAFETY,
-        )  # fmt: skip
+        )
         await uow.commit()
 
 

@@ -69,9 +69,13 @@ async def relay_to_worker(
     uow.postbox.to_staff(worker, "talk_from_young_person", values, now=now)
     uow.postbox.to_young_person(person, "talk_sent", {"worker": worker.name}, now=now)
     uow.audit.record(
-        "talk.to_worker", at=now, by=Actor.young_person(person.id),
-        hub_id=person.hub_id, subject_type="staff", subject_id=worker.id,
-    )  # fmt: skip
+        "talk.to_worker",
+        at=now,
+        by=Actor.young_person(person.id),
+        hub_id=person.hub_id,
+        subject_type="staff",
+        subject_id=worker.id,
+    )
     return True
 
 
@@ -106,17 +110,25 @@ async def do_reply_to_young_person(
         person = await access_young_person(uow, staff, reply.who)
         if not await _may_write(uow, staff, person):
             uow.audit.record(
-                "talk.refused", at=now, by=actor.actor,
-                hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
-            )  # fmt: skip
+                "talk.refused",
+                at=now,
+                by=actor.actor,
+                hub_id=person.hub_id,
+                subject_type="young_person",
+                subject_id=person.id,
+            )
             await uow.commit()
             raise MayNotMessage(name=person.first_name)
         person.talking_until = now + TALK_WINDOW
         values = {"worker": staff.name, "text": reply.words}
         uow.postbox.to_young_person(person, "talk_from_worker", values, now=now, lane=Lane.REPLY)
         uow.audit.record(
-            "talk.to_young_person", at=now, by=actor.actor,
-            hub_id=person.hub_id, subject_type="young_person", subject_id=person.id,
-        )  # fmt: skip
+            "talk.to_young_person",
+            at=now,
+            by=actor.actor,
+            hub_id=person.hub_id,
+            subject_type="young_person",
+            subject_id=person.id,
+        )
         await uow.commit()
         return person.first_name

@@ -233,10 +233,14 @@ class Concerns:
         """Add one line to the concern's chronology."""
         self._session.add(
             ConcernEvent(
-                concern_id=concern.id, at=at, kind=kind, actor_type=by.kind.value,
-                actor_id=by.id, detail=detail,
+                concern_id=concern.id,
+                at=at,
+                kind=kind,
+                actor_type=by.kind.value,
+                actor_id=by.id,
+                detail=detail,
             )
-        )  # fmt: skip
+        )
 
     async def chronology(self, concern_id: int) -> list[ConcernEvent]:
         """Every line of one concern's chronology, oldest first."""

@@ -27,9 +27,16 @@ from bot.domain.errors import SetupError
 # libpq's SSL settings. asyncpg reads them only from a connection string, not as keyword
 # arguments: passed on as they are, `?sslmode=require` is a TypeError.
 _LIBPQ_SSL = (
-    "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "sslnegotiation",
-    "ssl_min_protocol_version", "ssl_max_protocol_version",
-)  # fmt: skip
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslcrl",
+    "sslpassword",
+    "sslnegotiation",
+    "ssl_min_protocol_version",
+    "ssl_max_protocol_version",
+)
 _SSL_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
 _VARIABLE = "WAYPOINT_DATABASE_URL"
 
@@ -245,9 +252,11 @@ def create_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> AsyncE
         if read_only:
             settings["default_transaction_read_only"] = "on"
         return create_async_engine(
-            parsed, pool_pre_ping=True,
-            connect_args={**connect_args, "server_settings": settings}, **kwargs,
-        )  # fmt: skip
+            parsed,
+            pool_pre_ping=True,
+            connect_args={**connect_args, "server_settings": settings},
+            **kwargs,
+        )
     path = _sqlite_path(parsed)
     if path is not None and read_only:
         _existing_file(path)  # connecting to a file that is not there would create it

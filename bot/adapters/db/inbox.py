@@ -97,10 +97,16 @@ class Inbox:
         """Record an update the database would not take, without its contents, as set aside."""
         await self._session.merge(
             InboxUpdate(
-                update_id=received.update_id, chat_id=received.chat_id, received_at=now,
-                payload=None, state=SET_ASIDE, attempts=0, handled_at=now, problem=problem[:64],
+                update_id=received.update_id,
+                chat_id=received.chat_id,
+                received_at=now,
+                payload=None,
+                state=SET_ASIDE,
+                attempts=0,
+                handled_at=now,
+                problem=problem[:64],
             )
-        )  # fmt: skip
+        )
 
     async def mark_handled(self, update_id: int, *, now: datetime) -> bool:
         """Mark an update handled and drop its words; False if it already was (or was set
@@ -182,10 +188,13 @@ class Inbox:
             update(InboxUpdate)
             .where(InboxUpdate.update_id == update_id, InboxUpdate.state == PENDING)
             .values(
-                state=SET_ASIDE, problem=problem[:64], handled_at=now, lease_owner=None,
+                state=SET_ASIDE,
+                problem=problem[:64],
+                handled_at=now,
+                lease_owner=None,
                 lease_until=None,
             )
-        )  # fmt: skip
+        )
         return bool(getattr(result, "rowcount", 0) == 1)
 
     async def put_back(self, update_id: int, *, now: datetime) -> bool:

@@ -414,9 +414,13 @@ class Identities:
         ).first()
         if staff is not None:
             return KnownStaff(
-                staff.id, telegram_user_id, staff.hub_id, staff.council_id, Role(staff.role),
+                staff.id,
+                telegram_user_id,
+                staff.hub_id,
+                staff.council_id,
+                Role(staff.role),
                 staff.name,
-            )  # fmt: skip
+            )
         person = (
             await self._session.execute(
                 select(YoungPerson.id, YoungPerson.hub_id).where(

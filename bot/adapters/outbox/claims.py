@@ -174,10 +174,14 @@ def _drop_too_late(
         row.text, row.reply_markup = "", None
         session.add(
             AuditEvent(
-                occurred_at=now, action="outbox.too_late", actor_type=ActorKind.SYSTEM.value,
-                hub_id=row.hub_id, subject_type="outbox", subject_id=row.id,
+                occurred_at=now,
+                action="outbox.too_late",
+                actor_type=ActorKind.SYSTEM.value,
+                hub_id=row.hub_id,
+                subject_type="outbox",
+                subject_id=row.id,
             )
-        )  # fmt: skip
+        )
     return kept
 
 

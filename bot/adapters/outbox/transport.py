@@ -43,9 +43,12 @@ class TelegramTransport:
         # well inside the sender's lease (30 s by default).
         short = timeout / 2
         request = HTTPXRequest(
-            connection_pool_size=pool, read_timeout=timeout, write_timeout=short,
-            connect_timeout=short, pool_timeout=short / 2,
-        )  # fmt: skip
+            connection_pool_size=pool,
+            read_timeout=timeout,
+            write_timeout=short,
+            connect_timeout=short,
+            pool_timeout=short / 2,
+        )
         self.bot = Bot(token, base_url=f"{api_url}/bot", request=request)
 
     async def start(self) -> None:

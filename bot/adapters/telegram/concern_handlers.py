@@ -46,9 +46,14 @@ async def on_words(update: Update, context: Context) -> None:
     edited = update.edited_message is not None
     if isinstance(writer, KnownYoungPerson):
         heard = await do_hear(
-            waypoint.uow(), writer, text, lexicon=waypoint.lexicon, now=now,
-            message_id=message.message_id, edited=edited,
-        )  # fmt: skip
+            waypoint.uow(),
+            writer,
+            text,
+            lexicon=waypoint.lexicon,
+            now=now,
+            message_id=message.message_id,
+            edited=edited,
+        )
         if heard is Heard.CONCERN_ANSWER:
             await do_written_answer(waypoint.uow(), writer.telegram_user_id, text, now=now)
         elif heard is Heard.STRANGER:
@@ -139,10 +144,15 @@ async def on_concerns(update: Update, context: Context) -> None:
 
 def _listed(waypoint: Waypoint, line: concern_records.ConcernLine) -> str:
     return staff_text(
-        waypoint.catalogue, "concern_list_line", id=str(line.concern_id), name=line.first_name,
-        what=line.what, urgency=line.urgency, state=line.state,
+        waypoint.catalogue,
+        "concern_list_line",
+        id=str(line.concern_id),
+        name=line.first_name,
+        what=line.what,
+        urgency=line.urgency,
+        state=line.state,
         time=concrete_datetime(line.raised_at, waypoint.zone),
-    )  # fmt: skip
+    )
 
 
 async def on_concern(update: Update, context: Context) -> None:

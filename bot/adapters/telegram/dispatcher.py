@@ -228,9 +228,12 @@ class Dispatcher:
                 sorted(self._held), owner=self.owner, lease_until=now + self.lease
             )
             taken = await uow.inbox.claim_expired(
-                owner=self.owner, now=now, lease_until=now + self.lease, limit=100,
+                owner=self.owner,
+                now=now,
+                lease_until=now + self.lease,
+                limit=100,
                 skip=set(self._held),
-            )  # fmt: skip
+            )
             await uow.commit()
         self.submit(taken)
         return len(taken)

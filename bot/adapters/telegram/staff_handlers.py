@@ -128,9 +128,13 @@ async def on_invites(update: Update, context: Context) -> None:
 
 def _invite_line(waypoint: Waypoint, invite: OpenInvite) -> str:
     return staff_text(
-        waypoint.catalogue, "invites_open_line", id=str(invite.id), name=invite.first_name,
-        worker=invite.worker, expires=concrete_datetime(invite.expires_at, waypoint.zone),
-    )  # fmt: skip
+        waypoint.catalogue,
+        "invites_open_line",
+        id=str(invite.id),
+        name=invite.first_name,
+        worker=invite.worker,
+        expires=concrete_datetime(invite.expires_at, waypoint.zone),
+    )
 
 
 async def on_revoke(update: Update, context: Context) -> None:
