@@ -25,7 +25,7 @@ from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.domain.people import Role
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
-from tests.e2e.test_entrypoints import _waypoint
+from tests.e2e.processes import waypoint_command
 
 WORKERS = [FakeUser(id=10_001 + n, first_name=f"Worker{n}") for n in range(20)]
 YOUNG_PEOPLE = [FakeUser(id=20_001 + n, first_name=f"Young{n}") for n in range(200)]
@@ -88,7 +88,7 @@ class Bot:
 
     def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [*_waypoint(), "run"], env=self._env, cwd=self._cwd, stdout=self._log,
+            [*waypoint_command(), "run"], env=self._env, cwd=self._cwd, stdout=self._log,
             stderr=self._log,
         )  # fmt: skip
 

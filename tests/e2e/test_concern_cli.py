@@ -21,7 +21,7 @@ from bot.i18n.dates import concrete_datetime, record_datetime
 from bot.services.concerns import do_raise_concern
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
-from tests.e2e.test_entrypoints import _cli, _env, _run
+from tests.e2e.processes import run_waypoint, waypoint_env, waypoint_output
 
 WORDS = "my stepdad hits me when he is drunk"
 
@@ -47,14 +47,16 @@ async def test_list_show_and_export_a_concern_and_every_look_is_audited(
 ) -> None:
     concern_id = await _concern(uow, clock)
     raised, zone = clock(), ZoneInfo("Europe/London")
-    env = _env(database_url=migrated_url)
-    listed = await asyncio.to_thread(_cli, env, tmp_path, "concerns", "list")
+    env = waypoint_env(database_url=migrated_url)
+    listed = await asyncio.to_thread(waypoint_output, env, tmp_path, "concerns", "list")
     assert _staff_text(
         "concern_list_line", id=str(concern_id), name="Sam", what=_staff_text("category_abuse"),
         urgency="high", state="open", time=concrete_datetime(raised, zone),
     ) in listed  # fmt: skip
     assert WORDS not in listed
-    shown = await asyncio.to_thread(_cli, env, tmp_path, "concerns", "show", str(concern_id))
+    shown = await asyncio.to_thread(
+        waypoint_output, env, tmp_path, "concerns", "show", str(concern_id)
+    )
     assert WORDS in shown
     assert _staff_text(
         "case_file_line", at=record_datetime(raised, zone), kind="notified", who="Jo",
@@ -62,10 +64,10 @@ async def test_list_show_and_export_a_concern_and_every_look_is_audited(
     ) in shown  # fmt: skip
     record = tmp_path / "concern.txt"
     await asyncio.to_thread(
-        _cli, env, tmp_path, "concerns", "export", str(concern_id), "--to", str(record)
+        waypoint_output, env, tmp_path, "concerns", "export", str(concern_id), "--to", str(record)
     )
     assert record.read_text(encoding="utf-8") == shown
-    missing = await asyncio.to_thread(_run, env, tmp_path, "concerns", "show", "999")
+    missing = await asyncio.to_thread(run_waypoint, env, tmp_path, "concerns", "show", "999")
     assert (missing.returncode, missing.stderr.strip()) == (2, "waypoint: there is no concern 999")
     async with uow() as work:
         actions = list(await work.session.scalars(select(AuditEvent.action)))
@@ -77,9 +79,9 @@ async def test_a_council_sets_its_ladder(
     migrated_url: str, uow: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path
 ) -> None:
     await _concern(uow, clock)
-    env = _env(database_url=migrated_url)
+    env = waypoint_env(database_url=migrated_url)
     changed = await asyncio.to_thread(
-        _cli, env, tmp_path, "council", "set", "North Yorkshire", "--minutes-high", "5",
+        waypoint_output, env, tmp_path, "council", "set", "North Yorkshire", "--minutes-high", "5",
         "--office-hours", "8-18", "--on-call-first", "yes", "--out-of-hours-phone",
         "0300 131 2131",
     )  # fmt: skip
@@ -87,19 +89,19 @@ async def test_a_council_sets_its_ladder(
     assert "office hours: 8-18, Monday to Friday" in changed
     assert "out-of-hours phone: 0300 131 2131" in changed
     bad = await asyncio.to_thread(
-        _run, env, tmp_path, "council", "set", "North Yorkshire", "--office-hours", "17-9"
+        run_waypoint, env, tmp_path, "council", "set", "North Yorkshire", "--office-hours", "17-9"
     )
     assert bad.returncode == 2
     assert "write the opening and closing hours, like 9-17" in bad.stderr
     nobody = await asyncio.to_thread(
-        _run, env, tmp_path, "council", "set", "Narnia", "--minutes-high", "5"
+        run_waypoint, env, tmp_path, "council", "set", "Narnia", "--minutes-high", "5"
     )
     assert "there is no council called 'Narnia'" in nobody.stderr
 
 
 def test_safety_scan_prints_one_json_object_per_line(tmp_path: Path) -> None:
     lines = "i want to kms\nsee you at football\n\nmy mate is being made to sell\n"
-    result = _run(_env(), tmp_path, "safety", "scan", stdin=lines)
+    result = run_waypoint(waypoint_env(), tmp_path, "safety", "scan", stdin=lines)
     assert result.returncode == 0, result.stderr
     found = [json.loads(line) for line in result.stdout.splitlines()]
     assert [item["concern"] for item in found] == [True, False, False, True]

@@ -25,7 +25,7 @@ from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
-from tests.e2e.test_entrypoints import _env, _waypoint
+from tests.e2e.processes import waypoint_command, waypoint_env
 
 pytestmark = pytest.mark.e2e
 JO = FakeUser(id=1001, first_name="Jo")
@@ -70,7 +70,9 @@ async def _arrives(fake: FakeTelegram, user: FakeUser, words: str, seconds: floa
 
 def _start(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen([*_waypoint(), "run"], env=env, cwd=cwd, stdout=out, stderr=out)
+        return subprocess.Popen(
+            [*waypoint_command(), "run"], env=env, cwd=cwd, stdout=out, stderr=out
+        )
 
 
 async def test_a_concern_stored_before_a_kill_reaches_the_worker_after_restart(
@@ -79,7 +81,7 @@ async def test_a_concern_stored_before_a_kill_reaches_the_worker_after_restart(
     await _hub(database_url)
     log = tmp_path / "run.log"
     with FakeTelegram() as fake:
-        env = _env(
+        env = waypoint_env(
             telegram_token=FakeTelegram.token_for_tests(), telegram_api_url=fake.url,
             database_url=database_url,
         )  # fmt: skip

@@ -17,7 +17,7 @@ from bot.domain.profiles import Level
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.people import profile_of
 from bot.services.staff import NewStaff, do_add_staff
-from tests.e2e.test_entrypoints import _env, _run
+from tests.e2e.processes import run_waypoint, waypoint_env
 
 pytestmark = pytest.mark.e2e
 
@@ -29,11 +29,11 @@ async def test_profile_set_with_draft_wording_is_refused_and_changes_nothing(
     await do_add_staff(uow(), new, now=clock())
     invite = await do_create_invite(uow(), worker_telegram_id=1001, first_name="Sam", now=clock())
     linked = await do_redeem_invite(uow(), telegram_user_id=2001, code=invite.code, now=clock())
-    env = _env(database_url=migrated_url, allow_draft_content="false")
+    env = waypoint_env(database_url=migrated_url, allow_draft_content="false")
     number = str(linked.young_person.id)
 
     refused = await asyncio.to_thread(
-        _run, env, tmp_path, "profile", "set", number, "reading", "standard"
+        run_waypoint, env, tmp_path, "profile", "set", number, "reading", "standard"
     )
     assert refused.returncode == 2
     assert refused.stderr.startswith("waypoint: ")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import shutil
 import signal
@@ -29,6 +28,7 @@ from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from bot.services.staff_words import profile_lines
 from tests.e2e.conftest import JO, SAM
+from tests.e2e.processes import run_waypoint, waypoint_command, waypoint_env, waypoint_output
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -36,43 +36,15 @@ pytestmark = pytest.mark.e2e
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 
 
-def _waypoint() -> list[str]:
-    script = Path(sys.executable).with_name("waypoint")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.entrypoints.cli"]
-
-
-def _env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WAYPOINT_")}
-    # The project's wording is still a draft until its therapists approve it.
-    env["WAYPOINT_ALLOW_DRAFT_CONTENT"] = "true"
-    env.update({f"WAYPOINT_{name.upper()}": value for name, value in settings.items()})
-    return env
-
-
-def _run(
-    env: dict[str, str], cwd: Path, *args: str, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*_waypoint(), *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
-
-
-def _cli(env: dict[str, str], cwd: Path, *args: str) -> str:
-    result = _run(env, cwd, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_run_serves_telegram_from_invite_to_welcome(
     database_url: str, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    env = _env(
+    env = waypoint_env(
         telegram_token=FakeTelegram.token_for_tests(),
         telegram_api_url=fake_telegram.url,
         database_url=database_url,
     )
-    added = _cli(
+    added = waypoint_output(
         env,
         tmp_path,
         "staff",
@@ -90,13 +62,15 @@ def test_run_serves_telegram_from_invite_to_welcome(
         "--create-hub",
     )
     assert "Added Jo as key_worker at Harrogate, North Yorkshire (new council and hub)" in added
-    printed = _cli(
+    printed = waypoint_output(
         env, tmp_path, "invite", "create", "--worker-telegram-id", str(JO.id), "--name", "Alex"
     )
     assert LINK.fullmatch(printed.strip())
 
     log = (tmp_path / "run.log").open("w")
-    bot = subprocess.Popen([*_waypoint(), "run"], env=env, cwd=tmp_path, stdout=log, stderr=log)
+    bot = subprocess.Popen(
+        [*waypoint_command(), "run"], env=env, cwd=tmp_path, stdout=log, stderr=log
+    )
     try:
         fake_telegram.send_text(JO, "/invite Sam")
         [invite] = fake_telegram.wait_for_messages(JO.id, 1, timeout=60)
@@ -127,15 +101,15 @@ def test_run_serves_telegram_from_invite_to_welcome(
 
 
 def test_run_refuses_wording_no_therapist_has_approved(tmp_path: Path) -> None:
-    env = _env(telegram_token=FakeTelegram.token_for_tests(), allow_draft_content="false")
-    result = _run(env, tmp_path, "run")
+    env = waypoint_env(telegram_token=FakeTelegram.token_for_tests(), allow_draft_content="false")
+    result = run_waypoint(env, tmp_path, "run")
     assert result.returncode == 2
     assert "a speech and language therapist must approve them" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
-    result = _run(_env(), tmp_path, "run", stdin="hello\njo: hi\n")
+    result = run_waypoint(waypoint_env(), tmp_path, "run", stdin="hello\njo: hi\n")
     assert result.returncode == 0, result.stderr
     assert "offline demo" in result.stderr
     catalogue, sam = Catalogue.load(allow_drafts=True), CommunicationProfile()
@@ -150,13 +124,13 @@ def test_run_without_a_token_is_the_offline_demo(tmp_path: Path) -> None:
 
 
 def test_health_reports_a_database_that_needs_migrating(database_url: str, tmp_path: Path) -> None:
-    env = _env(database_url=database_url)
-    before = _run(env, tmp_path, "health")
+    env = waypoint_env(database_url=database_url)
+    before = run_waypoint(env, tmp_path, "health")
     assert before.returncode == 2
     assert before.stderr.startswith("waypoint: ")
     assert "Traceback" not in before.stderr
-    assert "The database is up to date." in _cli(env, tmp_path, "migrate")
-    assert _cli(env, tmp_path, "health").strip() == "healthy"
+    assert "The database is up to date." in waypoint_output(env, tmp_path, "migrate")
+    assert waypoint_output(env, tmp_path, "health").strip() == "healthy"
 
 
 async def test_profile_set_from_the_command_line_tells_the_young_person(
@@ -169,16 +143,18 @@ async def test_profile_set_from_the_command_line_tells_the_young_person(
     )
     invite = await do_create_invite(uow(), worker_telegram_id=1001, first_name="Sam", now=clock())
     linked = await do_redeem_invite(uow(), telegram_user_id=2001, code=invite.code, now=clock())
-    env, number = _env(database_url=migrated_url), str(linked.young_person.id)
+    env, number = waypoint_env(database_url=migrated_url), str(linked.young_person.id)
 
     changed = await asyncio.to_thread(
-        _cli, env, tmp_path, "profile", "set", number, "language", "ar"
+        waypoint_output, env, tmp_path, "profile", "set", number, "language", "ar"
     )
     arabic = profile_lines(Catalogue.load(allow_drafts=True), CommunicationProfile(language="ar"))
     assert arabic in changed
-    shown = await asyncio.to_thread(_cli, env, tmp_path, "profile", "show", number)
+    shown = await asyncio.to_thread(waypoint_output, env, tmp_path, "profile", "show", number)
     assert shown.strip() == arabic
-    refused = await asyncio.to_thread(_run, env, tmp_path, "profile", "set", number, "wait", "0")
+    refused = await asyncio.to_thread(
+        run_waypoint, env, tmp_path, "profile", "set", number, "wait", "0"
+    )
     assert refused.returncode == 2
     assert "wait (minutes before a follow-up) must be a whole number from 1 to 1440" in (
         refused.stderr

@@ -21,7 +21,7 @@ import pytest
 
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from tests.e2e.crowd import WORRY, YOUNG_PEOPLE, Bot, alerts, count, seed, until
-from tests.e2e.test_entrypoints import _env
+from tests.e2e.processes import waypoint_env
 
 pytestmark = pytest.mark.e2e
 STRANGER = FakeUser(id=30_001, first_name="Flood")
@@ -47,7 +47,7 @@ async def test_worries_survive_kills_at_the_moment_telegram_is_told(
     await seed(database_url)
     chance = random.Random(9)  # a reproducible choice of kill points
     with FakeTelegram() as fake:
-        env = _env(
+        env = waypoint_env(
             telegram_token=FakeTelegram.token_for_tests(), telegram_api_url=fake.url,
             database_url=database_url, log_level="WARNING",
         )  # fmt: skip

@@ -23,7 +23,7 @@ from bot.services import staff_admin
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
-from tests.e2e.test_entrypoints import _cli, _env, _run
+from tests.e2e.processes import run_waypoint, waypoint_env, waypoint_output
 
 pytestmark = pytest.mark.e2e
 LEE = FakeUser(id=1002, first_name="Lee")
@@ -141,13 +141,13 @@ async def test_an_operator_does_it_all_from_the_command_line(
     invite = await do_create_invite(uow(), worker_telegram_id=JO.id, first_name="Sam", now=clock())
     sam = await do_redeem_invite(uow(), telegram_user_id=SAM.id, code=invite.code, now=clock())
     await do_create_invite(uow(), worker_telegram_id=JO.id, first_name="Alex", now=clock())
-    env, jo, lee = _env(database_url=migrated_url), str(JO.id), str(LEE.id)
+    env, jo, lee = waypoint_env(database_url=migrated_url), str(JO.id), str(LEE.id)
 
     def cli(*args: str) -> str:
-        return _cli(env, tmp_path, *args)
+        return waypoint_output(env, tmp_path, *args)
 
     def refused(*args: str) -> str:
-        result = _run(env, tmp_path, *args)
+        result = run_waypoint(env, tmp_path, *args)
         assert result.returncode == 2, result.stdout
         assert result.stderr.startswith("waypoint: ")
         assert "Traceback" not in result.stderr

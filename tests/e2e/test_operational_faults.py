@@ -27,7 +27,7 @@ from bot.adapters.db.engine import create_engine
 from bot.adapters.db.migrate import upgrade
 from bot.adapters.db.models import Council, Hub, Staff
 from bot.devtools.fake_telegram import FakeTelegram
-from tests.e2e.test_entrypoints import _cli, _env, _run, _waypoint
+from tests.e2e.processes import run_waypoint, waypoint_command, waypoint_env, waypoint_output
 
 pytestmark = pytest.mark.e2e
 
@@ -62,9 +62,15 @@ def _closed_port() -> int:
 def _no_stdin(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """As systemd and `docker run` without -i start it: standard input is /dev/null."""
     return subprocess.run(
-        [*_waypoint(), *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [*waypoint_command(), *args],
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _with_password(url: str, *, database: str | None = None, sslmode: str | None = None) -> str:
@@ -107,7 +113,7 @@ async def _postgres(url: str, query: str) -> object:
 def test_postgresql_not_answering(command: tuple[str, ...], tmp_path: Path) -> None:
     port = _closed_port()
     url = f"postgresql://waypoint:{PASSWORD}@127.0.0.1:{port}/waypoint"
-    result = _run(_env(database_url=url, telegram_token=TOKEN), tmp_path, *command)
+    result = run_waypoint(waypoint_env(database_url=url, telegram_token=TOKEN), tmp_path, *command)
     assert _fault(result) == (
         f"waypoint: PostgreSQL at 127.0.0.1:{port} is not answering: is it running,"
         " and is WAYPOINT_DATABASE_URL right?"
@@ -121,7 +127,7 @@ def test_a_database_that_does_not_exist(
 ) -> None:
     missing = f"waypoint_missing_{uuid.uuid4().hex[:8]}"
     url = _with_password(postgres_url, database=missing)
-    result = _run(_env(database_url=url, telegram_token=TOKEN), tmp_path, *command)
+    result = run_waypoint(waypoint_env(database_url=url, telegram_token=TOKEN), tmp_path, *command)
     line = _fault(result)
     assert f"has no database '{missing}': create it (createdb {missing})" in line
 
@@ -133,8 +139,8 @@ def test_a_sqlite_path_in_a_folder_that_does_not_exist(
     command: tuple[str, ...], tmp_path: Path
 ) -> None:
     path = tmp_path / "missing" / "waypoint.db"
-    env = _env(database_url=f"sqlite:///{path}", telegram_token=TOKEN)
-    assert _fault(_run(env, tmp_path, *command)) == (
+    env = waypoint_env(database_url=f"sqlite:///{path}", telegram_token=TOKEN)
+    assert _fault(run_waypoint(env, tmp_path, *command)) == (
         f"waypoint: cannot create the SQLite database {path}: the folder {path.parent} does not"
         " exist (create it, or correct WAYPOINT_DATABASE_URL)"
     )
@@ -147,7 +153,9 @@ def test_a_sqlite_path_waypoint_may_not_write(tmp_path: Path) -> None:
     folder.mkdir(mode=0o500)
     path = folder / "waypoint.db"
     try:
-        line = _fault(_run(_env(database_url=f"sqlite:///{path}"), tmp_path, "migrate"))
+        line = _fault(
+            run_waypoint(waypoint_env(database_url=f"sqlite:///{path}"), tmp_path, "migrate")
+        )
     finally:
         folder.chmod(0o700)
     assert line.startswith(f"waypoint: cannot write the SQLite database {path} (permission")
@@ -157,11 +165,11 @@ def test_a_sqlite_path_waypoint_may_not_write(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_sslmode_in_the_url_is_understood(postgres_url: str, tmp_path: Path) -> None:
     # Once a TypeError from asyncpg; `prefer` works whether or not the server has SSL.
-    env = _env(database_url=_with_password(postgres_url, sslmode="prefer"))
-    assert "The database is up to date." in _cli(env, tmp_path, "migrate")
-    assert _cli(env, tmp_path, "health").strip() == "healthy"
-    misspelt = _env(database_url=_with_password(postgres_url, sslmode="requird"))
-    assert _fault(_run(misspelt, tmp_path, "health")) == (
+    env = waypoint_env(database_url=_with_password(postgres_url, sslmode="prefer"))
+    assert "The database is up to date." in waypoint_output(env, tmp_path, "migrate")
+    assert waypoint_output(env, tmp_path, "health").strip() == "healthy"
+    misspelt = waypoint_env(database_url=_with_password(postgres_url, sslmode="requird"))
+    assert _fault(run_waypoint(misspelt, tmp_path, "health")) == (
         "waypoint: WAYPOINT_DATABASE_URL: sslmode='requird' is not one of disable, allow,"
         " prefer, require, verify-ca, verify-full"
     )
@@ -172,7 +180,7 @@ def test_sslmode_require_on_a_server_without_ssl(postgres_url: str, tmp_path: Pa
     if asyncio.run(_postgres(postgres_url, "SHOW ssl")) == "on":
         pytest.skip("this PostgreSQL has SSL on, so sslmode=require simply works")
     url = _with_password(postgres_url, sslmode="require")
-    result = _run(_env(database_url=url, telegram_token=TOKEN), tmp_path, "run")
+    result = run_waypoint(waypoint_env(database_url=url, telegram_token=TOKEN), tmp_path, "run")
     assert _fault(result).endswith(
         "does not accept SSL connections, but WAYPOINT_DATABASE_URL asks for sslmode=require:"
         " turn SSL on in PostgreSQL, or use sslmode=prefer"
@@ -181,8 +189,8 @@ def test_sslmode_require_on_a_server_without_ssl(postgres_url: str, tmp_path: Pa
 
 def test_telegram_unreachable_at_start(tmp_path: Path) -> None:
     api = f"http://127.0.0.1:{_closed_port()}"
-    env = _env(telegram_token=TOKEN, telegram_api_url=api)
-    line = _fault(_run(env, tmp_path, "run"))
+    env = waypoint_env(telegram_token=TOKEN, telegram_api_url=api)
+    line = _fault(run_waypoint(env, tmp_path, "run"))
     assert line.startswith(f"waypoint: cannot reach Telegram at {api} (")
     assert line.endswith("): check the network and WAYPOINT_TELEGRAM_API_URL")
 
@@ -223,8 +231,8 @@ def refusing_telegram(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def test_telegram_refuses_the_token_at_start(refusing_telegram: str, tmp_path: Path) -> None:
-    env = _env(telegram_token=TOKEN, telegram_api_url=refusing_telegram)
-    assert _fault(_run(env, tmp_path, "run")) == (
+    env = waypoint_env(telegram_token=TOKEN, telegram_api_url=refusing_telegram)
+    assert _fault(run_waypoint(env, tmp_path, "run")) == (
         "waypoint: Telegram refuses the bot token: copy WAYPOINT_TELEGRAM_TOKEN again from"
         f" @BotFather, and check WAYPOINT_TELEGRAM_API_URL ({refusing_telegram})"
     )
@@ -235,20 +243,22 @@ def test_health_on_an_unmigrated_database_says_so_and_creates_nothing(
 ) -> None:
     if database_url.startswith("sqlite"):
         path = Path(make_url(database_url).database or "")
-        env = _env(database_url=database_url)
-        assert _fault(_run(env, tmp_path, "health")) == (
+        env = waypoint_env(database_url=database_url)
+        assert _fault(run_waypoint(env, tmp_path, "health")) == (
             f"waypoint: there is no SQLite database at {path}: run waypoint migrate to create"
             " it, or correct WAYPOINT_DATABASE_URL"
         )
         assert not list(tmp_path.iterdir()), "health created a file"
         path.touch()
-        assert _fault(_run(env, tmp_path, "health")) == (
+        assert _fault(run_waypoint(env, tmp_path, "health")) == (
             f"waypoint: the SQLite database {path} has not been set up: run waypoint migrate"
         )
         assert [p.name for p in tmp_path.iterdir()] == ["waypoint.db"]
         assert path.stat().st_size == 0
         return
-    line = _fault(_run(_env(database_url=_with_password(database_url)), tmp_path, "health"))
+    line = _fault(
+        run_waypoint(waypoint_env(database_url=_with_password(database_url)), tmp_path, "health")
+    )
     assert line.startswith(f"waypoint: database '{make_url(database_url).database}' on ")
     assert line.endswith(" has not been set up: run waypoint migrate")
     tables = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
@@ -270,8 +280,11 @@ def test_a_token_left_out_without_a_terminal_refuses_to_start(
 ) -> None:
     if dotenv is not None:
         (tmp_path / ".env").write_text(dotenv)
-    env = _env(**settings)
-    for result in (_run(env, tmp_path, "run", stdin="hello\n"), _no_stdin(env, tmp_path, "run")):
+    env = waypoint_env(**settings)
+    for result in (
+        run_waypoint(env, tmp_path, "run", stdin="hello\n"),
+        _no_stdin(env, tmp_path, "run"),
+    ):
         assert _fault(result) == (
             f"waypoint: {expected} and there is no terminal for the offline demo: set"
             " WAYPOINT_TELEGRAM_TOKEN to the bot token from @BotFather"
@@ -281,7 +294,7 @@ def test_a_token_left_out_without_a_terminal_refuses_to_start(
 
 def test_no_token_and_no_input_refuses_to_start(tmp_path: Path) -> None:
     # systemd's and Docker's standard input is /dev/null: a demo there would exit 0 at once.
-    assert _fault(_no_stdin(_env(), tmp_path, "run")) == (
+    assert _fault(_no_stdin(waypoint_env(), tmp_path, "run")) == (
         "waypoint: WAYPOINT_TELEGRAM_TOKEN is not set and there is no terminal for the offline"
         " demo: set WAYPOINT_TELEGRAM_TOKEN to the bot token from @BotFather"
     )
@@ -291,7 +304,7 @@ def test_no_token_and_no_input_refuses_to_start(tmp_path: Path) -> None:
 def test_an_empty_token_in_a_terminal_still_starts_the_demo(tmp_path: Path) -> None:
     screen, terminal = pty.openpty()
     demo = subprocess.Popen(
-        [*_waypoint(), "run"], env=_env(telegram_token=""), cwd=tmp_path,
+        [*waypoint_command(), "run"], env=waypoint_env(telegram_token=""), cwd=tmp_path,
         stdin=terminal, stdout=terminal, stderr=terminal,
     )  # fmt: skip
     os.close(terminal)
@@ -312,13 +325,15 @@ def test_an_empty_token_in_a_terminal_still_starts_the_demo(tmp_path: Path) -> N
 def test_staff_add_refuses_a_hub_or_council_that_does_not_exist(
     migrated_url: str, tmp_path: Path
 ) -> None:
-    env = _env(database_url=migrated_url)
-    first = _run(env, tmp_path, *STAFF_ADD, "--hub", "Harrogate", "--council", "North Yorkshire")
+    env = waypoint_env(database_url=migrated_url)
+    first = run_waypoint(
+        env, tmp_path, *STAFF_ADD, "--hub", "Harrogate", "--council", "North Yorkshire"
+    )
     assert _fault(first) == (
         "waypoint: there is no council called 'North Yorkshire': check the spelling, or add"
         " --create-hub to create it and its hub 'Harrogate'"
     )
-    added = _cli(
+    added = waypoint_output(
         env, tmp_path, *STAFF_ADD, "--hub", "Harrogate", "--council", "North Yorkshire",
         "--create-hub",
     )  # fmt: skip
@@ -334,11 +349,11 @@ def test_staff_add_refuses_a_hub_or_council_that_does_not_exist(
         " --create-hub to create it and its hub 'Harrogate'",
     }
     for where, expected in typos.items():
-        assert _fault(_run(env, tmp_path, *alex, *where)) == expected
+        assert _fault(run_waypoint(env, tmp_path, *alex, *where)) == expected
     assert _counts(migrated_url, Council, Hub, Staff) == [1, 1, 1], "a typo created something"
-    added = _cli(env, tmp_path, *alex, "--hub", "Scarborough", "--create-hub")
+    added = waypoint_output(env, tmp_path, *alex, "--hub", "Scarborough", "--create-hub")
     assert "Added Alex as duty at Scarborough, North Yorkshire (new hub)" in added
-    assert "Added Alex as duty at Harrogate" in _cli(
+    assert "Added Alex as duty at Harrogate" in waypoint_output(
         env, tmp_path, "staff", "add", "--telegram-id", "1003", "--name", "Alex", "--role",
         "duty", "--hub", "harrogate",
     )  # fmt: skip
@@ -346,7 +361,7 @@ def test_staff_add_refuses_a_hub_or_council_that_does_not_exist(
 
 def test_a_database_url_asyncpg_cannot_take_is_one_line(tmp_path: Path) -> None:
     url = f"postgresql://waypoint:{PASSWORD}@127.0.0.1:{_closed_port()}/w?application_name=w"
-    assert _fault(_run(_env(database_url=url), tmp_path, "migrate")) == (
+    assert _fault(run_waypoint(waypoint_env(database_url=url), tmp_path, "migrate")) == (
         "waypoint: WAYPOINT_DATABASE_URL has ?application_name=..., which Waypoint's PostgreSQL"
         " driver (asyncpg) does not take: remove it"
     )
@@ -357,6 +372,6 @@ def test_health_on_a_migrated_sqlite_database_leaves_it_as_it_was(tmp_path: Path
     url = f"sqlite+aiosqlite:///{path}"
     upgrade(url)
     before = path.read_bytes()
-    assert _cli(_env(database_url=url), tmp_path, "health").strip() == "healthy"
+    assert waypoint_output(waypoint_env(database_url=url), tmp_path, "health").strip() == "healthy"
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["waypoint.db"]

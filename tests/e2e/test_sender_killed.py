@@ -23,7 +23,7 @@ from bot.adapters.db.models import OutboxMessage
 from bot.clock import system_clock
 from bot.devtools.fake_telegram import FakeTelegram, RateLimits, SentMessage
 from bot.domain.outbox import DeliveryState, Lane, Recipient
-from tests.e2e.test_entrypoints import _env, _waypoint
+from tests.e2e.processes import waypoint_command, waypoint_env
 
 pytestmark = pytest.mark.e2e
 BURST = 240
@@ -67,7 +67,9 @@ async def _in_flight(database_url: str) -> int:
 
 def _start(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen([*_waypoint(), "run"], env=env, cwd=cwd, stdout=out, stderr=out)
+        return subprocess.Popen(
+            [*waypoint_command(), "run"], env=env, cwd=cwd, stdout=out, stderr=out
+        )
 
 
 async def test_a_burst_survives_kill_minus_nine(database_url: str, tmp_path: Path) -> None:
@@ -83,7 +85,7 @@ async def test_a_burst_survives_kill_minus_nine(database_url: str, tmp_path: Pat
                 reached["all"].set()
 
         fake.on_bot_message = watch
-        env = _env(
+        env = waypoint_env(
             telegram_token=FakeTelegram.token_for_tests(), telegram_api_url=fake.url,
             database_url=database_url, outbox_lease_seconds="2",
         )  # fmt: skip

@@ -22,8 +22,8 @@ from bot.adapters.db.engine import create_engine
 from bot.adapters.db.models import InboxUpdate
 from bot.devtools.fake_telegram import FakeTelegram
 from tests.e2e.crowd import WORRY, YOUNG_PEOPLE, Bot, alerts, count, seed, until
+from tests.e2e.processes import waypoint_env
 from tests.e2e.round_robin import RoundRobin
-from tests.e2e.test_entrypoints import _env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 SECRET = "webhook-secret-for-tests_0123456789"
@@ -57,7 +57,7 @@ def _post(port: int, secret: str, update: dict[str, object]) -> int:
 
 def _webhook_env(fake: FakeTelegram, database_url: str, url: str, port: int) -> dict[str, str]:
     """An instance in webhook mode, listening on `port`, that Telegram calls at `url`."""
-    return _env(
+    return waypoint_env(
         telegram_token=FakeTelegram.token_for_tests(), telegram_api_url=fake.url,
         database_url=database_url, log_level="WARNING", webhook_url=f"{url}/telegram",
         webhook_secret=SECRET, webhook_listen=f"127.0.0.1:{port}",

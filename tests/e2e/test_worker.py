@@ -19,13 +19,15 @@ from bot.domain.people import Role
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM
-from tests.e2e.test_entrypoints import _env, _waypoint
+from tests.e2e.processes import waypoint_command, waypoint_env
 
 pytestmark = pytest.mark.e2e
 
 
 def _start_worker(env: dict[str, str], cwd: Path, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*_waypoint(), "worker"], env=env, cwd=cwd, stdout=log, stderr=log)
+    return subprocess.Popen(
+        [*waypoint_command(), "worker"], env=env, cwd=cwd, stdout=log, stderr=log
+    )
 
 
 async def test_a_worker_alone_takes_due_steps_and_sends_without_taking_updates(
@@ -45,7 +47,7 @@ async def test_a_worker_alone_takes_due_steps_and_sends_without_taking_updates(
             )
         )  # fmt: skip
         await work.commit()
-    env = _env(
+    env = waypoint_env(
         telegram_token=FakeTelegram.token_for_tests(), telegram_api_url=fake_telegram.url,
         database_url=migrated_url,
     )  # fmt: skip
