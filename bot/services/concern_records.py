@@ -164,32 +164,33 @@ async def do_list_concerns(
         else:
             concerns = await uow.concerns.listed(hub_id=staff.hub_id, open_only=True)
         uow.audit.record("concern.listed", at=now, by=actor.actor, hub_id=staff.hub_id)
-        catalogue = uow.postbox.catalogue
-        lines = [
-            ConcernLine(
-                c.id,
-                c.young_person.first_name,
-                what_about(catalogue, c),
-                c.urgency,
-                c.state,
-                c.raised_at,
-            )
-            for c in concerns
-        ]
+        lines = [_line(uow.postbox.catalogue, c) for c in concerns]
         await uow.commit()
         return lines
 
 
-def _summary_line(catalogue: Catalogue, concern: ConcernRecord, zone: ZoneInfo) -> str:
+def _line(catalogue: Catalogue, concern: ConcernRecord) -> ConcernLine:
+    return ConcernLine(
+        concern.id,
+        concern.young_person.first_name,
+        what_about(catalogue, concern),
+        concern.urgency,
+        concern.state,
+        concern.raised_at,
+    )
+
+
+def listed_text(catalogue: Catalogue, line: ConcernLine, zone: ZoneInfo) -> str:
+    """One concern as a line of a list staff read (`/concerns`, `waypoint concerns list`)."""
     return staff_text(
         catalogue,
         "concern_list_line",
-        id=str(concern.id),
-        name=concern.young_person.first_name,
-        what=what_about(catalogue, concern),
-        urgency=concern.urgency,
-        state=concern.state,
-        time=concrete_datetime(concern.raised_at, zone),
+        id=str(line.concern_id),
+        name=line.first_name,
+        what=line.what,
+        urgency=line.urgency,
+        state=line.state,
+        time=concrete_datetime(line.raised_at, zone),
     )
 
 
@@ -235,7 +236,8 @@ async def concerns_table(uow: UnitOfWork, *, now: datetime) -> str:
         concerns = await uow.concerns.listed()
         uow.audit.record("concern.listed", at=now, by=OPERATOR)
         await uow.commit()
-        lines = [_summary_line(uow.postbox.catalogue, c, uow.postbox.zone) for c in concerns]
+        catalogue, zone = uow.postbox.catalogue, uow.postbox.zone
+        lines = [listed_text(catalogue, _line(catalogue, c), zone) for c in concerns]
         return "\n".join(lines) or "No concerns."
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.adapters.telegram.context import Waypoint, waypoint_of
+from bot.adapters.telegram.context import waypoint_of
 from bot.adapters.telegram.handlers import (
     Answer,
     Context,
@@ -24,12 +24,10 @@ from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
-from bot.i18n.dates import concrete_datetime
 from bot.services import concern_records, replies, talk
 from bot.services.choices import do_written_answer
 from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear, sounds_worried
-from bot.services.staff_words import staff_text
 
 
 async def on_words(update: Update, context: Context) -> None:
@@ -136,23 +134,12 @@ async def on_concerns(update: Update, context: Context) -> None:
         lines = await concern_records.do_list_concerns(waypoint.uow(), actor, now=waypoint.clock())
         if not lines:
             return Answer("concern_list_empty")
-        listed = "\n".join(_listed(waypoint, line) for line in lines)
+        listed = "\n".join(
+            concern_records.listed_text(waypoint.catalogue, line, waypoint.zone) for line in lines
+        )
         return Answer("concern_list", {"lines": listed})
 
     await for_staff(update, context, act)
-
-
-def _listed(waypoint: Waypoint, line: concern_records.ConcernLine) -> str:
-    return staff_text(
-        waypoint.catalogue,
-        "concern_list_line",
-        id=str(line.concern_id),
-        name=line.first_name,
-        what=line.what,
-        urgency=line.urgency,
-        state=line.state,
-        time=concrete_datetime(line.raised_at, waypoint.zone),
-    )
 
 
 async def on_concern(update: Update, context: Context) -> None:
