@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -276,18 +276,7 @@ class Invites:
 
     async def open_anywhere(self, now: datetime) -> list[Invite]:
         """Every invite that could still be used (its worker has not left), oldest first."""
-        query = (
-            select(Invite)
-            .join(Staff, Staff.id == Invite.worker_id)
-            .where(
-                Staff.active.is_(True),
-                Invite.used_at.is_(None),
-                Invite.revoked_at.is_(None),
-                Invite.expires_at > now,
-            )
-            .order_by(Invite.id)
-        )
-        return list(await self._session.scalars(query))
+        return await self._open(now, Staff.active.is_(True))
 
     async def get(self, invite_id: int) -> Invite | None:
         """The invite with this id."""
@@ -295,26 +284,23 @@ class Invites:
 
     async def open_at_hub(self, hub_id: int, now: datetime) -> list[Invite]:
         """Invites made at this hub that could still be used, oldest first."""
+        return await self._open(now, Staff.hub_id == hub_id)
+
+    async def open_by_worker(self, worker_id: int, now: datetime) -> list[Invite]:
+        """One worker's invites that could still be used."""
+        return await self._open(now, Invite.worker_id == worker_id)
+
+    async def _open(self, now: datetime, *which: ColumnElement[bool]) -> list[Invite]:
         query = (
             select(Invite)
             .join(Staff, Staff.id == Invite.worker_id)
             .where(
-                Staff.hub_id == hub_id,
+                *which,
                 Invite.used_at.is_(None),
                 Invite.revoked_at.is_(None),
                 Invite.expires_at > now,
             )
             .order_by(Invite.id)
-        )
-        return list(await self._session.scalars(query))
-
-    async def open_by_worker(self, worker_id: int, now: datetime) -> list[Invite]:
-        """One worker's invites that could still be used."""
-        query = select(Invite).where(
-            Invite.worker_id == worker_id,
-            Invite.used_at.is_(None),
-            Invite.revoked_at.is_(None),
-            Invite.expires_at > now,
         )
         return list(await self._session.scalars(query))
 
