@@ -90,6 +90,9 @@ class Catalogue:
         """Every message id, sorted."""
         return sorted(self._messages)
 
+    def __contains__(self, message_id: object) -> bool:
+        return message_id in self._messages
+
     def messages(self) -> list[Message]:
         """Every message, sorted by id."""
         return [self._messages[message_id] for message_id in self.ids()]

@@ -23,7 +23,7 @@ def step_name(catalogue: Catalogue, step: Step) -> str:
 def _category(catalogue: Catalogue, category: str) -> str:
     # A category the wording has no label for yet is shown as stored, never dropped.
     message_id = f"category_{category}"
-    return staff_text(catalogue, message_id) if message_id in catalogue.ids() else category
+    return staff_text(catalogue, message_id) if message_id in catalogue else category
 
 
 def what_about(catalogue: Catalogue, concern: ConcernRecord) -> str:
