@@ -9,7 +9,7 @@ import re
 import socket
 import ssl
 import weakref
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.adapters.db import sqlite_driver
 from bot.domain.errors import SetupError
 
 # libpq's SSL settings. asyncpg reads them only from a connection string, not as keyword
@@ -236,6 +237,20 @@ def _unreachable(where: str, parsed: URL, causes: list[BaseException]) -> str | 
 READING = "waypoint_reading"
 
 
+def _one_trip_connector(url: URL) -> Callable[[], Awaitable[Any]]:
+    """Connections to a SQLite file that make one trip to their thread per statement
+    (bot.adapters.db.sqlite_driver), with the arguments SQLAlchemy would have used."""
+    dialect = url.get_dialect()()
+    args, options = dialect.create_connect_args(url)
+
+    async def connect() -> Any:
+        connection = sqlite_driver.connect(*args, **options)
+        connection._thread.daemon = True  # as SQLAlchemy does: never hold up the exit
+        return await connection
+
+    return connect
+
+
 def create_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> AsyncEngine:
     """An async engine for this URL, with SQLite set up for safe concurrent use.
 
@@ -262,6 +277,8 @@ def create_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> AsyncE
         _existing_file(path)  # connecting to a file that is not there would create it
     elif path is not None:
         _private_file(path)
+    if path is not None and not parsed.query:
+        kwargs.setdefault("async_creator", _one_trip_connector(parsed))
     engine = create_async_engine(parsed, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

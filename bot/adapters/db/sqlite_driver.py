@@ -1,0 +1,138 @@
+"""aiosqlite with one trip to its thread for each statement, not four.
+
+aiosqlite runs every call on the connection's own thread, and SQLAlchemy makes four such
+calls for a statement that returns rows: open a cursor, execute, fetch, close. Each trip
+hands the GIL to that thread and back, and on one busy event loop those hand-overs cost more
+than SQLite's own work. Here a statement is executed, fetched and closed in one trip, and
+the rows are kept until SQLAlchemy asks for them. Everything else (commit, rollback, close,
+the thread itself) is aiosqlite's own.
+
+It relies on `aiosqlite.Connection._execute` (run a function on the connection's thread),
+which is why pyproject.toml pins aiosqlite to one minor version; tests/integration
+exercises it under the whole suite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import aiosqlite
+
+_Description = tuple[tuple[Any, ...], ...] | None
+
+
+class _Done:
+    """What one trip brings back: the rows (all of them) and the cursor's attributes."""
+
+    __slots__ = ("description", "lastrowid", "rowcount", "rows")
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self.description: _Description = cursor.description
+        self.rows: list[Any] = cursor.fetchall() if cursor.description else []
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+
+
+def _run(connection: sqlite3.Connection, call: Callable[[sqlite3.Cursor], object]) -> _Done:
+    """On the connection's thread: a fresh cursor, the statement, every row, closed."""
+    cursor = connection.cursor()
+    try:
+        call(cursor)
+        return _Done(cursor)
+    finally:
+        cursor.close()
+
+
+class OneTripCursor:
+    """The part of aiosqlite's Cursor that SQLAlchemy uses, one trip per statement."""
+
+    arraysize = 1
+
+    def __init__(self, connection: OneTripConnection) -> None:
+        self._connection = connection
+        self._rows: deque[Any] = deque()
+        self.description: _Description = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+
+    async def __aenter__(self) -> OneTripCursor:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
+
+    async def _trip(self, call: Callable[[sqlite3.Cursor], object]) -> OneTripCursor:
+        done: _Done = await self._connection._execute(  # type: ignore[no-untyped-call]
+            _run, self._connection._conn, call
+        )
+        self._rows = deque(done.rows)
+        self.description, self.rowcount, self.lastrowid = (
+            done.description,
+            done.rowcount,
+            done.lastrowid,
+        )
+        return self
+
+    async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> OneTripCursor:
+        """Run one statement and bring back all its rows."""
+        return await self._trip(lambda cursor: cursor.execute(sql, parameters or ()))
+
+    async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> OneTripCursor:
+        """Run one statement for each set of parameters."""
+        rows = list(parameters)
+        return await self._trip(lambda cursor: cursor.executemany(sql, rows))
+
+    async def fetchone(self) -> Any:
+        """The next row, or None."""
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        """Up to `size` rows (arraysize by default)."""
+        count = min(size or self.arraysize, len(self._rows))
+        return [self._rows.popleft() for _ in range(count)]
+
+    async def fetchall(self) -> list[Any]:
+        """Every row not fetched yet."""
+        rows, self._rows = list(self._rows), deque()
+        return rows
+
+    async def close(self) -> None:
+        """Nothing to do: the sqlite3 cursor was closed on its thread."""
+        self._rows.clear()
+
+
+class _CursorOpener:
+    """`await connection.cursor()` and `async with connection.cursor()`, with no trip."""
+
+    def __init__(self, connection: OneTripConnection) -> None:
+        self._cursor = OneTripCursor(connection)
+
+    def __await__(self) -> Any:
+        return self.__aenter__().__await__()
+
+    async def __aenter__(self) -> OneTripCursor:
+        return self._cursor
+
+    async def __aexit__(self, *_: object) -> None:
+        await self._cursor.close()
+
+
+class OneTripConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose cursors make one trip per statement."""
+
+    def cursor(self) -> Any:
+        """A cursor, made without a trip (its statement makes the only one)."""
+        return _CursorOpener(self)
+
+
+def connect(database: str, **kwargs: Any) -> OneTripConnection:
+    """Like aiosqlite.connect, for SQLAlchemy's `async_creator`."""
+
+    def connector() -> sqlite3.Connection:
+        connection: sqlite3.Connection = sqlite3.connect(database, **kwargs)
+        return connection
+
+    return OneTripConnection(connector, 64)
