@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import (
@@ -19,6 +19,20 @@ from bot.adapters.db.models import (
 from bot.domain.actors import Actor
 from bot.domain.ladder import ConcernState, Urgency
 from bot.services.records import ConcernRecord
+
+# Built once: it runs for nearly every message a young person writes.
+_WAITING_FOR_WORDS = (
+    select(Concern)
+    .where(
+        Concern.young_person_id == bindparam("young_person_id"),
+        Concern.words.is_(None),
+        Concern.raised_at >= bindparam("since"),
+        Concern.state != ConcernState.CLOSED.value,
+    )
+    .order_by(Concern.id.desc())
+    .limit(1)
+    .with_for_update(of=Concern)
+)
 
 
 class Concerns:
@@ -158,19 +172,10 @@ class Concerns:
         self, young_person_id: int, *, since: datetime
     ) -> Concern | None:
         """The young person's newest concern raised by the button, still waiting for words."""
-        query = (
-            select(Concern)
-            .where(
-                Concern.young_person_id == young_person_id,
-                Concern.words.is_(None),
-                Concern.raised_at >= since,
-                Concern.state != ConcernState.CLOSED.value,
-            )
-            .order_by(Concern.id.desc())
-            .limit(1)
-            .with_for_update(of=Concern)
+        found = await self._session.scalars(
+            _WAITING_FOR_WORDS, {"young_person_id": young_person_id, "since": since}
         )
-        return await self._session.scalar(query)
+        return found.first()
 
     async def told(self, concern_id: int) -> list[int]:
         """Every member of staff alerted about this concern so far."""

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,6 +70,23 @@ def _row(
     }
 
 
+# Built once: it runs for every update.
+_INBOX = cast(Table, InboxUpdate.__table__)
+# Built once, and on the table rather than the mapped class: it runs for every update, and
+# SQLAlchemy's ORM would look for loaded rows to bring up to date (there are none).
+_MARK_HANDLED = (
+    update(_INBOX)
+    .where(_INBOX.c.update_id == bindparam("handled_update"), _INBOX.c.state == PENDING)
+    .values(
+        state=HANDLED,
+        handled_at=bindparam("marked_at"),
+        payload=None,
+        lease_owner=None,
+        lease_until=None,
+    )
+)
+
+
 class Inbox:
     """Stored updates. Nothing here commits; the payload is cleared once an update is handled."""
 
@@ -112,11 +129,7 @@ class Inbox:
         """Mark an update handled and drop its words; False if it already was (or was set
         aside)."""
         result = await self._session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id, InboxUpdate.state == PENDING)
-            .values(
-                state=HANDLED, handled_at=now, payload=None, lease_owner=None, lease_until=None
-            )
+            _MARK_HANDLED, {"handled_update": update_id, "marked_at": now}
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CompoundSelect,
+    Table,
+    bindparam,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -382,6 +395,31 @@ class AuditLog:
         )
 
 
+# Who a Telegram account belongs to, in one statement built once (it runs for every update):
+# staff who have not left, else a linked young person. Columns a young person has not are null.
+_ACCOUNT = bindparam("telegram_user_id", type_=BigInteger)
+_WRITER: CompoundSelect[tuple[str, int, int, int | None, str | None, str | None]] = union_all(
+    select(
+        literal("staff").label("kind"),
+        Staff.id,
+        Staff.hub_id,
+        Hub.council_id,
+        Staff.role,
+        Staff.name,
+    )
+    .join(Hub, Hub.id == Staff.hub_id)
+    .where(Staff.telegram_user_id == _ACCOUNT, Staff.active.is_(True)),
+    select(
+        literal("young_person"),
+        YoungPerson.id,
+        YoungPerson.hub_id,
+        null(),
+        null(),
+        null(),
+    ).where(YoungPerson.telegram_user_id == _ACCOUNT),
+)
+
+
 class Identities:
     """Who a Telegram account belongs to, read as plain values (no records are loaded: this
     runs for every update)."""
@@ -391,13 +429,8 @@ class Identities:
 
     async def writer(self, telegram_user_id: int) -> Writer:
         """Staff who have not left first, then a linked young person, else a stranger."""
-        staff = (
-            await self._session.execute(
-                select(Staff.id, Staff.hub_id, Hub.council_id, Staff.role, Staff.name)
-                .join(Hub, Hub.id == Staff.hub_id)
-                .where(Staff.telegram_user_id == telegram_user_id, Staff.active.is_(True))
-            )
-        ).first()
+        rows = (await self._session.execute(_WRITER, {"telegram_user_id": telegram_user_id})).all()
+        staff = next((row for row in rows if row.kind == "staff"), None)
         if staff is not None:
             return KnownStaff(
                 staff.id,
@@ -407,16 +440,32 @@ class Identities:
                 Role(staff.role),
                 staff.name,
             )
-        person = (
-            await self._session.execute(
-                select(YoungPerson.id, YoungPerson.hub_id).where(
-                    YoungPerson.telegram_user_id == telegram_user_id
-                )
-            )
-        ).first()
-        if person is None:
+        if not rows:
             return Stranger(telegram_user_id)
-        return KnownYoungPerson(person.id, telegram_user_id, person.hub_id)
+        return KnownYoungPerson(rows[0].id, telegram_user_id, rows[0].hub_id)
+
+
+_RECENT = cast(Table, RecentWords.__table__)
+# Built once, and on the table rather than the mapped class: they run for nearly every
+# message a young person writes, and no RecentWords object is ever loaded to keep up to date.
+_TAKE_WORDS = (
+    delete(_RECENT)
+    .where(_RECENT.c.young_person_id == bindparam("young_person_id"))
+    .returning(_RECENT.c.words, _RECENT.c.at)
+)
+
+
+def _keep_words(insert: Any) -> Any:
+    upsert = insert(_RECENT).values(
+        young_person_id=bindparam("person"), words=bindparam("said"), at=bindparam("said_at")
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=["young_person_id"],
+        set_={"words": upsert.excluded.words, "at": upsert.excluded.at},
+    )
+
+
+_KEEP_WORDS = {"postgresql": _keep_words(postgresql.insert), "sqlite": _keep_words(sqlite.insert)}
 
 
 class RecentWordsRepository:
@@ -427,11 +476,7 @@ class RecentWordsRepository:
 
     async def take(self, young_person_id: int, *, since: datetime) -> str | None:
         """Their last message if it came after `since`; either way it is gone afterwards."""
-        taken = await self._session.execute(
-            delete(RecentWords)
-            .where(RecentWords.young_person_id == young_person_id)
-            .returning(RecentWords.words, RecentWords.at)
-        )
+        taken = await self._session.execute(_TAKE_WORDS, {"young_person_id": young_person_id})
         row = taken.first()
         return row.words if row is not None and row.at >= since else None
 
@@ -440,13 +485,9 @@ class RecentWordsRepository:
     ) -> None:
         """Keep this message in place of any before it (`since` is for the fake's sake: the
         words tick drops everyone's stale ones here, with no delete on every message)."""
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        upsert = insert(RecentWords).values(young_person_id=young_person_id, words=words, at=at)
+        upsert = _KEEP_WORDS[self._session.get_bind().dialect.name]
         await self._session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["young_person_id"], set_={"words": words, "at": at}
-            )
+            upsert, {"person": young_person_id, "said": words, "said_at": at}
         )
 
     async def forget_stale(self, cutoff: datetime) -> None:
