@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import BindParameter, Table, and_, bindparam, delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -45,51 +46,67 @@ class Claim:
     budget_free_at: datetime | None = None
 
 
-def _due(now: datetime) -> Any:
-    return or_(
-        and_(OutboxMessage.state == _PENDING, OutboxMessage.not_before <= now),
-        and_(OutboxMessage.state == _SENDING, OutboxMessage.lease_until <= now),
+# The statements of a claim are built once: the sender claims every 100 ms or so.
+_NOW: BindParameter[Any] = bindparam("now")
+_DUE = or_(
+    and_(OutboxMessage.state == _PENDING, OutboxMessage.not_before <= _NOW),
+    and_(OutboxMessage.state == _SENDING, OutboxMessage.lease_until <= _NOW),
+)
+# Rows for chats still paced are left out here, not skipped later, so a queue of messages
+# to one busy chat cannot hide everyone else's (head-of-line blocking).
+_BUSY = select(ChatPacing.chat_id).where(
+    ChatPacing.chat_id == OutboxMessage.chat_id,
+    ChatPacing.next_free_at > bindparam("chats_free_by"),
+)
+# A chunk waits for the chunks before it, even when one of them is being retried.
+_EARLIER = aliased(OutboxMessage)
+_EARLIER_PART_WAITING = select(_EARLIER.id).where(
+    _EARLIER.part_of == OutboxMessage.part_of,
+    _EARLIER.part < OutboxMessage.part,
+    _EARLIER.state.in_([_PENDING, _SENDING]),
+)
+_CANDIDATES = (
+    select(OutboxMessage)
+    .where(
+        OutboxMessage.state.in_([_PENDING, _SENDING]),
+        _DUE,
+        ~_BUSY.exists(),
+        or_(OutboxMessage.part_of.is_(None), ~_EARLIER_PART_WAITING.exists()),
     )
+    .order_by(OutboxMessage.lane, OutboxMessage.turn, OutboxMessage.not_before, OutboxMessage.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True, of=OutboxMessage)
+)
+_BUDGET = select(SendBudget).where(SendBudget.id == 1).with_for_update()
+_CHAT_FREE_AT = select(ChatPacing.chat_id, ChatPacing.next_free_at).where(
+    ChatPacing.chat_id.in_(bindparam("chats", expanding=True))
+)
+_PACING = cast(Table, ChatPacing.__table__)
+
+
+def _pace_chat(insert: Any) -> Any:
+    upsert = insert(_PACING).values(chat_id=bindparam("chat"), next_free_at=bindparam("free_at"))
+    return upsert.on_conflict_do_update(
+        index_elements=["chat_id"], set_={"next_free_at": upsert.excluded.next_free_at}
+    )
+
+
+_PACE_CHAT = {"postgresql": _pace_chat(postgresql.insert), "sqlite": _pace_chat(sqlite.insert)}
 
 
 async def _candidates(
     session: AsyncSession, now: datetime, chats_free_by: datetime, limit: int
 ) -> list[OutboxMessage]:
-    # Rows for chats still paced are left out here, not skipped later, so a queue of messages
-    # to one busy chat cannot hide everyone else's (head-of-line blocking).
-    busy = select(ChatPacing.chat_id).where(
-        ChatPacing.chat_id == OutboxMessage.chat_id, ChatPacing.next_free_at > chats_free_by
+    found = await session.scalars(
+        _CANDIDATES, {"now": now, "chats_free_by": chats_free_by, "limit": limit}
     )
-    # A chunk waits for the chunks before it, even when one of them is being retried.
-    earlier = aliased(OutboxMessage)
-    earlier_part_waiting = select(earlier.id).where(
-        earlier.part_of == OutboxMessage.part_of,
-        earlier.part < OutboxMessage.part,
-        earlier.state.in_([_PENDING, _SENDING]),
-    )
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.state.in_([_PENDING, _SENDING]),
-            _due(now),
-            ~busy.exists(),
-            or_(OutboxMessage.part_of.is_(None), ~earlier_part_waiting.exists()),
-        )
-        .order_by(
-            OutboxMessage.lane, OutboxMessage.turn, OutboxMessage.not_before, OutboxMessage.id
-        )
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
-    )
-    return list(await session.scalars(query))
+    return list(found)
 
 
 async def _chat_free_at(session: AsyncSession, chat_ids: set[int]) -> dict[int, datetime]:
     if not chat_ids:
         return {}
-    rows = await session.execute(
-        select(ChatPacing.chat_id, ChatPacing.next_free_at).where(ChatPacing.chat_id.in_(chat_ids))
-    )
+    rows = await session.execute(_CHAT_FREE_AT, {"chats": sorted(chat_ids)})
     return {row.chat_id: row.next_free_at for row in rows}
 
 
@@ -122,7 +139,7 @@ async def claim_due(
     limit: int,
 ) -> Claim:
     """Lease up to `limit` due rows to `owner` and give each a send slot; caller commits."""
-    budget = await session.scalar(select(SendBudget).where(SendBudget.id == 1).with_for_update())
+    budget = await session.scalar(_BUDGET)
     if budget is None:
         raise RuntimeError("send_budget has no row: run waypoint migrate")
     slots = reserve(
@@ -143,8 +160,9 @@ async def claim_due(
         row.lease_owner = owner
         row.lease_until = send_at + lease
         row.attempts += 1
-        await session.merge(
-            ChatPacing(chat_id=row.chat_id, next_free_at=send_at + pace.chat_gap(row.chat_id))
+        await session.execute(
+            _PACE_CHAT[session.get_bind().dialect.name],
+            {"chat": row.chat_id, "free_at": send_at + pace.chat_gap(row.chat_id)},
         )
         claimed.append(
             Claimed(
