@@ -55,32 +55,57 @@ async def do_record_outcome(
     then costs the message no attempt.
     """
     async with uow:
-        row = await uow.outbox.get(message_id, for_update=True)
-        if row is None or row.state != DeliveryState.SENDING or row.lease_owner != owner:
-            return
-        row.lease_owner = None
-        row.lease_until = None
-        match outcome:
-            case Sent(telegram_message_id):
-                await _delivered(uow, row, telegram_message_id, now)
-            case SlowDown(wait):
-                # A 429 is Telegram's pacing, not a fault of the message: it costs no attempt.
-                _wait(row, now + wait, "retry_after", spend=False)
-                await uow.outbox.push_back(chat_id=row.chat_id, until=now + wait)
-            case TryAgain(reason) if outage is not None:
-                _wait(row, now + outage, reason, spend=False)
-                await uow.outbox.push_back(chat_id=row.chat_id, until=now + outage)
-            case TryAgain(reason) if row.attempts < max_attempts:
-                delay = retry_delay(row.attempts, jitter, lane=Lane(row.lane))
-                _wait(row, now + delay, reason, spend=True)
-            case TryAgain(reason):
-                await _give_up_unless_needed(uow, row, reason, now)
-            case Refused(reason):
-                await _fail(uow, row, reason, now)
-            case Blocked():
-                await _fail(uow, row, "blocked", now)
-                await _mark_unreachable(uow, row, now)
+        await record_outcome(
+            uow,
+            message_id,
+            outcome,
+            owner=owner,
+            now=now,
+            max_attempts=max_attempts,
+            jitter=jitter,
+            outage=outage,
+        )
         await uow.commit()
+
+
+async def record_outcome(
+    uow: UnitOfWork,
+    message_id: int,
+    outcome: Outcome,
+    *,
+    owner: str,
+    now: datetime,
+    max_attempts: int,
+    jitter: float,
+    outage: timedelta | None = None,
+) -> None:
+    """do_record_outcome inside the caller's open unit of work (the sender records a round's
+    outcomes in the transaction of its next claim); the caller commits."""
+    row = await uow.outbox.get(message_id, for_update=True)
+    if row is None or row.state != DeliveryState.SENDING or row.lease_owner != owner:
+        return
+    row.lease_owner = None
+    row.lease_until = None
+    match outcome:
+        case Sent(telegram_message_id):
+            await _delivered(uow, row, telegram_message_id, now)
+        case SlowDown(wait):
+            # A 429 is Telegram's pacing, not a fault of the message: it costs no attempt.
+            _wait(row, now + wait, "retry_after", spend=False)
+            await uow.outbox.push_back(chat_id=row.chat_id, until=now + wait)
+        case TryAgain(reason) if outage is not None:
+            _wait(row, now + outage, reason, spend=False)
+            await uow.outbox.push_back(chat_id=row.chat_id, until=now + outage)
+        case TryAgain(reason) if row.attempts < max_attempts:
+            delay = retry_delay(row.attempts, jitter, lane=Lane(row.lane))
+            _wait(row, now + delay, reason, spend=True)
+        case TryAgain(reason):
+            await _give_up_unless_needed(uow, row, reason, now)
+        case Refused(reason):
+            await _fail(uow, row, reason, now)
+        case Blocked():
+            await _fail(uow, row, "blocked", now)
+            await _mark_unreachable(uow, row, now)
 
 
 def _wait(row: OutboxRecord, until: datetime, reason: str, *, spend: bool) -> None:

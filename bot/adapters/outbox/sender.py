@@ -31,7 +31,7 @@ from bot.domain.outbox import (
     Sent,
     TryAgain,
 )
-from bot.services.delivery import do_fail_exhausted, do_record_outcome
+from bot.services.delivery import do_fail_exhausted, do_record_outcome, record_outcome
 
 _LOG = logging.getLogger(__name__)
 
@@ -55,6 +55,17 @@ class SenderSettings:
     batch: int = 10
     max_attempts: int = 8
     poll: timedelta = timedelta(milliseconds=250)
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """How one send went, waiting to be recorded with the next claim."""
+
+    message_id: int
+    outcome: Outcome
+    at: datetime
+    jitter: float
+    outage: timedelta | None
 
 
 def owner_name() -> str:
@@ -87,6 +98,10 @@ class Sender:
         self._stopping = False
         self._in_flight: set[asyncio.Task[None]] = set()
         self._sending: set[int] = set()
+        # Outcomes of this round's sends, recorded in the next claim's transaction: one write
+        # a round instead of one a message. Until then the rows stay leased to this sender,
+        # so a crash meanwhile sends them again (at least once), never loses them.
+        self._heard: list[_Heard] = []
         rate = math.floor(self.settings.pace.overall_per_second)
         self._recent = RecentSends(min(TELEGRAM_PER_SECOND, rate + 1))
         self._outage = Outage()
@@ -98,8 +113,29 @@ class Sender:
         self._bell.set()
 
     async def claim(self) -> Claim:
-        """Lease the next due rows to this sender, in one short transaction."""
+        """Record the outcomes heard since the last claim, and lease the next due rows to this
+        sender, in one short transaction."""
+        heard, self._heard = self._heard, []
+        try:
+            return await self._record_and_claim(heard)
+        except Exception:
+            # One outcome that cannot be stored must not stop the others, nor every claim.
+            await self._record_each(heard)
+            raise
+
+    async def _record_and_claim(self, heard: list[_Heard]) -> Claim:
         async with self._uow() as uow:
+            for item in heard:
+                await record_outcome(
+                    uow,
+                    item.message_id,
+                    item.outcome,
+                    owner=self.owner,
+                    now=item.at,
+                    max_attempts=self.settings.max_attempts,
+                    jitter=item.jitter,
+                    outage=item.outage,
+                )
             claim = await claim_due(
                 uow.session,
                 owner=self.owner,
@@ -112,22 +148,50 @@ class Sender:
             await uow.commit()
         return claim
 
+    async def _record_each(self, heard: list[_Heard]) -> None:
+        """Each outcome in its own transaction; one that still fails is left to its lease
+        (the message is sent again), and only its type is logged."""
+        for item in heard:
+            try:
+                await self._record(item)
+            except Exception as error:
+                _LOG.error(
+                    "recording outbox row %s failed: %s", item.message_id, type(error).__name__
+                )
+
+    async def _record(self, item: _Heard) -> None:
+        await do_record_outcome(
+            self._uow(),
+            item.message_id,
+            item.outcome,
+            owner=self.owner,
+            now=item.at,
+            max_attempts=self.settings.max_attempts,
+            jitter=item.jitter,
+            outage=item.outage,
+        )
+
     async def deliver(self, message: Claimed) -> None:
-        """Send one claimed message at its slot and record what happened."""
+        """Send one claimed message at its slot and record what happened, now."""
+        heard = await self._deliver_once(message)
+        if heard is not None:
+            await self._record(heard)
+
+    async def _deliver_once(self, message: Claimed) -> _Heard | None:
         if message.id in self._sending:
             # Our own lease ran out while the first send is still waiting for Telegram;
             # that send will record the outcome, and a second copy would be a duplicate.
-            return
+            return None
         self._sending.add(message.id)
         try:
-            await self._deliver(message)
+            return await self._deliver(message)
         finally:
             self._sending.discard(message.id)
 
-    async def _deliver(self, message: Claimed) -> None:
+    async def _deliver(self, message: Claimed) -> _Heard | None:
         if message.attempts > self.settings.max_attempts:
             await do_fail_exhausted(self._uow(), message.id, owner=self.owner, now=self._clock())
-            return
+            return None
         await self._wait_until(message.send_at)
         while (hold := self._recent.wait_before_next(self._clock())) > timedelta(0):
             await self._sleep(hold.total_seconds())
@@ -136,7 +200,7 @@ class Sender:
         if self._clock() > message.send_at + self.settings.lease / 2:
             # So late that the lease may run out mid-send and another sender take the row:
             # leave it to come back rather than risk sending it twice.
-            return
+            return None
         ticket = self._recent.begin()
         try:
             outcome: Outcome = await self._transport.send(
@@ -146,15 +210,8 @@ class Sender:
             answered = self._clock()
             self._recent.end(ticket, answered)
             self._chat_answered[message.chat_id] = answered
-        await do_record_outcome(
-            self._uow(),
-            message.id,
-            outcome,
-            owner=self.owner,
-            now=self._clock(),
-            max_attempts=self.settings.max_attempts,
-            jitter=self._jitter(),
-            outage=self._note(message.id, outcome),
+        return _Heard(
+            message.id, outcome, self._clock(), self._jitter(), self._note(message.id, outcome)
         )
 
     def _chat_gap(self, chat_id: int) -> timedelta:
@@ -220,11 +277,15 @@ class Sender:
                 await self._nap(self.settings.poll)
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        heard, self._heard = self._heard, []
+        await self._record_each(heard)
 
     async def _claim_unless_busy(self) -> Claim:
         # While Telegram is slow, sends pile up in flight; claiming more would only let their
         # leases run out and hand them to another sender as duplicates.
         if len(self._in_flight) >= self.settings.batch * 3:
+            heard, self._heard = self._heard, []
+            await self._record_each(heard)
             return Claim([])
         return await self.claim()
 
@@ -240,7 +301,9 @@ class Sender:
 
     async def _deliver_logged(self, message: Claimed) -> None:
         try:
-            await self.deliver(message)
+            heard = await self._deliver_once(message)
+            if heard is not None:
+                self._heard.append(heard)
         except Exception as error:
             # The lease runs out and another round picks the row up again.
             _LOG.error("sending outbox row %s failed: %s", message.id, type(error).__name__)
