@@ -30,6 +30,7 @@ def _viewer(staff: StaffRecord, person: YoungPersonRecord) -> Viewer:
         same_hub=staff.hub_id == person.hub_id,
         same_council=False,
         their_worker=staff.id == person.key_worker_id,
+        named_worker=staff.id == person.key_worker_id,
     )
 
 
