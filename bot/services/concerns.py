@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.domain.actors import Actor, KnownStaff
-from bot.domain.errors import ConcernAlreadyTaken
+from bot.domain.errors import ConcernAlreadyTaken, ConcernAlreadyYours
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
@@ -278,6 +278,8 @@ async def do_acknowledge(
             other = await uow.staff.get(holder) if holder is not None else None
             # The look is audited even so.
             await uow.commit()
+            if holder == staff.id:
+                raise ConcernAlreadyYours(**values)
             raise ConcernAlreadyTaken(**values, staff=other.name if other else "someone")
         concern.state = ConcernState.ACKNOWLEDGED
         concern.acknowledged_by, concern.acknowledged_at = staff.id, now
@@ -299,9 +301,11 @@ async def do_acknowledge(
             member = await uow.staff.get(staff_id)
             if member is not None and member.active:
                 taken = values | {"staff": staff.name}
+                # The person who has it reads it about themselves ("You have concern 12").
+                yours = member.id == staff.id
                 uow.postbox.to_staff(
                     member,
-                    "concern_taken",
+                    "concern_taken_by_you" if yours else "concern_taken",
                     taken,
                     now=now,
                     lane=Lane.SAFETY,

@@ -107,7 +107,7 @@ async def do_reply_to_young_person(
     """A worker answers a young person through Waypoint; returns the young person's first name."""
     async with uow:
         staff = await staff_record(uow, actor)
-        person = await access_young_person(uow, staff, reply.who)
+        person = await access_young_person(uow, staff, reply.who, command="reply")
         if not await _may_write(uow, staff, person):
             uow.audit.record(
                 "talk.refused",

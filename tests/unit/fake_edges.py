@@ -4,9 +4,10 @@ and inbox.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from bot.domain.actors import Actor, KnownStaff, KnownYoungPerson, Stranger, Writer
+from bot.domain.actors import Actor, ActorKind, KnownStaff, KnownYoungPerson, Stranger, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
@@ -65,6 +66,18 @@ class FakeAuditLog:
             self._ids(), at, action, by.kind.value, by.id, hub_id, subject_type, subject_id
         )
         self._t.add(self._t.audit, event)
+
+    async def actors(
+        self, action: str, *, subject_type: str, subject_id: int, since: datetime
+    ) -> list[Actor]:
+        """Who did `action` to this subject since `since`, in order, each once."""
+        found = [
+            Actor(ActorKind(e.actor_type), e.actor_id)
+            for e in self._t.audit
+            if (e.action, e.subject_type, e.subject_id) == (action, subject_type, subject_id)
+            and e.occurred_at >= since
+        ]
+        return list(dict.fromkeys(found))
 
 
 class FakeHeartbeats:
@@ -181,6 +194,16 @@ class FakeOutbox:
             self._t.budget_free_at = until
         if self._t.chat_free_at.get(chat_id, until) <= until:
             self._t.chat_free_at[chat_id] = until
+
+    async def waiting_to(self, chat_id: int, message_keys: Collection[str]) -> list[Queued]:
+        """Messages with these ids waiting to go to this chat, not being sent yet."""
+        return [
+            r
+            for r in self._t.outbox
+            if r.chat_id == chat_id
+            and r.state == DeliveryState.PENDING.value
+            and r.message_key in message_keys
+        ]
 
     async def delete(self, row: OutboxRecord) -> None:
         """Remove a row that has done its work."""

@@ -119,6 +119,7 @@ class FakePostbox:
         idempotency_key: str | None = None,
         concern_id: int | None = None,
         send_by: datetime | None = None,
+        not_before: datetime | None = None,
     ) -> list[Queued]:
         """Queue a message to a young person (one record, however long it would be)."""
         if self.catalogue.message(message_id).buttons:
@@ -126,8 +127,8 @@ class FakePostbox:
             person.awaiting_choice = message_id
         message = Queued(
             self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
-            person.id, person.hub_id, message_id, dict(values), int(lane), now, now,
-            about_id=person.id, concern_id=concern_id, send_by=send_by,
+            person.id, person.hub_id, message_id, dict(values), int(lane), now,
+            not_before or now, about_id=person.id, concern_id=concern_id, send_by=send_by,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 

@@ -157,7 +157,9 @@ class TestAcknowledging:
         assert (concern.state, concern.acknowledged_by) == ("acknowledged", world.ids[DEE])
         [*_, seen] = world.queued(SAM)
         assert (seen.message_key, seen.values["staff"]) == ("concern_seen", "Dee")
-        assert world.keys(JO)[-1] == world.keys(DEE)[-1] == "concern_taken"
+        # Dee, who has it, reads it about herself; Jo reads that Dee has it.
+        assert world.keys(JO)[-1] == "concern_taken"
+        assert world.keys(DEE)[-1] == "concern_taken_by_you"
         assert await world.tick(minutes=120) == 0
         assert world.alerted() == ["named_worker: Jo", "duty: Dee"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import cast
 
@@ -23,7 +24,7 @@ from bot.adapters.db.models import (
     YoungPerson,
 )
 from bot.adapters.outbox.claims import push_back
-from bot.domain.actors import Actor, KnownStaff, KnownYoungPerson, Stranger, Writer
+from bot.domain.actors import Actor, ActorKind, KnownStaff, KnownYoungPerson, Stranger, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
@@ -227,6 +228,11 @@ class YoungPeople:
         """The young person with this id."""
         return await self._session.get(YoungPerson, young_person_id)
 
+    async def first_in_hub(self, hub_id: int) -> YoungPerson | None:
+        """The young person at this hub who linked first (for examples staff are shown)."""
+        query = select(YoungPerson).where(YoungPerson.hub_id == hub_id)
+        return await self._session.scalar(query.order_by(YoungPerson.id).limit(1))
+
     async def in_hub_named(self, hub_id: int, first_name: str) -> list[YoungPerson]:
         """Young people at this hub with this first name, whatever its capitals."""
         found = await self._session.scalars(
@@ -381,6 +387,23 @@ class AuditLog:
             )
         )
 
+    async def actors(
+        self, action: str, *, subject_type: str, subject_id: int, since: datetime
+    ) -> list[Actor]:
+        """Who did `action` to this subject since `since`, in order, each once."""
+        rows = await self._session.execute(
+            select(AuditEvent.actor_type, AuditEvent.actor_id)
+            .where(
+                AuditEvent.action == action,
+                AuditEvent.subject_type == subject_type,
+                AuditEvent.subject_id == subject_id,
+                AuditEvent.occurred_at >= since,
+            )
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        )
+        found = [Actor(ActorKind(kind), actor_id) for kind, actor_id in rows]
+        return list(dict.fromkeys(found))
+
 
 class Identities:
     """Who a Telegram account belongs to, read as plain values (no records are loaded: this
@@ -493,6 +516,15 @@ class Outbox:
     async def push_back(self, *, chat_id: int, until: datetime) -> None:
         """Hold every message to one chat, and the whole budget, until `until`."""
         await push_back(self._session, chat_id=chat_id, until=until)
+
+    async def waiting_to(self, chat_id: int, message_keys: Collection[str]) -> list[OutboxMessage]:
+        """Messages with these ids waiting to go to this chat, not being sent yet."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.state == DeliveryState.PENDING.value,
+            OutboxMessage.message_key.in_(list(message_keys)),
+        )
+        return list(await self._session.scalars(query.order_by(OutboxMessage.id)))
 
     async def delete(self, row: OutboxRecord) -> None:
         """Remove a row that has done its work (a stranger's answer, once sent)."""
