@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -443,6 +444,28 @@ class Postbox(Protocol):
         """Answer someone Waypoint does not know."""
 
 
+@dataclass(frozen=True)
+class Leased:
+    """A chat whose menu this instance is setting, and until when it holds it."""
+
+    chat_id: int
+    until: datetime
+
+
+class CommandMenus(Protocol):
+    """Chats whose command menu is due to be set in Telegram."""
+
+    def due(self, chat_id: int, *, now: datetime) -> None:
+        """This chat's menu is to be set again, now (whatever was due before), once the unit
+        of work commits."""
+
+    async def claim(self, *, now: datetime, until: datetime, limit: int) -> list[Leased]:
+        """Lease up to `limit` chats whose menu is due, skipping any another instance holds."""
+
+    async def done(self, leased: Leased) -> None:
+        """The menu is set: forget the chat, unless it became due again meanwhile."""
+
+
 class UnitOfWork(Protocol):
     """`async with uow:` opens one transaction; leaving without `await uow.commit()` rolls back."""
 
@@ -485,6 +508,10 @@ class UnitOfWork(Protocol):
     @property
     def identities(self) -> Identities:
         """Who a Telegram account belongs to."""
+
+    @property
+    def menus(self) -> CommandMenus:
+        """Chats whose command menu is due."""
 
     @property
     def recent_words(self) -> RecentWords:

@@ -108,6 +108,9 @@ def save_profile(
     actor: Actor,
 ) -> None:
     """Store a changed profile and audit who changed it (never what it says)."""
+    if profile.language != person.language:
+        # Their command menu is in their language (bot.services.menus).
+        uow.menus.due(person.telegram_user_id, now=now)
     person.language = profile.language
     person.communication_profile = profile.to_record()
     uow.audit.record(

@@ -91,11 +91,17 @@ def help_values(catalogue: Catalogue, staff: StaffRecord, examples: Examples) ->
     }
 
 
-async def do_staff_help(uow: UnitOfWork, actor: KnownStaff, *, now: datetime) -> None:
-    """`/help` or `/start` from staff: the commands their role may use, with examples."""
+async def do_staff_help(
+    uow: UnitOfWork, actor: KnownStaff, *, now: datetime, refresh_menu: bool = False
+) -> None:
+    """`/help` or `/start` from staff: the commands their role may use, with examples; with
+    `refresh_menu`, their command menu in Telegram is set again too (a menu first tried
+    before they had ever opened the bot could not be set then)."""
     async with uow:
         staff = await staff_record(uow, actor)
         examples = await examples_at(uow, staff)
         values = help_values(uow.postbox.catalogue, staff, examples)
         uow.postbox.to_staff(staff, "staff_help", values, now=now)
+        if refresh_menu:
+            uow.menus.due(staff.telegram_user_id, now=now)
         await uow.commit()

@@ -12,6 +12,7 @@ from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
+from bot.services.ports import Leased
 from bot.services.records import OutboxRecord
 from tests.unit.fake_records import AuditEvent, InboxUpdate, Queued, Tables
 from tests.unit.fake_repositories import Ids
@@ -265,3 +266,26 @@ class FakeInbox:
         for u in self._t.inbox:
             if u.state == "set_aside" and u.handled_at and u.handled_at < set_aside_before:
                 u.payload = None
+
+
+class FakeCommandMenus:
+    """Chats whose command menu is due, and until when."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def due(self, chat_id: int, *, now: datetime) -> None:
+        """This chat's menu is to be set again, now."""
+        self._t.menus[chat_id] = now
+
+    async def claim(self, *, now: datetime, until: datetime, limit: int) -> list[Leased]:
+        """Lease up to `limit` chats whose menu is due, the longest due first."""
+        due = sorted((at, chat) for chat, at in self._t.menus.items() if at <= now)[:limit]
+        for _, chat in due:
+            self._t.menus[chat] = until
+        return [Leased(chat, until) for _, chat in due]
+
+    async def done(self, leased: Leased) -> None:
+        """Forget the chat, unless it became due again meanwhile."""
+        if self._t.menus.get(leased.chat_id) == leased.until:
+            del self._t.menus[leased.chat_id]

@@ -29,6 +29,7 @@ from tests.unit.fake_concerns import FakeConcerns
 from tests.unit.fake_edges import (
     FakeAuditLog,
     FakeCodeAttempts,
+    FakeCommandMenus,
     FakeHeartbeats,
     FakeIdentities,
     FakeInbox,
@@ -194,6 +195,7 @@ class _Open:
         self.inbox = FakeInbox(tables)
         self.heartbeats = FakeHeartbeats(tables)
         self.recent_words = FakeRecentWords(tables)
+        self.menus = FakeCommandMenus(tables)
         self.identities = FakeIdentities(tables)
         self.outbox = FakeOutbox(tables)
         self.stranger_budgets = FakeStrangerBudgets(tables)
@@ -262,6 +264,11 @@ class FakeUnitOfWork:
     def identities(self) -> FakeIdentities:
         """Who a Telegram account belongs to."""
         return self._work.identities
+
+    @property
+    def menus(self) -> FakeCommandMenus:
+        """Chats whose command menu is due."""
+        return self._work.menus
 
     @property
     def recent_words(self) -> FakeRecentWords:

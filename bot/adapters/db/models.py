@@ -395,6 +395,17 @@ class RecentWords(Base):
     at: Mapped[datetime] = mapped_column(index=True)
 
 
+class CommandMenu(Base):
+    """A chat whose command menu in Telegram is due to be set (or cleared): the commands of
+    the person it now belongs to. The row goes once Telegram has it; `due_at` is pushed on
+    while one instance is setting it (a lease), so two instances do not both try."""
+
+    __tablename__ = "command_menus"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Heartbeat(Base):
     """When something that must keep running last did its work (the poller, the sender)."""
 

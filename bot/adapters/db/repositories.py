@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db.models import (
     AuditEvent,
     CodeAttempt,
+    CommandMenu,
     Council,
     Heartbeat,
     Hub,
@@ -29,6 +30,7 @@ from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
+from bot.services.ports import Leased
 from bot.services.records import (
     CouncilRecord,
     HubRecord,
@@ -595,4 +597,50 @@ class StrangerBudgets:
         """Drop records whose window began before the cutoff."""
         await self._session.execute(
             delete(StrangerAnswers).where(StrangerAnswers.window_started_at < cutoff)
+        )
+
+
+class CommandMenus:
+    """Chats whose command menu is due to be set in Telegram."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._staged: dict[int, datetime] = {}
+
+    def due(self, chat_id: int, *, now: datetime) -> None:
+        """This chat's menu is to be set again, now (whatever was due before); written when
+        the unit of work commits (`write`), so any rule can say so without awaiting."""
+        self._staged[chat_id] = now
+
+    async def write(self) -> None:
+        """Before commit: store the chats marked due in this unit of work."""
+        staged, self._staged = self._staged, {}
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        for chat_id, now in staged.items():
+            upsert = insert(CommandMenu).values(chat_id=chat_id, due_at=now)
+            await self._session.execute(
+                upsert.on_conflict_do_update(index_elements=["chat_id"], set_={"due_at": now})
+            )
+
+    async def claim(self, *, now: datetime, until: datetime, limit: int) -> list[Leased]:
+        """Lease up to `limit` chats whose menu is due, skipping any another instance holds."""
+        query = (
+            select(CommandMenu)
+            .where(CommandMenu.due_at <= now)
+            .order_by(CommandMenu.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = list(await self._session.scalars(query))
+        for row in rows:
+            row.due_at = until
+        return [Leased(row.chat_id, until) for row in rows]
+
+    async def done(self, leased: Leased) -> None:
+        """The menu is set: forget the chat, unless it became due again meanwhile."""
+        await self._session.execute(
+            delete(CommandMenu).where(
+                CommandMenu.chat_id == leased.chat_id, CommandMenu.due_at == leased.until
+            )
         )

@@ -80,11 +80,11 @@ async def for_staff(
         )
 
 
-async def on_staff_help(actor: KnownStaff, context: Context) -> None:
-    """Staff's /help and /start (and anything else they write): the commands their role may
-    use, with examples from their hub."""
+async def on_staff_help(actor: KnownStaff, context: Context, *, asked: bool = True) -> None:
+    """Staff's /help and /start (`asked`), and anything else they write: the commands their
+    role may use, with examples from their hub; asking sets their command menu again too."""
     waypoint = waypoint_of(context)
-    await staff_help.do_staff_help(waypoint.uow(), actor, now=waypoint.clock())
+    await staff_help.do_staff_help(waypoint.uow(), actor, now=waypoint.clock(), refresh_menu=asked)
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -146,7 +146,7 @@ async def on_anything_else(update: Update, context: Context) -> None:
     if update.effective_user is None:
         return
     if isinstance(context.writer, KnownStaff):
-        await on_staff_help(context.writer, context)
+        await on_staff_help(context.writer, context, asked=False)
         return
     await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock())
 
