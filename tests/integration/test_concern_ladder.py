@@ -88,9 +88,9 @@ class TestInOfficeHours:
         assert sam[-1].text == hub.words("concern_seen", staff="Dee")[-1]
         assert await hub.tick(minutes=120) == 0
         assert await hub.alerted() == ["named_worker: Jo", "duty: Dee"]
-        # Everyone alerted hears who has it.
+        # Everyone alerted hears who has it; Dee, who has it, reads it about herself.
         assert (await hub.keys(JO))[-1] == "concern_taken"
-        assert (await hub.keys(DEE))[-1] == "concern_taken"
+        assert (await hub.keys(DEE))[-1] == "concern_taken_by_you"
 
     async def test_call_me_tells_the_young_person_they_will_be_phoned(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
@@ -109,7 +109,8 @@ class TestInOfficeHours:
     async def test_staff_at_another_hub_cannot_acknowledge(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
         await hub.acknowledge(ASH, concern_id)
-        assert (await hub.keys(ASH)) == ["concern_not_yours"]
+        # Ash is at another hub: that is what Ash is told.
+        assert (await hub.keys(ASH)) == ["concern_other_hub"]
         assert (await hub.concern(concern_id)).state == "open"
 
     async def test_no_duty_worker_goes_straight_to_a_manager(self, hub: Hub) -> None:
