@@ -111,6 +111,9 @@ class YoungPerson(_Row):
     unreachable_since: datetime | None = None
     awaiting_choice: str | None = None
     talking_until: datetime | None = None
+    kept_words: str | None = None
+    kept_since: datetime | None = None
+    paused_at: datetime | None = None
 
     @property
     def key_worker(self) -> Staff:

@@ -137,6 +137,15 @@ class YoungPerson(Base):
     # Set while the young person is writing to their worker through Waypoint: their next words
     # go to the worker (check-ins and reminders, when built, are to wait until it has passed).
     talking_until: Mapped[datetime | None]
+    # Words Waypoint could not act on, kept for their worker (in order, one message a line)
+    # until the young person sends them or their worker next opens Waypoint; then cleared.
+    # Their words, so never logged (bot.services.kept_words).
+    kept_words: Mapped[str | None] = mapped_column(Text)
+    # When the first of the kept words was written.
+    kept_since: Mapped[datetime | None]
+    # Set by /stop, cleared by /start: Waypoint starts nothing with them meanwhile, except
+    # about a concern (bot.services.pausing).
+    paused_at: Mapped[datetime | None]
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
