@@ -218,7 +218,7 @@ def commands_for(role: Role) -> tuple[StaffCommand, ...]:
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of
 # what they can do is buttons and their own words.
-YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "help")
+YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "stop", "help")
 
 
 class Refusal(StrEnum):

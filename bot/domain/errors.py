@@ -217,5 +217,11 @@ class MayNotMessage(WaypointError):
     message_id = "talk_reply_not_allowed"
 
 
+class YoungPersonPaused(WaypointError):
+    """The young person sent /stop: a worker's message waits until they write (or /start)."""
+
+    message_id = "talk_reply_paused"
+
+
 class SetupError(Exception):
     """An operator's command cannot be carried out; the message says what to change."""

@@ -1,4 +1,4 @@
-"""Raising a concern, answering "Do you want Jo to know?", adding words, acknowledging.
+"""Raising a concern, answering "Are you safe now?", adding words, acknowledging.
 
 A concern is committed on its own, before anything else happens; the first alerts and the
 young person's reply follow in a second transaction. If that second one fails or the process
@@ -117,9 +117,11 @@ async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
 
 
 async def do_answer_ask(
-    uow: UnitOfWork, telegram_user_id: int, *, tell: bool, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, *, safe: bool, now: datetime
 ) -> bool:
-    """The young person answered "Do you want Jo to know?"; either way their worker is told."""
+    """The young person answered "Are you safe now?" about worrying words that sounded unsure.
+    Either way their worker is told, as the question said: at once when they are not safe,
+    with less rush when they are."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
@@ -133,7 +135,7 @@ async def do_answer_ask(
             "answered",
             at=now,
             by=Actor.young_person(person.id),
-            detail="tell" if tell else "do not tell",
+            detail="safe" if safe else "not safe",
         )
         uow.audit.record(
             "concern.answered",
@@ -143,19 +145,21 @@ async def do_answer_ask(
             subject_type="concern",
             subject_id=concern.id,
         )
-        if not tell:
+        if safe:
             # Tell, never trap: the worker still hears, with less rush (never none).
             if concern.urgency == Urgency.HIGH:
                 concern.urgency = Urgency.MEDIUM
             worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
                 person,
-                "concern_said_no",
+                "concern_said_safe",
                 worker,
                 now=now,
                 lane=Lane.SAFETY,
                 concern_id=concern.id,
             )
+        else:
+            concern.urgency = Urgency.HIGH
         concern.state = ConcernState.OPEN
         concern.next_step_at = now
         await uow.commit()

@@ -18,6 +18,7 @@ from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, ProfileProblem
 from bot.i18n.dates import day_words, language_name
 from bot.services.identity import staff_record
+from bot.services.pausing import is_paused
 from bot.services.people import access_young_person, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
@@ -140,7 +141,10 @@ async def tell_young_person_soon(
     """In the caller's unit of work: queue the one message that tells the young person their
     profile changed and who changed it, `TELL_AFTER` from now, in place of any such message
     still waiting (whose changes it covers too). It is rendered now, after the change is
-    stored, so they read it in their new words."""
+    stored, so they read it in their new words. Nothing after /stop (bot.services.pausing):
+    the change still shapes every message they get."""
+    if is_paused(person):
+        return
     waiting = await uow.outbox.waiting_to(person.telegram_user_id, _NOTICES)
     since = min((row.created_at for row in waiting), default=now)
     for row in waiting:

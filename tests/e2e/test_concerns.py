@@ -35,7 +35,7 @@ async def hub(running: Running) -> Running:
 
 def _worried(running: Running) -> int:
     """How many messages Sam gets after tapping "I'm worried"."""
-    return running.parts("concern_raised", "concern_tell_more", "concern_helplines", worker="Jo")
+    return running.parts("concern_raised_no_words", "concern_helplines", worker="Jo")
 
 
 async def _after(running: Running, user: FakeUser, before: int, count: int) -> list[str]:

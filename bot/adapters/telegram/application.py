@@ -86,6 +86,7 @@ def build_application(
         ("worried", concern_handlers.on_worried),
         ("ack", concern_handlers.on_ack),
         ("talk", concern_handlers.on_talk),
+        ("stop", concern_handlers.on_stop),
         ("concerns", concern_handlers.on_concerns),
         ("concern", concern_handlers.on_concern),
         ("close", concern_handlers.on_close),

@@ -1,5 +1,5 @@
-"""Handlers for worries and talking: young people's words, "I'm worried", /worried and /talk;
-staff acknowledging alerts, /concerns, /concern, /close, /away, /back and /reply.
+"""Handlers for worries and talking: young people's words, "I'm worried", /worried, /talk and
+/stop; staff acknowledging alerts, /concerns, /concern, /close, /away, /back and /reply.
 
 Each parses the update and calls one service. A young person's message before this one is
 kept for two minutes (bot.services.hearing), so a worry split over two messages is heard
@@ -24,7 +24,7 @@ from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
-from bot.services import concern_records, replies, talk
+from bot.services import concern_records, pausing, replies, talk
 from bot.services.choices import do_written_answer
 from bot.services.concern_records import check_may_go_away
 from bot.services.concerns import do_acknowledge, do_raise_concern
@@ -84,6 +84,11 @@ async def on_talk(update: Update, context: Context) -> None:
     await for_sender(
         update, context, lambda uow, user, now: talk.do_start_talk(uow, user, now=now)
     )
+
+
+async def on_stop(update: Update, context: Context) -> None:
+    """`/stop`: a young person pauses everything but replies about a concern, until /start."""
+    await for_sender(update, context, lambda uow, user, now: pausing.do_stop(uow, user, now=now))
 
 
 async def _usage(context: Context, actor: KnownStaff, message_id: str) -> Answer:

@@ -23,7 +23,7 @@ from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.telegram.context import WaypointContext, waypoint_of
 from bot.domain.actors import KnownStaff
 from bot.domain.errors import WaypointError
-from bot.services import identity, invites, replies, staff_help
+from bot.services import identity, invites, kept_words, replies, staff_help
 from bot.services.staff_words import role_name
 
 _LOG = logging.getLogger(__name__)
@@ -82,13 +82,16 @@ async def for_staff(
 
 async def on_staff_help(actor: KnownStaff, context: Context, *, asked: bool = True) -> None:
     """Staff's /help and /start (`asked`), and anything else they write: the commands their
-    role may use, with examples from their hub; asking sets their command menu again too."""
+    role may use, with examples from their hub; asking sets their command menu again too.
+    It is their look in: words their young people left for them come first."""
     waypoint = waypoint_of(context)
+    await kept_words.do_worker_looks_in(waypoint.uow(), actor, now=waypoint.clock())
     await staff_help.do_staff_help(waypoint.uow(), actor, now=waypoint.clock(), refresh_menu=asked)
 
 
 async def on_help(update: Update, context: Context) -> None:
-    """`/help`: staff get their role's commands; anyone else the usual greeting."""
+    """`/help`: staff get their role's commands; a young person their home; anyone else the
+    usual greeting."""
     if isinstance(context.writer, KnownStaff):
         await on_staff_help(context.writer, context)
         return
@@ -112,7 +115,8 @@ async def on_start(update: Update, context: Context) -> None:
         if isinstance(context.writer, KnownStaff):
             await on_staff_help(context.writer, context)
             return
-        await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock())
+        # A young person's /start also ends a pause (/stop).
+        await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock(), started=True)
         return
     try:
         await invites.do_redeem_invite(
