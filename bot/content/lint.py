@@ -41,8 +41,9 @@ _FOLD = str.maketrans(
     | {0x0660 + n: str(n) for n in range(10)}
     | {0x06F0 + n: str(n) for n in range(10)}
 )
-# Button labels and date phrases go inside other messages, so pictures are optional (ER-9).
-_FRAGMENTS = (BUTTON_PREFIX, "when_")
+# Button labels, date phrases and other parts ("Jo and Amy") go inside other messages, so
+# pictures are optional (ER-9).
+_FRAGMENTS = (BUTTON_PREFIX, "when_", "part_")
 MAX_LABEL_WORDS = 4
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.content.messages import (
+    ALWAYS_BUTTONS,
     AUDIENCES,
     DEFAULT_LANGUAGE,
     DOMAIN,
@@ -24,7 +25,9 @@ from bot.content.messages import (
 )
 from bot.domain.profiles import Level
 
-_META_KEYS = frozenset({"status", "reviewed_by", "reviewed_on", "notes", "audience", "buttons"})
+_META_KEYS = frozenset(
+    {"status", "reviewed_by", "reviewed_on", "notes", "audience", "buttons", "ends_with"}
+)
 
 
 def _symbols(where: str, value: object) -> tuple[str, ...]:
@@ -66,6 +69,15 @@ def _buttons(where: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _ends_with(where: str, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ALWAYS_BUTTONS
+    # "Help" is never left out (SL-7): a young person is never stuck.
+    if value not in (["help"], list(ALWAYS_BUTTONS)):
+        raise ContentError(f'{where}: ends_with must be ["help"] or {list(ALWAYS_BUTTONS)}')
+    return tuple(value)
+
+
 def _message(path: Path, message_id: str, table: object) -> Message:
     where = f"{path.name} [{message_id}]"
     if not isinstance(table, dict):
@@ -96,6 +108,7 @@ def _message(path: Path, message_id: str, table: object) -> Message:
         variants={DEFAULT_LANGUAGE: _variant(f"{where}.en", table[DEFAULT_LANGUAGE])},
         audience=str(audience),
         buttons=_buttons(where, table.get("buttons")),
+        ends_with=_ends_with(where, table.get("ends_with")),
         reviewed_by=str(reviewed_by),
         reviewed_on=reviewed_on if isinstance(reviewed_on, date) else None,
         notes=str(table.get("notes", "")),

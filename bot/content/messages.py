@@ -24,7 +24,9 @@ MAX_BUTTONS = 3
 # Every choice ends with these two, so a young person is never stuck (SL-7).
 ALWAYS_BUTTONS = ("something_else", "help")
 BUTTON_PREFIX = "button_"
-_META_KEYS = frozenset({"status", "reviewed_by", "reviewed_on", "notes", "audience", "buttons"})
+_META_KEYS = frozenset(
+    {"status", "reviewed_by", "reviewed_on", "notes", "audience", "buttons", "ends_with"}
+)
 AUDIENCES = frozenset({"young_person", "staff"})
 
 
@@ -52,6 +54,9 @@ class Message:
     variants: dict[str, Variant] = field(default_factory=dict)
     audience: str = "young_person"
     buttons: tuple[str, ...] = ()
+    # What the choice ends with: both of ALWAYS_BUTTONS unless content says only "help" (a
+    # home, whose own words are already "something else": write anything).
+    ends_with: tuple[str, ...] = ALWAYS_BUTTONS
     reviewed_by: str = ""
     reviewed_on: date | None = None
     notes: str = ""

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue, fill
 from bot.content.messages import (
-    ALWAYS_BUTTONS,
     BUTTON_PREFIX,
     Template,
     right_to_left,
@@ -120,7 +119,7 @@ def _buttons(
     """The message's choices; labels may use the message's own values ("Yes, tell {worker}")."""
     if not template.message.buttons:
         return ()
-    keys = (*template.message.buttons, *ALWAYS_BUTTONS)
+    keys = (*template.message.buttons, *template.message.ends_with)
     return tuple(
         Button(key, render_line(catalogue, BUTTON_PREFIX + key, values, profile)) for key in keys
     )

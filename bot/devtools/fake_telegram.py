@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from bot.devtools.bot_api_spec import BotApiSpec
@@ -337,6 +337,44 @@ class FakeTelegram:
             if not self._cond.wait_for(lambda: self._world.waiting_polls > 0, timeout=timeout):
                 raise TimeoutError(f"no getUpdates long poll arrived within {timeout:g}s")
 
+    def menu(self, chat_id: int) -> list[JsonDict] | None:
+        """The command menu the bot set for one chat (scope chat), or None if it has none."""
+        with self._cond:
+            return copy.deepcopy(self._world.commands.get(_chat_scope(chat_id)))
+
+    def menu_calls(self, chat_id: int) -> list[list[JsonDict] | None]:
+        """Each menu the bot set for one chat, in order (None where it took the menu away)."""
+        with self._cond:
+            return [
+                copy.deepcopy(commands)
+                for key, commands in self._world.command_calls
+                if key == _chat_scope(chat_id)
+            ]
+
+    def wait_for_menus(self, chat_id: int, count: int, timeout: float = 5.0) -> list[Any]:
+        """Block until the bot has set (or taken away) one chat's menu ``count`` times."""
+        with self._cond:
+            self._cond.wait_for(
+                lambda: len(self._menu_calls(chat_id)) >= count or self._world.closing,
+                timeout=timeout,
+            )
+            calls = self._menu_calls(chat_id)
+        if len(calls) < count:
+            raise TimeoutError(f"waited {timeout:g}s for {count} menu(s) for chat {chat_id}")
+        return calls
+
+    async def await_menus(
+        self,
+        chat_id: int,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the wait runs in a worker thread
+    ) -> list[Any]:
+        """Like :meth:`wait_for_menus`, without blocking the running event loop."""
+        return await asyncio.to_thread(self.wait_for_menus, chat_id, count, timeout)
+
+    def _menu_calls(self, chat_id: int) -> list[Any]:
+        return [c for key, c in self._world.command_calls if key == _chat_scope(chat_id)]
+
     def _sent_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self._world.sent if m.chat_id == chat_id]
 
@@ -434,6 +472,11 @@ class FakeTelegram:
             except Exception:
                 # A broken observer must not turn into a failed Bot API call.
                 logger.exception("on_bot_message callback failed")
+
+
+def _chat_scope(chat_id: int) -> tuple[str, str]:
+    """How the fake keys a chat's own command menu (no language code)."""
+    return json.dumps({"type": "chat", "chat_id": chat_id}, sort_keys=True), ""
 
 
 def post_update(url: str, secret: str | None, update: JsonDict) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -252,28 +253,61 @@ def answer_callback_query(world: BotWorld, params: JsonDict) -> Any:
     return True
 
 
-def _commands_key(params: JsonDict) -> tuple[str, str]:
+def _commands_key(world: BotWorld, params: JsonDict) -> tuple[str, str]:
     scope = params.get("scope") or {"type": "default"}
+    if not isinstance(scope, dict):
+        raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+    if scope.get("type") == "chat":
+        # Like Telegram: a private chat exists once its user has written to the bot.
+        chat_id = chat_id_param(scope)
+        if chat_id not in world.messages:
+            raise ApiError(400, "Bad Request: chat not found")
+        scope = {"type": "chat", "chat_id": chat_id}
     return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
 
 
-def set_my_commands(world: BotWorld, params: JsonDict) -> Any:
-    """Store the command list for a scope and language."""
+_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
+MAX_COMMANDS = 100
+
+
+def _checked_commands(params: JsonDict) -> list[JsonDict]:
+    """The commands as Telegram checks them: at most 100, each a lowercase name of 1 to 32
+    letters, digits and underscores, with a description of 1 to 256 characters."""
     commands = params.get("commands")
-    if not isinstance(commands, list):
+    if not isinstance(commands, list) or not all(isinstance(c, dict) for c in commands):
         raise ApiError(400, "Bad Request: can't parse commands JSON object")
-    world.commands[_commands_key(params)] = commands
+    if len(commands) > MAX_COMMANDS:
+        raise ApiError(400, "Bad Request: too many commands specified")
+    for command in commands:
+        if not _COMMAND.match(str(command.get("command", ""))):
+            raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        description = command.get("description")
+        if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
+            raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+    return commands
+
+
+def set_my_commands(world: BotWorld, params: JsonDict) -> Any:
+    """Store the command list for a scope and language, and note the call."""
+    commands = _checked_commands(params)
+    key = _commands_key(world, params)
+    world.commands[key] = commands
+    world.command_calls.append((key, commands))
+    world.cond.notify_all()
     return True
 
 
 def get_my_commands(world: BotWorld, params: JsonDict) -> Any:
     """Return the command list for a scope and language."""
-    return list(world.commands.get(_commands_key(params), []))
+    return list(world.commands.get(_commands_key(world, params), []))
 
 
 def delete_my_commands(world: BotWorld, params: JsonDict) -> Any:
     """Remove the command list for a scope and language."""
-    world.commands.pop(_commands_key(params), None)
+    key = _commands_key(world, params)
+    world.commands.pop(key, None)
+    world.command_calls.append((key, None))
+    world.cond.notify_all()
     return True
 
 

@@ -54,6 +54,8 @@ class BotWorld:
     outbox: list[SentMessage] = field(default_factory=list)
     open_callback_queries: set[str] = field(default_factory=set)
     commands: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    # Every setMyCommands (a list) and deleteMyCommands (None) that succeeded, by scope.
+    command_calls: list[tuple[tuple[str, str], list[Any] | None]] = field(default_factory=list)
     webhook: JsonDict = field(default_factory=dict)
     # The secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (never echoed).
     webhook_secret: str | None = None

@@ -6,9 +6,11 @@ viewer's role and hub, whether they were alerted) and ask here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.domain.people import Role
+from bot.domain.people import Role, may_invite
 
 # At the young person's hub, these roles may read any of its concerns.
 HUB_WIDE = frozenset({Role.DUTY, Role.MANAGER})
@@ -44,6 +46,8 @@ class Viewer:
     told: bool = False
     # The young person's own life coach.
     their_coach: bool = False
+    # Their named worker themselves (a cover is `their_worker`, but not this).
+    named_worker: bool = False
 
 
 def may_read_concern(viewer: Viewer) -> bool:
@@ -90,8 +94,9 @@ def may_cover(*, role: Role, active: bool, away: bool, same_hub: bool) -> bool:
 
 
 def may_change_profile(viewer: Viewer) -> bool:
-    """The young person's own worker, or a speech and language therapist at their hub."""
-    return viewer.active and viewer.same_hub and (viewer.their_worker or viewer.role is Role.SLT)
+    """The young person's own named worker (not a cover), or a speech and language therapist
+    at their hub."""
+    return viewer.active and viewer.same_hub and (viewer.named_worker or viewer.role is Role.SLT)
 
 
 def goes_to_police_liaison(*, council_allows: bool, category: str | None) -> bool:
@@ -103,3 +108,136 @@ def may_manage_staff(viewer: Viewer) -> bool:
     """A hub's managers and operators, who have not left, look after its staff, its young
     people's named workers and its invite links; nobody looks after another hub's."""
     return viewer.active and viewer.same_hub and viewer.role in STAFF_MANAGERS
+
+
+def may_list_concerns(role: Role) -> bool:
+    """A hub's managers and duty workers, and the council's out-of-hours team, list open
+    concerns; everyone else hears of the ones that are theirs in an alert."""
+    return role in LISTERS
+
+
+# Who the ladder can alert (bot.domain.ladder): a young person's named worker or their cover,
+# the hub's duty workers and managers, and the council's out-of-hours team.
+ALERTED = frozenset({Role.KEY_WORKER, *COVER_ROLES, Role.DUTY, Role.MANAGER, Role.ON_CALL})
+# Who can be a young person's named worker (always a key worker), or stand in for one.
+NAMED_WORKERS = frozenset({Role.KEY_WORKER})
+WORKERS = frozenset({*NAMED_WORKERS, *COVER_ROLES})
+# Who can be a young person's own life coach.
+COACHES = frozenset({Role.LIFE_COACH})
+
+
+def may_go_away(role: Role) -> bool:
+    """Anyone the ladder alerts may pass their alerts to a cover while away (`/away`), and
+    take them back (`/back`); nobody else has alerts to pass on."""
+    return role in ALERTED
+
+
+def _viewers(role: Role) -> list[Viewer]:
+    """Every set of facts a member of staff in this role, at the young person's hub and
+    council, could have: their named worker, a cover, alerted, their life coach, or none."""
+    worker_facts = {(False, False), (role in WORKERS, False)}
+    if role in NAMED_WORKERS:
+        worker_facts.add((True, True))
+    return [
+        Viewer(
+            role,
+            True,
+            True,
+            True,
+            their_worker=worker,
+            named_worker=named,
+            told=told,
+            their_coach=coach,
+        )
+        for worker, named in worker_facts
+        for told in {False, role in ALERTED}
+        for coach in {False, role in COACHES}
+    ]
+
+
+def ever_may(role: Role, rule: Callable[[Viewer], bool]) -> bool:
+    """Whether someone in this role could ever pass `rule` (for some young person)."""
+    return any(rule(viewer) for viewer in _viewers(role))
+
+
+class StaffCommand(StrEnum):
+    """A command staff send Waypoint. What each does, in words, is in content/ (the message
+    `command_<name>`); who may send it is `may_use` below."""
+
+    HELP = "help"
+    INVITE = "invite"
+    CONCERNS = "concerns"
+    CONCERN = "concern"
+    ACK = "ack"
+    CLOSE = "close"
+    PROFILE = "profile"
+    REPLY = "reply"
+    AWAY = "away"
+    BACK = "back"
+    INVITES = "invites"
+    REVOKE = "revoke"
+    REASSIGN = "reassign"
+    MOVE = "move"
+    LEAVE = "leave"
+
+
+def _may_close_any(viewer: Viewer) -> bool:
+    return may_close_concern(viewer, acknowledged_it=True)
+
+
+# Each command's rule, from the rules above: a role may use a command when someone in that
+# role could ever pass its rule. A role that never could is told so (not greeted).
+_RULES: dict[StaffCommand, Callable[[Viewer], bool]] = {
+    StaffCommand.HELP: lambda viewer: viewer.active,
+    StaffCommand.INVITE: lambda viewer: may_invite(viewer.role),
+    StaffCommand.CONCERNS: lambda viewer: may_list_concerns(viewer.role),
+    StaffCommand.CONCERN: may_read_concern,
+    StaffCommand.ACK: may_read_concern,
+    StaffCommand.CLOSE: _may_close_any,
+    StaffCommand.PROFILE: may_change_profile,
+    StaffCommand.REPLY: may_message_young_person,
+    StaffCommand.AWAY: lambda viewer: may_go_away(viewer.role),
+    StaffCommand.BACK: lambda viewer: may_go_away(viewer.role),
+    StaffCommand.INVITES: may_manage_staff,
+    StaffCommand.REVOKE: may_manage_staff,
+    StaffCommand.REASSIGN: may_manage_staff,
+    StaffCommand.MOVE: may_manage_staff,
+    StaffCommand.LEAVE: may_manage_staff,
+}
+
+
+def may_use(role: Role, command: StaffCommand) -> bool:
+    """Whether this role may use this command at all (each use is still checked)."""
+    return ever_may(role, _RULES[command])
+
+
+def commands_for(role: Role) -> tuple[StaffCommand, ...]:
+    """The commands a role may use, in the order staff read them in /help and the menu."""
+    return tuple(command for command in StaffCommand if may_use(role, command))
+
+
+# Every linked young person has the same commands (their menu in Telegram): the rest of
+# what they can do is buttons and their own words.
+YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "stop", "help")
+
+
+class Refusal(StrEnum):
+    """Why a member of staff may not read a concern, to tell them truly."""
+
+    # Nobody in their role reads concerns.
+    ROLE = "role"
+    # The concern is at another hub (or, for the out-of-hours team, another council).
+    HUB = "hub"
+    # At their hub, but about a young person who is not theirs.
+    NOT_THEIRS = "not_theirs"
+
+
+def why_not_read_concern(viewer: Viewer) -> Refusal | None:
+    """None when they may read it; else the real reason, most general first."""
+    if may_read_concern(viewer):
+        return None
+    if not ever_may(viewer.role, may_read_concern):
+        return Refusal.ROLE
+    if not viewer.same_hub and not (viewer.role is Role.ON_CALL and viewer.same_council):
+        return Refusal.HUB
+    return Refusal.NOT_THEIRS

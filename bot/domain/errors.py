@@ -98,9 +98,28 @@ class InviteNotOpen(WaypointError):
 
 
 class ConcernNotVisible(WaypointError):
-    """No such concern, or not one this member of staff may see (never says which)."""
+    """A concern this member of staff may not read: at their hub, about a young person who is
+    not theirs. The subclasses say the other real reasons."""
 
     message_id = "concern_not_yours"
+
+
+class ConcernNotForRole(ConcernNotVisible):
+    """Nobody in the sender's role reads concerns (bot.domain.access.Refusal.ROLE)."""
+
+    message_id = "concern_not_for_role"
+
+
+class ConcernAtAnotherHub(ConcernNotVisible):
+    """The concern is at another hub (or another council, for the out-of-hours team)."""
+
+    message_id = "concern_other_hub"
+
+
+class NoSuchConcern(ConcernNotVisible):
+    """There is no concern with that number."""
+
+    message_id = "concern_not_found"
 
 
 class MayNotCloseConcern(WaypointError):
@@ -115,25 +134,49 @@ class ConcernAlreadyTaken(WaypointError):
     message_id = "concern_already_taken"
 
 
-class NotForTheirRole(WaypointError):
-    """A staff command that is not for the sender's role: for now they are greeted as for
-    anything else they might send."""
+class ConcernAlreadyYours(WaypointError):
+    """The sender acknowledged (or closed) this concern already."""
 
-    message_id = "staff_home"
+    message_id = "concern_already_yours"
+
+
+class NotForTheirRole(WaypointError):
+    """A staff command that is not for the sender's role (bot.domain.access.commands_for):
+    they are told so, in words that name their role (`role`, filled in by the channel), and
+    where to see the commands they have."""
+
+    message_id = "command_not_for_role"
 
 
 class MayNotList(NotForTheirRole):
     """Only managers, duty and out-of-hours staff list a hub's concerns."""
 
+    message_id = "concern_list_not_allowed"
+
 
 class MayNotManageStaff(NotForTheirRole):
     """Only managers and operators look after a hub's staff and invite links."""
 
+    message_id = "staff_admin_not_allowed"
+
+
+class MayNotGoAway(NotForTheirRole):
+    """Only staff the ladder alerts have alerts to pass to a cover."""
+
+    message_id = "away_not_for_role"
+
 
 class NoSuchCover(WaypointError):
-    """Nobody at the hub who can cover answers to that first name."""
+    """Nobody at the hub answers to that first name (`name`); `example` is someone who could
+    cover."""
 
-    message_id = "away_usage"
+    message_id = "away_no_cover"
+
+
+class CoverCannotCover(WaypointError):
+    """The colleague named is at the hub, but their role (`cover_role`) cannot cover."""
+
+    message_id = "away_cannot_cover"
 
 
 class CoverIsAway(WaypointError):
@@ -144,9 +187,10 @@ class CoverIsAway(WaypointError):
 
 
 class YoungPersonNotFound(WaypointError):
-    """Nobody at the sender's hub answers to that name or number."""
+    """Nobody at the sender's hub answers to that name or number (`example` is one who
+    does)."""
 
-    message_id = "profile_nobody"
+    message_id = "young_person_nobody"
 
 
 class SeveralYoungPeople(WaypointError):
@@ -171,6 +215,12 @@ class MayNotMessage(WaypointError):
     """Only the young person's worker (or cover) and life coach write to them here."""
 
     message_id = "talk_reply_not_allowed"
+
+
+class YoungPersonPaused(WaypointError):
+    """The young person sent /stop: a worker's message waits until they write (or /start)."""
+
+    message_id = "talk_reply_paused"
 
 
 class SetupError(Exception):

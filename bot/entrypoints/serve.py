@@ -100,7 +100,7 @@ async def serving(
         async with application:
             await running.start_sending()
             await application.start()
-            ticks = Ticks(running.waypoint)
+            ticks = Ticks(running.waypoint, menus=running.transport)
             ticks.start()
             dispatcher = Dispatcher(
                 application,

@@ -16,26 +16,38 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.adapters.telegram.context import Waypoint
 from bot.services.ladder_steps import do_take_due_steps
+from bot.services.menus import MenuSetter, try_set_menus
 from bot.services.retention import do_forget_old, do_forget_recent_words
 
 _LOG = logging.getLogger(__name__)
 LADDER_EVERY = timedelta(seconds=5)
+# A new member of staff or a changed role sees the new menu within this long.
+MENUS_EVERY = timedelta(seconds=5)
 TIDY_EVERY = timedelta(minutes=10)
 # A young person's last message is kept two minutes; this keeps it no more than three.
 WORDS_EVERY = timedelta(minutes=1)
 
 
 class Ticks:
-    """The ladder and tidying on a clock, started and stopped with whatever serves."""
+    """The ladder, command menus and tidying on a clock, started and stopped with whatever
+    serves (menus only where there is a Telegram connection to set them with)."""
 
-    def __init__(self, waypoint: Waypoint) -> None:
+    def __init__(self, waypoint: Waypoint, *, menus: MenuSetter | None = None) -> None:
         self._waypoint = waypoint
+        self._menus = menus
         self._scheduler: AsyncIOScheduler | None = None
 
     async def ladder(self) -> None:
         """Take every concern step that has fallen due (the first tick after a restart
         takes whatever fell due while Waypoint was down)."""
         await do_take_due_steps(self._waypoint.uow(), now=self._waypoint.clock())
+
+    async def menus(self) -> None:
+        """Set the command menus that fell due (bot.services.menus), a round at a time."""
+        if self._menus is None:
+            return
+        while await try_set_menus(self._waypoint.uow, self._menus, now=self._waypoint.clock()):
+            pass
 
     async def tidy(self) -> None:
         """Forget what no longer needs keeping (bot.services.retention)."""
@@ -48,7 +60,12 @@ class Ticks:
     def start(self) -> None:
         """Start ticking, inside the running event loop."""
         scheduler = AsyncIOScheduler(timezone=UTC)
-        ticks = ((self.ladder, LADDER_EVERY), (self.words, WORDS_EVERY), (self.tidy, TIDY_EVERY))
+        ticks = (
+            (self.ladder, LADDER_EVERY),
+            (self.menus, MENUS_EVERY),
+            (self.words, WORDS_EVERY),
+            (self.tidy, TIDY_EVERY),
+        )
         for tick, every in ticks:
             scheduler.add_job(
                 _logged(tick),

@@ -37,7 +37,7 @@ async def _work(settings: Settings) -> None:
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stopping.set)
     running = bootstrap(settings, api_url=settings.telegram_api_url)
-    ticks = Ticks(running.waypoint)
+    ticks = Ticks(running.waypoint, menus=running.transport)
     try:
         await running.start_sending()
         ticks.start()

@@ -1,22 +1,39 @@
 """A young person's answer to a choice, tapped or written (SL-7, SL-8): each kind of choice
-goes to the service it belongs to."""
+goes to the service it belongs to.
+
+"Something else" and "Help" end every choice, and each reaches a person: their worker is told
+at once. A written answer is matched to the open question (else the home's choices) by its
+number, by the words of a label as the young person reads it or in English, by a word only
+one label has, and for a language by its name in Latin letters ("arabic").
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.content.helplines import helpline_values
+from bot.content.home_words import language_names, words_of
 from bot.content.render import render
+from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
-from bot.services.concerns import do_answer_ask
+from bot.domain.safety.worry import Worry
+from bot.services import kept_words, talk
+from bot.services.concerns import do_answer_ask, do_raise_concern
+from bot.services.home import HOME, TALK, WORRIED, open_question
+from bot.services.ladder_steps import who_answers
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
 from bot.services.records import YoungPersonRecord
 
-# The two buttons every choice ends with; each has a reply of the same name in content/.
-ALWAYS = frozenset({"something_else", "help"})
+# The two buttons every choice ends with; each has a reply of the same name in content/, and
+# each tells their worker (with these staff messages).
+SOMETHING_ELSE, HELP = "something_else", "help"
+_TELL_WORKER = {SOMETHING_ELSE: "young_person_something_else", HELP: "young_person_asked_help"}
+ALWAYS = frozenset(_TELL_WORKER)
+_LANGUAGE_BUTTON = "language_"
 
 
 async def do_choose(
@@ -24,47 +41,106 @@ async def do_choose(
 ) -> bool:
     """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
     if is_concern_answer(message_id, key):
-        return await do_answer_ask(uow, telegram_user_id, tell=key == "concern_yes", now=now)
+        safe = key == "concern_safe"
+        return await do_answer_ask(uow, telegram_user_id, safe=safe, now=now)
+    if (message_id, key) == (HOME, WORRIED):
+        # The home's "I'm worried" is the button under the message box, tapped.
+        worry = Worry("button", Urgency.HIGH)
+        return await do_raise_concern(uow, telegram_user_id, worry, now=now) is not None
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None or not choose(uow, person, message_id, key, now=now):
+        if person is None or not await choose(uow, person, message_id, key, now=now):
             return False
         await uow.commit()
         return True
 
 
 def is_concern_answer(message_id: str, key: str) -> bool:
-    """Whether this is the answer to "Do you want Jo to know?" (its own service)."""
-    return message_id == "concern_ask" and key in {"concern_yes", "concern_no"}
+    """Whether this is the answer to "Are you safe now?" (its own service)."""
+    return message_id == "concern_ask" and key in {"concern_safe", "concern_not_safe"}
 
 
-def choose(
+def has_own_service(message_id: str, key: str) -> bool:
+    """Whether this choice raises or answers a concern: that commits on its own, first."""
+    return is_concern_answer(message_id, key) or (message_id, key) == (HOME, WORRIED)
+
+
+async def choose(
     uow: UnitOfWork, person: YoungPersonRecord, message_id: str, key: str, *, now: datetime
 ) -> bool:
     """In the caller's unit of work: act on any other choice (False if not theirs to make)."""
     person.awaiting_choice = None
     if key in ALWAYS:
-        values = {"worker": person.key_worker.name, **helpline_values()}
-        uow.postbox.to_young_person(person, key, values, now=now)
+        await _reach_worker(uow, person, key, now=now)
         return True
+    if (message_id, key) == (HOME, TALK):
+        await talk.start_talk(uow, person, now=now)
+        return True
+    if message_id == kept_words.OFFER:
+        return await kept_words.choose_kept(uow, person, key, now=now)
     return choose_own_setting(uow, person, message_id, key, now=now)
 
 
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^\w]+", " ", text.casefold()).split()
+async def _reach_worker(
+    uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now: datetime
+) -> None:
+    """ "Something else" or "Help": whoever stands for their worker is told now; after
+    "Something else" the young person's next words go to them too."""
+    worker = await who_answers(uow, person) or person.key_worker
+    name = {"name": person.first_name}
+    uow.postbox.to_staff(worker, _TELL_WORKER[key], name, now=now, about=person)
+    if key == SOMETHING_ELSE:
+        talk.open_talk(person, now)
+    values = {"worker": worker.name, **helpline_values()}
+    uow.postbox.to_young_person(person, key, values, now=now)
+
+
+def match_answer(names: Sequence[Sequence[str]], text: str) -> int | None:
+    """Which choice a written answer means: its number, all the words of one of its names,
+    or a word only it has. `names` holds, per choice, every name it may be written as."""
+    answer = words_of(text)
+    number = whole_number(answer[0], low=1, high=len(names)) if len(answer) == 1 else None
+    if number is not None:
+        return number - 1
+    named = [{" ".join(words_of(name)) for name in choice} for choice in names]
+    exact = [i for i, choice in enumerate(named) if " ".join(answer) in choice]
+    if exact:
+        return exact[0]
+    if len(answer) != 1:
+        return None
+    having = [i for i, choice in enumerate(named) if any(answer[0] in n.split() for n in choice)]
+    return having[0] if len(having) == 1 else None
 
 
 def match_written_choice(labels: list[str], text: str) -> int | None:
-    """Which choice a written answer means: its number, its words, or a word only it has."""
-    answer = _words(text)
-    number = whole_number(answer[0], low=1, high=len(labels)) if len(answer) == 1 else None
-    if number is not None:
-        return number - 1
-    labelled = [_words(label) for label in labels]
-    if answer in labelled:
-        return labelled.index(answer)
-    having = [i for i, words in enumerate(labelled) if len(answer) == 1 and answer[0] in words]
-    return having[0] if len(having) == 1 else None
+    """Which of these labels a written answer means (see `match_answer`)."""
+    return match_answer([[label] for label in labels], text)
+
+
+def written_choice(
+    uow: UnitOfWork, person: YoungPersonRecord, text: str
+) -> tuple[str, str] | None:
+    """The (message id, button key) a written answer picks from the open question (the home's
+    choices when none is open), if any."""
+    message_id = open_question(person)
+    # A choice's wording may name the young person or their worker, nothing else.
+    values = {"name": name_of(person), "worker": person.key_worker.name}
+    profile = profile_of(person)
+    theirs = render(uow.postbox.catalogue, message_id, values, profile).buttons
+    english = render(uow.postbox.catalogue, message_id, values, replace(profile, language="en"))
+    names = [
+        [button.label, plain.label, *_language_names(button.key)]
+        for button, plain in zip(theirs, english.buttons, strict=True)
+    ]
+    index = match_answer(names, text)
+    return None if index is None else (message_id, theirs[index].key)
+
+
+def _language_names(key: str) -> frozenset[str]:
+    """For a language button ("language_ar"), the language's names ("arabic", "العربية")."""
+    if not key.startswith(_LANGUAGE_BUTTON):
+        return frozenset()
+    return language_names(key.removeprefix(_LANGUAGE_BUTTON))
 
 
 async def do_written_answer(
@@ -77,17 +153,3 @@ async def do_written_answer(
     if chosen is None:
         return False
     return await do_choose(uow, telegram_user_id, *chosen, now=now)
-
-
-def written_choice(
-    uow: UnitOfWork, person: YoungPersonRecord, text: str
-) -> tuple[str, str] | None:
-    """The (message id, button key) a written answer picks from the open choice, if any."""
-    message_id = person.awaiting_choice
-    if message_id is None:
-        return None
-    # A choice's wording may name the young person or their worker, nothing else.
-    values = {"name": name_of(person), "worker": person.key_worker.name}
-    rendered = render(uow.postbox.catalogue, message_id, values, profile_of(person))
-    index = match_written_choice([b.label for b in rendered.buttons], text)
-    return None if index is None else (message_id, rendered.buttons[index].key)

@@ -114,9 +114,9 @@ def tell_young_person_first(
     # Whoever is really told first: their worker, or the cover or duty worker standing in.
     first = told[0].name if told else person.key_worker.name
     worker = {"worker": first, "name": name_of(person)}
-    _to_young_person(uow, concern, "concern_raised", worker, now)
-    if concern.words is None:
-        _to_young_person(uow, concern, "concern_tell_more", worker, now)
+    # Before they have written anything, nothing is said about "your message".
+    raised = "concern_raised" if concern.words is not None else "concern_raised_no_words"
+    _to_young_person(uow, concern, raised, worker, now)
     where_else(uow, concern, council, now)
 
 

@@ -7,14 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
-from bot.domain.access import COVER_ROLES, LISTERS, may_close_concern
+from bot.domain.access import COVER_ROLES, may_close_concern, may_go_away, may_list_concerns
 from bot.domain.actors import OPERATOR, Actor, ActorKind, KnownStaff
 from bot.domain.errors import (
+    CoverCannotCover,
     CoverIsAway,
     MayNotCloseConcern,
+    MayNotGoAway,
     MayNotList,
     NoSuchCover,
     SetupError,
+    SeveralStaff,
 )
 from bot.domain.ladder import ConcernState
 from bot.domain.people import Role
@@ -23,8 +26,9 @@ from bot.services.concern_access import access_concern, viewer_of
 from bot.services.identity import staff_record
 from bot.services.ladder_steps import hub_of
 from bot.services.ports import UnitOfWork
-from bot.services.records import ConcernEventRecord, ConcernRecord
-from bot.services.staff_words import staff_text, what_about
+from bot.services.records import ConcernEventRecord, ConcernRecord, StaffRecord
+from bot.services.staff_help import examples_at
+from bot.services.staff_words import role_name, staff_text, what_about
 
 
 async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
@@ -157,7 +161,7 @@ async def do_list_concerns(
     async with uow:
         staff = await staff_record(uow, actor)
         # Their role now, not when they wrote: a role changed since then counts.
-        if Role(staff.role) not in LISTERS:
+        if not may_list_concerns(Role(staff.role)):
             raise MayNotList
         if staff.role == Role.ON_CALL:
             concerns = await uow.concerns.listed(council_id=staff.hub.council_id, open_only=True)
@@ -253,6 +257,12 @@ async def concern_export(uow: UnitOfWork, concern_id: int, *, now: datetime) -> 
         return text
 
 
+def check_may_go_away(actor: KnownStaff) -> None:
+    """Refuse `/away` to a role the ladder never alerts, before its words are even read."""
+    if not may_go_away(actor.role):
+        raise MayNotGoAway
+
+
 async def do_away(
     uow: UnitOfWork, actor: KnownStaff, cover: str | None, *, now: datetime
 ) -> str | None:
@@ -260,24 +270,18 @@ async def do_away(
     `/back` (no cover) ends it."""
     async with uow:
         staff = await staff_record(uow, actor)
+        if not may_go_away(Role(staff.role)):
+            raise MayNotGoAway
         if cover is None:
             staff.away, staff.cover_id = False, None
             covered_by = None
         else:
-            found = [
-                s
-                for s in await uow.staff.in_hub_any_role(staff.hub_id)
-                if s.name.split()[0].lower() == cover.lower()
-                and s.id != staff.id
-                and Role(s.role) in COVER_ROLES
-            ]
-            if len(found) != 1:
-                raise NoSuchCover
-            if found[0].away:
+            found = await _cover(uow, staff, cover)
+            if found.away:
                 # Two workers covering for each other would leave a concern with nobody.
-                raise CoverIsAway(cover=found[0].name)
-            staff.away, staff.cover_id = True, found[0].id
-            covered_by = found[0].name
+                raise CoverIsAway(cover=found.name)
+            staff.away, staff.cover_id = True, found.id
+            covered_by = found.name
         uow.audit.record(
             "staff.away" if cover else "staff.back",
             at=now,
@@ -286,3 +290,23 @@ async def do_away(
         )
         await uow.commit()
         return covered_by
+
+
+async def _cover(uow: UnitOfWork, staff: StaffRecord, name: str) -> StaffRecord:
+    """The colleague at the hub who answers to this first (or full) name and may cover; the
+    refusal says which it is not, with a colleague who could as the example."""
+    wanted = " ".join(name.split()).casefold()
+    here = [s for s in await uow.staff.in_hub_any_role(staff.hub_id) if s.id != staff.id]
+    named = [s for s in here if s.name.casefold() == wanted] or [
+        s for s in here if s.name.split()[0].casefold() == wanted
+    ]
+    able = [s for s in named if Role(s.role) in COVER_ROLES]
+    if len(able) == 1:
+        return able[0]
+    if len(able) > 1:
+        raise SeveralStaff(name=name, choices=", ".join(s.name for s in able))
+    example = (await examples_at(uow, staff)).cover
+    if not named:
+        raise NoSuchCover(name=name, cover=example)
+    role = role_name(uow.postbox.catalogue, Role(named[0].role))
+    raise CoverCannotCover(name=named[0].name, cover_role=role, cover=example)

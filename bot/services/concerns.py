@@ -1,4 +1,4 @@
-"""Raising a concern, answering "Do you want Jo to know?", adding words, acknowledging.
+"""Raising a concern, answering "Are you safe now?", adding words, acknowledging.
 
 A concern is committed on its own, before anything else happens; the first alerts and the
 young person's reply follow in a second transaction. If that second one fails or the process
@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.domain.actors import Actor, KnownStaff
-from bot.domain.errors import ConcernAlreadyTaken
+from bot.domain.errors import ConcernAlreadyTaken, ConcernAlreadyYours
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
@@ -117,9 +117,11 @@ async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
 
 
 async def do_answer_ask(
-    uow: UnitOfWork, telegram_user_id: int, *, tell: bool, now: datetime
+    uow: UnitOfWork, telegram_user_id: int, *, safe: bool, now: datetime
 ) -> bool:
-    """The young person answered "Do you want Jo to know?"; either way their worker is told."""
+    """The young person answered "Are you safe now?" about worrying words that sounded unsure.
+    Either way their worker is told, as the question said: at once when they are not safe,
+    with less rush when they are."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
@@ -133,7 +135,7 @@ async def do_answer_ask(
             "answered",
             at=now,
             by=Actor.young_person(person.id),
-            detail="tell" if tell else "do not tell",
+            detail="safe" if safe else "not safe",
         )
         uow.audit.record(
             "concern.answered",
@@ -143,19 +145,21 @@ async def do_answer_ask(
             subject_type="concern",
             subject_id=concern.id,
         )
-        if not tell:
+        if safe:
             # Tell, never trap: the worker still hears, with less rush (never none).
             if concern.urgency == Urgency.HIGH:
                 concern.urgency = Urgency.MEDIUM
             worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
                 person,
-                "concern_said_no",
+                "concern_said_safe",
                 worker,
                 now=now,
                 lane=Lane.SAFETY,
                 concern_id=concern.id,
             )
+        else:
+            concern.urgency = Urgency.HIGH
         concern.state = ConcernState.OPEN
         concern.next_step_at = now
         await uow.commit()
@@ -278,6 +282,8 @@ async def do_acknowledge(
             other = await uow.staff.get(holder) if holder is not None else None
             # The look is audited even so.
             await uow.commit()
+            if holder == staff.id:
+                raise ConcernAlreadyYours(**values)
             raise ConcernAlreadyTaken(**values, staff=other.name if other else "someone")
         concern.state = ConcernState.ACKNOWLEDGED
         concern.acknowledged_by, concern.acknowledged_at = staff.id, now
@@ -299,9 +305,11 @@ async def do_acknowledge(
             member = await uow.staff.get(staff_id)
             if member is not None and member.active:
                 taken = values | {"staff": staff.name}
+                # The person who has it reads it about themselves ("You have concern 12").
+                yours = member.id == staff.id
                 uow.postbox.to_staff(
                     member,
-                    "concern_taken",
+                    "concern_taken_by_you" if yours else "concern_taken",
                     taken,
                     now=now,
                     lane=Lane.SAFETY,

@@ -2,8 +2,11 @@
 
 A worry always comes first: the "I'm worried" button, words that sound worried (checked
 against content/safety/lexicon.toml, together with the message before when a thought was
-split over two messages), or the first words after tapping the button. Then a conversation
-with their worker, an answer to an open choice, and finally a greeting.
+split over two messages), or the first words after tapping the button. Then an answer to the
+question Waypoint asked last (it wins over a talk with their worker: "1" answers /language),
+a talk with their worker, a greeting or "what can you do?" (their home), one of the home's
+choices in words ("talk to Jo", "help"), and last anything else: kept for their worker and
+offered to them (bot.services.kept_words). Nothing a young person writes is dropped.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content.catalogue import Catalogue
+from bot.content.home_words import home_words
 from bot.content.render import every_wording, render_line
 from bot.domain.actors import KnownYoungPerson
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Worry
-from bot.services import choices, concerns, replies, talk
+from bot.services import choices, concerns, kept_words, talk
+from bot.services.home import show_home
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
@@ -31,10 +36,13 @@ class Heard(StrEnum):
     WORDS_ADDED = "words_added"
     RELAYED = "relayed"
     CHOICE = "choice"
-    # "Do you want Jo to know?" answered in words: the caller passes it to its service.
+    # "Are you safe now?" answered, or the home's "I'm worried" chosen, in words: the caller
+    # passes it to its service (it commits a concern first).
     CONCERN_ANSWER = "concern_answer"
-    # Nothing else: the young person was greeted (their home message).
+    # A greeting or "what can you do?": their home message.
     GREETED = "greeted"
+    # Nothing Waypoint can act on: kept for their worker, and offered to send now.
+    OFFERED = "offered"
     # No longer linked (since their message arrived): they are answered as anyone else.
     STRANGER = "stranger"
     # An edit that is neither a worry nor part of one: it was answered when first sent.
@@ -141,23 +149,38 @@ async def _not_a_worry(
     now: datetime,
     message_id: int | None,
 ) -> Heard:
-    """In the open unit of work: the first words after the button, talk with their worker,
-    an answer to the open choice, or else the greeting."""
+    """In the open unit of work: the first words after the button, an answer to the question
+    asked, talk with their worker, their home, a home choice, else offered to their worker."""
     if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
         return Heard.WORDS_ADDED
+    asked = person.awaiting_choice is not None
+    if asked and (heard := await _answer(uow, person, text, now)) is not None:
+        return heard
     if await talk.relay_to_worker(uow, person, text, now=now):
         return Heard.RELAYED
+    if home_words().ask_for_home(text):
+        await show_home(uow, person, now=now)
+        return Heard.GREETED
+    if not asked and (heard := await _answer(uow, person, text, now)) is not None:
+        return heard
+    kept_words.offer(uow, person, text, now=now)
+    return Heard.OFFERED
+
+
+async def _answer(
+    uow: UnitOfWork, person: YoungPersonRecord, text: str, now: datetime
+) -> Heard | None:
+    """The words as an answer to the open question (the home's when none is), if they are."""
     chosen = choices.written_choice(uow, person, text)
-    if chosen is not None and not choices.is_concern_answer(*chosen):
-        waiting = person.awaiting_choice
-        if choices.choose(uow, person, *chosen, now=now):
-            return Heard.CHOICE
-        person.awaiting_choice = waiting  # not theirs to make: the choice stays open
-    elif chosen is not None:
-        # "Do you want Jo to know?" answered in words: the caller passes it to its service.
+    if chosen is None:
+        return None
+    if choices.has_own_service(*chosen):
         return Heard.CONCERN_ANSWER
-    replies.greet_young_person(uow, person, now=now)
-    return Heard.GREETED
+    waiting = person.awaiting_choice
+    if await choices.choose(uow, person, *chosen, now=now):
+        return Heard.CHOICE
+    person.awaiting_choice = waiting  # not theirs to make: the choice stays open
+    return None
 
 
 def sounds_worried(text: str, lexicon: Lexicon) -> bool:

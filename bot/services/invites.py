@@ -180,6 +180,8 @@ async def _link(
         key_worker_id=invite.worker_id,
         now=now,
     )
+    # Their chat gets the young people's command menu (bot.services.menus).
+    uow.menus.due(telegram_user_id, now=now)
     for action in ("invite.redeemed", "young_person.linked"):
         uow.audit.record(
             action,

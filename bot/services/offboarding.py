@@ -203,6 +203,8 @@ async def leave(
     # Asked before covers are cleared: a concern alerted to them as a cover waits on them too.
     waiting = [c for c in await uow.concerns.waiting_on(leaver.id) if await _waits(uow, c, leaver)]
     await _stand_down(uow, leaver, by=by, now=now)
+    # Their chat loses the staff menu (bot.services.menus clears it for someone who left).
+    uow.menus.due(leaver.telegram_user_id, now=now)
     revoked = await revoke_all(uow, leaver, by=by, now=now)
     dropped = await uow.outbox.drop_waiting_to(leaver.telegram_user_id, reason="left")
     for row in dropped:
@@ -253,6 +255,9 @@ async def move(
         await _uncover(uow, staff, by=by, now=now)
     if other_hub:
         staff.cover_id = None
+    if new_role != staff.role:
+        # Their menu in Telegram becomes the new role's (bot.services.menus).
+        uow.menus.due(staff.telegram_user_id, now=now)
     staff.role = new_role
     uow.staff.move_to(staff, new_hub)
     _audit(uow, "staff.moved", by=by, now=now, hub_id=new_hub.id, subject=("staff", staff.id))

@@ -9,6 +9,8 @@ from bot.domain.numbers import whole_number
 from bot.domain.profiles import CommunicationProfile
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
+from bot.services.staff_help import examples_at
+from bot.services.staff_words import staff_text
 
 _LOG = logging.getLogger(__name__)
 
@@ -28,18 +30,32 @@ def name_of(person: YoungPersonRecord) -> str:
     return profile_of(person).preferred_name or person.first_name
 
 
-async def access_young_person(uow: UnitOfWork, staff: StaffRecord, who: str) -> YoungPersonRecord:
-    """The young person `who` names (a first name, or `#12`) at the staff member's hub;
-    raises `YoungPersonNotFound` or `SeveralYoungPeople` when that is unclear."""
+async def access_young_person(
+    uow: UnitOfWork, staff: StaffRecord, who: str, *, command: str = "profile"
+) -> YoungPersonRecord:
+    """The young person `who` names (a first name, or `#12`: their Waypoint number) at the
+    staff member's hub; raises `YoungPersonNotFound` (with an example from the hub) or
+    `SeveralYoungPeople` (each with `/command #number`) when that is unclear."""
     number = whole_number(who[1:]) if who.startswith("#") else None
     if number is not None:
         person = await uow.young_people.get(number)
         found = [person] if person is not None and person.hub_id == staff.hub_id else []
     else:
         found = list(await uow.young_people.in_hub_named(staff.hub_id, who))
+    catalogue = uow.postbox.catalogue
     if len(found) > 1:
-        choices = "\n".join(f"/profile #{p.id} ({p.first_name})" for p in found)
+        choices = "\n".join(
+            staff_text(
+                catalogue,
+                "young_person_choice",
+                command=command,
+                number=str(p.id),
+                name=p.first_name,
+            )
+            for p in found
+        )
         raise SeveralYoungPeople(name=who, choices=choices)
     if not found:
-        raise YoungPersonNotFound(name=who)
+        example = await examples_at(uow, staff)
+        raise YoungPersonNotFound(name=who, example=example.young_person, number=example.number)
     return found[0]

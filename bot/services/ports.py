@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -108,6 +109,9 @@ class YoungPeople(Protocol):
     async def in_hub_named(self, hub_id: int, first_name: str) -> Sequence[YoungPersonRecord]:
         """Young people at this hub with this first name, whatever its capitals."""
 
+    async def first_in_hub(self, hub_id: int) -> YoungPersonRecord | None:
+        """The young person at this hub who linked first (for examples staff are shown)."""
+
     def give_worker(self, person: YoungPersonRecord, worker: StaffRecord) -> None:
         """Make `worker` the young person's named worker; their hub follows the worker's."""
 
@@ -195,6 +199,11 @@ class AuditLog(Protocol):
     ) -> None:
         """Append one event."""
 
+    async def actors(
+        self, action: str, *, subject_type: str, subject_id: int, since: datetime
+    ) -> list[Actor]:
+        """Who did `action` to this subject since `since`, in order, each once."""
+
 
 class Identities(Protocol):
     """Who a Telegram account belongs to."""
@@ -248,6 +257,11 @@ class Outbox(Protocol):
 
     async def push_back(self, *, chat_id: int, until: datetime) -> None:
         """Hold every message to one chat until `until` (Telegram asked us to wait)."""
+
+    async def waiting_to(
+        self, chat_id: int, message_keys: Collection[str]
+    ) -> Sequence[OutboxRecord]:
+        """Messages with these ids waiting to go to this chat, not being sent yet."""
 
     async def delete(self, row: OutboxRecord) -> None:
         """Remove a row that has done its work (a stranger's answer, once sent)."""
@@ -394,9 +408,11 @@ class Postbox(Protocol):
         idempotency_key: str | None = None,
         concern_id: int | None = None,
         send_by: datetime | None = None,
+        not_before: datetime | None = None,
     ) -> Sequence[OutboxRecord]:
         """Queue a message to a young person, shaped by their profile: one row per part. One
-        with `send_by` is dropped (and recorded) if it cannot be sent by then."""
+        with `send_by` is dropped (and recorded) if it cannot be sent by then; one with
+        `not_before` waits until then."""
 
     def to_staff(
         self,
@@ -426,6 +442,28 @@ class Postbox(Protocol):
         lane: Lane = ...,
     ) -> None:
         """Answer someone Waypoint does not know."""
+
+
+@dataclass(frozen=True)
+class Leased:
+    """A chat whose menu this instance is setting, and until when it holds it."""
+
+    chat_id: int
+    until: datetime
+
+
+class CommandMenus(Protocol):
+    """Chats whose command menu is due to be set in Telegram."""
+
+    def due(self, chat_id: int, *, now: datetime) -> None:
+        """This chat's menu is to be set again, now (whatever was due before), once the unit
+        of work commits."""
+
+    async def claim(self, *, now: datetime, until: datetime, limit: int) -> list[Leased]:
+        """Lease up to `limit` chats whose menu is due, skipping any another instance holds."""
+
+    async def done(self, leased: Leased) -> None:
+        """The menu is set: forget the chat, unless it became due again meanwhile."""
 
 
 class UnitOfWork(Protocol):
@@ -470,6 +508,10 @@ class UnitOfWork(Protocol):
     @property
     def identities(self) -> Identities:
         """Who a Telegram account belongs to."""
+
+    @property
+    def menus(self) -> CommandMenus:
+        """Chats whose command menu is due."""
 
     @property
     def recent_words(self) -> RecentWords:

@@ -4,10 +4,11 @@ pictures. Every change is audited, and the young person hears about it in their 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.content.render import render_line
 from bot.domain.access import Viewer, may_change_profile
-from bot.domain.actors import OPERATOR, Actor, KnownStaff
+from bot.domain.actors import OPERATOR, Actor, ActorKind, KnownStaff
 from bot.domain.errors import (
     BadProfileSetting,
     MayNotChangeProfile,
@@ -17,10 +18,11 @@ from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, ProfileProblem
 from bot.i18n.dates import day_words, language_name
 from bot.services.identity import staff_record
+from bot.services.pausing import is_paused
 from bot.services.people import access_young_person, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
-from bot.services.staff_words import profile_lines
+from bot.services.staff_words import profile_lines, setting_words
 
 
 def _viewer(staff: StaffRecord, person: YoungPersonRecord) -> Viewer:
@@ -30,6 +32,7 @@ def _viewer(staff: StaffRecord, person: YoungPersonRecord) -> Viewer:
         same_hub=staff.hub_id == person.hub_id,
         same_council=False,
         their_worker=staff.id == person.key_worker_id,
+        named_worker=staff.id == person.key_worker_id,
     )
 
 
@@ -44,15 +47,16 @@ class ProfileAsked:
 
 @dataclass(frozen=True)
 class ProfileShown:
-    """A young person's profile, one setting per line."""
+    """A young person's profile, one setting per line, and their Waypoint number."""
 
     first_name: str
     lines: str
+    number: int
 
 
 @dataclass(frozen=True)
 class ProfileChanged:
-    """One setting changed (the young person has been told)."""
+    """One setting changed, its new value in words (the young person will be told)."""
 
     first_name: str
     setting: str
@@ -81,16 +85,19 @@ async def do_profile_command(
         profile = profile_of(person)
         if not asked.setting:
             await uow.commit()
-            return ProfileShown(person.first_name, profile_lines(uow.postbox.catalogue, profile))
+            lines = profile_lines(uow.postbox.catalogue, profile)
+            return ProfileShown(person.first_name, lines, person.id)
         try:
             changed = profile.changed(asked.setting, asked.value, today=now.date())
         except ProfileProblem as problem:
             await uow.commit()
             raise BadProfileSetting(problem=str(problem)) from problem
         save_profile(uow, person, changed, now=now, actor=actor.actor)
-        _tell_young_person(uow, person, changed, worker=staff.name, now=now)
+        await tell_young_person_soon(uow, person, changed, now=now)
         await uow.commit()
-        return ProfileChanged(person.first_name, asked.setting.lower(), asked.value)
+        setting = asked.setting.lower()
+        value = setting_words(uow.postbox.catalogue, changed)[setting]
+        return ProfileChanged(person.first_name, setting, value)
 
 
 def save_profile(
@@ -102,6 +109,9 @@ def save_profile(
     actor: Actor,
 ) -> None:
     """Store a changed profile and audit who changed it (never what it says)."""
+    if profile.language != person.language:
+        # Their command menu is in their language (bot.services.menus).
+        uow.menus.due(person.telegram_user_id, now=now)
     person.language = profile.language
     person.communication_profile = profile.to_record()
     uow.audit.record(
@@ -114,22 +124,77 @@ def save_profile(
     )
 
 
-def _tell_young_person(
-    uow: UnitOfWork,
-    person: YoungPersonRecord,
-    profile: CommunicationProfile,
-    *,
-    worker: str,
-    now: datetime,
+# A young person hears about changes to their profile once, this long after the last one:
+# six settings changed one after another make one message, not six.
+TELL_AFTER = timedelta(minutes=2)
+_NOTICES = (
+    "profile_changed",
+    "profile_changed_no_review",
+    "profile_changed_by_hub",
+    "profile_changed_by_hub_no_review",
+)
+
+
+async def tell_young_person_soon(
+    uow: UnitOfWork, person: YoungPersonRecord, profile: CommunicationProfile, *, now: datetime
 ) -> None:
-    # Rendered after the change is stored, so the young person reads it in their new words.
-    if profile.review_on is None:
-        uow.postbox.to_young_person(
-            person, "profile_changed_no_review", {"worker": worker}, now=now
-        )
+    """In the caller's unit of work: queue the one message that tells the young person their
+    profile changed and who changed it, `TELL_AFTER` from now, in place of any such message
+    still waiting (whose changes it covers too). It is rendered now, after the change is
+    stored, so they read it in their new words. Nothing after /stop (bot.services.pausing):
+    the change still shapes every message they get."""
+    if is_paused(person):
         return
-    values = {"worker": worker, "review_day": day_words(profile.review_on, profile.language)}
-    uow.postbox.to_young_person(person, "profile_changed", values, now=now)
+    waiting = await uow.outbox.waiting_to(person.telegram_user_id, _NOTICES)
+    since = min((row.created_at for row in waiting), default=now)
+    for row in waiting:
+        await uow.outbox.delete(row)
+    changers = [
+        actor
+        for actor in await uow.audit.actors(
+            "profile.changed", subject_type="young_person", subject_id=person.id, since=since
+        )
+        # Their own language or pictures choice was answered when they made it.
+        if actor.kind is not ActorKind.YOUNG_PERSON
+    ] or [OPERATOR]
+    names = [await _name_of(uow, actor) for actor in changers]
+    staff_names = [name for name in names if name is not None]
+    # Checked with the one person who made the changes, else with the young person's worker.
+    checker = staff_names[0] if len(names) == 1 and staff_names else person.key_worker.name
+    values = {"checker": checker}
+    if profile.review_on is not None:
+        values["review_day"] = day_words(profile.review_on, profile.language)
+    review = "" if profile.review_on is not None else "_no_review"
+    if not staff_names:
+        message = f"profile_changed_by_hub{review}"
+    else:
+        message = f"profile_changed{review}"
+        values["worker"] = _joined(uow, person, names)
+    rows = uow.postbox.to_young_person(
+        person, message, values, now=now, not_before=now + TELL_AFTER
+    )
+    for row in rows:
+        # When the first change it tells of was made: a later change looks back this far.
+        row.created_at = since
+
+
+async def _name_of(uow: UnitOfWork, actor: Actor) -> str | None:
+    """A member of staff's name; None for the hub (an operator at the command line)."""
+    staff = await uow.staff.get(actor.id) if actor.kind is ActorKind.STAFF and actor.id else None
+    return staff.name if staff is not None else None
+
+
+def _joined(uow: UnitOfWork, person: YoungPersonRecord, names: list[str | None]) -> str:
+    """ "Jo", "Jo and Amy", "Jo and your hub" (the hub last), in the young person's words."""
+    profile = profile_of(person)
+    hub = (
+        [render_line(uow.postbox.catalogue, "part_your_hub", {}, profile)] if None in names else []
+    )
+    people = list(dict.fromkeys(name for name in names if name is not None)) + hub
+    if len(people) == 1:
+        return people[0]
+    values = {"names": ", ".join(people[:-1]), "last": people[-1]}
+    return render_line(uow.postbox.catalogue, "part_names_and", values, profile)
 
 
 # The young person's own choices: which message asked, which button, and what it changes.
@@ -198,7 +263,7 @@ async def do_set_profile(
         except ProfileProblem as problem:
             raise SetupError(f"{setting}: {problem}") from None
         save_profile(uow, person, changed, now=now, actor=OPERATOR)
-        _tell_young_person(uow, person, changed, worker=person.key_worker.name, now=now)
+        await tell_young_person_soon(uow, person, changed, now=now)
         await uow.commit()
         return changed
 

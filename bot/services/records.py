@@ -78,6 +78,9 @@ class YoungPersonRecord(Protocol):
     unreachable_since: datetime | None
     awaiting_choice: str | None
     talking_until: datetime | None
+    kept_words: str | None
+    kept_since: datetime | None
+    paused_at: datetime | None
 
     @property
     def key_worker(self) -> StaffRecord:

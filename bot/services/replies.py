@@ -14,10 +14,9 @@ from bot.content.helplines import helpline_values
 from bot.domain.actors import KnownStaff
 from bot.domain.outbox import Lane
 from bot.domain.strangers import after_answer, budget_key, may_answer
+from bot.services.home import show_home
 from bot.services.identity import AsStaff, AsStranger, AsYoungPerson, who_is
-from bot.services.people import name_of
 from bot.services.ports import UnitOfWork
-from bot.services.records import YoungPersonRecord
 
 
 async def _nothing_to_say(
@@ -31,9 +30,12 @@ async def _nothing_to_say(
         return not may_answer(answered, now, purpose=kind)
 
 
-async def do_greet(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> None:
-    """Queue the greeting for whoever wrote; a stranger's chat is all that is kept, and only
-    until the answer has gone."""
+async def do_greet(
+    uow: UnitOfWork, telegram_user_id: int, *, now: datetime, started: bool = False
+) -> None:
+    """Queue the greeting for whoever wrote (a young person's home; `started`, for /start,
+    also ends their pause); a stranger's chat is all that is kept, and only until the answer
+    has gone."""
     if await _nothing_to_say(uow, telegram_user_id, "stranger", now):
         return
     async with uow:
@@ -41,18 +43,10 @@ async def do_greet(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> 
             case AsStaff(staff):
                 uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
             case AsYoungPerson(person):
-                greet_young_person(uow, person, now=now)
+                await show_home(uow, person, now=now, started=started)
             case AsStranger():
                 await _answer_stranger(uow, telegram_user_id, "stranger", {}, now=now)
         await uow.commit()
-
-
-def greet_young_person(uow: UnitOfWork, person: YoungPersonRecord, *, now: datetime) -> None:
-    """In the caller's unit of work: the greeting, their home message."""
-    # Writing to the bot means they have unblocked it.
-    person.unreachable_since = None
-    values = {"name": name_of(person), "worker": person.key_worker.name, **helpline_values()}
-    uow.postbox.to_young_person(person, "home", values, now=now)
 
 
 async def do_tell(

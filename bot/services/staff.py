@@ -106,6 +106,8 @@ async def do_add_staff(uow: UnitOfWork, new: NewStaff, *, now: datetime) -> Staf
             role=new.role,
             now=now,
         )
+        # Their chat gets their role's command menu (bot.services.menus).
+        uow.menus.due(new.telegram_user_id, now=now)
         uow.audit.record(
             "staff.added",
             at=now,

@@ -132,7 +132,7 @@ async def do_reassign_command(
     """`/reassign Sam Lee`: Lee is Sam's key worker now; Sam and Lee are told."""
 
     async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> Reassigned:
-        person = await access_young_person(uow, manager, asked.young_person)
+        person = await access_young_person(uow, manager, asked.young_person, command="reassign")
         worker = await _colleague(uow, manager, asked.worker)
         return await reassign(uow, person, worker, by=_by(manager), now=now)
 

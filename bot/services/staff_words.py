@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.content.catalogue import Catalogue
 from bot.domain.ladder import Step
+from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.services.records import ConcernRecord
 
@@ -37,26 +38,41 @@ def what_about(catalogue: Catalogue, concern: ConcernRecord) -> str:
     return what
 
 
-def profile_lines(catalogue: Catalogue, profile: CommunicationProfile) -> str:
-    """One line per setting, in the words staff type to change it."""
+def minutes(catalogue: Catalogue, count: int) -> str:
+    """A number of minutes in words staff read: "1 minute", "10 minutes"."""
+    if count == 1:
+        return staff_text(catalogue, "unit_minute")
+    return staff_text(catalogue, "unit_minutes", count=str(count))
+
+
+def role_name(catalogue: Catalogue, role: Role) -> str:
+    """A role as staff read it in a sentence: "speech and language therapist"."""
+    return staff_text(catalogue, f"role_{role.value}")
+
+
+def setting_words(catalogue: Catalogue, profile: CommunicationProfile) -> dict[str, str]:
+    """Each setting's value in words, keyed by the setting's name as staff type it."""
 
     def words(message_id: str) -> str:
         return staff_text(catalogue, message_id)
 
     swaps = ", ".join(f"{a}={b}" for a, b in profile.swaps.items())
     buttons = profile.replies is Replies.BUTTONS
-    return staff_text(
-        catalogue,
-        "profile_summary",
-        language=profile.language,
-        reading=profile.level.value,
-        symbols=words("profile_symbols_on" if profile.symbols else "profile_symbols_off"),
-        name=profile.preferred_name or words("profile_name_unset"),
-        words=swaps or words("profile_words_none"),
-        wait=str(profile.processing_minutes),
-        replies=words("profile_replies_buttons" if buttons else "profile_replies_text"),
-        sentences=str(profile.max_sentences),
-        review=profile.review_on.isoformat()
+    return {
+        "language": profile.language,
+        "reading": profile.level.value,
+        "symbols": words("profile_symbols_on" if profile.symbols else "profile_symbols_off"),
+        "name": profile.preferred_name or words("profile_name_unset"),
+        "words": swaps or words("profile_words_none"),
+        "wait": minutes(catalogue, profile.processing_minutes),
+        "replies": words("profile_replies_buttons" if buttons else "profile_replies_text"),
+        "sentences": staff_text(catalogue, "unit_sentences", count=str(profile.max_sentences)),
+        "review": profile.review_on.isoformat()
         if profile.review_on
         else words("profile_review_unset"),
-    )
+    }
+
+
+def profile_lines(catalogue: Catalogue, profile: CommunicationProfile) -> str:
+    """One line per setting, in the words staff type to change it."""
+    return staff_text(catalogue, "profile_summary", **setting_words(catalogue, profile))

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 
 from bot.domain.access import Viewer, may_message_young_person
 from bot.domain.actors import Actor, KnownStaff
-from bot.domain.errors import MayNotMessage
+from bot.domain.errors import MayNotMessage, YoungPersonPaused
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
 from bot.services.identity import staff_record
 from bot.services.ladder_steps import who_answers
+from bot.services.pausing import is_paused
 from bot.services.people import access_young_person
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
@@ -29,16 +30,28 @@ def is_talking(person: YoungPersonRecord, now: datetime) -> bool:
     return person.talking_until is not None and person.talking_until > now
 
 
+def open_talk(person: YoungPersonRecord, now: datetime) -> None:
+    """The young person's next words go to their worker (for `TALK_WINDOW`)."""
+    person.talking_until = now + TALK_WINDOW
+
+
+async def start_talk(uow: UnitOfWork, person: YoungPersonRecord, *, now: datetime) -> None:
+    """In the caller's unit of work: open the talk and ask for their words."""
+    open_talk(person, now)
+    answers = await who_answers(uow, person)
+    worker = {"worker": answers.name if answers else person.key_worker.name}
+    uow.postbox.to_young_person(person, "talk_start", worker, now=now)
+
+
 async def do_start_talk(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
-    """`/talk`: the young person's next words go to their worker."""
+    """`/talk` (or "Talk to Jo" on their home): the young person's next words go to their
+    worker."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
             return False
-        person.talking_until = now + TALK_WINDOW
-        answers = await who_answers(uow, person)
-        worker = {"worker": answers.name if answers else person.key_worker.name}
-        uow.postbox.to_young_person(person, "talk_start", worker, now=now)
+        person.awaiting_choice = None
+        await start_talk(uow, person, now=now)
         await uow.commit()
         return True
 
@@ -107,7 +120,7 @@ async def do_reply_to_young_person(
     """A worker answers a young person through Waypoint; returns the young person's first name."""
     async with uow:
         staff = await staff_record(uow, actor)
-        person = await access_young_person(uow, staff, reply.who)
+        person = await access_young_person(uow, staff, reply.who, command="reply")
         if not await _may_write(uow, staff, person):
             uow.audit.record(
                 "talk.refused",
@@ -119,6 +132,8 @@ async def do_reply_to_young_person(
             )
             await uow.commit()
             raise MayNotMessage(name=person.first_name)
+        if is_paused(person) and not is_talking(person, now):
+            raise YoungPersonPaused(name=person.first_name)
         person.talking_until = now + TALK_WINDOW
         values = {"worker": staff.name, "text": reply.words}
         uow.postbox.to_young_person(person, "talk_from_worker", values, now=now, lane=Lane.REPLY)

@@ -265,6 +265,47 @@ def test_spec_check_reports_each_kind_of_problem(spec: BotApiSpec) -> None:
     assert spec.check("setMyCommands", {"commands": ["a"]}) != []
 
 
+def test_spec_check_looks_inside_objects_at_the_limits_the_description_states(
+    spec: BotApiSpec,
+) -> None:
+    chat = {"type": "chat", "chat_id": 5}
+    good = {"commands": [{"command": "help", "description": "See"}], "scope": chat}
+    assert spec.check("setMyCommands", good) == []
+    assert spec.check("setMyCommands", {**good, "scope": {"type": "chats", "chat_id": 5}}) == [
+        "setMyCommands: field 'scope' is no kind of BotCommandScope"
+    ]
+    long = {"commands": [{"command": "x" * 33, "description": "d"}]}
+    assert spec.check("setMyCommands", long) == [
+        "setMyCommands: field 'commands[0].command' must be 1-32 characters, got 33"
+    ]
+    extra = {"commands": [{"command": "a", "description": "b", "emoji": "x"}]}
+    assert spec.check("setMyCommands", extra) == [
+        "setMyCommands: field 'commands[0].emoji' is not a field of BotCommand"
+    ]
+    many = {"commands": [{"command": "a", "description": "b"}] * 101}
+    assert spec.check("setMyCommands", many) == [
+        "setMyCommands: field 'commands' at most 100 items, got 101"
+    ]
+
+
+def test_menus_are_kept_per_chat_and_refused_like_telegram_refuses_them(
+    fake: FakeTelegram,
+) -> None:
+    user = FakeUser(id=42, first_name="Kim")
+    scope = json.dumps({"type": "chat", "chat_id": 42})
+    commands = json.dumps([{"command": "help", "description": "See your commands"}])
+    status, _ = _api(fake, "setMyCommands", commands=commands, scope=scope)
+    assert status == 400  # Kim has never written to the bot: no chat yet
+    fake.send_text(user, "/start")
+    assert _api(fake, "setMyCommands", commands=commands, scope=scope)[0] == 200
+    assert fake.menu(42) == [{"command": "help", "description": "See your commands"}]
+    bad = json.dumps([{"command": "Help!", "description": "x"}])
+    assert _api(fake, "setMyCommands", commands=bad, scope=scope)[0] == 400
+    assert _api(fake, "deleteMyCommands", scope=scope)[0] == 200
+    assert fake.menu(42) is None
+    assert fake.menu_calls(42) == [[{"command": "help", "description": "See your commands"}], None]
+
+
 def test_values_are_decoded_by_declared_type() -> None:
     assert decode_value("42", ("String",)) == "42"
     assert decode_value("42", ("Integer", "String")) == 42

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.db.models import Concern, Staff
+from bot.adapters.db.models import Concern, Staff, YoungPerson
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.sender import SenderSettings
 from bot.adapters.telegram.application import WaypointApplication
@@ -80,6 +80,16 @@ class Running:
         """Every concern stored, oldest first."""
         async with self.uow() as work:
             found = list(await work.session.scalars(select(Concern).order_by(Concern.id)))
+            work.session.expunge_all()
+            return found
+
+    async def young_person(self, user: FakeUser) -> YoungPerson:
+        """The young person linked to this Telegram user."""
+        async with self.uow() as work:
+            found = await work.session.scalar(
+                select(YoungPerson).where(YoungPerson.telegram_user_id == user.id)
+            )
+            assert found is not None
             work.session.expunge_all()
             return found
 

@@ -35,7 +35,7 @@ async def hub(running: Running) -> Running:
 
 def _worried(running: Running) -> int:
     """How many messages Sam gets after tapping "I'm worried"."""
-    return running.parts("concern_raised", "concern_tell_more", "concern_helplines", worker="Jo")
+    return running.parts("concern_raised_no_words", "concern_helplines", worker="Jo")
 
 
 async def _after(running: Running, user: FakeUser, before: int, count: int) -> list[str]:
@@ -73,9 +73,8 @@ class TestWorryingWords:
         seen = running.words("concern_seen", staff="Jo")
         assert await _after(running, SAM, sam_before, len(seen)) == seen
         [taken] = await _after(running, JO, jo_before, 1)
-        assert taken == running.staff_text(
-            "concern_taken", staff="Jo", id=str(concern.id), name="Sam"
-        )
+        # Jo has it, and reads that about herself.
+        assert taken == running.staff_text("concern_taken_by_you", id=str(concern.id), name="Sam")
         current = running.fake.current_message(JO.id, alert_message.message_id)
         assert current is not None
         assert "reply_markup" not in current
@@ -182,10 +181,13 @@ class TestLadderAndRecords:
         assert viewed == 1
         assert outcome == "Spoke with Sam; safe at home."
 
-    async def test_a_key_worker_cannot_list_the_hubs_concerns(self, hub: Running) -> None:
+    async def test_a_key_worker_cannot_list_the_hubs_concerns_and_is_told_why(
+        self, hub: Running
+    ) -> None:
         running = hub
         [reply] = await running.say(JO, "/concerns")
-        assert reply == running.catalogue.text("staff_home", name="Jo")
+        role = running.staff_text("role_key_worker")
+        assert reply == running.staff_text("concern_list_not_allowed", role=role)
 
 
 class TestTalkingToTheWorker:

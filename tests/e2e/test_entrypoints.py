@@ -162,13 +162,14 @@ async def test_profile_set_from_the_command_line_tells_the_young_person(
     async with uow() as work:
         told = await work.session.scalar(
             select(OutboxMessage.text).where(
-                OutboxMessage.message_key == "profile_changed_no_review"
+                OutboxMessage.message_key == "profile_changed_by_hub_no_review"
             )
         )
         actions = list(await work.session.scalars(select(AuditEvent.action)))
     assert told is not None
     assert told in render(
-        Catalogue.load(allow_drafts=True), "profile_changed_no_review", {"worker": "Jo"},
+        # Changed at the command line: Sam hears it was their hub, not Jo.
+        Catalogue.load(allow_drafts=True), "profile_changed_by_hub_no_review", {},
         CommunicationProfile(language="ar"),
     ).chunks  # fmt: skip
     assert actions.count("profile.changed") == 1

@@ -66,8 +66,8 @@ class TestStaffChangeAProfile:
         told = running.words("profile_changed_no_review", profile=ARABIC, worker="Jo")
         before = len(running.fake.sent_messages(SAM.id))
         [done] = await running.say(JO, "/profile Sam language ar")
-        assert done == running.catalogue.text(
-            "profile_updated", name="Sam", setting="language", value="ar"
+        assert done == running.staff_text(
+            "profile_updated", name="Sam", setting="language", value="ar", settle="2 minutes"
         )
         heard = await running.fake.await_messages(SAM.id, before + len(told))
         assert [m.text for m in heard[before:]] == told
@@ -102,8 +102,9 @@ class TestStaffChangeAProfile:
         await _staff(running, KIM, Role.SLT)
         [reply] = await running.say(KIM, "/profile Sam reading standard")
         assert reply == running.staff_text(
-            "profile_updated", name="Sam", setting="reading", value="standard"
-        )
+            "profile_updated", name="Sam", setting="reading", value="standard",
+            settle="2 minutes",
+        )  # fmt: skip
 
     async def test_another_worker_may_not_and_another_hub_cannot_see_sam(self, sam_joined) -> None:
         running = sam_joined
@@ -112,7 +113,9 @@ class TestStaffChangeAProfile:
         [reply] = await running.say(LEE, "/profile Sam language ar")
         assert reply == running.catalogue.text("profile_not_allowed", name="Sam")
         [reply] = await running.say(ASH, "/profile Sam")
-        assert reply == running.catalogue.text("profile_nobody", name="Sam")
+        # With a name from Ash's own hub to copy: it has no young person yet, so the stand-in.
+        nobody = running.staff_text("young_person_nobody", name="Sam", example="Sam", number="12")
+        assert reply == nobody
         assert running.count(SAM) == running.parts("welcome", name="Sam", worker="Jo")
 
     async def test_showing_and_a_bad_value_change_nothing_and_say_what_to_write(
@@ -121,13 +124,17 @@ class TestStaffChangeAProfile:
         running = sam_joined
         [shown] = await running.say(JO, "/profile Sam")
         summary = profile_lines(running.catalogue, CommunicationProfile())
-        assert shown == running.staff_text("profile_shown", name="Sam", summary=summary)
+        number = str((await running.young_person(SAM)).id)
+        assert shown == running.staff_text(
+            "profile_shown", name="Sam", summary=summary, number=number
+        )
         [refused] = await running.say(JO, "/profile Sam language fr")
         # What is wrong with the value is Waypoint's own line; the sentence around it is content.
         problem = "language must be one of en, ar"
         assert refused == running.staff_text("profile_problem", problem=problem)
         [usage] = await running.say(JO, "/profile")
-        assert usage == running.staff_text("profile_usage", settings=SETTINGS)
+        # The example is Jo's own young person.
+        assert usage == running.staff_text("profile_usage", settings=SETTINGS, young_person="Sam")
 
     async def test_every_look_and_change_is_audited_without_its_contents(self, sam_joined) -> None:
         running = sam_joined

@@ -42,7 +42,7 @@ class TestInOfficeHours:
         concern_id = await hub.raise_concern()
         assert await hub.alerted() == ["named_worker: Jo"]
         assert await hub.messages(SAM) == [
-            "welcome", "concern_raised", "concern_tell_more", "concern_helplines",
+            "welcome", "concern_raised_no_words", "concern_helplines",
         ]  # fmt: skip
         assert await hub.tick(minutes=9) == 0
         assert await hub.tick(minutes=1) == 1
@@ -88,9 +88,9 @@ class TestInOfficeHours:
         assert sam[-1].text == hub.words("concern_seen", staff="Dee")[-1]
         assert await hub.tick(minutes=120) == 0
         assert await hub.alerted() == ["named_worker: Jo", "duty: Dee"]
-        # Everyone alerted hears who has it.
+        # Everyone alerted hears who has it; Dee, who has it, reads it about herself.
         assert (await hub.keys(JO))[-1] == "concern_taken"
-        assert (await hub.keys(DEE))[-1] == "concern_taken"
+        assert (await hub.keys(DEE))[-1] == "concern_taken_by_you"
 
     async def test_call_me_tells_the_young_person_they_will_be_phoned(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
@@ -109,7 +109,8 @@ class TestInOfficeHours:
     async def test_staff_at_another_hub_cannot_acknowledge(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern()
         await hub.acknowledge(ASH, concern_id)
-        assert (await hub.keys(ASH)) == ["concern_not_yours"]
+        # Ash is at another hub: that is what Ash is told.
+        assert (await hub.keys(ASH)) == ["concern_other_hub"]
         assert (await hub.concern(concern_id)).state == "open"
 
     async def test_no_duty_worker_goes_straight_to_a_manager(self, hub: Hub) -> None:
@@ -237,9 +238,9 @@ class TestWhenUnsure:
         await hub.tick(minutes=1)
         assert await hub.alerted() == ["named_worker: Jo"]
 
-    async def test_yes_tells_now(self, hub: Hub) -> None:
+    async def test_not_safe_tells_now(self, hub: Hub) -> None:
         await hub.raise_concern(self.UNSURE)
-        await do_answer_ask(hub.uow(), SAM, tell=True, now=hub.clock())
+        await do_answer_ask(hub.uow(), SAM, safe=False, now=hub.clock())
         assert await hub.alerted() == ["named_worker: Jo"]
 
     async def test_a_high_urgency_worry_waits_only_2_minutes_for_an_answer(self, hub: Hub) -> None:
@@ -250,13 +251,13 @@ class TestWhenUnsure:
         await hub.tick(minutes=1)
         assert await hub.alerted() == ["named_worker: Jo"]
 
-    async def test_no_still_tells_the_worker_without_the_rush(self, hub: Hub) -> None:
+    async def test_safe_still_tells_the_worker_without_the_rush(self, hub: Hub) -> None:
         high = Worry("words", Urgency.HIGH, "not gonna kms lol", "suicide", sure=False)
         concern_id = await hub.raise_concern(high)
-        await do_answer_ask(hub.uow(), SAM, tell=False, now=hub.clock())
+        await do_answer_ask(hub.uow(), SAM, safe=True, now=hub.clock())
         assert await hub.alerted() == ["named_worker: Jo"]
         assert (await hub.concern(concern_id)).urgency == "medium"
-        assert "concern_said_no" in await hub.keys(SAM)
+        assert "concern_said_safe" in await hub.keys(SAM)
 
 
 FRIDAY_BEFORE_CLOSING = datetime.fromisoformat("2026-03-06T16:55:00+00:00")

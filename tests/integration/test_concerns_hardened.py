@@ -184,7 +184,8 @@ class TestEdits:
         assert heard is Heard.WORDS_ADDED
         assert await _count(hub) == 1
         assert await hub.keys(JO) == [
-            "young_person_joined", "concern_alert", "concern_taken", "concern_words_edited",
+            "young_person_joined", "concern_alert", "concern_taken_by_you",
+            "concern_words_edited",
         ]  # fmt: skip
         assert "edited" in await hub.events(concern.id)
 

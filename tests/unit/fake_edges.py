@@ -4,13 +4,15 @@ and inbox.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from bot.domain.actors import Actor, KnownStaff, KnownYoungPerson, Stranger, Writer
+from bot.domain.actors import Actor, ActorKind, KnownStaff, KnownYoungPerson, Stranger, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
+from bot.services.ports import Leased
 from bot.services.records import OutboxRecord
 from tests.unit.fake_records import AuditEvent, InboxUpdate, Queued, Tables
 from tests.unit.fake_repositories import Ids
@@ -65,6 +67,18 @@ class FakeAuditLog:
             self._ids(), at, action, by.kind.value, by.id, hub_id, subject_type, subject_id
         )
         self._t.add(self._t.audit, event)
+
+    async def actors(
+        self, action: str, *, subject_type: str, subject_id: int, since: datetime
+    ) -> list[Actor]:
+        """Who did `action` to this subject since `since`, in order, each once."""
+        found = [
+            Actor(ActorKind(e.actor_type), e.actor_id)
+            for e in self._t.audit
+            if (e.action, e.subject_type, e.subject_id) == (action, subject_type, subject_id)
+            and e.occurred_at >= since
+        ]
+        return list(dict.fromkeys(found))
 
 
 class FakeHeartbeats:
@@ -182,6 +196,16 @@ class FakeOutbox:
         if self._t.chat_free_at.get(chat_id, until) <= until:
             self._t.chat_free_at[chat_id] = until
 
+    async def waiting_to(self, chat_id: int, message_keys: Collection[str]) -> list[Queued]:
+        """Messages with these ids waiting to go to this chat, not being sent yet."""
+        return [
+            r
+            for r in self._t.outbox
+            if r.chat_id == chat_id
+            and r.state == DeliveryState.PENDING.value
+            and r.message_key in message_keys
+        ]
+
     async def delete(self, row: OutboxRecord) -> None:
         """Remove a row that has done its work."""
         self._t.outbox = [r for r in self._t.outbox if r.id != row.id]
@@ -242,3 +266,26 @@ class FakeInbox:
         for u in self._t.inbox:
             if u.state == "set_aside" and u.handled_at and u.handled_at < set_aside_before:
                 u.payload = None
+
+
+class FakeCommandMenus:
+    """Chats whose command menu is due, and until when."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def due(self, chat_id: int, *, now: datetime) -> None:
+        """This chat's menu is to be set again, now."""
+        self._t.menus[chat_id] = now
+
+    async def claim(self, *, now: datetime, until: datetime, limit: int) -> list[Leased]:
+        """Lease up to `limit` chats whose menu is due, the longest due first."""
+        due = sorted((at, chat) for chat, at in self._t.menus.items() if at <= now)[:limit]
+        for _, chat in due:
+            self._t.menus[chat] = until
+        return [Leased(chat, until) for _, chat in due]
+
+    async def done(self, leased: Leased) -> None:
+        """Forget the chat, unless it became due again meanwhile."""
+        if self._t.menus.get(leased.chat_id) == leased.until:
+            del self._t.menus[leased.chat_id]

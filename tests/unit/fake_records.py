@@ -111,6 +111,9 @@ class YoungPerson(_Row):
     unreachable_since: datetime | None = None
     awaiting_choice: str | None = None
     talking_until: datetime | None = None
+    kept_words: str | None = None
+    kept_since: datetime | None = None
+    paused_at: datetime | None = None
 
     @property
     def key_worker(self) -> Staff:
@@ -286,6 +289,8 @@ class Tables:
     heartbeats: dict[str, datetime] = field(default_factory=dict)
     # A young person's last message: (words, when), by young person id.
     recent_words: dict[int, tuple[str, datetime]] = field(default_factory=dict)
+    # Chats whose command menu is due, and when (pushed on while leased).
+    menus: dict[int, datetime] = field(default_factory=dict)
     # The send budget and per-chat pacing that a 429 pushes back.
     budget_free_at: datetime | None = None
     chat_free_at: dict[int, datetime] = field(default_factory=dict)

@@ -142,6 +142,10 @@ class FakeYoungPeople:
         """The young person with this id."""
         return next((p for p in self._t.young_people if p.id == young_person_id), None)
 
+    async def first_in_hub(self, hub_id: int) -> YoungPerson | None:
+        """The young person at this hub who linked first."""
+        return next((p for p in self._by_id() if p.hub_id == hub_id), None)
+
     async def in_hub_named(self, hub_id: int, first_name: str) -> list[YoungPerson]:
         """Young people at this hub with this first name, whatever its capitals."""
         wanted = first_name.strip().lower()

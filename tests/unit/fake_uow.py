@@ -29,6 +29,7 @@ from tests.unit.fake_concerns import FakeConcerns
 from tests.unit.fake_edges import (
     FakeAuditLog,
     FakeCodeAttempts,
+    FakeCommandMenus,
     FakeHeartbeats,
     FakeIdentities,
     FakeInbox,
@@ -119,6 +120,7 @@ class FakePostbox:
         idempotency_key: str | None = None,
         concern_id: int | None = None,
         send_by: datetime | None = None,
+        not_before: datetime | None = None,
     ) -> list[Queued]:
         """Queue a message to a young person (one record, however long it would be)."""
         if self.catalogue.message(message_id).buttons:
@@ -126,8 +128,8 @@ class FakePostbox:
             person.awaiting_choice = message_id
         message = Queued(
             self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
-            person.id, person.hub_id, message_id, dict(values), int(lane), now, now,
-            about_id=person.id, concern_id=concern_id, send_by=send_by,
+            person.id, person.hub_id, message_id, dict(values), int(lane), now,
+            not_before or now, about_id=person.id, concern_id=concern_id, send_by=send_by,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 
@@ -193,6 +195,7 @@ class _Open:
         self.inbox = FakeInbox(tables)
         self.heartbeats = FakeHeartbeats(tables)
         self.recent_words = FakeRecentWords(tables)
+        self.menus = FakeCommandMenus(tables)
         self.identities = FakeIdentities(tables)
         self.outbox = FakeOutbox(tables)
         self.stranger_budgets = FakeStrangerBudgets(tables)
@@ -261,6 +264,11 @@ class FakeUnitOfWork:
     def identities(self) -> FakeIdentities:
         """Who a Telegram account belongs to."""
         return self._work.identities
+
+    @property
+    def menus(self) -> FakeCommandMenus:
+        """Chats whose command menu is due."""
+        return self._work.menus
 
     @property
     def recent_words(self) -> FakeRecentWords:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.access import (
+    Refusal,
     Viewer,
+    commands_for,
     goes_to_police_liaison,
     may_change_profile,
     may_close_concern,
     may_manage_staff,
     may_read_concern,
+    why_not_read_concern,
 )
 from bot.domain.people import Role
 
@@ -49,7 +52,9 @@ def test_closing_is_for_duty_managers_and_whoever_acknowledged_it() -> None:
 
 
 def test_a_profile_is_changed_by_the_worker_or_a_therapist_at_the_hub() -> None:
-    assert may_change_profile(_at_hub(Role.KEY_WORKER, their_worker=True))
+    assert may_change_profile(_at_hub(Role.KEY_WORKER, their_worker=True, named_worker=True))
+    # Covering for the worker passes on their alerts, not the young person's profile.
+    assert not may_change_profile(_at_hub(Role.DUTY, their_worker=True))
     assert may_change_profile(_at_hub(Role.SLT))
     assert not may_change_profile(_at_hub(Role.KEY_WORKER))
     assert not may_change_profile(Viewer(Role.SLT, active=True, same_hub=False, same_council=True))
@@ -89,3 +94,45 @@ def test_only_the_hubs_managers_and_operators_manage_its_staff(
     viewer: Viewer, manages: bool
 ) -> None:
     assert may_manage_staff(viewer) is manages
+
+
+# The commands each role sees in /help and in Telegram's menu: derived from the rules above
+# (bot.domain.access.commands_for), and written out here for the safeguarding lead to sign.
+_SIGNED_OFF = {
+    Role.KEY_WORKER: "help invite concern ack close profile reply away back",
+    Role.LIFE_COACH: "help reply",
+    Role.SLT: "help profile",
+    Role.MANAGER: (
+        "help concerns concern ack close reply away back invites revoke reassign move leave"
+    ),
+    Role.DUTY: "help concerns concern ack close reply away back",
+    Role.POLICE_LIAISON: "help",
+    Role.ON_CALL: "help concerns concern ack close away back",
+    Role.OPERATOR: "help invites revoke reassign move leave",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_has_the_commands_its_rules_allow(role: Role) -> None:
+    assert " ".join(commands_for(role)) == _SIGNED_OFF[role]
+
+
+def test_every_role_is_signed_off() -> None:
+    assert set(_SIGNED_OFF) == set(Role)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "why"),
+    [
+        (_at_hub(Role.SLT), Refusal.ROLE),
+        (_at_hub(Role.POLICE_LIAISON), Refusal.ROLE),
+        (_at_hub(Role.OPERATOR), Refusal.ROLE),
+        (Viewer(Role.DUTY, active=True, same_hub=False, same_council=True), Refusal.HUB),
+        (Viewer(Role.ON_CALL, active=True, same_hub=False, same_council=False), Refusal.HUB),
+        (_at_hub(Role.KEY_WORKER), Refusal.NOT_THEIRS),
+        (_at_hub(Role.KEY_WORKER, their_worker=True), None),
+        (_at_hub(Role.DUTY), None),
+    ],
+)
+def test_a_refused_concern_says_the_real_reason(viewer: Viewer, why: Refusal | None) -> None:
+    assert why_not_read_concern(viewer) is why

@@ -7,11 +7,13 @@ import pytest
 from bot.domain.actors import KnownStaff, Stranger
 from bot.domain.errors import (
     ConcernNotVisible,
+    CoverCannotCover,
     CoverIsAway,
     MayNotCloseConcern,
     MayNotList,
     NoSuchCover,
     NotStaff,
+    WaypointError,
 )
 from bot.services.concern_records import (
     CloseConcern,
@@ -197,12 +199,18 @@ class TestAway:
         assert (world.staff(JO).away, world.staff(JO).cover_id) == (False, None)
         assert world.audited("staff.away") == []
 
-    @pytest.mark.parametrize("cover", ["Ash", "Cal", "Jo", "Nobody"])
-    async def test_a_cover_who_is_not_a_colleague_who_can_cover_is_refused(
-        self, world: World, cover: str
+    @pytest.mark.parametrize(
+        ("cover", "refusal"),
+        [("Ash", NoSuchCover), ("Cal", CoverCannotCover), ("Jo", NoSuchCover),
+         ("Nobody", NoSuchCover)],
+    )  # fmt: skip
+    async def test_a_cover_who_is_not_a_colleague_who_can_cover_is_refused_saying_why(
+        self, world: World, cover: str, refusal: type[WaypointError]
     ) -> None:
         jo = await world.staff_actor(JO)
-        with pytest.raises(NoSuchCover):
+        with pytest.raises(refusal) as refused:
             await do_away(world.uow(), jo, cover, now=world.now())
+        # The example is a colleague at Jo's hub who could cover.
+        assert refused.value.values["cover"] == "Lee"
         assert world.staff(JO).away is False
         assert world.audited("staff.away") == []

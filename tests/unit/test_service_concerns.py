@@ -47,15 +47,15 @@ class TestRaising:
         self, world: World
     ) -> None:
         await world.raise_concern()
-        assert world.keys(SAM) == ["concern_raised", "concern_tell_more", "concern_helplines"]
+        # No words yet: nothing is said about "your message" before it exists.
+        assert world.keys(SAM) == ["concern_raised_no_words", "concern_helplines"]
         [raised, *_] = world.queued(SAM)
         assert raised.values["worker"] == "Jo"
         assert all(m.lane == Lane.SAFETY for m in world.queued(SAM))
 
     async def test_words_given_with_the_worry_are_not_asked_for_again(self, world: World) -> None:
         await world.raise_concern(WORDS)
-        assert "concern_tell_more" not in world.keys(SAM)
-        assert "concern_helplines" in world.keys(SAM)
+        assert world.keys(SAM) == ["concern_raised", "concern_helplines"]
 
     async def test_someone_waypoint_does_not_know_raises_nothing(self, world: World) -> None:
         raised = await do_raise_concern(world.uow(), STRANGER, WORDS, now=world.now())
@@ -82,13 +82,24 @@ class TestAskingFirst:
         [sam] = world.store.tables.young_people
         assert sam.awaiting_choice == "concern_ask"
 
-    async def test_saying_no_still_tells_the_worker_with_less_rush(self, world: World) -> None:
+    async def test_safe_still_tells_the_worker_as_the_question_said_with_less_rush(
+        self, world: World
+    ) -> None:
         high = Worry("words", Urgency.HIGH, "maybe i will hurt myself", "self_harm", sure=False)
         concern_id = await world.raise_concern(high)
-        assert await do_answer_ask(world.uow(), SAM, tell=False, now=world.now())
+        assert await do_answer_ask(world.uow(), SAM, safe=True, now=world.now())
         concern = world.concern(concern_id)
         assert (concern.state, concern.urgency) == ("open", "medium")
-        assert "concern_said_no" in world.keys(SAM)
+        assert "concern_said_safe" in world.keys(SAM)
+        assert world.keys(JO) == ["concern_alert"]
+
+    async def test_not_safe_tells_the_worker_now_at_the_highest_urgency(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern(UNSURE)
+        assert await do_answer_ask(world.uow(), SAM, safe=False, now=world.now())
+        concern = world.concern(concern_id)
+        assert (concern.state, concern.urgency) == ("open", "high")
         assert world.keys(JO) == ["concern_alert"]
 
     async def test_silence_means_the_worker_is_told_once_the_wait_is_over(
@@ -157,7 +168,9 @@ class TestAcknowledging:
         assert (concern.state, concern.acknowledged_by) == ("acknowledged", world.ids[DEE])
         [*_, seen] = world.queued(SAM)
         assert (seen.message_key, seen.values["staff"]) == ("concern_seen", "Dee")
-        assert world.keys(JO)[-1] == world.keys(DEE)[-1] == "concern_taken"
+        # Dee, who has it, reads it about herself; Jo reads that Dee has it.
+        assert world.keys(JO)[-1] == "concern_taken"
+        assert world.keys(DEE)[-1] == "concern_taken_by_you"
         assert await world.tick(minutes=120) == 0
         assert world.alerted() == ["named_worker: Jo", "duty: Dee"]
 

@@ -38,7 +38,7 @@ class TestOrdinaryWords:
         assert set(world.store.tables.recent_words) == {world.ids[SAM]}
 
     async def test_a_worry_split_over_two_messages_is_heard_as_one(self, world: World) -> None:
-        assert await _hear(world, "i just want to") is Heard.GREETED
+        assert await _hear(world, "i just want to") is Heard.OFFERED
         world.clock.advance(timedelta(seconds=30))
         assert await _hear(world, "die") is Heard.CONCERN
         [concern] = world.store.tables.concerns
@@ -49,7 +49,7 @@ class TestOrdinaryWords:
     async def test_a_message_from_longer_ago_is_not_joined(self, world: World) -> None:
         await _hear(world, "i just want to")
         world.clock.advance(SPLIT_WINDOW + timedelta(seconds=1))
-        assert await _hear(world, "die") is Heard.GREETED
+        assert await _hear(world, "die") is Heard.OFFERED
         assert world.store.tables.concerns == []
 
     async def test_kept_words_are_forgotten_once_too_old(self, world: World) -> None:
@@ -59,7 +59,7 @@ class TestOrdinaryWords:
         assert world.store.tables.recent_words == {}
 
 
-class TestAnsweringAskFirstInWords:
+class TestAnsweringAreYouSafeInWords:
     async def test_the_answer_is_left_to_its_own_service_and_nothing_is_committed_first(
         self, world: World
     ) -> None:
@@ -71,7 +71,7 @@ class TestAnsweringAskFirstInWords:
             world.store.catalogue, "concern_ask", {"worker": "Jo", "name": "Sam"},
             CommunicationProfile(),
         )  # fmt: skip
-        yes = next(b.label for b in rendered.buttons if b.key == "concern_yes")
+        yes = next(b.label for b in rendered.buttons if b.key == "concern_safe")
         assert await _hear(world, yes) is Heard.CONCERN_ANSWER
         # The update must not be marked handled before the answer is stored.
         assert world.store.commits == commits

@@ -3,8 +3,11 @@ the young person is told, and what is refused."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.content.render import render_line
 from bot.domain.errors import (
     BadProfileSetting,
     MayNotChangeProfile,
@@ -13,9 +16,11 @@ from bot.domain.errors import (
     SeveralYoungPeople,
     YoungPersonNotFound,
 )
+from bot.domain.outbox import DeliveryState
 from bot.domain.profiles import CommunicationProfile, Level
 from bot.services.people import profile_of
 from bot.services.profiles import (
+    TELL_AFTER,
     ProfileAsked,
     ProfileChanged,
     ProfileShown,
@@ -84,7 +89,7 @@ class TestChanging:
     ) -> None:
         with pytest.raises(YoungPersonNotFound) as refused:
             await _profile(world, ZOE, "Sam", "reading", "standard")
-        assert refused.value.values == {"name": "Sam"}
+        assert refused.value.values["name"] == "Sam"
         assert world.keys(SAM) == []
         assert not [a for a in world.store.audit_actions() if a.startswith("profile.")]
 
@@ -153,7 +158,7 @@ class TestAsking:
 
 
 class TestCommandLine:
-    async def test_an_operator_sets_a_profile_and_the_young_person_hears_from_their_worker(
+    async def test_an_operator_sets_a_profile_and_the_young_person_hears_it_was_their_hub(
         self, world: World
     ) -> None:
         changed = await do_set_profile(
@@ -162,7 +167,8 @@ class TestCommandLine:
         assert changed.max_sentences == 2
         assert profile_of(_sam(world)).max_sentences == 2
         [told] = world.queued(SAM)
-        assert told.values["worker"] == "Jo"
+        assert told.message_key == "profile_changed_by_hub_no_review"
+        assert told.values["checker"] == "Jo"
 
     async def test_a_bad_value_or_an_unknown_young_person_is_a_setup_error(
         self, world: World
@@ -172,3 +178,47 @@ class TestCommandLine:
         with pytest.raises(SetupError):
             await do_set_profile(world.uow(), 999_999, "reading", "easy", now=world.now())
         assert world.store.queued() == []
+
+
+class TestToldOnce:
+    async def test_several_changes_are_told_in_one_message_after_the_last(
+        self, world: World
+    ) -> None:
+        for setting, value in (("reading", "standard"), ("wait", "15"), ("symbols", "on")):
+            await _profile(world, JO, "Sam", setting, value)
+            await world.tick(minutes=1)
+        [told] = world.queued(SAM)
+        assert (told.message_key, told.values["worker"]) == ("profile_changed_no_review", "Jo")
+        assert told.not_before == world.now() - timedelta(minutes=1) + TELL_AFTER
+
+    async def test_it_names_everyone_who_changed_it(self, world: World) -> None:
+        await _profile(world, JO, "Sam", "wait", "15")
+        await _profile(world, SUE, "Sam", "language", "ar")
+        [told] = world.queued(SAM)
+        assert told.values["worker"] == render_line(
+            world.store.catalogue, "part_names_and", {"names": "Jo", "last": "Sue"},
+            profile_of(_sam(world)),
+        )  # fmt: skip
+
+    async def test_a_change_at_the_hub_and_by_a_worker_names_the_worker_first(
+        self, world: World
+    ) -> None:
+        await do_set_profile(world.uow(), world.ids[SAM], "wait", "15", now=world.now())
+        await _profile(world, JO, "Sam", "sentences", "2")
+        [told] = world.queued(SAM)
+        hub = render_line(world.store.catalogue, "part_your_hub", {}, profile_of(_sam(world)))
+        assert told.values["worker"].startswith("Jo")
+        assert told.values["worker"].endswith(hub)
+
+    async def test_a_message_already_sent_is_not_taken_back(self, world: World) -> None:
+        await _profile(world, JO, "Sam", "wait", "15")
+        async with world.uow() as uow:
+            [sent] = await uow.outbox.waiting_to(SAM, ["profile_changed_no_review"])
+            sent.state = DeliveryState.SENT
+            await uow.commit()
+        await _profile(world, JO, "Sam", "sentences", "2")
+        assert world.keys(SAM) == ["profile_changed_no_review", "profile_changed_no_review"]
+
+    async def test_the_worker_reads_the_new_value_in_words(self, world: World) -> None:
+        changed = await _profile(world, JO, "Sam", "wait", "15")
+        assert changed == ProfileChanged("Sam", "wait", "15 minutes")

@@ -126,7 +126,8 @@ class TestReplying:
     async def test_staff_at_another_hub_find_nobody_of_that_name(self, world: World) -> None:
         with pytest.raises(YoungPersonNotFound) as refused:
             await _reply(world, ASH)
-        assert refused.value.values == {"name": "Sam"}
+        # With an example of a name to use: Ash's hub has no young person yet.
+        assert refused.value.values == {"name": "Sam", "example": "Sam", "number": "12"}
         assert world.keys(SAM) == []
         assert not [a for a in world.store.audit_actions() if a.startswith("talk.")]
 

@@ -137,6 +137,15 @@ class YoungPerson(Base):
     # Set while the young person is writing to their worker through Waypoint: their next words
     # go to the worker (check-ins and reminders, when built, are to wait until it has passed).
     talking_until: Mapped[datetime | None]
+    # Words Waypoint could not act on, kept for their worker (in order, one message a line)
+    # until the young person sends them or their worker next opens Waypoint; then cleared.
+    # Their words, so never logged (bot.services.kept_words).
+    kept_words: Mapped[str | None] = mapped_column(Text)
+    # When the first of the kept words was written.
+    kept_since: Mapped[datetime | None]
+    # Set by /stop, cleared by /start: Waypoint starts nothing with them meanwhile, except
+    # about a concern (bot.services.pausing).
+    paused_at: Mapped[datetime | None]
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
@@ -393,6 +402,17 @@ class RecentWords(Base):
     )
     words: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CommandMenu(Base):
+    """A chat whose command menu in Telegram is due to be set (or cleared): the commands of
+    the person it now belongs to. The row goes once Telegram has it; `due_at` is pushed on
+    while one instance is setting it (a lease), so two instances do not both try."""
+
+    __tablename__ = "command_menus"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    due_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class Heartbeat(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db.models import (
     AuditEvent,
     CodeAttempt,
+    CommandMenu,
     Council,
     Heartbeat,
     Hub,
@@ -36,11 +38,12 @@ from bot.adapters.db.models import (
     YoungPerson,
 )
 from bot.adapters.outbox.claims import push_back
-from bot.domain.actors import Actor, KnownStaff, KnownYoungPerson, Stranger, Writer
+from bot.domain.actors import Actor, ActorKind, KnownStaff, KnownYoungPerson, Stranger, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
+from bot.services.ports import Leased
 from bot.services.records import (
     CouncilRecord,
     HubRecord,
@@ -240,6 +243,11 @@ class YoungPeople:
         """The young person with this id."""
         return await self._session.get(YoungPerson, young_person_id)
 
+    async def first_in_hub(self, hub_id: int) -> YoungPerson | None:
+        """The young person at this hub who linked first (for examples staff are shown)."""
+        query = select(YoungPerson).where(YoungPerson.hub_id == hub_id)
+        return await self._session.scalar(query.order_by(YoungPerson.id).limit(1))
+
     async def in_hub_named(self, hub_id: int, first_name: str) -> list[YoungPerson]:
         """Young people at this hub with this first name, whatever its capitals."""
         found = await self._session.scalars(
@@ -394,6 +402,23 @@ class AuditLog:
             )
         )
 
+    async def actors(
+        self, action: str, *, subject_type: str, subject_id: int, since: datetime
+    ) -> list[Actor]:
+        """Who did `action` to this subject since `since`, in order, each once."""
+        rows = await self._session.execute(
+            select(AuditEvent.actor_type, AuditEvent.actor_id)
+            .where(
+                AuditEvent.action == action,
+                AuditEvent.subject_type == subject_type,
+                AuditEvent.subject_id == subject_id,
+                AuditEvent.occurred_at >= since,
+            )
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        )
+        found = [Actor(ActorKind(kind), actor_id) for kind, actor_id in rows]
+        return list(dict.fromkeys(found))
+
 
 # Who a Telegram account belongs to, in one statement built once (it runs for every update):
 # staff who have not left, else a linked young person. Columns a young person has not are null.
@@ -535,6 +560,15 @@ class Outbox:
         """Hold every message to one chat, and the whole budget, until `until`."""
         await push_back(self._session, chat_id=chat_id, until=until)
 
+    async def waiting_to(self, chat_id: int, message_keys: Collection[str]) -> list[OutboxMessage]:
+        """Messages with these ids waiting to go to this chat, not being sent yet."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.state == DeliveryState.PENDING.value,
+            OutboxMessage.message_key.in_(list(message_keys)),
+        )
+        return list(await self._session.scalars(query.order_by(OutboxMessage.id)))
+
     async def delete(self, row: OutboxRecord) -> None:
         """Remove a row that has done its work (a stranger's answer, once sent)."""
         await self._session.delete(row)
@@ -604,4 +638,50 @@ class StrangerBudgets:
         """Drop records whose window began before the cutoff."""
         await self._session.execute(
             delete(StrangerAnswers).where(StrangerAnswers.window_started_at < cutoff)
+        )
+
+
+class CommandMenus:
+    """Chats whose command menu is due to be set in Telegram."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._staged: dict[int, datetime] = {}
+
+    def due(self, chat_id: int, *, now: datetime) -> None:
+        """This chat's menu is to be set again, now (whatever was due before); written when
+        the unit of work commits (`write`), so any rule can say so without awaiting."""
+        self._staged[chat_id] = now
+
+    async def write(self) -> None:
+        """Before commit: store the chats marked due in this unit of work."""
+        staged, self._staged = self._staged, {}
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        for chat_id, now in staged.items():
+            upsert = insert(CommandMenu).values(chat_id=chat_id, due_at=now)
+            await self._session.execute(
+                upsert.on_conflict_do_update(index_elements=["chat_id"], set_={"due_at": now})
+            )
+
+    async def claim(self, *, now: datetime, until: datetime, limit: int) -> list[Leased]:
+        """Lease up to `limit` chats whose menu is due, skipping any another instance holds."""
+        query = (
+            select(CommandMenu)
+            .where(CommandMenu.due_at <= now)
+            .order_by(CommandMenu.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = list(await self._session.scalars(query))
+        for row in rows:
+            row.due_at = until
+        return [Leased(row.chat_id, until) for row in rows]
+
+    async def done(self, leased: Leased) -> None:
+        """The menu is set: forget the chat, unless it became due again meanwhile."""
+        await self._session.execute(
+            delete(CommandMenu).where(
+                CommandMenu.chat_id == leased.chat_id, CommandMenu.due_at == leased.until
+            )
         )

@@ -17,6 +17,7 @@ from bot.adapters.db.inbox import AlreadyHandled, Inbox, handling
 from bot.adapters.db.repositories import (
     AuditLog,
     CodeAttempts,
+    CommandMenus,
     Heartbeats,
     Identities,
     Invites,
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
     heartbeats: Heartbeats
     identities: Identities
     recent_words: RecentWordsRepository
+    menus: CommandMenus
     outbox: Outbox
     stranger_budgets: StrangerBudgets
 
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
         self.heartbeats = Heartbeats(session)
         self.identities = Identities(session)
         self.recent_words = RecentWordsRepository(session)
+        self.menus = CommandMenus(session)
         self.outbox = Outbox(session)
         self.stranger_budgets = StrangerBudgets(session)
         return self
@@ -152,6 +155,7 @@ class SqlUnitOfWork:
         if self._reading:
             raise RuntimeError("a unit of work opened with reading() cannot commit")
         await self.postbox.take_turns()
+        await self.menus.write()
         current = handling.get()
         if current is not None and not current.marked:
             if not await self.inbox.mark_handled(current.update_id, now=current.started_at):

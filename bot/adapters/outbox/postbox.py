@@ -59,6 +59,7 @@ class Postbox:
         idempotency_key: str | None = None,
         concern_id: int | None = None,
         send_by: datetime | None = None,
+        not_before: datetime | None = None,
     ) -> list[OutboxMessage]:
         """Queue a message to a young person, shaped by their profile: one row per chunk.
 
@@ -85,6 +86,7 @@ class Postbox:
             lane=lane,
             idempotency_key=idempotency_key,
             reply_markup=self._keyboard(rendered, profile),
+            not_before=not_before,
         )
 
     def _keyboard(self, rendered: Rendered, profile: CommunicationProfile) -> dict[str, Any]:
@@ -170,6 +172,7 @@ class Postbox:
         lane: Lane,
         idempotency_key: str | None = None,
         reply_markup: dict[str, Any] | None = None,
+        not_before: datetime | None = None,
     ) -> list[OutboxMessage]:
         """One row per part; each part waits for the one before it, buttons on the last."""
         part_of = uuid.uuid4().hex if len(texts) > 1 else None
@@ -180,6 +183,8 @@ class Postbox:
             message.part_of, message.part = part_of, part
             message.reply_markup = reply_markup if part == len(texts) - 1 else None
             rows.append(self._queue(message, message_id, text, now=now, lane=lane))
+            if not_before is not None:
+                message.not_before = not_before
         return rows
 
     def _queue(

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -21,6 +28,7 @@ from telegram.request import HTTPXRequest
 
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
 from bot.domain.outbox import Blocked, Outcome, Refused, Sent, SlowDown, TryAgain
+from bot.services.menus import MenuItem
 
 # The sender's short send timeout also bounds getMe at start; under load one try is not enough.
 START_ATTEMPTS = 3
@@ -76,6 +84,23 @@ class TelegramTransport:
         except TelegramError as error:
             return outcome_of(error)
         return Sent(message.message_id)
+
+    async def set_menu(self, chat_id: int, items: Sequence[MenuItem]) -> Outcome:
+        """Set one chat's command menu (bot.services.menus); Sent carries no message id."""
+        commands = [BotCommand(item.command, item.description) for item in items]
+        try:
+            await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            return outcome_of(error)
+        return Sent(0)
+
+    async def clear_menu(self, chat_id: int) -> Outcome:
+        """Take one chat's own command menu away."""
+        try:
+            await self.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            return outcome_of(error)
+        return Sent(0)
 
 
 def outcome_of(error: TelegramError) -> Outcome:

@@ -71,6 +71,7 @@ def build_application(
     # Who is writing is worked out once, before any other handler sees the update.
     application.add_handler(TypeHandler(Update, handlers.identify), group=-1)
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
+    application.add_handler(CommandHandler("help", handlers.on_help, filters=private))
     application.add_handler(CommandHandler("invite", handlers.on_invite, filters=private))
     application.add_handler(
         CommandHandler("profile", profile_handlers.on_profile, filters=private)
@@ -85,6 +86,7 @@ def build_application(
         ("worried", concern_handlers.on_worried),
         ("ack", concern_handlers.on_ack),
         ("talk", concern_handlers.on_talk),
+        ("stop", concern_handlers.on_stop),
         ("concerns", concern_handlers.on_concerns),
         ("concern", concern_handlers.on_concern),
         ("close", concern_handlers.on_close),

@@ -1,5 +1,5 @@
-"""Handlers for worries and talking: young people's words, "I'm worried", /worried and /talk;
-staff acknowledging alerts, /concerns, /concern, /close, /away, /back and /reply.
+"""Handlers for worries and talking: young people's words, "I'm worried", /worried, /talk and
+/stop; staff acknowledging alerts, /concerns, /concern, /close, /away, /back and /reply.
 
 Each parses the update and calls one service. A young person's message before this one is
 kept for two minutes (bot.services.hearing), so a worry split over two messages is heard
@@ -24,10 +24,12 @@ from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
-from bot.services import concern_records, replies, talk
+from bot.services import concern_records, pausing, replies, talk
 from bot.services.choices import do_written_answer
+from bot.services.concern_records import check_may_go_away
 from bot.services.concerns import do_acknowledge, do_raise_concern
 from bot.services.hearing import Heard, do_hear, sounds_worried
+from bot.services.staff_help import do_examples
 
 
 async def on_words(update: Update, context: Context) -> None:
@@ -84,6 +86,16 @@ async def on_talk(update: Update, context: Context) -> None:
     )
 
 
+async def on_stop(update: Update, context: Context) -> None:
+    """`/stop`: a young person pauses everything but replies about a concern, until /start."""
+    await for_sender(update, context, lambda uow, user, now: pausing.do_stop(uow, user, now=now))
+
+
+async def _usage(context: Context, actor: KnownStaff, message_id: str) -> Answer:
+    """How a command is written, with examples from the sender's hub."""
+    return Answer(message_id, await do_examples(waypoint_of(context).uow(), actor))
+
+
 def _number(context: Context) -> int | None:
     """The one number after a command (`/ack 12`), or None."""
     args = context.args or []
@@ -93,12 +105,11 @@ def _number(context: Context) -> int | None:
 async def on_ack(update: Update, context: Context) -> None:
     """`/ack 12`: the same as "I've got this", for an alert that came without buttons."""
     number = _number(context)
-    if number is None:
-        await on_anything_else(update, context)
-        return
     waypoint = waypoint_of(context)
 
     async def act(actor: KnownStaff) -> Answer | None:
+        if number is None:
+            return await _usage(context, actor, "ack_usage")
         await do_acknowledge(waypoint.uow(), actor, number, call_me=False, now=waypoint.clock())
         return None
 
@@ -172,7 +183,7 @@ async def on_close(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer:
         if command is None:
-            return Answer("concern_close_usage")
+            return await _usage(context, actor, "concern_close_usage")
         closed = await concern_records.do_close_concern(
             waypoint.uow(), actor, command, now=waypoint.clock()
         )
@@ -181,10 +192,13 @@ async def on_close(update: Update, context: Context) -> None:
     await for_staff(update, context, act)
 
 
-async def _away(update: Update, context: Context, cover: str | None) -> None:
+async def _away(update: Update, context: Context, cover: str | None, *, usage: bool) -> None:
     waypoint = waypoint_of(context)
 
     async def act(actor: KnownStaff) -> Answer:
+        if usage:
+            check_may_go_away(actor)
+            return await _usage(context, actor, "away_usage")
         covered_by = await concern_records.do_away(
             waypoint.uow(), actor, cover, now=waypoint.clock()
         )
@@ -197,12 +211,13 @@ async def _away(update: Update, context: Context, cover: str | None) -> None:
 
 async def on_away(update: Update, context: Context) -> None:
     """`/away Lee`: new alerts for your young people go to Lee until `/back`."""
-    await _away(update, context, " ".join(context.args or []) or "?")
+    cover = " ".join(context.args or [])
+    await _away(update, context, cover, usage=not cover)
 
 
 async def on_back(update: Update, context: Context) -> None:
     """`/back`: alerts come to you again."""
-    await _away(update, context, None)
+    await _away(update, context, None, usage=False)
 
 
 def parse_reply(words: list[str]) -> talk.Reply | None:
@@ -217,7 +232,7 @@ async def on_reply(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer:
         if reply is None:
-            return Answer("talk_reply_usage")
+            return await _usage(context, actor, "talk_reply_usage")
         name = await talk.do_reply_to_young_person(
             waypoint.uow(), actor, reply, now=waypoint.clock()
         )

@@ -22,8 +22,9 @@ from bot.adapters.db.inbox import AlreadyHandled, handling
 from bot.adapters.db.uow import SqlUnitOfWork
 from bot.adapters.telegram.context import WaypointContext, waypoint_of
 from bot.domain.actors import KnownStaff
-from bot.domain.errors import NotForTheirRole, WaypointError
-from bot.services import identity, invites, replies
+from bot.domain.errors import WaypointError
+from bot.services import identity, invites, kept_words, replies, staff_help
+from bot.services.staff_words import role_name
 
 _LOG = logging.getLogger(__name__)
 Context = WaypointContext
@@ -62,23 +63,39 @@ async def for_staff(
     update: Update, context: Context, act: Callable[[KnownStaff], Awaitable[Answer | None]]
 ) -> None:
     """Run a staff command for its sender: anyone else is greeted as usual, and a refusal
-    (a domain error) is told to them in its own words."""
+    (a domain error) is told to them in its own words, which may name their role."""
     actor = context.writer
     if not isinstance(actor, KnownStaff):
         await on_anything_else(update, context)
         return
+    waypoint = waypoint_of(context)
     try:
         answer = await act(actor)
-    except NotForTheirRole:
-        await on_anything_else(update, context)
-        return
     except WaypointError as error:
-        answer = Answer(error.message_id, error.values)
+        role = role_name(waypoint.catalogue, actor.role)
+        answer = Answer(error.message_id, {"role": role, **error.values})
     if answer is not None:
-        waypoint = waypoint_of(context)
         await replies.do_tell_staff(
             waypoint.uow(), actor, answer.message_id, answer.values, now=waypoint.clock()
         )
+
+
+async def on_staff_help(actor: KnownStaff, context: Context, *, asked: bool = True) -> None:
+    """Staff's /help and /start (`asked`), and anything else they write: the commands their
+    role may use, with examples from their hub; asking sets their command menu again too.
+    It is their look in: words their young people left for them come first."""
+    waypoint = waypoint_of(context)
+    await kept_words.do_worker_looks_in(waypoint.uow(), actor, now=waypoint.clock())
+    await staff_help.do_staff_help(waypoint.uow(), actor, now=waypoint.clock(), refresh_menu=asked)
+
+
+async def on_help(update: Update, context: Context) -> None:
+    """`/help`: staff get their role's commands; a young person their home; anyone else the
+    usual greeting."""
+    if isinstance(context.writer, KnownStaff):
+        await on_staff_help(context.writer, context)
+        return
+    await on_anything_else(update, context)
 
 
 async def _tell(
@@ -95,7 +112,11 @@ async def on_start(update: Update, context: Context) -> None:
         return
     user_id = update.effective_user.id
     if not context.args:
-        await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock())
+        if isinstance(context.writer, KnownStaff):
+            await on_staff_help(context.writer, context)
+            return
+        # A young person's /start also ends a pause (/stop).
+        await replies.do_greet(waypoint.uow(), user_id, now=waypoint.clock(), started=True)
         return
     try:
         await invites.do_redeem_invite(
@@ -124,9 +145,12 @@ async def on_invite(update: Update, context: Context) -> None:
 
 
 async def on_anything_else(update: Update, context: Context) -> None:
-    """Answer any other message with the greeting for whoever sent it."""
+    """Answer any other message: staff with their commands, anyone else with the greeting."""
     waypoint = waypoint_of(context)
     if update.effective_user is None:
+        return
+    if isinstance(context.writer, KnownStaff):
+        await on_staff_help(context.writer, context, asked=False)
         return
     await replies.do_greet(waypoint.uow(), update.effective_user.id, now=waypoint.clock())
 

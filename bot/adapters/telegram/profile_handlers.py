@@ -6,6 +6,8 @@ Each parses the update and calls one service in bot.services.profiles.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
@@ -14,7 +16,8 @@ from bot.adapters.telegram.keyboards import parse_choice
 from bot.domain.actors import KnownStaff
 from bot.domain.profiles import SETTINGS
 from bot.services import choices, profiles
-from bot.services.staff_words import staff_text
+from bot.services.staff_help import do_examples
+from bot.services.staff_words import minutes
 
 
 def parse_profile(words: list[str]) -> profiles.ProfileAsked | None:
@@ -32,15 +35,17 @@ async def on_profile(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer:
         if asked is None:
-            return Answer("profile_usage", {"settings": SETTINGS})
+            examples = await do_examples(waypoint.uow(), actor)
+            return Answer("profile_usage", {"settings": SETTINGS, **examples})
         match await profiles.do_profile_command(
             waypoint.uow(), actor, asked, now=waypoint.clock()
         ):
-            case profiles.ProfileShown(name, lines):
-                return Answer("profile_shown", {"name": name, "summary": lines})
+            case profiles.ProfileShown(name, lines, number):
+                shown = {"name": name, "summary": lines, "number": str(number)}
+                return Answer("profile_shown", shown)
             case profiles.ProfileChanged(name, setting, value):
-                none = staff_text(waypoint.catalogue, "profile_value_none")
-                told = {"name": name, "setting": setting, "value": value or none}
+                settle = minutes(waypoint.catalogue, profiles.TELL_AFTER // timedelta(minutes=1))
+                told = {"name": name, "setting": setting, "value": value, "settle": settle}
                 return Answer("profile_updated", told)
 
     await for_staff(update, context, act)

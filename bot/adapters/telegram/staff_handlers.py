@@ -23,6 +23,7 @@ from bot.services import staff_admin
 from bot.services.invite_admin import OpenInvite
 from bot.services.offboarding import role_words
 from bot.services.staff_admin import MoveAsked, ReassignAsked
+from bot.services.staff_help import do_examples
 from bot.services.staff_words import staff_text
 
 T = TypeVar("T")
@@ -58,11 +59,14 @@ def _manager_command(
     act: Callable[[KnownStaff, T], Awaitable[Answer]],
 ) -> Awaitable[None]:
     """A manager's command: refused for other roles first, then shown how if it did not
-    parse, then done."""
+    parse (with examples from their hub), then done."""
 
     async def run(actor: KnownStaff) -> Answer:
         staff_admin.check_manager(actor)
-        return usage if command is None else await act(actor, command)
+        if command is None:
+            examples = await do_examples(waypoint_of(context).uow(), actor)
+            return Answer(usage.message_id, {**examples, **usage.values})
+        return await act(actor, command)
 
     return for_staff(update, context, run)
 

@@ -1,0 +1,174 @@
+"""Issue 11's done-when: whatever a young person writes gets their home, reaches their worker,
+or answers the question Waypoint asked; nothing is silently dropped.
+
+Each row is one thing Sam writes (after a few steps to set the scene) and what must come of
+it, checked against the catalogue's rendering of each message id, never exact English. Words
+offered to Jo and not sent are followed to Jo's next look, so "kept" is proven, not assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.profiles import CommunicationProfile
+from bot.services.kept_words import kept_when
+from tests.e2e.conftest import JO, SAM, Running
+
+ARABIC = CommunicationProfile(language="ar")
+ZONE = ZoneInfo("Europe/London")
+SAM_AND_JO = {"name": "Sam", "worker": "Jo"}
+
+
+class Comes(Enum):
+    """What comes of a message."""
+
+    HOME = "their home"
+    WORKER = "reaches their worker now"
+    KEPT = "offered to their worker, kept for their next look"
+    ANSWER = "answers the open question"
+
+
+@dataclass(frozen=True)
+class Row:
+    """Sam writes `text` after `before` (each with how many messages Sam gets back)."""
+
+    text: str
+    comes: Comes
+    # What Sam gets: message ids, each rendered for Sam (values below), in order.
+    sam: tuple[str, ...] = ()
+    # What Jo gets, as a staff message id, if anything comes to Jo at once.
+    jo: str | None = None
+    before: tuple[tuple[str, int], ...] = ()
+    values: dict[str, str] = field(default_factory=dict)
+    profile: CommunicationProfile | None = None
+    # The words Jo is given (at once, or at Jo's next look), when not `text` itself.
+    words: str | None = None
+
+
+LANGUAGE = ("/language", 1)
+TALK = ("/talk", 1)
+OFFERED = ("can we meet on tuesday", 1)
+
+ROWS = [
+    Row("hello", Comes.HOME, ("home",)),
+    Row("can you help me", Comes.HOME, ("home",)),
+    Row("help", Comes.WORKER, ("help",), jo="young_person_asked_help"),
+    Row("/help", Comes.HOME, ("home",)),
+    Row("what can you do?", Comes.HOME, ("home",)),
+    Row("I want to talk to Jo", Comes.KEPT, ("offer_to_worker",)),
+    Row("/stop", Comes.WORKER, ("stopped",), jo="young_person_stopped"),
+    Row("polish", Comes.KEPT, ("offer_to_worker",), before=(LANGUAGE,)),
+    # "Something else" reaches Jo, and what Sam writes next goes to Jo too.
+    Row(
+        "polish",
+        Comes.WORKER,
+        ("talk_sent",),
+        jo="talk_from_young_person",
+        before=(LANGUAGE, ("something else", 1)),
+    ),
+    Row("i dunno i just feel rubbish", Comes.KEPT, ("offer_to_worker",)),
+    Row("Hiya!", Comes.HOME, ("home",)),
+    Row("hi jo", Comes.HOME, ("home",)),
+    Row("who are you", Comes.HOME, ("home",)),
+    Row("menu", Comes.HOME, ("home",)),
+    Row("/start", Comes.HOME, ("home",)),
+    Row("/nonsense", Comes.HOME, ("home",)),
+    Row("مرحبا", Comes.HOME, ("home",)),
+    Row("talk to jo", Comes.ANSWER, ("talk_start",)),
+    Row("1", Comes.ANSWER, ("talk_start",)),
+    # An answer wins over an open talk: "1" chooses English, it is not relayed to Jo.
+    Row(
+        "1",
+        Comes.ANSWER,
+        ("language_changed",),
+        before=(TALK, LANGUAGE),
+        values={"language": "English"},
+    ),
+    Row(
+        "arabic",
+        Comes.ANSWER,
+        ("language_changed",),
+        before=(LANGUAGE,),
+        values={"language": "العربية"},
+        profile=ARABIC,
+    ),
+    Row(
+        "English",
+        Comes.ANSWER,
+        ("language_changed",),
+        before=(LANGUAGE,),
+        values={"language": "English"},
+    ),
+    Row(
+        "can we meet on tuesday",
+        Comes.WORKER,
+        ("talk_sent",),
+        jo="talk_from_young_person",
+        before=(TALK,),
+    ),
+    Row(
+        "yes",
+        Comes.WORKER,
+        ("talk_sent",),
+        jo="words_for_you",
+        before=(OFFERED,),
+        words=OFFERED[0],
+    ),
+    Row("no", Comes.KEPT, ("words_kept",), before=(OFFERED,), words=OFFERED[0]),
+    Row("thanks", Comes.KEPT, ("offer_to_worker",)),
+    Row("👍", Comes.KEPT, ("offer_to_worker",)),
+    Row(
+        "something else",
+        Comes.WORKER,
+        ("something_else",),
+        jo="young_person_something_else",
+        before=(LANGUAGE,),
+    ),
+    # The home has no "Something else": writing anything is that, and is offered to Jo.
+    Row("something else", Comes.KEPT, ("offer_to_worker",)),
+]
+
+
+def _sam_reads(running: Running, row: Row) -> list[str]:
+    values = {**SAM_AND_JO, **row.values}
+    return [
+        chunk
+        for message in row.sam
+        for chunk in running.words(message, profile=row.profile, **values)
+    ]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r.text} ({r.comes.value})" for r in ROWS])
+async def test_every_message_gets_the_home_reaches_the_worker_or_answers(
+    running: Running, row: Row
+) -> None:
+    await running.join_sam()
+    for text, replies in row.before:
+        await running.say(SAM, text, replies=replies)
+    jo_before = running.count(JO)
+    written_at = running.clock()
+
+    await running.hear(SAM, row.text, _sam_reads(running, row))
+
+    words = row.words or row.text
+    if row.jo is not None:
+        [told] = (await running.fake.await_messages(JO.id, jo_before + 1))[jo_before:]
+        assert told.text == running.staff_text(row.jo, name="Sam", text=words, words=words)
+    if row.comes is Comes.KEPT:
+        # Nobody answers within Sam's wait (10 minutes): the words wait for Jo's next look.
+        running.clock.advance(timedelta(minutes=10))
+        before = running.count(JO)
+        running.fake.send_text(JO, "/help")
+        looked = await running.fake.await_messages(JO.id, before + 2)
+        when = kept_when(written_at, ZONE)
+        left = running.staff_text("words_kept_for_you", name="Sam", words=words, when=when)
+        assert left in [m.text for m in looked[before:]]
+    elif row.comes is Comes.HOME:
+        # The home is one message, with its choices as buttons under it.
+        home = running.fake.sent_messages(SAM.id)[-1]
+        assert "inline_keyboard" in (home.reply_markup or {})
