@@ -121,7 +121,25 @@ class _CursorOpener:
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors make one trip per statement."""
+    """An aiosqlite connection whose cursors make one trip per statement, and that makes
+    none to end a transaction that is not open (SQLAlchemy's pool rolls back every
+    connection it takes back, most of them already committed or never begun)."""
+
+    def _idle(self) -> bool:
+        try:
+            return not self._conn.in_transaction
+        except (sqlite3.ProgrammingError, ValueError):
+            return False  # not readable from here, or closed: let aiosqlite's thread decide
+
+    async def rollback(self) -> None:
+        """Roll back the open transaction, if there is one."""
+        if not self._idle():
+            await super().rollback()
+
+    async def commit(self) -> None:
+        """Commit the open transaction, if there is one."""
+        if not self._idle():
+            await super().commit()
 
     def cursor(self) -> Any:
         """A cursor, made without a trip (its statement makes the only one)."""
