@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import (
@@ -20,18 +21,19 @@ from bot.domain.actors import Actor
 from bot.domain.ladder import ConcernState, Urgency
 from bot.services.records import ConcernRecord
 
-# Built once: it runs for nearly every message a young person writes.
+_CONCERNS = cast(Table, Concern.__table__)
+# Built once: it runs for nearly every message a young person writes, nearly always to find
+# nothing, so it asks for the id alone (no ORM loading) and loads the concern only if found.
 _WAITING_FOR_WORDS = (
-    select(Concern)
+    select(_CONCERNS.c.id)
     .where(
-        Concern.young_person_id == bindparam("young_person_id"),
-        Concern.words.is_(None),
-        Concern.raised_at >= bindparam("since"),
-        Concern.state != ConcernState.CLOSED.value,
+        _CONCERNS.c.young_person_id == bindparam("young_person_id"),
+        _CONCERNS.c.words.is_(None),
+        _CONCERNS.c.raised_at >= bindparam("since"),
+        _CONCERNS.c.state != ConcernState.CLOSED.value,
     )
-    .order_by(Concern.id.desc())
+    .order_by(_CONCERNS.c.id.desc())
     .limit(1)
-    .with_for_update(of=Concern)
 )
 
 
@@ -172,10 +174,16 @@ class Concerns:
         self, young_person_id: int, *, since: datetime
     ) -> Concern | None:
         """The young person's newest concern raised by the button, still waiting for words."""
-        found = await self._session.scalars(
+        found = await self._session.scalar(
             _WAITING_FOR_WORDS, {"young_person_id": young_person_id, "since": since}
         )
-        return found.first()
+        if found is None:
+            return None
+        concern = await self._session.get(Concern, found, with_for_update={"of": Concern})
+        # Looked at again under the row lock: closed or given words meanwhile, it is not waiting.
+        if concern is None or concern.words is not None or concern.state == ConcernState.CLOSED:
+            return None
+        return concern
 
     async def told(self, concern_id: int) -> list[int]:
         """Every member of staff alerted about this concern so far."""
