@@ -226,6 +226,11 @@ class TestRefused:
         assert (row.state, row.attempts) == ("failed", 1)
         assert row.last_error is not None
         assert row.last_error.startswith("BadRequest")
+        # Sent on purpose: the fake refused it as Telegram does, and noted it as invalid.
+        assert world.fake.violations == [
+            "sendMessage: field 'text' must be 1-4096 characters, got 0"
+        ]
+        world.fake.violations.clear()
 
 
 class TestSenderDiesMidSend:
