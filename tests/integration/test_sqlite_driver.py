@@ -1,7 +1,9 @@
-"""The one-trip SQLite driver behaves as aiosqlite does, in one trip per statement."""
+"""The SQLite driver behaves as aiosqlite does, with each statement run on the event loop in
+one call, and a lock held elsewhere waited for on aiosqlite's thread."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ class CountingConnection(sqlite_driver.OneTripConnection):
 
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         CountingConnection.trips += 1
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        return await super()._execute(fn, *args, **kwargs)
 
 
 def _engine(path: Path, *, counting: bool = False) -> AsyncEngine:
@@ -30,7 +32,9 @@ def _engine(path: Path, *, counting: bool = False) -> AsyncEngine:
         return create_engine(f"sqlite+aiosqlite:///{path}")
 
     async def connect() -> Any:
-        connection = CountingConnection(lambda: sqlite3.connect(str(path)), 64)
+        connection = CountingConnection(
+            lambda: sqlite3.connect(str(path), check_same_thread=False), 64
+        )
         connection._thread.daemon = True
         return await connection
 
@@ -89,3 +93,53 @@ async def test_a_statement_that_returns_rows_makes_one_trip(tmp_path: Path) -> N
             assert CountingConnection.trips - before == 1
     finally:
         await engine.dispose()
+
+
+class WaitingConnection(sqlite_driver.OneTripConnection):
+    """Tells the test when a statement found the file locked and went to wait for it."""
+
+    waiting = asyncio.Event()
+
+    async def _wait_for_lock(self, call: Any) -> Any:
+        WaitingConnection.waiting.set()
+        return await super()._wait_for_lock(call)
+
+
+async def test_a_lock_held_elsewhere_is_waited_for_without_stopping_the_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "d.db"
+    holder = _engine(path)
+
+    async def connect() -> Any:
+        connection = WaitingConnection(
+            lambda: sqlite3.connect(str(path), check_same_thread=False), 64
+        )
+        connection._thread.daemon = True
+        return await connection
+
+    # A second engine on the same file: its writers do not queue behind the first's in-process.
+    other = create_engine(f"sqlite+aiosqlite:///{path}", async_creator=connect)
+    WaitingConnection.waiting = asyncio.Event()
+
+    async def write_from_the_other() -> None:
+        async with other.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (2)"))
+
+    try:
+        async with holder.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+        async with holder.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+            waiting = asyncio.create_task(write_from_the_other())
+            # It found the file locked and waits on its thread; the loop goes on, so the
+            # holder can finish (with SQLite's busy wait on the loop, this would never come).
+            await WaitingConnection.waiting.wait()
+            assert not waiting.done()
+        await waiting
+        async with holder.connect() as connection:
+            rows = await connection.execute(text("SELECT n FROM t ORDER BY n"))
+            assert rows.scalars().all() == [1, 2]
+    finally:
+        await holder.dispose()
+        await other.dispose()

@@ -239,6 +239,8 @@ def _unreachable(where: str, parsed: URL, causes: list[BaseException]) -> str | 
 READING = "waypoint_reading"
 
 
+# How long SQLite waits for another connection's write lock before giving up.
+BUSY_TIMEOUT_MS = 5000
 # A pooled PostgreSQL connection that has sat idle this long is checked before it is used.
 IDLE_BEFORE_PING = 5.0
 
@@ -330,7 +332,12 @@ def create_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
         # Foreign keys are off by default.
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # The one-trip driver runs statements on the event loop, which must never sleep in
+        # SQLite's busy handler: it waits for another connection's lock on its thread instead.
+        on_loop = isinstance(
+            getattr(dbapi_connection, "driver_connection", None), sqlite_driver.OneTripConnection
+        )
+        cursor.execute(f"PRAGMA busy_timeout={0 if on_loop else BUSY_TIMEOUT_MS}")
         cursor.close()
         # Let SQLAlchemy, not the driver, start transactions (see _begin_immediate).
         dbapi_connection.isolation_level = None

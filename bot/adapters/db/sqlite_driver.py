@@ -1,15 +1,22 @@
-"""aiosqlite with one trip to its thread for each statement, not four.
+"""aiosqlite, with SQLite's statements run on the event loop itself unless they must wait.
 
 aiosqlite runs every call on the connection's own thread, and SQLAlchemy makes four such
 calls for a statement that returns rows: open a cursor, execute, fetch, close. Each trip
 hands the GIL to that thread and back, and on one busy event loop those hand-overs cost more
-than SQLite's own work. Here a statement is executed, fetched and closed in one trip, and
-the rows are kept until SQLAlchemy asks for them. Everything else (commit, rollback, close,
-the thread itself) is aiosqlite's own.
+than SQLite's own work (microseconds for Waypoint's small statements). Worse, a writer then
+holds SQLite's one write lock across every hand-over, while the loop runs other tasks.
 
-It relies on `aiosqlite.Connection._execute` (run a function on the connection's thread),
-which is why pyproject.toml pins aiosqlite to one minor version; tests/integration
-exercises it under the whole suite.
+Here a statement is executed, fetched and closed in one call, on the event loop, and the
+rows are kept until SQLAlchemy asks for them. SQLite is asked not to wait for a lock held
+elsewhere (busy_timeout 0 on the loop): a statement that finds the file locked by another
+connection (another process, the command line, another engine) is run again on aiosqlite's
+thread, which waits for the lock as SQLite's busy timeout would, without stopping the loop.
+Writers within one engine never meet that way: they queue in-process first
+(bot.adapters.db.engine.write_lock).
+
+It relies on `aiosqlite.Connection._execute` (run a function for the connection), which is why
+pyproject.toml pins aiosqlite to one minor version; tests/integration exercises it under the
+whole suite.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 import aiosqlite
@@ -65,9 +73,7 @@ class OneTripCursor:
         return None
 
     async def _trip(self, call: Callable[[sqlite3.Cursor], object]) -> OneTripCursor:
-        done: _Done = await self._connection._execute(  # type: ignore[no-untyped-call]
-            _run, self._connection._conn, call
-        )
+        done: _Done = await self._connection._execute(_run, self._connection._conn, call)
         self._rows = deque(done.rows)
         self.description, self.rowcount, self.lastrowid = (
             done.description,
@@ -120,10 +126,47 @@ class _CursorOpener:
         await self._cursor.close()
 
 
+# SQLITE_BUSY and SQLITE_LOCKED, in the low byte of every extended result code.
+_LOCKED = {5, 6}
+
+
+def _locked_elsewhere(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF in _LOCKED
+
+
+def _waiting(connection: sqlite3.Connection, seconds: float, call: Callable[[], Any]) -> Any:
+    """On aiosqlite's thread: run `call`, letting SQLite wait up to `seconds` for a lock."""
+    connection.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+    try:
+        return call()
+    finally:
+        connection.execute("PRAGMA busy_timeout=0")
+
+
 class OneTripConnection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors make one trip per statement, and that makes
     none to end a transaction that is not open (SQLAlchemy's pool rolls back every
     connection it takes back, most of them already committed or never begun)."""
+
+    # How long a statement may wait for a write lock held by another connection.
+    busy_wait = 5.0
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run `fn` now, on the loop; on aiosqlite's thread only if it must wait for a lock."""
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if not _locked_elsewhere(error):
+                raise
+        return await self._wait_for_lock(partial(fn, *args, **kwargs))
+
+    async def _wait_for_lock(self, call: Callable[[], Any]) -> Any:
+        """Run `call` on aiosqlite's thread, waiting there for another connection's lock."""
+        return await super()._execute(  # type: ignore[no-untyped-call]
+            _waiting, self._conn, self.busy_wait, call
+        )
 
     def _idle(self) -> bool:
         try:
