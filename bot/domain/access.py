@@ -232,11 +232,18 @@ class Refusal(StrEnum):
     NOT_THEIRS = "not_theirs"
 
 
+def role_reads_concerns(role: Role) -> bool:
+    """Whether anyone in this role could ever read a concern. One who never could is told
+    only that (asked before a concern is looked up), so they learn nothing of any concern:
+    not whether it exists, nor where."""
+    return ever_may(role, may_read_concern)
+
+
 def why_not_read_concern(viewer: Viewer) -> Refusal | None:
     """None when they may read it; else the real reason, most general first."""
     if may_read_concern(viewer):
         return None
-    if not ever_may(viewer.role, may_read_concern):
+    if not role_reads_concerns(viewer.role):
         return Refusal.ROLE
     if not viewer.same_hub and not (viewer.role is Role.ON_CALL and viewer.same_council):
         return Refusal.HUB

@@ -145,6 +145,16 @@ class TestRefusals:
         role = running.staff_text("role_slt")
         assert reply == running.staff_text("concern_not_for_role", id=str(concern), role=role)
 
+    async def test_a_therapist_learns_nothing_of_whether_a_concern_exists(
+        self, hub: Running
+    ) -> None:
+        running = hub
+        concern = await _raised(running)
+        role = running.staff_text("role_slt")
+        for asked in (str(concern), "999"):
+            [reply] = await running.say(KIM, f"/concern {asked}")
+            assert reply == running.staff_text("concern_not_for_role", id=asked, role=role)
+
     async def test_a_concern_that_does_not_exist_is_said_to_be_missing(self, hub: Running) -> None:
         running = hub
         [reply] = await running.say(DEE, "/concern 999")
