@@ -181,6 +181,24 @@ class TestRefusals:
             "young_person_nobody", name="Alex", example="Sam", number=number
         )
 
+    async def test_a_command_the_role_never_uses_names_no_young_person(self, hub: Running) -> None:
+        # Pat (police liaison) and Kim (therapist) never write to young people, and Pat never
+        # changes a profile: refused for the role first, whether or not Sam or Alex exists.
+        running = hub
+        pat = STAFF[Role.POLICE_LIAISON]
+        asked = [
+            (pat, "/reply Alex see you at 4"),
+            (pat, "/reply Sam see you at 4"),
+            (pat, "/reply"),
+            (pat, "/profile Alex"),
+            (pat, "/profile"),
+            (KIM, "/reply Alex see you at 4"),
+        ]
+        for user, said in asked:
+            role = running.staff_text("role_slt" if user is KIM else "role_police_liaison")
+            [reply] = await running.say(user, said)
+            assert reply == running.staff_text("command_not_for_role", role=role), said
+
     async def test_usage_shows_a_name_from_the_hub(self, hub: Running) -> None:
         running = hub
         [reply] = await running.say(JO, "/reply")
