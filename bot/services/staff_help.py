@@ -112,7 +112,7 @@ async def examples_at(uow: UnitOfWork, staff: StaffRecord) -> Examples:
         young_person=person.first_name
         if person
         else staff_text(catalogue, "example_young_person"),
-        number=str(person.id) if person else staff_text(catalogue, "example_concern"),
+        number=str(person.id) if person else staff_text(catalogue, "example_number"),
         colleague=name_of(others[0] if others else None),
         cover=name_of(cover),
         key_worker=name_of(key_worker),

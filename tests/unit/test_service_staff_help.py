@@ -47,6 +47,8 @@ async def test_a_key_worker_is_shown_only_their_own_young_people(world: World) -
     assert examples["young_person"] == _stand_in(world)
     assert "Rowan" not in examples.values()
     assert str(rowan.id) not in examples.values()
+    # A Waypoint number's stand-in is one of its own, not the example concern's.
+    assert examples["number"] == staff_text(world.store.catalogue, "example_number")
 
 
 async def test_a_life_coach_is_shown_the_young_people_they_coach(world: World) -> None:
