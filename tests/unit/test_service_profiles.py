@@ -213,6 +213,21 @@ class TestToldOnce:
             profile_of(_sam(world)),
         )  # fmt: skip
 
+    async def test_three_or_more_are_joined_in_the_young_persons_words(self, world: World) -> None:
+        # Jo, Sue and the hub: the comma is content's too (Arabic writes "،"), not the code's.
+        await _profile(world, JO, "Sam", "wait", "15")
+        await _profile(world, SUE, "Sam", "sentences", "2")
+        await do_set_profile(world.uow(), world.ids[SAM], "reading", "standard", now=world.now())
+        [told] = world.queued(SAM)
+        catalogue, profile = world.store.catalogue, profile_of(_sam(world))
+        first_two = render_line(
+            catalogue, "part_names_more", {"names": "Jo", "name": "Sue"}, profile
+        )
+        hub = render_line(catalogue, "part_your_hub", {}, profile)
+        assert told.values["worker"] == render_line(
+            catalogue, "part_names_and", {"names": first_two, "last": hub}, profile
+        )
+
     async def test_a_change_at_the_hub_and_by_a_worker_names_the_worker_first(
         self, world: World
     ) -> None:
