@@ -216,6 +216,17 @@ def commands_for(role: Role) -> tuple[StaffCommand, ...]:
     return tuple(command for command in StaffCommand if may_use(role, command))
 
 
+def sees_hub_young_people(role: Role) -> bool:
+    """Whether this role may name any young person at its hub, not only its own: someone in
+    it with no tie to a young person (not their worker, cover or coach, never alerted) may
+    still read their concerns, write to them, change their profile or give them a worker
+    (duty workers, managers, therapists, operators). Anyone else is shown only their own
+    young people, in examples as in everything else."""
+    anyone = Viewer(role, active=True, same_hub=True, same_council=True)
+    rules = (may_read_concern, may_message_young_person, may_change_profile, may_manage_staff)
+    return any(rule(anyone) for rule in rules)
+
+
 # Every linked young person has the same commands (their menu in Telegram): the rest of
 # what they can do is buttons and their own words.
 YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "stop", "help")
@@ -232,11 +243,18 @@ class Refusal(StrEnum):
     NOT_THEIRS = "not_theirs"
 
 
+def role_reads_concerns(role: Role) -> bool:
+    """Whether anyone in this role could ever read a concern. One who never could is told
+    only that (asked before a concern is looked up), so they learn nothing of any concern:
+    not whether it exists, nor where."""
+    return ever_may(role, may_read_concern)
+
+
 def why_not_read_concern(viewer: Viewer) -> Refusal | None:
     """None when they may read it; else the real reason, most general first."""
     if may_read_concern(viewer):
         return None
-    if not ever_may(viewer.role, may_read_concern):
+    if not role_reads_concerns(viewer.role):
         return Refusal.ROLE
     if not viewer.same_hub and not (viewer.role is Role.ON_CALL and viewer.same_council):
         return Refusal.HUB

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.access import Refusal, Viewer, why_not_read_concern
+from bot.domain.access import Refusal, Viewer, role_reads_concerns, why_not_read_concern
 from bot.domain.actors import Actor
 from bot.domain.errors import (
     ConcernAtAnotherHub,
@@ -46,13 +46,18 @@ async def access_concern(
 ) -> ConcernRecord:
     """The concern if this member of staff may see it. If not, the refusal is audited and
     committed (nothing else has been changed yet), and `ConcernNotVisible` (or the subclass
-    that says the real reason) is raised."""
-    concern = await uow.concerns.get(concern_id, for_update=for_update)
-    hub = await hub_of(uow, concern.hub_id) if concern else None
-    refusal: type[ConcernNotVisible] | None = NoSuchConcern
-    if concern is not None and hub is not None:
-        why = why_not_read_concern(await viewer_of(uow, staff, concern, hub.council_id))
-        refusal = None if why is None else _REFUSALS[why]
+    that says the real reason) is raised. A role that never reads concerns is refused for
+    its role before any concern is looked up: whether one exists, and where, is not theirs
+    to learn."""
+    concern: ConcernRecord | None = None
+    refusal: type[ConcernNotVisible] | None = ConcernNotForRole
+    if role_reads_concerns(Role(staff.role)):
+        concern = await uow.concerns.get(concern_id, for_update=for_update)
+        hub = await hub_of(uow, concern.hub_id) if concern else None
+        refusal = NoSuchConcern
+        if concern is not None and hub is not None:
+            why = why_not_read_concern(await viewer_of(uow, staff, concern, hub.council_id))
+            refusal = None if why is None else _REFUSALS[why]
     if concern is not None and refusal is None:
         return concern
     uow.audit.record(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from bot.domain.access import StaffCommand
 from bot.domain.errors import SeveralYoungPeople, YoungPersonNotFound
 from bot.domain.numbers import whole_number
+from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
-from bot.services.staff_help import examples_at
+from bot.services.staff_help import check_may_use, examples_at
 from bot.services.staff_words import staff_text
 
 _LOG = logging.getLogger(__name__)
@@ -34,8 +36,11 @@ async def access_young_person(
     uow: UnitOfWork, staff: StaffRecord, who: str, *, command: str = "profile"
 ) -> YoungPersonRecord:
     """The young person `who` names (a first name, or `#12`: their Waypoint number) at the
-    staff member's hub; raises `YoungPersonNotFound` (with an example from the hub) or
-    `SeveralYoungPeople` (each with `/command #number`) when that is unclear."""
+    staff member's hub; raises `YoungPersonNotFound` (with an example they may see) or
+    `SeveralYoungPeople` (each with `/command #number`) when that is unclear. A role that
+    never uses `command` is refused (bot.services.staff_help.check_may_use) before anyone is
+    looked up, so it learns nothing of who is at the hub."""
+    check_may_use(Role(staff.role), StaffCommand(command))
     number = whole_number(who[1:]) if who.startswith("#") else None
     if number is not None:
         person = await uow.young_people.get(number)

@@ -185,7 +185,8 @@ async def _name_of(uow: UnitOfWork, actor: Actor) -> str | None:
 
 
 def _joined(uow: UnitOfWork, person: YoungPersonRecord, names: list[str | None]) -> str:
-    """ "Jo", "Jo and Amy", "Jo and your hub" (the hub last), in the young person's words."""
+    """ "Jo", "Jo and Amy", "Jo, Amy and your hub" (the hub last), in the young person's
+    words: content joins them (part_names_more, part_names_and), never a comma in code."""
     profile = profile_of(person)
     hub = (
         [render_line(uow.postbox.catalogue, "part_your_hub", {}, profile)] if None in names else []
@@ -193,8 +194,14 @@ def _joined(uow: UnitOfWork, person: YoungPersonRecord, names: list[str | None])
     people = list(dict.fromkeys(name for name in names if name is not None)) + hub
     if len(people) == 1:
         return people[0]
-    values = {"names": ", ".join(people[:-1]), "last": people[-1]}
-    return render_line(uow.postbox.catalogue, "part_names_and", values, profile)
+    catalogue = uow.postbox.catalogue
+    listed = people[0]
+    for name in people[1:-1]:
+        # The list comma is content's, in the young person's language.
+        listed = render_line(
+            catalogue, "part_names_more", {"names": listed, "name": name}, profile
+        )
+    return render_line(catalogue, "part_names_and", {"names": listed, "last": people[-1]}, profile)
 
 
 # The young person's own choices: which message asked, which button, and what it changes.

@@ -17,6 +17,7 @@ from bot.domain.strangers import after_answer, budget_key, may_answer
 from bot.services.home import show_home
 from bot.services.identity import AsStaff, AsStranger, AsYoungPerson, who_is
 from bot.services.ports import UnitOfWork
+from bot.services.staff_help import examples_at, help_values
 
 
 async def _nothing_to_say(
@@ -33,15 +34,19 @@ async def _nothing_to_say(
 async def do_greet(
     uow: UnitOfWork, telegram_user_id: int, *, now: datetime, started: bool = False
 ) -> None:
-    """Queue the greeting for whoever wrote (a young person's home; `started`, for /start,
-    also ends their pause); a stranger's chat is all that is kept, and only until the answer
-    has gone."""
+    """Queue the greeting for whoever wrote: a young person's home (`started`, for /start,
+    also ends their pause), staff their role's commands as /help gives them; a stranger's
+    chat is all that is kept, and only until the answer has gone."""
     if await _nothing_to_say(uow, telegram_user_id, "stranger", now):
         return
     async with uow:
         match await who_is(uow, telegram_user_id):
             case AsStaff(staff):
-                uow.postbox.to_staff(staff, "staff_home", {"name": staff.name}, now=now)
+                # Staff are answered with their role's commands before they get here (the
+                # channel tells staff from others first); one added in between gets the same.
+                examples = await examples_at(uow, staff)
+                values = help_values(uow.postbox.catalogue, staff, examples)
+                uow.postbox.to_staff(staff, "staff_help", values, now=now)
             case AsYoungPerson(person):
                 await show_home(uow, person, now=now, started=started)
             case AsStranger():

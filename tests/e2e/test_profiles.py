@@ -114,7 +114,10 @@ class TestStaffChangeAProfile:
         assert reply == running.catalogue.text("profile_not_allowed", name="Sam")
         [reply] = await running.say(ASH, "/profile Sam")
         # With a name from Ash's own hub to copy: it has no young person yet, so the stand-in.
-        nobody = running.staff_text("young_person_nobody", name="Sam", example="Sam", number="12")
+        number = running.staff_text("example_number")
+        nobody = running.staff_text(
+            "young_person_nobody", name="Sam", example="Sam", number=number
+        )
         assert reply == nobody
         assert running.count(SAM) == running.parts("welcome", name="Sam", worker="Jo")
 

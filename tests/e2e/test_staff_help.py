@@ -145,6 +145,16 @@ class TestRefusals:
         role = running.staff_text("role_slt")
         assert reply == running.staff_text("concern_not_for_role", id=str(concern), role=role)
 
+    async def test_a_therapist_learns_nothing_of_whether_a_concern_exists(
+        self, hub: Running
+    ) -> None:
+        running = hub
+        concern = await _raised(running)
+        role = running.staff_text("role_slt")
+        for asked in (str(concern), "999"):
+            [reply] = await running.say(KIM, f"/concern {asked}")
+            assert reply == running.staff_text("concern_not_for_role", id=asked, role=role)
+
     async def test_a_concern_that_does_not_exist_is_said_to_be_missing(self, hub: Running) -> None:
         running = hub
         [reply] = await running.say(DEE, "/concern 999")
@@ -170,6 +180,24 @@ class TestRefusals:
         assert reply == running.staff_text(
             "young_person_nobody", name="Alex", example="Sam", number=number
         )
+
+    async def test_a_command_the_role_never_uses_names_no_young_person(self, hub: Running) -> None:
+        # Pat (police liaison) and Kim (therapist) never write to young people, and Pat never
+        # changes a profile: refused for the role first, whether or not Sam or Alex exists.
+        running = hub
+        pat = STAFF[Role.POLICE_LIAISON]
+        asked = [
+            (pat, "/reply Alex see you at 4"),
+            (pat, "/reply Sam see you at 4"),
+            (pat, "/reply"),
+            (pat, "/profile Alex"),
+            (pat, "/profile"),
+            (KIM, "/reply Alex see you at 4"),
+        ]
+        for user, said in asked:
+            role = running.staff_text("role_slt" if user is KIM else "role_police_liaison")
+            [reply] = await running.say(user, said)
+            assert reply == running.staff_text("command_not_for_role", role=role), said
 
     async def test_usage_shows_a_name_from_the_hub(self, hub: Running) -> None:
         running = hub

@@ -54,7 +54,11 @@ async def _queue(uow: UnitOfWorkFactory) -> int:
         assert jo is not None
         for n in range(CHATS + TO_ONE_CHAT):
             [row] = work.postbox.to_staff(
-                jo, "staff_home", {"name": f"message {n}"}, now=system_clock(), lane=Lane.REMINDER
+                jo,
+                "talk_reply_sent",
+                {"name": f"message {n}"},
+                now=system_clock(),
+                lane=Lane.REMINDER,
             )
             row.chat_id = 50_000 + n if n < CHATS else 49_999
         await work.commit()

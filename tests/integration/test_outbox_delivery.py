@@ -77,7 +77,9 @@ class TestOrderAndPace:
             jo = await uow.staff.by_telegram_id(JO)
             assert jo is not None
             for n in range(20):
-                [row] = uow.postbox.to_staff(jo, "staff_home", {"name": str(n)}, now=world.clock())
+                [row] = uow.postbox.to_staff(
+                    jo, "talk_reply_sent", {"name": str(n)}, now=world.clock()
+                )
                 row.chat_id = 5000 + n  # twenty different chats
             await uow.commit()
         claim = await sender.claim()

@@ -6,13 +6,20 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.errors import ConcernAlreadyTaken, ConcernNotVisible, NotStaff
+from bot.domain.errors import (
+    ConcernAlreadyTaken,
+    ConcernAtAnotherHub,
+    ConcernNotForRole,
+    ConcernNotVisible,
+    NoSuchConcern,
+    NotStaff,
+)
 from bot.domain.ladder import ConcernState, Urgency
 from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.safety.worry import Worry
 from bot.services.concern_records import CloseConcern, do_close_concern
 from bot.services.concerns import do_acknowledge, do_add_words, do_answer_ask, do_raise_concern
-from tests.unit.conftest import ASH, DEE, JO, MAX, PAT, SAM, STRANGER, World
+from tests.unit.conftest import ASH, DEE, JO, MAX, PAT, SAM, STRANGER, SUE, ZOE, World
 
 WORDS = Worry("words", Urgency.HIGH, "i dont feel safe at home", "unsafe", message_id=7)
 UNSURE = Worry("words", Urgency.MEDIUM, "lol i could just run away", "missing", sure=False)
@@ -224,6 +231,31 @@ class TestAcknowledging:
         assert world.keys(PAT) == []
         assert world.concern(concern_id).acknowledged_by is None
         assert "concern.refused" in world.store.audit_actions()
+
+    @pytest.mark.parametrize("who", [PAT, SUE, ZOE])
+    async def test_a_role_that_never_reads_concerns_learns_nothing_of_one(
+        self, world: World, who: int
+    ) -> None:
+        # Whether the concern exists, and at which hub, is not told to a role that never
+        # reads concerns: the same refusal, for its role, every time (and audited).
+        concern_id = await world.raise_concern()
+        refusals = []
+        for asked in (concern_id, concern_id + 100):
+            with pytest.raises(ConcernNotVisible) as refused:
+                await _acknowledge(world, who, asked)
+            refusals.append((type(refused.value), refused.value.values))
+        assert refusals == [
+            (ConcernNotForRole, {"id": str(concern_id)}),
+            (ConcernNotForRole, {"id": str(concern_id + 100)}),
+        ]
+        assert len(world.audited("concern.refused")) == 2
+
+    async def test_a_role_that_reads_concerns_is_told_the_real_reason(self, world: World) -> None:
+        concern_id = await world.raise_concern()
+        with pytest.raises(ConcernAtAnotherHub):
+            await _acknowledge(world, ASH, concern_id)
+        with pytest.raises(NoSuchConcern):
+            await _acknowledge(world, ASH, concern_id + 100)
 
     async def test_staff_who_left_after_writing_cannot_acknowledge_it(self, world: World) -> None:
         concern_id = await world.raise_concern()

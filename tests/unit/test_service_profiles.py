@@ -14,6 +14,7 @@ from bot.domain.errors import (
     NotStaff,
     SetupError,
     SeveralYoungPeople,
+    WaypointError,
     YoungPersonNotFound,
 )
 from bot.domain.outbox import DeliveryState
@@ -28,7 +29,7 @@ from bot.services.profiles import (
     do_profile_command,
     do_set_profile,
 )
-from tests.unit.conftest import CAL, DEE, JO, LEE, MAX, PAT, SAM, SUE, ZOE, World
+from tests.unit.conftest import CAL, DEE, JO, LEE, MAX, OTTO, PAT, SAM, SUE, ZOE, World
 from tests.unit.fake_records import YoungPerson
 
 
@@ -70,19 +71,31 @@ class TestChanging:
         assert told.message_key == "profile_changed"
         assert told.values["review_day"]
 
-    @pytest.mark.parametrize("staff", [LEE, DEE, MAX, PAT, CAL])
-    async def test_other_roles_and_other_workers_may_not_change_it(
-        self, world: World, staff: int
-    ) -> None:
+    async def test_another_worker_may_not_change_it(self, world: World) -> None:
         with pytest.raises(MayNotChangeProfile) as refused:
-            await _profile(world, staff, "Sam", "reading", "standard")
+            await _profile(world, LEE, "Sam", "reading", "standard")
         assert refused.value.values == {"name": "Sam"}
         assert profile_of(_sam(world)) == CommunicationProfile()
         assert world.keys(SAM) == []
         # The look is audited even so; no change is.
         [asked] = world.audited("profile.change_asked")
-        assert (asked.actor_id, asked.subject_id) == (world.ids[staff], _sam(world).id)
+        assert (asked.actor_id, asked.subject_id) == (world.ids[LEE], _sam(world).id)
         assert world.audited("profile.changed") == []
+
+    @pytest.mark.parametrize("staff", [DEE, MAX, PAT, CAL, OTTO])
+    async def test_a_role_that_never_changes_profiles_learns_nothing_of_who_is_there(
+        self, world: World, staff: int
+    ) -> None:
+        # Refused for their role before anyone is looked up: Sam, who is there, and Alex,
+        # who is not, get the same answer, with no name or number of anyone in it.
+        refusals = []
+        for who in ("Sam", "Alex", f"#{_sam(world).id}"):
+            with pytest.raises(WaypointError) as refused:
+                await _profile(world, staff, who)
+            refusals.append((refused.value.message_id, refused.value.values))
+        assert refusals == [("command_not_for_role", {})] * 3
+        assert profile_of(_sam(world)) == CommunicationProfile()
+        assert not [a for a in world.store.audit_actions() if a.startswith("profile.")]
 
     async def test_a_therapist_at_another_hub_finds_nobody_of_that_name(
         self, world: World
@@ -199,6 +212,21 @@ class TestToldOnce:
             world.store.catalogue, "part_names_and", {"names": "Jo", "last": "Sue"},
             profile_of(_sam(world)),
         )  # fmt: skip
+
+    async def test_three_or_more_are_joined_in_the_young_persons_words(self, world: World) -> None:
+        # Jo, Sue and the hub: the comma is content's too (Arabic writes "،"), not the code's.
+        await _profile(world, JO, "Sam", "wait", "15")
+        await _profile(world, SUE, "Sam", "sentences", "2")
+        await do_set_profile(world.uow(), world.ids[SAM], "reading", "standard", now=world.now())
+        [told] = world.queued(SAM)
+        catalogue, profile = world.store.catalogue, profile_of(_sam(world))
+        first_two = render_line(
+            catalogue, "part_names_more", {"names": "Jo", "name": "Sue"}, profile
+        )
+        hub = render_line(catalogue, "part_your_hub", {}, profile)
+        assert told.values["worker"] == render_line(
+            catalogue, "part_names_and", {"names": first_two, "last": hub}, profile
+        )
 
     async def test_a_change_at_the_hub_and_by_a_worker_names_the_worker_first(
         self, world: World

@@ -7,7 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.errors import MayNotMessage, NotStaff, SeveralYoungPeople, YoungPersonNotFound
+from bot.domain.errors import (
+    MayNotMessage,
+    NotStaff,
+    SeveralYoungPeople,
+    WaypointError,
+    YoungPersonNotFound,
+)
+from bot.services.staff_words import staff_text
 from bot.services.talk import (
     TALK_WINDOW,
     Reply,
@@ -15,7 +22,21 @@ from bot.services.talk import (
     do_reply_to_young_person,
     do_start_talk,
 )
-from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, PAT, SAM, STRANGER, SUE, World
+from tests.unit.conftest import (
+    ASH,
+    CAL,
+    DEE,
+    JO,
+    LEE,
+    MAX,
+    OONA,
+    OTTO,
+    PAT,
+    SAM,
+    STRANGER,
+    SUE,
+    World,
+)
 from tests.unit.fake_records import YoungPerson
 
 
@@ -111,23 +132,41 @@ class TestReplying:
         await _reply(world, LEE)
         assert world.keys(SAM) == ["talk_from_worker"]
 
-    @pytest.mark.parametrize("staff", [LEE, PAT, SUE])
-    async def test_other_staff_at_the_hub_are_refused_and_it_is_audited(
-        self, world: World, staff: int
+    async def test_another_worker_at_the_hub_is_refused_and_it_is_audited(
+        self, world: World
     ) -> None:
         with pytest.raises(MayNotMessage):
-            await _reply(world, staff)
+            await _reply(world, LEE)
         assert world.keys(SAM) == []
         assert _sam(world).talking_until is None
         [refused] = world.audited("talk.refused")
-        assert (refused.actor_id, refused.subject_id) == (world.ids[staff], _sam(world).id)
+        assert (refused.actor_id, refused.subject_id) == (world.ids[LEE], _sam(world).id)
         assert world.audited("talk.to_young_person") == []
+
+    @pytest.mark.parametrize("staff", [PAT, SUE, OTTO, OONA])
+    async def test_a_role_that_never_writes_to_young_people_learns_nothing_of_who_is_there(
+        self, world: World, staff: int
+    ) -> None:
+        # Refused for their role before anyone is looked up: no "nobody called Alex, for
+        # example Sam (#12)", and Sam, who is there, gets the same answer.
+        refusals = []
+        for who in ("Sam", "Alex"):
+            actor = await world.staff_actor(staff)
+            with pytest.raises(WaypointError) as refused:
+                await do_reply_to_young_person(
+                    world.uow(), actor, Reply(who, "see you at 4"), now=world.now()
+                )
+            refusals.append((refused.value.message_id, refused.value.values))
+        assert refusals == [("command_not_for_role", {})] * 2
+        assert world.keys(SAM) == []
+        assert world.store.audit_actions() == []
 
     async def test_staff_at_another_hub_find_nobody_of_that_name(self, world: World) -> None:
         with pytest.raises(YoungPersonNotFound) as refused:
             await _reply(world, ASH)
         # With an example of a name to use: Ash's hub has no young person yet.
-        assert refused.value.values == {"name": "Sam", "example": "Sam", "number": "12"}
+        number = staff_text(world.store.catalogue, "example_number")
+        assert refused.value.values == {"name": "Sam", "example": "Sam", "number": number}
         assert world.keys(SAM) == []
         assert not [a for a in world.store.audit_actions() if a.startswith("talk.")]
 

@@ -20,6 +20,7 @@ from bot.adapters.telegram.handlers import (
     on_anything_else,
 )
 from bot.adapters.telegram.keyboards import parse_alert
+from bot.domain.access import StaffCommand
 from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
@@ -91,9 +92,12 @@ async def on_stop(update: Update, context: Context) -> None:
     await for_sender(update, context, lambda uow, user, now: pausing.do_stop(uow, user, now=now))
 
 
-async def _usage(context: Context, actor: KnownStaff, message_id: str) -> Answer:
-    """How a command is written, with examples from the sender's hub."""
-    return Answer(message_id, await do_examples(waypoint_of(context).uow(), actor))
+async def _usage(
+    context: Context, actor: KnownStaff, command: StaffCommand, message_id: str
+) -> Answer:
+    """How a command is written, with examples the sender may see (refused first if their
+    role never uses it)."""
+    return Answer(message_id, await do_examples(waypoint_of(context).uow(), actor, command))
 
 
 def _number(context: Context) -> int | None:
@@ -109,7 +113,7 @@ async def on_ack(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer | None:
         if number is None:
-            return await _usage(context, actor, "ack_usage")
+            return await _usage(context, actor, StaffCommand.ACK, "ack_usage")
         await do_acknowledge(waypoint.uow(), actor, number, call_me=False, now=waypoint.clock())
         return None
 
@@ -183,7 +187,7 @@ async def on_close(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer:
         if command is None:
-            return await _usage(context, actor, "concern_close_usage")
+            return await _usage(context, actor, StaffCommand.CLOSE, "concern_close_usage")
         closed = await concern_records.do_close_concern(
             waypoint.uow(), actor, command, now=waypoint.clock()
         )
@@ -198,7 +202,7 @@ async def _away(update: Update, context: Context, cover: str | None, *, usage: b
     async def act(actor: KnownStaff) -> Answer:
         if usage:
             check_may_go_away(actor)
-            return await _usage(context, actor, "away_usage")
+            return await _usage(context, actor, StaffCommand.AWAY, "away_usage")
         covered_by = await concern_records.do_away(
             waypoint.uow(), actor, cover, now=waypoint.clock()
         )
@@ -232,7 +236,7 @@ async def on_reply(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer:
         if reply is None:
-            return await _usage(context, actor, "talk_reply_usage")
+            return await _usage(context, actor, StaffCommand.REPLY, "talk_reply_usage")
         name = await talk.do_reply_to_young_person(
             waypoint.uow(), actor, reply, now=waypoint.clock()
         )

@@ -13,6 +13,7 @@ from telegram import Update
 from bot.adapters.telegram.context import waypoint_of
 from bot.adapters.telegram.handlers import Answer, Context, courtesy, for_sender, for_staff
 from bot.adapters.telegram.keyboards import parse_choice
+from bot.domain.access import StaffCommand
 from bot.domain.actors import KnownStaff
 from bot.domain.profiles import SETTINGS
 from bot.services import choices, profiles
@@ -35,7 +36,7 @@ async def on_profile(update: Update, context: Context) -> None:
 
     async def act(actor: KnownStaff) -> Answer:
         if asked is None:
-            examples = await do_examples(waypoint.uow(), actor)
+            examples = await do_examples(waypoint.uow(), actor, StaffCommand.PROFILE)
             return Answer("profile_usage", {"settings": SETTINGS, **examples})
         match await profiles.do_profile_command(
             waypoint.uow(), actor, asked, now=waypoint.clock()

@@ -15,6 +15,7 @@ from telegram import Update
 
 from bot.adapters.telegram.context import Waypoint, waypoint_of
 from bot.adapters.telegram.handlers import Answer, Context, for_staff
+from bot.domain.access import StaffCommand
 from bot.domain.actors import KnownStaff
 from bot.domain.numbers import whole_number
 from bot.domain.people import Role
@@ -57,14 +58,16 @@ def _manager_command(
     usage: Answer,
     command: T | None,
     act: Callable[[KnownStaff, T], Awaitable[Answer]],
+    *,
+    which: StaffCommand,
 ) -> Awaitable[None]:
-    """A manager's command: refused for other roles first, then shown how if it did not
-    parse (with examples from their hub), then done."""
+    """A manager's command (`which`): refused for other roles first, then shown how if it did
+    not parse (with examples they may see), then done."""
 
     async def run(actor: KnownStaff) -> Answer:
         staff_admin.check_manager(actor)
         if command is None:
-            examples = await do_examples(waypoint_of(context).uow(), actor)
+            examples = await do_examples(waypoint_of(context).uow(), actor, which)
             return Answer(usage.message_id, {**examples, **usage.values})
         return await act(actor, command)
 
@@ -84,7 +87,9 @@ async def on_leave(update: Update, context: Context) -> None:
         return Answer(message, {"name": left.name, "young_people": names})
 
     name = " ".join(context.args or []) or None
-    await _manager_command(update, context, Answer("leave_usage"), name, act)
+    await _manager_command(
+        update, context, Answer("leave_usage"), name, act, which=StaffCommand.LEAVE
+    )
 
 
 async def on_move(update: Update, context: Context) -> None:
@@ -99,7 +104,9 @@ async def on_move(update: Update, context: Context) -> None:
         return Answer("staff_moved", where)
 
     usage = Answer("move_usage", {"roles": staff_admin.ROLES})
-    await _manager_command(update, context, usage, parse_move(list(context.args or [])), act)
+    await _manager_command(
+        update, context, usage, parse_move(list(context.args or [])), act, which=StaffCommand.MOVE
+    )
 
 
 async def on_reassign(update: Update, context: Context) -> None:
@@ -113,7 +120,9 @@ async def on_reassign(update: Update, context: Context) -> None:
         return Answer("young_person_reassigned", {"name": done.first_name, "worker": done.worker})
 
     asked = parse_reassign(list(context.args or []))
-    await _manager_command(update, context, Answer("reassign_usage"), asked, act)
+    await _manager_command(
+        update, context, Answer("reassign_usage"), asked, act, which=StaffCommand.REASSIGN
+    )
 
 
 async def on_invites(update: Update, context: Context) -> None:
@@ -153,4 +162,6 @@ async def on_revoke(update: Update, context: Context) -> None:
 
     args = context.args or []
     number = whole_number(args[0]) if len(args) == 1 else None
-    await _manager_command(update, context, Answer("revoke_usage"), number, act)
+    await _manager_command(
+        update, context, Answer("revoke_usage"), number, act, which=StaffCommand.REVOKE
+    )
