@@ -22,7 +22,7 @@ from bot.domain.safety.worry import Worry
 from bot.services import kept_words, talk
 from bot.services.concerns import do_answer_ask, do_raise_concern
 from bot.services.home import HOME, TALK, WORRIED, open_question
-from bot.services.ladder_steps import who_answers
+from bot.services.ladder_steps import CONCERN_ASK, who_answers
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
@@ -57,7 +57,7 @@ async def do_choose(
 
 def is_concern_answer(message_id: str, key: str) -> bool:
     """Whether this is the answer to "Are you safe now?" (its own service)."""
-    return message_id == "concern_ask" and key in {"concern_safe", "concern_not_safe"}
+    return message_id == CONCERN_ASK and key in {"concern_safe", "concern_not_safe"}
 
 
 def has_own_service(message_id: str, key: str) -> bool:

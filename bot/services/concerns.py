@@ -21,6 +21,7 @@ from bot.services.concern_joining import add_words, ask_for, join_worry, pass_on
 from bot.services.identity import staff_record
 from bot.services.ladder_steps import (
     ACKNOWLEDGED_FOLLOW_UP,
+    CONCERN_ASK,
     answering_name,
     do_take_step,
     guarded,
@@ -111,7 +112,7 @@ async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
         if person is not None and concern is not None:
             worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
-                person, "concern_ask", worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+                person, CONCERN_ASK, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
             )
             await uow.commit()
 

@@ -24,6 +24,7 @@ from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Worry
 from bot.services import choices, concerns, kept_words, talk
 from bot.services.home import show_home
+from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
@@ -93,8 +94,12 @@ async def do_hear(
     now: datetime,
     message_id: int | None = None,
     edited: bool = False,
+    answers: bool = True,
 ) -> Heard:
     """Act on a young person's message, in one transaction unless it is a worry.
+
+    With `answers` False the words are not read as an answer to any question: for words
+    heard as an answer that its service then could not take (the question closed meanwhile).
 
     An edited message is heard for worries only: an edit of a message that was part of a
     concern adds its new wording to that concern; any other edit that is not a worry is
@@ -116,7 +121,9 @@ async def do_hear(
         if not (button or found):
             if edited:
                 return Heard.IGNORED
-            heard = await _not_a_worry(uow, person, text, now=now, message_id=message_id)
+            heard = await _not_a_worry(
+                uow, person, text, now=now, message_id=message_id, answers=answers
+            )
             if heard is Heard.CONCERN_ANSWER:
                 # Its service makes the first commit, so the update is not marked handled
                 # before the answer is stored.
@@ -148,20 +155,24 @@ async def _not_a_worry(
     *,
     now: datetime,
     message_id: int | None,
+    answers: bool = True,
 ) -> Heard:
     """In the open unit of work: the first words after the button, an answer to the question
     asked, talk with their worker, their home, a home choice, else offered to their worker."""
     if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
         return Heard.WORDS_ADDED
+    if person.awaiting_choice == CONCERN_ASK and await uow.concerns.asking(person.id) is None:
+        # "Are you safe now?" is over (answered, or no answer in time): not a question now.
+        person.awaiting_choice = None
     asked = person.awaiting_choice is not None
-    if asked and (heard := await _answer(uow, person, text, now)) is not None:
+    if answers and asked and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
     if await talk.relay_to_worker(uow, person, text, now=now):
         return Heard.RELAYED
     if home_words().ask_for_home(text):
         await show_home(uow, person, now=now)
         return Heard.GREETED
-    if not asked and (heard := await _answer(uow, person, text, now)) is not None:
+    if answers and not asked and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
     kept_words.offer(uow, person, text, now=now)
     return Heard.OFFERED

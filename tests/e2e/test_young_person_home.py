@@ -14,9 +14,13 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.adapters.db.models import OutboxMessage
+from bot.devtools.fake_telegram import FakeUser
 from bot.domain.profiles import CommunicationProfile
 from bot.services.kept_words import kept_when
+from bot.services.ladder_steps import do_take_due_steps
 from tests.e2e.conftest import JO, SAM, Running
 
 ARABIC = CommunicationProfile(language="ar")
@@ -172,3 +176,42 @@ async def test_every_message_gets_the_home_reaches_the_worker_or_answers(
         # The home is one message, with its choices as buttons under it.
         home = running.fake.sent_messages(SAM.id)[-1]
         assert "inline_keyboard" in (home.reply_markup or {})
+
+
+# Worrying words that sound unsure: Sam is asked "Are you safe now?" first (10 minutes' wait).
+UNSURE = "i want to die lol"
+
+
+async def _everything_sent(running: Running, user: FakeUser) -> list[str]:
+    """Every message queued for `user` so far, once it has reached them."""
+    async with running.uow() as work:
+        queued = await work.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.chat_id == user.id)
+        )
+    sent = await running.fake.await_messages(user.id, queued or 0, timeout=10)
+    return [message.text or "" for message in sent]
+
+
+async def _asked(running: Running) -> None:
+    """Sam writes unsure worrying words and is asked "Are you safe now?"."""
+    await running.hear(SAM, UNSURE, running.words("concern_ask", worker="Jo"))
+
+
+async def _ask_times_out(running: Running) -> None:
+    """Nobody answers "Are you safe now?" in Sam's wait: Jo is told, and Sam hears so."""
+    running.clock.advance(timedelta(minutes=10))
+    await do_take_due_steps(running.uow(), now=running.clock())
+    await _everything_sent(running, SAM)
+    await _everything_sent(running, JO)
+
+
+@pytest.mark.parametrize("text", ["no", "yes", "I want to talk to Jo"])
+async def test_words_after_are_you_safe_timed_out_are_never_dropped(
+    running: Running, text: str
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    await _ask_times_out(running)
+
+    # Not an answer any more: what Sam writes is offered to Jo, as anything else is.
+    await running.hear(SAM, text, running.words("offer_to_worker", worker="Jo"))
