@@ -9,7 +9,7 @@ one label has, and for a language by its name in Latin letters ("arabic").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -95,9 +95,13 @@ async def _reach_worker(
     uow.postbox.to_young_person(person, key, values, now=now)
 
 
-def match_answer(names: Sequence[Sequence[str]], text: str) -> int | None:
+def match_answer(
+    names: Sequence[Sequence[str]], text: str, *, last: Collection[int] = ()
+) -> int | None:
     """Which choice a written answer means: its number, all the words of one of its names,
-    or a word only it has. `names` holds, per choice, every name it may be written as."""
+    or a word only it has. `names` holds, per choice, every name it may be written as. A word
+    several choices have is the one it begins, if only one does; if several still, the one
+    that is not among the `last` choices (Help, "Something else"): Arabic "لا" is "No"."""
     answer = words_of(text)
     number = whole_number(answer[0], low=1, high=len(names)) if len(answer) == 1 else None
     if number is not None:
@@ -108,7 +112,12 @@ def match_answer(names: Sequence[Sequence[str]], text: str) -> int | None:
         return exact[0]
     if len(answer) != 1:
         return None
-    having = [i for i, choice in enumerate(named) if any(answer[0] in n.split() for n in choice)]
+    word = answer[0]
+    having = [i for i, choice in enumerate(named) if any(word in n.split() for n in choice)]
+    if len(having) > 1:
+        having = [i for i in having if any(n.split()[:1] == [word] for n in named[i])]
+    if len(having) > 1:
+        having = [i for i in having if i not in last]
     return having[0] if len(having) == 1 else None
 
 
@@ -132,7 +141,8 @@ def written_choice(
         [button.label, plain.label, *_language_names(button.key)]
         for button, plain in zip(theirs, english.buttons, strict=True)
     ]
-    index = match_answer(names, text)
+    last = [i for i, button in enumerate(theirs) if button.key in ALWAYS]
+    index = match_answer(names, text, last=last)
     return None if index is None else (message_id, theirs[index].key)
 
 

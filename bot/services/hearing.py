@@ -159,11 +159,8 @@ async def _not_a_worry(
 ) -> Heard:
     """In the open unit of work: the first words after the button, an answer to the question
     asked, talk with their worker, their home, a home choice, else offered to their worker."""
-    if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
-        return Heard.WORDS_ADDED
-    if person.awaiting_choice == CONCERN_ASK and await uow.concerns.asking(person.id) is None:
-        # "Are you safe now?" is over (answered, or no answer in time): not a question now.
-        person.awaiting_choice = None
+    if heard := await _for_a_worry(uow, person, text, now, message_id, answers=answers):
+        return heard
     asked = person.awaiting_choice is not None
     if answers and asked and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
@@ -176,6 +173,30 @@ async def _not_a_worry(
         return heard
     kept_words.offer(uow, person, text, now=now)
     return Heard.OFFERED
+
+
+async def _for_a_worry(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    text: str,
+    now: datetime,
+    message_id: int | None,
+    *,
+    answers: bool,
+) -> Heard | None:
+    """The first words after "I'm worried"; or while "Are you safe now?" is open, an answer,
+    else words that join the worry it asks about. None once it is over (answered, or no
+    answer in time): then it is no question at all."""
+    if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
+        return Heard.WORDS_ADDED
+    if person.awaiting_choice != CONCERN_ASK:
+        return None
+    if answers and (heard := await _answer(uow, person, text, now)) is not None:
+        return heard
+    if await concerns.add_words_to_asking(uow, person, text, now=now, message_id=message_id):
+        return Heard.WORDS_ADDED
+    person.awaiting_choice = None
+    return None
 
 
 async def _answer(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.actors import Actor
-from bot.services.ladder_steps import who_answers
+from bot.services.ladder_steps import CONCERN_ASK, who_answers
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
 
@@ -48,8 +48,10 @@ async def do_stop(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> b
             person.paused_at = now
             await _tell_worker(uow, person, "young_person_stopped", now=now)
         person.talking_until = None
-        person.awaiting_choice = None
+        # A question about a worry stays open ("Are you safe now?"): /stop never closes it.
+        asking = person.awaiting_choice == CONCERN_ASK
         uow.postbox.to_young_person(person, "stopped", {}, now=now)
+        person.awaiting_choice = CONCERN_ASK if asking else None
         await uow.commit()
         return True
 

@@ -215,3 +215,41 @@ async def test_words_after_are_you_safe_timed_out_are_never_dropped(
 
     # Not an answer any more: what Sam writes is offered to Jo, as anything else is.
     await running.hear(SAM, text, running.words("offer_to_worker", worker="Jo"))
+
+
+async def _later_words(running: Running) -> list[str]:
+    """The words added to Sam's concern since it was raised, oldest first."""
+    [concern] = await running.concerns()
+    async with running.uow() as work:
+        return [w.words for w in await work.concerns.later_words(concern.id)]
+
+
+@pytest.mark.parametrize("text", ["im fine", "not really", "hello", "safe"])
+async def test_words_that_do_not_answer_are_you_safe_join_the_worry(
+    running: Running, text: str
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+
+    # Kept with the worry (never offered, never the home), and the question is asked again.
+    await running.hear(SAM, text, running.words("concern_ask_words", worker="Jo"))
+    assert await _later_words(running) == [text]
+    jo_before = running.count(JO)
+    await running.hear(SAM, "no", [])
+    await running.fake.await_messages(JO.id, jo_before + 1)
+    [concern] = await running.concerns()
+    assert (concern.state, concern.urgency) == ("open", "high")
+
+
+@pytest.mark.parametrize(("text", "replies"), [("/help", ("home",)), ("/stop", ("stopped",))])
+async def test_help_and_stop_leave_are_you_safe_open(
+    running: Running, text: str, replies: tuple[str, ...]
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    await running.hear(
+        SAM, text, [c for m in replies for c in running.words(m, name="Sam", worker="Jo")]
+    )
+
+    # "yes" still answers the question about the worry.
+    await running.hear(SAM, "yes", running.words("concern_said_safe", worker="Jo"))
