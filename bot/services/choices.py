@@ -96,14 +96,21 @@ async def _reach_worker(
 
 
 def match_answer(
-    names: Sequence[Sequence[str]], text: str, *, last: Collection[int] = ()
+    names: Sequence[Sequence[str]],
+    text: str,
+    *,
+    last: Collection[int] = (),
+    numbered: bool = True,
+    whole_only: Collection[int] = (),
 ) -> int | None:
-    """Which choice a written answer means: its number, all the words of one of its names,
-    or a word only it has. `names` holds, per choice, every name it may be written as. A word
+    """Which choice a written answer means: its number (when the choices were shown
+    `numbered`), all the words of one of its names, or a word only it has (never for the
+    `whole_only` choices). `names` holds, per choice, every name it may be written as. A word
     several choices have is the one it begins, if only one does; if several still, the one
     that is not among the `last` choices (Help, "Something else"): Arabic "لا" is "No"."""
     answer = words_of(text)
-    number = whole_number(answer[0], low=1, high=len(names)) if len(answer) == 1 else None
+    one = len(answer) == 1 and numbered
+    number = whole_number(answer[0], low=1, high=len(names)) if one else None
     if number is not None:
         return number - 1
     named = [{" ".join(words_of(name)) for name in choice} for choice in names]
@@ -113,7 +120,11 @@ def match_answer(
     if len(answer) != 1:
         return None
     word = answer[0]
-    having = [i for i, choice in enumerate(named) if any(word in n.split() for n in choice)]
+    having = [
+        i
+        for i, choice in enumerate(named)
+        if i not in whole_only and any(word in n.split() for n in choice)
+    ]
     if len(having) > 1:
         having = [i for i in having if any(n.split()[:1] == [word] for n in named[i])]
     if len(having) > 1:
@@ -135,14 +146,20 @@ def written_choice(
     # A choice's wording may name the young person or their worker, nothing else.
     values = {"name": name_of(person), "worker": person.key_worker.name}
     profile = profile_of(person)
-    theirs = render(uow.postbox.catalogue, message_id, values, profile).buttons
+    shown = render(uow.postbox.catalogue, message_id, values, profile)
+    theirs = shown.buttons
     english = render(uow.postbox.catalogue, message_id, values, replace(profile, language="en"))
     names = [
         [button.label, plain.label, *_language_names(button.key)]
         for button, plain in zip(theirs, english.buttons, strict=True)
     ]
-    last = [i for i, button in enumerate(theirs) if button.key in ALWAYS]
-    index = match_answer(names, text, last=last)
+    keys = [button.key for button in theirs]
+    last = [i for i, key in enumerate(keys) if key in ALWAYS]
+    # "I'm worried" is chosen in words only by its whole name: a word it shares with other
+    # words (Arabic "أنا", "I") must never raise a concern. Numbers count only when the
+    # choices were shown numbered (written replies), so a stray "2" chooses nothing.
+    worried = [i for i, key in enumerate(keys) if (message_id, key) == (HOME, WORRIED)]
+    index = match_answer(names, text, last=last, numbered=not shown.keyboard, whole_only=worried)
     return None if index is None else (message_id, theirs[index].key)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import OutboxMessage
 from bot.devtools.fake_telegram import FakeUser
-from bot.domain.profiles import CommunicationProfile
+from bot.domain.profiles import CommunicationProfile, Replies
 from bot.services.kept_words import kept_when
 from bot.services.ladder_steps import do_take_due_steps
 from tests.e2e.conftest import JO, SAM, Running
@@ -52,9 +52,14 @@ class Row:
     profile: CommunicationProfile | None = None
     # The words Jo is given (at once, or at Jo's next look), when not `text` itself.
     words: str | None = None
+    # Jo sets Sam to write replies first: choices come numbered, and a number picks one.
+    written: bool = False
 
 
 LANGUAGE = ("/language", 1)
+# Written replies: the choices come numbered, in a message of their own.
+WRITTEN_LANGUAGE = ("/language", 2)
+WRITTEN = CommunicationProfile(replies=Replies.FREE_TEXT)
 TALK = ("/talk", 1)
 OFFERED = ("can we meet on tuesday", 1)
 
@@ -84,14 +89,26 @@ ROWS = [
     Row("/nonsense", Comes.HOME, ("home",)),
     Row("مرحبا", Comes.HOME, ("home",)),
     Row("talk to jo", Comes.ANSWER, ("talk_start",)),
-    Row("1", Comes.ANSWER, ("talk_start",)),
+    Row("1", Comes.ANSWER, ("talk_start",), written=True),
+    # Choices shown as buttons have no numbers: a stray "2" is never "I'm worried".
+    Row("2", Comes.KEPT, ("offer_to_worker",)),
+    Row("1", Comes.KEPT, ("offer_to_worker",)),
+    # Nor is one word "I'm worried" shares with other words (Arabic "أنا", "I").
+    Row(
+        "أنا",
+        Comes.KEPT,
+        ("offer_to_worker",),
+        before=(LANGUAGE, ("arabic", 1)),
+        profile=ARABIC,
+    ),
     # An answer wins over an open talk: "1" chooses English, it is not relayed to Jo.
     Row(
         "1",
         Comes.ANSWER,
         ("language_changed",),
-        before=(TALK, LANGUAGE),
+        before=(TALK, WRITTEN_LANGUAGE),
         values={"language": "English"},
+        written=True,
     ),
     Row(
         "arabic",
@@ -152,6 +169,12 @@ async def test_every_message_gets_the_home_reaches_the_worker_or_answers(
     running: Running, row: Row
 ) -> None:
     await running.join_sam()
+    if row.written:
+        changed = running.count(SAM) + running.parts(
+            "profile_changed_no_review", profile=WRITTEN, worker="Jo"
+        )
+        await running.say(JO, "/profile Sam replies text")
+        await running.fake.await_messages(SAM.id, changed)
     for text, replies in row.before:
         await running.say(SAM, text, replies=replies)
     jo_before = running.count(JO)

@@ -99,6 +99,15 @@ class TestWrittenChoices:
     ) -> None:
         assert match_answer(self.SAFE_AR, text, last=(2, 3)) == index
 
+    HOME = (["Talk to Jo"], ["I'm worried"], ["I don't know / Help"])
+
+    @pytest.mark.parametrize(("text", "index"), [("2", None), ("worried", None), ("jo", 0)])
+    def test_buttons_have_no_numbers_and_worried_needs_its_whole_name(
+        self, text: str, index: int | None
+    ) -> None:
+        assert match_answer(self.HOME, text, numbered=False, whole_only=(1,)) == index
+        assert match_answer(self.HOME, "I'm worried", numbered=False, whole_only=(1,)) == 1
+
     def test_a_word_in_two_choices_that_begins_neither_is_no_choice(self) -> None:
         safe = (["Yes, I am safe"], ["No, not safe"], ["Something else"], ["I don't know / Help"])
         assert match_answer(safe, "safe", last=(2, 3)) is None
