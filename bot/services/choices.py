@@ -43,6 +43,10 @@ async def do_choose(
     if is_concern_answer(message_id, key):
         safe = key == "concern_safe"
         return await do_answer_ask(uow, telegram_user_id, safe=safe, now=now)
+    if message_id == CONCERN_ASK and key in ALWAYS:
+        # Help or "Something else" is no "I am safe": the worry goes to their worker now, as
+        # "No, not safe" does, before the reply (it may be over already: no answer in time).
+        await do_answer_ask(uow, telegram_user_id, safe=False, now=now)
     if (message_id, key) == (HOME, WORRIED):
         # The home's "I'm worried" is the button under the message box, tapped.
         worry = Worry("button", Urgency.HIGH)
@@ -62,7 +66,7 @@ def is_concern_answer(message_id: str, key: str) -> bool:
 
 def has_own_service(message_id: str, key: str) -> bool:
     """Whether this choice raises or answers a concern: that commits on its own, first."""
-    return is_concern_answer(message_id, key) or (message_id, key) == (HOME, WORRIED)
+    return message_id == CONCERN_ASK or (message_id, key) == (HOME, WORRIED)
 
 
 async def choose(

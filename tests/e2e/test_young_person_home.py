@@ -276,3 +276,26 @@ async def test_help_and_stop_leave_are_you_safe_open(
 
     # "yes" still answers the question about the worry.
     await running.hear(SAM, "yes", running.words("concern_said_safe", worker="Jo"))
+
+
+@pytest.mark.parametrize(
+    ("tap", "key"),
+    [(False, "help"), (False, "something else"), (True, "help"), (True, "something_else")],
+)
+async def test_help_or_something_else_on_are_you_safe_is_not_safe(
+    running: Running, *, tap: bool, key: str
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    jo_before = running.count(JO)
+
+    if tap:
+        running.fake.press_button(SAM, f"c|concern_ask|{key}")
+    else:
+        running.fake.send_text(SAM, key)
+
+    # Jo is told now, not when Sam's wait (10 minutes) is over, and the worry is urgent.
+    told = await running.fake.await_messages(JO.id, jo_before + 2)
+    [concern] = await running.concerns()
+    assert (concern.state, concern.urgency) == ("open", "high")
+    assert any(m.text and "Sam" in m.text for m in told[jo_before:])
