@@ -2,9 +2,10 @@
 
 While `paused_at` is set, Waypoint starts nothing with the young person (profile notices, and
 the reminders and check-ins of later issues, which are to check `is_paused`), and their
-worker's /reply waits for them to write first. Replies about a concern always go, and so does
-every answer to what the young person writes: they can still reach their worker, and a worry
-is always heard. Their worker is told when they stop and when they start again.
+worker's /reply waits for them to write first, unless they have a concern that is not
+closed. Replies about a concern always go, and so does every answer to what the young person
+writes: they can still reach their worker, and a worry is always heard. Their worker is told
+when they stop and when they start again.
 """
 
 from __future__ import annotations

@@ -299,3 +299,27 @@ async def test_help_or_something_else_on_are_you_safe_is_not_safe(
     [concern] = await running.concerns()
     assert (concern.state, concern.urgency) == ("open", "high")
     assert any(m.text and "Sam" in m.text for m in told[jo_before:])
+
+
+@pytest.mark.parametrize("worried", [True, False])
+async def test_a_worker_may_reply_after_stop_while_a_worry_is_not_closed(
+    running: Running, *, worried: bool
+) -> None:
+    await running.join_sam()
+    if worried:
+        running.fake.send_text(SAM, "/worried")
+        await running.fake.await_messages(JO.id, 3)
+        await _everything_sent(running, SAM)
+    await running.say(SAM, "/stop")
+    await _everything_sent(running, JO)
+    sam_before = len(await _everything_sent(running, SAM))
+
+    [answer] = await running.say(JO, "/reply Sam are you ok?")
+
+    if worried:
+        assert answer == running.staff_text("talk_reply_sent", name="Sam")
+        words = running.words("talk_from_worker", worker="Jo", text="are you ok?")
+        sent = await running.fake.await_messages(SAM.id, sam_before + len(words))
+        assert [m.text for m in sent[sam_before:]] == words
+    else:
+        assert answer == running.staff_text("talk_reply_paused", name="Sam")
