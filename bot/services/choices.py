@@ -22,7 +22,7 @@ from bot.domain.safety.worry import Worry
 from bot.services import kept_words, talk
 from bot.services.concerns import do_answer_ask, do_raise_concern
 from bot.services.home import HOME, TALK, WORRIED, open_question
-from bot.services.ladder_steps import CONCERN_ASK, who_answers
+from bot.services.ladder_steps import CONCERN_ASK, answering_name, who_answers
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
@@ -141,14 +141,15 @@ def match_written_choice(labels: list[str], text: str) -> int | None:
     return match_answer([[label] for label in labels], text)
 
 
-def written_choice(
+async def written_choice(
     uow: UnitOfWork, person: YoungPersonRecord, text: str
 ) -> tuple[str, str] | None:
     """The (message id, button key) a written answer picks from the open question (the home's
     choices when none is open), if any."""
     message_id = open_question(person)
-    # A choice's wording may name the young person or their worker, nothing else.
-    values = {"name": name_of(person), "worker": person.key_worker.name}
+    # A choice's wording may name the young person or whoever stands for their worker (as
+    # the home names them), nothing else.
+    values = {"name": name_of(person), "worker": await answering_name(uow, person)}
     profile = profile_of(person)
     shown = render(uow.postbox.catalogue, message_id, values, profile)
     theirs = shown.buttons
@@ -180,7 +181,7 @@ async def do_written_answer(
     """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
     async with uow.reading():
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        chosen = written_choice(uow, person, text) if person is not None else None
+        chosen = await written_choice(uow, person, text) if person is not None else None
     if chosen is None:
         return False
     return await do_choose(uow, telegram_user_id, *chosen, now=now)

@@ -171,7 +171,7 @@ async def _not_a_worry(
         return Heard.GREETED
     if answers and not asked and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
-    kept_words.offer(uow, person, text, now=now)
+    await kept_words.offer(uow, person, text, now=now)
     return Heard.OFFERED
 
 
@@ -203,7 +203,7 @@ async def _answer(
     uow: UnitOfWork, person: YoungPersonRecord, text: str, now: datetime
 ) -> Heard | None:
     """The words as an answer to the open question (the home's when none is), if they are."""
-    chosen = choices.written_choice(uow, person, text)
+    chosen = await choices.written_choice(uow, person, text)
     if chosen is None:
         return None
     if choices.has_own_service(*chosen):

@@ -120,6 +120,9 @@ async def who_answers(uow: UnitOfWork, person: YoungPersonRecord) -> StaffRecord
 
 async def answering_name(uow: UnitOfWork, person: YoungPersonRecord) -> str:
     """The name the young person is told: whoever stands for their worker now."""
+    worker = person.key_worker
+    if worker.active and not worker.away:
+        return worker.name  # the first who_answers looks at: no need to look further
     answers = await who_answers(uow, person)
     return answers.name if answers is not None else person.key_worker.name
 

@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import OutboxMessage
 from bot.devtools.fake_telegram import FakeUser
+from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Replies
 from bot.services.kept_words import kept_when
 from bot.services.ladder_steps import do_take_due_steps
+from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
 
 ARABIC = CommunicationProfile(language="ar")
@@ -323,3 +325,26 @@ async def test_a_worker_may_reply_after_stop_while_a_worry_is_not_closed(
         assert [m.text for m in sent[sam_before:]] == words
     else:
         assert answer == running.staff_text("talk_reply_paused", name="Sam")
+
+
+DEE = FakeUser(id=1101, first_name="Dee")
+
+
+@pytest.mark.parametrize(
+    ("text", "message_id"), [("hello", "home"), ("thanks", "offer_to_worker")]
+)
+async def test_the_home_and_the_offer_name_who_gets_the_words(
+    running: Running, text: str, message_id: str
+) -> None:
+    new = NewStaff(DEE.id, "Dee", Role.DUTY, "Harrogate", "North Yorkshire", create=True)
+    await do_add_staff(running.uow(), new, now=running.clock())
+    await running.join_sam()
+    await running.say(JO, "/away Dee")
+
+    # Jo is away and Dee covers: Sam's words go to Dee, so Sam reads Dee's name.
+    await running.hear(SAM, text, running.words(message_id, name="Sam", worker="Dee"))
+    if message_id == "offer_to_worker":
+        dee_before = running.count(DEE)
+        await running.hear(SAM, "yes", running.words("talk_sent", worker="Dee"))
+        [given] = (await running.fake.await_messages(DEE.id, dee_before + 1))[dee_before:]
+        assert given.text == running.staff_text("words_for_you", name="Sam", words=text)
