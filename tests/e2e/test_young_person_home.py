@@ -348,3 +348,20 @@ async def test_the_home_and_the_offer_name_who_gets_the_words(
         await running.hear(SAM, "yes", running.words("talk_sent", worker="Dee"))
         [given] = (await running.fake.await_messages(DEE.id, dee_before + 1))[dee_before:]
         assert given.text == running.staff_text("words_for_you", name="Sam", words=text)
+
+
+async def test_after_stop_a_plain_message_does_not_open_the_way_but_sending_words_does(
+    running: Running,
+) -> None:
+    # What talk_reply_paused tells Jo, step by step: writing alone is not enough.
+    await running.join_sam()
+    await running.say(SAM, "/stop")
+    await _everything_sent(running, SAM)
+    await running.hear(SAM, "thanks", running.words("offer_to_worker", worker="Jo"))
+    [refused] = await running.say(JO, "/reply Sam hi")
+    assert refused == running.staff_text("talk_reply_paused", name="Sam")
+
+    await running.hear(SAM, "yes", running.words("talk_sent", worker="Jo"))
+    await _everything_sent(running, JO)
+    [sent] = await running.say(JO, "/reply Sam hi")
+    assert sent == running.staff_text("talk_reply_sent", name="Sam")
