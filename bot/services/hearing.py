@@ -2,7 +2,8 @@
 
 A worry always comes first: the "I'm worried" button, words that sound worried (checked
 against content/safety/lexicon.toml, together with the message before when a thought was
-split over two messages), or the first words after tapping the button. Then an answer to the
+split over two messages), or the first words after tapping the button; while "Are you safe
+now?" is open, its answer, else words that join the worry it asks about. Then an answer to the
 question Waypoint asked last (it wins over a talk with their worker: "1" answers /language),
 a talk with their worker, a greeting or "what can you do?" (their home), one of the home's
 choices in words ("talk to Jo", "help"), and last anything else: kept for their worker and

@@ -14,9 +14,9 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import Concern, OutboxMessage
 from bot.devtools.fake_telegram import FakeUser
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Replies
@@ -365,3 +365,19 @@ async def test_after_stop_a_plain_message_does_not_open_the_way_but_sending_word
     await _everything_sent(running, JO)
     [sent] = await running.say(JO, "/reply Sam hi")
     assert sent == running.staff_text("talk_reply_sent", name="Sam")
+
+
+async def test_an_answer_to_a_question_closed_meanwhile_is_heard_as_anything_else(
+    running: Running,
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    # Another instance took the ask's step between reading Sam's words and answering: the
+    # concern is no longer asking, though Sam's row still says the question is open.
+    async with running.uow() as work:
+        await work.session.execute(
+            update(Concern).values(state="open", next_step_at=running.clock() + timedelta(days=1))
+        )
+        await work.commit()
+
+    await running.hear(SAM, "yes", running.words("offer_to_worker", worker="Jo"))
