@@ -1,4 +1,4 @@
-"""Reading a number someone typed: only ASCII digits, only within range.
+"""Reading a number someone typed: only ASCII (or Arabic-Indic) digits, only within range.
 
 `str.isdigit()` says yes to "²" and "①", which `int()` then refuses; and a 30-digit number is
 fine for Python but not for a database column. Every number read from a person goes through
@@ -14,9 +14,15 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 LARGEST_ID = 2**31 - 1
 
 
+# Arabic-Indic digits (U+0660 to U+0669, and the Persian U+06F0 to U+06F9) are read as the
+# digits they are.
+_AS_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
 def whole_number(text: str | None, *, low: int = 0, high: int = LARGEST_ID) -> int | None:
     """The number `text` is (surrounding spaces allowed), or None if it is not one in range."""
-    if text is None or not _DIGITS.fullmatch(text.strip()):
+    digits = text.strip().translate(_AS_ASCII) if text is not None else None
+    if digits is None or not _DIGITS.fullmatch(digits):
         return None
-    value = int(text.strip())
+    value = int(digits)
     return value if low <= value <= high else None

@@ -9,7 +9,7 @@ one label has, and for a language by its name in Latin letters ("arabic").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -22,7 +22,7 @@ from bot.domain.safety.worry import Worry
 from bot.services import kept_words, talk
 from bot.services.concerns import do_answer_ask, do_raise_concern
 from bot.services.home import HOME, TALK, WORRIED, open_question
-from bot.services.ladder_steps import who_answers
+from bot.services.ladder_steps import CONCERN_ASK, answering_name, who_answers
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
@@ -43,6 +43,10 @@ async def do_choose(
     if is_concern_answer(message_id, key):
         safe = key == "concern_safe"
         return await do_answer_ask(uow, telegram_user_id, safe=safe, now=now)
+    if message_id == CONCERN_ASK and key in ALWAYS:
+        # Help or "Something else" is no "I am safe": the worry goes to their worker now, as
+        # "No, not safe" does, before the reply (it may be over already: no answer in time).
+        await do_answer_ask(uow, telegram_user_id, safe=False, now=now)
     if (message_id, key) == (HOME, WORRIED):
         # The home's "I'm worried" is the button under the message box, tapped.
         worry = Worry("button", Urgency.HIGH)
@@ -57,12 +61,12 @@ async def do_choose(
 
 def is_concern_answer(message_id: str, key: str) -> bool:
     """Whether this is the answer to "Are you safe now?" (its own service)."""
-    return message_id == "concern_ask" and key in {"concern_safe", "concern_not_safe"}
+    return message_id == CONCERN_ASK and key in {"concern_safe", "concern_not_safe"}
 
 
 def has_own_service(message_id: str, key: str) -> bool:
     """Whether this choice raises or answers a concern: that commits on its own, first."""
-    return is_concern_answer(message_id, key) or (message_id, key) == (HOME, WORRIED)
+    return message_id == CONCERN_ASK or (message_id, key) == (HOME, WORRIED)
 
 
 async def choose(
@@ -95,11 +99,22 @@ async def _reach_worker(
     uow.postbox.to_young_person(person, key, values, now=now)
 
 
-def match_answer(names: Sequence[Sequence[str]], text: str) -> int | None:
-    """Which choice a written answer means: its number, all the words of one of its names,
-    or a word only it has. `names` holds, per choice, every name it may be written as."""
+def match_answer(
+    names: Sequence[Sequence[str]],
+    text: str,
+    *,
+    last: Collection[int] = (),
+    numbered: bool = True,
+    whole_only: Collection[int] = (),
+) -> int | None:
+    """Which choice a written answer means: its number (when the choices were shown
+    `numbered`), all the words of one of its names, or a word only it has (never for the
+    `whole_only` choices). `names` holds, per choice, every name it may be written as. A word
+    several choices have is the one it begins, if only one does; if several still, the one
+    that is not among the `last` choices (Help, "Something else"): Arabic "لا" is "No"."""
     answer = words_of(text)
-    number = whole_number(answer[0], low=1, high=len(names)) if len(answer) == 1 else None
+    one = len(answer) == 1 and numbered
+    number = whole_number(answer[0], low=1, high=len(names)) if one else None
     if number is not None:
         return number - 1
     named = [{" ".join(words_of(name)) for name in choice} for choice in names]
@@ -108,7 +123,16 @@ def match_answer(names: Sequence[Sequence[str]], text: str) -> int | None:
         return exact[0]
     if len(answer) != 1:
         return None
-    having = [i for i, choice in enumerate(named) if any(answer[0] in n.split() for n in choice)]
+    word = answer[0]
+    having = [
+        i
+        for i, choice in enumerate(named)
+        if i not in whole_only and any(word in n.split() for n in choice)
+    ]
+    if len(having) > 1:
+        having = [i for i in having if any(n.split()[:1] == [word] for n in named[i])]
+    if len(having) > 1:
+        having = [i for i in having if i not in last]
     return having[0] if len(having) == 1 else None
 
 
@@ -117,22 +141,30 @@ def match_written_choice(labels: list[str], text: str) -> int | None:
     return match_answer([[label] for label in labels], text)
 
 
-def written_choice(
+async def written_choice(
     uow: UnitOfWork, person: YoungPersonRecord, text: str
 ) -> tuple[str, str] | None:
     """The (message id, button key) a written answer picks from the open question (the home's
     choices when none is open), if any."""
     message_id = open_question(person)
-    # A choice's wording may name the young person or their worker, nothing else.
-    values = {"name": name_of(person), "worker": person.key_worker.name}
+    # A choice's wording may name the young person or whoever stands for their worker (as
+    # the home names them), nothing else.
+    values = {"name": name_of(person), "worker": await answering_name(uow, person)}
     profile = profile_of(person)
-    theirs = render(uow.postbox.catalogue, message_id, values, profile).buttons
+    shown = render(uow.postbox.catalogue, message_id, values, profile)
+    theirs = shown.buttons
     english = render(uow.postbox.catalogue, message_id, values, replace(profile, language="en"))
     names = [
         [button.label, plain.label, *_language_names(button.key)]
         for button, plain in zip(theirs, english.buttons, strict=True)
     ]
-    index = match_answer(names, text)
+    keys = [button.key for button in theirs]
+    last = [i for i, key in enumerate(keys) if key in ALWAYS]
+    # "I'm worried" is chosen in words only by its whole name: a word it shares with other
+    # words (Arabic "أنا", "I") must never raise a concern. Numbers count only when the
+    # choices were shown numbered (written replies), so a stray "2" chooses nothing.
+    worried = [i for i, key in enumerate(keys) if (message_id, key) == (HOME, WORRIED)]
+    index = match_answer(names, text, last=last, numbered=not shown.keyboard, whole_only=worried)
     return None if index is None else (message_id, theirs[index].key)
 
 
@@ -149,7 +181,7 @@ async def do_written_answer(
     """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
     async with uow.reading():
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        chosen = written_choice(uow, person, text) if person is not None else None
+        chosen = await written_choice(uow, person, text) if person is not None else None
     if chosen is None:
         return False
     return await do_choose(uow, telegram_user_id, *chosen, now=now)

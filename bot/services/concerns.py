@@ -21,6 +21,7 @@ from bot.services.concern_joining import add_words, ask_for, join_worry, pass_on
 from bot.services.identity import staff_record
 from bot.services.ladder_steps import (
     ACKNOWLEDGED_FOLLOW_UP,
+    CONCERN_ASK,
     answering_name,
     do_take_step,
     guarded,
@@ -111,7 +112,7 @@ async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
         if person is not None and concern is not None:
             worker = {"worker": await answering_name(uow, person)}
             uow.postbox.to_young_person(
-                person, "concern_ask", worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+                person, CONCERN_ASK, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
             )
             await uow.commit()
 
@@ -217,6 +218,33 @@ async def add_words_to_waiting(
     # In a savepoint: wording that fails must never cost the words stored with them.
     async with guarded(uow, concern, now):
         await pass_on(uow, concern, words, now)
+    return True
+
+
+async def add_words_to_asking(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    words: str,
+    *,
+    now: datetime,
+    message_id: int | None = None,
+) -> bool:
+    """In the caller's unit of work: words that do not answer "Are you safe now?" ("im fine")
+    join the concern it asks about, which goes to their worker with them, and the question is
+    asked again; False if it is not being asked (answered, or no answer in time)."""
+    concern = await uow.concerns.asking(person.id)
+    if concern is None:
+        return False
+    add_words(uow, concern, words, at=now, message_id=message_id)
+    _words_added(uow, concern, person, now)
+    # In a savepoint: wording that fails must never cost the words stored with them.
+    async with guarded(uow, concern, now):
+        worker = {"worker": await answering_name(uow, person)}
+        uow.postbox.to_young_person(
+            person, "concern_ask_words", worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+        )
+    # Still this question, whatever message the words were answered with.
+    person.awaiting_choice = CONCERN_ASK
     return True
 
 

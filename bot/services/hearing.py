@@ -2,7 +2,8 @@
 
 A worry always comes first: the "I'm worried" button, words that sound worried (checked
 against content/safety/lexicon.toml, together with the message before when a thought was
-split over two messages), or the first words after tapping the button. Then an answer to the
+split over two messages), or the first words after tapping the button; while "Are you safe
+now?" is open, its answer, else words that join the worry it asks about. Then an answer to the
 question Waypoint asked last (it wins over a talk with their worker: "1" answers /language),
 a talk with their worker, a greeting or "what can you do?" (their home), one of the home's
 choices in words ("talk to Jo", "help"), and last anything else: kept for their worker and
@@ -24,6 +25,7 @@ from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Worry
 from bot.services import choices, concerns, kept_words, talk
 from bot.services.home import show_home
+from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
@@ -93,8 +95,12 @@ async def do_hear(
     now: datetime,
     message_id: int | None = None,
     edited: bool = False,
+    answers: bool = True,
 ) -> Heard:
     """Act on a young person's message, in one transaction unless it is a worry.
+
+    With `answers` False the words are not read as an answer to any question: for words
+    heard as an answer that its service then could not take (the question closed meanwhile).
 
     An edited message is heard for worries only: an edit of a message that was part of a
     concern adds its new wording to that concern; any other edit that is not a worry is
@@ -116,7 +122,9 @@ async def do_hear(
         if not (button or found):
             if edited:
                 return Heard.IGNORED
-            heard = await _not_a_worry(uow, person, text, now=now, message_id=message_id)
+            heard = await _not_a_worry(
+                uow, person, text, now=now, message_id=message_id, answers=answers
+            )
             if heard is Heard.CONCERN_ANSWER:
                 # Its service makes the first commit, so the update is not marked handled
                 # before the answer is stored.
@@ -148,30 +156,55 @@ async def _not_a_worry(
     *,
     now: datetime,
     message_id: int | None,
+    answers: bool = True,
 ) -> Heard:
     """In the open unit of work: the first words after the button, an answer to the question
     asked, talk with their worker, their home, a home choice, else offered to their worker."""
-    if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
-        return Heard.WORDS_ADDED
+    if heard := await _for_a_worry(uow, person, text, now, message_id, answers=answers):
+        return heard
     asked = person.awaiting_choice is not None
-    if asked and (heard := await _answer(uow, person, text, now)) is not None:
+    if answers and asked and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
     if await talk.relay_to_worker(uow, person, text, now=now):
         return Heard.RELAYED
     if home_words().ask_for_home(text):
         await show_home(uow, person, now=now)
         return Heard.GREETED
-    if not asked and (heard := await _answer(uow, person, text, now)) is not None:
+    if answers and not asked and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
-    kept_words.offer(uow, person, text, now=now)
+    await kept_words.offer(uow, person, text, now=now)
     return Heard.OFFERED
+
+
+async def _for_a_worry(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    text: str,
+    now: datetime,
+    message_id: int | None,
+    *,
+    answers: bool,
+) -> Heard | None:
+    """The first words after "I'm worried"; or while "Are you safe now?" is open, an answer,
+    else words that join the worry it asks about. None once it is over (answered, or no
+    answer in time): then it is no question at all."""
+    if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
+        return Heard.WORDS_ADDED
+    if person.awaiting_choice != CONCERN_ASK:
+        return None
+    if answers and (heard := await _answer(uow, person, text, now)) is not None:
+        return heard
+    if await concerns.add_words_to_asking(uow, person, text, now=now, message_id=message_id):
+        return Heard.WORDS_ADDED
+    person.awaiting_choice = None
+    return None
 
 
 async def _answer(
     uow: UnitOfWork, person: YoungPersonRecord, text: str, now: datetime
 ) -> Heard | None:
     """The words as an answer to the open question (the home's when none is), if they are."""
-    chosen = choices.written_choice(uow, person, text)
+    chosen = await choices.written_choice(uow, person, text)
     if chosen is None:
         return None
     if choices.has_own_service(*chosen):

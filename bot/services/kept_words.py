@@ -18,7 +18,7 @@ from bot.domain.actors import Actor, KnownStaff
 from bot.i18n.dates import day_words
 from bot.services import talk
 from bot.services.identity import staff_record
-from bot.services.ladder_steps import who_answers
+from bot.services.ladder_steps import answering_name, who_answers
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
@@ -27,12 +27,13 @@ OFFER = "offer_to_worker"
 SEND_NOW, KEEP = "send_now", "keep"
 
 
-def offer(uow: UnitOfWork, person: YoungPersonRecord, words: str, *, now: datetime) -> None:
+async def offer(uow: UnitOfWork, person: YoungPersonRecord, words: str, *, now: datetime) -> None:
     """In the caller's unit of work: keep the words for their worker and ask whether to send
-    them now."""
+    them now, naming whoever "send now" gives them to (their worker's cover while away)."""
     person.kept_words = f"{person.kept_words}\n{words}" if person.kept_words else words
     person.kept_since = person.kept_since or now
-    uow.postbox.to_young_person(person, OFFER, {"worker": person.key_worker.name}, now=now)
+    worker = {"worker": await answering_name(uow, person)}
+    uow.postbox.to_young_person(person, OFFER, worker, now=now)
 
 
 def _give(

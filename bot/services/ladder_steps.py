@@ -55,6 +55,8 @@ _LOG = logging.getLogger(__name__)
 ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
 # With nobody to tell, Waypoint looks again this often (staff may come back or be added).
 LOOK_AGAIN = timedelta(minutes=1)
+# "Are you safe now?": asked about worrying words that sounded unsure.
+CONCERN_ASK = "concern_ask"
 
 
 def rules_of(council: CouncilRecord) -> CouncilRules:
@@ -118,6 +120,9 @@ async def who_answers(uow: UnitOfWork, person: YoungPersonRecord) -> StaffRecord
 
 async def answering_name(uow: UnitOfWork, person: YoungPersonRecord) -> str:
     """The name the young person is told: whoever stands for their worker now."""
+    worker = person.key_worker
+    if worker.active and not worker.away:
+        return worker.name  # the first who_answers looks at: no need to look further
     answers = await who_answers(uow, person)
     return answers.name if answers is not None else person.key_worker.name
 
@@ -269,8 +274,11 @@ async def _follow_up(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> 
 async def _step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> bool:
     """The due step for a locked concern: asked and unanswered, followed up, or climbed."""
     if concern.state == ConcernState.ASKING:
-        # No answer in time: for a worry, silence means tell (research SG-1).
+        # No answer in time: for a worry, silence means tell (research SG-1). The question is
+        # over, so what they write next is not read as its answer.
         uow.concerns.record(concern, "no_answer", at=now, by=SYSTEM)
+        if concern.young_person.awaiting_choice == CONCERN_ASK:
+            concern.young_person.awaiting_choice = None
     elif concern.state == ConcernState.ACKNOWLEDGED:
         await _follow_up(uow, concern, now)
         return True

@@ -2,9 +2,10 @@
 
 While `paused_at` is set, Waypoint starts nothing with the young person (profile notices, and
 the reminders and check-ins of later issues, which are to check `is_paused`), and their
-worker's /reply waits for them to write first. Replies about a concern always go, and so does
-every answer to what the young person writes: they can still reach their worker, and a worry
-is always heard. Their worker is told when they stop and when they start again.
+worker's /reply waits for them to write first, unless they have a concern that is not
+closed. Replies about a concern always go, and so does every answer to what the young person
+writes: they can still reach their worker, and a worry is always heard. Their worker is told
+when they stop and when they start again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.actors import Actor
-from bot.services.ladder_steps import who_answers
+from bot.services.ladder_steps import CONCERN_ASK, who_answers
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
 
@@ -48,8 +49,10 @@ async def do_stop(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> b
             person.paused_at = now
             await _tell_worker(uow, person, "young_person_stopped", now=now)
         person.talking_until = None
-        person.awaiting_choice = None
+        # A question about a worry stays open ("Are you safe now?"): /stop never closes it.
+        asking = person.awaiting_choice == CONCERN_ASK
         uow.postbox.to_young_person(person, "stopped", {}, now=now)
+        person.awaiting_choice = CONCERN_ASK if asking else None
         await uow.commit()
         return True
 

@@ -132,7 +132,13 @@ async def do_reply_to_young_person(
             )
             await uow.commit()
             raise MayNotMessage(name=person.first_name)
-        if is_paused(person) and not is_talking(person, now):
+        # Paused (/stop), a worker waits for them to write first; never while they have a
+        # worry that is not closed: replies about a concern always go.
+        if (
+            is_paused(person)
+            and not is_talking(person, now)
+            and not await uow.concerns.not_closed_for(person.id)
+        ):
             raise YoungPersonPaused(name=person.first_name)
         person.talking_until = now + TALK_WINDOW
         values = {"worker": staff.name, "text": reply.words}

@@ -14,9 +14,15 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select, update
 
-from bot.domain.profiles import CommunicationProfile
+from bot.adapters.db.models import Concern, OutboxMessage
+from bot.devtools.fake_telegram import FakeUser
+from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile, Replies
 from bot.services.kept_words import kept_when
+from bot.services.ladder_steps import do_take_due_steps
+from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
 
 ARABIC = CommunicationProfile(language="ar")
@@ -48,9 +54,14 @@ class Row:
     profile: CommunicationProfile | None = None
     # The words Jo is given (at once, or at Jo's next look), when not `text` itself.
     words: str | None = None
+    # Jo sets Sam to write replies first: choices come numbered, and a number picks one.
+    written: bool = False
 
 
 LANGUAGE = ("/language", 1)
+# Written replies: the choices come numbered, in a message of their own.
+WRITTEN_LANGUAGE = ("/language", 2)
+WRITTEN = CommunicationProfile(replies=Replies.FREE_TEXT)
 TALK = ("/talk", 1)
 OFFERED = ("can we meet on tuesday", 1)
 
@@ -80,14 +91,26 @@ ROWS = [
     Row("/nonsense", Comes.HOME, ("home",)),
     Row("مرحبا", Comes.HOME, ("home",)),
     Row("talk to jo", Comes.ANSWER, ("talk_start",)),
-    Row("1", Comes.ANSWER, ("talk_start",)),
+    Row("1", Comes.ANSWER, ("talk_start",), written=True),
+    # Choices shown as buttons have no numbers: a stray "2" is never "I'm worried".
+    Row("2", Comes.KEPT, ("offer_to_worker",)),
+    Row("1", Comes.KEPT, ("offer_to_worker",)),
+    # Nor is one word "I'm worried" shares with other words (Arabic "أنا", "I").
+    Row(
+        "أنا",
+        Comes.KEPT,
+        ("offer_to_worker",),
+        before=(LANGUAGE, ("arabic", 1)),
+        profile=ARABIC,
+    ),
     # An answer wins over an open talk: "1" chooses English, it is not relayed to Jo.
     Row(
         "1",
         Comes.ANSWER,
         ("language_changed",),
-        before=(TALK, LANGUAGE),
+        before=(TALK, WRITTEN_LANGUAGE),
         values={"language": "English"},
+        written=True,
     ),
     Row(
         "arabic",
@@ -148,6 +171,12 @@ async def test_every_message_gets_the_home_reaches_the_worker_or_answers(
     running: Running, row: Row
 ) -> None:
     await running.join_sam()
+    if row.written:
+        changed = running.count(SAM) + running.parts(
+            "profile_changed_no_review", profile=WRITTEN, worker="Jo"
+        )
+        await running.say(JO, "/profile Sam replies text")
+        await running.fake.await_messages(SAM.id, changed)
     for text, replies in row.before:
         await running.say(SAM, text, replies=replies)
     jo_before = running.count(JO)
@@ -172,3 +201,183 @@ async def test_every_message_gets_the_home_reaches_the_worker_or_answers(
         # The home is one message, with its choices as buttons under it.
         home = running.fake.sent_messages(SAM.id)[-1]
         assert "inline_keyboard" in (home.reply_markup or {})
+
+
+# Worrying words that sound unsure: Sam is asked "Are you safe now?" first (10 minutes' wait).
+UNSURE = "i want to die lol"
+
+
+async def _everything_sent(running: Running, user: FakeUser) -> list[str]:
+    """Every message queued for `user` so far, once it has reached them."""
+    async with running.uow() as work:
+        queued = await work.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.chat_id == user.id)
+        )
+    sent = await running.fake.await_messages(user.id, queued or 0, timeout=10)
+    return [message.text or "" for message in sent]
+
+
+async def _asked(running: Running) -> None:
+    """Sam writes unsure worrying words and is asked "Are you safe now?"."""
+    await running.hear(SAM, UNSURE, running.words("concern_ask", worker="Jo"))
+
+
+async def _ask_times_out(running: Running) -> None:
+    """Nobody answers "Are you safe now?" in Sam's wait: Jo is told, and Sam hears so."""
+    running.clock.advance(timedelta(minutes=10))
+    await do_take_due_steps(running.uow(), now=running.clock())
+    await _everything_sent(running, SAM)
+    await _everything_sent(running, JO)
+
+
+@pytest.mark.parametrize("text", ["no", "yes", "I want to talk to Jo"])
+async def test_words_after_are_you_safe_timed_out_are_never_dropped(
+    running: Running, text: str
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    await _ask_times_out(running)
+
+    # Not an answer any more: what Sam writes is offered to Jo, as anything else is.
+    await running.hear(SAM, text, running.words("offer_to_worker", worker="Jo"))
+
+
+async def _later_words(running: Running) -> list[str]:
+    """The words added to Sam's concern since it was raised, oldest first."""
+    [concern] = await running.concerns()
+    async with running.uow() as work:
+        return [w.words for w in await work.concerns.later_words(concern.id)]
+
+
+@pytest.mark.parametrize("text", ["im fine", "not really", "hello", "safe"])
+async def test_words_that_do_not_answer_are_you_safe_join_the_worry(
+    running: Running, text: str
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+
+    # Kept with the worry (never offered, never the home), and the question is asked again.
+    await running.hear(SAM, text, running.words("concern_ask_words", worker="Jo"))
+    assert await _later_words(running) == [text]
+    jo_before = running.count(JO)
+    await running.hear(SAM, "no", [])
+    await running.fake.await_messages(JO.id, jo_before + 1)
+    [concern] = await running.concerns()
+    assert (concern.state, concern.urgency) == ("open", "high")
+
+
+@pytest.mark.parametrize(("text", "replies"), [("/help", ("home",)), ("/stop", ("stopped",))])
+async def test_help_and_stop_leave_are_you_safe_open(
+    running: Running, text: str, replies: tuple[str, ...]
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    await running.hear(
+        SAM, text, [c for m in replies for c in running.words(m, name="Sam", worker="Jo")]
+    )
+
+    # "yes" still answers the question about the worry.
+    await running.hear(SAM, "yes", running.words("concern_said_safe", worker="Jo"))
+
+
+@pytest.mark.parametrize(
+    ("tap", "key"),
+    [(False, "help"), (False, "something else"), (True, "help"), (True, "something_else")],
+)
+async def test_help_or_something_else_on_are_you_safe_is_not_safe(
+    running: Running, *, tap: bool, key: str
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    jo_before = running.count(JO)
+
+    if tap:
+        running.fake.press_button(SAM, f"c|concern_ask|{key}")
+    else:
+        running.fake.send_text(SAM, key)
+
+    # Jo is told now, not when Sam's wait (10 minutes) is over, and the worry is urgent.
+    told = await running.fake.await_messages(JO.id, jo_before + 2)
+    [concern] = await running.concerns()
+    assert (concern.state, concern.urgency) == ("open", "high")
+    assert any(m.text and "Sam" in m.text for m in told[jo_before:])
+
+
+@pytest.mark.parametrize("worried", [True, False])
+async def test_a_worker_may_reply_after_stop_while_a_worry_is_not_closed(
+    running: Running, *, worried: bool
+) -> None:
+    await running.join_sam()
+    if worried:
+        running.fake.send_text(SAM, "/worried")
+        await running.fake.await_messages(JO.id, 3)
+        await _everything_sent(running, SAM)
+    await running.say(SAM, "/stop")
+    await _everything_sent(running, JO)
+    sam_before = len(await _everything_sent(running, SAM))
+
+    [answer] = await running.say(JO, "/reply Sam are you ok?")
+
+    if worried:
+        assert answer == running.staff_text("talk_reply_sent", name="Sam")
+        words = running.words("talk_from_worker", worker="Jo", text="are you ok?")
+        sent = await running.fake.await_messages(SAM.id, sam_before + len(words))
+        assert [m.text for m in sent[sam_before:]] == words
+    else:
+        assert answer == running.staff_text("talk_reply_paused", name="Sam")
+
+
+DEE = FakeUser(id=1101, first_name="Dee")
+
+
+@pytest.mark.parametrize(
+    ("text", "message_id"), [("hello", "home"), ("thanks", "offer_to_worker")]
+)
+async def test_the_home_and_the_offer_name_who_gets_the_words(
+    running: Running, text: str, message_id: str
+) -> None:
+    new = NewStaff(DEE.id, "Dee", Role.DUTY, "Harrogate", "North Yorkshire", create=True)
+    await do_add_staff(running.uow(), new, now=running.clock())
+    await running.join_sam()
+    await running.say(JO, "/away Dee")
+
+    # Jo is away and Dee covers: Sam's words go to Dee, so Sam reads Dee's name.
+    await running.hear(SAM, text, running.words(message_id, name="Sam", worker="Dee"))
+    if message_id == "offer_to_worker":
+        dee_before = running.count(DEE)
+        await running.hear(SAM, "yes", running.words("talk_sent", worker="Dee"))
+        [given] = (await running.fake.await_messages(DEE.id, dee_before + 1))[dee_before:]
+        assert given.text == running.staff_text("words_for_you", name="Sam", words=text)
+
+
+async def test_after_stop_a_plain_message_does_not_open_the_way_but_sending_words_does(
+    running: Running,
+) -> None:
+    # What talk_reply_paused tells Jo, step by step: writing alone is not enough.
+    await running.join_sam()
+    await running.say(SAM, "/stop")
+    await _everything_sent(running, SAM)
+    await running.hear(SAM, "thanks", running.words("offer_to_worker", worker="Jo"))
+    [refused] = await running.say(JO, "/reply Sam hi")
+    assert refused == running.staff_text("talk_reply_paused", name="Sam")
+
+    await running.hear(SAM, "yes", running.words("talk_sent", worker="Jo"))
+    await _everything_sent(running, JO)
+    [sent] = await running.say(JO, "/reply Sam hi")
+    assert sent == running.staff_text("talk_reply_sent", name="Sam")
+
+
+async def test_an_answer_to_a_question_closed_meanwhile_is_heard_as_anything_else(
+    running: Running,
+) -> None:
+    await running.join_sam()
+    await _asked(running)
+    # Another instance took the ask's step between reading Sam's words and answering: the
+    # concern is no longer asking, though Sam's row still says the question is open.
+    async with running.uow() as work:
+        await work.session.execute(
+            update(Concern).values(state="open", next_step_at=running.clock() + timedelta(days=1))
+        )
+        await work.commit()
+
+    await running.hear(SAM, "yes", running.words("offer_to_worker", worker="Jo"))

@@ -76,10 +76,13 @@ class TestOutage:
 class TestNumbersTyped:
     @pytest.mark.parametrize(
         ("text", "number"),
-        [("12", 12), (" 7 ", 7), ("0", 0), ("²", None), ("①", None), ("٣", None),
-         ("9" * 30, None), ("-3", None), ("1.5", None), ("", None), (None, None)],
+        [("12", 12), (" 7 ", 7), ("0", 0), ("²", None), ("①", None), ("٣", 3),
+         ("١٢", 12), ("۲", 2), ("9" * 30, None), ("-3", None), ("1.5", None), ("", None),
+         (None, None)],
     )  # fmt: skip
-    def test_only_ascii_digits_in_range(self, text: str | None, number: int | None) -> None:
+    def test_only_digits_in_range_ascii_or_arabic_indic(
+        self, text: str | None, number: int | None
+    ) -> None:
         assert whole_number(text) == number
 
     def test_a_range_is_kept(self) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.domain.profiles import CommunicationProfile, Level, ProfileProblem, Replies
-from bot.services.choices import match_written_choice
+from bot.services.choices import match_answer, match_written_choice
 
 TODAY = date(2026, 11, 23)
 
@@ -89,3 +89,25 @@ class TestWrittenChoices:
     @pytest.mark.parametrize("text", ["pictures", "5", "0", "I am scared", ""])
     def test_anything_else_is_not_taken_as_a_choice(self, text: str) -> None:
         assert match_written_choice(list(self.LABELS), text) is None
+
+    # "Are you safe now?" in Arabic: "لا" begins both "No, not safe" and "I don't know / Help".
+    SAFE_AR = (["نعم، أنا بأمان"], ["لا، لست بأمان"], ["شيء آخر"], ["لا أعرف / مساعدة"])
+
+    @pytest.mark.parametrize(("text", "index"), [("لا", 1), ("نعم", 0), ("٢", 1), ("مساعدة", 3)])
+    def test_a_word_two_choices_begin_with_is_the_questions_own(
+        self, text: str, index: int
+    ) -> None:
+        assert match_answer(self.SAFE_AR, text, last=(2, 3)) == index
+
+    HOME = (["Talk to Jo"], ["I'm worried"], ["I don't know / Help"])
+
+    @pytest.mark.parametrize(("text", "index"), [("2", None), ("worried", None), ("jo", 0)])
+    def test_buttons_have_no_numbers_and_worried_needs_its_whole_name(
+        self, text: str, index: int | None
+    ) -> None:
+        assert match_answer(self.HOME, text, numbered=False, whole_only=(1,)) == index
+        assert match_answer(self.HOME, "I'm worried", numbered=False, whole_only=(1,)) == 1
+
+    def test_a_word_in_two_choices_that_begins_neither_is_no_choice(self) -> None:
+        safe = (["Yes, I am safe"], ["No, not safe"], ["Something else"], ["I don't know / Help"])
+        assert match_answer(safe, "safe", last=(2, 3)) is None

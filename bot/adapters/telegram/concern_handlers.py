@@ -55,9 +55,21 @@ async def on_words(update: Update, context: Context) -> None:
             message_id=message.message_id,
             edited=edited,
         )
-        if heard is Heard.CONCERN_ANSWER:
-            await do_written_answer(waypoint.uow(), writer.telegram_user_id, text, now=now)
-        elif heard is Heard.STRANGER:
+        if heard is Heard.CONCERN_ANSWER and not await do_written_answer(
+            waypoint.uow(), writer.telegram_user_id, text, now=now
+        ):
+            # The question closed meanwhile ("Are you safe now?" ran out of time): the words
+            # are heard again, as anything else they write, never dropped.
+            heard = await do_hear(
+                waypoint.uow(),
+                writer,
+                text,
+                lexicon=waypoint.lexicon,
+                now=now,
+                message_id=message.message_id,
+                answers=False,
+            )
+        if heard is Heard.STRANGER:
             await on_anything_else(update, context)
     elif isinstance(writer, Stranger) and sounds_worried(text, waypoint.lexicon):
         await replies.do_help_stranger(waypoint.uow(), writer.telegram_user_id, now=now)
