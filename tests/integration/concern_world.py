@@ -16,7 +16,7 @@ from bot.clock import ManualClock
 from bot.content.catalogue import Catalogue
 from bot.content.render import render
 from bot.domain.actors import KnownStaff, KnownYoungPerson
-from bot.domain.errors import NotForTheirRole, WaypointError
+from bot.domain.errors import WaypointError
 from bot.domain.ladder import Urgency
 from bot.domain.outbox import Blocked, DeliveryState
 from bot.domain.people import Role
@@ -100,18 +100,14 @@ class Hub:
     async def as_staff(
         self, telegram_id: int, act: Callable[[KnownStaff], Awaitable[T]]
     ) -> T | None:
-        """Run a staff service as the Telegram adapter does: a refusal is told to them (None
-        is returned); a command not for their role tells them nothing here (the adapter
-        greets them)."""
+        """Run a staff service as the Telegram adapter does (handlers.for_staff): a refusal,
+        a command not for their role included, is told to them, and None is returned."""
         actor = await self.actor(telegram_id)
         try:
             return await act(actor)
-        except NotForTheirRole:
-            return None
         except WaypointError as error:
-            await do_tell_staff(
-                self.uow(), actor, error.message_id, error.values, now=self.clock()
-            )
+            values = {"role": actor.role.value, **error.values}
+            await do_tell_staff(self.uow(), actor, error.message_id, values, now=self.clock())
             return None
 
     async def acknowledge(

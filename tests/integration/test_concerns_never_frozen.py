@@ -17,7 +17,7 @@ from bot.adapters.db.migrate import upgrade_async
 from bot.adapters.db.models import Concern, OutboxMessage
 from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.content.catalogue import Catalogue
-from bot.domain.errors import CodeRefused, MayNotMessage
+from bot.domain.errors import CodeRefused, NotForTheirRole
 from bot.domain.ladder import Urgency
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
@@ -206,9 +206,13 @@ class TestOneConcernAtATime:
 
 
 class TestWhoMayWriteToAYoungPerson:
-    @pytest.mark.parametrize(("sender", "allowed"), [(PAT, False), (LEE, False), (DEE, True)])
+    @pytest.mark.parametrize(
+        ("sender", "refusal"),
+        # Police liaison never replies: refused for the role, before Sam is looked up.
+        [(PAT, "command_not_for_role"), (LEE, "talk_reply_not_allowed"), (DEE, None)],
+    )
     async def test_only_those_the_rule_names_may_reply(
-        self, hub: Hub, sender: int, allowed: bool
+        self, hub: Hub, sender: int, refusal: str | None
     ) -> None:
         before = await hub.keys(SAM)
         await hub.as_staff(
@@ -218,9 +222,9 @@ class TestWhoMayWriteToAYoungPerson:
             ),
         )
         reached = (await hub.keys(SAM))[len(before) :] == ["talk_from_worker"]
-        assert reached is allowed
-        if not allowed:
-            assert (await hub.keys(sender))[-1] == "talk_reply_not_allowed"
+        assert reached is (refusal is None)
+        if refusal is not None:
+            assert (await hub.keys(sender))[-1] == refusal
 
     async def test_a_therapist_may_not_but_the_young_persons_life_coach_may(
         self, hub: Hub
@@ -235,7 +239,8 @@ class TestWhoMayWriteToAYoungPerson:
             sam.life_coach_id = coach.id
             await work.commit()
         sid = await hub.actor(SID)
-        with pytest.raises(MayNotMessage):
+        # A therapist never replies (her role, not this young person): refused before any look-up.
+        with pytest.raises(NotForTheirRole):
             await do_reply_to_young_person(hub.uow(), sid, Reply("Sam", "hi"), now=hub.clock())
         coach_actor = await hub.actor(COACH)
         await do_reply_to_young_person(hub.uow(), coach_actor, Reply("Sam", "hi"), now=hub.clock())
