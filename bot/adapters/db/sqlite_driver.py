@@ -33,7 +33,7 @@ _Description = tuple[tuple[Any, ...], ...] | None
 
 
 class _Done:
-    """What one trip brings back: the rows (all of them) and the cursor's attributes."""
+    """What one call brings back: the rows (all of them) and the cursor's attributes."""
 
     __slots__ = ("description", "lastrowid", "rowcount", "rows")
 
@@ -45,7 +45,8 @@ class _Done:
 
 
 def _run(connection: sqlite3.Connection, call: Callable[[sqlite3.Cursor], object]) -> _Done:
-    """On the connection's thread: a fresh cursor, the statement, every row, closed."""
+    """In one call (on the loop, or on aiosqlite's thread to wait for a lock): a fresh cursor,
+    the statement, every row, closed."""
     cursor = connection.cursor()
     try:
         call(cursor)
@@ -55,7 +56,7 @@ def _run(connection: sqlite3.Connection, call: Callable[[sqlite3.Cursor], object
 
 
 class OneTripCursor:
-    """The part of aiosqlite's Cursor that SQLAlchemy uses, one trip per statement."""
+    """The part of aiosqlite's Cursor that SQLAlchemy uses, one call per statement."""
 
     arraysize = 1
 
@@ -144,9 +145,10 @@ def _waiting(connection: sqlite3.Connection, seconds: float, call: Callable[[], 
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors make one trip per statement, and that makes
-    none to end a transaction that is not open (SQLAlchemy's pool rolls back every
-    connection it takes back, most of them already committed or never begun)."""
+    """An aiosqlite connection whose statements run in one call each, on the event loop (see
+    the module's docstring), and that does nothing to end a transaction that is not open
+    (SQLAlchemy's pool rolls back every connection it takes back, most of them already
+    committed or never begun)."""
 
     # How long a statement may wait for a write lock held by another connection.
     busy_wait = 5.0
