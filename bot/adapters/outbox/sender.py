@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.db.uow import SqlUnitOfWork, UnitOfWorkFactory
 from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
 from bot.clock import Clock, system_clock
 from bot.domain.outbox import (
@@ -31,7 +31,7 @@ from bot.domain.outbox import (
     Sent,
     TryAgain,
 )
-from bot.services.delivery import do_fail_exhausted, do_record_outcome, record_outcome
+from bot.services.delivery import do_fail_exhausted, record_outcome
 
 _LOG = logging.getLogger(__name__)
 
@@ -126,16 +126,7 @@ class Sender:
     async def _record_and_claim(self, heard: list[_Heard]) -> Claim:
         async with self._uow() as uow:
             for item in heard:
-                await record_outcome(
-                    uow,
-                    item.message_id,
-                    item.outcome,
-                    owner=self.owner,
-                    now=item.at,
-                    max_attempts=self.settings.max_attempts,
-                    jitter=item.jitter,
-                    outage=item.outage,
-                )
+                await self._record_in(uow, item)
             claim = await claim_due(
                 uow.session,
                 owner=self.owner,
@@ -160,8 +151,14 @@ class Sender:
                 )
 
     async def _record(self, item: _Heard) -> None:
-        await do_record_outcome(
-            self._uow(),
+        """One outcome in its own transaction."""
+        async with self._uow() as uow:
+            await self._record_in(uow, item)
+            await uow.commit()
+
+    async def _record_in(self, uow: SqlUnitOfWork, item: _Heard) -> None:
+        await record_outcome(
+            uow,
             item.message_id,
             item.outcome,
             owner=self.owner,
