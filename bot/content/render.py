@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue, fill
@@ -162,17 +162,54 @@ def render(
 
 
 def when(
-    catalogue: Catalogue, moment: datetime, zone: ZoneInfo, profile: CommunicationProfile
+    catalogue: Catalogue,
+    moment: datetime,
+    zone: ZoneInfo,
+    profile: CommunicationProfile,
+    *,
+    day: bool = True,
 ) -> str:
-    """A moment in concrete words (SL-5): "Tuesday 3 March at 4 o'clock in the afternoon"."""
+    """A moment in concrete words (SL-5, SE-1): "Tuesday 3 March at 4 o'clock in the
+    afternoon", "midday", "midnight"; with `day` False, the clock time alone."""
+    time = _clock_time(catalogue, moment.astimezone(zone), zone, profile)
+    if not day:
+        return time
     language = catalogue.template("when_day_time", profile.language, profile.level).language
-    local = moment.astimezone(zone)
+    day_text = day_words(moment.astimezone(zone).date(), language)
+    return render_line(catalogue, "when_day_time", {"day": day_text, "time": time}, profile)
+
+
+def when_near(
+    catalogue: Catalogue,
+    moment: datetime,
+    zone: ZoneInfo,
+    profile: CommunicationProfile,
+    *,
+    now: datetime,
+) -> str:
+    """Like `when`, but "today at 4 o'clock" or "tomorrow at 4 o'clock" when it is (SE-4)."""
+    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    near = {today: "when_today", today + timedelta(days=1): "when_tomorrow"}.get(local.date())
+    if near is None:
+        return when(catalogue, moment, zone, profile)
+    time = _clock_time(catalogue, local, zone, profile)
+    return render_line(catalogue, near, {"time": time}, profile)
+
+
+def _clock_time(
+    catalogue: Catalogue, local: datetime, zone: ZoneInfo, profile: CommunicationProfile
+) -> str:
+    """ "4 o'clock in the afternoon", "4:30 in the afternoon", "midday", "midnight"."""
+    if local.minute == 0 and local.hour in _NAMED_HOURS:
+        return render_line(catalogue, _NAMED_HOURS[local.hour], {}, profile)
+    language = catalogue.template("when_day_time", profile.language, profile.level).language
     clock = clock_words(local, zone, language)
-    time = render_line(
-        catalogue, "when_on_the_hour" if local.minute == 0 else "when_hour_minutes", clock, profile
-    )
-    day = day_words(local.date(), language)
-    return render_line(catalogue, "when_day_time", {"day": day, "time": time}, profile)
+    time_id = "when_on_the_hour" if local.minute == 0 else "when_hour_minutes"
+    return render_line(catalogue, time_id, clock, profile)
+
+
+# Never "12pm" or "12am" (research SE-1): midday and midnight have names.
+_NAMED_HOURS = {12: "when_midday", 0: "when_midnight"}
 
 
 def every_wording(catalogue: Catalogue, message_id: str) -> frozenset[str]:

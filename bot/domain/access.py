@@ -99,6 +99,24 @@ def may_change_profile(viewer: Viewer) -> bool:
     return viewer.active and viewer.same_hub and (viewer.named_worker or viewer.role is Role.SLT)
 
 
+# Who books sessions for any young person at their hub, beside the young person's own worker
+# and life coach: therapists (their own sessions), duty workers and managers.
+SESSION_BOOKERS = frozenset({Role.SLT, Role.DUTY, Role.MANAGER})
+
+
+def may_book_session(viewer: Viewer) -> bool:
+    """Book, move, cancel and mark a young person's sessions: their named worker or cover,
+    their own life coach, or a therapist, duty worker or manager at their hub. A session's
+    time and place say where a young person will be, so nobody else sees or changes it."""
+    if not viewer.active:
+        return False
+    return (
+        viewer.their_worker
+        or (viewer.same_hub and viewer.their_coach)
+        or (viewer.same_hub and viewer.role in SESSION_BOOKERS)
+    )
+
+
 def goes_to_police_liaison(*, council_allows: bool, category: str | None) -> bool:
     """Going missing and exploitation (for the young person or a friend), where allowed."""
     return council_allows and category in POLICE_CATEGORIES

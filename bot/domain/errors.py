@@ -223,5 +223,39 @@ class YoungPersonPaused(WaypointError):
     message_id = "talk_reply_paused"
 
 
+class MayNotBookSession(WaypointError):
+    """Only the young person's worker (or cover), life coach, or a therapist, duty worker or
+    manager at their hub books and changes their sessions."""
+
+    message_id = "session_not_allowed"
+
+
+class NoSuchSession(WaypointError):
+    """No session with that number that this member of staff may change."""
+
+    message_id = "session_not_found"
+
+
+class SessionNotChangeable(WaypointError):
+    """The session is over or cancelled: it cannot be moved or cancelled again."""
+
+    message_id = "session_not_changeable"
+
+
+class SessionNotMarkable(WaypointError):
+    """The session has not begun, or was cancelled: it cannot be marked seen or not seen."""
+
+    message_id = "session_not_markable"
+
+
+class SessionRefused(WaypointError):
+    """A time that cannot be booked; `reason` is the message that says why (in the past, more
+    than a year ahead, too long)."""
+
+    def __init__(self, *, reason: str, **values: str) -> None:
+        super().__init__(**values)
+        self.message_id = reason
+
+
 class SetupError(Exception):
     """An operator's command cannot be carried out; the message says what to change."""

@@ -15,6 +15,15 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.numbers import whole_number
+from bot.domain.reminders import (
+    DEFAULT_OFFSETS,
+    Offset,
+    OffsetProblem,
+    QuietHours,
+    format_offsets,
+    parse_offsets,
+    parse_quiet,
+)
 
 
 class Level(StrEnum):
@@ -54,6 +63,11 @@ class CommunicationProfile:
     replies: Replies = Replies.BUTTONS
     max_sentences: int = DEFAULT_MAX_SENTENCES
     review_on: date | None = None
+    # Session reminders: how long before (SE-3), sent without a sound (SE-8), and the young
+    # person's own quiet hours on top of the council's (SE-7).
+    reminders: tuple[Offset, ...] = DEFAULT_OFFSETS
+    silent: bool = False
+    quiet: QuietHours | None = None
 
     @classmethod
     def from_record(cls, language: str, stored: Mapping[str, Any] | None) -> CommunicationProfile:
@@ -70,6 +84,9 @@ class CommunicationProfile:
             replies=Replies(data.get("replies", Replies.BUTTONS)),
             max_sentences=int(data.get("max_sentences", DEFAULT_MAX_SENTENCES)),
             review_on=date.fromisoformat(review) if review else None,
+            reminders=_stored_offsets(data.get("reminders")),
+            silent=bool(data.get("silent", False)),
+            quiet=parse_quiet(data["quiet"]) if data.get("quiet") else None,
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -83,6 +100,9 @@ class CommunicationProfile:
             "replies": self.replies.value,
             "max_sentences": self.max_sentences,
             "review_on": self.review_on.isoformat() if self.review_on else None,
+            "reminders": format_offsets(self.reminders),
+            "silent": self.silent,
+            "quiet": str(self.quiet) if self.quiet else None,
         }
 
     def review_due(self, today: date) -> bool:
@@ -178,6 +198,30 @@ def _review(profile: CommunicationProfile, value: str, today: date) -> Communica
     return replace(profile, review_on=review_on)
 
 
+def _stored_offsets(stored: str | None) -> tuple[Offset, ...]:
+    return DEFAULT_OFFSETS if stored is None else parse_offsets(stored)
+
+
+def _reminders(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:
+    try:
+        return replace(profile, reminders=parse_offsets(value))
+    except OffsetProblem as problem:
+        raise ProfileProblem(str(problem)) from None
+
+
+def _silent(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:
+    return replace(profile, silent=_on_off(value))
+
+
+def _quiet(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:
+    if value.lower() in {"off", "none"}:
+        return replace(profile, quiet=None)
+    try:
+        return replace(profile, quiet=parse_quiet(value))
+    except OffsetProblem as problem:
+        raise ProfileProblem(str(problem)) from None
+
+
 _PARSERS = {
     "language": _language,
     "reading": _level,
@@ -188,5 +232,8 @@ _PARSERS = {
     "sentences": _sentences,
     "replies": _replies,
     "review": _review,
+    "reminders": _reminders,
+    "silent": _silent,
+    "quiet": _quiet,
 }
 SETTINGS = ", ".join(_PARSERS)

@@ -1,8 +1,9 @@
 """The clock: APScheduler fires ticks, and the database says what is due.
 
-No job is kept per concern or per message: each tick asks the database (the concern ladder's
-due steps, then old words to forget) and claims what it takes with `FOR UPDATE SKIP LOCKED`,
-so every instance can run the same ticks and none does the same work twice. A restart loses
+No job is kept per concern, reminder or message: each tick asks the database (the concern
+ladder's due steps, session reminders, old words to forget) and claims what it takes with
+`FOR UPDATE SKIP LOCKED`, so every instance can run the same ticks and none does the same
+work twice. A restart loses
 nothing, because nothing lives only here. `waypoint run` and `waypoint worker` both run them.
 """
 
@@ -17,10 +18,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.adapters.telegram.context import Waypoint
 from bot.services.ladder_steps import do_take_due_steps
 from bot.services.menus import MenuSetter, try_set_menus
+from bot.services.reminders import BATCH, try_follow_weekly, try_remind_due
 from bot.services.retention import do_forget_old, do_forget_recent_words
 
 _LOG = logging.getLogger(__name__)
 LADDER_EVERY = timedelta(seconds=5)
+# A reminder leaves within this long of its moment ("2 minutes before" stays near 2 minutes).
+REMINDERS_EVERY = timedelta(seconds=10)
 # A new member of staff or a changed role sees the new menu within this long.
 MENUS_EVERY = timedelta(seconds=5)
 TIDY_EVERY = timedelta(minutes=10)
@@ -29,8 +33,8 @@ WORDS_EVERY = timedelta(minutes=1)
 
 
 class Ticks:
-    """The ladder, command menus and tidying on a clock, started and stopped with whatever
-    serves (menus only where there is a Telegram connection to set them with)."""
+    """The ladder, reminders, command menus and tidying on a clock, started and stopped with
+    whatever serves (menus only where there is a Telegram connection to set them with)."""
 
     def __init__(self, waypoint: Waypoint, *, menus: MenuSetter | None = None) -> None:
         self._waypoint = waypoint
@@ -41,6 +45,15 @@ class Ticks:
         """Take every concern step that has fallen due (the first tick after a restart
         takes whatever fell due while Waypoint was down)."""
         await do_take_due_steps(self._waypoint.uow(), now=self._waypoint.clock())
+
+    async def reminders(self) -> None:
+        """Make next week's weekly sessions that are due, then queue the reminders whose
+        moment has come (bot.services.reminders), a batch at a time until none is left."""
+        uow, clock = self._waypoint.uow, self._waypoint.clock
+        while await try_follow_weekly(uow(), now=clock()) == BATCH:
+            pass
+        while await try_remind_due(uow(), now=clock()) == BATCH:
+            pass
 
     async def menus(self) -> None:
         """Set the command menus that fell due (bot.services.menus), a round at a time."""
@@ -62,6 +75,7 @@ class Ticks:
         scheduler = AsyncIOScheduler(timezone=UTC)
         ticks = (
             (self.ladder, LADDER_EVERY),
+            (self.reminders, REMINDERS_EVERY),
             (self.menus, MENUS_EVERY),
             (self.words, WORDS_EVERY),
             (self.tidy, TIDY_EVERY),

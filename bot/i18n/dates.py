@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 
 _LOCALES = {"en": "en_GB"}
 
@@ -46,3 +46,13 @@ def clock_words(moment: datetime, zone: ZoneInfo, language: str) -> dict[str, st
 def language_name(language: str) -> str:
     """A language's name in itself ("English", "العربية"), for telling someone which it is."""
     return Locale.parse(language).get_display_name(language) or language
+
+
+def until_words(left: timedelta, language: str) -> str:
+    """How long until something, in the reader's language: "in 2 hours", "in 3 days"."""
+    return format_timedelta(
+        max(left, timedelta(minutes=1)),
+        add_direction=True,
+        threshold=1.5,
+        locale=babel_locale(language),
+    )

@@ -27,6 +27,7 @@ from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
 from bot.services.records import YoungPersonRecord
+from bot.services.session_answers import SESSIONS, choose_session, is_session_choice, show_sessions
 
 # The two buttons every choice ends with; each has a reply of the same name in content/, and
 # each tells their worker (with these staff messages).
@@ -80,6 +81,11 @@ async def choose(
     if (message_id, key) == (HOME, TALK):
         await talk.start_talk(uow, person, now=now)
         return True
+    if (message_id, key) == (HOME, SESSIONS):
+        await show_sessions(uow, person, now=now)
+        return True
+    if is_session_choice(message_id):
+        return await choose_session(uow, person, message_id, key, now=now)
     if message_id == kept_words.OFFER:
         return await kept_words.choose_kept(uow, person, key, now=now)
     return choose_own_setting(uow, person, message_id, key, now=now)

@@ -21,7 +21,9 @@ from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.people import Role
+from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
+from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
 from bot.services.records import (
     ConcernEventRecord,
@@ -32,6 +34,9 @@ from bot.services.records import (
     InboxRecord,
     InviteRecord,
     OutboxRecord,
+    ReminderRecord,
+    SessionEventRecord,
+    SessionRecord,
     StaffRecord,
     YoungPersonRecord,
 )
@@ -386,6 +391,99 @@ class Concerns(Protocol):
         """One young person's concerns that are not closed (locked)."""
 
 
+@dataclass(frozen=True)
+class NewSession:
+    """What a new session row holds (bot.services.sessions fills it in)."""
+
+    hub_id: int
+    young_person_id: int
+    with_kind: SessionWith
+    staff_id: int | None
+    companion: str | None
+    place: str | None
+    local_start: datetime
+    zone: str
+    starts_at: datetime
+    minutes: int
+    weekly: bool
+    series_id: int | None
+    reminders: str | None
+
+
+class Sessions(Protocol):
+    """Booked sessions, their history and their reminders."""
+
+    async def new(self, session: NewSession, *, now: datetime) -> SessionRecord:
+        """Book a session (its id is known on return)."""
+
+    async def get(self, session_id: int, *, for_update: bool = False) -> SessionRecord | None:
+        """One session; `for_update` holds it against a second change at the same time."""
+
+    async def ahead_for(
+        self, young_person_id: int, *, now: datetime, limit: int
+    ) -> Sequence[SessionRecord]:
+        """The young person's sessions not cancelled or marked that have not ended yet,
+        soonest first."""
+
+    async def for_young_person(
+        self, young_person_id: int, *, since: datetime, limit: int
+    ) -> Sequence[SessionRecord]:
+        """Every session of theirs starting after `since`, whatever its state, soonest first."""
+
+    async def over_latest_first(
+        self, young_person_id: int, *, now: datetime, limit: int
+    ) -> Sequence[SessionState]:
+        """The states of their sessions that are over: marked seen or not seen once they
+        began, or cancelled (whenever they were to be), the latest start first."""
+
+    async def ahead_in_series(self, series_id: int, *, after: datetime) -> Sequence[SessionRecord]:
+        """Weeks of a weekly session still ahead that start after `after` (locked)."""
+
+    async def to_follow(self, *, now: datetime, limit: int) -> Sequence[SessionRecord]:
+        """Weekly sessions that have started whose next week is not made yet (locked; those
+        another instance holds are passed over)."""
+
+    def record(
+        self,
+        session: SessionRecord,
+        kind: str,
+        *,
+        at: datetime,
+        by: Actor,
+        detail: str | None = None,
+    ) -> None:
+        """Add one line to the session's history."""
+
+    async def history(self, session_id: int) -> Sequence[SessionEventRecord]:
+        """Every line of one session's history, oldest first."""
+
+    def add_reminder(
+        self,
+        session: SessionRecord,
+        offset: str,
+        *,
+        due_at: datetime,
+        state: ReminderState,
+        reason: str | None = None,
+        now: datetime,
+    ) -> None:
+        """Add one reminder of a session (a skipped one is kept, for the worker to see)."""
+
+    async def reminders_of(self, session_id: int) -> Sequence[ReminderRecord]:
+        """One session's reminders, by due time."""
+
+    async def withdraw_reminders(self, session_id: int, *, now: datetime) -> int:
+        """Withdraw every reminder of this session not sent yet, and stop any already
+        handed to the outbox; returns how many."""
+
+    async def due_reminders(self, *, now: datetime, limit: int) -> Sequence[ReminderRecord]:
+        """Pending reminders whose moment has come, oldest first (locked; those another
+        instance holds are passed over)."""
+
+    async def last_reminded(self, young_person_id: int) -> SessionRecord | None:
+        """The session of the young person's most recent reminder handed to the outbox."""
+
+
 class Postbox(Protocol):
     """Queues messages in the caller's transaction; nothing leaves until it commits."""
 
@@ -409,10 +507,13 @@ class Postbox(Protocol):
         concern_id: int | None = None,
         send_by: datetime | None = None,
         not_before: datetime | None = None,
+        reminder_id: int | None = None,
+        silent: bool = False,
     ) -> Sequence[OutboxRecord]:
         """Queue a message to a young person, shaped by their profile: one row per part. One
         with `send_by` is dropped (and recorded) if it cannot be sent by then; one with
-        `not_before` waits until then."""
+        `not_before` waits until then; a `reminder_id` is checked again at send time (its
+        session may have been cancelled); a `silent` one makes no sound."""
 
     def to_staff(
         self,
@@ -528,6 +629,10 @@ class UnitOfWork(Protocol):
     @property
     def stranger_budgets(self) -> StrangerBudgets:
         """Answers to strangers."""
+
+    @property
+    def sessions(self) -> Sessions:
+        """Booked sessions and their reminders."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

@@ -6,13 +6,15 @@ work in `tests/unit`: the services depend on neither. Relationships are read-onl
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.domain.people import Role
+from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
+from bot.domain.sessions import SessionState, SessionWith
 
 
 class CouncilRecord(Protocol):
@@ -29,6 +31,9 @@ class CouncilRecord(Protocol):
     office_closes_hour: int
     on_call_first: bool
     police_liaison: bool
+    quiet_from_hour: int
+    quiet_until_hour: int
+    timezone: str
 
 
 class HubRecord(Protocol):
@@ -81,6 +86,8 @@ class YoungPersonRecord(Protocol):
     kept_words: str | None
     kept_since: datetime | None
     paused_at: datetime | None
+    reminders_paused_until: datetime | None
+    born_on: date | None
 
     @property
     def key_worker(self) -> StaffRecord:
@@ -184,6 +191,8 @@ class OutboxRecord(Protocol):
     sent_at: datetime | None
     telegram_message_id: int | None
     last_error: str | None
+    reminder_id: int | None
+    silent: bool
 
 
 class InboxRecord(Protocol):
@@ -199,3 +208,50 @@ class InboxRecord(Protocol):
     lease_until: datetime | None
     handled_at: datetime | None
     problem: str | None
+
+
+class SessionRecord(Protocol):
+    """One booked session (one week of a weekly one)."""
+
+    id: int
+    hub_id: int
+    young_person_id: int
+    with_kind: SessionWith
+    staff_id: int | None
+    companion: str | None
+    place: str | None
+    local_start: datetime
+    zone: str
+    starts_at: datetime
+    minutes: int
+    weekly: bool
+    series_id: int | None
+    followed: bool
+    reminders: str | None
+    state: SessionState
+    created_at: datetime
+    changed_at: datetime
+
+
+class SessionEventRecord(Protocol):
+    """One line of a session's history (never changed once written)."""
+
+    id: int
+    session_id: int
+    at: datetime
+    kind: str
+    actor_type: str
+    actor_id: int | None
+    detail: str | None
+
+
+class ReminderRecord(Protocol):
+    """One reminder of one session."""
+
+    id: int
+    session_id: int
+    offset: str
+    due_at: datetime
+    state: ReminderState
+    done_at: datetime | None
+    reason: str | None

@@ -41,7 +41,14 @@ class CountingTransport(TelegramTransport):
 
     sent = 0
 
-    async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> Outcome:
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        reply_markup: dict[str, Any] | None,
+        *,
+        silent: bool = False,
+    ) -> Outcome:
         self.sent += 1
         return await super().send(chat_id, text, reply_markup)
 

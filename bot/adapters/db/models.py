@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -10,6 +10,8 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,7 +29,9 @@ from bot.adapters.db.types import UTCDateTime
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.domain.people import Role
+from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
+from bot.domain.sessions import SessionState, SessionWith
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -79,6 +83,12 @@ class Council(Base):
     office_closes_hour: Mapped[int] = mapped_column(SmallInteger, default=17, server_default="17")
     on_call_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     police_liaison: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # No reminder in these hours (SE-7), and the zone of its places (SE-2).
+    quiet_from_hour: Mapped[int] = mapped_column(SmallInteger, default=21, server_default="21")
+    quiet_until_hour: Mapped[int] = mapped_column(SmallInteger, default=8, server_default="8")
+    timezone: Mapped[str] = mapped_column(
+        String(64), default="Europe/London", server_default="Europe/London"
+    )
 
 
 class Hub(Base):
@@ -146,6 +156,10 @@ class YoungPerson(Base):
     # Set by /stop, cleared by /start: Waypoint starts nothing with them meanwhile, except
     # about a concern (bot.services.pausing).
     paused_at: Mapped[datetime | None]
+    # No session reminders until then: the young person paused them for a day or a week.
+    reminders_paused_until: Mapped[datetime | None]
+    # Under 18, a missed session is recorded as "not brought" (unknown counts as under 18).
+    born_on: Mapped[date | None] = mapped_column(Date)
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
@@ -275,6 +289,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(64))
+    # The session reminder this is: checked again at send time (its session may be cancelled).
+    reminder_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Sent without a sound (Telegram's disable_notification), as the young person's profile asks.
+    silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class SendBudget(Base):
@@ -422,3 +440,96 @@ class Heartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     at: Mapped[datetime]
+
+
+_AHEAD = text("state IN ('booked', 'moved')")
+_TO_FOLLOW = text("weekly AND NOT followed")
+_REMINDER_PENDING = text("state = 'pending'")
+
+
+class Session(Base):
+    """One booked session (one week's of a weekly one), kept as the wall-clock time at its
+    place plus the place's zone (SE-2); `starts_at` is derived from the two."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index(
+            "ix_sessions_ahead",
+            "young_person_id",
+            "starts_at",
+            postgresql_where=_AHEAD,
+            sqlite_where=_AHEAD,
+        ),
+        # Weekly sessions whose next week is still to be made: found by start, at any size.
+        Index(
+            "ix_sessions_to_follow",
+            "starts_at",
+            postgresql_where=_TO_FOLLOW,
+            sqlite_where=_TO_FOLLOW,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"))
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id"), index=True)
+    with_kind: Mapped[SessionWith] = mapped_column(_stored(SessionWith, 16))
+    # The member of staff they see, or who goes with them to an outside appointment.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Someone else going with them (a carer, a solicitor), as staff wrote it.
+    companion: Mapped[str | None] = mapped_column(String(80))
+    # Where, as staff wrote it; None is the young person's hub.
+    place: Mapped[str | None] = mapped_column(String(200))
+    local_start: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    zone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    minutes: Mapped[int] = mapped_column(Integer)
+    weekly: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The first week's id: every week of a weekly session shares it.
+    series_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # The next week of a weekly session has been made.
+    followed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reminder offsets for this session ("1d,2h", "none"); None takes the young person's.
+    reminders: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[SessionState] = mapped_column(_stored(SessionState, 16))
+    created_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+
+
+class SessionEvent(Base):
+    """One line of a session's history: who changed what and when (only ever added)."""
+
+    __tablename__ = "session_events"
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("sessions.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None]
+    # The time before a move, or why a reminder was left out; never a young person's words.
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class Reminder(Base):
+    """One reminder of one session, due at a moment decided when the session was booked or
+    moved. Claimed by the reminders tick with SKIP LOCKED; sent at most once (SE-12)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        # Only pending reminders are indexed, so a tick costs what is due, not what is stored.
+        Index(
+            "ix_reminders_due",
+            "due_at",
+            "id",
+            postgresql_where=_REMINDER_PENDING,
+            sqlite_where=_REMINDER_PENDING,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("sessions.id"), index=True)
+    offset: Mapped[str] = mapped_column(String(8))
+    due_at: Mapped[datetime]
+    state: Mapped[ReminderState] = mapped_column(_stored(ReminderState, 16))
+    done_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(String(32))

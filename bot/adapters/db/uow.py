@@ -28,6 +28,7 @@ from bot.adapters.db.repositories import (
     StrangerBudgets,
     YoungPeople,
 )
+from bot.adapters.db.sessions import Sessions
 from bot.adapters.outbox.postbox import Postbox
 from bot.content.catalogue import Catalogue
 
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
     menus: CommandMenus
     outbox: Outbox
     stranger_budgets: StrangerBudgets
+    sessions: Sessions
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -91,6 +93,7 @@ class SqlUnitOfWork:
         self.menus = CommandMenus(session)
         self.outbox = Outbox(session)
         self.stranger_budgets = StrangerBudgets(session)
+        self.sessions = Sessions(session)
         return self
 
     async def __aexit__(

@@ -17,9 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.adapters.db.models import AuditEvent, ChatPacing, OutboxMessage, SendBudget
+from bot.adapters.db.models import AuditEvent, ChatPacing, OutboxMessage, Reminder, SendBudget
 from bot.domain.actors import ActorKind
 from bot.domain.outbox import DeliveryState, Pace, Reservation, reserve
+from bot.domain.reminders import ReminderState
 
 _PENDING = DeliveryState.PENDING.value
 _SENDING = DeliveryState.SENDING.value
@@ -36,6 +37,8 @@ class Claimed:
     lane: int
     attempts: int
     send_at: datetime
+    # Sent without a sound, as the young person's profile asks (SE-8).
+    silent: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ async def claim_due(
     candidates = _drop_too_late(
         session, await _candidates(session, now, now + horizon, slots.count * 4), now
     )
+    candidates = await _drop_withdrawn(session, candidates, now)
     picked = _pick(
         candidates, await _chat_free_at(session, {r.chat_id for r in candidates}), slots
     )
@@ -166,7 +170,14 @@ async def claim_due(
         )
         claimed.append(
             Claimed(
-                row.id, row.chat_id, row.text, row.reply_markup, row.lane, row.attempts, send_at
+                row.id,
+                row.chat_id,
+                row.text,
+                row.reply_markup,
+                row.lane,
+                row.attempts,
+                send_at,
+                row.silent,
             )
         )
     if claimed:
@@ -194,6 +205,43 @@ def _drop_too_late(
             AuditEvent(
                 occurred_at=now,
                 action="outbox.too_late",
+                actor_type=ActorKind.SYSTEM.value,
+                hub_id=row.hub_id,
+                subject_type="outbox",
+                subject_id=row.id,
+            )
+        )
+    return kept
+
+
+WITHDRAWN = "withdrawn"
+_WITHDRAWN_REMINDERS = select(Reminder.id).where(
+    Reminder.id.in_(bindparam("reminders", expanding=True)),
+    Reminder.state == ReminderState.WITHDRAWN.value,
+)
+
+
+async def _drop_withdrawn(
+    session: AsyncSession, candidates: list[OutboxMessage], now: datetime
+) -> list[OutboxMessage]:
+    """Checked again at send time: a reminder whose session was moved or cancelled after it
+    was queued fails as withdrawn instead of going out (SE-5). Costs nothing without reminders."""
+    reminders = {row.reminder_id for row in candidates if row.reminder_id is not None}
+    if not reminders:
+        return candidates
+    withdrawn = set(await session.scalars(_WITHDRAWN_REMINDERS, {"reminders": sorted(reminders)}))
+    kept = []
+    for row in candidates:
+        if row.reminder_id not in withdrawn:
+            kept.append(row)
+            continue
+        row.state, row.last_error = DeliveryState.FAILED, WITHDRAWN
+        row.lease_owner = row.lease_until = None
+        row.text, row.reply_markup = "", None
+        session.add(
+            AuditEvent(
+                occurred_at=now,
+                action="outbox.withdrawn",
                 actor_type=ActorKind.SYSTEM.value,
                 hub_id=row.hub_id,
                 subject_type="outbox",

@@ -60,6 +60,8 @@ class Postbox:
         concern_id: int | None = None,
         send_by: datetime | None = None,
         not_before: datetime | None = None,
+        reminder_id: int | None = None,
+        silent: bool = False,
     ) -> list[OutboxMessage]:
         """Queue a message to a young person, shaped by their profile: one row per chunk.
 
@@ -80,6 +82,8 @@ class Postbox:
                 about_id=person.id,
                 concern_id=concern_id,
                 send_by=send_by,
+                reminder_id=reminder_id,
+                silent=silent,
             ),
             message_id,
             now=now,

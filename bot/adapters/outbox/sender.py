@@ -41,7 +41,14 @@ Sleep = Callable[[float], Awaitable[None]]
 class Transport(Protocol):
     """Whatever takes one message to Telegram and says how it went."""
 
-    async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> Outcome:
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        reply_markup: dict[str, Any] | None,
+        *,
+        silent: bool = False,
+    ) -> Outcome:
         """Send one message."""
 
 
@@ -201,7 +208,7 @@ class Sender:
         ticket = self._recent.begin()
         try:
             outcome: Outcome = await self._transport.send(
-                message.chat_id, message.text, message.reply_markup
+                message.chat_id, message.text, message.reply_markup, silent=message.silent
             )
         finally:
             answered = self._clock()

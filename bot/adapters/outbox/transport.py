@@ -76,11 +76,20 @@ class TelegramTransport:
         """Close the connection pool."""
         await self.bot.shutdown()
 
-    async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> Outcome:
-        """Send one message and say how it went."""
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        reply_markup: dict[str, Any] | None,
+        *,
+        silent: bool = False,
+    ) -> Outcome:
+        """Send one message (without a sound if `silent`) and say how it went."""
         markup = _markup(reply_markup, self.bot)
         try:
-            message = await self.bot.send_message(chat_id, text, reply_markup=markup)
+            message = await self.bot.send_message(
+                chat_id, text, reply_markup=markup, disable_notification=silent or None
+            )
         except TelegramError as error:
             return outcome_of(error)
         return Sent(message.message_id)
