@@ -6,6 +6,12 @@ or some hours or minutes before the start. One that would fall in quiet hours (t
 they start, never later; one that then lands on the same evening as an earlier reminder is
 folded into it. One whose moment has passed is not sent: the confirmation says "today" or
 "tomorrow" instead, and the worker is told what was left out (nothing is skipped silently).
+
+What the evidence allows: for 12 to 25-year-olds, reminders alone did not raise attendance
+(Rickwood), and a 1-day SMS did nothing in one psychology trial (Clough and Casey); what
+helped was making the appointment with the young person. So a reminder supports the
+relationship and never stands in for it: the defaults are few (the day before and 2 hours
+before), and "Change it" goes to a person, not to self-service rebooking.
 """
 
 from __future__ import annotations

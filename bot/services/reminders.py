@@ -232,8 +232,11 @@ async def follow(
     person = await uow.young_people.get(session.young_person_id)
     if person is None or not session.weekly:
         return None
-    local = next_week(session.local_start)
     zone = ZoneInfo(session.zone)
+    local = next_week(session.local_start)
+    # After a long downtime, weeks already gone are not made: nobody can come to them.
+    while instant(local, zone) <= now:
+        local = next_week(local)
     nxt = await uow.sessions.new(
         NewSession(
             hub_id=session.hub_id,
