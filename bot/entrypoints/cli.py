@@ -165,10 +165,10 @@ def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     export.add_argument("id", type=int)
     export.add_argument("--to", type=Path, required=True, help="the file to write")
 
-    council = commands.add_parser("council", help="a council's concern ladder").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    change = council.add_parser("set", help="change how concerns climb at one council")
+    council = commands.add_parser(
+        "council", help="a council's ladder and quiet hours"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    change = council.add_parser("set", help="change a council's ladder or quiet hours")
     change.add_argument("council", help='the council\'s name, e.g. "North Yorkshire"')
     change.add_argument("--out-of-hours-phone", help="the number young people call at night")
     change.add_argument("--minutes-high", type=int, help="wait before the next step (high)")
@@ -176,6 +176,8 @@ def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     change.add_argument("--office-hours", help="like 9-17 (Monday to Friday)")
     change.add_argument("--on-call-first", choices=["yes", "no"], help="out of hours")
     change.add_argument("--police-liaison", choices=["yes", "no"], help="missing, exploitation")
+    change.add_argument("--quiet-hours", help="no session reminders, like 21-8")
+    change.add_argument("--timezone", help="where its sessions are, like Europe/London")
 
     safety = commands.add_parser("safety", help="check words against the safety lexicon")
     safety.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(

@@ -16,7 +16,13 @@ from bot.domain.errors import SetupError
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
 from bot.services.concern_records import concern_export, concerns_table
-from bot.services.councils import CouncilChange, do_change_council, office_hours
+from bot.services.councils import (
+    CouncilChange,
+    do_change_council,
+    office_hours,
+    quiet_hours,
+    time_zone,
+)
 from bot.services.inbox_admin import do_retry_update, set_aside_updates
 
 
@@ -58,6 +64,8 @@ def council(args: argparse.Namespace, settings: Settings) -> None:
         office_hours=office_hours(args.office_hours) if args.office_hours else None,
         on_call_first=yes(args.on_call_first),
         police_liaison=yes(args.police_liaison),
+        quiet_hours=quiet_hours(args.quiet_hours) if args.quiet_hours else None,
+        timezone=time_zone(args.timezone) if args.timezone else None,
     )
     if change == CouncilChange():
         raise SetupError("nothing to change: give at least one option (see --help)")

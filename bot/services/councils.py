@@ -1,9 +1,10 @@
-"""A council's choices for its concern ladder, set by an operator."""
+"""A council's choices for its concern ladder and its sessions, set by an operator."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.actors import OPERATOR
 from bot.domain.errors import SetupError
@@ -23,6 +24,10 @@ class CouncilChange:
     office_hours: tuple[int, int] | None = None
     on_call_first: bool | None = None
     police_liaison: bool | None = None
+    # No session reminders from the first hour to the second (SE-7), e.g. (21, 8).
+    quiet_hours: tuple[int, int] | None = None
+    # The IANA zone of the council's places, in which sessions are booked (SE-2).
+    timezone: str | None = None
 
 
 def office_hours(text: str) -> tuple[int, int]:
@@ -34,6 +39,29 @@ def office_hours(text: str) -> tuple[int, int]:
             f"--office-hours {text!r}: write the opening and closing hours, like 9-17"
         )
     return opens, closes
+
+
+def quiet_hours(text: str) -> tuple[int, int]:
+    """`21-8` as (21, 8): from 21:00 to 08:00, over midnight; or a message saying what to write."""
+    from_text, _, until_text = text.partition("-")
+    start, end = whole_number(from_text, high=23), whole_number(until_text, high=23)
+    if start is None or end is None or start == end:
+        raise SetupError(
+            f"--quiet-hours {text!r}: write the hour reminders stop and the hour they may start "
+            "again, on the 24-hour clock, like 21-8"
+        )
+    return start, end
+
+
+def time_zone(name: str) -> str:
+    """A zone name Waypoint knows, or a message saying what to write."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SetupError(
+            f"--timezone {name!r} is not a known time zone: use a name like Europe/London"
+        ) from None
+    return name
 
 
 def describe(council: CouncilRecord) -> str:
@@ -50,6 +78,9 @@ def describe(council: CouncilRecord) -> str:
             f"{'yes' if council.on_call_first else 'no'}",
             f"police liaison told of missing and exploitation: "
             f"{'yes' if council.police_liaison else 'no'}",
+            f"no session reminders from {council.quiet_from_hour}:00 to "
+            f"{council.quiet_until_hour}:00",
+            f"sessions are booked in the time zone {council.timezone}",
         )
     )
 
@@ -77,6 +108,10 @@ async def do_change_council(
                 setattr(council, name, value)
         if change.office_hours is not None:
             council.office_opens_hour, council.office_closes_hour = change.office_hours
+        if change.quiet_hours is not None:
+            council.quiet_from_hour, council.quiet_until_hour = change.quiet_hours
+        if change.timezone is not None:
+            council.timezone = change.timezone
         uow.audit.record(
             "council.changed",
             at=now,

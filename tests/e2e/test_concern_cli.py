@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import AuditEvent
+from bot.adapters.db.models import AuditEvent, Council
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import ManualClock
 from bot.content.catalogue import Catalogue
@@ -97,6 +97,34 @@ async def test_a_council_sets_its_ladder(
         run_waypoint, env, tmp_path, "council", "set", "Narnia", "--minutes-high", "5"
     )
     assert "there is no council called 'Narnia'" in nobody.stderr
+
+
+async def test_a_council_sets_its_quiet_hours_and_time_zone(
+    migrated_url: str, uow: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path
+) -> None:
+    await _concern(uow, clock)
+    env = waypoint_env(database_url=migrated_url)
+    changed = await asyncio.to_thread(
+        waypoint_output, env, tmp_path, "council", "set", "North Yorkshire", "--quiet-hours",
+        "20-9", "--timezone", "Europe/Dublin",
+    )  # fmt: skip
+    assert "no session reminders from 20:00 to 9:00" in changed
+    assert "Europe/Dublin" in changed
+    async with uow() as work:
+        council = await work.session.scalar(select(Council))
+        assert council is not None
+        assert (council.quiet_from_hour, council.quiet_until_hour) == (20, 9)
+    for option, value, says in (
+        ("--quiet-hours", "21-21", "like 21-8"),
+        ("--quiet-hours", "25-8", "like 21-8"),
+        ("--timezone", "Mars/Olympus", "use a name like Europe/London"),
+    ):
+        bad = await asyncio.to_thread(
+            run_waypoint, env, tmp_path, "council", "set", "North Yorkshire", option, value
+        )
+        assert bad.returncode == 2
+        assert says in bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 def test_safety_scan_prints_one_json_object_per_line(tmp_path: Path) -> None:
