@@ -33,9 +33,10 @@ NO_QUIET: tuple[QuietHours, ...] = ()
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _local(*when: int) -> datetime:
+def _local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A wall-clock time in London."""
-    return datetime(*when)  # noqa: DTZ001 - a wall-clock time has no zone of its own
+    # A wall-clock time has no zone of its own.
+    return datetime(year, month, day, hour, minute)  # noqa: DTZ001
 
 
 def _plan(

@@ -28,9 +28,10 @@ BOOKED, MOVED, CANCELLED = SessionState.BOOKED, SessionState.MOVED, SessionState
 SEEN, NOT_SEEN = SessionState.SEEN, SessionState.NOT_SEEN
 
 
-def _london(*when: int) -> datetime:
+def _london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A wall-clock time in London (GMT in early March, so UTC hours read the same)."""
-    return datetime(*when)  # noqa: DTZ001 - a wall-clock time has no zone of its own
+    # A wall-clock time has no zone of its own.
+    return datetime(year, month, day, hour, minute)  # noqa: DTZ001
 
 
 class TestWhenASessionCanBe:
