@@ -1,4 +1,6 @@
-"""The easy-read linter: checks wording against the rules in research/domain.md (ER-, SL-, SG-).
+"""The easy-read linter: checks wording against the rules in research/domain.md (ER-, SL-, SG-)
+and, for sessions and reminders, research/goals-sessions.md (SE-13 no pressure words, SE-8 a
+reminder's first line reveals nothing).
 
 Rules that fail block a change; rules that warn ask a speech and language therapist to look.
 Word lists live in content/lint/<language>.toml so therapists can extend them; a language
@@ -45,6 +47,12 @@ _FOLD = str.maketrans(
 # pictures are optional (ER-9).
 _FRAGMENTS = (BUTTON_PREFIX, "when_", "part_")
 MAX_LABEL_WORDS = 4
+# What a young person reads about sessions and reminders (SE-13): sessions.toml, and these ids
+# wherever a therapist puts them.
+_SESSION_FILE = "sessions"
+_SESSION_IDS = ("session_", "sessions_", "reminders_", "part_session_", "button_session_")
+# Reminders arrive unasked, on phones others may see: their first line must say nothing (SE-8).
+REMINDER_PREFIX = "session_reminder"
 
 
 class LintFailed(Exception):
@@ -76,6 +84,8 @@ class WordLists:
     passive_markers: frozenset[str]
     jargon: dict[str, str]
     glossary: dict[str, list[str]]
+    pressure: tuple[str, ...]
+    revealing: tuple[str, ...]
 
     @classmethod
     def load(cls, language: str = DEFAULT_LANGUAGE, folder: Path | None = None) -> WordLists:
@@ -115,6 +125,8 @@ class WordLists:
             passive_markers=_folded(data["passive_markers"]),
             jargon=dict(data["jargon"]),
             glossary={k: list(v) for k, v in data["glossary"].items()},
+            pressure=tuple(data["pressure"]),
+            revealing=tuple(data["revealing"]),
         )
 
 
@@ -198,6 +210,47 @@ def _phrase_rules(text: str, lists: WordLists) -> Iterator[Finding]:
         for other in avoid:
             if _has_phrase(text, other):
                 yield Finding("ER-8", Severity.FAIL, f"'{other}': always say '{canonical}'")
+
+
+def is_session_message(message_id: str, source: Path | None = None) -> bool:
+    """Whether a young person's message is about sessions or reminders (SE-13 applies)."""
+    in_file = source is not None and source.stem == _SESSION_FILE
+    return in_file or message_id.startswith(_SESSION_IDS)
+
+
+def lint_session_text(message_id: str, text: str, lists: WordLists | None) -> list[Finding]:
+    """SE-13 and SE-8 for one young person's session or reminder text: no pressure words, and
+    a reminder's first line says nothing of what the session is."""
+    found = []
+    prepared = _prepared(text)
+    for phrase in lists.pressure if lists is not None else ():
+        if _has_phrase(prepared, phrase):
+            hint = f"'{phrase}': no cost, blame or 'missed' pressure; say what happens next"
+            found.append(Finding("SE-13", Severity.FAIL, hint))
+    if message_id.startswith(REMINDER_PREFIX):
+        found += _first_line_rules(text, lists)
+    return found
+
+
+def _first_line_rules(text: str, lists: WordLists | None) -> Iterator[Finding]:
+    first = next(iter(text.strip().splitlines()), "")
+    if _PLACEHOLDER.search(first):
+        # {what} can say "court" or "therapist": it waits for the second line.
+        hint = "the first line of a reminder holds no {placeholder}: say only who it is from"
+        yield Finding("SE-8", Severity.FAIL, hint)
+    prepared = _prepared(first)
+    for word in lists.revealing if lists is not None else ():
+        if _has_phrase(prepared, word):
+            hint = f"'{word}' in the first line: others may see the phone; say only who it is from"
+            yield Finding("SE-8", Severity.FAIL, hint)
+
+
+def _session_wording(message: Message, lists: dict[str, WordLists | None]) -> Iterator[Located]:
+    if not is_session_message(message.id, message.source):
+        return
+    for language, level, text in _texts(message):
+        for finding in lint_session_text(message.id, text, lists.get(language)):
+            yield at(message, language, level, finding)
 
 
 def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
@@ -285,6 +338,7 @@ def lint_catalogue(catalogue: Catalogue, folder: Path | None = None) -> list[Loc
     for message in catalogue.messages():
         if message.audience == "young_person":
             found += [*_wording(message, lists), *_pictures(message), *_choices(message)]
+            found += _session_wording(message, lists)
     found += gaps(catalogue, languages, root)
     # Everything about one file and message together; message files (no folder) come first.
     return sorted(found, key=lambda item: ("/" in item.file, item.file, item.message_id))

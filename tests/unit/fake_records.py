@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, DeliveryState, Recipient
 from bot.domain.people import Role
+from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
+from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
 
 
@@ -57,6 +59,9 @@ class Council(_Row):
     office_closes_hour: int = 17
     on_call_first: bool = False
     police_liaison: bool = False
+    quiet_from_hour: int = 21
+    quiet_until_hour: int = 8
+    timezone: str = "Europe/London"
 
 
 @dataclass(eq=False)
@@ -114,6 +119,8 @@ class YoungPerson(_Row):
     kept_words: str | None = None
     kept_since: datetime | None = None
     paused_at: datetime | None = None
+    reminders_paused_until: datetime | None = None
+    born_on: date | None = None
 
     @property
     def key_worker(self) -> Staff:
@@ -246,6 +253,58 @@ class Queued(_Row):
     sent_at: datetime | None = None
     telegram_message_id: int | None = None
     last_error: str | None = None
+    reminder_id: int | None = None
+    silent: bool = False
+
+
+@dataclass(eq=False)
+class Session(_Row):
+    """One booked session (one week of a weekly one)."""
+
+    id: int
+    hub_id: int
+    young_person_id: int
+    with_kind: SessionWith
+    staff_id: int | None
+    companion: str | None
+    place: str | None
+    local_start: datetime
+    zone: str
+    starts_at: datetime
+    minutes: int
+    weekly: bool
+    series_id: int | None
+    reminders: str | None
+    created_at: datetime
+    changed_at: datetime
+    followed: bool = False
+    state: SessionState = SessionState.BOOKED
+
+
+@dataclass(eq=False)
+class SessionEvent(_Row):
+    """One line of a session's history."""
+
+    id: int
+    session_id: int
+    at: datetime
+    kind: str
+    actor_type: str
+    actor_id: int | None = None
+    detail: str | None = None
+
+
+@dataclass(eq=False)
+class Reminder(_Row):
+    """One reminder of one session."""
+
+    id: int
+    session_id: int
+    offset: str
+    due_at: datetime
+    state: ReminderState
+    done_at: datetime | None = None
+    reason: str | None = None
 
 
 @dataclass(eq=False)
@@ -283,6 +342,9 @@ class Tables:
     concern_words: list[ConcernWords] = field(default_factory=list)
     audit: list[AuditEvent] = field(default_factory=list)
     outbox: list[Queued] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    session_events: list[SessionEvent] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
     inbox: list[InboxUpdate] = field(default_factory=list)
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)

@@ -45,6 +45,7 @@ from tests.unit.fake_repositories import (
     FakeYoungPeople,
     unique,
 )
+from tests.unit.fake_sessions import FakeSessions
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -121,6 +122,8 @@ class FakePostbox:
         concern_id: int | None = None,
         send_by: datetime | None = None,
         not_before: datetime | None = None,
+        reminder_id: int | None = None,
+        silent: bool = False,
     ) -> list[Queued]:
         """Queue a message to a young person (one record, however long it would be)."""
         if self.catalogue.message(message_id).buttons:
@@ -130,6 +133,7 @@ class FakePostbox:
             self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
             person.id, person.hub_id, message_id, dict(values), int(lane), now,
             not_before or now, about_id=person.id, concern_id=concern_id, send_by=send_by,
+            reminder_id=reminder_id, silent=silent,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 
@@ -199,6 +203,7 @@ class _Open:
         self.identities = FakeIdentities(tables)
         self.outbox = FakeOutbox(tables)
         self.stranger_budgets = FakeStrangerBudgets(tables)
+        self.sessions = FakeSessions(tables, ids)
 
 
 class FakeUnitOfWork:
@@ -289,6 +294,11 @@ class FakeUnitOfWork:
     def stranger_budgets(self) -> FakeStrangerBudgets:
         """Answers to strangers."""
         return self._work.stranger_budgets
+
+    @property
+    def sessions(self) -> FakeSessions:
+        """Booked sessions and their reminders."""
+        return self._work.sessions
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""

@@ -14,8 +14,10 @@ from bot.content.catalogue import Catalogue
 from bot.content.findings import Severity
 from bot.content.lint import (
     WordLists,
+    is_session_message,
     lint_catalogue,
     lint_folder,
+    lint_session_text,
     lint_text,
     sentences,
 )
@@ -443,3 +445,84 @@ def test_a_draft_or_broken_safety_lexicon_is_reported(tmp_path: Path) -> None:
     )
     [broken] = [item for item in lint_folder(folder) if item.finding.rule == "CONTENT"]
     assert "urgency must be" in str(broken)
+
+
+# message id, rule, a text that breaks it, a text that keeps it (SE-13, SE-8).
+SESSION_CASES = [
+    ("session_missed", "SE-13", "We did not see you. Missed appointments cost money.",
+     "We did not see you. That is OK."),
+    ("session_missed", "SE-13", "You were a no-show today.", "We did not see you today."),
+    ("session_missed", "SE-13", "This is recorded as missed.", "{worker} will be in touch."),
+    ("session_cancelled", "SE-13", "It is not fair to others when you do not come.",
+     "{worker} will talk to you about it."),
+    ("sessions_next", "SE-13", "Please do not waste Jo's time.", "You will see Jo {when}."),
+    ("session_reminder", "SE-13", "Message from Waypoint.\nYou will be marked DNA.",
+     "Message from Waypoint.\nYou will see Jo {when}."),
+    ("reminders_paused", "SE-13", "It is your fault if you forget.",
+     "No reminders until {until}."),
+    ("session_reminder", "SE-8", "Your court date is tomorrow.\nCan you come?",
+     "Message from Waypoint.\nYour court date is tomorrow."),
+    ("session_reminder_soon", "SE-8", "Therapy reminder.\n{what} {when}.",
+     "Message from Waypoint.\nYou see your therapist {when}."),
+    ("session_reminder", "SE-8", "Message from your social worker.\nSee you {when}.",
+     "Message from Waypoint.\nSee you {when}."),
+    # A placeholder could say "court" or "therapist": it waits for the second line.
+    ("session_reminder", "SE-8", "{what} {when}.\nCan you come?",
+     "Message from Waypoint.\n{what} {when}."),
+]  # fmt: skip
+
+
+def _session_rules(message_id: str, text: str, lists: WordLists = LISTS) -> set[str]:
+    return {finding.rule for finding in lint_session_text(message_id, text, lists)}
+
+
+class TestSessionWording:
+    """SE-13 no pressure words; SE-8 a reminder's first line says nothing revealing."""
+
+    @pytest.mark.parametrize(("message_id", "rule", "bad", "good"), SESSION_CASES)
+    def test_the_rule_fires_on_a_bad_draft_and_not_on_a_good_one(
+        self, message_id: str, rule: str, bad: str, good: str
+    ) -> None:
+        assert rule in _session_rules(message_id, bad)
+        assert rule not in _session_rules(message_id, good)
+
+    def test_revealing_words_are_fine_after_the_first_line_of_a_reminder(self) -> None:
+        text = "Message from Waypoint.\nYou go to court with Jo.\nCan you come?"
+        assert _session_rules("session_reminder", text) == set()
+
+    def test_the_first_line_rule_is_for_reminders_only(self) -> None:
+        assert _session_rules("session_booked", "You go to court {when}.") == set()
+
+    def test_an_arabic_reminder_is_held_to_its_own_lists(self) -> None:
+        assert _session_rules("session_reminder", "موعد المحكمة غدا.", ARABIC) == {"SE-8"}
+        assert _session_rules("session_missed", "هذا مضيعة للوقت.", ARABIC) == {"SE-13"}
+
+    def test_session_messages_are_found_by_file_or_by_id(self) -> None:
+        assert is_session_message("session_reminder_soon")
+        assert is_session_message("reminders_pause")
+        assert is_session_message("anything", Path("content/messages/sessions.toml"))
+        assert not is_session_message("welcome", Path("content/messages/onboarding.toml"))
+
+    def test_a_bad_reminder_draft_fails_the_content_lint(self, tmp_path: Path) -> None:
+        body = (
+            "[session_reminder]\n[session_reminder.en]\n"
+            'easy = "Your therapy is tomorrow.\\nMissing it costs money."\n'
+            'symbols = ["📅", "💷"]\n'
+            # Pressure words outside session messages are other rules' business.
+            '[a]\n[a.en]\neasy = "The bus will cost 1 pound."\nsymbols = ["🚌"]\n'
+        )
+        folder = _content(tmp_path, body)
+        assert _found(folder, "SE-8") == [
+            "m.toml [session_reminder] en/easy: SE-8 fail: 'therapy' in the first line: others"
+            " may see the phone; say only who it is from"
+        ]
+        assert [line.split(":")[0] for line in _found(folder, "SE-13")] == [
+            "m.toml [session_reminder] en/easy"
+        ]
+
+    def test_the_projects_session_messages_pass_both_rules(self) -> None:
+        catalogue = Catalogue.load(PROJECT_CONTENT, allow_drafts=True)
+        reminders = [m.id for m in catalogue.messages() if m.id.startswith("session_reminder")]
+        assert {"session_reminder", "session_reminder_soon"} <= set(reminders)
+        found = lint_catalogue(catalogue, PROJECT_CONTENT)
+        assert [str(item) for item in found if item.finding.rule in {"SE-8", "SE-13"}] == []

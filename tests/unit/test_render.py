@@ -27,6 +27,7 @@ from bot.content.render import (
 )
 from bot.domain.outbox import AlertButtons
 from bot.domain.profiles import CommunicationProfile, Level, Replies
+from bot.i18n.dates import clock_words, day_words
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
 LONDON = ZoneInfo("Europe/London")
@@ -218,3 +219,48 @@ class TestAlertButtons:
     @pytest.mark.parametrize("data", [None, "a|x|ack", "a|12|maybe", "c|welcome|help", "a|12"])
     def test_anything_else_is_not_an_alert_button(self, data: str | None) -> None:
         assert parse_alert(data) is None
+
+
+class TestSessionTimes:
+    """SE-1: clock times in words, never "12pm", "12am" or the 24-hour clock."""
+
+    AM_PM_TWELVE = re.compile(r"\b12\s*[ap]\.?\s*m\b", re.IGNORECASE)
+    TWENTY_FOUR_HOUR = re.compile(r"\b(?:00|1[3-9]|2[0-3]):[0-5]\d\b")
+
+    @pytest.mark.parametrize("language", ["en", "ar"])
+    @pytest.mark.parametrize(("hour", "minute"), [(0, 0), (12, 0), (16, 0), (16, 30)])
+    def test_a_session_time_is_never_12pm_12am_or_on_the_24_hour_clock(
+        self, catalogue, language: str, hour: int, minute: int
+    ) -> None:
+        moment = datetime(2026, 3, 10, hour, minute, tzinfo=LONDON)
+        rendered = when(catalogue, moment, LONDON, CommunicationProfile(language=language))
+        assert not self.AM_PM_TWELVE.search(rendered)
+        assert not self.TWENTY_FOUR_HOUR.search(rendered)
+        assert "16:00" not in rendered
+        assert "16" not in rendered
+
+    @pytest.mark.parametrize("language", ["en", "ar"])
+    @pytest.mark.parametrize(("hour", "named"), [(12, "when_midday"), (0, "when_midnight")])
+    def test_midday_and_midnight_are_the_catalogues_own_words(
+        self, catalogue, language: str, hour: int, named: str
+    ) -> None:
+        moment = datetime(2026, 3, 10, hour, 0, tzinfo=LONDON)
+        profile = CommunicationProfile(language=language)
+        day = day_words(moment.date(), language)
+        time = catalogue.text(named, language=language)
+        assert when(catalogue, moment, LONDON, profile) == catalogue.text(
+            "when_day_time", language=language, day=day, time=time
+        )
+        assert when(catalogue, moment, LONDON, profile, day=False) == time
+
+    @pytest.mark.parametrize(
+        ("minute", "time_id"), [(0, "when_on_the_hour"), (30, "when_hour_minutes")]
+    )
+    def test_four_in_the_afternoon_is_on_the_12_hour_clock(
+        self, catalogue, minute: int, time_id: str
+    ) -> None:
+        moment = datetime(2026, 3, 10, 16, minute, tzinfo=LONDON)
+        clock = clock_words(moment, LONDON, "en")
+        assert clock["hour"] == "4"
+        expected = catalogue.text(time_id, **clock)
+        assert when(catalogue, moment, LONDON, CommunicationProfile(), day=False) == expected
