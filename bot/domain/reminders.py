@@ -220,7 +220,7 @@ def plan_reminders(
             skipped.append(Skipped(offset, Skip.QUIET if moved and wanted > now else Skip.LATE))
         else:
             due.append(Planned(offset, moment, moved))
-    return Plan(tuple(due), tuple(skipped))
+    return Plan(tuple(sorted(due, key=lambda p: p.due_at)), tuple(skipped))
 
 
 def _wanted(local_start: datetime, start: datetime, zone: ZoneInfo, offset: Offset) -> datetime:

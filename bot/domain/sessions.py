@@ -78,12 +78,9 @@ def instant(local: datetime, zone: ZoneInfo) -> datetime:
     """
     if local.tzinfo is not None:
         raise ValueError("a wall-clock time has no zone of its own")
-    aware = local.replace(tzinfo=zone, fold=0)
-    moment = aware.astimezone(UTC)
-    if moment.astimezone(zone).replace(tzinfo=None) != local:
-        # In the gap: 1.30 a.m. on the last Sunday of March is 2.30 a.m. summer time.
-        moment = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    return moment
+    # fold=0 takes the earlier of a repeated time, and reads a time in the gap with the
+    # offset before the change: 1.30 a.m. on the last Sunday of March is 2.30 a.m. summer time.
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:

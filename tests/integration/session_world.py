@@ -3,7 +3,9 @@ moves, and helpers to book, tick and read what was queued."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -37,7 +39,7 @@ class SessionWorld:
         """Sam's Waypoint number."""
         return (await self.hub.young_person(SAM)).young_person_id
 
-    async def book(self, local: str, **changes: object) -> Booked:
+    async def book(self, local: str, **changes: Any) -> Booked:
         """Jo books a session with Sam at this wall-clock time in London."""
         booking = Booking(
             young_person_id=await self.sam_id(),
@@ -77,9 +79,7 @@ class SessionWorld:
             return list(await uow.session.scalars(query.order_by(SessionEvent.id)))
 
 
-def _with(booking: Booking, name: str, value: object) -> Booking:
-    from dataclasses import replace
-
+def _with(booking: Booking, name: str, value: Any) -> Booking:
     return replace(booking, **{name: value})
 
 

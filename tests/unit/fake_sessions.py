@@ -138,8 +138,9 @@ class FakeSessions:
         return sorted(found, key=lambda r: (r.due_at, r.id))
 
     async def withdraw_reminders(self, session_id: int, *, now: datetime) -> int:
-        """Withdraw its reminders not sent yet, and stop those already in the outbox (SE-5),
-        as the SQL repository does: the outbox row fails and loses its text."""
+        """Withdraw its reminders not sent yet (and those left out at the old time), and stop
+        those already in the outbox (SE-5), as the SQL repository does: the outbox row fails
+        and loses its text."""
         mine = [r for r in self._t.reminders if r.session_id == session_id]
         queued = {r.id for r in mine if r.state == ReminderState.QUEUED}
         for row in self._t.outbox:
@@ -149,6 +150,10 @@ class FakeSessions:
         for reminder in waiting:
             reminder.state, reminder.done_at = ReminderState.WITHDRAWN, now
             reminder.reason = WITHDRAWN
+        # Those left out at the old time no longer apply either; why they were left out stays.
+        for reminder in mine:
+            if reminder.state == ReminderState.SKIPPED:
+                reminder.state = ReminderState.WITHDRAWN
         return len(waiting)
 
     async def due_reminders(self, *, now: datetime, limit: int) -> list[Reminder]:

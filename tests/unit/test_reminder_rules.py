@@ -233,12 +233,6 @@ class TestLateBookings:
 
 
 class TestPlanOrder:
-    @pytest.mark.xfail(
-        strict=True,
-        reason="core bug: plan_reminders appends in offset order, so a reminder moved out of "
-        "quiet hours to before an earlier-offset one is listed after it; Plan promises "
-        "'earliest first'",
-    )
     def test_the_plan_lists_reminders_earliest_first(self) -> None:
         # 24 hours before 00:10 is 00:10 the day before, moved to 8.30pm two days before:
         # earlier than "the day before at 5pm".
@@ -327,11 +321,6 @@ class TestClockChanges:
     def test_a_wall_clock_time_has_one_instant(self, local: datetime, utc: datetime) -> None:
         assert instant(local, LONDON) == utc
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="core bug: instant() reads a spring-gap time with fold=1, i.e. an hour early "
-        "(1.30am -> 00:30 GMT), not 'the same clock time after the change' (2.30am BST)",
-    )
     @pytest.mark.parametrize(
         ("local", "utc"),
         [

@@ -159,12 +159,6 @@ class TestMovingAndCancelling:
         assert world.keys(SAM) == ["session_booked", "session_moved"]
         assert _history(world, booked.session_id) == ["booked", "moved"]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="core bug: withdraw_reminders leaves the old time's SKIPPED reminders as they "
-        "are, so after a move the booker's list still says '1d: not sent, its time had passed' "
-        "beside the new 1d reminder that will go",
-    )
     async def test_after_a_move_the_booker_reads_only_the_new_times_reminders(
         self, world: World
     ) -> None:

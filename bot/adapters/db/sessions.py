@@ -194,7 +194,8 @@ class Sessions:
         return list(await self._session.scalars(query))
 
     async def withdraw_reminders(self, session_id: int, *, now: datetime) -> int:
-        """Withdraw its reminders not sent yet, and stop those already in the outbox (SE-5):
+        """Withdraw its reminders not sent yet (and those left out at the old time), and stop
+        those already in the outbox (SE-5):
         in the caller's transaction, so a move or cancel and its reminders change together."""
         waiting = [ReminderState.PENDING.value, ReminderState.QUEUED.value]
         queued = select(Reminder.id).where(
@@ -213,6 +214,15 @@ class Sessions:
             update(Reminder)
             .where(Reminder.session_id == session_id, Reminder.state.in_(waiting))
             .values(state=ReminderState.WITHDRAWN.value, done_at=now, reason=WITHDRAWN)
+            .execution_options(synchronize_session=False)
+        )
+        # Those left out at the old time no longer apply either; why they were left out stays.
+        await self._session.execute(
+            update(Reminder)
+            .where(
+                Reminder.session_id == session_id, Reminder.state == ReminderState.SKIPPED.value
+            )
+            .values(state=ReminderState.WITHDRAWN.value)
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
