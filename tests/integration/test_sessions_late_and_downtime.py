@@ -119,4 +119,3 @@ class TestDowntime:
         assert await world.reminder_rows() == []
         assert await world.states() == [("1d", "dropped", "quiet"), ("2h", "pending", None)]
         assert ("reminder_dropped", "quiet") in await world.history_details(booked.session_id)
-

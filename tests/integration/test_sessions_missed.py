@@ -30,7 +30,9 @@ async def test_not_seen_gives_the_worker_a_follow_up_at_once_and_sam_one_message
     await _at(world, "2026-03-04T16:20")
     assert not await _mark(world, booked.session_id, seen=False)
     assert (await world.hub.messages(JO))[-1] == "session_follow_up_staff"
-    [follow_up] = [r for r in await world.hub.queued(JO) if r.message_key.endswith("follow_up_staff")]
+    [follow_up] = [
+        r for r in await world.hub.queued(JO) if r.message_key.endswith("follow_up_staff")
+    ]
     assert follow_up.created_at == world.now
     assert (await world.hub.messages(SAM)).count("session_missed") == 1
     assert "session_pattern_staff" not in await world.hub.messages(MAX)

@@ -64,11 +64,13 @@ class TestMove:
             local("2026-03-05T17:00"),
             local("2026-03-06T09:00"),
         ]
-        assert (await world.hub.messages(SAM))[:3] == ["welcome", "session_booked", "session_moved"]
+        assert (await world.hub.messages(SAM))[:3] == [
+            "welcome",
+            "session_booked",
+            "session_moved",
+        ]
 
-    async def test_a_reminder_queued_before_a_move_never_leaves(
-        self, world: SessionWorld
-    ) -> None:
+    async def test_a_reminder_queued_before_a_move_never_leaves(self, world: SessionWorld) -> None:
         booked = await world.book("2026-03-05T16:00")
         await world.tick(to=local("2026-03-04T17:00"))
         [queued] = await world.reminder_rows()
@@ -202,7 +204,10 @@ async def test_a_cancel_while_the_tick_holds_the_reminder_is_caught_before_sendi
         await uow.commit()
     await cancel
     [queued] = await world.reminder_rows()
-    assert [r.state.value for r in await world.reminders()][0] == "withdrawn"
+    assert await world.states() == [
+        ("1d", "withdrawn", "withdrawn"),
+        ("2h", "withdrawn", "withdrawn"),
+    ]
     await world.send_all()
     assert queued.text not in world.transport.texts_to(SAM)
     assert (await _outbox_state(world, queued.id))[0] == "failed"
