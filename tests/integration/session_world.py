@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.db.engine import create_engine, session_factory
@@ -180,6 +180,17 @@ class SessionWorld:
             rows = list(await uow.session.scalars(query))
             uow.session.expunge_all()
             return rows
+
+    async def latest_reminder_row(self) -> tuple[int, OutboxMessage | None]:
+        """How many reminders are in the outbox, and the latest (cheap on a long run)."""
+        async with self.hub.uow() as uow:
+            query = select(OutboxMessage).where(
+                OutboxMessage.reminder_id.is_not(None), OutboxMessage.part == 0
+            )
+            count = await uow.session.scalar(select(func.count()).select_from(query.subquery()))
+            latest = await uow.session.scalar(query.order_by(OutboxMessage.id.desc()).limit(1))
+            uow.session.expunge_all()
+            return int(count or 0), latest
 
     async def sessions(self) -> list[Session]:
         """Every session stored, by start."""
