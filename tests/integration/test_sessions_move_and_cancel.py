@@ -228,3 +228,36 @@ async def _until_waiting_for_a_lock(world: SessionWorld) -> None:
             return
         await asyncio.sleep(0)
     raise AssertionError("the cancel never waited for the tick's lock")
+
+
+async def test_a_weekly_session_cancelled_for_good_makes_no_more_weeks(
+    world: SessionWorld,
+) -> None:
+    await world.book("2026-03-10T16:00", weekly=True)
+    await world.tick(to=local("2026-03-09T17:00"))
+    await world.tick(to=local("2026-03-10T14:00"))
+    await world.tick(to=local("2026-03-10T16:00"))
+    first, second = await world.sessions()
+    assert second.weekly
+    await do_cancel(world.hub.uow(), await world.jo(), first.id, now=world.now, series=True)
+    assert [s.state.value for s in await world.sessions()] == ["cancelled", "cancelled"]
+    for day in ("2026-03-16T17:00", "2026-03-17T14:00", "2026-03-24T16:00", "2026-03-31T16:00"):
+        await world.tick(to=local(day))
+    assert len(await world.sessions()) == 2
+    assert len(await world.reminder_rows()) == 2
+    second_reminders = [
+        r.state.value for r in await world.reminders() if r.session_id == second.id
+    ]
+    assert second_reminders == ["withdrawn", "withdrawn"]
+
+
+async def test_one_week_of_a_weekly_session_cancelled_leaves_the_weeks_after(
+    world: SessionWorld,
+) -> None:
+    booked = await world.book("2026-03-10T16:00", weekly=True)
+    await do_cancel(world.hub.uow(), await world.jo(), booked.session_id, now=world.now)
+    await world.tick(to=local("2026-03-10T16:00"))
+    await world.tick(to=local("2026-03-16T17:00"))
+    sessions = await world.sessions()
+    assert [s.state.value for s in sessions] == ["cancelled", "booked"]
+    assert [r.message_key for r in await world.reminder_rows()] == ["session_reminder"]

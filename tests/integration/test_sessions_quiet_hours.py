@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import OutboxMessage
 from bot.domain.reminders import COUNCIL_QUIET, Offset, QuietHours, parse_quiet
 from bot.domain.sessions import wall_clock
-from tests.integration.session_world import LONDON, SessionWorld, hub, local, world
+from tests.integration.session_world import LONDON, SAM, SessionWorld, hub, local, world
 
 __all__ = ["hub", "world"]
 
@@ -130,3 +130,29 @@ async def test_a_worry_raised_at_2300_still_alerts_staff(world: SessionWorld) ->
     assert alerts, "no member of staff was alerted"
     assert all(row.created_at == world.now for row in alerts)
     assert all(row.not_before <= world.now + timedelta(seconds=1) for row in alerts)
+
+
+async def test_a_reminder_queued_at_2030_is_not_sent_at_night_if_the_sender_was_down(
+    world: SessionWorld,
+) -> None:
+    await world.book("2026-03-05T09:00", reminders=(Offset(minutes=11 * 60),))
+    await world.send_all()
+    await world.tick(to=local("2026-03-04T20:30"))
+    [queued] = await world.reminder_rows()
+    # The sender is back at 21:05, in quiet hours: the reminder fails as too late.
+    world.hub.clock.now = local("2026-03-04T21:05")
+    await world.send_all()
+    assert queued.text not in world.transport.texts_to(SAM)
+    [row] = await world.reminder_rows()
+    assert (row.state.value, row.last_error) == ("failed", "too late")
+
+
+async def test_a_reminder_queued_at_2030_is_sent_when_the_sender_is_running(
+    world: SessionWorld,
+) -> None:
+    await world.book("2026-03-05T09:00", reminders=(Offset(minutes=11 * 60),))
+    await world.send_all()
+    await world.tick(to=local("2026-03-04T20:30"))
+    [queued] = await world.reminder_rows()
+    await world.send_all()
+    assert queued.text in world.transport.texts_to(SAM)
