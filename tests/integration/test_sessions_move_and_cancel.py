@@ -9,9 +9,9 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import AuditEvent, OutboxMessage
 from bot.domain.outbox import DeliveryState
 from bot.services.reminders import _remind
 from bot.services.sessions import do_cancel, do_move
@@ -156,6 +156,12 @@ class TestCancel:
         await world.send_all(world.sender("after-restart"))
         assert queued.text not in world.transport.texts_to(SAM)
         assert await _outbox_state(world, queued.id) == ("failed", "withdrawn")
+        # The leased row was out of the cancel's reach: the send-time check in claims caught it.
+        async with world.hub.uow() as uow:
+            caught = await uow.session.scalars(
+                select(AuditEvent.subject_id).where(AuditEvent.action == "outbox.withdrawn")
+            )
+            assert list(caught) == [queued.id]
 
     @pytest.mark.xfail(
         strict=True,
@@ -183,7 +189,9 @@ async def test_a_cancel_while_the_tick_holds_the_reminder_is_caught_before_sendi
     world: SessionWorld,
 ) -> None:
     """The tick has claimed the reminder (row locked) and is queueing it when the session is
-    cancelled in another transaction: whichever way the two meet, nothing reaches Telegram."""
+    cancelled in another transaction: the cancel waits for the tick (the session row is
+    locked), then withdraws the queued row; the sender's send-time check stands behind that.
+    Nothing reaches Telegram."""
     if not world.url.startswith("postgresql"):
         pytest.skip("row locks held by one transaction while another waits: PostgreSQL only")
     booked = await world.book("2026-03-05T16:00")
@@ -210,7 +218,7 @@ async def test_a_cancel_while_the_tick_holds_the_reminder_is_caught_before_sendi
     ]
     await world.send_all()
     assert queued.text not in world.transport.texts_to(SAM)
-    assert (await _outbox_state(world, queued.id))[0] == "failed"
+    assert await _outbox_state(world, queued.id) == ("failed", "withdrawn")
 
 
 async def _until_waiting_for_a_lock(world: SessionWorld) -> None:
