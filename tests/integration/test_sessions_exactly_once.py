@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import OutboxMessage, SessionEvent
 from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.outbox.claims import TOO_LATE
+from bot.domain.outbox import DeliveryState
 from bot.domain.reminders import Offset
 from bot.services.reminders import _remind, try_remind_due
 from tests.integration.session_world import SAM, SessionWorld, hub, local, world
@@ -113,12 +115,6 @@ class Killed(Exception):
     """The process dies the moment Telegram has accepted a message."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SE-12 asks at most once across restarts, but the sender records an outcome after "
-    "sending (at least once, by design): a kill between Telegram's accept and the record "
-    "sends the reminder again once the lease runs out (a decision for the lead, see report)",
-)
 async def test_a_sender_killed_right_after_sending_a_reminder_does_not_send_it_again(
     world: SessionWorld,
 ) -> None:
@@ -138,6 +134,10 @@ async def test_a_sender_killed_right_after_sending_a_reminder_does_not_send_it_a
         await dying.try_send_batch()
     world.transport.send = original  # type: ignore[method-assign]
     world.restart()
-    world.hub.clock.advance(timedelta(minutes=1))
+    # The dying sender held the reminder until its send-by time (before quiet hours at 21:00):
+    # after that the next sender finds it too late and fails it, never sending it again.
+    world.hub.clock.now = local("2026-03-04T21:01")
     await world.send_all(world.sender("after-restart"))
     assert world.transport.texts_to(SAM).count(queued.text) == 1
+    [after] = await world.reminder_rows()
+    assert (after.state, after.last_error) == (DeliveryState.FAILED, TOO_LATE)

@@ -144,8 +144,10 @@ class FakeSessions:
         mine = [r for r in self._t.reminders if r.session_id == session_id]
         queued = {r.id for r in mine if r.state == ReminderState.QUEUED}
         for row in self._t.outbox:
-            if row.reminder_id in queued and row.state == DeliveryState.PENDING:
+            in_outbox = (DeliveryState.PENDING, DeliveryState.SENDING)
+            if row.reminder_id in queued and row.state in in_outbox:
                 row.state, row.last_error, row.text = DeliveryState.FAILED, WITHDRAWN, ""
+                row.lease_owner = row.lease_until = None
         waiting = [r for r in mine if r.state in WAITING]
         for reminder in waiting:
             reminder.state, reminder.done_at = ReminderState.WITHDRAWN, now

@@ -18,6 +18,7 @@ from bot.services.records import SessionRecord
 
 WITHDRAWN = "withdrawn"
 _AHEAD = [state.value for state in AHEAD]
+_IN_OUTBOX = [DeliveryState.PENDING.value, DeliveryState.SENDING.value]
 _OVER = [SessionState.SEEN.value, *(state.value for state in MISSED)]
 
 
@@ -205,9 +206,16 @@ class Sessions:
             update(OutboxMessage)
             .where(
                 OutboxMessage.reminder_id.in_(queued.scalar_subquery()),
-                OutboxMessage.state == DeliveryState.PENDING.value,
+                # One a sender has claimed too: it checks again just before sending.
+                OutboxMessage.state.in_(_IN_OUTBOX),
             )
-            .values(state=DeliveryState.FAILED.value, last_error=WITHDRAWN, text="")
+            .values(
+                state=DeliveryState.FAILED.value,
+                last_error=WITHDRAWN,
+                text="",
+                lease_owner=None,
+                lease_until=None,
+            )
             .execution_options(synchronize_session=False)
         )
         result = await self._session.execute(

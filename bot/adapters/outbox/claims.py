@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, and_, bindparam, delete, or_, select
+from sqlalchemy import BindParameter, Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -39,6 +39,9 @@ class Claimed:
     send_at: datetime
     # Sent without a sound, as the young person's profile asks (SE-8).
     silent: bool = False
+    # A session reminder goes at most once (bot.adapters.outbox.sender: handed over first).
+    reminder_id: int | None = None
+    send_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ async def claim_due(
                 row.attempts,
                 send_at,
                 row.silent,
+                row.reminder_id,
+                row.send_by,
             )
         )
     if claimed:
@@ -249,6 +254,27 @@ async def _drop_withdrawn(
             )
         )
     return kept
+
+
+_HAND_OVER = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("row_id"),
+        OutboxMessage.state == _SENDING,
+        OutboxMessage.lease_owner == bindparam("me"),
+    )
+    .values(lease_until=bindparam("hold_until"))
+)
+
+
+async def hand_over(session: AsyncSession, *, row_id: int, owner: str, until: datetime) -> bool:
+    """Just before a reminder is sent: True if it is still this sender's to send (not
+    withdrawn since the claim), and then held until `until`, so a sender that dies mid-send
+    leaves it to fail as too late instead of being sent twice (SE-12: at most once)."""
+    result = await session.execute(
+        _HAND_OVER, {"row_id": row_id, "me": owner, "hold_until": until}
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def forget_idle_chats(session: AsyncSession, now: datetime) -> None:

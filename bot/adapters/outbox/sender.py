@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.adapters.db.uow import SqlUnitOfWork, UnitOfWorkFactory
-from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats
+from bot.adapters.outbox.claims import Claim, Claimed, claim_due, forget_idle_chats, hand_over
 from bot.clock import Clock, system_clock
 from bot.domain.outbox import (
     TELEGRAM_PER_SECOND,
@@ -205,6 +205,9 @@ class Sender:
             # So late that the lease may run out mid-send and another sender take the row:
             # leave it to come back rather than risk sending it twice.
             return None
+        if message.reminder_id is not None and not await self._hand_over(message):
+            # Its session was moved or cancelled since the claim (SE-5).
+            return None
         ticket = self._recent.begin()
         try:
             outcome: Outcome = await self._transport.send(
@@ -217,6 +220,18 @@ class Sender:
         return _Heard(
             message.id, outcome, self._clock(), self._jitter(), self._note(message.id, outcome)
         )
+
+    async def _hand_over(self, message: Claimed) -> bool:
+        """A reminder is checked again just before it goes, and held past its send-by time:
+        if this sender dies mid-send, the next finds it too late rather than sending it a
+        second time. Reminders are at most once ("never twice"); safety messages, which never
+        come here, are at least once."""
+        lease_end = message.send_at + self.settings.lease
+        until = max(lease_end, message.send_by or lease_end)
+        async with self._uow() as uow:
+            ours = await hand_over(uow.session, row_id=message.id, owner=self.owner, until=until)
+            await uow.commit()
+        return ours
 
     def _chat_gap(self, chat_id: int) -> timedelta:
         """How long to hold a send so that it reaches a chat a full gap after this sender's
