@@ -18,6 +18,12 @@ from bot.domain.booking import (
     read_one_line,
 )
 
+
+def _wall(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    """A wall-clock time at a place: no zone of its own (SE-2)."""
+    return datetime.combine(date(year, month, day), time(hour, minute))
+
+
 # The whole flow, as a safeguarding lead would read it: (from, did) -> to.
 MAP = [
     (Step.WHO, Did.CHOSE_PERSON, Step.DAY),
@@ -87,20 +93,18 @@ def test_a_written_time_is_read_on_the_24_hour_clock(text: str, clock: time | No
 @pytest.mark.parametrize(
     ("words", "line"),
     [
-        ("Sam 2027-03-02 16:00", OneLine("Sam", datetime(2027, 3, 2, 16, 0))),
+        ("Sam 2027-03-02 16:00", OneLine("Sam", _wall(2027, 3, 2, 16, 0))),
         (
             "Sam 2027-03-02 16:00 weekly",
-            OneLine("Sam", datetime(2027, 3, 2, 16, 0), weekly=True),
+            OneLine("Sam", _wall(2027, 3, 2, 16, 0), weekly=True),
         ),
         (
             "Sam Lee 2027-03-02 16:30 weekly at Harrogate Library",
-            OneLine(
-                "Sam Lee", datetime(2027, 3, 2, 16, 30), weekly=True, place="Harrogate Library"
-            ),
+            OneLine("Sam Lee", _wall(2027, 3, 2, 16, 30), weekly=True, place="Harrogate Library"),
         ),
         (
             "#12 2027-03-02 10:00 at the park",
-            OneLine("#12", datetime(2027, 3, 2, 10, 0), place="the park"),
+            OneLine("#12", _wall(2027, 3, 2, 10, 0), place="the park"),
         ),
         ("Sam 2027-03-02", None),
         ("Sam tomorrow 16:00", None),
