@@ -7,6 +7,7 @@ from bot.content.catalogue import Catalogue
 from bot.domain.ladder import Step
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level, Replies
+from bot.domain.reminders import format_offsets
 from bot.services.records import ConcernRecord
 
 
@@ -70,6 +71,10 @@ def setting_words(catalogue: Catalogue, profile: CommunicationProfile) -> dict[s
         "review": profile.review_on.isoformat()
         if profile.review_on
         else words("profile_review_unset"),
+        # Issue 12's settings: without them, changing one failed with a KeyError.
+        "reminders": format_offsets(profile.reminders),
+        "silent": words("profile_silent_on" if profile.silent else "profile_silent_off"),
+        "quiet": str(profile.quiet) if profile.quiet else words("profile_quiet_council"),
     }
 
 

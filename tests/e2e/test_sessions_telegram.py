@@ -18,6 +18,7 @@ from bot.adapters.db.models import OutboxMessage, Reminder, Session
 from bot.clock import Clock, ManualClock, system_clock
 from bot.devtools.fake_telegram import FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
+from bot.services.profiles import TELL_AFTER
 from bot.services.reminders import try_follow_weekly, try_remind_due
 from tests.e2e.conftest import JO, SAM, Running
 
@@ -176,6 +177,22 @@ async def test_both_reminders_come_at_their_moments_and_not_before(running: Runn
         set_clock(running, reminder.due_at)
         await tick(running)
         assert set((await delivered(running, SAM))[before:]) == {message_id}
+
+
+async def test_a_silent_profile_makes_the_reminder_silent(running: Running) -> None:
+    await running.join_sam()
+    await running.say(JO, "/profile Sam silent on")
+    # Sam hears of the change once it has settled (bot.services.profiles).
+    running.clock.advance(TELL_AFTER + timedelta(minutes=1))
+    await running.say(JO, f"/book Sam {TOMORROW} 16:00")
+    await delivered(running, SAM)
+    [day_before, _] = await reminders_of(running, (await only_session(running)).id)
+    before = len(await delivered(running, SAM))
+    set_clock(running, day_before.due_at)
+    await tick(running)
+    assert set((await delivered(running, SAM))[before:]) == {"session_reminder"}
+    reminder = running.fake.sent_messages(SAM.id)[before:]
+    assert all(message.disable_notification for message in reminder)
 
 
 async def test_a_written_time_and_place_are_taken_and_cancel_books_nothing(
