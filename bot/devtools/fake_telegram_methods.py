@@ -166,6 +166,11 @@ def _optional_dict(value: Any) -> JsonDict | None:
     return value if isinstance(value, dict) else None
 
 
+def _flag(value: Any) -> bool:
+    """A boolean parameter, sent as JSON `true` or (form-encoded) the word "true"."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
 def send_message(world: BotWorld, params: JsonDict) -> Any:
     """Deliver a text message from the bot."""
     chat_id = chat_id_param(params)
@@ -180,6 +185,7 @@ def send_message(world: BotWorld, params: JsonDict) -> Any:
             text=text,
             reply_markup=_optional_dict(params.get("reply_markup")),
             parse_mode=_optional_str(params.get("parse_mode")),
+            disable_notification=_flag(params.get("disable_notification")),
         )
     )
     return message

@@ -81,6 +81,8 @@ class SentMessage:
     reply_markup: JsonDict | None
     parse_mode: str | None
     edited: bool = False
+    # Sent without a sound (Telegram's disable_notification): silent reminders (SE-8).
+    disable_notification: bool = False
 
 
 @dataclass

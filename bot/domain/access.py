@@ -197,6 +197,13 @@ class StaffCommand(StrEnum):
     REASSIGN = "reassign"
     MOVE = "move"
     LEAVE = "leave"
+    BOOK = "book"
+    SESSIONS = "sessions"
+    MOVE_SESSION = "move_session"
+    CANCEL_SESSION = "cancel_session"
+    SEEN = "seen"
+    NOTSEEN = "notseen"
+    AGREED = "agreed"
 
 
 def _may_close_any(viewer: Viewer) -> bool:
@@ -221,6 +228,20 @@ _RULES: dict[StaffCommand, Callable[[Viewer], bool]] = {
     StaffCommand.REASSIGN: may_manage_staff,
     StaffCommand.MOVE: may_manage_staff,
     StaffCommand.LEAVE: may_manage_staff,
+    # Sessions: whoever may book a young person's sessions lists, moves, cancels and marks
+    # them, and tells them what was agreed.
+    **dict.fromkeys(
+        (
+            StaffCommand.BOOK,
+            StaffCommand.SESSIONS,
+            StaffCommand.MOVE_SESSION,
+            StaffCommand.CANCEL_SESSION,
+            StaffCommand.SEEN,
+            StaffCommand.NOTSEEN,
+            StaffCommand.AGREED,
+        ),
+        may_book_session,
+    ),
 }
 
 
@@ -247,7 +268,7 @@ def sees_hub_young_people(role: Role) -> bool:
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of
 # what they can do is buttons and their own words.
-YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "stop", "help")
+YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "pause", "stop", "help")
 
 
 class Refusal(StrEnum):

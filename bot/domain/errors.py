@@ -230,6 +230,12 @@ class MayNotBookSession(WaypointError):
     message_id = "session_not_allowed"
 
 
+class NoOneToBook(WaypointError):
+    """`/book` from someone with no young person they may book for (yet)."""
+
+    message_id = "booking_nobody"
+
+
 class NoSuchSession(WaypointError):
     """No session with that number that this member of staff may change."""
 

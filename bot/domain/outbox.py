@@ -260,3 +260,12 @@ class AlertButtons:
     concern_id: int
     acknowledge: str
     call_me: str
+
+
+@dataclass(frozen=True)
+class StaffChoices:
+    """Buttons under a question to staff (booking a session): each a label in the reader's
+    words and what tapping it does, (`did`, `value`), never anything a young person wrote;
+    the Telegram adapter turns them into a keyboard."""
+
+    options: tuple[tuple[str, str, str], ...]

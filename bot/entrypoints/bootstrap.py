@@ -81,8 +81,10 @@ def bootstrap(
     clock: Clock = system_clock,
     api_url: str | None = None,
     sending: SenderSettings | None = None,
+    sender_clock: Clock = system_clock,
 ) -> Running:
-    """Load content and connect to the database; with `api_url`, also make the sender."""
+    """Load content and connect to the database; with `api_url`, also make the sender (on
+    `sender_clock`: real time, which its pacing needs, unless a test moves time on)."""
     serving = api_url is not None
     # Drafts are never sent unless the demo or WAYPOINT_ALLOW_DRAFT_CONTENT says so. Serving
     # Telegram refuses to start with any; admin commands (adding staff, listing failed
@@ -112,7 +114,7 @@ def bootstrap(
             uow,
             running.transport,
             settings=sending or sender_settings(settings),
-            clock=system_clock,
+            clock=sender_clock,
         )
         post.wake = running.sender.wake
     return running

@@ -19,13 +19,14 @@ from bot.content.catalogue import Catalogue
 from bot.domain.actors import Actor, Writer
 from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
-from bot.domain.outbox import AlertButtons, Lane
+from bot.domain.outbox import AlertButtons, Lane, StaffChoices
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
 from bot.services.records import (
+    BookingDraftRecord,
     ConcernEventRecord,
     ConcernRecord,
     ConcernWordsRecord,
@@ -113,6 +114,9 @@ class YoungPeople(Protocol):
 
     async def in_hub_named(self, hub_id: int, first_name: str) -> Sequence[YoungPersonRecord]:
         """Young people at this hub with this first name, whatever its capitals."""
+
+    async def in_hub(self, hub_id: int, *, limit: int) -> Sequence[YoungPersonRecord]:
+        """Young people at a hub, first linked first, at most `limit`."""
 
     async def first_in_hub(self, hub_id: int) -> YoungPersonRecord | None:
         """The young person at this hub who linked first (for examples staff are shown)."""
@@ -484,6 +488,19 @@ class Sessions(Protocol):
         """The session of the young person's most recent reminder handed to the outbox."""
 
 
+class BookingDrafts(Protocol):
+    """Sessions staff are booking with buttons, one each (bot.domain.booking)."""
+
+    async def get(self, staff_id: int, *, now: datetime) -> BookingDraftRecord | None:
+        """This member of staff's draft, locked against a second tap, unless it expired."""
+
+    async def start(self, staff_id: int, step: str, *, expires_at: datetime) -> BookingDraftRecord:
+        """A new draft for this member of staff, in place of any they had."""
+
+    async def forget(self, staff_id: int) -> None:
+        """Their draft is done with (booked or given up)."""
+
+
 class Postbox(Protocol):
     """Queues messages in the caller's transaction; nothing leaves until it commits."""
 
@@ -530,8 +547,10 @@ class Postbox(Protocol):
         concern_id: int | None = None,
         invite_id: int | None = None,
         send_by: datetime | None = None,
+        choices: StaffChoices | None = None,
     ) -> Sequence[OutboxRecord]:
-        """Queue a message to a member of staff; nothing for staff who have left."""
+        """Queue a message to a member of staff (with `choices`, buttons under it); nothing
+        for staff who have left."""
 
     def to_stranger(
         self,
@@ -633,6 +652,10 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> Sessions:
         """Booked sessions and their reminders."""
+
+    @property
+    def drafts(self) -> BookingDrafts:
+        """Sessions staff are booking with buttons."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

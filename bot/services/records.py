@@ -233,6 +233,18 @@ class SessionRecord(Protocol):
     changed_at: datetime
 
 
+class BookingDraftRecord(Protocol):
+    """A session a member of staff is booking with buttons (bot.domain.booking)."""
+
+    staff_id: int
+    step: str
+    young_person_id: int | None
+    day: date | None
+    minute: int | None
+    place: str | None
+    expires_at: datetime
+
+
 class SessionEventRecord(Protocol):
     """One line of a session's history (never changed once written)."""
 

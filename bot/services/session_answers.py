@@ -134,3 +134,14 @@ async def _pause(uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now: d
         subject_id=person.id,
     )
     return True
+
+
+async def do_ask_pause(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
+    """`/pause` from a young person: ask how long for; False if the sender is not one."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        await ask_pause(uow, person, now=now)
+        await uow.commit()
+        return True

@@ -75,45 +75,51 @@ async def _zone(uow: UnitOfWork, person: YoungPersonRecord, zone: str | None) ->
 async def do_book(uow: UnitOfWork, by: Booker, booking: Booking, *, now: datetime) -> Booked:
     """Book a session, plan its reminders and tell the young person at once (SE-3)."""
     async with uow:
-        person = await young_person(uow, booking.young_person_id)
-        await check_may_book(uow, by, person)
-        zone = await _zone(uow, person, booking.zone)
-        try:
-            starts_at = check_when(
-                booking.local_start,
-                ZoneInfo(zone),
-                timedelta(minutes=booking.minutes),
-                now=now,
-            )
-        except SessionProblem as problem:
-            raise SessionRefused(reason=problem.reason) from None
-        staff_id = booking.staff_id
-        if staff_id is None and isinstance(by, KnownStaff) and not booking.with_kind.outside:
-            staff_id = by.staff_id
-        session = await uow.sessions.new(
-            NewSession(
-                hub_id=person.hub_id,
-                young_person_id=person.id,
-                with_kind=booking.with_kind,
-                staff_id=staff_id,
-                companion=booking.companion,
-                place=booking.place,
-                local_start=booking.local_start,
-                zone=zone,
-                starts_at=starts_at,
-                minutes=booking.minutes,
-                weekly=booking.weekly,
-                series_id=None,
-                reminders=None if booking.reminders is None else format_offsets(booking.reminders),
-            ),
-            now=now,
-        )
-        if booking.weekly:
-            session.series_id = session.id
-        uow.sessions.record(session, "booked", at=now, by=by.actor)
-        booked = await _after_change(uow, by, person, session, "session_booked", now=now)
+        booked = await book(uow, by, booking, now=now)
         await uow.commit()
         return booked
+
+
+async def book(uow: UnitOfWork, by: Booker, booking: Booking, *, now: datetime) -> Booked:
+    """In the caller's unit of work: `do_book` (so a booking made with buttons and the end
+    of its draft are one transaction: a second tap on "Book" cannot book twice)."""
+    person = await young_person(uow, booking.young_person_id)
+    await check_may_book(uow, by, person)
+    zone = await _zone(uow, person, booking.zone)
+    try:
+        starts_at = check_when(
+            booking.local_start,
+            ZoneInfo(zone),
+            timedelta(minutes=booking.minutes),
+            now=now,
+        )
+    except SessionProblem as problem:
+        raise SessionRefused(reason=problem.reason) from None
+    staff_id = booking.staff_id
+    if staff_id is None and isinstance(by, KnownStaff) and not booking.with_kind.outside:
+        staff_id = by.staff_id
+    session = await uow.sessions.new(
+        NewSession(
+            hub_id=person.hub_id,
+            young_person_id=person.id,
+            with_kind=booking.with_kind,
+            staff_id=staff_id,
+            companion=booking.companion,
+            place=booking.place,
+            local_start=booking.local_start,
+            zone=zone,
+            starts_at=starts_at,
+            minutes=booking.minutes,
+            weekly=booking.weekly,
+            series_id=None,
+            reminders=None if booking.reminders is None else format_offsets(booking.reminders),
+        ),
+        now=now,
+    )
+    if booking.weekly:
+        session.series_id = session.id
+    uow.sessions.record(session, "booked", at=now, by=by.actor)
+    return await _after_change(uow, by, person, session, "session_booked", now=now)
 
 
 async def _after_change(

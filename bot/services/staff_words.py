@@ -71,8 +71,9 @@ def setting_words(catalogue: Catalogue, profile: CommunicationProfile) -> dict[s
         "review": profile.review_on.isoformat()
         if profile.review_on
         else words("profile_review_unset"),
+        # Issue 12's settings: without them, changing one failed with a KeyError.
         "reminders": format_offsets(profile.reminders),
-        "silent": words("profile_symbols_on" if profile.silent else "profile_symbols_off"),
+        "silent": words("profile_silent_on" if profile.silent else "profile_silent_off"),
         "quiet": str(profile.quiet) if profile.quiet else words("profile_quiet_council"),
     }
 

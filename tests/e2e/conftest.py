@@ -15,7 +15,7 @@ from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.sender import SenderSettings
 from bot.adapters.telegram.application import WaypointApplication
 from bot.adapters.telegram.dispatcher import DispatchSettings
-from bot.clock import ManualClock
+from bot.clock import Clock, ManualClock, system_clock
 from bot.config import load_settings
 from bot.content.catalogue import Catalogue
 from bot.content.helplines import helpline_values
@@ -121,15 +121,24 @@ QUICK_RETRIES = DispatchSettings(
 
 
 @pytest.fixture
+def sender_clock() -> Clock:
+    """The sender's clock: real time (its pacing needs time that moves); a test that moves
+    the ManualClock to send time-bound messages (reminders) gives it one that follows."""
+    return system_clock
+
+
+@pytest.fixture
 async def running(
-    migrated_url: str, fake_telegram: FakeTelegram, clock: ManualClock
+    migrated_url: str, fake_telegram: FakeTelegram, clock: ManualClock, sender_clock: Clock
 ) -> AsyncIterator[Running]:
     """Waypoint with Jo, a key worker, already added; stopped cleanly after the test."""
     token = FakeTelegram.token_for_tests()
     settings = load_settings(
         database_url=migrated_url, telegram_token=token, allow_draft_content=True
     )
-    wp = bootstrap(settings, clock=clock, api_url=fake_telegram.url, sending=FAST)
+    wp = bootstrap(
+        settings, clock=clock, api_url=fake_telegram.url, sending=FAST, sender_clock=sender_clock
+    )
     new = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
     await do_add_staff(wp.waypoint.uow(), new, now=clock())
     async with serving(

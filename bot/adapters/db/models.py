@@ -533,3 +533,22 @@ class Reminder(Base):
     state: Mapped[ReminderState] = mapped_column(_stored(ReminderState, 16))
     done_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class BookingDraft(Base):
+    """A session a member of staff is booking with buttons (/book), one at a time each, kept
+    here and not in memory because any instance may take their next tap (bot.domain.booking)."""
+
+    __tablename__ = "booking_drafts"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id"), primary_key=True, autoincrement=False
+    )
+    step: Mapped[str] = mapped_column(String(16))
+    young_person_id: Mapped[int | None] = mapped_column(ForeignKey("young_people.id"))
+    day: Mapped[date | None] = mapped_column(Date)
+    # Minutes after midnight, wall clock at the place.
+    minute: Mapped[int | None] = mapped_column(SmallInteger)
+    # As the member of staff wrote it; None is the young person's hub.
+    place: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(index=True)

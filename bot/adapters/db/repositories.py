@@ -234,6 +234,11 @@ class YoungPeople:
         query = select(YoungPerson).where(YoungPerson.key_worker_id == worker_id)
         return list(await self._session.scalars(query.order_by(YoungPerson.id)))
 
+    async def in_hub(self, hub_id: int, *, limit: int) -> list[YoungPerson]:
+        """Young people at a hub, first linked first, at most `limit`."""
+        query = select(YoungPerson).where(YoungPerson.hub_id == hub_id).order_by(YoungPerson.id)
+        return list(await self._session.scalars(query.limit(limit)))
+
     async def coached_by(self, staff_id: int) -> list[YoungPerson]:
         """Young people whose life coach this is."""
         query = select(YoungPerson).where(YoungPerson.life_coach_id == staff_id)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.adapters.db.booking_drafts import BookingDrafts
 from bot.adapters.db.concern_records import Concerns
 from bot.adapters.db.engine import READING, write_lock
 from bot.adapters.db.inbox import AlreadyHandled, Inbox, handling
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     stranger_budgets: StrangerBudgets
     sessions: Sessions
+    drafts: BookingDrafts
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -94,6 +96,7 @@ class SqlUnitOfWork:
         self.outbox = Outbox(session)
         self.stranger_budgets = StrangerBudgets(session)
         self.sessions = Sessions(session)
+        self.drafts = BookingDrafts(session)
         return self
 
     async def __aexit__(

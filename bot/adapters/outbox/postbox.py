@@ -14,10 +14,22 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import OutboxMessage
-from bot.adapters.telegram.keyboards import alert_keyboard, inline_keyboard, worried_keyboard
+from bot.adapters.telegram.keyboards import (
+    alert_keyboard,
+    inline_keyboard,
+    staff_choices_keyboard,
+    worried_keyboard,
+)
 from bot.content.catalogue import Catalogue
 from bot.content.render import Rendered, render, render_line
-from bot.domain.outbox import AlertButtons, DeliveryState, Lane, Recipient, split_for_telegram
+from bot.domain.outbox import (
+    AlertButtons,
+    DeliveryState,
+    Lane,
+    Recipient,
+    StaffChoices,
+    split_for_telegram,
+)
 from bot.domain.profiles import CommunicationProfile, Level
 from bot.services.people import profile_of
 from bot.services.records import StaffRecord, YoungPersonRecord
@@ -28,6 +40,14 @@ _LOG = logging.getLogger(__name__)
 
 def _part_key(key: str | None, part: int) -> str | None:
     return f"{key}:{part}" if key is not None and part else key
+
+
+def _staff_keyboard(
+    buttons: AlertButtons | None, choices: StaffChoices | None
+) -> dict[str, Any] | None:
+    if buttons is not None:
+        return alert_keyboard(buttons)
+    return None if choices is None else staff_choices_keyboard(choices)
 
 
 class Postbox:
@@ -115,6 +135,7 @@ class Postbox:
         concern_id: int | None = None,
         invite_id: int | None = None,
         send_by: datetime | None = None,
+        choices: StaffChoices | None = None,
     ) -> list[OutboxMessage]:
         """Queue a message to a member of staff (in parts if it is too long for Telegram);
         nothing is queued for staff who have left."""
@@ -139,7 +160,7 @@ class Postbox:
             now=now,
             lane=lane,
             idempotency_key=idempotency_key,
-            reply_markup=None if buttons is None else alert_keyboard(buttons),
+            reply_markup=_staff_keyboard(buttons, choices),
         )
         if about is not None:
             self._about.extend(rows)

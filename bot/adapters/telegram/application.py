@@ -21,6 +21,7 @@ from bot.adapters.telegram import (
     concern_handlers,
     handlers,
     profile_handlers,
+    session_handlers,
     staff_handlers,
 )
 from bot.adapters.telegram.context import Waypoint, WaypointContext, attach
@@ -93,6 +94,7 @@ def build_application(
         ("away", concern_handlers.on_away),
         ("back", concern_handlers.on_back),
         ("reply", concern_handlers.on_reply),
+        ("pause", session_handlers.on_pause),
     ):
         application.add_handler(CommandHandler(command, callback, filters=private))
     # Managers and operators looking after their hub's staff and invite links.
@@ -104,8 +106,22 @@ def build_application(
         ("revoke", staff_handlers.on_revoke),
     ):
         application.add_handler(CommandHandler(command, callback, filters=private))
+    # Sessions: booking with buttons or on one line, listing, moving, cancelling, marking.
+    for command, callback in (
+        ("book", session_handlers.on_book),
+        ("sessions", session_handlers.on_sessions),
+        ("move_session", session_handlers.on_move_session),
+        ("cancel_session", session_handlers.on_cancel_session),
+        ("seen", session_handlers.on_seen),
+        ("notseen", session_handlers.on_notseen),
+        ("agreed", session_handlers.on_agreed),
+    ):
+        application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(
         CallbackQueryHandler(concern_handlers.on_alert_button, pattern=r"^a\|")
+    )
+    application.add_handler(
+        CallbackQueryHandler(session_handlers.on_booking_button, pattern=r"^b\|")
     )
     application.add_handler(CallbackQueryHandler(profile_handlers.on_choice))
     application.add_handler(MessageHandler(written & ~filters.COMMAND, concern_handlers.on_words))

@@ -20,6 +20,7 @@ from bot.adapters.telegram.handlers import (
     on_anything_else,
 )
 from bot.adapters.telegram.keyboards import parse_alert
+from bot.adapters.telegram.session_handlers import take_booking_words
 from bot.domain.access import StaffCommand
 from bot.domain.actors import KnownStaff, KnownYoungPerson, Stranger
 from bot.domain.ladder import Urgency
@@ -71,6 +72,9 @@ async def on_words(update: Update, context: Context) -> None:
             )
         if heard is Heard.STRANGER:
             await on_anything_else(update, context)
+    elif isinstance(writer, KnownStaff) and await take_booking_words(update, context, writer):
+        # The time or place their booking asked them to write.
+        return
     elif isinstance(writer, Stranger) and sounds_worried(text, waypoint.lexicon):
         await replies.do_help_stranger(waypoint.uow(), writer.telegram_user_id, now=now)
     elif not edited:

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.content.render import Rendered
 from bot.domain.numbers import whole_number
-from bot.domain.outbox import AlertButtons
+from bot.domain.outbox import AlertButtons, StaffChoices
 
 _PREFIX = "c"
 _SEPARATOR = "|"
@@ -70,3 +70,26 @@ def parse_alert(data: str | None) -> tuple[int, bool] | None:
         return None
     concern_id = whole_number(parts[1])
     return None if concern_id is None else (concern_id, parts[2] == CALL_ME)
+
+
+_BOOKING_PREFIX = "b"
+
+
+def staff_choices_keyboard(choices: StaffChoices) -> dict[str, Any]:
+    """Buttons under a question to staff, one per row: `b|did|value` (a number, a date, a
+    time), never anything anyone wrote."""
+    rows = []
+    for label, did, value in choices.options:
+        data = _SEPARATOR.join((_BOOKING_PREFIX, did, value))
+        if len(data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"{did}: button data too long for Telegram's 64 bytes")
+        rows.append([{"text": label, "callback_data": data}])
+    return {"inline_keyboard": rows}
+
+
+def parse_staff_choice(data: str | None) -> tuple[str, str] | None:
+    """(did, value) for a button under a question to staff, or None for anything else."""
+    parts = (data or "").split(_SEPARATOR)
+    if len(parts) != 3 or parts[0] != _BOOKING_PREFIX or not parts[1]:
+        return None
+    return parts[1], parts[2]
