@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
-from bot.domain.outbox import AlertButtons, DeliveryState, Recipient
+from bot.domain.outbox import AlertButtons, DeliveryState, Recipient, StaffChoices
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
@@ -236,6 +236,7 @@ class Queued(_Row):
     not_before: datetime
     send_by: datetime | None = None
     buttons: AlertButtons | None = None
+    choices: StaffChoices | None = None
     about_id: int | None = None
     concern_id: int | None = None
     invite_id: int | None = None
@@ -329,6 +330,19 @@ def _key(row: _Row) -> object:
 
 
 @dataclass(eq=False)
+class BookingDraft(_Row):
+    """A session a member of staff is booking with buttons."""
+
+    staff_id: int
+    step: str
+    expires_at: datetime
+    young_person_id: int | None = None
+    day: date | None = None
+    minute: int | None = None
+    place: str | None = None
+
+
+@dataclass(eq=False)
 class Tables:
     """Everything a transaction can change: one copy is committed, one per open unit of work."""
 
@@ -345,6 +359,7 @@ class Tables:
     sessions: list[Session] = field(default_factory=list)
     session_events: list[SessionEvent] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
+    drafts: list[BookingDraft] = field(default_factory=list)
     inbox: list[InboxUpdate] = field(default_factory=list)
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)

@@ -146,6 +146,10 @@ class FakeYoungPeople:
         """The young person at this hub who linked first."""
         return next((p for p in self._by_id() if p.hub_id == hub_id), None)
 
+    async def in_hub(self, hub_id: int, *, limit: int) -> list[YoungPerson]:
+        """Young people at a hub, first linked first, at most `limit`."""
+        return [p for p in self._by_id() if p.hub_id == hub_id][:limit]
+
     async def in_hub_named(self, hub_id: int, first_name: str) -> list[YoungPerson]:
         """Young people at this hub with this first name, whatever its capitals."""
         wanted = first_name.strip().lower()

@@ -11,7 +11,7 @@ from bot.domain.reminders import WAITING, ReminderState
 from bot.domain.sessions import AHEAD, LONGEST, MISSED, SessionState
 from bot.services.ports import NewSession
 from bot.services.records import SessionRecord
-from tests.unit.fake_records import Reminder, Session, SessionEvent, Tables
+from tests.unit.fake_records import BookingDraft, Reminder, Session, SessionEvent, Tables
 from tests.unit.fake_repositories import Ids
 
 # What the SQL repository writes on a withdrawn reminder and on its stopped outbox row.
@@ -176,3 +176,24 @@ class FakeSessions:
         # A queued reminder always has its done_at (the moment it was handed over).
         latest = max(queued, key=lambda r: (r.done_at or r.due_at, r.id), default=None)
         return sessions[latest.session_id] if latest is not None else None
+
+
+class FakeBookingDrafts:
+    """Booking drafts, one per member of staff, as the SQL repository keeps them."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def get(self, staff_id: int, *, now: datetime) -> BookingDraft | None:
+        """This member of staff's draft, unless it expired."""
+        found = [d for d in self._t.drafts if d.staff_id == staff_id and d.expires_at > now]
+        return found[0] if found else None
+
+    async def start(self, staff_id: int, step: str, *, expires_at: datetime) -> BookingDraft:
+        """A new draft for this member of staff, in place of any they had."""
+        await self.forget(staff_id)
+        return self._t.add(self._t.drafts, BookingDraft(staff_id, step, expires_at))
+
+    async def forget(self, staff_id: int) -> None:
+        """Their draft is done with."""
+        self._t.drafts[:] = [d for d in self._t.drafts if d.staff_id != staff_id]

@@ -22,7 +22,7 @@ from typing import Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
-from bot.domain.outbox import AlertButtons, Lane, Recipient
+from bot.domain.outbox import AlertButtons, Lane, Recipient, StaffChoices
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.records import StaffRecord, YoungPersonRecord
 from tests.unit.fake_concerns import FakeConcerns
@@ -45,7 +45,7 @@ from tests.unit.fake_repositories import (
     FakeYoungPeople,
     unique,
 )
-from tests.unit.fake_sessions import FakeSessions
+from tests.unit.fake_sessions import FakeBookingDrafts, FakeSessions
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -152,6 +152,7 @@ class FakePostbox:
         concern_id: int | None = None,
         invite_id: int | None = None,
         send_by: datetime | None = None,
+        choices: StaffChoices | None = None,
     ) -> list[Queued]:
         """Queue a message to a member of staff; nothing for staff who have left."""
         if not staff.active:
@@ -161,7 +162,7 @@ class FakePostbox:
             about.hub_id if about is not None else staff.hub_id, message_id, dict(values),
             int(lane), now, now, buttons=buttons, about_id=about.id if about else None,
             concern_id=concern_id, invite_id=invite_id, alert_for_id=alert_for_id,
-            send_by=send_by,
+            send_by=send_by, choices=choices,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 
@@ -204,6 +205,7 @@ class _Open:
         self.outbox = FakeOutbox(tables)
         self.stranger_budgets = FakeStrangerBudgets(tables)
         self.sessions = FakeSessions(tables, ids)
+        self.drafts = FakeBookingDrafts(tables)
 
 
 class FakeUnitOfWork:
@@ -299,6 +301,11 @@ class FakeUnitOfWork:
     def sessions(self) -> FakeSessions:
         """Booked sessions and their reminders."""
         return self._work.sessions
+
+    @property
+    def drafts(self) -> FakeBookingDrafts:
+        """Sessions staff are booking with buttons."""
+        return self._work.drafts
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""
