@@ -500,6 +500,9 @@ class BookingDrafts(Protocol):
     async def forget(self, staff_id: int) -> None:
         """Their draft is done with (booked or given up)."""
 
+    async def forget_expired(self, now: datetime) -> None:
+        """Drop every draft whose time ran out."""
+
 
 class Postbox(Protocol):
     """Queues messages in the caller's transaction; nothing leaves until it commits."""

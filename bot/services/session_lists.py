@@ -35,15 +35,25 @@ async def do_list_sessions(
     """The sessions ahead of one young person (`who`) or of the sender's own, as lines, and
     the first one's number for an example; None when there are none."""
     check_may_use(actor.role, StaffCommand.SESSIONS)
-    async with uow.reading():
+    async with uow:
         staff = await staff_record(uow, actor)
         lines: list[tuple[datetime, int, str]] = []
         for person in await _whose(uow, staff, who):
             await check_may_book(uow, actor, person)
+            # Where a young person will be, and when, is theirs: every look is audited.
+            uow.audit.record(
+                "sessions.viewed",
+                at=now,
+                by=actor.actor,
+                hub_id=person.hub_id,
+                subject_type="young_person",
+                subject_id=person.id,
+            )
             for session in await uow.sessions.ahead_for(person.id, now=now, limit=MOST_LISTED):
                 values = await staff_values(uow, person, session)
                 line = staff_text(uow.postbox.catalogue, "sessions_staff_line", **values)
                 lines.append((session.starts_at, session.id, line))
+        await uow.commit()
     if not lines:
         return None
     lines.sort()

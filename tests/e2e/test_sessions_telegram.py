@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.db.models import OutboxMessage, Reminder, Session
+from bot.adapters.db.models import AuditEvent, OutboxMessage, Reminder, Session
 from bot.clock import Clock, ManualClock, system_clock
 from bot.devtools.fake_telegram import FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
@@ -232,6 +232,12 @@ async def test_sessions_lists_what_is_ahead_with_numbers(running: Running) -> No
     assert f"#{session.id}" in listed
     await running.say(JO, "/sessions Sam")
     assert (await keys(running, JO))[-1] == "sessions_staff_list"
+    # Each look at where Sam will be is audited: once for the list of Jo's own, once by name.
+    async with running.uow() as work:
+        looks = await work.session.scalars(
+            select(AuditEvent.subject_id).where(AuditEvent.action == "sessions.viewed")
+        )
+        assert list(looks) == [session.young_person_id, session.young_person_id]
 
 
 async def test_move_session_tells_sam_the_new_time(running: Running) -> None:
@@ -272,9 +278,13 @@ async def test_agreed_sends_sam_the_recap(running: Running) -> None:
     session = await _booked(running)
     set_clock(running, session.starts_at + timedelta(minutes=70))
     for_sam = len(await delivered(running, SAM))
-    await running.say(JO, f"/agreed {session.id} we will meet at the library")
+    agreed = "we will meet at the library\nbring your bus pass"
+    await running.say(JO, f"/agreed {session.id} {agreed}")
     assert (await keys(running, JO))[-1] == "agreed_sent"
     assert set((await delivered(running, SAM))[for_sam:]) == {"session_recap"}
+    # Jo's words reach Sam as Jo wrote them, line breaks and all.
+    sent = "\n".join(m.text or "" for m in running.fake.sent_messages(SAM.id))
+    assert agreed in sent
 
 
 async def test_pause_asks_sam_how_long(running: Running) -> None:

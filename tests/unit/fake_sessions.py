@@ -197,3 +197,7 @@ class FakeBookingDrafts:
     async def forget(self, staff_id: int) -> None:
         """Their draft is done with."""
         self._t.drafts[:] = [d for d in self._t.drafts if d.staff_id != staff_id]
+
+    async def forget_expired(self, now: datetime) -> None:
+        """Drop every draft whose time ran out."""
+        self._t.drafts[:] = [d for d in self._t.drafts if d.expires_at > now]

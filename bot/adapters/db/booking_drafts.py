@@ -35,3 +35,7 @@ class BookingDrafts:
     async def forget(self, staff_id: int) -> None:
         """Their draft is done with (booked or given up)."""
         await self._session.execute(delete(BookingDraft).where(BookingDraft.staff_id == staff_id))
+
+    async def forget_expired(self, now: datetime) -> None:
+        """Drop every draft whose time ran out."""
+        await self._session.execute(delete(BookingDraft).where(BookingDraft.expires_at <= now))

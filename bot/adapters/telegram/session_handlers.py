@@ -174,7 +174,9 @@ async def on_agreed(update: Update, context: Context) -> None:
     async def act(actor: KnownStaff, number: int, rest: list[str]) -> Answer | None:
         if not rest:
             return await _usage(context, actor, StaffCommand.AGREED, "agreed_usage")
-        words = " ".join(rest)
+        # The words as written, line breaks kept: everything after the command and number.
+        text = update.effective_message.text if update.effective_message else None
+        words = (text or "").split(maxsplit=2)[-1] if text else " ".join(rest)
         await missed.do_send_recap(waypoint.uow(), actor, number, words, now=waypoint.clock())
         return Answer("agreed_sent", {"number": str(number)})
 
