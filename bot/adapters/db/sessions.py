@@ -89,6 +89,30 @@ class Sessions:
         )
         return list(await self._session.scalars(query))
 
+    async def listed(
+        self, *, young_person_id: int | None, since: datetime, limit: int
+    ) -> Sequence[Session]:
+        """Sessions starting after `since`, everyone's or one young person's, soonest first
+        (for the operator's `waypoint sessions list`)."""
+        query = select(Session).where(Session.starts_at >= since)
+        if young_person_id is not None:
+            query = query.where(Session.young_person_id == young_person_id)
+        query = query.order_by(Session.starts_at, Session.id).limit(limit)
+        return list(await self._session.scalars(query))
+
+    async def reminder_sent_at(self, reminder_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each of these queued reminders actually left, for those that have."""
+        if not reminder_ids:
+            return {}
+        query = select(OutboxMessage.reminder_id, OutboxMessage.sent_at).where(
+            OutboxMessage.reminder_id.in_(reminder_ids),
+            OutboxMessage.state == DeliveryState.SENT.value,
+        )
+        found = await self._session.execute(query)
+        return {
+            reminder: sent for reminder, sent in found if reminder is not None and sent is not None
+        }
+
     async def over_latest_first(
         self, young_person_id: int, *, now: datetime, limit: int
     ) -> Sequence[SessionState]:
