@@ -23,6 +23,9 @@ _OVER = [SessionState.SEEN.value, *(state.value for state in MISSED)]
 # partial index only when the query states its condition the same way, and SQLAlchemy's
 # "weekly IS 1" (or "= 1") is not, so each tick scanned and sorted every session.
 _TO_FOLLOW = text("sessions.weekly AND NOT sessions.followed")
+# ix_reminders_due's condition as a literal too: with the state as a bound parameter, a plan
+# PostgreSQL caches for any value (a generic plan) cannot use the index and scans every reminder.
+_PENDING = text(f"reminders.state = '{ReminderState.PENDING.value}'")
 
 
 class Sessions:
@@ -249,7 +252,7 @@ class Sessions:
         """Pending reminders whose moment has come, oldest first (locked, SKIP LOCKED)."""
         query = (
             select(Reminder)
-            .where(Reminder.state == ReminderState.PENDING.value, Reminder.due_at <= now)
+            .where(_PENDING, Reminder.due_at <= now)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
