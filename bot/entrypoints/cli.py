@@ -20,6 +20,7 @@ from bot.domain.errors import (
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS
 from bot.domain.safety.lexicon import LexiconError
+from bot.entrypoints.session_args import parsers as session_parsers
 
 # Operators read English from the command line; young people never do.
 _OPERATOR_MESSAGES: dict[type[WaypointError], str] = {
@@ -112,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     retry = outbox.add_parser("retry", help="queue a failed message again")
     retry.add_argument("id", type=int)
     _inbox_parsers(commands)
+    session_parsers(commands)
     return parser
 
 
@@ -187,7 +189,12 @@ def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     # Imported here so `waypoint --help` stays fast and a bad setting is reported first.
-    from bot.entrypoints import commands, concern_commands, staff_commands  # noqa: PLC0415
+    from bot.entrypoints import (  # noqa: PLC0415
+        commands,
+        concern_commands,
+        session_commands,
+        staff_commands,
+    )
 
     handlers: dict[str, Callable[[argparse.Namespace, Settings], None]] = {
         "run": commands.run_or_demo,
@@ -205,6 +212,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "council": concern_commands.council,
         "safety": concern_commands.safety,
         "inbox": concern_commands.inbox,
+        "sessions": session_commands.sessions,
     }
     handlers[args.command](args, settings)
 

@@ -158,6 +158,9 @@ async def demo(
         out.write(
             "Waypoint demo: offline, with a pretend Telegram and a fresh database.\n"
             "Jo is a key worker at Demo Hub. Sam is a young person Jo works with.\n"
+            # So an operator's command (waypoint sessions book ...) can act on this demo.
+            f"In another terminal, WAYPOINT_DATABASE_URL={url.replace('+aiosqlite', '')}"
+            " WAYPOINT_ALLOW_DRAFT_CONTENT=true waypoint ... works on this demo's database.\n"
         )
         screen = _Screen(out, asyncio.get_running_loop())
         fake.on_bot_message = screen.show

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import OutboxMessage, Reminder, Session, SessionEvent
@@ -20,6 +20,13 @@ WITHDRAWN = "withdrawn"
 _AHEAD = [state.value for state in AHEAD]
 _IN_OUTBOX = [DeliveryState.PENDING.value, DeliveryState.SENDING.value]
 _OVER = [SessionState.SEEN.value, *(state.value for state in MISSED)]
+# The condition of the partial index ix_sessions_to_follow in its own words: SQLite uses a
+# partial index only when the query states its condition the same way, and SQLAlchemy's
+# "weekly IS 1" (or "= 1") is not, so each tick scanned and sorted every session.
+_TO_FOLLOW = text("sessions.weekly AND NOT sessions.followed")
+# ix_reminders_due's condition as a literal too: with the state as a bound parameter, a plan
+# PostgreSQL caches for any value (a generic plan) cannot use the index and scans every reminder.
+_PENDING = text(f"reminders.state = '{ReminderState.PENDING.value}'")
 
 
 class Sessions:
@@ -90,6 +97,30 @@ class Sessions:
         )
         return list(await self._session.scalars(query))
 
+    async def listed(
+        self, *, young_person_id: int | None, since: datetime, limit: int
+    ) -> Sequence[Session]:
+        """Sessions starting after `since`, everyone's or one young person's, soonest first
+        (for the operator's `waypoint sessions list`)."""
+        query = select(Session).where(Session.starts_at >= since)
+        if young_person_id is not None:
+            query = query.where(Session.young_person_id == young_person_id)
+        query = query.order_by(Session.starts_at, Session.id).limit(limit)
+        return list(await self._session.scalars(query))
+
+    async def reminder_sent_at(self, reminder_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each of these queued reminders actually left, for those that have."""
+        if not reminder_ids:
+            return {}
+        query = select(OutboxMessage.reminder_id, OutboxMessage.sent_at).where(
+            OutboxMessage.reminder_id.in_(reminder_ids),
+            OutboxMessage.state == DeliveryState.SENT.value,
+        )
+        found = await self._session.execute(query)
+        return {
+            reminder: sent for reminder, sent in found if reminder is not None and sent is not None
+        }
+
     async def over_latest_first(
         self, young_person_id: int, *, now: datetime, limit: int
     ) -> Sequence[SessionState]:
@@ -125,7 +156,7 @@ class Sessions:
         """Weekly sessions that have started whose next week is not made yet (locked)."""
         query = (
             select(Session)
-            .where(Session.weekly.is_(True), Session.followed.is_(False), Session.starts_at <= now)
+            .where(_TO_FOLLOW, Session.starts_at <= now)
             .order_by(Session.starts_at, Session.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -239,7 +270,7 @@ class Sessions:
         """Pending reminders whose moment has come, oldest first (locked, SKIP LOCKED)."""
         query = (
             select(Reminder)
-            .where(Reminder.state == ReminderState.PENDING.value, Reminder.due_at <= now)
+            .where(_PENDING, Reminder.due_at <= now)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
