@@ -94,10 +94,39 @@ def update_translations(content: Path) -> list[Path]:
     for path in sorted(locale_root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=path.parent.parent.name)
+        contexts = _contexts_by_english(catalog)
         catalog.update(template, update_header_comment=False)
+        _drop_strangers_guesses(catalog, contexts)
         _write(path, catalog)
         written.append(path)
     return written
+
+
+def _contexts_by_english(catalog: Catalog) -> dict[str, set[str]]:
+    """For each English text translated so far, the message ids (contexts) it belongs to."""
+    found: dict[str, set[str]] = {}
+    for message in catalog:
+        if message.id and isinstance(message.id, str) and message.context:
+            found.setdefault(message.id, set()).add(message.context)
+    return found
+
+
+def _drop_strangers_guesses(catalog: Catalog, contexts: Mapping[str, set[str]]) -> None:
+    """Babel guesses a translation for changed English from any similar text; a guess taken
+    from another message (new "today at {time}" guessed from "{day} at {time}") would have
+    the wrong placeholders or meaning, so only a message's own old translation is kept."""
+    for message in catalog:
+        if not message.fuzzy or not message.previous_id or not message.context:
+            continue
+        previous = (
+            message.previous_id[0]
+            if isinstance(message.previous_id, list | tuple)
+            else message.previous_id
+        )
+        if message.context not in contexts.get(str(previous), set()):
+            message.string = ""
+            message.flags.discard("fuzzy")
+            message.previous_id = []
 
 
 def _write(path: Path, catalog: Catalog) -> None:

@@ -117,6 +117,19 @@ def may_book_session(viewer: Viewer) -> bool:
     )
 
 
+def may_see_goals(viewer: Viewer) -> bool:
+    """A young person's goals, steps and ratings (GL-8): their own named worker and their own
+    life coach at their hub, and nobody else by default (not a cover, not a manager): a goal
+    is theirs, shared with the two people who agreed it with them."""
+    return viewer.active and viewer.same_hub and (viewer.named_worker or viewer.their_coach)
+
+
+def may_change_goals(viewer: Viewer) -> bool:
+    """Add, reword, rate, pause, complete or drop a goal, and agree one the young person
+    suggested: the same two people who may see it."""
+    return may_see_goals(viewer)
+
+
 def goes_to_police_liaison(*, council_allows: bool, category: str | None) -> bool:
     """Going missing and exploitation (for the young person or a friend), where allowed."""
     return council_allows and category in POLICE_CATEGORIES

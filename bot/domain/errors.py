@@ -263,5 +263,26 @@ class SessionRefused(WaypointError):
         self.message_id = reason
 
 
+class MayNotSeeGoals(WaypointError):
+    """Only the young person's named worker and life coach see and change their goals."""
+
+    message_id = "goals_not_allowed"
+
+
+class NoSuchGoal(WaypointError):
+    """No goal with that number that this member of staff may see."""
+
+    message_id = "goal_not_found"
+
+
+class GoalRefused(WaypointError):
+    """A goal change that cannot be made; `reason` is the message that says why (no room for
+    another goal or step, no words, not on the scale, not in a state for it)."""
+
+    def __init__(self, *, reason: str, **values: str) -> None:
+        super().__init__(**values)
+        self.message_id = reason
+
+
 class SetupError(Exception):
     """An operator's command cannot be carried out; the message says what to change."""

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.goals import MOST_GOALS, Cadence, Scale, default_scale, most_goals
 from bot.domain.numbers import whole_number
 from bot.domain.reminders import (
     DEFAULT_OFFSETS,
@@ -68,6 +69,21 @@ class CommunicationProfile:
     reminders: tuple[Offset, ...] = DEFAULT_OFFSETS
     silent: bool = False
     quiet: QuietHours | None = None
+    # Goals (GL-1, GL-3, GL-4): how many at once (None: 1 for easy read, else 3), the rating
+    # scale (None: pictures for easy read, else 0 to 10) and how often Waypoint asks.
+    goals_most: int | None = None
+    rating_scale: Scale | None = None
+    check_ins: Cadence = Cadence.SESSIONS
+
+    @property
+    def most_goals(self) -> int:
+        """How many goals they may have at once."""
+        return most_goals(self.goals_most, easy_read=self.level is Level.EASY)
+
+    @property
+    def scale(self) -> Scale:
+        """The scale they rate goals on."""
+        return self.rating_scale or default_scale(easy_read=self.level is Level.EASY)
 
     @classmethod
     def from_record(cls, language: str, stored: Mapping[str, Any] | None) -> CommunicationProfile:
@@ -87,6 +103,9 @@ class CommunicationProfile:
             reminders=_stored_offsets(data.get("reminders")),
             silent=bool(data.get("silent", False)),
             quiet=parse_quiet(data["quiet"]) if data.get("quiet") else None,
+            goals_most=int(data["goals"]) if data.get("goals") else None,
+            rating_scale=Scale(data["scale"]) if data.get("scale") else None,
+            check_ins=Cadence(data.get("check_ins", Cadence.SESSIONS)),
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -103,6 +122,9 @@ class CommunicationProfile:
             "reminders": format_offsets(self.reminders),
             "silent": self.silent,
             "quiet": str(self.quiet) if self.quiet else None,
+            "goals": self.goals_most,
+            "scale": self.rating_scale.value if self.rating_scale else None,
+            "check_ins": self.check_ins.value,
         }
 
     def review_due(self, today: date) -> bool:
@@ -222,6 +244,27 @@ def _quiet(profile: CommunicationProfile, value: str, _: date) -> CommunicationP
         raise ProfileProblem(str(problem)) from None
 
 
+def _goals(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:
+    return replace(profile, goals_most=_whole_number(value, 1, MOST_GOALS, "goals"))
+
+
+def _scale(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:
+    choices = {"pictures": Scale.PICTURES, "ten": Scale.TEN, "0-10": Scale.TEN}
+    if value.lower() not in choices:
+        raise ProfileProblem(
+            "scale must be pictures (going well, sometimes, not going well) or ten"
+        )
+    return replace(profile, rating_scale=choices[value.lower()])
+
+
+def _check_ins(profile: CommunicationProfile, value: str, _: date) -> CommunicationProfile:
+    try:
+        return replace(profile, check_ins=Cadence(value.lower()))
+    except ValueError:
+        names = ", ".join(c.value for c in Cadence)
+        raise ProfileProblem(f"check_ins must be one of {names}") from None
+
+
 _PARSERS = {
     "language": _language,
     "reading": _level,
@@ -235,5 +278,8 @@ _PARSERS = {
     "reminders": _reminders,
     "silent": _silent,
     "quiet": _quiet,
+    "goals": _goals,
+    "scale": _scale,
+    "check_ins": _check_ins,
 }
 SETTINGS = ", ".join(_PARSERS)

@@ -255,6 +255,23 @@ def quiet_at(local: datetime, quiet: Sequence[QuietHours]) -> bool:
     return any(q.contains(local.time()) for q in quiet)
 
 
+def quiet_ends(local: datetime, quiet: Sequence[QuietHours]) -> datetime:
+    """The first wall-clock time at or after `local` outside every quiet stretch (for what may
+    wait, like a goal check-in, which moves later rather than earlier)."""
+    for _ in range(2 * len(quiet) + 1):
+        inside = [q for q in quiet if q.contains(local.time())]
+        if not inside:
+            return local
+        local = max(_after(q, local) for q in inside)
+    return local
+
+
+def _after(quiet: QuietHours, local: datetime) -> datetime:
+    """When this quiet stretch ends, for a time inside it."""
+    ends = datetime.combine(local.date(), quiet.end)
+    return ends if ends > local else ends + timedelta(days=1)
+
+
 def next_quiet(local: datetime, quiet: Sequence[QuietHours]) -> datetime | None:
     """The first wall-clock time from `local` on at which quiet hours begin (None without
     any): a queued reminder must be sent before then, or not at all."""

@@ -1,10 +1,10 @@
 """The clock: APScheduler fires ticks, and the database says what is due.
 
-No job is kept per concern, reminder or message: each tick asks the database (the concern
-ladder's due steps, session reminders, old words to forget) and claims what it takes with
-`FOR UPDATE SKIP LOCKED`, so every instance can run the same ticks and none does the same
-work twice. A restart loses
-nothing, because nothing lives only here. `waypoint run` and `waypoint worker` both run them.
+No job is kept per concern, reminder, check-in or message: each tick asks the database (the
+concern ladder's due steps, session reminders, goal check-ins and digests, old words to
+forget) and claims what it takes with `FOR UPDATE SKIP LOCKED`, so every instance can run the
+same ticks and none does the same work twice. A restart loses nothing, because nothing lives
+only here. `waypoint run` and `waypoint worker` both run them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import UTC, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.adapters.telegram.context import Waypoint
+from bot.services.goal_check_ins import try_check_in_due, try_send_digests
 from bot.services.ladder_steps import do_take_due_steps
 from bot.services.menus import MenuSetter, try_set_menus
 from bot.services.reminders import BATCH, try_follow_weekly, try_remind_due
@@ -25,6 +26,8 @@ _LOG = logging.getLogger(__name__)
 LADDER_EVERY = timedelta(seconds=5)
 # A reminder leaves within this long of its moment ("2 minutes before" stays near 2 minutes).
 REMINDERS_EVERY = timedelta(seconds=10)
+# Goal check-ins and digests can wait a little more.
+GOALS_EVERY = timedelta(seconds=30)
 # A new member of staff or a changed role sees the new menu within this long.
 MENUS_EVERY = timedelta(seconds=5)
 TIDY_EVERY = timedelta(minutes=10)
@@ -55,6 +58,15 @@ class Ticks:
         while await try_remind_due(uow(), now=clock()) == BATCH:
             pass
 
+    async def goals(self) -> None:
+        """Ask the goal check-ins that are due, then send the weekly digests that are
+        (bot.services.goal_check_ins), a batch at a time until none is left."""
+        uow, clock = self._waypoint.uow, self._waypoint.clock
+        while await try_check_in_due(uow(), now=clock()) == BATCH:
+            pass
+        while await try_send_digests(uow(), now=clock()) == BATCH:
+            pass
+
     async def menus(self) -> None:
         """Set the command menus that fell due (bot.services.menus), a round at a time."""
         if self._menus is None:
@@ -76,6 +88,7 @@ class Ticks:
         ticks = (
             (self.ladder, LADDER_EVERY),
             (self.reminders, REMINDERS_EVERY),
+            (self.goals, GOALS_EVERY),
             (self.menus, MENUS_EVERY),
             (self.words, WORDS_EVERY),
             (self.tidy, TIDY_EVERY),

@@ -9,7 +9,7 @@ one label has, and for a language by its name in Latin letters ("arabic").
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -21,7 +21,16 @@ from bot.domain.numbers import whole_number
 from bot.domain.safety.worry import Worry
 from bot.services import kept_words, talk
 from bot.services.concerns import do_answer_ask, do_raise_concern
-from bot.services.home import HOME, TALK, WORRIED, open_question
+from bot.services.goal_answers import (
+    MY_GOALS,
+    choose_goal,
+    is_goal_choice,
+    show_goals,
+    suggested_words,
+    wants_words,
+    written_goal_answer,
+)
+from bot.services.home import HOME, PLANS, TALK, WORRIED, open_question
 from bot.services.ladder_steps import CONCERN_ASK, answering_name, who_answers
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
@@ -38,9 +47,16 @@ _LANGUAGE_BUTTON = "language_"
 
 
 async def do_choose(
-    uow: UnitOfWork, telegram_user_id: int, message_id: str, key: str, *, now: datetime
+    uow: UnitOfWork,
+    telegram_user_id: int,
+    message_id: str,
+    key: str,
+    *,
+    now: datetime,
+    ref: int | None = None,
 ) -> bool:
-    """A young person tapped (or wrote) a choice; False when it is not theirs to make."""
+    """A young person tapped (or wrote) a choice; False when it is not theirs to make. `ref`
+    is what the question was about (a goal, a step), as the button or their row says."""
     if is_concern_answer(message_id, key):
         safe = key == "concern_safe"
         return await do_answer_ask(uow, telegram_user_id, safe=safe, now=now)
@@ -54,7 +70,7 @@ async def do_choose(
         return await do_raise_concern(uow, telegram_user_id, worry, now=now) is not None
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None or not await choose(uow, person, message_id, key, now=now):
+        if person is None or not await choose(uow, person, message_id, key, now=now, ref=ref):
             return False
         await uow.commit()
         return True
@@ -71,24 +87,43 @@ def has_own_service(message_id: str, key: str) -> bool:
 
 
 async def choose(
-    uow: UnitOfWork, person: YoungPersonRecord, message_id: str, key: str, *, now: datetime
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    message_id: str,
+    key: str,
+    *,
+    now: datetime,
+    ref: int | None = None,
 ) -> bool:
     """In the caller's unit of work: act on any other choice (False if not theirs to make)."""
     person.awaiting_choice = None
     if key in ALWAYS:
         await _reach_worker(uow, person, key, now=now)
         return True
-    if (message_id, key) == (HOME, TALK):
-        await talk.start_talk(uow, person, now=now)
+    shows = _SHOWS.get((message_id, key))
+    if shows is not None:
+        await shows(uow, person, now=now)
         return True
-    if (message_id, key) == (HOME, SESSIONS):
-        await show_sessions(uow, person, now=now)
-        return True
+    if is_goal_choice(message_id):
+        return await choose_goal(uow, person, message_id, key, ref=ref, now=now)
     if is_session_choice(message_id):
         return await choose_session(uow, person, message_id, key, now=now)
     if message_id == kept_words.OFFER:
         return await kept_words.choose_kept(uow, person, key, now=now)
     return choose_own_setting(uow, person, message_id, key, now=now)
+
+
+async def _show_plans(uow: UnitOfWork, person: YoungPersonRecord, *, now: datetime) -> None:
+    uow.postbox.to_young_person(person, PLANS, {}, now=now)
+
+
+# Choices that only show something: the home's, and "My sessions and goals".
+_SHOWS: dict[tuple[str, str], Callable[..., Awaitable[None]]] = {
+    (HOME, TALK): talk.start_talk,
+    (HOME, PLANS): _show_plans,
+    (PLANS, SESSIONS): show_sessions,
+    (PLANS, MY_GOALS): show_goals,
+}
 
 
 async def _reach_worker(
@@ -184,10 +219,31 @@ def _language_names(key: str) -> frozenset[str]:
 async def do_written_answer(
     uow: UnitOfWork, telegram_user_id: int, text: str, *, now: datetime
 ) -> bool:
-    """A young person wrote instead of tapping (SL-8): True if it answered the open choice."""
+    """A young person wrote instead of tapping (SL-8): True if it answered the open choice
+    (a goal they were asked to write counts: their words are the answer)."""
     async with uow.reading():
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        chosen = await written_choice(uow, person, text) if person is not None else None
+        if person is None:
+            return False
+        if wants_words(person):
+            chosen = None
+        else:
+            chosen = written_goal_answer(person, text) or await written_choice(uow, person, text)
+        ref, writing = person.choice_ref, wants_words(person)
+    if writing:
+        return await _suggested(uow, telegram_user_id, text, now=now)
     if chosen is None:
         return False
-    return await do_choose(uow, telegram_user_id, *chosen, now=now)
+    # A written answer is about whatever the open question was about.
+    return await do_choose(uow, telegram_user_id, *chosen, now=now, ref=ref)
+
+
+async def _suggested(uow: UnitOfWork, telegram_user_id: int, text: str, *, now: datetime) -> bool:
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None or not wants_words(person):
+            return False
+        person.awaiting_choice = None
+        await suggested_words(uow, person, text, now=now)
+        await uow.commit()
+        return True

@@ -17,8 +17,9 @@ from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
 
 HOME = "home"
-# The home's own choices (besides Help), in content/messages/onboarding.toml [home].
-TALK, WORRIED = "talk", "worried"
+# The home's own choices (besides Help), in content/messages/onboarding.toml [home]; "plans"
+# opens "My sessions and goals" (content/messages/goals.toml [plans]).
+TALK, WORRIED, PLANS = "talk", "worried", "plans"
 
 
 async def show_home(

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
 from bot.domain.actors import Actor, Writer
+from bot.domain.goals import Area, Cadence, GoalState, Rating
 from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, Lane, StaffChoices
@@ -31,6 +32,12 @@ from bot.services.records import (
     ConcernRecord,
     ConcernWordsRecord,
     CouncilRecord,
+    GoalDigestRecord,
+    GoalEventRecord,
+    GoalRatingRecord,
+    GoalRecord,
+    GoalStepRecord,
+    GoalVersionRecord,
     HubRecord,
     InboxRecord,
     InviteRecord,
@@ -488,6 +495,100 @@ class Sessions(Protocol):
         """The session of the young person's most recent reminder handed to the outbox."""
 
 
+@dataclass(frozen=True)
+class NewGoal:
+    """What a new goal holds (bot.services.goals fills it in)."""
+
+    hub_id: int
+    young_person_id: int
+    state: GoalState
+    area: Area | None
+    cadence: Cadence
+    expressed_by: Actor
+    words: str
+    staff_words: str | None = None
+
+
+class Goals(Protocol):
+    """Goals, their words, ratings, steps, history and digests."""
+
+    async def new(self, goal: NewGoal, *, now: datetime) -> GoalRecord:
+        """Add a goal with its first version of words (its id is known on return)."""
+
+    async def get(self, goal_id: int, *, for_update: bool = False) -> GoalRecord | None:
+        """One goal; `for_update` holds it against a second change at the same time."""
+
+    async def of_young_person(
+        self, young_person_id: int, *, states: Collection[GoalState]
+    ) -> Sequence[GoalRecord]:
+        """One young person's goals in these states, oldest first."""
+
+    async def words(self, goal: GoalRecord) -> GoalVersionRecord:
+        """The goal's words now (its latest version)."""
+
+    async def versions(self, goal_id: int) -> Sequence[GoalVersionRecord]:
+        """Every version of a goal's words, oldest first."""
+
+    async def add_version(
+        self,
+        goal: GoalRecord,
+        words: str,
+        *,
+        staff_words: str | None,
+        at: datetime,
+        by: Actor,
+    ) -> GoalVersionRecord:
+        """New words for a goal: the next version (older ratings keep theirs)."""
+
+    def rate(
+        self, goal: GoalRecord, rating: Rating, *, baseline: bool, at: datetime, by: Actor
+    ) -> None:
+        """Add a rating against the goal's current words."""
+
+    async def ratings(self, goal_id: int) -> Sequence[GoalRatingRecord]:
+        """Every rating of a goal, oldest first."""
+
+    async def steps(self, goal_id: int, *, open_only: bool = False) -> Sequence[GoalStepRecord]:
+        """A goal's steps, oldest first."""
+
+    async def add_step(
+        self, goal: GoalRecord, words: str, *, due_on: date | None, at: datetime, by: Actor
+    ) -> GoalStepRecord:
+        """Add an open step (its id is known on return)."""
+
+    async def step(self, step_id: int, *, for_update: bool = False) -> GoalStepRecord | None:
+        """One step."""
+
+    def record(
+        self,
+        goal: GoalRecord,
+        kind: str,
+        *,
+        at: datetime,
+        by: Actor,
+        detail: str | None = None,
+    ) -> None:
+        """Add one line to the goal's history."""
+
+    async def history(self, goal_id: int) -> Sequence[GoalEventRecord]:
+        """Every line of one goal's history, oldest first."""
+
+    async def events_since(
+        self, young_person_id: int, *, since: datetime, until: datetime
+    ) -> Sequence[GoalEventRecord]:
+        """Lines of a young person's goals' histories in [since, until), oldest first."""
+
+    async def due_check_ins(self, *, now: datetime, limit: int) -> Sequence[GoalRecord]:
+        """Goals whose check-in is due, oldest first (locked; those another instance holds
+        are passed over)."""
+
+    async def digest(self, young_person_id: int, *, now: datetime) -> GoalDigestRecord:
+        """The young person's digest row, made (due in a week) if they had none."""
+
+    async def due_digests(self, *, now: datetime, limit: int) -> Sequence[GoalDigestRecord]:
+        """Digests due now (locked; those another instance holds are passed over)."""
+
+
 class BookingDrafts(Protocol):
     """Sessions staff are booking with buttons, one each (bot.domain.booking)."""
 
@@ -529,11 +630,14 @@ class Postbox(Protocol):
         not_before: datetime | None = None,
         reminder_id: int | None = None,
         silent: bool = False,
+        ref: int | None = None,
     ) -> Sequence[OutboxRecord]:
         """Queue a message to a young person, shaped by their profile: one row per part. One
         with `send_by` is dropped (and recorded) if it cannot be sent by then; one with
         `not_before` waits until then; a `reminder_id` is checked again at send time (its
-        session may have been cancelled); a `silent` one makes no sound."""
+        session may have been cancelled); a `silent` one makes no sound; `ref` says which
+        thing of theirs its question is about (a goal, a step), for its buttons and for a
+        written answer."""
 
     def to_staff(
         self,
@@ -655,6 +759,10 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> Sessions:
         """Booked sessions and their reminders."""
+
+    @property
+    def goals(self) -> Goals:
+        """Goals young people own."""
 
     @property
     def drafts(self) -> BookingDrafts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.domain.goals import Area, Cadence, GoalState, Scale, StepState
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.domain.people import Role
@@ -88,6 +89,7 @@ class YoungPersonRecord(Protocol):
     paused_at: datetime | None
     reminders_paused_until: datetime | None
     born_on: date | None
+    choice_ref: int | None
 
     @property
     def key_worker(self) -> StaffRecord:
@@ -267,3 +269,86 @@ class ReminderRecord(Protocol):
     state: ReminderState
     done_at: datetime | None
     reason: str | None
+
+
+class GoalRecord(Protocol):
+    """A goal a young person owns."""
+
+    id: int
+    hub_id: int
+    young_person_id: int
+    state: GoalState
+    area: Area | None
+    cadence: Cadence
+    version: int
+    expressed_by_type: str
+    expressed_by_id: int | None
+    created_at: datetime
+    changed_at: datetime
+    last_rated_at: datetime | None
+    next_check_in_at: datetime | None
+    asked_at: datetime | None
+    repeats: int
+    review_asked_at: datetime | None
+
+
+class GoalVersionRecord(Protocol):
+    """One version of a goal's words (never changed once written)."""
+
+    id: int
+    goal_id: int
+    version: int
+    words: str
+    staff_words: str | None
+    at: datetime
+    by_type: str
+    by_id: int | None
+
+
+class GoalRatingRecord(Protocol):
+    """One rating, on its own scale."""
+
+    id: int
+    goal_id: int
+    version: int
+    scale: Scale
+    value: str
+    baseline: bool
+    at: datetime
+    by_type: str
+    by_id: int | None
+
+
+class GoalStepRecord(Protocol):
+    """A small step towards a goal."""
+
+    id: int
+    goal_id: int
+    words: str
+    state: StepState
+    due_on: date | None
+    created_at: datetime
+    changed_at: datetime
+    by_type: str
+    by_id: int | None
+
+
+class GoalEventRecord(Protocol):
+    """One line of a goal's history."""
+
+    id: int
+    goal_id: int
+    young_person_id: int
+    at: datetime
+    kind: str
+    actor_type: str
+    actor_id: int | None
+    detail: str | None
+
+
+class GoalDigestRecord(Protocol):
+    """When a young person's weekly goal digest is next due."""
+
+    young_person_id: int
+    due_at: datetime | None
+    since: datetime

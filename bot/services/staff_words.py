@@ -71,10 +71,13 @@ def setting_words(catalogue: Catalogue, profile: CommunicationProfile) -> dict[s
         "review": profile.review_on.isoformat()
         if profile.review_on
         else words("profile_review_unset"),
-        # Issue 12's settings: without them, changing one failed with a KeyError.
+        # Every setting needs its words here: changing one reads its new value from them.
         "reminders": format_offsets(profile.reminders),
         "silent": words("profile_silent_on" if profile.silent else "profile_silent_off"),
         "quiet": str(profile.quiet) if profile.quiet else words("profile_quiet_council"),
+        "goals": str(profile.most_goals),
+        "scale": profile.scale.value,
+        "check_ins": profile.check_ins.value,
     }
 
 

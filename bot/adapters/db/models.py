@@ -26,6 +26,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.adapters.db.types import UTCDateTime
+from bot.domain.goals import Area, Cadence, GoalState, Scale, StepState
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.domain.people import Role
@@ -160,6 +161,9 @@ class YoungPerson(Base):
     reminders_paused_until: Mapped[datetime | None]
     # Under 18, a missed session is recorded as "not brought" (unknown counts as under 18).
     born_on: Mapped[date | None] = mapped_column(Date)
+    # What the open question (`awaiting_choice`) is about, when it is about one thing of
+    # theirs (a goal, a step): a written answer goes to it. Only ever an id of their own.
+    choice_ref: Mapped[int | None] = mapped_column(BigInteger)
 
     key_worker: Mapped[Staff] = relationship(foreign_keys=[key_worker_id], lazy="joined")
 
@@ -552,3 +556,130 @@ class BookingDraft(Base):
     # As the member of staff wrote it; None is the young person's hub.
     place: Mapped[str | None] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+_CHECK_IN_DUE = text("next_check_in_at IS NOT NULL")
+_DIGEST_DUE = text("due_at IS NOT NULL")
+
+
+class Goal(Base):
+    """A goal a young person owns (GL-1..10). Its words are in goal_versions (only ever
+    added); what happened to it is in goal_events."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        # Goals whose check-in is due, found by time whatever the number of goals.
+        Index(
+            "ix_goals_check_in_due",
+            "next_check_in_at",
+            postgresql_where=_CHECK_IN_DUE,
+            sqlite_where=_CHECK_IN_DUE,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"))
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id"), index=True)
+    state: Mapped[GoalState] = mapped_column(_stored(GoalState, 16))
+    area: Mapped[Area | None] = mapped_column(_stored(Area, 16))
+    cadence: Mapped[Cadence] = mapped_column(_stored(Cadence, 16))
+    # The latest version's number (goal_versions.version).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Who expressed it (FHIR's expressedBy): the young person, or staff with them.
+    expressed_by_type: Mapped[str] = mapped_column(String(16))
+    expressed_by_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+    last_rated_at: Mapped[datetime | None]
+    # The next check-in (None at sessions only, or while paused or done).
+    next_check_in_at: Mapped[datetime | None]
+    # The check-in asked and not answered yet, and whether it was asked again (GL-7).
+    asked_at: Mapped[datetime | None]
+    repeats: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # When the worker was last asked to rate it with them (12 weeks without a rating).
+    review_asked_at: Mapped[datetime | None]
+
+
+class GoalVersion(Base):
+    """A goal's words, exactly as given (GL-2); a change is a new version (GL-9)."""
+
+    __tablename__ = "goal_versions"
+    __table_args__ = (UniqueConstraint("goal_id", "version"),)
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("goals.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # The young person's words: never logged.
+    words: Mapped[str] = mapped_column(Text)
+    # Staff's own wording, if any, kept apart from the young person's.
+    staff_words: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+    by_type: Mapped[str] = mapped_column(String(16))
+    by_id: Mapped[int | None]
+
+
+class GoalRating(Base):
+    """One rating, on its own scale, never converted (GL-3)."""
+
+    __tablename__ = "goal_ratings"
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("goals.id"), index=True)
+    # The words it was given against.
+    version: Mapped[int] = mapped_column(Integer)
+    scale: Mapped[Scale] = mapped_column(_stored(Scale, 16))
+    value: Mapped[str] = mapped_column(String(16))
+    baseline: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime]
+    by_type: Mapped[str] = mapped_column(String(16))
+    by_id: Mapped[int | None]
+
+
+class GoalStep(Base):
+    """A small step towards a goal (GL-5): open, done, changed or dropped."""
+
+    __tablename__ = "goal_steps"
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("goals.id"), index=True)
+    words: Mapped[str] = mapped_column(Text)
+    state: Mapped[StepState] = mapped_column(_stored(StepState, 16))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+    by_type: Mapped[str] = mapped_column(String(16))
+    by_id: Mapped[int | None]
+
+
+class GoalEvent(Base):
+    """One line of a goal's history: made, agreed, rated, a step done, paused, completed,
+    dropped, with who and (for staff) why. Only ever added."""
+
+    __tablename__ = "goal_events"
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("goals.id"), index=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id"))
+    at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None]
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class GoalDigest(Base):
+    """When a young person's weekly goal digest is next due to their worker and coach."""
+
+    __tablename__ = "goal_digests"
+    __table_args__ = (
+        Index(
+            "ix_goal_digests_due", "due_at", postgresql_where=_DIGEST_DUE, sqlite_where=_DIGEST_DUE
+        ),
+    )
+
+    young_person_id: Mapped[int] = mapped_column(
+        ForeignKey("young_people.id"), primary_key=True, autoincrement=False
+    )
+    due_at: Mapped[datetime | None]
+    # What changed since then goes in the next digest.
+    since: Mapped[datetime]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.adapters.db.booking_drafts import BookingDrafts
 from bot.adapters.db.concern_records import Concerns
 from bot.adapters.db.engine import READING, write_lock
+from bot.adapters.db.goals import Goals
 from bot.adapters.db.inbox import AlreadyHandled, Inbox, handling
 from bot.adapters.db.repositories import (
     AuditLog,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     stranger_budgets: StrangerBudgets
     sessions: Sessions
+    goals: Goals
     drafts: BookingDrafts
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
         self.outbox = Outbox(session)
         self.stranger_budgets = StrangerBudgets(session)
         self.sessions = Sessions(session)
+        self.goals = Goals(session)
         self.drafts = BookingDrafts(session)
         return self
 

@@ -82,6 +82,7 @@ class Postbox:
         not_before: datetime | None = None,
         reminder_id: int | None = None,
         silent: bool = False,
+        ref: int | None = None,
     ) -> list[OutboxMessage]:
         """Queue a message to a young person, shaped by their profile: one row per chunk.
 
@@ -90,7 +91,7 @@ class Postbox:
         profile = profile_of(person)
         rendered = render(self.catalogue, message_id, values, profile)
         if rendered.buttons:
-            person.awaiting_choice = message_id
+            person.awaiting_choice, person.choice_ref = message_id, ref
         texts = [part for chunk in rendered.chunks for part in split_for_telegram(chunk)]
         return self._queue_parts(
             texts,
@@ -109,12 +110,14 @@ class Postbox:
             now=now,
             lane=lane,
             idempotency_key=idempotency_key,
-            reply_markup=self._keyboard(rendered, profile),
+            reply_markup=self._keyboard(rendered, profile, ref),
             not_before=not_before,
         )
 
-    def _keyboard(self, rendered: Rendered, profile: CommunicationProfile) -> dict[str, Any]:
-        choices = inline_keyboard(rendered)
+    def _keyboard(
+        self, rendered: Rendered, profile: CommunicationProfile, ref: int | None = None
+    ) -> dict[str, Any]:
+        choices = inline_keyboard(rendered, ref)
         if choices is not None:
             return choices
         # Every other message brings back "I'm worried", in the young person's own words.

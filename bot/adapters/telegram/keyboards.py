@@ -1,7 +1,9 @@
 """Inline keyboards for choices and alerts, and reading back which button was tapped.
 
-Callback data carries only a message id and a button key, never anything a young person
-wrote or anything about them (Telegram keeps it; research TG-1).
+Callback data carries only a message id, a button key and, for a question about one thing of
+theirs (a goal, a step), its number; never anything a young person wrote or anything about
+them (Telegram keeps it; research TG-1). A number that comes back is checked against the
+young person's own records before it is used (bot.services.choices).
 """
 
 from __future__ import annotations
@@ -17,29 +19,34 @@ _SEPARATOR = "|"
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
 
-def callback_data(message_id: str, key: str) -> str:
+def callback_data(message_id: str, key: str, ref: int | None = None) -> str:
     """What Telegram sends back when this button is tapped."""
-    data = _SEPARATOR.join((_PREFIX, message_id, key))
+    parts = (_PREFIX, message_id, key) if ref is None else (_PREFIX, message_id, key, str(ref))
+    data = _SEPARATOR.join(parts)
     if len(data.encode()) > CALLBACK_DATA_LIMIT:
         raise ValueError(f"{message_id}/{key}: button names too long for Telegram's 64 bytes")
     return data
 
 
-def parse_choice(data: str | None) -> tuple[str, str] | None:
-    """The (message id, button key) a tap refers to, or None for data Waypoint did not make."""
+def parse_choice(data: str | None) -> tuple[str, str, int | None] | None:
+    """The (message id, button key, number of what it is about) a tap refers to, or None for
+    data Waypoint did not make."""
     parts = (data or "").split(_SEPARATOR)
-    if len(parts) != 3 or parts[0] != _PREFIX or not parts[1] or not parts[2]:
+    if len(parts) not in {3, 4} or parts[0] != _PREFIX or not parts[1] or not parts[2]:
         return None
-    return parts[1], parts[2]
+    if len(parts) == 3:
+        return parts[1], parts[2], None
+    ref = whole_number(parts[3])
+    return None if ref is None else (parts[1], parts[2], ref)
 
 
-def inline_keyboard(rendered: Rendered) -> dict[str, Any] | None:
+def inline_keyboard(rendered: Rendered, ref: int | None = None) -> dict[str, Any] | None:
     """One button per row: big targets, read top to bottom, "Something else" and "Help" last."""
     if not rendered.keyboard:
         return None
     rows = [
-        [{"text": button.label, "callback_data": callback_data(rendered.message_id, button.key)}]
-        for button in rendered.buttons
+        [{"text": b.label, "callback_data": callback_data(rendered.message_id, b.key, ref)}]
+        for b in rendered.buttons
     ]
     return {"inline_keyboard": rows}
 

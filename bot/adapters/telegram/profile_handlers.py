@@ -78,7 +78,7 @@ async def on_choice(update: Update, context: Context) -> None:
     choice = parse_choice(query.data)
     waypoint = waypoint_of(context)
     if choice is not None and await choices.do_choose(
-        waypoint.uow(), update.effective_user.id, *choice, now=waypoint.clock()
+        waypoint.uow(), update.effective_user.id, *choice[:2], ref=choice[2], now=waypoint.clock()
     ):
         # A choice is made once: a second tap on an old keyboard would be confusing.
         await courtesy(query.edit_message_reply_markup(reply_markup=None))
