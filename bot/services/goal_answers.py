@@ -193,9 +193,16 @@ async def _suggest(uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now:
     if key == "goal_words_later":
         uow.postbox.to_young_person(person, "goal_words_later", {}, now=now)
         return True
+    if key == "goal_words_with_worker":
+        worker = await who_answers(uow, person) or person.key_worker
+        name = {"name": person.first_name}
+        uow.postbox.to_staff(worker, "goal_help_wanted_staff", name, now=now, about=person)
+        uow.postbox.to_young_person(person, "goal_help_wanted", {"worker": worker.name}, now=now)
+        return True
     if key != "goal_suggest":
         return False
-    uow.postbox.to_young_person(person, SUGGEST_WORDS, {}, now=now)
+    values = {"worker": person.key_worker.name}
+    uow.postbox.to_young_person(person, SUGGEST_WORDS, values, now=now)
     return True
 
 
@@ -234,7 +241,8 @@ async def _read_back(
     if key == "goal_words_change":
         goal.state, goal.changed_at = GoalState.DROPPED, now
         uow.goals.record(goal, "rewritten", at=now, by=me)
-        uow.postbox.to_young_person(person, SUGGEST_WORDS, {}, now=now)
+        values = {"worker": person.key_worker.name}
+        uow.postbox.to_young_person(person, SUGGEST_WORDS, values, now=now)
         return True
     return False
 

@@ -28,12 +28,18 @@ async def test_a_goal_is_made_rated_stepped_checked_in_and_digested(hub: Hub) ->
         hub.uow(), AtCommandLine(), GoalAsked(sam, "go to college 3 days a week"), now=hub.clock()
     )
     assert (await hub.messages(SAM))[-2:] == ["goal_made", "goal_rate_pictures"]
-    assert await do_choose(hub.uow(), SAM, "goal_rate_pictures", "sometimes", ref=number, now=hub.clock())
+    assert await do_choose(
+        hub.uow(), SAM, "goal_rate_pictures", "sometimes", ref=number, now=hub.clock()
+    )
     assert (await hub.messages(SAM))[-1] == "goal_rated"
-    step = await do_add_step(hub.uow(), AtCommandLine(), number, "ask about the bus", now=hub.clock())
+    step = await do_add_step(
+        hub.uow(), AtCommandLine(), number, "ask about the bus", now=hub.clock()
+    )
     assert await do_choose(hub.uow(), SAM, "my_goal_step", "step_done", ref=step, now=hub.clock())
     # Someone else's number changes nothing.
-    assert not await do_choose(hub.uow(), SAM, "goal_rate_pictures", "sometimes", ref=999, now=hub.clock())
+    assert not await do_choose(
+        hub.uow(), SAM, "goal_rate_pictures", "sometimes", ref=999, now=hub.clock()
+    )
     async with hub.uow() as uow:
         goal = await uow.session.get(Goal, number)
         assert goal is not None
@@ -46,8 +52,11 @@ async def test_a_goal_is_made_rated_stepped_checked_in_and_digested(hub: Hub) ->
     assert (await hub.keys(JO))[-1] == "goal_digest_staff"
     async with hub.uow() as uow:
         ratings = list(await uow.session.scalars(select(GoalRating)))
-        assert [(r.scale, r.value, r.baseline) for r in ratings] == [("pictures", "sometimes", True)]
+        assert [(r.scale, r.value, r.baseline) for r in ratings] == [
+            ("pictures", "sometimes", True)
+        ]
         [done] = list(await uow.session.scalars(select(GoalStep)))
         assert done.state == "done"
         person = await uow.session.get(YoungPerson, sam)
-        assert person is not None and person.choice_ref == number
+        assert person is not None
+        assert person.choice_ref == number
