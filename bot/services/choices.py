@@ -13,11 +13,14 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.content.catalogue import Catalogue
 from bot.content.helplines import helpline_values
 from bot.content.home_words import language_names, words_of
-from bot.content.render import render
+from bot.content.messages import BUTTON_PREFIX
+from bot.content.render import render_line
 from bot.domain.ladder import Urgency
 from bot.domain.numbers import whole_number
+from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.domain.safety.worry import Worry
 from bot.services import kept_words, talk
 from bot.services.concerns import do_answer_ask, do_raise_concern
@@ -36,7 +39,13 @@ from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
 from bot.services.records import YoungPersonRecord
-from bot.services.session_answers import SESSIONS, choose_session, is_session_choice, show_sessions
+from bot.services.session_answers import (
+    SESSIONS,
+    choose_session,
+    is_session_choice,
+    show_sessions,
+    written_only,
+)
 
 # The two buttons every choice ends with; each has a reply of the same name in content/, and
 # each tells their worker (with these staff messages).
@@ -192,21 +201,47 @@ async def written_choice(
     # the home names them), nothing else.
     values = {"name": name_of(person), "worker": await answering_name(uow, person)}
     profile = profile_of(person)
-    shown = render(uow.postbox.catalogue, message_id, values, profile)
-    theirs = shown.buttons
-    english = render(uow.postbox.catalogue, message_id, values, replace(profile, language="en"))
+    catalogue = uow.postbox.catalogue
+    # Only the buttons are read, never the whole message: its other values (a reminder's
+    # time, a goal's words) are not needed to know which choice was meant.
+    message = catalogue.message(message_id)
+    buttons = (*message.buttons, *message.ends_with) if message.buttons else ()
+    english = replace(profile, language="en")
     names = [
-        [button.label, plain.label, *_language_names(button.key)]
-        for button, plain in zip(theirs, english.buttons, strict=True)
+        [
+            render_line(catalogue, BUTTON_PREFIX + key, values, profile),
+            render_line(catalogue, BUTTON_PREFIX + key, values, english),
+            *_language_names(key),
+        ]
+        for key in buttons
     ]
-    keys = [button.key for button in theirs]
+    keyboard = bool(buttons) and profile.replies is Replies.BUTTONS
+    keys = list(buttons)
+    for key in written_only(message_id):
+        # Answers a question takes in words without a button for them ("I'll be late").
+        names.append(sorted(_every_name(catalogue, BUTTON_PREFIX + key, profile)))
+        keys.append(key)
     last = [i for i, key in enumerate(keys) if key in ALWAYS]
     # "I'm worried" is chosen in words only by its whole name: a word it shares with other
     # words (Arabic "أنا", "I") must never raise a concern. Numbers count only when the
     # choices were shown numbered (written replies), so a stray "2" chooses nothing.
     worried = [i for i, key in enumerate(keys) if (message_id, key) == (HOME, WORRIED)]
-    index = match_answer(names, text, last=last, numbered=not shown.keyboard, whole_only=worried)
-    return None if index is None else (message_id, theirs[index].key)
+    # Numbers count only for the choices shown numbered, never for an answer only written.
+    shown_count = len(buttons)
+    index = match_answer(names, text, last=last, numbered=not keyboard, whole_only=worried)
+    if index is None or (index >= shown_count and text.strip().isdigit()):
+        return None
+    return message_id, keys[index]
+
+
+def _every_name(catalogue: Catalogue, label_id: str, profile: CommunicationProfile) -> set[str]:
+    """A written-only answer's names: its words at both reading levels, in their language and
+    in English ("I will be late", "I'll be late")."""
+    return {
+        render_line(catalogue, label_id, {}, replace(profile, language=language, level=level))
+        for language in {profile.language, "en"}
+        for level in Level
+    }
 
 
 def _language_names(key: str) -> frozenset[str]:

@@ -34,6 +34,12 @@ _ANSWERS = {
 }
 
 
+def written_only(message_id: str) -> tuple[str, ...]:
+    """Answers a question takes in words though it has no button for them: a reminder keeps
+    to 3 buttons, and "I'll be late" is written (content's button_session_late names it)."""
+    return (LATE,) if message_id in REMINDERS else ()
+
+
 def is_session_choice(message_id: str) -> bool:
     """Whether a choice belongs here: a reminder's buttons, or the pause question."""
     return message_id in REMINDERS or message_id == PAUSE
