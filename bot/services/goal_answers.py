@@ -15,7 +15,14 @@ from bot.domain.actors import Actor
 from bot.domain.errors import GoalRefused
 from bot.domain.goals import GoalProblem, GoalState, Rating, StepState, next_check_in
 from bot.domain.numbers import whole_number
-from bot.services.goal_words import RATE_PICTURES, RATE_TEN, ask_rating, dated, goal_values
+from bot.services.goal_words import (
+    RATE_PICTURES,
+    RATE_TEN,
+    ask_rating,
+    dated,
+    goal_keepers,
+    goal_values,
+)
 from bot.services.goal_words import rating_words as words_of_rating
 from bot.services.goals import add_goal, move_goal, rate
 from bot.services.ladder_steps import who_answers
@@ -255,11 +262,12 @@ async def _tell_worker(
     *,
     now: datetime,
 ) -> None:
-    """Their named worker (or whoever stands for them) hears, with the goal's number."""
-    worker = await who_answers(uow, person) or person.key_worker
+    """Their named worker and life coach hear, with the goal's number and words: the two who
+    may see a goal (GL-8), never a cover or the hub's duty worker."""
     words = await uow.goals.words(goal)
     values = {"name": person.first_name, "number": str(goal.id), "goal": words.words}
-    uow.postbox.to_staff(worker, message_id, values, now=now, about=person)
+    for staff in await goal_keepers(uow, person):
+        uow.postbox.to_staff(staff, message_id, values, now=now, about=person)
 
 
 def written_goal_answer(person: YoungPersonRecord, text: str) -> tuple[str, str] | None:

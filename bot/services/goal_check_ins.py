@@ -23,7 +23,7 @@ from bot.domain.outbox import Lane
 from bot.domain.reminders import quiet_at, quiet_ends
 from bot.domain.sessions import instant, wall_clock
 from bot.services.goal_answers import CHECK_IN
-from bot.services.goal_words import goal_values, staff_rating_words
+from bot.services.goal_words import goal_keepers, goal_values, staff_rating_words
 from bot.services.ladder_steps import CONCERN_ASK, rules_of
 from bot.services.pausing import is_paused
 from bot.services.people import profile_of
@@ -160,12 +160,7 @@ async def _send_digest(
     if not lines:
         return
     values = {"name": person.first_name, "lines": "\n".join(lines)}
-    told = [person.key_worker]
-    if person.life_coach_id is not None:
-        coach = await uow.staff.get(person.life_coach_id)
-        if coach is not None:
-            told.append(coach)
-    for staff in told:
+    for staff in await goal_keepers(uow, person):
         uow.postbox.to_staff(
             staff, "goal_digest_staff", values, now=now, lane=Lane.DIGEST, about=person
         )

@@ -14,7 +14,7 @@ from bot.i18n.dates import day_words
 from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
-from bot.services.records import GoalRecord, YoungPersonRecord
+from bot.services.records import GoalRecord, StaffRecord, YoungPersonRecord
 from bot.services.staff_words import staff_text
 
 RATE_PICTURES, RATE_TEN = "goal_rate_pictures", "goal_rate_ten"
@@ -28,14 +28,21 @@ async def goal_values(
     return {"goal": words.words, "name": name_of(person), "worker": person.key_worker.name}
 
 
+async def goal_keepers(uow: UnitOfWork, person: YoungPersonRecord) -> list[StaffRecord]:
+    """The staff who may see their goals (GL-8): their named worker and their life coach,
+    those who have not left."""
+    keepers = [person.key_worker] if person.key_worker.active else []
+    if person.life_coach_id is not None:
+        coach = await uow.staff.get(person.life_coach_id)
+        if coach is not None and coach.active and coach.id != person.key_worker_id:
+            keepers.append(coach)
+    return keepers
+
+
 async def seen_by(uow: UnitOfWork, person: YoungPersonRecord) -> str:
     """Who can see their goals, by name: their worker and their life coach (GL-8)."""
     catalogue, profile = uow.postbox.catalogue, profile_of(person)
-    names = [person.key_worker.name]
-    if person.life_coach_id is not None:
-        coach = await uow.staff.get(person.life_coach_id)
-        if coach is not None and coach.active:
-            names.append(coach.name)
+    names = [staff.name for staff in await goal_keepers(uow, person)] or [person.key_worker.name]
     if len(names) == 1:
         return names[0]
     return render_line(catalogue, "part_names_and", {"names": names[0], "last": names[1]}, profile)
