@@ -420,11 +420,13 @@ class GoalDigest(_Row):
 
 def _key(row: _Row) -> object:
     """A record's primary key (the inbox is keyed by Telegram's update id, a digest by its
-    young person)."""
+    young person, a booking draft by its member of staff)."""
     if isinstance(row, InboxUpdate):
         return row.update_id
     if isinstance(row, GoalDigest):
         return row.young_person_id
+    if isinstance(row, BookingDraft):
+        return row.staff_id
     return vars(row)["id"]
 
 
