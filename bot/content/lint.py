@@ -1,6 +1,5 @@
 """The easy-read linter: checks wording against the rules in research/domain.md (ER-, SL-, SG-)
-and, for sessions and reminders, research/goals-sessions.md (SE-13 no pressure words, SE-8 a
-reminder's first line reveals nothing).
+and, for sessions, reminders and goals, the rules in bot.content.lint_rules (SE-13, SE-8, GL-6).
 
 Rules that fail block a change; rules that warn ask a speech and language therapist to look.
 Word lists live in content/lint/<language>.toml so therapists can extend them; a language
@@ -20,6 +19,11 @@ from typing import Any
 from bot.content.catalogue import Catalogue
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
+from bot.content.lint_rules import PERCENT as _PERCENT
+from bot.content.lint_rules import feature_wording, texts
+from bot.content.lint_rules import fold as _fold
+from bot.content.lint_rules import has_phrase as _has_phrase
+from bot.content.lint_rules import prepared as _prepared
 from bot.content.messages import BUTTON_PREFIX, DEFAULT_LANGUAGE, ContentError, Message, read_toml
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.profiles import Level
@@ -30,37 +34,18 @@ from bot.paths import project_folder
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u06d4])\s+|\n+")
 _QUESTION_MARKS = ("?", "\u061f")
 _WORD = re.compile(r"[\w'\u2019&]+")
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _TWENTY_FOUR_HOUR = re.compile(r"\b(1[3-9]|2[0-3]|00):[0-5]\d\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,}\b")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|approx|asap)\b\.?", re.IGNORECASE)
-_PERCENT = re.compile("[%\u066a\ufe6a\uff05]")
-# Arabic short vowels and the stretching stroke are optional in writing, and hamza on alef is
-# often left off: "قريبًا" and "قريبا" are one word to a reader, so they must be to the lists.
-_OPTIONAL_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_FOLD = str.maketrans(
-    {0x0622: "\u0627", 0x0623: "\u0627", 0x0625: "\u0627", 0x0671: "\u0627", 0x0649: "\u064a"}
-    | {0x0660 + n: str(n) for n in range(10)}
-    | {0x06F0 + n: str(n) for n in range(10)}
-)
+
 # Button labels, date phrases and other parts ("Jo and Amy") go inside other messages, so
 # pictures are optional (ER-9).
 _FRAGMENTS = (BUTTON_PREFIX, "when_", "part_")
 MAX_LABEL_WORDS = 4
-# What a young person reads about sessions and reminders (SE-13): sessions.toml, and these ids
-# wherever a therapist puts them.
-_SESSION_FILE = "sessions"
-_SESSION_IDS = ("session_", "sessions_", "reminders_", "part_session_", "button_session_")
-# Reminders arrive unasked, on phones others may see: their first line must say nothing (SE-8).
-REMINDER_PREFIX = "session_reminder"
 
 
 class LintFailed(Exception):
     """At least one finding must be fixed before the wording can go live."""
-
-
-def _fold(text: str) -> str:
-    return _OPTIONAL_MARKS.sub("", text).translate(_FOLD)
 
 
 def _folded(words: list[str]) -> frozenset[str]:
@@ -86,6 +71,7 @@ class WordLists:
     glossary: dict[str, list[str]]
     pressure: tuple[str, ...]
     revealing: tuple[str, ...]
+    scoring: tuple[str, ...]
 
     @classmethod
     def load(cls, language: str = DEFAULT_LANGUAGE, folder: Path | None = None) -> WordLists:
@@ -127,21 +113,13 @@ class WordLists:
             glossary={k: list(v) for k, v in data["glossary"].items()},
             pressure=tuple(data["pressure"]),
             revealing=tuple(data["revealing"]),
+            scoring=tuple(data["scoring"]),
         )
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text, split at . ! ? ؟ and line breaks."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
-
-
-def _prepared(text: str) -> str:
-    return _fold(_PLACEHOLDER.sub("Jo", text))
-
-
-def _has_phrase(text: str, phrase: str) -> bool:
-    pattern = rf"(?<![\w']){re.escape(_fold(phrase))}(?![\w'])"
-    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def _neutral_rules(text: str) -> Iterator[Finding]:
@@ -212,47 +190,6 @@ def _phrase_rules(text: str, lists: WordLists) -> Iterator[Finding]:
                 yield Finding("ER-8", Severity.FAIL, f"'{other}': always say '{canonical}'")
 
 
-def is_session_message(message_id: str, source: Path | None = None) -> bool:
-    """Whether a young person's message is about sessions or reminders (SE-13 applies)."""
-    in_file = source is not None and source.stem == _SESSION_FILE
-    return in_file or message_id.startswith(_SESSION_IDS)
-
-
-def lint_session_text(message_id: str, text: str, lists: WordLists | None) -> list[Finding]:
-    """SE-13 and SE-8 for one young person's session or reminder text: no pressure words, and
-    a reminder's first line says nothing of what the session is."""
-    found = []
-    prepared = _prepared(text)
-    for phrase in lists.pressure if lists is not None else ():
-        if _has_phrase(prepared, phrase):
-            hint = f"'{phrase}': no cost, blame or 'missed' pressure; say what happens next"
-            found.append(Finding("SE-13", Severity.FAIL, hint))
-    if message_id.startswith(REMINDER_PREFIX):
-        found += _first_line_rules(text, lists)
-    return found
-
-
-def _first_line_rules(text: str, lists: WordLists | None) -> Iterator[Finding]:
-    first = next(iter(text.strip().splitlines()), "")
-    if _PLACEHOLDER.search(first):
-        # {what} can say "court" or "therapist": it waits for the second line.
-        hint = "the first line of a reminder holds no {placeholder}: say only who it is from"
-        yield Finding("SE-8", Severity.FAIL, hint)
-    prepared = _prepared(first)
-    for word in lists.revealing if lists is not None else ():
-        if _has_phrase(prepared, word):
-            hint = f"'{word}' in the first line: others may see the phone; say only who it is from"
-            yield Finding("SE-8", Severity.FAIL, hint)
-
-
-def _session_wording(message: Message, lists: dict[str, WordLists | None]) -> Iterator[Located]:
-    if not is_session_message(message.id, message.source):
-        return
-    for language, level, text in _texts(message):
-        for finding in lint_session_text(message.id, text, lists.get(language)):
-            yield at(message, language, level, finding)
-
-
 def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
     """Every finding for one young-person text; without word lists, the language-neutral ones."""
     prepared = _prepared(text)
@@ -265,14 +202,8 @@ def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
     return found
 
 
-def _texts(message: Message) -> Iterator[tuple[str, Level, str]]:
-    for language, variant in message.variants.items():
-        for level, text in variant.texts.items():
-            yield language, level, text
-
-
 def _wording(message: Message, lists: dict[str, WordLists | None]) -> Iterator[Located]:
-    for language, level, text in _texts(message):
+    for language, level, text in texts(message):
         for finding in lint_text(text, lists.get(language)):
             yield at(message, language, level, finding)
 
@@ -292,7 +223,7 @@ def _pictures(message: Message) -> Iterator[Located]:
     if len(symbols) != lines:
         hint = f"{len(symbols)} pictures for {lines} lines: one picture per line of the easy text"
         yield at(message, DEFAULT_LANGUAGE, Level.EASY, Finding("ER-9", Severity.FAIL, hint))
-    for language, level, text in _texts(message):
+    for language, level, text in texts(message):
         translated = len(text.splitlines())
         if language != DEFAULT_LANGUAGE and level is Level.EASY and translated != len(symbols):
             hint = (
@@ -305,7 +236,7 @@ def _pictures(message: Message) -> Iterator[Located]:
 def _choices(message: Message) -> Iterator[Located]:
     """SL-7: two short choices after one question."""
     if message.id.startswith(BUTTON_PREFIX):
-        for language, level, text in _texts(message):
+        for language, level, text in texts(message):
             count = len(_WORD.findall(_prepared(text)))
             if count > MAX_LABEL_WORDS:
                 hint = f"{count} words: keep a button label to {MAX_LABEL_WORDS} words or fewer"
@@ -315,7 +246,7 @@ def _choices(message: Message) -> Iterator[Located]:
     if len(message.buttons) == 1:
         hint = "1 button: 2 choices is the default (Something else and Help are added anyway)"
         yield at(message, DEFAULT_LANGUAGE, None, Finding("SL-7", Severity.WARN, hint))
-    for language, level, text in _texts(message):
+    for language, level, text in texts(message):
         if not any(mark in text for mark in _QUESTION_MARKS):
             hint = "a choice needs a question: ask it in this text, before the buttons"
             yield at(message, language, level, Finding("SL-7", Severity.FAIL, hint))
@@ -338,7 +269,7 @@ def lint_catalogue(catalogue: Catalogue, folder: Path | None = None) -> list[Loc
     for message in catalogue.messages():
         if message.audience == "young_person":
             found += [*_wording(message, lists), *_pictures(message), *_choices(message)]
-            found += _session_wording(message, lists)
+            found += feature_wording(message, lists)
     found += gaps(catalogue, languages, root)
     # Everything about one file and message together; message files (no folder) come first.
     return sorted(found, key=lambda item: ("/" in item.file, item.file, item.message_id))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.domain.goals import Area, Cadence, GoalState, Scale, StepState
 from bot.domain.guessing import Attempts
 from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, DeliveryState, Recipient, StaffChoices
@@ -121,6 +122,8 @@ class YoungPerson(_Row):
     paused_at: datetime | None = None
     reminders_paused_until: datetime | None = None
     born_on: date | None = None
+    # What the open question is about (a goal, a step), for a written answer.
+    choice_ref: int | None = None
 
     @property
     def key_worker(self) -> Staff:
@@ -256,6 +259,8 @@ class Queued(_Row):
     last_error: str | None = None
     reminder_id: int | None = None
     silent: bool = False
+    # What the message's question is about (a goal, a step), carried on its buttons.
+    ref: int | None = None
 
 
 @dataclass(eq=False)
@@ -324,9 +329,105 @@ class InboxUpdate(_Row):
     problem: str | None = None
 
 
+@dataclass(eq=False)
+class Goal(_Row):
+    """A goal a young person owns (defaults as in the table)."""
+
+    id: int
+    hub_id: int
+    young_person_id: int
+    state: GoalState
+    area: Area | None
+    cadence: Cadence
+    expressed_by_type: str
+    expressed_by_id: int | None
+    created_at: datetime
+    changed_at: datetime
+    version: int = 1
+    last_rated_at: datetime | None = None
+    next_check_in_at: datetime | None = None
+    asked_at: datetime | None = None
+    repeats: int = 0
+    review_asked_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class GoalVersion(_Row):
+    """One version of a goal's words."""
+
+    id: int
+    goal_id: int
+    version: int
+    words: str
+    staff_words: str | None
+    at: datetime
+    by_type: str
+    by_id: int | None = None
+
+
+@dataclass(eq=False)
+class GoalRating(_Row):
+    """One rating, on its own scale, against one version of the words."""
+
+    id: int
+    goal_id: int
+    version: int
+    scale: Scale
+    value: str
+    baseline: bool
+    at: datetime
+    by_type: str
+    by_id: int | None = None
+
+
+@dataclass(eq=False)
+class GoalStep(_Row):
+    """A small step towards a goal."""
+
+    id: int
+    goal_id: int
+    words: str
+    state: StepState
+    due_on: date | None
+    created_at: datetime
+    changed_at: datetime
+    by_type: str
+    by_id: int | None = None
+
+
+@dataclass(eq=False)
+class GoalEvent(_Row):
+    """One line of a goal's history."""
+
+    id: int
+    goal_id: int
+    young_person_id: int
+    at: datetime
+    kind: str
+    actor_type: str
+    actor_id: int | None = None
+    detail: str | None = None
+
+
+@dataclass(eq=False)
+class GoalDigest(_Row):
+    """When a young person's weekly goal digest is next due (keyed by young person)."""
+
+    young_person_id: int
+    due_at: datetime | None
+    since: datetime
+
+
 def _key(row: _Row) -> object:
-    """A record's primary key (the inbox is keyed by Telegram's update id)."""
-    return row.update_id if isinstance(row, InboxUpdate) else vars(row)["id"]
+    """A record's primary key (the inbox is keyed by Telegram's update id, a digest by its
+    young person, a booking draft by its member of staff)."""
+    if isinstance(row, InboxUpdate):
+        return row.update_id
+    if isinstance(row, GoalDigest):
+        return row.young_person_id
+    if isinstance(row, BookingDraft):
+        return row.staff_id
+    return vars(row)["id"]
 
 
 @dataclass(eq=False)
@@ -360,6 +461,12 @@ class Tables:
     session_events: list[SessionEvent] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
     drafts: list[BookingDraft] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    goal_versions: list[GoalVersion] = field(default_factory=list)
+    goal_ratings: list[GoalRating] = field(default_factory=list)
+    goal_steps: list[GoalStep] = field(default_factory=list)
+    goal_events: list[GoalEvent] = field(default_factory=list)
+    goal_digests: list[GoalDigest] = field(default_factory=list)
     inbox: list[InboxUpdate] = field(default_factory=list)
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)

@@ -7,7 +7,7 @@ leaving without committing throws it away. Within one unit of work every query h
 same record objects, so a service's changes to them stick until the end.
 
 The postbox renders nothing: it keeps each message as a `Queued` record (recipient, message
-id, values, lane, buttons, concern, about), which is what tests assert on.
+id, values, lane, buttons, concern, about, ref), which is what tests assert on.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from tests.unit.fake_edges import (
     FakeRecentWords,
     FakeStrangerBudgets,
 )
+from tests.unit.fake_goals import FakeGoals
 from tests.unit.fake_records import Queued, Tables
 from tests.unit.fake_repositories import (
     FakeInvites,
@@ -124,16 +125,19 @@ class FakePostbox:
         not_before: datetime | None = None,
         reminder_id: int | None = None,
         silent: bool = False,
+        ref: int | None = None,
     ) -> list[Queued]:
-        """Queue a message to a young person (one record, however long it would be)."""
+        """Queue a message to a young person (one record, however long it would be); `ref`
+        is kept on the record, as the real postbox puts it on the buttons."""
         if self.catalogue.message(message_id).buttons:
-            # As the real postbox does: a written answer is matched to the last choice asked.
-            person.awaiting_choice = message_id
+            # As the real postbox does: a written answer is matched to the last choice asked,
+            # and to what it was about.
+            person.awaiting_choice, person.choice_ref = message_id, ref
         message = Queued(
             self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
             person.id, person.hub_id, message_id, dict(values), int(lane), now,
             not_before or now, about_id=person.id, concern_id=concern_id, send_by=send_by,
-            reminder_id=reminder_id, silent=silent,
+            reminder_id=reminder_id, silent=silent, ref=ref,
         )  # fmt: skip
         return self._queue(message, idempotency_key)
 
@@ -206,6 +210,7 @@ class _Open:
         self.stranger_budgets = FakeStrangerBudgets(tables)
         self.sessions = FakeSessions(tables, ids)
         self.drafts = FakeBookingDrafts(tables)
+        self.goals = FakeGoals(tables, ids)
 
 
 class FakeUnitOfWork:
@@ -301,6 +306,11 @@ class FakeUnitOfWork:
     def sessions(self) -> FakeSessions:
         """Booked sessions and their reminders."""
         return self._work.sessions
+
+    @property
+    def goals(self) -> FakeGoals:
+        """Goals young people own."""
+        return self._work.goals
 
     @property
     def drafts(self) -> FakeBookingDrafts:

@@ -9,10 +9,12 @@ from bot.domain.access import (
     Viewer,
     commands_for,
     goes_to_police_liaison,
+    may_change_goals,
     may_change_profile,
     may_close_concern,
     may_manage_staff,
     may_read_concern,
+    may_see_goals,
     why_not_read_concern,
 )
 from bot.domain.people import Role
@@ -94,6 +96,34 @@ def test_only_the_hubs_managers_and_operators_manage_its_staff(
     viewer: Viewer, manages: bool
 ) -> None:
     assert may_manage_staff(viewer) is manages
+
+
+@pytest.mark.parametrize(
+    ("viewer", "sees"),
+    [
+        (_at_hub(Role.KEY_WORKER, their_worker=True, named_worker=True), True),
+        (_at_hub(Role.LIFE_COACH, their_coach=True), True),
+        # Covering for the worker passes on their alerts, not the young person's goals.
+        (_at_hub(Role.KEY_WORKER, their_worker=True), False),
+        (_at_hub(Role.DUTY, their_worker=True), False),
+        # Nobody else at the hub, whatever their role: the goals are the young person's.
+        *[(_at_hub(role), False) for role in Role],
+        # Not staff at another hub, even if named; not anyone who has left.
+        (Viewer(Role.KEY_WORKER, active=True, same_hub=False, same_council=True,
+                named_worker=True), False),
+        (Viewer(Role.LIFE_COACH, active=True, same_hub=False, same_council=True,
+                their_coach=True), False),
+        (Viewer(Role.KEY_WORKER, active=False, same_hub=True, same_council=True,
+                named_worker=True), False),
+        (Viewer(Role.LIFE_COACH, active=False, same_hub=True, same_council=True,
+                their_coach=True), False),
+    ],
+)  # fmt: skip
+def test_only_the_named_worker_and_life_coach_see_and_change_goals(
+    viewer: Viewer, sees: bool
+) -> None:
+    assert may_see_goals(viewer) is sees
+    assert may_change_goals(viewer) is sees
 
 
 # The commands each role sees in /help and in Telegram's menu: derived from the rules above

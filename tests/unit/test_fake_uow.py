@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.content.messages import ContentError
@@ -10,7 +12,7 @@ from bot.domain.people import Role
 from tests.unit.conftest import JO, LEE, SAM, World
 from tests.unit.fake_records import YoungPerson
 from tests.unit.fake_repositories import IntegrityError
-from tests.unit.fake_uow import FakeUnitOfWork
+from tests.unit.fake_uow import FakeUnitOfWork, Store
 
 
 async def _rename_then_fail(uow: FakeUnitOfWork, sam: YoungPerson, world: World) -> None:
@@ -128,3 +130,16 @@ class TestPostbox:
             assert sam is not None
             uow.postbox.to_young_person(sam, "choose_language", {}, now=world.now())
             assert sam.awaiting_choice == "choose_language"
+
+
+async def test_a_rollback_undoes_a_new_digest_and_keeps_the_committed_one_and_the_draft() -> None:
+    now = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    async with FakeUnitOfWork(Store()) as uow:
+        await uow.goals.digest(7, now=now)
+        await uow.drafts.start(3, "young_person", expires_at=now + timedelta(hours=1))
+        await uow.commit()
+        await uow.goals.digest(8, now=now)
+        await uow.rollback()
+        due = await uow.goals.due_digests(now=now + timedelta(weeks=2), limit=10)
+        assert [d.young_person_id for d in due] == [7]
+        assert await uow.drafts.get(3, now=now) is not None

@@ -182,7 +182,17 @@ class TestButtons:
         assert keyboard is not None
         rows = keyboard["inline_keyboard"]
         assert [len(row) for row in rows] == [1, 1, 1, 1]
-        assert parse_choice(rows[1][0]["callback_data"]) == ("choose_language", "language_ar")
+        assert parse_choice(rows[1][0]["callback_data"]) == (
+            "choose_language", "language_ar", None,
+        )  # fmt: skip
+
+    def test_a_button_about_one_goal_carries_its_number_and_nothing_else(self, catalogue) -> None:
+        rendered = render(catalogue, "choose_language", {}, CommunicationProfile())
+        keyboard = inline_keyboard(rendered, 42)
+        assert keyboard is not None
+        data = keyboard["inline_keyboard"][0][0]["callback_data"]
+        assert parse_choice(data) == ("choose_language", "language_en", 42)
+        assert parse_choice(data.replace("42", "forty-two")) is None
 
     def test_labels_come_in_the_young_persons_language(self, catalogue) -> None:
         rendered = render(catalogue, "choose_language", {}, CommunicationProfile(language="ar"))
