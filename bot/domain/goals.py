@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.numbers import whole_number
+
 # Goal Based Outcomes: "up to three goals" (GL-1); one at a time for an easy-read profile,
 # unless their profile says more.
 MOST_GOALS = 3
@@ -125,9 +127,11 @@ class Rating:
         """A rating from what was tapped or written; GoalProblem if it is not on the scale."""
         value = value.strip().lower()
         if scale is Scale.TEN:
-            if not value.isdigit() or not 0 <= int(value) <= 10:
+            # Digits as people write them (Arabic-Indic too), never "²" or "½".
+            number = whole_number(value, low=0, high=10)
+            if number is None:
                 raise GoalProblem("goal_rating_not_on_scale")
-            return cls(scale, str(int(value)))
+            return cls(scale, str(number))
         if value not in {picture.value for picture in Picture}:
             raise GoalProblem("goal_rating_not_on_scale")
         return cls(scale, value)

@@ -78,7 +78,8 @@ async def choose_goal(
         values = await goal_values(uow, person, goal)
         uow.postbox.to_young_person(person, "goal_closed_young", values, now=now)
         return True
-    # "Not now" and "Pause this goal" are on the rating question too (GL-7).
+    # The 0-to-10 question has "Not now" and "Pause this goal" too (GL-7); the picture
+    # question's three answers fill its buttons, and it follows a check-in that had both.
     asked = message_id == CHECK_IN or key in {"goal_not_now", "goal_pause"}
     answer = _check_in if asked else _rating
     return await answer(uow, person, goal, key, by=me, now=now)
@@ -95,6 +96,9 @@ async def _check_in(
 ) -> bool:
     """ "Answer", "Not now" or "Pause this goal", each as easy as the others (GL-7)."""
     if key == "goal_answer":
+        # Answered: no repeat of this check-in; the next comes a whole period on.
+        goal.asked_at, goal.repeats = None, 0
+        goal.next_check_in_at = next_check_in(goal.cadence, after=now)
         await ask_rating(uow, person, goal, now=now)
     elif key == "goal_not_now":
         goal.asked_at, goal.repeats = None, 0

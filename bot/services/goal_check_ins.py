@@ -151,7 +151,9 @@ async def _send_digest(
     ]
     for goal in await uow.goals.of_young_person(person.id, states={GoalState.ACTIVE}):
         rated = goal.last_rated_at or goal.created_at
-        if needs_review(rated, now):
+        asked = goal.review_asked_at
+        # Once for each 12 weeks without a rating, not in every digest.
+        if needs_review(rated, now) and (asked is None or needs_review(asked, now)):
             words = await uow.goals.words(goal)
             lines.append(
                 staff_text(catalogue, "goal_digest_review", number=str(goal.id), goal=words.words)

@@ -53,11 +53,6 @@ class TestRatings:
     def test_anything_else_is_not_on_the_0_to_10_scale(self, written: str) -> None:
         assert _problem(Rating.of, Scale.TEN, written) == "goal_rating_not_on_scale"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="core bug: Rating.of(TEN, '²') raises a bare ValueError from int(), not "
-        "GoalProblem, because '²'.isdigit() is True",
-    )
     def test_a_superscript_digit_is_refused_like_any_other_wrong_answer(self) -> None:
         assert _problem(Rating.of, Scale.TEN, "²") == "goal_rating_not_on_scale"
 
