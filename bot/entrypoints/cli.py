@@ -20,6 +20,7 @@ from bot.domain.errors import (
 from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS
 from bot.domain.safety.lexicon import LexiconError
+from bot.entrypoints.goal_args import parsers as goal_parsers
 from bot.entrypoints.session_args import parsers as session_parsers
 
 # Operators read English from the command line; young people never do.
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     retry.add_argument("id", type=int)
     _inbox_parsers(commands)
     session_parsers(commands)
+    goal_parsers(commands)
     return parser
 
 
@@ -192,6 +194,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     from bot.entrypoints import (  # noqa: PLC0415
         commands,
         concern_commands,
+        goal_commands,
         session_commands,
         staff_commands,
     )
@@ -213,6 +216,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "safety": concern_commands.safety,
         "inbox": concern_commands.inbox,
         "sessions": session_commands.sessions,
+        "goals": goal_commands.goals,
     }
     handlers[args.command](args, settings)
 

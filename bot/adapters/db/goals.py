@@ -83,6 +83,13 @@ class Goals:
         )
         return list(await self._session.scalars(query))
 
+    async def listed(self, *, young_person_id: int | None, limit: int) -> Sequence[Goal]:
+        """Goals (one young person's, or everyone's), oldest first, at most `limit`."""
+        query = select(Goal).order_by(Goal.id).limit(limit)
+        if young_person_id is not None:
+            query = query.where(Goal.young_person_id == young_person_id)
+        return list(await self._session.scalars(query))
+
     async def words(self, goal: GoalRecord) -> GoalVersion:
         """The goal's words now (its latest version)."""
         query = select(GoalVersion).where(
