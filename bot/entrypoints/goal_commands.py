@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from bot.entrypoints.bootstrap import Running, bootstrap
 from bot.i18n.dates import record_datetime
 from bot.services.goal_access import GoalActor
 from bot.services.goal_export import goal_export
-from bot.services.goal_records import GoalFile, do_list_goals, do_read_goal
+from bot.services.goal_records import MOST_LISTED, GoalFile, do_list_goals, do_read_goal
 from bot.services.goal_words import staff_rating_words
 from bot.services.goals import GoalAsked, do_add_goal
 from bot.services.identity import writer_of
@@ -97,7 +98,13 @@ async def _by(running: Running, telegram_id: int | None) -> GoalActor:
 
 async def _list(running: Running, young_person_id: int | None, *, now: datetime) -> str:
     """One line per goal: number, young person, state, area, and their words now."""
-    lines = await do_list_goals(running.waypoint.uow(), OPERATOR, young_person_id, now=now)
+    if young_person_id is not None:
+        ids: Sequence[int] = [young_person_id]
+    else:
+        async with running.waypoint.uow().reading() as uow:
+            ids = await uow.goals.owners(limit=MOST_LISTED)
+    named = young_person_id is not None
+    lines = await do_list_goals(running.waypoint.uow(), OPERATOR, ids, now=now, named=named)
     if not lines:
         return "No goals yet."
     return "\n".join(

@@ -26,6 +26,8 @@ from bot.services.session_access import young_person
 
 # A list longer than this is asked for one young person at a time.
 MOST_LISTED = 200
+# Every goal but a draft, which only the young person sees while it is read back (GL-2).
+_LISTED = frozenset(GoalState) - {GoalState.DRAFT}
 
 
 @dataclass(frozen=True)
@@ -55,35 +57,41 @@ class GoalFile:
 
 
 async def do_list_goals(
-    uow: UnitOfWork, by: GoalActor, young_person_id: int | None, *, now: datetime
+    uow: UnitOfWork,
+    by: GoalActor,
+    young_person_ids: Sequence[int],
+    *,
+    now: datetime,
+    named: bool = False,
 ) -> list[GoalLine]:
-    """Goals, oldest first (one young person's, or every one `by` may see); each young person
-    whose goals are shown is an audited look."""
+    """These young people's goals, oldest first, but drafts (still being read back to them);
+    each young person whose goals are listed is an audited look. `named`: the ids were asked
+    for, and each must be there and visible to `by`; otherwise those `by` may not see are
+    left out."""
     async with uow:
-        if young_person_id is not None:
+        for young_person_id in young_person_ids if named else ():
             await check_may_see_goals(uow, by, await young_person(uow, young_person_id))
-        found = await uow.goals.listed(young_person_id=young_person_id, limit=MOST_LISTED)
-        people: dict[int, YoungPersonRecord] = {}
         lines = []
-        for goal in found:
-            if goal.state is GoalState.DRAFT:
+        for young_person_id in young_person_ids:
+            goals = await uow.goals.of_young_person(young_person_id, states=_LISTED)
+            person = await _seen(uow, by, young_person_id, now=now) if goals else None
+            if person is None:
                 continue
-            seen = people.get(goal.young_person_id) or await _seen(uow, by, goal, now=now)
-            if seen is None:
-                continue
-            people[seen.id] = seen
-            words = await uow.goals.words(goal)
-            lines.append(GoalLine(goal, seen.id, seen.first_name, words.words))
+            for goal in goals:
+                words = await uow.goals.words(goal)
+                lines.append(GoalLine(goal, person.id, person.first_name, words.words))
+            if len(lines) >= MOST_LISTED:
+                break
         await uow.commit()
-        return lines
+        return lines[:MOST_LISTED]
 
 
 async def _seen(
-    uow: UnitOfWork, by: GoalActor, goal: GoalRecord, *, now: datetime
+    uow: UnitOfWork, by: GoalActor, young_person_id: int, *, now: datetime
 ) -> YoungPersonRecord | None:
-    """The goal's young person, if `by` may see their goals (the look audited), else None."""
+    """The young person, if `by` may see their goals (the look audited), else None."""
     try:
-        person = await young_person(uow, goal.young_person_id)
+        person = await young_person(uow, young_person_id)
         await check_may_see_goals(uow, by, person)
     except (YoungPersonNotFound, MayNotSeeGoals):
         return None

@@ -523,9 +523,6 @@ class Goals(Protocol):
     ) -> Sequence[GoalRecord]:
         """One young person's goals in these states, oldest first."""
 
-    async def listed(self, *, young_person_id: int | None, limit: int) -> Sequence[GoalRecord]:
-        """Goals (one young person's, or everyone's), oldest first, at most `limit`."""
-
     async def words(self, goal: GoalRecord) -> GoalVersionRecord:
         """The goal's words now (its latest version)."""
 

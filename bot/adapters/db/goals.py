@@ -83,11 +83,15 @@ class Goals:
         )
         return list(await self._session.scalars(query))
 
-    async def listed(self, *, young_person_id: int | None, limit: int) -> Sequence[Goal]:
-        """Goals (one young person's, or everyone's), oldest first, at most `limit`."""
-        query = select(Goal).order_by(Goal.id).limit(limit)
-        if young_person_id is not None:
-            query = query.where(Goal.young_person_id == young_person_id)
+    async def owners(self, *, limit: int) -> Sequence[int]:
+        """The young people who have goals, by number, at most `limit` (for the operator's
+        list of every goal)."""
+        query = (
+            select(Goal.young_person_id)
+            .group_by(Goal.young_person_id)
+            .order_by(Goal.young_person_id)
+            .limit(limit)
+        )
         return list(await self._session.scalars(query))
 
     async def words(self, goal: GoalRecord) -> GoalVersion:
