@@ -94,6 +94,7 @@ async def add_goal(
             expressed_by=Actor.young_person(person.id),
             words=words,
             staff_words=staff_words,
+            entered_by=by,
         ),
         now=now,
     )

@@ -507,6 +507,8 @@ class NewGoal:
     expressed_by: Actor
     words: str
     staff_words: str | None = None
+    # Who typed the words in (a worker with them, the operator); None: whoever expressed it.
+    entered_by: Actor | None = None
 
 
 class Goals(Protocol):

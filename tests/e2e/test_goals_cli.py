@@ -210,7 +210,8 @@ async def test_the_export_is_one_fhir_shaped_goal_with_ratings_on_their_own_scal
     assert "target" not in exported
     [earlier] = exported["note"]
     assert earlier["text"] == "feel ok at night"
-    assert earlier["authorReference"]["type"] == "Patient"
+    # The words are Sam's (expressedBy); the note says who typed them in: the operator here.
+    assert earlier["authorReference"] == {"display": "hub IT operator"}
     first, second = exported["contained"]
     assert [o["reference"]["reference"] for o in exported["outcome"]] == [
         f"#{first['id']}",

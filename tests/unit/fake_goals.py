@@ -39,8 +39,9 @@ class FakeGoals:
             goal.cadence, by.kind.value, by.id, created_at=now, changed_at=now,
         )  # fmt: skip
         self._t.add(self._t.goals, row)
+        typed = goal.entered_by or by
         version = GoalVersion(
-            self._ids(), row.id, 1, goal.words, goal.staff_words, now, by.kind.value, by.id
+            self._ids(), row.id, 1, goal.words, goal.staff_words, now, typed.kind.value, typed.id
         )
         self._t.add(self._t.goal_versions, version)
         return row

@@ -55,8 +55,8 @@ class Goals:
                 words=goal.words,
                 staff_words=goal.staff_words,
                 at=now,
-                by_type=goal.expressed_by.kind.value,
-                by_id=goal.expressed_by.id,
+                by_type=(goal.entered_by or goal.expressed_by).kind.value,
+                by_id=(goal.entered_by or goal.expressed_by).id,
             )
         )
         return row
