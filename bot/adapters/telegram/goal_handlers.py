@@ -34,7 +34,7 @@ def _after(update: Update, words: int) -> str | None:
     parts = (text or "").split(maxsplit=words + 1)
     if len(parts) < words + 2:
         return None
-    # Only the whitespace after the last split word goes: the words themselves stay as given.
+    # Only the spaces between the command and the words go; the words stay as given.
     return parts[-1]
 
 
@@ -108,8 +108,8 @@ async def take_goal_words(update: Update, context: Context, actor: KnownStaff) -
     return await goal_flow.do_goal_words(waypoint.uow(), actor, message.text, now=waypoint.clock())
 
 
-# After a goal's number: (unit of work is the waypoint's) the actor, the number, and the
-# words after it exactly as written (None when there are none).
+# What a numbered command does: given the sender, the goal's number and the words after it
+# exactly as written (None when there are none), the answer to send them.
 _GoalAct = Callable[[KnownStaff, int, str | None], Awaitable[Answer | None]]
 
 
