@@ -355,3 +355,17 @@ async def test_sam_rates_by_writing_a_number_and_suggests_a_goal_in_their_words(
     assert "goal_rated" in await new_keys(running, SAM, sam_before)
     [rating] = await rows(running, GoalRating)
     assert (rating.scale, rating.value) == (Scale.TEN, "6")
+
+
+async def test_no_room_for_another_goal_is_said_before_the_words_are_asked(
+    running: Running,
+) -> None:
+    await running.join_sam()
+    await running.say(JO, f"/goal Sam {WORDS}")
+    await tap(running, JO, "b|goal_right|-")
+    await tap(running, JO, "b|goal_no_area|-")
+    # Sam's easy-read profile has room for one goal at a time (GL-1).
+    await running.say(JO, "/goal Sam")
+    assert (await keys(running, JO))[-1] == "goal_no_room"
+    assert await rows(running, GoalDraft) == []
+    assert len(await the_goals(running)) == 1
