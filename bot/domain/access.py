@@ -217,6 +217,16 @@ class StaffCommand(StrEnum):
     SEEN = "seen"
     NOTSEEN = "notseen"
     AGREED = "agreed"
+    GOALS = "goals"
+    GOAL = "goal"
+    GOAL_AGREE = "goal_agree"
+    GOAL_WORDS = "goal_words"
+    GOAL_STEP = "goal_step"
+    GOAL_RATE = "goal_rate"
+    GOAL_PAUSE = "goal_pause"
+    GOAL_RESUME = "goal_resume"
+    GOAL_DONE = "goal_done"
+    GOAL_DROP = "goal_drop"
 
 
 def _may_close_any(viewer: Viewer) -> bool:
@@ -255,6 +265,22 @@ _RULES: dict[StaffCommand, Callable[[Viewer], bool]] = {
         ),
         may_book_session,
     ),
+    # Goals: the young person's named worker and life coach see them and change them (GL-8).
+    StaffCommand.GOALS: may_see_goals,
+    **dict.fromkeys(
+        (
+            StaffCommand.GOAL,
+            StaffCommand.GOAL_AGREE,
+            StaffCommand.GOAL_WORDS,
+            StaffCommand.GOAL_STEP,
+            StaffCommand.GOAL_RATE,
+            StaffCommand.GOAL_PAUSE,
+            StaffCommand.GOAL_RESUME,
+            StaffCommand.GOAL_DONE,
+            StaffCommand.GOAL_DROP,
+        ),
+        may_change_goals,
+    ),
 }
 
 
@@ -281,7 +307,16 @@ def sees_hub_young_people(role: Role) -> bool:
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of
 # what they can do is buttons and their own words.
-YOUNG_PERSON_COMMANDS = ("worried", "talk", "language", "symbols", "pause", "stop", "help")
+YOUNG_PERSON_COMMANDS = (
+    "worried",
+    "talk",
+    "goals",
+    "language",
+    "symbols",
+    "pause",
+    "stop",
+    "help",
+)
 
 
 class Refusal(StrEnum):

@@ -81,6 +81,8 @@ async def do_start_booking(uow: UnitOfWork, actor: KnownStaff, *, now: datetime)
         people = await _bookable(uow, staff)
         if not people:
             raise NoOneToBook
+        # One guided question at a time: a half-made goal would take their next words.
+        await uow.goal_drafts.forget(staff.id)
         draft = await uow.drafts.start(staff.id, Step.WHO, expires_at=now + DRAFT_LIFETIME)
         await _ask(uow, staff, draft, now=now, people=people)
         await uow.commit()

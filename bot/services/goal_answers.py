@@ -199,6 +199,17 @@ async def show_goals(uow: UnitOfWork, person: YoungPersonRecord, *, now: datetim
             uow.postbox.to_young_person(person, STEP, {"step": step.words}, now=now, ref=step.id)
 
 
+async def do_show_goals(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> bool:
+    """`/goals` from a young person: "My goals"; False if the sender is not one."""
+    async with uow:
+        person = await uow.young_people.by_telegram_id(telegram_user_id)
+        if person is None:
+            return False
+        await show_goals(uow, person, now=now)
+        await uow.commit()
+        return True
+
+
 async def _suggest(uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now: datetime) -> bool:
     """ "Suggest a goal": their next words are the goal (see `do_suggested_words`)."""
     if key == "goal_words_later":

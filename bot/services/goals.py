@@ -120,15 +120,30 @@ async def do_add_goal(uow: UnitOfWork, by: GoalActor, asked: GoalAsked, *, now: 
     """A coach, worker or the operator adds a goal with the young person; returns its number."""
     async with uow:
         person = await young_person(uow, asked.young_person_id)
-        await check_may_see_goals(uow, by, person)
-        goal = await add_goal(
-            uow, person, asked.words, state=GoalState.ACTIVE, by=by.actor, now=now,
-            area=asked.area, staff_words=asked.staff_words,
-        )  # fmt: skip
-        await start_goal(uow, person, goal, now=now)
-        audit_look(uow, by, person, "goal.made", now=now)
+        goal = await make_goal(uow, by, person, asked, now=now)
         await uow.commit()
         return goal.id
+
+
+async def make_goal(
+    uow: UnitOfWork, by: GoalActor, person: YoungPersonRecord, asked: GoalAsked, *, now: datetime
+) -> GoalRecord:
+    """In the caller's unit of work: a coach, worker or the operator adds a goal with the young
+    person (checked first), who hears it and is asked for a first rating; audited."""
+    await check_may_see_goals(uow, by, person)
+    goal = await add_goal(
+        uow,
+        person,
+        asked.words,
+        state=GoalState.ACTIVE,
+        by=by.actor,
+        now=now,
+        area=asked.area,
+        staff_words=asked.staff_words,
+    )
+    await start_goal(uow, person, goal, now=now)
+    audit_look(uow, by, person, "goal.made", now=now)
+    return goal
 
 
 async def do_agree_goal(uow: UnitOfWork, by: GoalActor, goal_id: int, *, now: datetime) -> None:

@@ -23,7 +23,7 @@ from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection, detect
 from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Worry
-from bot.services import choices, concerns, kept_words, talk
+from bot.services import choices, concerns, goal_answers, kept_words, talk
 from bot.services.home import show_home
 from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.people import profile_of
@@ -204,13 +204,21 @@ async def _answer(
     uow: UnitOfWork, person: YoungPersonRecord, text: str, now: datetime
 ) -> Heard | None:
     """The words as an answer to the open question (the home's when none is), if they are."""
-    chosen = await choices.written_choice(uow, person, text)
+    if goal_answers.wants_words(person):
+        # The goal they were asked to write: their words are the answer, read back to them.
+        person.awaiting_choice = None
+        await goal_answers.suggested_words(uow, person, text, now=now)
+        return Heard.CHOICE
+    chosen = goal_answers.written_goal_answer(person, text) or await choices.written_choice(
+        uow, person, text
+    )
     if chosen is None:
         return None
     if choices.has_own_service(*chosen):
         return Heard.CONCERN_ANSWER
-    waiting = person.awaiting_choice
-    if await choices.choose(uow, person, *chosen, now=now):
+    # A written answer is about whatever the open question was about (a goal's number).
+    waiting, ref = person.awaiting_choice, person.choice_ref
+    if await choices.choose(uow, person, *chosen, now=now, ref=ref):
         return Heard.CHOICE
     person.awaiting_choice = waiting  # not theirs to make: the choice stays open
     return None

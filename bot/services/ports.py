@@ -33,6 +33,7 @@ from bot.services.records import (
     ConcernWordsRecord,
     CouncilRecord,
     GoalDigestRecord,
+    GoalDraftRecord,
     GoalEventRecord,
     GoalRatingRecord,
     GoalRecord,
@@ -607,6 +608,24 @@ class BookingDrafts(Protocol):
         """Drop every draft whose time ran out."""
 
 
+class GoalDrafts(Protocol):
+    """Goals staff are making with a young person, one each (bot.domain.goal_flow)."""
+
+    async def get(self, staff_id: int, *, now: datetime) -> GoalDraftRecord | None:
+        """This member of staff's draft, locked against a second tap, unless it expired."""
+
+    async def start(
+        self, staff_id: int, young_person_id: int, step: str, *, expires_at: datetime
+    ) -> GoalDraftRecord:
+        """A new draft for this member of staff, in place of any they had."""
+
+    async def forget(self, staff_id: int) -> None:
+        """Their draft is done with (saved or given up)."""
+
+    async def forget_expired(self, now: datetime) -> None:
+        """Drop every draft whose time ran out."""
+
+
 class Postbox(Protocol):
     """Queues messages in the caller's transaction; nothing leaves until it commits."""
 
@@ -769,6 +788,10 @@ class UnitOfWork(Protocol):
     @property
     def drafts(self) -> BookingDrafts:
         """Sessions staff are booking with buttons."""
+
+    @property
+    def goal_drafts(self) -> GoalDrafts:
+        """Goals staff are making with a young person."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

@@ -247,6 +247,16 @@ class BookingDraftRecord(Protocol):
     expires_at: datetime
 
 
+class GoalDraftRecord(Protocol):
+    """A goal a member of staff is making with a young person (bot.domain.goal_flow)."""
+
+    staff_id: int
+    step: str
+    young_person_id: int
+    words: str | None
+    expires_at: datetime
+
+
 class SessionEventRecord(Protocol):
     """One line of a session's history (never changed once written)."""
 

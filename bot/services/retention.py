@@ -24,7 +24,7 @@ SET_ASIDE_KEPT = timedelta(days=7)
 
 async def do_forget_old(uow: UnitOfWork, *, now: datetime) -> int:
     """Clear the words of old failed messages (revoking invite links in them), drop old
-    handled updates and expired booking drafts; returns how many messages were cleared."""
+    handled updates and expired booking and goal drafts; returns how many messages were cleared."""
     async with uow:
         cleared = 0
         for row in await uow.outbox.failed_with_words(before=now - FAILED_KEPT):
@@ -38,8 +38,10 @@ async def do_forget_old(uow: UnitOfWork, *, now: datetime) -> int:
             handled_before=now - HANDLED_KEPT, set_aside_before=now - SET_ASIDE_KEPT
         )
         await uow.stranger_budgets.forget_stale(now - STRANGER_WINDOW)
-        # A booking given up half way holds a young person's name and a time: not for long.
+        # A booking given up half way holds a young person's name and a time, a goal their
+        # words: not for long.
         await uow.drafts.forget_expired(now)
+        await uow.goal_drafts.forget_expired(now)
         await uow.commit()
         return cleared
 

@@ -130,9 +130,14 @@ def test_only_the_named_worker_and_life_coach_see_and_change_goals(
 # (bot.domain.access.commands_for), and written out here for the safeguarding lead to sign.
 # Whoever may book a young person's sessions has every session command (bot.domain.access).
 _SESSIONS = "book sessions move_session cancel_session seen notseen agreed"
+# Only a young person's named worker and life coach see and change their goals (GL-8).
+_GOALS = (
+    "goals goal goal_agree goal_words goal_step goal_rate goal_pause goal_resume goal_done"
+    " goal_drop"
+)
 _SIGNED_OFF = {
-    Role.KEY_WORKER: f"help invite concern ack close profile reply away back {_SESSIONS}",
-    Role.LIFE_COACH: f"help reply {_SESSIONS}",
+    Role.KEY_WORKER: f"help invite concern ack close profile reply away back {_SESSIONS} {_GOALS}",
+    Role.LIFE_COACH: f"help reply {_SESSIONS} {_GOALS}",
     Role.SLT: f"help profile {_SESSIONS}",
     Role.MANAGER: (
         "help concerns concern ack close reply away back invites revoke reassign move leave "

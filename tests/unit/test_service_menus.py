@@ -57,7 +57,16 @@ class TestSettingMenus:
         calls = dict(menus.calls)
         assert calls[JO] == _commands(world, Role.KEY_WORKER)
         assert calls[SUE] == _commands(world, Role.SLT)
-        assert calls[SAM] == ["worried", "talk", "language", "symbols", "pause", "stop", "help"]
+        assert calls[SAM] == [
+            "worried",
+            "talk",
+            "goals",
+            "language",
+            "symbols",
+            "pause",
+            "stop",
+            "help",
+        ]
         assert world.store.tables.menus == {}
 
     async def test_a_role_change_marks_the_menu_due_with_the_new_role(self, world: World) -> None:

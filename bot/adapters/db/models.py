@@ -558,6 +558,24 @@ class BookingDraft(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class GoalDraft(Base):
+    """A goal a coach or worker is making with a young person (/goal), one at a time each,
+    kept here and not in memory because any instance may take their next message
+    (bot.domain.goal_flow). The words are the young person's: the row goes once it is saved
+    or given up, and after 30 minutes at most."""
+
+    __tablename__ = "goal_drafts"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id"), primary_key=True, autoincrement=False
+    )
+    step: Mapped[str] = mapped_column(String(16))
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id"))
+    # Exactly as written (GL-2), read back before it is saved.
+    words: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 _CHECK_IN_DUE = text("next_check_in_at IS NOT NULL")
 _DIGEST_DUE = text("due_at IS NOT NULL")
 

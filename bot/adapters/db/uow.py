@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.adapters.db.booking_drafts import BookingDrafts
 from bot.adapters.db.concern_records import Concerns
 from bot.adapters.db.engine import READING, write_lock
+from bot.adapters.db.goal_drafts import GoalDrafts
 from bot.adapters.db.goals import Goals
 from bot.adapters.db.inbox import AlreadyHandled, Inbox, handling
 from bot.adapters.db.repositories import (
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
     sessions: Sessions
     goals: Goals
     drafts: BookingDrafts
+    goal_drafts: GoalDrafts
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -100,6 +102,7 @@ class SqlUnitOfWork:
         self.sessions = Sessions(session)
         self.goals = Goals(session)
         self.drafts = BookingDrafts(session)
+        self.goal_drafts = GoalDrafts(session)
         return self
 
     async def __aexit__(

@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.adapters.telegram import (
     concern_handlers,
+    goal_handlers,
     handlers,
     profile_handlers,
     session_handlers,
@@ -117,8 +118,26 @@ def build_application(
         ("agreed", session_handlers.on_agreed),
     ):
         application.add_handler(CommandHandler(command, callback, filters=private))
+    # Goals: a young person's "My goals"; staff's list, the guided /goal, and each change.
+    for command, callback in (
+        ("goals", goal_handlers.on_goals),
+        ("goal", goal_handlers.on_goal),
+        ("goal_agree", goal_handlers.on_goal_agree),
+        ("goal_words", goal_handlers.on_goal_words),
+        ("goal_step", goal_handlers.on_goal_step),
+        ("goal_rate", goal_handlers.on_goal_rate),
+        ("goal_pause", goal_handlers.on_goal_pause),
+        ("goal_resume", goal_handlers.on_goal_resume),
+        ("goal_done", goal_handlers.on_goal_done),
+        ("goal_drop", goal_handlers.on_goal_drop),
+    ):
+        application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(
         CallbackQueryHandler(concern_handlers.on_alert_button, pattern=r"^a\|")
+    )
+    # Staff's question buttons share one shape (`b|did|value`); a goal's begin `goal_`.
+    application.add_handler(
+        CallbackQueryHandler(goal_handlers.on_goal_button, pattern=r"^b\|goal_")
     )
     application.add_handler(
         CallbackQueryHandler(session_handlers.on_booking_button, pattern=r"^b\|")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.adapters.telegram.context import waypoint_of
+from bot.adapters.telegram.goal_handlers import take_goal_words
 from bot.adapters.telegram.handlers import (
     Answer,
     Context,
@@ -72,6 +73,9 @@ async def on_words(update: Update, context: Context) -> None:
             )
         if heard is Heard.STRANGER:
             await on_anything_else(update, context)
+    elif isinstance(writer, KnownStaff) and await take_goal_words(update, context, writer):
+        # The young person's words for the goal they are making together.
+        return
     elif isinstance(writer, KnownStaff) and await take_booking_words(update, context, writer):
         # The time or place their booking asked them to write.
         return
