@@ -444,6 +444,17 @@ class BookingDraft(_Row):
 
 
 @dataclass(eq=False)
+class GoalDraft(_Row):
+    """A goal a member of staff is making with a young person."""
+
+    staff_id: int
+    step: str
+    young_person_id: int
+    expires_at: datetime
+    words: str | None = None
+
+
+@dataclass(eq=False)
 class Tables:
     """Everything a transaction can change: one copy is committed, one per open unit of work."""
 
@@ -461,6 +472,7 @@ class Tables:
     session_events: list[SessionEvent] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
     drafts: list[BookingDraft] = field(default_factory=list)
+    goal_drafts: list[GoalDraft] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     goal_versions: list[GoalVersion] = field(default_factory=list)
     goal_ratings: list[GoalRating] = field(default_factory=list)

@@ -11,7 +11,14 @@ from bot.domain.reminders import WAITING, ReminderState
 from bot.domain.sessions import AHEAD, LONGEST, MISSED, SessionState
 from bot.services.ports import NewSession
 from bot.services.records import SessionRecord
-from tests.unit.fake_records import BookingDraft, Reminder, Session, SessionEvent, Tables
+from tests.unit.fake_records import (
+    BookingDraft,
+    GoalDraft,
+    Reminder,
+    Session,
+    SessionEvent,
+    Tables,
+)
 from tests.unit.fake_repositories import Ids
 
 # What the SQL repository writes on a withdrawn reminder and on its stopped outbox row.
@@ -201,3 +208,31 @@ class FakeBookingDrafts:
     async def forget_expired(self, now: datetime) -> None:
         """Drop every draft whose time ran out."""
         self._t.drafts[:] = [d for d in self._t.drafts if d.expires_at > now]
+
+
+class FakeGoalDrafts:
+    """Goal drafts, one per member of staff, as the SQL repository keeps them."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def get(self, staff_id: int, *, now: datetime) -> GoalDraft | None:
+        """This member of staff's draft, unless it expired."""
+        found = [d for d in self._t.goal_drafts if d.staff_id == staff_id and d.expires_at > now]
+        return found[0] if found else None
+
+    async def start(
+        self, staff_id: int, young_person_id: int, step: str, *, expires_at: datetime
+    ) -> GoalDraft:
+        """A new draft for this member of staff, in place of any they had."""
+        await self.forget(staff_id)
+        draft = GoalDraft(staff_id, step, young_person_id, expires_at)
+        return self._t.add(self._t.goal_drafts, draft)
+
+    async def forget(self, staff_id: int) -> None:
+        """Their draft is done with."""
+        self._t.goal_drafts[:] = [d for d in self._t.goal_drafts if d.staff_id != staff_id]
+
+    async def forget_expired(self, now: datetime) -> None:
+        """Drop every draft whose time ran out."""
+        self._t.goal_drafts[:] = [d for d in self._t.goal_drafts if d.expires_at > now]

@@ -46,7 +46,7 @@ from tests.unit.fake_repositories import (
     FakeYoungPeople,
     unique,
 )
-from tests.unit.fake_sessions import FakeBookingDrafts, FakeSessions
+from tests.unit.fake_sessions import FakeBookingDrafts, FakeGoalDrafts, FakeSessions
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -210,6 +210,7 @@ class _Open:
         self.stranger_budgets = FakeStrangerBudgets(tables)
         self.sessions = FakeSessions(tables, ids)
         self.drafts = FakeBookingDrafts(tables)
+        self.goal_drafts = FakeGoalDrafts(tables)
         self.goals = FakeGoals(tables, ids)
 
 
@@ -316,6 +317,11 @@ class FakeUnitOfWork:
     def drafts(self) -> FakeBookingDrafts:
         """Sessions staff are booking with buttons."""
         return self._work.drafts
+
+    @property
+    def goal_drafts(self) -> FakeGoalDrafts:
+        """Goals staff are making with a young person."""
+        return self._work.goal_drafts
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""
