@@ -62,15 +62,23 @@ class TestAFlood:
         # A stranger gets a few answers an hour, through the outbox: not one each; and
         # nothing about them is left once they have gone.
         await running.fake.await_messages(STRANGER.id, ANSWERS_PER_WINDOW)
-        async with running.uow() as work:
-            unhandled = await work.session.scalar(
-                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.state != HANDLED)
-            )
-            kept = await work.session.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.chat_id == STRANGER.id)
-            )
+        # The sender records what it sent with its next claim, and only then forgets the row:
+        # wait for that (a condition, not a time), up to 10 seconds.
+        for _ in range(200):
+            async with running.uow() as work:
+                unhandled = await work.session.scalar(
+                    select(func.count())
+                    .select_from(InboxUpdate)
+                    .where(InboxUpdate.state != HANDLED)
+                )
+                kept = await work.session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.chat_id == STRANGER.id)
+                )
+            if (unhandled, kept) == (0, 0):
+                break
+            await asyncio.sleep(0.05)
         assert (unhandled, kept) == (0, 0)
         assert running.count(STRANGER) == ANSWERS_PER_WINDOW
 

@@ -71,6 +71,18 @@ _EARLIER_PART_WAITING = select(_EARLIER.id).where(
     _EARLIER.part < OutboxMessage.part,
     _EARLIER.state.in_([_PENDING, _SENDING]),
 )
+# Messages queued together to one chat (one reply: "My goals" and each of its steps) go in
+# the order they were queued: one waits while an earlier one of the same moment and no
+# higher priority to the same chat is not yet claimed (once claimed, the chat's pacing sends
+# them in turn). A safety message never waits for a reply.
+_BEFORE = aliased(OutboxMessage)
+_EARLIER_MESSAGE_WAITING = select(_BEFORE.id).where(
+    _BEFORE.chat_id == OutboxMessage.chat_id,
+    _BEFORE.created_at == OutboxMessage.created_at,
+    _BEFORE.id < OutboxMessage.id,
+    _BEFORE.lane <= OutboxMessage.lane,
+    _BEFORE.state == _PENDING,
+)
 _CANDIDATES = (
     select(OutboxMessage)
     .where(
@@ -78,6 +90,7 @@ _CANDIDATES = (
         _DUE,
         ~_BUSY.exists(),
         or_(OutboxMessage.part_of.is_(None), ~_EARLIER_PART_WAITING.exists()),
+        ~_EARLIER_MESSAGE_WAITING.exists(),
     )
     .order_by(OutboxMessage.lane, OutboxMessage.turn, OutboxMessage.not_before, OutboxMessage.id)
     .limit(bindparam("limit"))
