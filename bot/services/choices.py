@@ -33,6 +33,7 @@ from bot.services.goal_answers import (
     wants_words,
     written_goal_answer,
 )
+from bot.services.goal_answers import written_only as goal_written_only
 from bot.services.home import HOME, PLANS, TALK, WORRIED, open_question
 from bot.services.ladder_steps import CONCERN_ASK, answering_name, who_answers
 from bot.services.people import name_of, profile_of
@@ -217,7 +218,7 @@ async def written_choice(
     ]
     keyboard = bool(buttons) and profile.replies is Replies.BUTTONS
     keys = list(buttons)
-    for key in written_only(message_id):
+    for key in (*written_only(message_id), *goal_written_only(message_id)):
         # Answers a question takes in words without a button for them ("I'll be late").
         names.append(sorted(_every_name(catalogue, BUTTON_PREFIX + key, profile)))
         keys.append(key)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.content.render import render_line
 from bot.domain.actors import Actor
 from bot.domain.errors import GoalRefused
-from bot.domain.goals import GoalProblem, GoalState, Rating, StepState, next_check_in
+from bot.domain.goals import Cadence, GoalProblem, GoalState, Rating, StepState, next_check_in
 from bot.domain.numbers import whole_number
 from bot.services.goal_words import (
     RATE_PICTURES,
@@ -24,7 +24,7 @@ from bot.services.goal_words import (
     goal_values,
 )
 from bot.services.goal_words import rating_words as words_of_rating
-from bot.services.goals import add_goal, move_goal, rate
+from bot.services.goals import add_goal, do_set_cadence, move_goal, rate
 from bot.services.ladder_steps import who_answers
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
@@ -36,7 +36,17 @@ STEP = "my_goal_step"
 SUGGEST = "goals_none"
 SUGGEST_WORDS = "goal_suggest_words"
 READ_BACK = "goal_read_back"
-QUESTIONS = frozenset({CHECK_IN, RATE_PICTURES, RATE_TEN, STEP, SUGGEST, SUGGEST_WORDS, READ_BACK})
+CADENCE = "goal_cadence"
+QUESTIONS = frozenset(
+    {CHECK_IN, RATE_PICTURES, RATE_TEN, STEP, SUGGEST, SUGGEST_WORDS, READ_BACK, CADENCE}
+)
+# "How often shall I ask?": three buttons; every 2 weeks is taken in words (GL-4).
+_CADENCES = {f"cadence_{cadence.value}": cadence for cadence in Cadence}
+
+
+def written_only(message_id: str) -> tuple[str, ...]:
+    """Answers a goal question takes in words though it has no button for them."""
+    return ("cadence_fortnightly",) if message_id == CADENCE else ()
 
 
 def is_goal_choice(message_id: str) -> bool:
@@ -71,8 +81,9 @@ async def choose_goal(
     goal = await _own_goal(uow, person, ref)
     if goal is None:
         return False
-    if message_id == READ_BACK:
-        return await _read_back(uow, person, goal, key, now=now)
+    if message_id in {READ_BACK, CADENCE}:
+        first = _read_back if message_id == READ_BACK else _cadence
+        return await first(uow, person, goal, key, now=now)
     if goal.state is not GoalState.ACTIVE:
         # A stale button on a goal that is paused, done or dropped: say so, change nothing.
         values = await goal_values(uow, person, goal)
@@ -128,10 +139,28 @@ async def _rating(
         rating = Rating.of(profile_of(person).scale, key)
     except GoalProblem:
         return False
+    baseline = not await uow.goals.ratings(goal.id)
     await rate(uow, goal, rating, by=by, now=now)
     values = await goal_values(uow, person, goal)
     values["rating"] = words_of_rating(uow.postbox.catalogue, rating, profile_of(person))
     uow.postbox.to_young_person(person, "goal_rated", values, now=now)
+    if baseline:
+        # The goal's first rating: now they choose how often Waypoint asks (GL-4).
+        uow.postbox.to_young_person(person, CADENCE, values, now=now, ref=goal.id)
+    return True
+
+
+async def _cadence(
+    uow: UnitOfWork, person: YoungPersonRecord, goal: GoalRecord, key: str, *, now: datetime
+) -> bool:
+    """How often Waypoint asks about this goal, their choice: at sessions only (never),
+    every week, every 2 weeks or every month."""
+    cadence = _CADENCES.get(key)
+    if cadence is None or goal.state is not GoalState.ACTIVE:
+        return False
+    await do_set_cadence(uow, goal, cadence, by=Actor.young_person(person.id), now=now)
+    values = await goal_values(uow, person, goal)
+    uow.postbox.to_young_person(person, f"goal_{key}_set", values, now=now)
     return True
 
 

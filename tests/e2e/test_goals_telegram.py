@@ -174,9 +174,12 @@ async def test_a_coach_makes_a_goal_that_sam_sees_rates_and_steps_and_jo_hears_o
         ]
         + buttons(last(running, SAM))[3:]
     )
-    # The first rating, on Sam's picture scale, kept as the picture (GL-3).
+    # The first rating, on Sam's picture scale, kept as the picture (GL-3); then Sam chooses
+    # how often to be asked (GL-4): every week.
     await tap(running, SAM, f"c|goal_rate_pictures|sometimes|{goal.id}")
-    assert (await delivered(running, SAM))[-1] == "goal_rated"
+    assert (await delivered(running, SAM))[-2:] == ["goal_rated", "goal_cadence"]
+    await tap(running, SAM, f"c|goal_cadence|cadence_weekly|{goal.id}")
+    assert (await delivered(running, SAM))[-1] == "goal_cadence_weekly_set"
 
     # Jo adds a small step; Sam is told.
     sam_before = running.count(SAM)
@@ -205,7 +208,7 @@ async def test_a_coach_makes_a_goal_that_sam_sees_rates_and_steps_and_jo_hears_o
         ]
         assert f"c|my_goal_step|step_done|{step.id}" in tapped
 
-    # A week later the check-in comes (weekly, as Sam's profile chose), in office hours.
+    # A week later the check-in comes (weekly, as Sam chose), in office hours.
     [goal] = await the_goals(running)
     assert goal.next_check_in_at is not None
     running.clock.advance(goal.next_check_in_at - running.clock())

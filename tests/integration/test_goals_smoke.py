@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Goal, GoalRating, GoalStep, YoungPerson
 from bot.domain.goals import Cadence
-from bot.services.choices import do_choose
+from bot.services.choices import do_choose, do_written_answer
 from bot.services.goal_check_ins import try_check_in_due, try_send_digests
 from bot.services.goals import GoalAsked, do_add_goal, do_add_step
 from bot.services.session_access import AtCommandLine
@@ -31,7 +31,7 @@ async def test_a_goal_is_made_rated_stepped_checked_in_and_digested(hub: Hub) ->
     assert await do_choose(
         hub.uow(), SAM, "goal_rate_pictures", "sometimes", ref=number, now=hub.clock()
     )
-    assert (await hub.messages(SAM))[-1] == "goal_rated"
+    assert (await hub.messages(SAM))[-2:] == ["goal_rated", "goal_cadence"]
     step = await do_add_step(
         hub.uow(), AtCommandLine(), number, "ask about the bus", now=hub.clock()
     )
@@ -60,3 +60,27 @@ async def test_a_goal_is_made_rated_stepped_checked_in_and_digested(hub: Hub) ->
         person = await uow.session.get(YoungPerson, sam)
         assert person is not None
         assert person.choice_ref == number
+
+
+async def test_after_the_first_rating_sam_chooses_how_often_to_be_asked(hub: Hub) -> None:
+    sam = await _sam_id(hub)
+    number = await do_add_goal(
+        hub.uow(), AtCommandLine(), GoalAsked(sam, "cook a meal"), now=hub.clock()
+    )
+    assert await do_choose(
+        hub.uow(), SAM, "goal_rate_pictures", "going_well", ref=number, now=hub.clock()
+    )
+    assert (await hub.messages(SAM))[-2:] == ["goal_rated", "goal_cadence"]
+    # "Every 2 weeks" has no button: it is written.
+    assert await do_written_answer(hub.uow(), SAM, "every 2 weeks", now=hub.clock())
+    assert (await hub.messages(SAM))[-1] == "goal_cadence_fortnightly_set"
+    async with hub.uow() as uow:
+        goal = await uow.session.get(Goal, number)
+        assert goal is not None
+        assert goal.cadence == Cadence.FORTNIGHTLY
+        assert goal.next_check_in_at == hub.clock() + timedelta(weeks=2)
+    # A second rating does not ask again.
+    assert await do_choose(
+        hub.uow(), SAM, "goal_rate_pictures", "sometimes", ref=number, now=hub.clock()
+    )
+    assert (await hub.messages(SAM))[-1] == "goal_rated"
