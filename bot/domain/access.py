@@ -100,7 +100,7 @@ def may_change_profile(viewer: Viewer) -> bool:
 
 
 # Who books sessions for any young person at their hub, beside the young person's own worker
-# and life coach: therapists (their own sessions), duty workers and managers.
+# and life coach: its speech and language therapists, duty workers and managers.
 SESSION_BOOKERS = frozenset({Role.SLT, Role.DUTY, Role.MANAGER})
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.domain.numbers import whole_number
+
 # A draft nobody touched for this long is forgotten: the next /book starts afresh.
 DRAFT_LIFETIME = timedelta(minutes=30)
 # Today, tomorrow and the days after: a week of buttons, the rest by the one-line form.
@@ -89,10 +91,11 @@ def days_from(today: date) -> tuple[date, ...]:
 def read_clock(text: str) -> time | None:
     """A written time, on the 24-hour clock staff type: "16:30", "9:05", "16.30"; or None."""
     hours, sep, minutes = text.strip().replace(".", ":").partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    if not sep or len(minutes) != 2:
         return None
-    hour, minute = int(hours), int(minutes)
-    return time(hour, minute) if hour < 24 and minute < 60 else None
+    # Digits as people write them, never "²": whole_number refuses what int() would choke on.
+    hour, minute = whole_number(hours, low=0, high=23), whole_number(minutes, low=0, high=59)
+    return None if hour is None or minute is None else time(hour, minute)
 
 
 def read_day(text: str) -> date | None:

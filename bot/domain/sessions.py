@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.people import Role
+
 # The longest a session can last, and how far ahead one can be booked.
 LONGEST = timedelta(hours=8)
 FURTHEST_AHEAD = timedelta(days=366)
@@ -43,6 +45,15 @@ class SessionWith(StrEnum):
 
 
 OUTSIDE = frozenset({SessionWith.COURT, SessionWith.SCHOOL, SessionWith.HEALTH, SessionWith.OTHER})
+
+
+def kind_for(role: Role) -> SessionWith:
+    """The kind of session a member of staff books as themselves: a life coach's is coaching,
+    a therapist's is therapy, anyone else's is with a worker."""
+    return _KIND_OF_ROLE.get(role, SessionWith.WORKER)
+
+
+_KIND_OF_ROLE = {Role.LIFE_COACH: SessionWith.COACH, Role.SLT: SessionWith.THERAPIST}
 
 
 class SessionState(StrEnum):

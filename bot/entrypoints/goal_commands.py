@@ -39,9 +39,16 @@ _WHO = {"young_person": "the young person", "operator": "the operator", "system"
 
 def goals(args: argparse.Namespace, settings: Settings) -> None:
     """`waypoint goals ACTION ...`."""
+    to = args.to if args.action == "export" else None
+    if to is not None and not to.resolve().parent.is_dir():
+        # Checked first, so nothing is exported (and audited) that cannot be written.
+        raise SetupError(f"--to {to}: there is no folder {to.resolve().parent}; make it first")
     text = asyncio.run(_act(settings, args))
-    if args.action == "export" and args.to is not None:
-        args.to.write_text(text + "\n", encoding="utf-8")
+    if to is not None:
+        try:
+            to.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise SetupError(f"--to {to}: cannot write it ({error.strerror})") from None
         sys.stdout.write(f"Wrote goal {args.id} to {args.to}\n")
     else:
         sys.stdout.write(text + "\n")

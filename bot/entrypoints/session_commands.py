@@ -22,7 +22,7 @@ from bot.content.catalogue import Catalogue
 from bot.domain.errors import NoSuchSession, SetupError, WaypointError, YoungPersonNotFound
 from bot.domain.people import Role
 from bot.domain.reminders import Offset, OffsetProblem, ReminderState, parse_offsets
-from bot.domain.sessions import SessionWith
+from bot.domain.sessions import SessionWith, kind_for
 from bot.entrypoints.bootstrap import Running, bootstrap
 from bot.i18n.dates import concrete_datetime, record_datetime
 from bot.services.missed import do_mark, do_send_recap
@@ -35,11 +35,6 @@ from bot.services.staff_words import staff_text
 
 OPERATOR = AtCommandLine()
 # What a session is, when --kind is not given: what the member of staff does.
-KIND_OF_ROLE = {
-    Role.KEY_WORKER: SessionWith.WORKER,
-    Role.LIFE_COACH: SessionWith.COACH,
-    Role.SLT: SessionWith.THERAPIST,
-}
 # `sessions list` shows what is ahead and what happened this long ago, at most this many.
 RECENT = timedelta(days=14)
 MOST_LISTED = 200
@@ -137,7 +132,7 @@ async def _book(running: Running, args: argparse.Namespace, *, now: datetime) ->
                     f" {person.first_name}'s hub (see waypoint staff add)"
                 )
             staff_id = staff.id
-            kind = kind or KIND_OF_ROLE.get(Role(staff.role), SessionWith.WORKER)
+            kind = kind or kind_for(Role(staff.role))
     if kind is None or (staff_id is None and not kind.outside):
         raise SetupError("--with: say which member of staff the session is with")
     booking = Booking(
@@ -178,7 +173,8 @@ def _state(catalogue: Catalogue, state: str) -> str:
 async def _list(running: Running, young_person_id: int | None, *, now: datetime) -> str:
     """Sessions ahead and of the last fortnight, each with its reminders and their state."""
     lines: list[str] = []
-    async with _uow(running).reading() as uow:
+    looked: set[int] = set()
+    async with _uow(running) as uow:
         if young_person_id is not None and await uow.young_people.get(young_person_id) is None:
             raise YoungPersonNotFound(name=str(young_person_id), example="")
         found = await uow.sessions.listed(
@@ -188,6 +184,17 @@ async def _list(running: Running, young_person_id: int | None, *, now: datetime)
             person = await uow.young_people.get(session.young_person_id)
             if person is None:
                 continue
+            if person.id not in looked:
+                # Where a young person will be, and when: every look is audited.
+                looked.add(person.id)
+                uow.audit.record(
+                    "sessions.viewed",
+                    at=now,
+                    by=OPERATOR.actor,
+                    hub_id=person.hub_id,
+                    subject_type="young_person",
+                    subject_id=person.id,
+                )
             values = await staff_values(uow, person, session)
             weekly = ", weekly" if session.weekly else ""
             lines.append(
@@ -201,6 +208,7 @@ async def _list(running: Running, young_person_id: int | None, *, now: datetime)
                 _reminder_line(running.waypoint.catalogue, r, session.zone, sent.get(r.id))
                 for r in reminders
             ]
+        await uow.commit()
     if not lines:
         return "No sessions ahead or in the last 14 days."
     return "\n".join(lines)

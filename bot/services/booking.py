@@ -26,11 +26,11 @@ from bot.domain.booking import (
     read_clock,
     read_day,
 )
-from bot.domain.errors import NoOneToBook
+from bot.domain.errors import MayNotBookSession, NoOneToBook
 from bot.domain.numbers import whole_number
 from bot.domain.outbox import StaffChoices
 from bot.domain.people import Role
-from bot.domain.sessions import SessionWith, instant
+from bot.domain.sessions import instant, kind_for
 from bot.i18n.dates import day_words
 from bot.services.identity import staff_record
 from bot.services.people import access_young_person
@@ -141,7 +141,7 @@ async def _take(
         await _ask(uow, staff, draft, now=now, again=True)
         return None
     if step is Step.BOOKED:
-        booked = await book(uow, actor, _booking(draft), now=now)
+        booked = await book(uow, actor, _booking(draft, actor.role), now=now)
         await uow.drafts.forget(staff.id)
         return booked
     if step is Step.DROPPED:
@@ -161,9 +161,10 @@ async def _fill(
         case Did.CHOSE_PERSON:
             number = whole_number(value)
             person = None if number is None else await uow.young_people.get(number)
-            if person is None:
+            # A number not theirs to book is no answer at all: refusing it by name would tell
+            # whoever forged the button who that young person is.
+            if person is None or not await _may_book(uow, actor, person):
                 return False
-            await check_may_book(uow, actor, person)
             draft.young_person_id = person.id
         case Did.CHOSE_DAY:
             draft.day = read_day(value)
@@ -183,11 +184,11 @@ async def _fill(
     return True
 
 
-def _booking(draft: BookingDraftRecord) -> Booking:
+def _booking(draft: BookingDraftRecord, role: Role) -> Booking:
     if draft.young_person_id is None or draft.day is None or draft.minute is None:
         raise ValueError("a draft at its last step has every answer")
     start = datetime.combine(draft.day, time(draft.minute // 60, draft.minute % 60))
-    return Booking(draft.young_person_id, SessionWith.WORKER, start, place=draft.place)
+    return Booking(draft.young_person_id, kind_for(role), start, place=draft.place)
 
 
 async def _ask(
@@ -243,7 +244,7 @@ def _day_options(uow: UnitOfWork, today: date) -> list[tuple[str, str, str]]:
 def _check_values(
     uow: UnitOfWork, staff: StaffRecord, draft: BookingDraftRecord
 ) -> dict[str, str]:
-    booking = _booking(draft)
+    booking = _booking(draft, Role(staff.role))
     zone = _zone(staff)
     start = instant(booking.local_start, zone)
     where = draft.place or _label(uow, "session_at_the_hub")
@@ -258,9 +259,17 @@ async def do_book_one_line(
         staff = await staff_record(uow, actor)
         person = await access_young_person(uow, staff, line.who, command="book")
         booking = Booking(
-            person.id, SessionWith.WORKER, line.local_start, weekly=line.weekly, place=line.place
+            person.id, kind_for(actor.role), line.local_start, weekly=line.weekly, place=line.place
         )
         booked = await book(uow, actor, booking, now=now)
         await uow.drafts.forget(staff.id)
         await uow.commit()
         return booked
+
+
+async def _may_book(uow: UnitOfWork, actor: KnownStaff, person: YoungPersonRecord) -> bool:
+    try:
+        await check_may_book(uow, actor, person)
+    except MayNotBookSession:
+        return False
+    return True

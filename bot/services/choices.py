@@ -105,8 +105,27 @@ async def choose(
     now: datetime,
     ref: int | None = None,
 ) -> bool:
-    """In the caller's unit of work: act on any other choice (False if not theirs to make)."""
+    """In the caller's unit of work: act on any other choice (False if not theirs to make).
+    An open "Are you safe now?" stays open: only its own answers close it (a reminder's or a
+    goal's buttons may be tapped meanwhile)."""
+    asking = person.awaiting_choice == CONCERN_ASK and message_id != CONCERN_ASK
     person.awaiting_choice = None
+    try:
+        return await _choose(uow, person, message_id, key, now=now, ref=ref)
+    finally:
+        if asking:
+            person.awaiting_choice = CONCERN_ASK
+
+
+async def _choose(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    message_id: str,
+    key: str,
+    *,
+    now: datetime,
+    ref: int | None,
+) -> bool:
     if key in ALWAYS:
         await _reach_worker(uow, person, key, now=now)
         return True
@@ -117,7 +136,7 @@ async def choose(
     if is_goal_choice(message_id):
         return await choose_goal(uow, person, message_id, key, ref=ref, now=now)
     if is_session_choice(message_id):
-        return await choose_session(uow, person, message_id, key, now=now)
+        return await choose_session(uow, person, message_id, key, now=now, ref=ref)
     if message_id == kept_words.OFFER:
         return await kept_words.choose_kept(uow, person, key, now=now)
     return choose_own_setting(uow, person, message_id, key, now=now)

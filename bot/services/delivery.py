@@ -68,6 +68,9 @@ async def do_record_outcome(
         await uow.commit()
 
 
+MAYBE_SENT = "maybe sent"
+
+
 async def record_outcome(
     uow: UnitOfWork,
     message_id: int,
@@ -93,6 +96,10 @@ async def record_outcome(
             # A 429 is Telegram's pacing, not a fault of the message: it costs no attempt.
             _wait(row, now + wait, "retry_after", spend=False)
             await uow.outbox.push_back(chat_id=row.chat_id, until=now + wait)
+        case TryAgain("timeout") if row.reminder_id is not None:
+            # Telegram may have delivered a message whose answer timed out; a reminder goes at
+            # most once ("never twice", SE-12), so it is not tried again.
+            await _fail(uow, row, MAYBE_SENT, now)
         case TryAgain(reason) if outage is not None:
             _wait(row, now + outage, reason, spend=False)
             await uow.outbox.push_back(chat_id=row.chat_id, until=now + outage)

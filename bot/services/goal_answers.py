@@ -24,7 +24,7 @@ from bot.services.goal_words import (
     goal_values,
 )
 from bot.services.goal_words import rating_words as words_of_rating
-from bot.services.goals import add_goal, do_set_cadence, move_goal, rate
+from bot.services.goals import add_goal, check_room_for, do_set_cadence, move_goal, rate
 from bot.services.ladder_steps import who_answers
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
@@ -283,6 +283,12 @@ async def _read_back(
         return False
     me = Actor.young_person(person.id)
     if key == "goal_words_right":
+        try:
+            await check_room_for(uow, person, goal)
+        except GoalRefused as refused:
+            values = {"worker": person.key_worker.name}
+            uow.postbox.to_young_person(person, f"young_{refused.message_id}", values, now=now)
+            return True
         goal.state, goal.changed_at = GoalState.SUGGESTED, now
         uow.goals.record(goal, "suggested", at=now, by=me)
         await _tell_worker(uow, person, "goal_suggested_staff", goal, now=now)

@@ -20,7 +20,7 @@ from bot.domain.actors import SYSTEM
 from bot.domain.goals import GoalState, Rating, Scale, needs_review, next_check_in
 from bot.domain.ladder import CouncilRules
 from bot.domain.outbox import Lane
-from bot.domain.reminders import quiet_at, quiet_ends
+from bot.domain.reminders import next_quiet, quiet_at, quiet_ends
 from bot.domain.sessions import instant, wall_clock
 from bot.services.goal_answers import CHECK_IN
 from bot.services.goal_words import goal_keepers, goal_values, staff_rating_words
@@ -34,6 +34,8 @@ from bot.services.staff_words import staff_text
 
 BATCH = 100
 DIGEST_EVERY = timedelta(weeks=1)
+# A check-in held up (a backlog, Telegram down) longer than this is not worth sending late.
+SEND_WITHIN = timedelta(hours=2)
 # Lines of a goal's history that the digest tells (a rating tells its value on its scale).
 _TOLD = frozenset(
     {
@@ -93,15 +95,33 @@ async def _check_in(uow: UnitOfWork, goal: GoalRecord, *, now: datetime) -> None
     else:
         goal.asked_at, goal.repeats = now, 0
         goal.next_check_in_at = now + timedelta(minutes=profile_of(person).processing_minutes)
-    await _ask(uow, person, goal, now=now)
+    # It must leave before quiet hours begin, or not at all (a backlog never sends it at night).
+    quiet_from = next_quiet(local, quiet)
+    latest = now + SEND_WITHIN
+    send_by = latest if quiet_from is None else min(latest, instant(quiet_from, zone))
+    await _ask(uow, person, goal, now=now, send_by=send_by)
 
 
 async def _ask(
-    uow: UnitOfWork, person: YoungPersonRecord, goal: GoalRecord, *, now: datetime
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    goal: GoalRecord,
+    *,
+    now: datetime,
+    send_by: datetime,
 ) -> None:
     asking = person.awaiting_choice == CONCERN_ASK
     values = await goal_values(uow, person, goal)
-    uow.postbox.to_young_person(person, CHECK_IN, values, now=now, lane=Lane.REMINDER, ref=goal.id)
+    uow.postbox.to_young_person(
+        person,
+        CHECK_IN,
+        values,
+        now=now,
+        lane=Lane.REMINDER,
+        ref=goal.id,
+        send_by=send_by,
+        idempotency_key=f"check_in:{goal.id}:{goal.asked_at:%Y%m%d%H%M%S}:{goal.repeats}",
+    )
     # A question about a worry stays the open question: a check-in never closes it.
     if asking:
         person.awaiting_choice = CONCERN_ASK

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
 from bot.content.render import render_line
+from bot.domain.access import may_see_goals
 from bot.domain.goals import Picture, Rating, Scale
 from bot.domain.profiles import CommunicationProfile
 from bot.i18n.dates import day_words
@@ -15,6 +16,7 @@ from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import GoalRecord, StaffRecord, YoungPersonRecord
+from bot.services.session_access import viewer_of
 from bot.services.staff_words import staff_text
 
 RATE_PICTURES, RATE_TEN = "goal_rate_pictures", "goal_rate_ten"
@@ -29,14 +31,15 @@ async def goal_values(
 
 
 async def goal_keepers(uow: UnitOfWork, person: YoungPersonRecord) -> list[StaffRecord]:
-    """The staff who may see their goals (GL-8): their named worker and their life coach,
-    those who have not left."""
-    keepers = [person.key_worker] if person.key_worker.active else []
+    """The staff who may see their goals (GL-8): their named worker and their life coach, as
+    long as bot.domain.access still lets them."""
+    found = [person.key_worker]
     if person.life_coach_id is not None:
         coach = await uow.staff.get(person.life_coach_id)
-        if coach is not None and coach.active and coach.id != person.key_worker_id:
-            keepers.append(coach)
-    return keepers
+        if coach is not None and coach.id != person.key_worker_id:
+            found.append(coach)
+    # The access rule decides, so a coach who moved hub or left hears nothing more.
+    return [staff for staff in found if may_see_goals(viewer_of(staff, person))]
 
 
 async def seen_by(uow: UnitOfWork, person: YoungPersonRecord) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.actors import Actor
+from bot.domain.actors import Actor, ActorKind
 from bot.domain.errors import GoalRefused
 from bot.domain.goals import (
     COUNTED,
@@ -28,6 +28,7 @@ from bot.domain.goals import (
 )
 from bot.services.goal_access import GoalActor, access_goal, audit_look, check_may_see_goals
 from bot.services.goal_words import ask_rating, goal_values, seen_by
+from bot.services.pausing import is_paused
 from bot.services.people import profile_of
 from bot.services.ports import NewGoal, UnitOfWork
 from bot.services.records import GoalRecord, YoungPersonRecord
@@ -103,6 +104,17 @@ async def add_goal(
     return goal
 
 
+async def check_room_for(uow: UnitOfWork, person: YoungPersonRecord, goal: GoalRecord) -> None:
+    """Room for this goal among their others (GL-1), before it is agreed or resumed; raises
+    GoalRefused offering to pause one."""
+    counted = await uow.goals.of_young_person(person.id, states=COUNTED)
+    others = [g for g in counted if g.id != goal.id]
+    try:
+        check_room(len(others), profile_of(person).most_goals)
+    except GoalProblem as problem:
+        raise _refused(problem) from None
+
+
 async def start_goal(
     uow: UnitOfWork, person: YoungPersonRecord, goal: GoalRecord, *, now: datetime
 ) -> None:
@@ -110,6 +122,9 @@ async def start_goal(
     words, who can see it, and is asked for a first rating (GL-4, GL-8)."""
     goal.state = GoalState.ACTIVE
     goal.next_check_in_at = next_check_in(goal.cadence, after=now)
+    if is_paused(person):
+        # /stop: Waypoint starts nothing with them; "My goals" shows it when they are back.
+        return
     values = await goal_values(uow, person, goal)
     values["who"] = await seen_by(uow, person)
     uow.postbox.to_young_person(person, "goal_made", values, now=now)
@@ -152,6 +167,7 @@ async def do_agree_goal(uow: UnitOfWork, by: GoalActor, goal_id: int, *, now: da
         goal, person = await access_goal(uow, by, goal_id)
         if goal.state is not GoalState.SUGGESTED:
             raise GoalRefused(reason="goal_not_suggested", number=str(goal.id))
+        await check_room_for(uow, person, goal)
         uow.goals.record(goal, "agreed", at=now, by=by.actor)
         await start_goal(uow, person, goal, now=now)
         audit_look(uow, by, person, "goal.agreed", now=now)
@@ -173,8 +189,9 @@ async def do_reword_goal(
         await uow.goals.add_version(goal, words, staff_words=None, at=now, by=by.actor)
         goal.changed_at = now
         uow.goals.record(goal, "reworded", at=now, by=by.actor, detail=str(goal.version))
-        values = await goal_values(uow, person, goal)
-        uow.postbox.to_young_person(person, "goal_reworded", values, now=now)
+        if not is_paused(person):
+            values = await goal_values(uow, person, goal)
+            uow.postbox.to_young_person(person, "goal_reworded", values, now=now)
         audit_look(uow, by, person, "goal.reworded", now=now)
         await uow.commit()
 
@@ -193,13 +210,17 @@ async def move_goal(
     who and why (GL-9); check-ins stop unless it is active; the young person is told."""
     if state not in _MOVES.get(goal.state, frozenset()):
         raise GoalRefused(reason="goal_not_open", number=str(goal.id))
+    if state is GoalState.ACTIVE:
+        await check_room_for(uow, person, goal)
     goal.state, goal.changed_at = state, now
     goal.asked_at, goal.repeats = None, 0
     active = state is GoalState.ACTIVE
     goal.next_check_in_at = next_check_in(goal.cadence, after=now) if active else None
     uow.goals.record(goal, state.value, at=now, by=by, detail=why)
-    values = await goal_values(uow, person, goal)
-    uow.postbox.to_young_person(person, _TOLD[state], values, now=now)
+    # Told unless they sent /stop; their own tap is always answered.
+    if by.kind is ActorKind.YOUNG_PERSON or not is_paused(person):
+        values = await goal_values(uow, person, goal)
+        uow.postbox.to_young_person(person, _TOLD[state], values, now=now)
 
 
 async def do_move_goal(
@@ -242,9 +263,10 @@ async def do_add_step(
             raise _refused(problem) from None
         step = await uow.goals.add_step(goal, words, due_on=due_on, at=now, by=by.actor)
         uow.goals.record(goal, "step_added", at=now, by=by.actor, detail=str(step.id))
-        values = await goal_values(uow, person, goal)
-        values["step"] = words
-        uow.postbox.to_young_person(person, "goal_step_added", values, now=now)
+        if not is_paused(person):
+            values = await goal_values(uow, person, goal)
+            values["step"] = words
+            uow.postbox.to_young_person(person, "goal_step_added", values, now=now)
         audit_look(uow, by, person, "goal.step_added", now=now)
         await uow.commit()
         return step.id

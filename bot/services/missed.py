@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.actors import SYSTEM
-from bot.domain.errors import SessionNotMarkable
+from bot.domain.errors import SessionNotMarkable, YoungPersonPaused
 from bot.domain.people import Role
 from bot.domain.sessions import MISSED_IN_A_ROW, SessionState, is_child, may_mark, missed_in_a_row
 from bot.services.ladder_steps import who_answers
@@ -43,6 +43,9 @@ async def do_mark(
         if not may_mark(SessionState(session.state), start=session.starts_at, now=now):
             raise SessionNotMarkable(number=str(session.id))
         state = SessionState.SEEN if seen else SessionState.NOT_SEEN
+        if SessionState(session.state) is state:
+            # Marked so already: a second /notseen must not send everything again.
+            return Marked(session.id, state, pattern=False)
         session.state, session.changed_at = state, now
         uow.sessions.record(session, state.value, at=now, by=by.actor)
         uow.audit.record(
@@ -116,6 +119,8 @@ async def do_send_recap(
         session, person = await access_session(uow, by, session_id)
         if session.starts_at > now or SessionState(session.state) is SessionState.CANCELLED:
             raise SessionNotMarkable(number=str(session.id))
+        if is_paused(person):
+            raise YoungPersonPaused(name=person.first_name)
         values = await young_values(uow, person, session, now=now)
         staff = await staff_told(uow, by, person)
         values.update(words=words.strip(), staff=staff.name)

@@ -161,6 +161,8 @@ async def _remind(uow: UnitOfWork, reminder: ReminderRecord, *, now: datetime) -
         send_by=await _send_by(uow, person, reminder, session, now=now),
         reminder_id=reminder.id,
         silent=profile_of(person).silent,
+        # Its buttons name the session, so a tap answers about this one, not a later one.
+        ref=session.id,
     )
     # A question about a worry stays the open question: a reminder never closes it.
     if asking:

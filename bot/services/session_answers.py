@@ -46,23 +46,37 @@ def is_session_choice(message_id: str) -> bool:
 
 
 async def choose_session(
-    uow: UnitOfWork, person: YoungPersonRecord, message_id: str, key: str, *, now: datetime
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    message_id: str,
+    key: str,
+    *,
+    now: datetime,
+    ref: int | None = None,
 ) -> bool:
     """In the caller's unit of work: act on a reminder's button or a pause choice."""
     if message_id == PAUSE:
         return await _pause(uow, person, key, now=now)
     if key not in _ANSWERS:
         return False
-    await answer_reminder(uow, person, key, now=now)
+    await answer_reminder(uow, person, key, now=now, ref=ref)
     return True
 
 
 async def answer_reminder(
-    uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now: datetime
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    key: str,
+    *,
+    now: datetime,
+    ref: int | None = None,
 ) -> None:
-    """ "I'll be there", "Change it" or "I'll be late", about the session they were last
-    reminded of (their next one if that is over); change and late reach their worker now."""
-    session = await _reminded_session(uow, person, now=now)
+    """ "I'll be there", "Change it" or "I'll be late", about the session the reminder was
+    for (`ref`, if it is theirs and still ahead), else the one they were last reminded of, else
+    their next; change and late reach their worker now."""
+    session = await _their_session(uow, person, ref, now=now)
+    if session is None:
+        session = await _reminded_session(uow, person, now=now)
     if session is None:
         await show_sessions(uow, person, now=now)
         return
@@ -73,6 +87,17 @@ async def answer_reminder(
         values = await staff_values(uow, person, session)
         uow.postbox.to_staff(worker, to_staff, values, now=now, about=person)
     uow.postbox.to_young_person(person, reply, {"worker": worker.name}, now=now)
+
+
+async def _their_session(
+    uow: UnitOfWork, person: YoungPersonRecord, ref: int | None, *, now: datetime
+) -> SessionRecord | None:
+    """The session a reminder's button names, only if it is this young person's and ahead."""
+    session = await uow.sessions.get(ref) if ref is not None else None
+    if session is None or session.young_person_id != person.id:
+        return None
+    ends = session.starts_at + timedelta(minutes=session.minutes)
+    return session if SessionState(session.state) in AHEAD and ends > now else None
 
 
 async def _reminded_session(

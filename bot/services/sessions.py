@@ -225,7 +225,9 @@ async def do_cancel(
             subject_type="session",
             subject_id=session.id,
         )
-        await flag_pattern(uow, person, now=now)
+        if not series:
+            # A weekly session ended for good is a decision, not a pattern of missing.
+            await flag_pattern(uow, person, now=now)
         await uow.commit()
         return Booked(session.id, person.id, session.starts_at, 0, 0, told)
 

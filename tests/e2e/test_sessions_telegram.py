@@ -136,12 +136,13 @@ async def test_a_session_booked_with_buttons_is_reminded_on_time_and_cancelled_f
     sam_keys = await delivered(running, SAM)
     assert set(sam_keys[for_sam:]) == {"session_reminder"}
     reminder = running.fake.sent_messages(SAM.id)[-1]
-    assert "c|session_reminder|session_change" in buttons(reminder)
+    # Its buttons name the session they are about.
+    assert f"c|session_reminder|session_change|{session.id}" in buttons(reminder)
     assert not reminder.disable_notification
 
     # "Change it" reaches Jo at once; Sam is told Jo will be in touch.
     jo_before = len(await delivered(running, JO))
-    running.fake.press_button(SAM, "c|session_reminder|session_change")
+    running.fake.press_button(SAM, f"c|session_reminder|session_change|{session.id}")
     await running.fake.await_messages(JO.id, jo_before + 1, timeout=10)
     assert (await keys(running, JO))[jo_before:] == ["session_change_staff"]
     assert (await delivered(running, SAM))[-1] == "session_change_reply"

@@ -269,12 +269,18 @@ async def _drop_withdrawn(
     return kept
 
 
+_WITHDRAWN_REMINDER = select(Reminder.id).where(
+    Reminder.id == OutboxMessage.reminder_id,
+    Reminder.state == ReminderState.WITHDRAWN.value,
+)
 _HAND_OVER = (
     update(OutboxMessage)
     .where(
         OutboxMessage.id == bindparam("row_id"),
         OutboxMessage.state == _SENDING,
         OutboxMessage.lease_owner == bindparam("me"),
+        # Its session cancelled since, even if the cancel never reached this row.
+        ~_WITHDRAWN_REMINDER.exists(),
     )
     .values(lease_until=bindparam("hold_until"))
 )
