@@ -19,9 +19,10 @@ from bot.clock import system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
 from bot.domain.actors import KnownStaff
-from bot.domain.errors import NoSuchGoal, SetupError, WaypointError, YoungPersonNotFound
+from bot.domain.errors import NoSuchGoal, SetupError
 from bot.domain.goals import Area, Rating
-from bot.entrypoints.bootstrap import Running, bootstrap
+from bot.entrypoints.bootstrap import Running
+from bot.entrypoints.operator_runs import run_as_operator
 from bot.i18n.dates import record_datetime
 from bot.services.goal_access import GoalActor
 from bot.services.goal_export import goal_export
@@ -30,7 +31,6 @@ from bot.services.goal_words import staff_rating_words
 from bot.services.goals import GoalAsked, do_add_goal
 from bot.services.identity import writer_of
 from bot.services.session_access import AtCommandLine
-from bot.services.staff_words import staff_text
 
 OPERATOR = AtCommandLine()
 # How a record names who did something other than staff.
@@ -55,20 +55,14 @@ def goals(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _act(settings: Settings, args: argparse.Namespace) -> str:
-    running = bootstrap(settings)
-    try:
-        return await _dispatch(running, args)
-    except YoungPersonNotFound as error:
-        raise SetupError(
-            f"there is no young person with id {error.values['name'].lstrip('#')}"
-        ) from None
-    except NoSuchGoal:
-        raise SetupError(f"there is no goal {args.id}: see waypoint goals list") from None
-    except WaypointError as error:
-        text = staff_text(running.waypoint.catalogue, error.message_id, **error.values)
-        raise SetupError(" ".join(text.split())) from None
-    finally:
-        await running.close()
+    return await run_as_operator(
+        settings,
+        lambda running: _dispatch(running, args),
+        missing=NoSuchGoal,
+        missing_says=f"there is no goal {args.id}: see waypoint goals list"
+        if "id" in args
+        else "",
+    )
 
 
 async def _dispatch(running: Running, args: argparse.Namespace) -> str:

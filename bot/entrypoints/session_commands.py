@@ -19,11 +19,12 @@ from bot.adapters.db.uow import SqlUnitOfWork
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
-from bot.domain.errors import NoSuchSession, SetupError, WaypointError, YoungPersonNotFound
+from bot.domain.errors import NoSuchSession, SetupError, YoungPersonNotFound
 from bot.domain.people import Role
 from bot.domain.reminders import Offset, OffsetProblem, ReminderState, parse_offsets
 from bot.domain.sessions import SessionWith, kind_for
-from bot.entrypoints.bootstrap import Running, bootstrap
+from bot.entrypoints.bootstrap import Running
+from bot.entrypoints.operator_runs import run_as_operator
 from bot.i18n.dates import concrete_datetime, record_datetime
 from bot.services.missed import do_mark, do_send_recap
 from bot.services.records import ReminderRecord
@@ -73,20 +74,14 @@ def _uow(running: Running) -> SqlUnitOfWork:
 
 
 async def _act(settings: Settings, args: argparse.Namespace) -> str:
-    running = bootstrap(settings)
-    try:
-        return await _dispatch(running, args)
-    except YoungPersonNotFound as error:
-        raise SetupError(
-            f"there is no young person with id {error.values['name'].lstrip('#')}"
-        ) from None
-    except NoSuchSession:
-        raise SetupError(f"there is no session {args.id}: see waypoint sessions list") from None
-    except WaypointError as error:
-        text = staff_text(running.waypoint.catalogue, error.message_id, **error.values)
-        raise SetupError(" ".join(text.split())) from None
-    finally:
-        await running.close()
+    return await run_as_operator(
+        settings,
+        lambda running: _dispatch(running, args),
+        missing=NoSuchSession,
+        missing_says=f"there is no session {args.id}: see waypoint sessions list"
+        if "id" in args
+        else "",
+    )
 
 
 async def _dispatch(running: Running, args: argparse.Namespace) -> str:
