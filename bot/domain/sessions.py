@@ -9,7 +9,6 @@ reminders are due is in `bot.domain.reminders`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -148,22 +147,3 @@ def is_child(born_on: date | None, *, today: date) -> bool:
         return True
     had_birthday = (today.month, today.day) >= (born_on.month, born_on.day)
     return today.year - born_on.year - (0 if had_birthday else 1) < ADULT_AT
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One session's time: when it starts and ends, in UTC and at its place."""
-
-    local_start: datetime
-    zone: ZoneInfo
-    length: timedelta
-
-    @property
-    def starts_at(self) -> datetime:
-        """The UTC start."""
-        return instant(self.local_start, self.zone)
-
-    @property
-    def ends_at(self) -> datetime:
-        """The UTC end (real time, so a session over the clock change is still an hour)."""
-        return self.starts_at + self.length

@@ -10,7 +10,7 @@ instead. A weekly session's next week is made by the same tick once a week has b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
@@ -260,8 +260,3 @@ async def follow(
     uow.sessions.record(nxt, "booked_weekly", at=now, by=SYSTEM, detail=str(session.id))
     await plan_and_store(uow, person, nxt, now=now)
     return nxt
-
-
-def pause_until(now: datetime, days: int) -> datetime:
-    """When a pause of reminders for `days` days, starting now, ends."""
-    return now + timedelta(days=days)

@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 
 from bot.content.render import when
 from bot.domain.actors import Actor
-from bot.domain.sessions import AHEAD, SessionState
 from bot.services.ladder_steps import who_answers
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import SessionRecord, YoungPersonRecord
 from bot.services.reminders import REMINDERS
-from bot.services.session_words import staff_values, young_values
+from bot.services.session_words import staff_values, still_on, young_values
 
 SESSIONS = "sessions"
 THERE, CHANGE, LATE = "session_there", "session_change", "session_late"
@@ -96,18 +95,15 @@ async def _their_session(
     session = await uow.sessions.get(ref) if ref is not None else None
     if session is None or session.young_person_id != person.id:
         return None
-    ends = session.starts_at + timedelta(minutes=session.minutes)
-    return session if SessionState(session.state) in AHEAD and ends > now else None
+    return session if still_on(session, now) else None
 
 
 async def _reminded_session(
     uow: UnitOfWork, person: YoungPersonRecord, *, now: datetime
 ) -> SessionRecord | None:
     session = await uow.sessions.last_reminded(person.id)
-    if session is not None and SessionState(session.state) in AHEAD:
-        ends = session.starts_at + timedelta(minutes=session.minutes)
-        if ends > now:
-            return session
+    if session is not None and still_on(session, now):
+        return session
     ahead = await uow.sessions.ahead_for(person.id, now=now, limit=1)
     return ahead[0] if ahead else None
 

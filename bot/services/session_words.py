@@ -7,14 +7,13 @@ so the therapists decide the wording; this module only picks which piece fits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
 from bot.content.render import render_line, when, when_near
 from bot.domain.profiles import CommunicationProfile
-from bot.domain.sessions import SessionWith
+from bot.domain.sessions import AHEAD, SessionState, SessionWith
 from bot.i18n.dates import concrete_datetime, until_words
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
@@ -22,14 +21,14 @@ from bot.services.records import SessionRecord, YoungPersonRecord
 from bot.services.staff_words import staff_text
 
 
-def starts(session: SessionRecord) -> datetime:
-    """When the session starts (UTC)."""
-    return session.starts_at
-
-
 def ends(session: SessionRecord) -> datetime:
     """When the session ends (UTC)."""
     return session.starts_at + timedelta(minutes=session.minutes)
+
+
+def still_on(session: SessionRecord, now: datetime) -> bool:
+    """Neither cancelled nor marked, and not over yet: a reminder's answer can be about it."""
+    return SessionState(session.state) in AHEAD and ends(session) > now
 
 
 async def with_name(uow: UnitOfWork, session: SessionRecord) -> str:
@@ -80,10 +79,10 @@ async def young_values(
         "name": name_of(person),
         "worker": person.key_worker.name,
         "what": _what(catalogue, session, staff_name, profile),
-        "when": when_near(catalogue, starts(session), zone, profile, now=now),
+        "when": when_near(catalogue, session.starts_at, zone, profile, now=now),
         "where": _where(catalogue, session, staff_name, profile),
         "ends": when(catalogue, ends(session), zone, profile, day=False),
-        "until": until_words(starts(session) - now, profile.language),
+        "until": until_words(session.starts_at - now, profile.language),
     }
 
 
@@ -99,7 +98,7 @@ async def staff_values(
         "name": person.first_name,
         "number": str(session.id),
         "with": f"{kind} {staff_name}".strip(),
-        "when": concrete_datetime(starts(session), zone),
+        "when": concrete_datetime(session.starts_at, zone),
         "where": session.place or staff_text(catalogue, "session_at_the_hub"),
         "minutes": str(session.minutes),
         "state": staff_text(catalogue, f"session_state_{session.state.value}"),
@@ -109,8 +108,3 @@ async def staff_values(
 def staff_when(moment: datetime, zone: str) -> str:
     """A moment as staff read it ("Tuesday 3 March at 4:00 PM")."""
     return concrete_datetime(moment, ZoneInfo(zone))
-
-
-def merged(values: Mapping[str, str], **more: str) -> dict[str, str]:
-    """Values with a few more."""
-    return {**values, **more}
