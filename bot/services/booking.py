@@ -26,7 +26,7 @@ from bot.domain.booking import (
     read_clock,
     read_day,
 )
-from bot.domain.errors import MayNotBookSession, NoOneToBook
+from bot.domain.errors import NoOneToBook
 from bot.domain.numbers import whole_number
 from bot.domain.outbox import StaffChoices
 from bot.domain.people import Role
@@ -36,7 +36,7 @@ from bot.services.identity import staff_record
 from bot.services.people import access_young_person
 from bot.services.ports import UnitOfWork
 from bot.services.records import BookingDraftRecord, StaffRecord, YoungPersonRecord
-from bot.services.session_access import check_may_book, viewer_of
+from bot.services.session_access import may_book, viewer_of
 from bot.services.session_words import staff_when
 from bot.services.sessions import Booked, Booking, book
 from bot.services.staff_help import check_may_use
@@ -163,7 +163,7 @@ async def _fill(
             person = None if number is None else await uow.young_people.get(number)
             # A number not theirs to book is no answer at all: refusing it by name would tell
             # whoever forged the button who that young person is.
-            if person is None or not await _may_book(uow, actor, person):
+            if person is None or not await may_book(uow, actor, person):
                 return False
             draft.young_person_id = person.id
         case Did.CHOSE_DAY:
@@ -265,11 +265,3 @@ async def do_book_one_line(
         await uow.drafts.forget(staff.id)
         await uow.commit()
         return booked
-
-
-async def _may_book(uow: UnitOfWork, actor: KnownStaff, person: YoungPersonRecord) -> bool:
-    try:
-        await check_may_book(uow, actor, person)
-    except MayNotBookSession:
-        return False
-    return True

@@ -53,12 +53,17 @@ def viewer_of(staff: StaffRecord, person: YoungPersonRecord) -> Viewer:
     )
 
 
+async def may_book(uow: UnitOfWork, by: Booker, person: YoungPersonRecord) -> bool:
+    """Whether `by` may book and change this young person's sessions."""
+    if isinstance(by, AtCommandLine):
+        return True
+    staff = await uow.staff.get(by.staff_id)
+    return staff is not None and may_book_session(viewer_of(staff, person))
+
+
 async def check_may_book(uow: UnitOfWork, by: Booker, person: YoungPersonRecord) -> None:
     """Raise MayNotBookSession unless `by` may book and change this young person's sessions."""
-    if isinstance(by, AtCommandLine):
-        return
-    staff = await uow.staff.get(by.staff_id)
-    if staff is None or not may_book_session(viewer_of(staff, person)):
+    if not await may_book(uow, by, person):
         raise MayNotBookSession(name=person.first_name)
 
 

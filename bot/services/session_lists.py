@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.access import StaffCommand, may_book_session
+from bot.domain.access import StaffCommand
 from bot.domain.actors import KnownStaff
 from bot.services.identity import staff_record
 from bot.services.people import access_young_person
 from bot.services.ports import UnitOfWork
 from bot.services.records import StaffRecord, YoungPersonRecord
-from bot.services.session_access import check_may_book, viewer_of
+from bot.services.session_access import check_may_book, may_book
 from bot.services.session_words import staff_values
 from bot.services.staff_help import check_may_use
 from bot.services.staff_words import staff_text
@@ -45,7 +45,7 @@ async def do_list_sessions(
             seen.add(person.id)
             if who is not None:
                 await check_may_book(uow, actor, person)
-            elif not may_book_session(viewer_of(staff, person)):
+            elif not await may_book(uow, actor, person):
                 # Their own list leaves out anyone they may no longer book for (a coach who
                 # moved hub), instead of refusing the whole list.
                 continue
