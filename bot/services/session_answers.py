@@ -18,7 +18,7 @@ from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import SessionRecord, YoungPersonRecord
 from bot.services.reminders import REMINDERS
-from bot.services.session_words import staff_values, still_on, young_values
+from bot.services.session_words import staff_values, staff_when, still_on, young_values
 
 SESSIONS = "sessions"
 THERE, CHANGE, LATE = "session_there", "session_change", "session_late"
@@ -150,7 +150,8 @@ async def _pause(uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now: d
     words = when(uow.postbox.catalogue, until, zone, profile_of(person))
     values = {"until": words, "worker": worker.name}
     uow.postbox.to_young_person(person, "reminders_paused", values, now=now)
-    staff_until = {**name, "until": f"{until.astimezone(zone):%A %d %B at %H:%M}"}
+    # Staff read times the same way everywhere ("Tuesday 3 March at 4:00 PM").
+    staff_until = {**name, "until": staff_when(until, zone.key)}
     uow.postbox.to_staff(worker, "reminders_paused_staff", staff_until, now=now, about=person)
     uow.audit.record(
         "young_person.reminders_paused",
