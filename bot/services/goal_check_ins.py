@@ -24,7 +24,7 @@ from bot.domain.reminders import next_quiet, quiet_at, quiet_ends
 from bot.domain.sessions import instant, wall_clock
 from bot.services.goal_answers import CHECK_IN
 from bot.services.goal_words import goal_keepers, goal_values, staff_rating_words
-from bot.services.ladder_steps import CONCERN_ASK, rules_of
+from bot.services.ladder_steps import rules_of
 from bot.services.pausing import is_paused
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
@@ -110,7 +110,6 @@ async def _ask(
     now: datetime,
     send_by: datetime,
 ) -> None:
-    asking = person.awaiting_choice == CONCERN_ASK
     values = await goal_values(uow, person, goal)
     uow.postbox.to_young_person(
         person,
@@ -122,9 +121,6 @@ async def _ask(
         send_by=send_by,
         idempotency_key=f"check_in:{goal.id}:{goal.asked_at:%Y%m%d%H%M%S}:{goal.repeats}",
     )
-    # A question about a worry stays the open question: a check-in never closes it.
-    if asking:
-        person.awaiting_choice = CONCERN_ASK
     uow.goals.record(goal, "asked", at=now, by=SYSTEM, detail=str(goal.repeats))
 
 

@@ -12,7 +12,6 @@ from bot.domain.access import may_see_goals
 from bot.domain.goals import Picture, Rating, Scale
 from bot.domain.profiles import CommunicationProfile
 from bot.i18n.dates import day_words
-from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import GoalRecord, StaffRecord, YoungPersonRecord
@@ -55,13 +54,11 @@ async def ask_rating(
     uow: UnitOfWork, person: YoungPersonRecord, goal: GoalRecord, *, now: datetime
 ) -> None:
     """In the caller's unit of work: ask how the goal is going, on their scale (pictures as
-    buttons; 0 to 10 written, with its anchors); never replacing "Are you safe now?"."""
-    asking = person.awaiting_choice == CONCERN_ASK
+    buttons; 0 to 10 written, with its anchors). Like any choice, it never replaces "Are you
+    safe now?" as the open question (the postbox sees to that)."""
     message_id = RATE_PICTURES if profile_of(person).scale is Scale.PICTURES else RATE_TEN
     values = await goal_values(uow, person, goal)
     uow.postbox.to_young_person(person, message_id, values, now=now, ref=goal.id)
-    if asking:
-        person.awaiting_choice = CONCERN_ASK
 
 
 def rating_words(catalogue: Catalogue, rating: Rating, profile: CommunicationProfile) -> str:

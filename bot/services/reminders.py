@@ -31,7 +31,6 @@ from bot.domain.reminders import (
 )
 from bot.domain.sessions import AHEAD, SessionState, instant, next_week, wall_clock
 from bot.i18n.dates import concrete_datetime
-from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.pausing import is_paused
 from bot.services.people import profile_of
 from bot.services.ports import NewSession, UnitOfWork
@@ -148,7 +147,6 @@ async def _remind(uow: UnitOfWork, reminder: ReminderRecord, *, now: datetime) -
             session, f"reminder_{state.value}", at=now, by=SYSTEM, detail=why.value
         )
         return
-    asking = person.awaiting_choice == CONCERN_ASK
     message_id = DAY_REMINDER if parse_offsets(reminder.offset)[0].days else SOON_REMINDER
     values = await young_values(uow, person, session, now=now)
     uow.postbox.to_young_person(
@@ -164,9 +162,6 @@ async def _remind(uow: UnitOfWork, reminder: ReminderRecord, *, now: datetime) -
         # Its buttons name the session, so a tap answers about this one, not a later one.
         ref=session.id,
     )
-    # A question about a worry stays the open question: a reminder never closes it.
-    if asking:
-        person.awaiting_choice = CONCERN_ASK
     _done(reminder, ReminderState.QUEUED, None, now)
     uow.sessions.record(session, "reminder_queued", at=now, by=SYSTEM, detail=reminder.offset)
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
 from bot.domain.outbox import AlertButtons, Lane, Recipient, StaffChoices
+from bot.services.ladder_steps import CONCERN_ASK
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.records import StaffRecord, YoungPersonRecord
 from tests.unit.fake_concerns import FakeConcerns
@@ -129,9 +130,10 @@ class FakePostbox:
     ) -> list[Queued]:
         """Queue a message to a young person (one record, however long it would be); `ref`
         is kept on the record, as the real postbox puts it on the buttons."""
-        if self.catalogue.message(message_id).buttons:
+        asking = person.awaiting_choice == CONCERN_ASK
+        if self.catalogue.message(message_id).buttons and not asking:
             # As the real postbox does: a written answer is matched to the last choice asked,
-            # and to what it was about.
+            # and to what it was about; "Are you safe now?" is never replaced.
             person.awaiting_choice, person.choice_ref = message_id, ref
         message = Queued(
             self._store.next_id(), person.telegram_user_id, Recipient.YOUNG_PERSON,
