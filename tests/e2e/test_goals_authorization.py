@@ -136,11 +136,14 @@ async def test_staff_without_a_role_for_sam_can_neither_see_nor_change_a_goal(
 
 
 async def join_alex(running: Running) -> None:
-    """Jo invites Alex too, and Alex opens the link."""
+    """Jo invites Alex too, Alex opens the link, and Jo is told."""
+    jo_before = running.count(JO)
     [reply] = await running.say(JO, "/invite Alex")
     match = LINK.search(reply)
     assert match, reply
     await running.say(ALEX, f"/start {match.group(1)}")
+    # Else "Alex has joined" can land after Jo's next command and be taken for its answer.
+    await running.fake.await_messages(JO.id, jo_before + 2, timeout=10)
 
 
 async def test_forged_and_stale_buttons_from_a_young_person_change_nothing(

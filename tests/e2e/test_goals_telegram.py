@@ -125,6 +125,8 @@ async def sam_with_pictures_weekly(running: Running) -> None:
     await running.say(JO, "/profile Sam check_ins weekly")
     # Sam hears of the change once it has settled (bot.services.profiles).
     running.clock.advance(TELL_AFTER + timedelta(minutes=1))
+    # The notice was queued long ago but goes only now: wait for it, or it lands mid-test.
+    await delivered(running, SAM)
 
 
 async def make_goal_with_buttons(running: Running, staff: FakeUser) -> Goal:
@@ -346,6 +348,8 @@ async def test_sam_rates_by_writing_a_number_and_suggests_a_goal_in_their_words(
     await running.join_sam()
     await running.say(JO, "/profile Sam scale ten")
     running.clock.advance(TELL_AFTER + timedelta(minutes=1))
+    # The notice was queued long ago but goes only now: wait for it, or it lands mid-test.
+    await delivered(running, SAM)
     await running.say(JO, f"/goal Sam {WORDS}")
     await tap(running, JO, "b|goal_right|-")
     sam_before = running.count(SAM)

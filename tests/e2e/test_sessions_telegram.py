@@ -185,6 +185,7 @@ async def test_a_silent_profile_makes_the_reminder_silent(running: Running) -> N
     await running.say(JO, "/profile Sam silent on")
     # Sam hears of the change once it has settled (bot.services.profiles).
     running.clock.advance(TELL_AFTER + timedelta(minutes=1))
+    await delivered(running, SAM)
     await running.say(JO, f"/book Sam {TOMORROW} 16:00")
     await delivered(running, SAM)
     [day_before, _] = await reminders_of(running, (await only_session(running)).id)
