@@ -1,142 +1,154 @@
-"""How well the worrying-words detector does on the project's labelled messages.
+"""How well the worrying-words detector hears worries in messages it was never trained on.
 
-Prints recall (concerns found / concerns labelled), the false-alarm rate (messages labelled
-none that were flagged / messages labelled none), both for each section of the file, recall
-per category, how often the category agreed with the label, and the time per message. Misses
-and false alarms are listed by line number; add --show-text to print their words too (test
-data, so stdout is fine; never put real young people's messages in the file).
+For each held-out batch in bench/heldout/ (or the files given), and beside it the lexicon alone
+measured in the same run, it prints:
+- recall of alert-or-ask: worries the detector acts on (an alert, or the "Are you OK?" check)
+  out of the worries labelled; overall and per category;
+- the alert rate and the ask rate on the negatives (messages labelled none);
+- the time per message (p50 and p99, the hybrid detector, one process).
+
+It refuses to run while a batch line is a near-duplicate of a training line in
+content/safety/examples/ (the same words, or most of them): a copy would flatter recall.
+
+Misses and false alarms are listed by line, without their words unless --show-text (test data
+written for the project, so stdout is fine; never put a real young person's message in a batch).
 
 Run from the project root:
-    .venv/bin/python bench/safety_recall.py [--show-text] [--file other.tsv]
+    .venv/bin/python bench/safety_recall.py [--show-text] [FILE ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import statistics
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content.safety_examples import Example, load_examples, read_examples
 from bot.content.safety_lexicon import load_lexicon
-from bot.domain.safety.detection import Detection, detect
-from bot.domain.safety.lexicon import Lexicon
+from bot.content.safety_model import load_model
+from bot.domain.safety.detection import detect
+from bot.domain.safety.hearing import Action, hear
+from bot.domain.safety.learned import words_of
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests" / "data" / "safety_labelled.tsv"
-SECTION = "# section:"
-
-
-@dataclass(frozen=True)
-class Example:
-    line: int
-    section: str
-    concern: bool
-    category: str
-    text: str
+HELD_OUT = Path(__file__).resolve().parent / "heldout"
+# Two lines are near-duplicates when this share of their words (and word pairs) is shared.
+NEAR = 0.8
 
 
 @dataclass(frozen=True)
 class Result:
     example: Example
-    found: Detection | None
+    action: Action
+    lexicon_only: Action
+    found: str
 
 
-def read_labelled(path: Path) -> list[Example]:
-    examples = []
-    section = "all"
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if raw.startswith(SECTION):
-            section = raw.removeprefix(SECTION).split(":")[0].strip()
-        if not raw.strip() or raw.startswith("#"):
+def _shingles(text: str) -> frozenset[str]:
+    words = words_of(text)
+    return frozenset(words) | frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))
+
+
+def near_duplicates(batch: list[Example], training: list[Example]) -> list[tuple[str, str]]:
+    """(batch line, training line) pairs that are the same message, or nearly."""
+    seen = [(example.where, _shingles(example.text)) for example in training]
+    exact = {" ".join(words_of(example.text)): example.where for example in training}
+    pairs = []
+    for example in batch:
+        key = " ".join(words_of(example.text))
+        if key in exact:
+            pairs.append((example.where, exact[key]))
             continue
-        label, category, text = raw.split("\t", 2)
-        if label not in ("concern", "none"):
-            raise SystemExit(f"{path}:{number}: label must be concern or none, not {label!r}")
-        text = text.replace("\\n", "\n")
-        examples.append(Example(number, section, label == "concern", category, text))
-    return examples
+        mine = _shingles(example.text)
+        for where, theirs in seen:
+            union = len(mine | theirs)
+            if union and len(mine & theirs) / union >= NEAR:
+                pairs.append((example.where, where))
+                break
+    return pairs
 
 
-def describe(found: Detection | None) -> str:
-    if found is None:
-        return "nothing"
-    return f"{found.category} {found.urgency}{'' if found.sure else ' (ask)'}"
+def share(count: int, total: int) -> str:
+    return f"{count}/{total} = {count / total:.3f}" if total else "-"
 
 
-def rates(results: list[Result]) -> str:
-    concerns = [r for r in results if r.example.concern]
-    nones = [r for r in results if not r.example.concern]
-    found = sum(1 for r in concerns if r.found is not None)
-    alarms = sum(1 for r in nones if r.found is not None)
-    recall = f"{found}/{len(concerns)} = {found / len(concerns):.3f}" if concerns else "-"
-    false = f"{alarms}/{len(nones)} = {alarms / len(nones):.3f}" if nones else "-"
-    return f"recall {recall}   false alarms {false}"
-
-
-def timing(examples: list[Example], lexicon: Lexicon) -> str:
-    started = time.perf_counter()
-    for _ in range(5):
-        for example in examples:
-            detect(example.text, lexicon)
-    per_message = (time.perf_counter() - started) / (5 * len(examples)) * 1e6
-    return f"{per_message:.0f} us per message (mean of 5 passes)"
-
-
-def print_lists(results: list[Result], name: str, *, show_text: bool) -> None:
-    misses = [r for r in results if r.example.concern and r.found is None]
-    alarms = [r for r in results if not r.example.concern and r.found is not None]
-    other = [
-        r
-        for r in results
-        if r.example.concern and r.found is not None and r.found.category != r.example.category
-    ]
+def report(name: str, results: list[Result], *, show_text: bool) -> None:
+    worries = [r for r in results if r.example.worry]
+    nones = [r for r in results if not r.example.worry]
+    heard = sum(1 for r in worries if r.action is not Action.NONE)
+    heard_lexicon = sum(1 for r in worries if r.lexicon_only is not Action.NONE)
+    alerts = sum(1 for r in nones if r.action is Action.ALERT)
+    asks = sum(1 for r in nones if r.action is Action.ASK)
+    lexicon_alarms = sum(1 for r in nones if r.lexicon_only is not Action.NONE)
+    print(f"\n{name}: {len(worries)} worries, {len(nones)} none")
+    print(f"  hybrid        recall (alert or ask) {share(heard, len(worries))}")
+    print(f"                alerts on negatives   {share(alerts, len(nones))}")
+    print(f"                asks on negatives     {share(asks, len(nones))}")
+    print(f"  lexicon alone recall                {share(heard_lexicon, len(worries))}")
+    print(f"                alarms on negatives   {share(lexicon_alarms, len(nones))}")
+    print("  recall per category (hybrid; lexicon alone):")
+    for category in sorted(Counter(r.example.category for r in worries)):
+        rows = [r for r in worries if r.example.category == category]
+        hit = sum(1 for r in rows if r.action is not Action.NONE)
+        alone = sum(1 for r in rows if r.lexicon_only is not Action.NONE)
+        print(f"    {category:<22} {share(hit, len(rows))}   {alone}/{len(rows)}")
     for title, rows in (
-        ("misses", misses),
-        ("false alarms", alarms),
-        ("found with another category", other),
+        ("misses", [r for r in worries if r.action is Action.NONE]),
+        ("false alarms", [r for r in nones if r.action is not Action.NONE]),
     ):
-        print(f"\n{title} ({len(rows)}), by line of {name}:")
+        print(f"  {title} ({len(rows)}):")
         for row in rows:
             words = f"  {row.example.text!r}" if show_text else ""
-            print(
-                f"  line {row.example.line}: labelled {row.example.category or 'none'}, "
-                f"found {describe(row.found)}{words}"
-            )
+            print(f"    {row.example.where}: {row.example.category}, {row.found}{words}")
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="held-out batches (default: all)")
     parser.add_argument("--show-text", action="store_true", help="print the words of each miss")
-    parser.add_argument("--file", type=Path, default=LABELLED, help="another labelled .tsv")
     args = parser.parse_args()
+    files = args.files or sorted(HELD_OUT.glob("*.tsv"))
+    lexicon, model = load_lexicon(), load_model()
+    training = load_examples()
+    batches = {path.name: read_examples(path, with_review=False) for path in files}
 
-    started = time.perf_counter()
-    lexicon = load_lexicon()
-    load_ms = (time.perf_counter() - started) * 1000
-    examples = read_labelled(args.file)
-    results = [Result(example, detect(example.text, lexicon)) for example in examples]
+    copies = [pair for batch in batches.values() for pair in near_duplicates(batch, training)]
+    if copies:
+        for held, trained in copies:
+            print(f"{held} is a near-duplicate of the training line {trained}")
+        print(f"refused: {len(copies)} near-duplicates; take them out of the training lines")
+        return 2
 
-    concerns = [r for r in results if r.example.concern]
-    print(f"{args.file.name}: {len(concerns)} concerns, {len(results) - len(concerns)} none")
-    print(f"  all           {rates(results)}")
-    for section in dict.fromkeys(e.section for e in examples if e.section != "all"):
-        print(f"  {section:<13} {rates([r for r in results if r.example.section == section])}")
-    found = [r for r in concerns if r.found is not None]
-    same = sum(1 for r in found if r.found and r.found.category == r.example.category)
-    asked = sum(1 for r in found if r.found and not r.found.sure)
-    print(f"category agrees with the label: {same}/{len(found)} of the concerns found")
-    print(f"found but not sure (ask the young person first): {asked}/{len(found)}")
-    print(f"time: {timing(examples, lexicon)}; lexicon load {load_ms:.0f} ms")
-
-    print("\nrecall per category (found as any concern; found with this category):")
-    for category in sorted(Counter(r.example.category for r in concerns)):
-        rows = [r for r in concerns if r.example.category == category]
-        hit = sum(1 for r in rows if r.found is not None)
-        agree = sum(1 for r in rows if r.found and r.found.category == category)
-        print(f"  {category:<13} {hit:>3}/{len(rows):<3} = {hit / len(rows):.2f}   agree {agree}")
-
-    print_lists(results, args.file.name, show_text=args.show_text)
+    timings = []
+    for name, batch in batches.items():
+        results = []
+        for example in batch:
+            started = time.perf_counter()
+            verdict = hear(example.text, lexicon, model)
+            timings.append(time.perf_counter() - started)
+            alone = detect(example.text, lexicon)
+            lexicon_only = Action.NONE if alone is None else Action.ALERT
+            found = (
+                f"{verdict.action} {verdict.detection.category}"
+                if verdict.detection is not None
+                else "nothing"
+            )
+            results.append(Result(example, verdict.action, lexicon_only, found))
+        report(name, results, show_text=args.show_text)
+    if timings:
+        timings.sort()
+        p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+        print(
+            f"\ntime per message: p50 {statistics.median(timings) * 1000:.2f} ms, "
+            f"p99 {p99 * 1000:.2f} ms ({len(timings)} messages, one process)"
+        )
+    print(f"model: {model.data_sha256[:12]}, asks at {model.ask_at:.3f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -21,7 +21,10 @@ LISTERS = frozenset({Role.DUTY, Role.MANAGER, Role.ON_CALL})
 # Who may stand in for a worker who is away: their alerts carry the young person's words.
 COVER_ROLES = frozenset({Role.KEY_WORKER, Role.DUTY, Role.MANAGER})
 # Concerns that also go to the hub's police liaison, where the council turns it on.
-POLICE_CATEGORIES = frozenset({"missing", "exploitation"})
+# ("exploitation" is how concerns raised before the two kinds were told apart are stored.)
+POLICE_CATEGORIES = frozenset(
+    {"missing", "sexual_exploitation", "criminal_exploitation", "exploitation"}
+)
 # At the young person's hub, these roles may write to any of its young people.
 HUB_MESSENGERS = frozenset({Role.DUTY, Role.MANAGER})
 # Who hears a safety message that could not be delivered, in order: first the hub's duty

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import DEFAULT_API_URL, ConfigurationError, Settings, load_settings
 from bot.content.lint import LintFailed
 from bot.content.messages import ContentError
+from bot.content.safety_model import ModelError
 from bot.domain.errors import (
     BadFirstName,
     NotStaff,
@@ -179,14 +180,26 @@ def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     change.add_argument("--minutes-other", type=int, help="wait before the next step (others)")
     change.add_argument("--office-hours", help="like 9-17 (Monday to Friday)")
     change.add_argument("--on-call-first", choices=["yes", "no"], help="out of hours")
-    change.add_argument("--police-liaison", choices=["yes", "no"], help="missing, exploitation")
+    change.add_argument(
+        "--police-liaison", choices=["yes", "no"], help="going missing and exploitation"
+    )
     change.add_argument("--quiet-hours", help="no session reminders, like 21-8")
     change.add_argument("--timezone", help="where its sessions are, like Europe/London")
 
-    safety = commands.add_parser("safety", help="check words against the safety lexicon")
-    safety.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
-        "scan", help="one message per line in, one JSON object per line out"
+    safety = commands.add_parser(
+        "safety", help="check words against the worrying-words detector, or train it"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    safety.add_parser("scan", help="one message per line in, one JSON object per line out")
+    train = safety.add_parser(
+        "train", help="build content/safety/model.json from content/safety/examples/"
     )
+    train.add_argument(
+        "--drafts", action="store_true", help="learn from draft lines too (a draft model)"
+    )
+    train.add_argument(
+        "--check", action="store_true", help="say whether the committed model is what it builds"
+    )
+    train.add_argument("--everyday", type=Path, help="everyday text for negatives (GoEmotions)")
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
@@ -259,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         _dispatch(args, settings)
-    except (ConfigurationError, ContentError, LexiconError, SetupError) as error:
+    except (ConfigurationError, ContentError, LexiconError, ModelError, SetupError) as error:
         sys.stderr.write(f"waypoint: {error}\n")
         return 2
     except WaypointError as error:

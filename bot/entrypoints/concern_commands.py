@@ -11,10 +11,14 @@ from collections.abc import Awaitable, Callable
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import system_clock
 from bot.config import Settings
+from bot.content.safety_examples import ExamplesError
 from bot.content.safety_lexicon import load_lexicon
+from bot.content.safety_model import load_model
 from bot.domain.errors import SetupError
+from bot.domain.safety.lexicon import LexiconError
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
+from bot.entrypoints.safety_training import TrainingError, train
 from bot.services.concern_records import concern_export, concerns_table
 from bot.services.councils import (
     CouncilChange,
@@ -74,9 +78,16 @@ def council(args: argparse.Namespace, settings: Settings) -> None:
     sys.stdout.write(text + "\n")
 
 
-def safety(_: argparse.Namespace, __: Settings) -> None:
-    """`waypoint safety scan`: offline, nothing stored, nothing logged."""
-    scan(sys.stdin, sys.stdout, load_lexicon())
+def safety(args: argparse.Namespace, __: Settings) -> None:
+    """`waypoint safety scan` (offline, nothing stored, nothing logged) or `safety train`."""
+    if args.action == "train":
+        try:
+            code = train(drafts=args.drafts, check=args.check, everyday=args.everyday)
+        except (TrainingError, ExamplesError, LexiconError) as error:
+            sys.stderr.write(f"{error}\n")
+            code = 1
+        raise SystemExit(code)
+    scan(sys.stdin, sys.stdout, load_lexicon(), load_model())
 
 
 def inbox(args: argparse.Namespace, settings: Settings) -> None:

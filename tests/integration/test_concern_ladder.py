@@ -188,7 +188,9 @@ class TestCover:
 
 
 class TestPoliceLiaison:
-    @pytest.mark.parametrize("category", ["missing", "exploitation"])
+    @pytest.mark.parametrize(
+        "category", ["missing", "sexual_exploitation", "criminal_exploitation", "exploitation"]
+    )
     async def test_gets_a_summary_without_the_words_where_the_council_says(
         self, hub: Hub, category: str
     ) -> None:
@@ -204,12 +206,16 @@ class TestPoliceLiaison:
     async def test_also_when_the_worry_is_about_a_friend(self, hub: Hub) -> None:
         await hub.council(police_liaison=True)
         friend = Worry(
-            "words", Urgency.HIGH, "my mate is made to sell", "other_child", harm="exploitation"
+            "words",
+            Urgency.HIGH,
+            "my mate is made to sell",
+            "other_child",
+            harm="criminal_exploitation",
         )
         await hub.raise_concern(friend)
         [summary] = await hub.queued(PAT)
         friend_label, harm = (
-            hub.staff_words(f"category_{c}") for c in ("other_child", "exploitation")
+            hub.staff_words(f"category_{c}") for c in ("other_child", "criminal_exploitation")
         )
         assert f"{friend_label}: {harm}" in summary.text
 

@@ -64,7 +64,8 @@ def test_a_profile_is_changed_by_the_worker_or_a_therapist_at_the_hub() -> None:
 
 @pytest.mark.parametrize(
     ("allows", "category", "goes"),
-    [(True, "missing", True), (True, "exploitation", True), (True, "abuse", False),
+    [(True, "missing", True), (True, "criminal_exploitation", True), (True, "abuse", False),
+     (True, "sexual_exploitation", True), (True, "exploitation", True), (True, "eating", False),
      (False, "missing", False), (True, None, False)],
 )  # fmt: skip
 def test_police_liaison_hears_of_missing_and_exploitation_where_allowed(

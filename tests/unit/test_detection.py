@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.safety_examples import load_examples
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.safety.detection import TIE_ORDER, Detection, detect
+from bot.domain.safety.learned import LEARNED_CATEGORIES
 from bot.domain.safety.lexicon import CUES, Lexicon, LexiconError
 from bot.domain.safety.worry import Category, Urgency
 from bot.entrypoints.safety_scan import scan
 
 PROJECT = Path(__file__).resolve().parents[2]
-LABELLED = PROJECT / "tests" / "data" / "safety_labelled.tsv"
 H, M, L = Urgency.HIGH, Urgency.MEDIUM, Urgency.LOW
 C = Category
 
@@ -37,7 +38,7 @@ CONCERNS = [
     ("my dad hits me", C.ABUSE, H, True),
     ("I don't feel safe at home", C.UNSAFE, H, True),
     ("im going to run away from home", C.MISSING, H, True),
-    ("they want me to do county lines", C.EXPLOITATION, H, True),
+    ("they want me to do county lines", C.CRIMINAL_EXPLOITATION, H, True),
     ("I'm being bullied at school", C.BULLYING, M, True),
     ("i smoke weed every day", C.SUBSTANCES, M, True),
     ("im worried about my friend", C.OTHER_CHILD, M, True),
@@ -47,10 +48,10 @@ CONCERNS = [
     ("sewerslide is all i think about", C.SUICIDE, H, True),
     ("i wanna die", C.SUICIDE, H, True),
     ("i just want to end it all", C.SUICIDE, H, True),
-    ("going cunch next week", C.EXPLOITATION, H, True),
-    ("im staying in a trap house", C.EXPLOITATION, H, True),
-    ("got it on tick and now i owe them", C.EXPLOITATION, H, True),
-    ("they made me plug it", C.EXPLOITATION, H, True),
+    ("going cunch next week", C.CRIMINAL_EXPLOITATION, H, True),
+    ("im staying in a trap house", C.CRIMINAL_EXPLOITATION, H, True),
+    ("got it on tick and now i owe them", C.CRIMINAL_EXPLOITATION, H, True),
+    ("they made me plug it", C.CRIMINAL_EXPLOITATION, H, True),
     ("ppl at school keep telling me to kys", C.BULLYING, M, True),
     ("i relapsed on sh", C.SELF_HARM, H, True),
     ("he hert me", C.ABUSE, H, True),
@@ -271,14 +272,15 @@ def test_a_file_that_is_not_toml_or_not_there_is_named(tmp_path: Path) -> None:
 
 
 def test_scan_writes_one_compact_json_verdict_per_line(lexicon: Lexicon) -> None:
+    # The lexicon alone (no learned layer): sure is an alert, unsure a question.
     out = io.StringIO()
     lines = ["i want to kill myself\n", "\n", "my phone is dead\n", "kms lol"]
-    assert scan(lines, out, lexicon) == 2
+    assert scan(lines, out, lexicon, None) == 2
     assert out.getvalue().splitlines() == [
-        '{"concern":true,"category":"suicide","urgency":"high"}',
-        '{"concern":false,"category":null,"urgency":null}',
-        '{"concern":false,"category":null,"urgency":null}',
-        '{"concern":true,"category":"suicide","urgency":"low"}',
+        '{"action":"alert","concern":true,"category":"suicide","urgency":"high"}',
+        '{"action":"none","concern":false,"category":null,"urgency":null}',
+        '{"action":"none","concern":false,"category":null,"urgency":null}',
+        '{"action":"ask","concern":true,"category":"suicide","urgency":"low"}',
     ]
     assert all(isinstance(json.loads(line), dict) for line in out.getvalue().splitlines())
 
@@ -286,44 +288,32 @@ def test_scan_writes_one_compact_json_verdict_per_line(lexicon: Lexicon) -> None
 # The labelled set ----------------------------------------------------------------------------
 
 
-def _labelled() -> list[tuple[str, str, str]]:
-    rows = []
-    for raw in LABELLED.read_text(encoding="utf-8").splitlines():
-        if raw.strip() and not raw.startswith("#"):
-            label, category, text = raw.split("\t", 2)
-            rows.append((label, category, text.replace("\\n", "\n")))
-    return rows
+def test_the_labelled_examples_are_well_formed_and_cover_every_learned_category() -> None:
+    examples = load_examples()
+    assert len(examples) >= 3000
+    assert {e.category for e in examples if e.worry} == {c.value for c in LEARNED_CATEGORIES}
+    assert all(e.category == "none" for e in examples if not e.worry)
+    worries = sum(1 for e in examples if e.worry)
+    assert 0.35 < worries / len(examples) < 0.65
 
 
-def test_the_labelled_set_is_well_formed_and_covers_every_category() -> None:
-    rows = _labelled()
-    assert len(rows) >= 250
-    assert {label for label, _, _ in rows} == {"concern", "none"}
-    assert {category for label, category, _ in rows if label == "concern"} == {
-        c.value for c in Category
-    }
-    assert all(category == "" for label, category, _ in rows if label == "none")
-    concerns = sum(1 for label, _, _ in rows if label == "concern")
-    assert 0.35 < concerns / len(rows) < 0.65
-
-
-def test_recall_and_false_alarms_on_the_labelled_set_stay_within_the_aims(
+def test_the_lexicon_alone_still_hears_most_of_the_lines_it_was_tuned_on(
     lexicon: Lexicon,
 ) -> None:
-    # A guard against a lexicon change that loses ground. Never relabel a line to pass it:
-    # change the lexicon, or the aim, and say why in the pull request.
-    rows = _labelled()
-    flagged = [(label, detect(text, lexicon) is not None) for label, _, text in rows]
-    concerns = [found for label, found in flagged if label == "concern"]
-    nones = [found for label, found in flagged if label == "none"]
-    assert sum(concerns) / len(concerns) >= 0.95
+    # A guard against a lexicon change that loses ground on the project's first labelled set
+    # (issues 5 and 9), which the lexicon was tuned on. Never relabel a line to pass it.
+    examples = [e for e in load_examples() if e.where.startswith("project.tsv")]
+    flagged = [(e.worry, detect(e.text, lexicon) is not None) for e in examples]
+    worries = [found for worry, found in flagged if worry]
+    nones = [found for worry, found in flagged if not worry]
+    assert sum(worries) / len(worries) >= 0.95
     assert sum(nones) / len(nones) <= 0.10
 
 
 @pytest.mark.parametrize(
     ("text", "harm"),
     [
-        ("my mate is being made to sell", C.EXPLOITATION),
+        ("my mate is being made to sell", C.CRIMINAL_EXPLOITATION),
         ("my friend ran away from home", C.MISSING),
         ("i want to die", C.SUICIDE),
     ],

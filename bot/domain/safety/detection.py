@@ -33,11 +33,14 @@ TIE_ORDER = (
     Category.SELF_HARM,
     Category.UNSAFE,
     Category.ABUSE,
-    Category.EXPLOITATION,
+    Category.SEXUAL_EXPLOITATION,
+    Category.CRIMINAL_EXPLOITATION,
     Category.MISSING,
     Category.OTHER_CHILD,
+    Category.EATING,
     Category.SUBSTANCES,
     Category.BULLYING,
+    Category.HELP,
 )
 _RANK = {Urgency.LOW: 0, Urgency.MEDIUM: 1, Urgency.HIGH: 2}
 _LOWER = {Urgency.HIGH: Urgency.MEDIUM, Urgency.MEDIUM: Urgency.LOW, Urgency.LOW: Urgency.LOW}
@@ -50,7 +53,7 @@ _NEW_CLAUSE = frozenset({"i", "but", "and", "because", "then"})
 _PRONOUNS = frozenset({("she",), ("he",), ("they",)})
 # "He" or "she" just before one of these is usually the person doing the harm ("he's got a
 # knife"), so only a named person ("my sister isn't safe") makes them about someone else.
-_HARMED_BY_SUBJECT = frozenset({Category.ABUSE, Category.UNSAFE})
+_HARMED_BY_SUBJECT = frozenset({Category.ABUSE, Category.UNSAFE, Category.SEXUAL_EXPLOITATION})
 
 # Category, urgency, sure, and the harm itself (which stays put when the worry is for a friend).
 _Verdict = tuple[Category, Urgency, bool, Category]

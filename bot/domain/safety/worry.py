@@ -18,10 +18,14 @@ class Category(StrEnum):
     ABUSE = "abuse"
     UNSAFE = "unsafe"
     MISSING = "missing"
-    EXPLOITATION = "exploitation"
+    SEXUAL_EXPLOITATION = "sexual_exploitation"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation"
     BULLYING = "bullying"
     SUBSTANCES = "substances"
+    EATING = "eating"
     OTHER_CHILD = "other_child"
+    # Vague distress or an urgent call with no detail ("i'm not ok", "get jo it's urgent").
+    HELP = "help"
 
 
 class Urgency(StrEnum):
