@@ -78,6 +78,9 @@ class Built:
     data: dict[str, Any]
     cv_recall: float
     cv_false_asks: float
+    # Out of fold, per labelled example: its chance of a worry (for reports on the build).
+    examples: tuple[Example, ...] = ()
+    worry_chance: tuple[float, ...] = ()
 
 
 def default_everyday() -> Path:
@@ -173,12 +176,7 @@ def build(
     ask_at, recall, false_asks = _threshold(examples, worry_chance, lexicon)
 
     vectorizer, model = fitted(range(len(texts)))
-    order = [list(model.classes_).index(name) for name in classes]
-    idf = vectorizer.idf_
-    rows = []
-    for feature, column in sorted(vectorizer.vocabulary_.items()):
-        per_class = [round(float(model.coef_[at][column]) * SCALE) for at in order]
-        rows.append([feature, round(float(idf[column]) * SCALE), *per_class])
+    rows, intercepts = exported(vectorizer, model, classes)
     data = {
         "about": "Built by `waypoint safety train` from content/safety/examples/ and everyday "
         "text; numbers only. Do not edit: change the examples and build it again.",
@@ -191,10 +189,21 @@ def build(
         "ask_at": round(ask_at, 4),
         "classes": classes,
         "scale": SCALE,
-        "intercepts": [round(float(model.intercept_[at]) * SCALE) for at in order],
+        "intercepts": intercepts,
         "features": rows,
     }
-    return Built(data, recall, false_asks)
+    return Built(data, recall, false_asks, tuple(examples), tuple(worry_chance))
+
+
+def exported(vectorizer: Any, model: Any, classes: Sequence[str]) -> tuple[list[Any], list[int]]:
+    """A fitted vectorizer and model as the file keeps them: per feature (sorted) its IDF and
+    a weight per class, and an intercept per class, all in whole thousandths."""
+    order = [list(model.classes_).index(name) for name in classes]
+    rows: list[Any] = []
+    for feature, column in sorted(vectorizer.vocabulary_.items()):
+        per_class = [round(float(model.coef_[at][column]) * SCALE) for at in order]
+        rows.append([feature, round(float(vectorizer.idf_[column]) * SCALE), *per_class])
+    return rows, [round(float(model.intercept_[at]) * SCALE) for at in order]
 
 
 def _threshold(
