@@ -122,6 +122,8 @@ ARABIC_CONCERNS = [
     ("صاحبتي بدها تنتحر", C.OTHER_CHILD, H, True),
     ("صاحبي بده يقتل نفسه", C.OTHER_CHILD, H, True),
     ("اختي بتدخن حشيش", C.OTHER_CHILD, M, True),
+    ("اخوي بدو يهرب", C.OTHER_CHILD, H, True),
+    ("صاحبي ضربني بالكورة", C.ABUSE, H, True),  # "hit me": about the young person
     # Negation and hyperbole: low, and ask; never nothing.
     ("ما عدت اجرح نفسي", C.SELF_HARM, L, False),
     ("ما بدي موت", C.SUICIDE, L, False),
