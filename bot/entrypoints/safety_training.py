@@ -84,6 +84,17 @@ class Built:
     # Out of fold, per labelled example: its chance of a worry (for reports on the build).
     examples: tuple[Example, ...] = ()
     worry_chance: tuple[float, ...] = ()
+    heard: tuple[bool, ...] = ()  # out of fold, by the lexicon or the model at `ask_at`
+
+    def per_category(self) -> dict[str, float]:
+        """Out-of-fold recall for each category of worry."""
+        totals: dict[str, list[int]] = {}
+        for example, heard in zip(self.examples, self.heard, strict=True):
+            if example.worry:
+                counts = totals.setdefault(example.category, [0, 0])
+                counts[0] += heard
+                counts[1] += 1
+        return {name: found / total for name, (found, total) in sorted(totals.items())}
 
 
 def default_everyday() -> Path:
@@ -195,7 +206,11 @@ def build(
         "intercepts": intercepts,
         "features": rows,
     }
-    return Built(data, recall, asks, tuple(examples), tuple(worry_chance))
+    heard = tuple(
+        chance >= ask_at or detect(example.text, lexicon) is not None
+        for example, chance in zip(examples, worry_chance, strict=True)
+    )
+    return Built(data, recall, asks, tuple(examples), tuple(worry_chance), heard)
 
 
 def exported(vectorizer: Any, model: Any, classes: Sequence[str]) -> tuple[list[Any], list[int]]:
@@ -287,11 +302,12 @@ def train(*, drafts: bool, check: bool, everyday: Path | None) -> int:
         return 0
     write(built.data, path)
     size = path.stat().st_size // 1024
+    by_category = ", ".join(f"{name} {share:.2f}" for name, share in built.per_category().items())
     sys.stdout.write(
         f"wrote {path} ({size} KB, {built.data['status']}): trained on "
         f"{built.data['trained_on']['examples']} examples and "
         f"{built.data['trained_on']['everyday']} everyday lines; cross-validated recall "
         f"{built.cv_recall:.3f} with the lexicon, asks on negatives {built.cv_asks:.3f}; "
-        f"asks at {built.data['ask_at']:.3f}\n"
+        f"asks at {built.data['ask_at']:.3f}\ncross-validated recall by category: {by_category}\n"
     )
     return 0
