@@ -53,8 +53,10 @@ MIN_DF = 2
 MAX_FEATURES = 20000
 FOLDS = 5
 # Out of fold, the young person may be asked "Are you OK?" about this share of the labelled
-# negatives (everyday talk that shares words with worries), the lexicon's questions included.
-TOTAL_ASKS = 0.09
+# negatives, the lexicon's questions included. The labelled negatives are everyday talk chosen
+# to share words with worries: at 9% here, held-out batches A to D (bench/heldout/README.md)
+# were asked about 2% to 4% of their negatives, against an aim of at most 10%.
+TOTAL_ASKS = 0.12
 # Weights are kept as whole thousandths: the same file on every machine, and a small one.
 SCALE = 1000
 # Bump when `features` changes: the file must be rebuilt.

@@ -189,7 +189,7 @@ def _judge(hit: Found, message: _Message, lexicon: Lexicon) -> _Verdict:
     cues = message.cues
     if cues["past"] and not cues["still_happening"]:
         urgency = _LOWER[urgency]
-    if cues["hyperbole"] or _negated(hit, message):
+    if cues["hyperbole"] or cues["story"] or _negated(hit, message):
         urgency, sure = Urgency.LOW, False
     if cues["raise_to_high"]:
         urgency = Urgency.HIGH

@@ -31,6 +31,7 @@ CUES = (
     "negation",
     "not_a_negation",
     "hyperbole",
+    "story",
     "past",
     "still_happening",
     "someone_else",
