@@ -20,7 +20,6 @@ Run from the project root:
 from __future__ import annotations
 
 import argparse
-import itertools
 import statistics
 import sys
 import time
@@ -28,16 +27,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.safety_examples import Example, load_examples, read_examples
+from bot.content.safety_examples import Example, load_examples, near_duplicates, read_examples
 from bot.content.safety_lexicon import load_lexicon
 from bot.content.safety_model import load_model
 from bot.domain.safety.detection import detect
 from bot.domain.safety.hearing import Action, hear
-from bot.domain.safety.learned import words_of
 
 HELD_OUT = Path(__file__).resolve().parent / "heldout"
-# Two lines are near-duplicates when this share of their words (and word pairs) is shared.
-NEAR = 0.8
 
 
 @dataclass(frozen=True)
@@ -46,30 +42,6 @@ class Result:
     action: Action
     lexicon_only: Action
     found: str
-
-
-def _shingles(text: str) -> frozenset[str]:
-    words = words_of(text)
-    return frozenset(words) | frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))
-
-
-def near_duplicates(batch: list[Example], training: list[Example]) -> list[tuple[str, str]]:
-    """(batch line, training line) pairs that are the same message, or nearly."""
-    seen = [(example.where, _shingles(example.text)) for example in training]
-    exact = {" ".join(words_of(example.text)): example.where for example in training}
-    pairs = []
-    for example in batch:
-        key = " ".join(words_of(example.text))
-        if key in exact:
-            pairs.append((example.where, exact[key]))
-            continue
-        mine = _shingles(example.text)
-        for where, theirs in seen:
-            union = len(mine | theirs)
-            if union and len(mine & theirs) / union >= NEAR:
-                pairs.append((example.where, where))
-                break
-    return pairs
 
 
 def share(count: int, total: int) -> str:

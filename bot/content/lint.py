@@ -25,6 +25,7 @@ from bot.content.lint_rules import fold as _fold
 from bot.content.lint_rules import has_phrase as _has_phrase
 from bot.content.lint_rules import prepared as _prepared
 from bot.content.messages import BUTTON_PREFIX, DEFAULT_LANGUAGE, ContentError, Message, read_toml
+from bot.content.safety_examples import ExamplesError, load_examples
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.profiles import Level
 from bot.domain.safety.lexicon import LexiconError
@@ -295,4 +296,22 @@ def _lexicon_findings(folder: Path) -> Iterator[Located]:
         return
     if not lexicon.approved:
         hint = "a draft, not live yet: clinical staff and therapists approve it in [review]"
+        yield Located(where, "", "", "", Finding("GAP", Severity.WARN, hint))
+    yield from _examples_findings(folder)
+
+
+def _examples_findings(folder: Path) -> Iterator[Located]:
+    """The labelled examples must read; draft lines are counted (they train only a draft)."""
+    where = "safety/examples"
+    try:
+        examples = load_examples(folder)
+    except ExamplesError as error:
+        yield Located(where, "", "", "", Finding("CONTENT", Severity.FAIL, str(error)))
+        return
+    drafts = sum(1 for example in examples if not example.approved)
+    if drafts:
+        hint = (
+            f"{drafts} of {len(examples)} lines are drafts: a model learned from them is a "
+            "draft, used only where draft content is allowed, until clinical staff approve them"
+        )
         yield Located(where, "", "", "", Finding("GAP", Severity.WARN, hint))

@@ -16,15 +16,18 @@ file, the line and what to fix.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain.safety.learned import LEARNED_CATEGORIES, NONE
+from bot.domain.safety.learned import LEARNED_CATEGORIES, NONE, words_of
 from bot.paths import project_folder
 
 WORRY = "worry"
 REVIEWS = ("approved", "draft")
 _CATEGORY_NAMES = tuple(category.value for category in LEARNED_CATEGORIES)
+# Two messages are near-duplicates when this share of their words and word pairs is shared.
+NEAR = 0.8
 
 
 class ExamplesError(Exception):
@@ -100,3 +103,28 @@ def load_examples(folder: Path | None = None) -> list[Example]:
     if not files:
         raise ExamplesError(f"{where} has no .tsv files of labelled examples")
     return [example for path in files for example in read_examples(path)]
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = words_of(text)
+    return frozenset(words) | frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))
+
+
+def near_duplicates(batch: list[Example], training: list[Example]) -> list[tuple[str, str]]:
+    """(batch line, training line) for each batch line that is a training line's message, or
+    nearly (the same words read the same way, or `NEAR` of its words and word pairs)."""
+    exact = {" ".join(words_of(example.text)): example.where for example in training}
+    seen = [(example.where, _shingles(example.text)) for example in training]
+    pairs = []
+    for example in batch:
+        key = " ".join(words_of(example.text))
+        if key in exact:
+            pairs.append((example.where, exact[key]))
+            continue
+        mine = _shingles(example.text)
+        for where, theirs in seen:
+            union = len(mine | theirs)
+            if union and len(mine & theirs) / union >= NEAR:
+                pairs.append((example.where, where))
+                break
+    return pairs

@@ -186,6 +186,9 @@ def _content(tmp_path: Path, body: str, *, po: dict[str, str] | None = None) -> 
     lexicon.write_text(
         lexicon.read_text(encoding="utf-8").replace(draft, signed), encoding="utf-8"
     )
+    for examples in (tmp_path / "safety" / "examples").glob("*.tsv"):
+        text = examples.read_text(encoding="utf-8")
+        examples.write_text(text.replace("\tdraft\t", "\tapproved\t"), encoding="utf-8")
     header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
     for language, entries in (po or {}).items():
         path = tmp_path / "locale" / language / "LC_MESSAGES" / "waypoint.po"
@@ -424,6 +427,16 @@ class TestCommandLine:
         assert result.returncode == 1
         assert result.stdout.splitlines()[0].startswith("CONTENT fail: m.toml [ask]: 4 buttons")
         assert result.stdout.splitlines()[-1].startswith("1 to fix")
+
+
+def test_draft_or_broken_labelled_examples_are_reported(tmp_path: Path) -> None:
+    folder = _content(tmp_path, "")
+    examples = folder / "safety" / "examples" / "extra.tsv"
+    examples.write_text("none\t-\tdraft\tstaff took us to nandos\n", encoding="utf-8")
+    assert "safety/examples: GAP warn: 1 of" in "\n".join(map(str, lint_folder(folder)))
+    examples.write_text("worry\tsuicide\tdraft\ti want to die\n", encoding="utf-8")
+    [broken] = _found(folder, "CONTENT")
+    assert broken.startswith("safety/examples: CONTENT fail: extra.tsv:1: a worry's category")
 
 
 def test_a_draft_or_broken_safety_lexicon_is_reported(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ Negation and hyperbole never drop a concern: a miss costs more than a false alar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -46,13 +47,20 @@ _RANK = {Urgency.LOW: 0, Urgency.MEDIUM: 1, Urgency.HIGH: 2}
 _LOWER = {Urgency.HIGH: Urgency.MEDIUM, Urgency.MEDIUM: Urgency.LOW, Urgency.LOW: Urgency.LOW}
 _NEGATION_REACH = 2  # words allowed between a negation and the phrase it negates
 _SUBJECT_REACH = 10  # words looked back, within the clause, for who a phrase is about
-_FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine", "us", "we", "our", "ourselves"})
+_FIRST_PERSON = frozenset(
+    {"i", "me", "my", "myself", "mine", "us", "we", "our", "ourselves", "انا", "نفسي", "حالي"}
+)
 # "my" before a phrase is not its subject ("this girl in my year is being groomed").
-_FIRST_PERSON_SUBJECT = frozenset({"i", "me", "myself", "us", "we", "ourselves"})
+_FIRST_PERSON_SUBJECT = frozenset({"i", "me", "myself", "us", "we", "ourselves", "انا"})
+# Arabic says "me" and "my" with an ending: ضربني (hit me), ايدي (my arm), بدي (I want).
+_ARABIC_ME = ("ي",)
+# Arabic "herself", "himself", "themselves": a phrase with one is about someone else.
+_THEIR_SELF = frozenset({"نفسه", "نفسها", "نفسهم", "حاله", "حالها", "حالهم"})
 _NEW_CLAUSE = frozenset({"i", "but", "and", "because", "then"})
-_PRONOUNS = frozenset({("she",), ("he",), ("they",)})
+_PRONOUNS = frozenset({("she",), ("he",), ("they",), ("هي",), ("هو",), ("هم",)})
 # "He" or "she" just before one of these is usually the person doing the harm ("he's got a
 # knife"), so only a named person ("my sister isn't safe") makes them about someone else.
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _HARMED_BY_SUBJECT = frozenset({Category.ABUSE, Category.UNSAFE, Category.SEXUAL_EXPLOITATION})
 
 # Category, urgency, sure, and the harm itself (which stays put when the worry is for a friend).
@@ -149,14 +157,21 @@ def _person_before(hit: Found, others: list[Found], message: _Message) -> bool:
     return False
 
 
+def _about_me(words: tuple[str, ...]) -> bool:
+    """Whether a phrase names the young person: me, my, myself; in Arabic also an ending."""
+    if _FIRST_PERSON & set(words):
+        return True
+    return any(_ARABIC_LETTER.match(w) and len(w) >= 3 and w.endswith(_ARABIC_ME) for w in words)
+
+
 def _about_someone_else(hit: Found, message: _Message) -> bool:
     """Whether the phrase is about another young person ("my mate is being made to sell").
 
     When in doubt it is about the young person: their own worry reaches their worker.
     """
-    if hit.proxied:
+    if hit.proxied or _THEIR_SELF & set(hit.phrase.words):
         return True
-    if _FIRST_PERSON & set(hit.phrase.words):
+    if _about_me(hit.phrase.words):
         return False
     others = message.cues["someone_else"]
     named = [other for other in others if other.phrase.words not in _PRONOUNS]

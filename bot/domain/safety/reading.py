@@ -7,6 +7,11 @@ undone ("k1ll"). Emoji are words. Each word keeps every form it may be read as: 
 stands for when it is about someone else ("her" for "me"). Lexicon phrases are cleaned with
 the same `clean`, `PHRASE_TOKENS` and `NO_APOSTROPHES`, so both sides spell words alike.
 
+Arabic is read the way it is commonly typed: without harakat or tatweel, with one alef
+(أ إ آ ٱ are ا), ة as ه, ى as ي, ؤ as و, ئ as ي, Arabic-Indic digits as 0-9 and ؟ ، ؛ as stops.
+An Arabic word also keeps its forms without a leading و ف ب ل ال وال بال لل ("وبدي" is also
+"بدي", "وبالانتحار" is also "انتحار"), when 3 letters or more are left.
+
 Typo tolerance lives here too: `stems` (the -ing and -ed forms) and `is_typo_of`.
 """
 
@@ -44,6 +49,29 @@ _SOMEONE_ELSE = {
     "he": ("i",),
     "they": ("i",),
 }
+# Arabic written the way it is commonly typed: one alef, ة as ه, ى as ي, hamza seats as their
+# letter (ؤ و, ئ ي: NFKD splits the hamza off), Persian keheh and yeh as Arabic, digits as 0-9,
+# Arabic punctuation as its Latin stop; tatweel and direction marks dropped.
+_ARABIC_TO_TYPED: dict[int, str | None] = {
+    0x0671: "\u0627",  # ٱ alef wasla -> ا
+    0x0629: "\u0647",  # ة ta marbuta -> ه
+    0x0649: "\u064a",  # ى alef maqsura -> ي
+    0x06CC: "\u064a",  # ی Persian yeh -> ي
+    0x06A9: "\u0643",  # ک keheh -> ك
+    0x061F: "?",
+    0x060C: ",",
+    0x061B: ";",
+    0x06D4: ".",
+    0x066A: "%",
+}
+_ARABIC_TO_TYPED.update({0x0660 + n: str(n) for n in range(10)})  # Arabic-Indic digits
+_ARABIC_TO_TYPED.update({0x06F0 + n: str(n) for n in range(10)})  # Persian digits
+_ARABIC_TO_TYPED.update(dict.fromkeys((0x0640, 0x061C, 0x200C, 0x200E, 0x200F), None))
+_ARABIC_TO_TYPED.update(dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A)), None))
+_ARABIC_SPELLING = str.maketrans(_ARABIC_TO_TYPED)
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+# Clitics an Arabic word may start with: and, so, with/in, to, the, and combinations.
+_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ولل", "عال", "ال", "و", "ف", "ب", "ل")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _APOSTROPHES = "'\u2019"
 _WORD = rf"(?:[^\W_]|[@$])+(?:[{_APOSTROPHES}/](?:[^\W_]|[@$])+)*"
@@ -66,9 +94,13 @@ class Token:
 
 
 def clean(text: str) -> str:
-    """`text` casefolded, without accents, with dashes as spaces and "my self" as one word."""
+    """`text` casefolded, without accents, with dashes as spaces and "my self" as one word.
+
+    Arabic loses its harakat, tatweel and hamza seats the same way (see `_ARABIC_SPELLING`).
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.translate(_ARABIC_SPELLING)
     return _SPLIT_SELF.sub(r"\1self", _JOINERS.sub(" ", bare.casefold()))
 
 
@@ -92,8 +124,18 @@ def _squeezed(word: str) -> set[str]:
     return {_RUNS.sub(r"\1", word), _RUNS.sub(r"\1\1", word)}
 
 
+def _unclitic(word: str) -> set[str]:
+    """An Arabic word without a leading و ف ب ل ال (and the like), when 3 letters are left."""
+    if not _ARABIC_LETTER.match(word):
+        return set()
+    found = {word[len(c) :] for c in _CLITICS if word.startswith(c) and len(word) - len(c) >= 3}
+    return found | {shorter for form in found for shorter in _unclitic(form)}
+
+
 def _unleet(word: str) -> set[str]:
-    if not (any(ch.isalpha() for ch in word) and any(ch in _LEET or ch == "1" for ch in word)):
+    if _ARABIC_LETTER.search(word) or not (
+        any(ch.isalpha() for ch in word) and any(ch in _LEET or ch == "1" for ch in word)
+    ):
         return set()
     base = "".join(_LEET.get(ch, ch) for ch in word)
     return {base.replace("1", "i"), base.replace("1", "l")}
@@ -110,6 +152,8 @@ def _spellings(raw: str, textspeak: Mapping[str, tuple[str, ...]]) -> list[set[s
     forms = {word} | _unleet(word)
     for form in list(forms):
         forms |= _squeezed(form)
+    for form in list(forms):
+        forms |= _unclitic(form)
     return [forms]
 
 
