@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -77,17 +78,18 @@ def sender_settings(settings: Settings) -> SenderSettings:
     )
 
 
-def safety_detector(*, allow_drafts: bool, serving: bool) -> Detector:
-    """The lexicon and the learned model, checked now: a missing or damaged file stops
-    start-up (a `LexiconError` or `ModelError`), never the first worry."""
-    lexicon = load_lexicon()
+def safety_detector(*, allow_drafts: bool, serving: bool, folder: Path | None = None) -> Detector:
+    """The lexicon and the learned model (from `folder`, else the project's content), checked
+    now: a missing or damaged file stops start-up (a `LexiconError` or `ModelError`), never
+    the first worry."""
+    lexicon = load_lexicon(folder)
     if serving and not (lexicon.approved or allow_drafts):
         raise ContentError(
             "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "
             "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
             "people. To try Waypoint with draft content, set WAYPOINT_ALLOW_DRAFT_CONTENT=true."
         )
-    model = load_model()
+    model = load_model(folder)
     if model.approved or allow_drafts:
         return Detector(lexicon, model)
     # Unlike a draft lexicon this does not stop Waypoint: the lexicon alone still hears

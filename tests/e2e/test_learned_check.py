@@ -20,7 +20,7 @@ from bot.domain.safety.detection import detect
 from bot.services.ladder_steps import do_take_due_steps
 from tests.e2e.conftest import JO, SAM, Running
 
-ONLY_LEARNED = "feeling blorptastic"
+ONLY_LEARNED = "he makes me keep secrets"
 CHECK = "c|concern_check|"
 
 
