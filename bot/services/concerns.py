@@ -54,13 +54,19 @@ async def do_raise_concern(
         if waiting is not None:
             hub = await hub_of(uow, waiting.hub_id)
             told = await join_worry(uow, waiting, worry, person, hub=hub, now=now)
+            # Words that may be a worry, while "Are you OK?" is open: they join it, and it is
+            # asked again (a sure worry has opened the concern instead).
+            ask_again = waiting.state == ConcernState.ASKING
             await uow.commit()
             concern_id = waiting.id
         else:
+            ask_again = False
             concern_id = await _store(uow, person, worry, now)
             await uow.commit()
     try:
-        if asking and waiting is None:
+        if ask_again:
+            await _ask(uow, telegram_user_id, now, again=True)
+        elif asking and waiting is None:
             await _ask(uow, telegram_user_id, now)
         elif waiting is None or not told:
             # Nobody told yet: the step (due now, or once asking is over) does it.
@@ -105,16 +111,21 @@ async def _store(uow: UnitOfWork, person: YoungPersonRecord, worry: Worry, now: 
     return concern.id
 
 
-async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
-    """ "Are you OK?", once the concern it asks about is stored (nothing else is told yet)."""
+async def _ask(
+    uow: UnitOfWork, telegram_user_id: int, now: datetime, *, again: bool = False
+) -> None:
+    """ "Are you OK?", once the concern it asks about is stored (nothing else is told yet);
+    `again` after more words joined it ("I have added this to your message")."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         concern = await uow.concerns.asking(person.id) if person is not None else None
         if person is not None and concern is not None:
             worker = {"worker": await answering_name(uow, person)}
+            message = "concern_check_words" if again else CONCERN_CHECK
             uow.postbox.to_young_person(
-                person, CONCERN_CHECK, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+                person, message, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
             )
+            person.awaiting_choice = CONCERN_CHECK
             await uow.commit()
 
 

@@ -124,6 +124,7 @@ async def do_hear(
         earlier = await uow.recent_words.earlier(person.id, since=now - CONVERSATION_WINDOW)
         button = is_worried_button(uow.postbox.catalogue, person, text)
         verdict, words = worry_in(text, detector, earlier)
+        verdict = await _with_the_check(uow, person, detector, verdict, words)
         found = verdict.detection if verdict.action is not Action.NONE else None
         if not (button or found):
             if edited:
@@ -159,6 +160,25 @@ async def do_hear(
         worry = Worry("words", urgency, words, category, sure, harm, message_id)
     await concerns.do_raise_concern(uow, actor.telegram_user_id, worry, now=now)
     return Heard.CONCERN
+
+
+async def _with_the_check(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    detector: Detector,
+    verdict: Verdict,
+    words: str,
+) -> Verdict:
+    """While "Are you OK?" is open, the words it asks about are the conversation too: if they
+    make this message a sure worry ("i just want to", then "die"), it alerts now, never waits.
+    The words stay this message's: the concern holds the ones before."""
+    if verdict.action is Action.ALERT or person.awaiting_choice != CONCERN_CHECK:
+        return verdict
+    asking = await uow.concerns.asking(person.id)
+    if asking is None or not asking.words:
+        return verdict
+    joined = detector.hear(f"{asking.words}\n{words}")
+    return joined if joined.action is Action.ALERT else verdict
 
 
 async def _not_a_worry(

@@ -122,6 +122,40 @@ class TestWhatOnlyTheModelHears:
         assert world.keys(SAM) == ["concern_check"]
         assert world.keys(JO) == []
 
+    async def test_more_words_that_may_be_a_worry_join_the_check_and_ask_again(
+        self, world: World
+    ) -> None:
+        detector = Detector(LEXICON, MODEL)
+        await _hear(world, f"feeling {UNHEARD}", detector)
+        assert await _hear(world, f"still {UNHEARD}", detector) is Heard.CONCERN
+        [concern] = world.store.tables.concerns
+        assert concern.state == ConcernState.ASKING
+        assert world.keys(SAM) == ["concern_check", "concern_check_words"]
+        assert world.keys(JO) == []
+
+    async def test_words_that_make_the_checked_ones_a_sure_worry_alert_now(
+        self, world: World
+    ) -> None:
+        detector = Detector(LEXICON, MODEL)
+        await _hear(world, f"{UNHEARD} i just want to", detector)
+        assert detect("die", LEXICON) is None
+        assert await _hear(world, "die", detector) is Heard.CONCERN
+        [concern] = world.store.tables.concerns
+        assert concern.state == ConcernState.OPEN
+        assert world.keys(JO) == ["concern_alert"]
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="concern_joining._sooner opens an asking concern for a sure worry but returns "
+        "before raising its urgency (pre-existing; out of this change's scope)",
+    )
+    async def test_a_sure_worry_joining_the_check_raises_its_urgency(self, world: World) -> None:
+        detector = Detector(LEXICON, MODEL)
+        await _hear(world, f"{UNHEARD} i just want to", detector)
+        await _hear(world, "die", detector)
+        [concern] = world.store.tables.concerns
+        assert concern.urgency == Urgency.HIGH
+
     async def test_without_the_model_the_same_words_are_no_worry(self, world: World) -> None:
         assert await _hear(world, f"feeling {UNHEARD} today") is not Heard.CONCERN
         assert world.store.tables.concerns == []
