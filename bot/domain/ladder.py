@@ -39,11 +39,30 @@ class Step(StrEnum):
 class ConcernState(StrEnum):
     """Where a concern is."""
 
-    # Waypoint asked the young person whether their worker may know (an unsure detection).
+    # Waypoint asked the young person "Are you OK?" (words that may be a worry).
     ASKING = "asking"
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     CLOSED = "closed"
+    # They said "I'm OK": never alerted, closed, and shown to staff at their next look.
+    NOTED = "noted"
+
+
+# States with no step to come: nobody is (or will be) alerted about these.
+DONE = frozenset({ConcernState.CLOSED, ConcernState.NOTED})
+
+
+class CheckAnswer(StrEnum):
+    """The young person's answer to "Are you OK?"."""
+
+    OK = "ok"
+    WORRIED = "worried"
+    TALK = "talk"
+
+    @property
+    def event(self) -> str:
+        """The concern's chronology entry for this answer."""
+        return f"check_{self.value}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,7 +22,9 @@ from bot.content.helplines import helpline_values
 from bot.content.holidays import project_holidays
 from bot.content.messages import ContentError
 from bot.content.safety_lexicon import load_lexicon
+from bot.content.safety_model import load_model
 from bot.domain.outbox import Pace
+from bot.domain.safety.hearing import Detector
 
 _LOG = logging.getLogger(__name__)
 
@@ -75,6 +78,30 @@ def sender_settings(settings: Settings) -> SenderSettings:
     )
 
 
+def safety_detector(*, allow_drafts: bool, serving: bool, folder: Path | None = None) -> Detector:
+    """The lexicon and the learned model (from `folder`, else the project's content), checked
+    now: a missing or damaged file stops start-up (a `LexiconError` or `ModelError`), never
+    the first worry."""
+    lexicon = load_lexicon(folder)
+    if serving and not (lexicon.approved or allow_drafts):
+        raise ContentError(
+            "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "
+            "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
+            "people. To try Waypoint with draft content, set WAYPOINT_ALLOW_DRAFT_CONTENT=true."
+        )
+    model = load_model(folder)
+    if model.approved or allow_drafts:
+        return Detector(lexicon, model)
+    # Unlike a draft lexicon this does not stop Waypoint: the lexicon alone still hears
+    # every worry it always heard; only the learned layer's extra ones wait for approval.
+    if serving:
+        _LOG.warning(
+            "content/safety/model.json is a draft: Waypoint hears worries with the lexicon "
+            "alone until clinical staff approve the model (or WAYPOINT_ALLOW_DRAFT_CONTENT=true)"
+        )
+    return Detector(lexicon)
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -96,15 +123,9 @@ def bootstrap(
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     helpline_values()
     project_holidays()
-    lexicon = load_lexicon()
-    if serving and not (lexicon.approved or catalogue.allow_drafts):
-        raise ContentError(
-            "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "
-            "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
-            "people. To try Waypoint with draft content, set WAYPOINT_ALLOW_DRAFT_CONTENT=true."
-        )
+    detector = safety_detector(allow_drafts=catalogue.allow_drafts, serving=serving)
     waypoint = Waypoint(
-        uow=uow, catalogue=catalogue, clock=clock, lexicon=lexicon, zone=settings.zone
+        uow=uow, catalogue=catalogue, clock=clock, detector=detector, zone=settings.zone
     )
     running = Running(waypoint, engine)
     token = settings.telegram_token

@@ -18,12 +18,12 @@ from bot.content.helplines import helpline_values
 from bot.content.home_words import language_names, words_of
 from bot.content.messages import BUTTON_PREFIX
 from bot.content.render import render_line
-from bot.domain.ladder import Urgency
+from bot.domain.ladder import CheckAnswer, Urgency
 from bot.domain.numbers import whole_number
 from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.domain.safety.worry import Worry
 from bot.services import kept_words, talk
-from bot.services.concerns import do_answer_ask, do_raise_concern
+from bot.services.concerns import do_answer_check, do_raise_concern
 from bot.services.goal_answers import (
     MY_GOALS,
     choose_goal,
@@ -35,7 +35,7 @@ from bot.services.goal_answers import (
 )
 from bot.services.goal_answers import written_only as goal_written_only
 from bot.services.home import HOME, PLANS, TALK, WORRIED, open_question
-from bot.services.ladder_steps import CONCERN_ASK, answering_name, who_answers
+from bot.services.ladder_steps import CONCERN_CHECK, answering_name, who_answers
 from bot.services.people import name_of, profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.profiles import choose_own_setting
@@ -68,12 +68,12 @@ async def do_choose(
     """A young person tapped (or wrote) a choice; False when it is not theirs to make. `ref`
     is what the question was about (a goal, a step), as the button or their row says."""
     if is_concern_answer(message_id, key):
-        safe = key == "concern_safe"
-        return await do_answer_ask(uow, telegram_user_id, safe=safe, now=now)
-    if message_id == CONCERN_ASK and key in ALWAYS:
-        # Help or "Something else" is no "I am safe": the worry goes to their worker now, as
-        # "No, not safe" does, before the reply (it may be over already: no answer in time).
-        await do_answer_ask(uow, telegram_user_id, safe=False, now=now)
+        answer = _CHECK_ANSWERS[key]
+        return await do_answer_check(uow, telegram_user_id, answer, now=now)
+    if message_id == CONCERN_CHECK and key in ALWAYS:
+        # Help or "Something else" is no "I'm OK": the worry goes to their worker now, as
+        # "I'm worried" does, before the reply (it may be over already: no answer in time).
+        await do_answer_check(uow, telegram_user_id, CheckAnswer.WORRIED, now=now)
     if (message_id, key) == (HOME, WORRIED):
         # The home's "I'm worried" is the button under the message box, tapped.
         worry = Worry("button", Urgency.HIGH)
@@ -86,14 +86,22 @@ async def do_choose(
         return True
 
 
+# The buttons under "Are you OK?".
+_CHECK_ANSWERS = {
+    "concern_ok": CheckAnswer.OK,
+    "concern_worried": CheckAnswer.WORRIED,
+    "concern_talk": CheckAnswer.TALK,
+}
+
+
 def is_concern_answer(message_id: str, key: str) -> bool:
-    """Whether this is the answer to "Are you safe now?" (its own service)."""
-    return message_id == CONCERN_ASK and key in {"concern_safe", "concern_not_safe"}
+    """Whether this is an answer to "Are you OK?" (its own service)."""
+    return message_id == CONCERN_CHECK and key in _CHECK_ANSWERS
 
 
 def has_own_service(message_id: str, key: str) -> bool:
     """Whether this choice raises or answers a concern: that commits on its own, first."""
-    return message_id == CONCERN_ASK or (message_id, key) == (HOME, WORRIED)
+    return message_id == CONCERN_CHECK or (message_id, key) == (HOME, WORRIED)
 
 
 async def choose(
@@ -106,15 +114,15 @@ async def choose(
     ref: int | None = None,
 ) -> bool:
     """In the caller's unit of work: act on any other choice (False if not theirs to make).
-    An open "Are you safe now?" stays open: only its own answers close it (a reminder's or a
+    An open "Are you OK?" stays open: only its own answers close it (a reminder's or a
     goal's buttons may be tapped meanwhile)."""
-    asking = person.awaiting_choice == CONCERN_ASK and message_id != CONCERN_ASK
+    asking = person.awaiting_choice == CONCERN_CHECK and message_id != CONCERN_CHECK
     person.awaiting_choice = None
     try:
         return await _choose(uow, person, message_id, key, now=now, ref=ref)
     finally:
         if asking:
-            person.awaiting_choice = CONCERN_ASK
+            person.awaiting_choice = CONCERN_CHECK
 
 
 async def _choose(
@@ -228,11 +236,11 @@ async def written_choice(
     buttons = (*message.buttons, *message.ends_with) if message.buttons else ()
     english = replace(profile, language="en")
     names = [
-        [
+        _spellings(
             render_line(catalogue, BUTTON_PREFIX + key, values, profile),
             render_line(catalogue, BUTTON_PREFIX + key, values, english),
             *_language_names(key),
-        ]
+        )
         for key in buttons
     ]
     keyboard = bool(buttons) and profile.replies is Replies.BUTTONS
@@ -252,6 +260,12 @@ async def written_choice(
     if index is None or (index >= shown_count and text.strip().isdigit()):
         return None
     return message_id, keys[index]
+
+
+def _spellings(*names: str) -> list[str]:
+    """Each name, and as it is typed without its apostrophes ("I'm OK" is "im ok")."""
+    bare = [name.replace("'", "").replace("\u2019", "") for name in names]
+    return list(dict.fromkeys([*names, *bare]))
 
 
 def _every_name(catalogue: Catalogue, label_id: str, profile: CommunicationProfile) -> set[str]:

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.content.helplines import helpline_values
 from bot.domain.access import goes_to_police_liaison
 from bot.domain.actors import SYSTEM, Actor
+from bot.domain.ladder import CheckAnswer
 from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.people import Role
 from bot.i18n.dates import concrete_datetime
@@ -21,7 +22,7 @@ from bot.services.records import (
     StaffRecord,
     YoungPersonRecord,
 )
-from bot.services.staff_words import profile_lines, what_about
+from bot.services.staff_words import profile_lines, staff_text, what_about
 
 # Telegram takes 4096 characters; longer words are cut in alerts (the record has them all).
 ALERT_WORDS = 3000
@@ -41,6 +42,23 @@ async def every_word(uow: UnitOfWork, concern: ConcernRecord) -> str | None:
     return "\n".join(written) if written else None
 
 
+# What the young person said when asked "Are you OK?", as a line under their words.
+_CHECKED = {
+    "no_answer": "concern_check_no_answer",
+    CheckAnswer.WORRIED.event: "concern_check_said_worried",
+    CheckAnswer.TALK.event: "concern_check_asked_talk",
+}
+
+
+async def checked_line(uow: UnitOfWork, concern: ConcernRecord) -> str | None:
+    """For a concern Waypoint asked "Are you OK?" about: what came of it, for staff."""
+    kinds = [kind for kind in await uow.concerns.kinds(concern.id) if kind in _CHECKED]
+    if not kinds:
+        return None
+    worker = {"worker": concern.young_person.key_worker.name}
+    return staff_text(uow.postbox.catalogue, _CHECKED[kinds[-1]], **worker)
+
+
 async def _values(
     uow: UnitOfWork, concern: ConcernRecord, person: YoungPersonRecord
 ) -> dict[str, str]:
@@ -49,6 +67,9 @@ async def _values(
     if len(words) > ALERT_WORDS:
         # Telegram takes 4096 characters; the whole text is in the record.
         words = f"{words[:ALERT_WORDS]}… (the rest: /concern {concern.id})"
+    if checked := await checked_line(uow, concern):
+        # Staff must know the young person was asked first, and what came of it.
+        words = f"{words}\n{checked}"
     return {
         "name": person.first_name,
         "category": what_about(uow.postbox.catalogue, concern),

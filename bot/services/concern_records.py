@@ -198,6 +198,16 @@ def listed_text(catalogue: Catalogue, line: ConcernLine, zone: ZoneInfo) -> str:
     )
 
 
+def listed_lines(catalogue: Catalogue, lines: list[ConcernLine], zone: ZoneInfo) -> str:
+    """Concerns one a line; the noted ones ("I'm OK", never alerted) apart, after the rest."""
+    noted = [line for line in lines if line.state == ConcernState.NOTED]
+    rest = [listed_text(catalogue, line, zone) for line in lines if line not in noted]
+    if noted:
+        shown = "\n".join(listed_text(catalogue, line, zone) for line in noted)
+        rest.append(staff_text(catalogue, "concern_list_noted", lines=shown))
+    return "\n".join(rest)
+
+
 async def do_close_concern(
     uow: UnitOfWork, actor: KnownStaff, command: CloseConcern, *, now: datetime
 ) -> int:
@@ -241,8 +251,8 @@ async def concerns_table(uow: UnitOfWork, *, now: datetime) -> str:
         uow.audit.record("concern.listed", at=now, by=OPERATOR)
         await uow.commit()
         catalogue, zone = uow.postbox.catalogue, uow.postbox.zone
-        lines = [listed_text(catalogue, _line(catalogue, c), zone) for c in concerns]
-        return "\n".join(lines) or "No concerns."
+        lines = [_line(catalogue, c) for c in concerns]
+        return listed_lines(catalogue, lines, zone) or "No concerns."
 
 
 async def concern_export(uow: UnitOfWork, concern_id: int, *, now: datetime) -> str:

@@ -1,4 +1,4 @@
-"""Raising a concern, answering "Are you safe now?", adding words, acknowledging.
+"""Raising a concern, answering "Are you OK?", adding words, acknowledging.
 
 A concern is committed on its own, before anything else happens; the first alerts and the
 young person's reply follow in a second transaction. If that second one fails or the process
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import ConcernAlreadyTaken, ConcernAlreadyYours
-from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.ladder import CheckAnswer, ConcernState, Urgency
 from bot.domain.outbox import Lane
 from bot.domain.safety.worry import Worry
 from bot.services.concern_access import access_concern
@@ -21,7 +21,7 @@ from bot.services.concern_joining import add_words, ask_for, join_worry, pass_on
 from bot.services.identity import staff_record
 from bot.services.ladder_steps import (
     ACKNOWLEDGED_FOLLOW_UP,
-    CONCERN_ASK,
+    CONCERN_CHECK,
     answering_name,
     do_take_step,
     guarded,
@@ -48,19 +48,25 @@ async def do_raise_concern(
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         if person is None:
             return None
-        # Their message before, if it was kept, is part of this worry now (or too old to be).
-        await uow.recent_words.take(person.id, since=now)
+        # Their messages before, if any were kept, are part of this worry now (or of none).
+        await uow.recent_words.forget(person.id)
         waiting = await uow.concerns.waiting_for(person.id)
         if waiting is not None:
             hub = await hub_of(uow, waiting.hub_id)
             told = await join_worry(uow, waiting, worry, person, hub=hub, now=now)
+            # Words that may be a worry, while "Are you OK?" is open: they join it, and it is
+            # asked again (a sure worry has opened the concern instead).
+            ask_again = waiting.state == ConcernState.ASKING
             await uow.commit()
             concern_id = waiting.id
         else:
+            ask_again = False
             concern_id = await _store(uow, person, worry, now)
             await uow.commit()
     try:
-        if asking and waiting is None:
+        if ask_again:
+            await _ask(uow, telegram_user_id, now, again=True)
+        elif asking and waiting is None:
             await _ask(uow, telegram_user_id, now)
         elif waiting is None or not told:
             # Nobody told yet: the step (due now, or once asking is over) does it.
@@ -105,67 +111,62 @@ async def _store(uow: UnitOfWork, person: YoungPersonRecord, worry: Worry, now: 
     return concern.id
 
 
-async def _ask(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> None:
+async def _ask(
+    uow: UnitOfWork, telegram_user_id: int, now: datetime, *, again: bool = False
+) -> None:
+    """ "Are you OK?", once the concern it asks about is stored (nothing else is told yet);
+    `again` after more words joined it ("I have added this to your message")."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         concern = await uow.concerns.asking(person.id) if person is not None else None
         if person is not None and concern is not None:
             worker = {"worker": await answering_name(uow, person)}
+            message = "concern_check_words" if again else CONCERN_CHECK
             uow.postbox.to_young_person(
-                person, CONCERN_ASK, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+                person, message, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
             )
+            person.awaiting_choice = CONCERN_CHECK
             await uow.commit()
 
 
-async def do_answer_ask(
-    uow: UnitOfWork, telegram_user_id: int, *, safe: bool, now: datetime
+async def do_answer_check(
+    uow: UnitOfWork, telegram_user_id: int, answer: CheckAnswer, *, now: datetime
 ) -> bool:
-    """The young person answered "Are you safe now?" about worrying words that sounded unsure.
-    Either way their worker is told, as the question said: at once when they are not safe,
-    with less rush when they are."""
+    """The young person answered "Are you OK?" about words that may be a worry. "I'm worried"
+    and "Talk to Jo" tell their worker now (at the concern's urgency); "I'm OK" never alerts:
+    the concern is noted for staff's next look. False if it is not being asked any more."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
-        if person is None:
-            return False
-        concern = await uow.concerns.asking(person.id)
-        if concern is None:
+        concern = await uow.concerns.asking(person.id) if person is not None else None
+        if person is None or concern is None:
             return False
         person.awaiting_choice = None
-        uow.concerns.record(
-            concern,
-            "answered",
-            at=now,
-            by=Actor.young_person(person.id),
-            detail="safe" if safe else "not safe",
-        )
+        by = Actor.young_person(person.id)
+        uow.concerns.record(concern, answer.event, at=now, by=by)
         uow.audit.record(
-            "concern.answered",
+            f"concern.{answer.event}",
             at=now,
-            by=Actor.young_person(person.id),
+            by=by,
             hub_id=person.hub_id,
             subject_type="concern",
             subject_id=concern.id,
         )
-        if safe:
-            # Tell, never trap: the worker still hears, with less rush (never none).
-            if concern.urgency == Urgency.HIGH:
-                concern.urgency = Urgency.MEDIUM
-            worker = {"worker": await answering_name(uow, person)}
-            uow.postbox.to_young_person(
-                person,
-                "concern_said_safe",
-                worker,
-                now=now,
-                lane=Lane.SAFETY,
-                concern_id=concern.id,
-            )
+        worker = {"worker": await answering_name(uow, person)}
+        if answer is CheckAnswer.OK:
+            concern.state, concern.next_step_at = ConcernState.NOTED, None
         else:
-            concern.urgency = Urgency.HIGH
-        concern.state = ConcernState.OPEN
-        concern.next_step_at = now
+            concern.state, concern.next_step_at = ConcernState.OPEN, now
+        reply = {CheckAnswer.OK: "concern_check_ok", CheckAnswer.TALK: "concern_check_talk"}
+        if answer in reply:
+            # In a savepoint: wording that fails must never cost the answer stored with it.
+            async with guarded(uow, concern, now):
+                uow.postbox.to_young_person(
+                    person, reply[answer], worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+                )
         await uow.commit()
         concern_id = concern.id
-    await do_take_step(uow, concern_id, now=now)
+    if answer is not CheckAnswer.OK:
+        await do_take_step(uow, concern_id, now=now)
     return True
 
 
@@ -229,7 +230,7 @@ async def add_words_to_asking(
     now: datetime,
     message_id: int | None = None,
 ) -> bool:
-    """In the caller's unit of work: words that do not answer "Are you safe now?" ("im fine")
+    """In the caller's unit of work: words that do not answer "Are you OK?" ("hello")
     join the concern it asks about, which goes to their worker with them, and the question is
     asked again; False if it is not being asked (answered, or no answer in time)."""
     concern = await uow.concerns.asking(person.id)
@@ -241,10 +242,10 @@ async def add_words_to_asking(
     async with guarded(uow, concern, now):
         worker = {"worker": await answering_name(uow, person)}
         uow.postbox.to_young_person(
-            person, "concern_ask_words", worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+            person, "concern_check_words", worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
         )
     # Still this question, whatever message the words were answered with.
-    person.awaiting_choice = CONCERN_ASK
+    person.awaiting_choice = CONCERN_CHECK
     return True
 
 

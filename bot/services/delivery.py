@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.access import REROUTE_ORDER, Viewer, may_receive_rerouted
 from bot.domain.actors import SYSTEM
-from bot.domain.ladder import ConcernState
+from bot.domain.ladder import DONE
 from bot.domain.outbox import (
     Blocked,
     DeliveryState,
@@ -159,7 +159,7 @@ async def _give_up_unless_needed(
     """Fail the row, unless it is a safety message for a concern that is still open."""
     if row.lane == Lane.SAFETY and row.concern_id is not None:
         concern = await uow.concerns.get(row.concern_id)
-        if concern is not None and concern.state != ConcernState.CLOSED:
+        if concern is not None and concern.state not in DONE:
             # The ladder is still climbing: this message still matters; keep trying.
             row.state = DeliveryState.PENDING
             row.attempts = 0

@@ -1,17 +1,19 @@
 """What Waypoint does with words a young person writes, most important first.
 
-A worry always comes first: the "I'm worried" button, words that sound worried (checked
-against content/safety/lexicon.toml, together with the message before when a thought was
-split over two messages), or the first words after tapping the button; while "Are you safe
-now?" is open, its answer, else words that join the worry it asks about. Then an answer to the
-question Waypoint asked last (it wins over a talk with their worker: "1" answers /language),
-a talk with their worker, a greeting or "what can you do?" (their home), one of the home's
-choices in words ("talk to Jo", "help"), and last anything else: kept for their worker and
-offered to them (bot.services.kept_words). Nothing a young person writes is dropped.
+A worry always comes first: the "I'm worried" button, words that sound worried (heard by the
+lexicon, content/safety/lexicon.toml, and the learned model, alone and together with the last
+few messages when a thought was spread over several), or the first words after tapping the
+button; while "Are you OK?" is open, its answer, else words that join the worry it asks
+about. Then an answer to the question Waypoint asked last (it wins over a talk with their
+worker: "1" answers /language), a talk with their worker, a greeting or "what can you do?"
+(their home), one of the home's choices in words ("talk to Jo", "help"), and last anything
+else: kept for their worker and offered to them (bot.services.kept_words). Nothing a young
+person writes is dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -20,12 +22,13 @@ from bot.content.home_words import home_words
 from bot.content.render import every_wording, render_line
 from bot.domain.actors import KnownYoungPerson
 from bot.domain.ladder import Urgency
-from bot.domain.safety.detection import Detection, detect
-from bot.domain.safety.lexicon import Lexicon
+from bot.domain.safety.detection import Detection
+from bot.domain.safety.hearing import Action, Detector, stronger
+from bot.domain.safety.hearing import Heard as Verdict
 from bot.domain.safety.worry import Worry
 from bot.services import choices, concerns, goal_answers, kept_words, talk
 from bot.services.home import show_home
-from bot.services.ladder_steps import CONCERN_ASK
+from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
@@ -38,7 +41,7 @@ class Heard(StrEnum):
     WORDS_ADDED = "words_added"
     RELAYED = "relayed"
     CHOICE = "choice"
-    # "Are you safe now?" answered, or the home's "I'm worried" chosen, in words: the caller
+    # "Are you OK?" answered, or the home's "I'm worried" chosen, in words: the caller
     # passes it to its service (it commits a concern first).
     CONCERN_ANSWER = "concern_answer"
     # A greeting or "what can you do?": their home message.
@@ -51,16 +54,16 @@ class Heard(StrEnum):
     IGNORED = "ignored"
 
 
-def worry_in(text: str, lexicon: Lexicon, before: str | None) -> tuple[Detection | None, str]:
-    """A worry in this message, or in it read together with the one before; and the words
-    that hold it (both messages when it took both)."""
-    found = detect(text, lexicon)
-    if found is None and before:
-        joined = f"{before}\n{text}"
-        found = detect(joined, lexicon)
-        if found is not None:
-            return found, joined
-    return found, text
+def worry_in(text: str, detector: Detector, earlier: Sequence[str]) -> tuple[Verdict, str]:
+    """The strongest verdict on this message, heard alone, then joined with the last one, two
+    or three before it (newest last); and the words that hold it (alone wins a tie)."""
+    best, words = detector.hear(text), text
+    for start in range(len(earlier) - 1, -1, -1):
+        joined = "\n".join((*earlier[start:], text))
+        heard = detector.hear(joined)
+        if stronger(heard, best):
+            best, words = heard, joined
+    return best, words
 
 
 def is_worried_button(catalogue: Catalogue, person: YoungPersonRecord | None, text: str) -> bool:
@@ -82,8 +85,10 @@ def _about(found: Detection | None) -> tuple[str, str | None] | None:
     return found.category.value, harm
 
 
-# A thought split over two messages is heard as one when the second comes this soon after.
-SPLIT_WINDOW = timedelta(minutes=2)
+# A thought spread over a few messages is heard as one: up to this many earlier messages,
+# each from the last few minutes, are heard with the newest (never logged; swept each minute).
+EARLIER_KEPT = 3
+CONVERSATION_WINDOW = timedelta(minutes=5)
 
 
 async def do_hear(
@@ -91,7 +96,7 @@ async def do_hear(
     actor: KnownYoungPerson,
     text: str,
     *,
-    lexicon: Lexicon,
+    detector: Detector,
     now: datetime,
     message_id: int | None = None,
     edited: bool = False,
@@ -116,9 +121,11 @@ async def do_hear(
         person = await uow.young_people.get(actor.young_person_id)
         if person is None:
             return Heard.STRANGER
-        before = await uow.recent_words.take(person.id, since=now - SPLIT_WINDOW)
+        earlier = await uow.recent_words.earlier(person.id, since=now - CONVERSATION_WINDOW)
         button = is_worried_button(uow.postbox.catalogue, person, text)
-        found, words = worry_in(text, lexicon, before)
+        verdict, words = worry_in(text, detector, earlier)
+        verdict = await _with_the_check(uow, person, detector, verdict, words)
+        found = verdict.detection if verdict.action is not Action.NONE else None
         if not (button or found):
             if edited:
                 return Heard.IGNORED
@@ -129,24 +136,49 @@ async def do_hear(
                 # Its service makes the first commit, so the update is not marked handled
                 # before the answer is stored.
                 return heard
-            if heard is not Heard.WORDS_ADDED:
-                # Kept for the next message only, and never once heard as (part of) a worry.
-                await uow.recent_words.keep(person.id, text, at=now, since=now - SPLIT_WINDOW)
+            if heard is Heard.WORDS_ADDED:
+                # Part of a worry now: never heard again with what they write next.
+                await uow.recent_words.forget(person.id)
+            else:
+                # Kept for the next few messages only, and never once heard as part of a worry.
+                await uow.recent_words.keep(
+                    person.id, text, at=now, since=now - CONVERSATION_WINDOW, most=EARLIER_KEPT
+                )
             await uow.commit()
             return heard
         # A worry: nothing is committed here. The first commit marks the update handled, so
         # it must be the one that stores the concern (do_raise_concern, which also forgets
-        # the message before: it is part of this worry now).
+        # the messages before: they are part of this worry now, or not part of any).
     if button:
         worry = Worry("button", Urgency.HIGH, message_id=message_id)
     else:
         # A worry is always heard as one: it joins a concern still waiting, or raises its own.
+        # Only what the lexicon is sure of alerts at once; anything else asks "Are you OK?".
         category, harm = _about(found) or (None, None)
         urgency = found.urgency if found else Urgency.HIGH
-        sure = found.sure if found else True
+        sure = verdict.action is Action.ALERT
         worry = Worry("words", urgency, words, category, sure, harm, message_id)
     await concerns.do_raise_concern(uow, actor.telegram_user_id, worry, now=now)
     return Heard.CONCERN
+
+
+async def _with_the_check(
+    uow: UnitOfWork,
+    person: YoungPersonRecord,
+    detector: Detector,
+    verdict: Verdict,
+    words: str,
+) -> Verdict:
+    """While "Are you OK?" is open, the words it asks about are the conversation too: if they
+    make this message a sure worry ("i just want to", then "die"), it alerts now, never waits.
+    The words stay this message's: the concern holds the ones before."""
+    if verdict.action is Action.ALERT or person.awaiting_choice != CONCERN_CHECK:
+        return verdict
+    asking = await uow.concerns.asking(person.id)
+    if asking is None or not asking.words:
+        return verdict
+    joined = detector.hear(f"{asking.words}\n{words}")
+    return joined if joined.action is Action.ALERT else verdict
 
 
 async def _not_a_worry(
@@ -185,12 +217,12 @@ async def _for_a_worry(
     *,
     answers: bool,
 ) -> Heard | None:
-    """The first words after "I'm worried"; or while "Are you safe now?" is open, an answer,
+    """The first words after "I'm worried"; or while "Are you OK?" is open, an answer,
     else words that join the worry it asks about. None once it is over (answered, or no
     answer in time): then it is no question at all."""
     if await concerns.add_words_to_waiting(uow, person, text, now=now, message_id=message_id):
         return Heard.WORDS_ADDED
-    if person.awaiting_choice != CONCERN_ASK:
+    if person.awaiting_choice != CONCERN_CHECK:
         return None
     if answers and (heard := await _answer(uow, person, text, now)) is not None:
         return heard
@@ -224,7 +256,7 @@ async def _answer(
     return None
 
 
-def sounds_worried(text: str, lexicon: Lexicon) -> bool:
+def sounds_worried(text: str, detector: Detector) -> bool:
     """Whether words from someone Waypoint does not know sound worried (nothing is kept)."""
-    found, _ = worry_in(text, lexicon, None)
-    return found is not None
+    verdict, _ = worry_in(text, detector, ())
+    return verdict.action is not Action.NONE

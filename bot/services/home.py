@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services.ladder_steps import CONCERN_ASK, answering_name
+from bot.services.ladder_steps import CONCERN_CHECK, answering_name
 from bot.services.pausing import resume_if_paused
 from bot.services.people import name_of
 from bot.services.ports import UnitOfWork
@@ -31,13 +31,13 @@ async def show_home(
     person.unreachable_since = None
     if started:
         await resume_if_paused(uow, person, now=now)
-    asking = person.awaiting_choice == CONCERN_ASK
+    asking = person.awaiting_choice == CONCERN_CHECK
     # "Talk to Jo" names whoever their words go to now (Jo's cover while Jo is away).
     values = {"name": name_of(person), "worker": await answering_name(uow, person)}
     uow.postbox.to_young_person(person, HOME, values, now=now)
     # The postbox marks the home as the open question; None says the same (see above). An
     # open "Are you safe now?" stays open: the home never closes a question about a worry.
-    person.awaiting_choice = CONCERN_ASK if asking else None
+    person.awaiting_choice = CONCERN_CHECK if asking else None
 
 
 def open_question(person: YoungPersonRecord) -> str:

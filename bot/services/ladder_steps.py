@@ -55,8 +55,9 @@ _LOG = logging.getLogger(__name__)
 ACKNOWLEDGED_FOLLOW_UP = timedelta(hours=24)
 # With nobody to tell, Waypoint looks again this often (staff may come back or be added).
 LOOK_AGAIN = timedelta(minutes=1)
-# "Are you safe now?": asked about worrying words that sounded unsure.
-CONCERN_ASK = "concern_ask"
+# "Are you OK?": asked about words that may be a worry (the lexicon unsure, or only the
+# learned model heard one) before anyone is alerted.
+CONCERN_CHECK = "concern_check"
 
 
 def rules_of(council: CouncilRecord) -> CouncilRules:
@@ -277,7 +278,7 @@ async def _step(uow: UnitOfWork, concern: ConcernRecord, now: datetime) -> bool:
         # No answer in time: for a worry, silence means tell (research SG-1). The question is
         # over, so what they write next is not read as its answer.
         uow.concerns.record(concern, "no_answer", at=now, by=SYSTEM)
-        if concern.young_person.awaiting_choice == CONCERN_ASK:
+        if concern.young_person.awaiting_choice == CONCERN_CHECK:
             concern.young_person.awaiting_choice = None
     elif concern.state == ConcernState.ACKNOWLEDGED:
         await _follow_up(uow, concern, now)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.actors import Actor
-from bot.services.ladder_steps import CONCERN_ASK, who_answers
+from bot.services.ladder_steps import CONCERN_CHECK, who_answers
 from bot.services.ports import UnitOfWork
 from bot.services.records import YoungPersonRecord
 
@@ -50,9 +50,9 @@ async def do_stop(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> b
             await _tell_worker(uow, person, "young_person_stopped", now=now)
         person.talking_until = None
         # A question about a worry stays open ("Are you safe now?"): /stop never closes it.
-        asking = person.awaiting_choice == CONCERN_ASK
+        asking = person.awaiting_choice == CONCERN_CHECK
         uow.postbox.to_young_person(person, "stopped", {}, now=now)
-        person.awaiting_choice = CONCERN_ASK if asking else None
+        person.awaiting_choice = CONCERN_CHECK if asking else None
         await uow.commit()
         return True
 

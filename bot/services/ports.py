@@ -230,15 +230,18 @@ class Identities(Protocol):
 
 
 class RecentWords(Protocol):
-    """A young person's last message that was not a worry, kept two minutes at most."""
+    """A young person's last few messages that were not a worry, kept five minutes at most."""
 
-    async def take(self, young_person_id: int, *, since: datetime) -> str | None:
-        """Their last message if it came after `since`; either way it is gone afterwards."""
+    async def earlier(self, young_person_id: int, *, since: datetime) -> list[str]:
+        """Their messages kept since `since`, oldest first."""
 
     async def keep(
-        self, young_person_id: int, words: str, *, at: datetime, since: datetime
+        self, young_person_id: int, words: str, *, at: datetime, since: datetime, most: int
     ) -> None:
-        """Keep this message in place of any before it; drop everyone's older than `since`."""
+        """Keep this message with their `most - 1` newest since `since`; drop their others."""
+
+    async def forget(self, young_person_id: int) -> None:
+        """Drop every message of theirs (heard as part of a worry, or none)."""
 
     async def forget_stale(self, cutoff: datetime) -> None:
         """Drop every message kept since before `cutoff`."""

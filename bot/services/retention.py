@@ -1,5 +1,5 @@
 """Forgetting what no longer needs keeping: words in failed messages, handled updates, how
-many answers strangers had, and a young person's last message once two minutes have passed.
+many answers strangers had, and a young person's last few messages once five minutes have passed.
 
 A failed message keeps its text for a week, so an operator can send it again
 (`waypoint outbox retry`); then the text goes, and an invite link it carried dies with it.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.strangers import WINDOW as STRANGER_WINDOW
-from bot.services.hearing import SPLIT_WINDOW
+from bot.services.hearing import CONVERSATION_WINDOW
 from bot.services.ports import UnitOfWork
 
 # How long a failed message keeps its words for an operator to retry it.
@@ -47,7 +47,7 @@ async def do_forget_old(uow: UnitOfWork, *, now: datetime) -> int:
 
 
 async def do_forget_recent_words(uow: UnitOfWork, *, now: datetime) -> None:
-    """Drop young people's last messages kept longer than a split worry could need."""
+    """Drop young people's last messages kept longer than a spread-out worry could need."""
     async with uow:
-        await uow.recent_words.forget_stale(now - SPLIT_WINDOW)
+        await uow.recent_words.forget_stale(now - CONVERSATION_WINDOW)
         await uow.commit()

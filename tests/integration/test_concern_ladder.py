@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from bot.domain.errors import ConcernNotVisible, MayNotList
-from bot.domain.ladder import Urgency
+from bot.domain.ladder import CheckAnswer, Urgency
 from bot.domain.profiles import CommunicationProfile
 from bot.domain.safety.worry import Worry
 from bot.services.concern_records import (
@@ -17,7 +17,7 @@ from bot.services.concern_records import (
     do_list_concerns,
     do_show_concern,
 )
-from bot.services.concerns import do_answer_ask
+from bot.services.concerns import do_answer_check
 from bot.services.staff_words import profile_lines
 from tests.integration.concern_world import (
     ASH,
@@ -234,7 +234,7 @@ class TestWhenUnsure:
 
     async def test_the_young_person_is_asked_first(self, hub: Hub) -> None:
         concern_id = await hub.raise_concern(self.UNSURE)
-        assert (await hub.keys(SAM))[-1] == "concern_ask"
+        assert (await hub.keys(SAM))[-1] == "concern_check"
         assert await hub.alerted() == []
         assert (await hub.concern(concern_id)).words == "lol i could kill him"
 
@@ -244,10 +244,11 @@ class TestWhenUnsure:
         await hub.tick(minutes=1)
         assert await hub.alerted() == ["named_worker: Jo"]
 
-    async def test_not_safe_tells_now(self, hub: Hub) -> None:
-        await hub.raise_concern(self.UNSURE)
-        await do_answer_ask(hub.uow(), SAM, safe=False, now=hub.clock())
+    async def test_im_worried_tells_now(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern(self.UNSURE)
+        await do_answer_check(hub.uow(), SAM, CheckAnswer.WORRIED, now=hub.clock())
         assert await hub.alerted() == ["named_worker: Jo"]
+        assert (await hub.concern(concern_id)).urgency == "low"
 
     async def test_a_high_urgency_worry_waits_only_2_minutes_for_an_answer(self, hub: Hub) -> None:
         await hub.raise_concern(
@@ -257,13 +258,14 @@ class TestWhenUnsure:
         await hub.tick(minutes=1)
         assert await hub.alerted() == ["named_worker: Jo"]
 
-    async def test_safe_still_tells_the_worker_without_the_rush(self, hub: Hub) -> None:
+    async def test_im_ok_is_noted_and_never_alerts(self, hub: Hub) -> None:
         high = Worry("words", Urgency.HIGH, "not gonna kms lol", "suicide", sure=False)
         concern_id = await hub.raise_concern(high)
-        await do_answer_ask(hub.uow(), SAM, safe=True, now=hub.clock())
-        assert await hub.alerted() == ["named_worker: Jo"]
-        assert (await hub.concern(concern_id)).urgency == "medium"
-        assert "concern_said_safe" in await hub.keys(SAM)
+        await do_answer_check(hub.uow(), SAM, CheckAnswer.OK, now=hub.clock())
+        assert (await hub.concern(concern_id)).state == "noted"
+        assert "concern_check_ok" in await hub.keys(SAM)
+        assert await hub.tick(minutes=60) == 0
+        assert await hub.alerted() == []
 
 
 FRIDAY_BEFORE_CLOSING = datetime.fromisoformat("2026-03-06T16:55:00+00:00")

@@ -13,6 +13,7 @@ from bot.adapters.db.models import Concern, OutboxMessage, YoungPerson
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.ladder import Urgency
 from bot.domain.people import Role
+from bot.domain.safety.hearing import Detector
 from bot.domain.safety.worry import Worry
 from bot.services.concerns import do_add_words
 from bot.services.hearing import Heard, do_hear
@@ -43,7 +44,7 @@ class TestWordsAfterTheButton:
         hub.clock.advance(timedelta(minutes=40))
         sam = await hub.young_person()
         heard = await do_hear(
-            hub.uow(), sam, "i want to kill myself tonight", lexicon=load_lexicon(),
+            hub.uow(), sam, "i want to kill myself tonight", detector=Detector(load_lexicon()),
             now=hub.clock(),
         )  # fmt: skip
         assert heard is Heard.CONCERN
@@ -119,7 +120,11 @@ class TestDamagedProfile:
         assert await hub.alerted() == ["named_worker: Jo"]
         assert await hub.keys(PAT) == ["concern_police_summary"]
         heard = await do_hear(
-            hub.uow(), await hub.young_person(), "hello", lexicon=load_lexicon(), now=hub.clock()
+            hub.uow(),
+            await hub.young_person(),
+            "hello",
+            detector=Detector(load_lexicon()),
+            now=hub.clock(),
         )
         assert heard is Heard.GREETED
 
@@ -169,16 +174,16 @@ class TestEdits:
     async def test_fixing_a_typo_in_an_acknowledged_worry_does_not_raise_it_again(
         self, hub: Hub
     ) -> None:
-        lexicon = load_lexicon()
+        detector = Detector(load_lexicon())
         sam = await hub.young_person()
         await do_hear(
-            hub.uow(), sam, "i want to kil myself tonight", lexicon=lexicon, now=hub.clock(),
+            hub.uow(), sam, "i want to kil myself tonight", detector=detector, now=hub.clock(),
             message_id=77,
         )  # fmt: skip
         [concern] = [await hub.concern(1)]
         await hub.acknowledge(JO, concern.id)
         heard = await do_hear(
-            hub.uow(), sam, "i want to kill myself tonight", lexicon=lexicon, now=hub.clock(),
+            hub.uow(), sam, "i want to kill myself tonight", detector=detector, now=hub.clock(),
             message_id=77, edited=True,
         )  # fmt: skip
         assert heard is Heard.WORDS_ADDED
@@ -193,7 +198,7 @@ class TestEdits:
         before = await hub.keys(SAM)
         sam = await hub.young_person()
         heard = await do_hear(
-            hub.uow(), sam, "hello again", lexicon=load_lexicon(), now=hub.clock(),
+            hub.uow(), sam, "hello again", detector=Detector(load_lexicon()), now=hub.clock(),
             message_id=5, edited=True,
         )  # fmt: skip
         assert heard is Heard.IGNORED

@@ -7,13 +7,14 @@ from collections.abc import Collection
 from datetime import datetime
 
 from bot.domain.actors import Actor
-from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.ladder import DONE, ConcernState, Urgency
 from bot.domain.people import Role
 from bot.services.records import ConcernRecord
 from tests.unit.fake_records import Concern, ConcernEvent, ConcernWords, Staff, Tables
 from tests.unit.fake_repositories import Ids
 
 _OPEN, _CLOSED = ConcernState.OPEN.value, ConcernState.CLOSED.value
+_DONE = {state.value for state in DONE}
 
 
 def _newest(concerns: list[Concern]) -> Concern | None:
@@ -23,7 +24,7 @@ def _newest(concerns: list[Concern]) -> Concern | None:
 def _due(concern: Concern, now: datetime) -> bool:
     # NULL <= now is not true in SQL: an acknowledged-and-closed concern is never due.
     return (
-        concern.state != _CLOSED
+        concern.state not in _DONE
         and concern.next_step_at is not None
         and concern.next_step_at <= now
     )
@@ -118,7 +119,7 @@ class FakeConcerns:
             [
                 c
                 for c in self._of(young_person_id)
-                if c.words is None and c.raised_at >= since and c.state != _CLOSED
+                if c.words is None and c.raised_at >= since and c.state not in _DONE
             ]
         )
 

@@ -117,28 +117,33 @@ class FakeIdentities:
 
 
 class FakeRecentWords:
-    """A young person's last message that was not a worry."""
+    """A young person's last few messages that were not a worry, oldest first."""
 
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
-    async def take(self, young_person_id: int, *, since: datetime) -> str | None:
-        """Their last message if it came after `since`; either way it is gone afterwards."""
-        kept = self._t.recent_words.pop(young_person_id, None)
-        return kept[0] if kept is not None and kept[1] >= since else None
+    async def earlier(self, young_person_id: int, *, since: datetime) -> list[str]:
+        """Their messages kept since `since`, oldest first."""
+        kept = self._t.recent_words.get(young_person_id, [])
+        return [words for words, at in kept if at >= since]
 
     async def keep(
-        self, young_person_id: int, words: str, *, at: datetime, since: datetime
+        self, young_person_id: int, words: str, *, at: datetime, since: datetime, most: int
     ) -> None:
-        """Keep this message in place of any before it; drop everyone's older than `since`."""
-        for key in [k for k, (_, when) in self._t.recent_words.items() if when < since]:
-            del self._t.recent_words[key]
-        self._t.recent_words[young_person_id] = (words, at)
+        """Keep this message with their `most - 1` newest since `since`; drop their others."""
+        kept = [*self._t.recent_words.get(young_person_id, []), (words, at)]
+        self._t.recent_words[young_person_id] = [k for k in kept if k[1] >= since][-most:]
+
+    async def forget(self, young_person_id: int) -> None:
+        """Drop every message of theirs."""
+        self._t.recent_words.pop(young_person_id, None)
 
     async def forget_stale(self, cutoff: datetime) -> None:
         """Drop every message kept since before `cutoff`."""
-        for key in [k for k, (_, when) in self._t.recent_words.items() if when < cutoff]:
-            del self._t.recent_words[key]
+        for key, kept in list(self._t.recent_words.items()):
+            self._t.recent_words[key] = [k for k in kept if k[1] >= cutoff]
+            if not self._t.recent_words[key]:
+                del self._t.recent_words[key]
 
 
 class FakeOutbox:

@@ -484,7 +484,7 @@ class Tables:
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)
     heartbeats: dict[str, datetime] = field(default_factory=dict)
     # A young person's last message: (words, when), by young person id.
-    recent_words: dict[int, tuple[str, datetime]] = field(default_factory=dict)
+    recent_words: dict[int, list[tuple[str, datetime]]] = field(default_factory=dict)
     # Chats whose command menu is due, and when (pushed on while leased).
     menus: dict[int, datetime] = field(default_factory=dict)
     # The send budget and per-chat pacing that a 429 pushes back.

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
 from bot.domain.outbox import AlertButtons, Lane, Recipient, StaffChoices
-from bot.services.ladder_steps import CONCERN_ASK
+from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.records import StaffRecord, YoungPersonRecord
 from tests.unit.fake_concerns import FakeConcerns
@@ -130,7 +130,7 @@ class FakePostbox:
     ) -> list[Queued]:
         """Queue a message to a young person (one record, however long it would be); `ref`
         is kept on the record, as the real postbox puts it on the buttons."""
-        asking = person.awaiting_choice == CONCERN_ASK
+        asking = person.awaiting_choice == CONCERN_CHECK
         if self.catalogue.message(message_id).buttons and not asking:
             # As the real postbox does: a written answer is matched to the last choice asked,
             # and to what it was about; "Are you safe now?" is never replaced.

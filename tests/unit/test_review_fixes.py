@@ -10,7 +10,7 @@ import pytest
 from bot.domain.errors import GoalRefused
 from bot.domain.goals import GoalState
 from bot.services.goals import do_move_goal
-from bot.services.ladder_steps import CONCERN_ASK
+from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.pausing import do_stop
 from bot.services.session_access import AtCommandLine
 from tests.unit.conftest import CAL, JO, SAM, World
@@ -19,9 +19,9 @@ from tests.unit.goal_helpers import add_goal, person, set_profile, tap
 
 async def test_tapping_a_goal_button_leaves_are_you_safe_now_open(world: World) -> None:
     number = await add_goal(world)
-    person(world).awaiting_choice = CONCERN_ASK
+    person(world).awaiting_choice = CONCERN_CHECK
     assert await tap(world, "goal_rate_pictures", "going_well", number)
-    assert person(world).awaiting_choice == CONCERN_ASK
+    assert person(world).awaiting_choice == CONCERN_CHECK
 
 
 async def test_a_goal_made_after_stop_is_kept_but_not_sent(world: World) -> None:

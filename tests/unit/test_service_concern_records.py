@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.domain.actors import KnownStaff, Stranger
@@ -15,14 +17,18 @@ from bot.domain.errors import (
     NotStaff,
     WaypointError,
 )
+from bot.domain.ladder import CheckAnswer, Urgency
+from bot.domain.safety.worry import Worry
 from bot.services.concern_records import (
     CloseConcern,
     do_away,
     do_close_concern,
     do_list_concerns,
     do_show_concern,
+    listed_lines,
+    listed_text,
 )
-from bot.services.concerns import do_acknowledge
+from bot.services.concerns import do_acknowledge, do_answer_check
 from bot.services.identity import writer_of
 from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, OONA, SAM, STRANGER, World
 
@@ -140,6 +146,26 @@ class TestReading:
         await _close(world, DEE, concern_id)
         dee = await world.staff_actor(DEE)
         assert await do_list_concerns(world.uow(), dee, now=world.now()) == []
+
+    async def test_noted_concerns_are_listed_apart_after_the_open_ones(self, world: World) -> None:
+        unsure = Worry("words", Urgency.LOW, "he makes me keep secrets", "abuse", sure=False)
+        noted_id = await world.raise_concern(unsure)
+        assert await do_answer_check(world.uow(), SAM, CheckAnswer.OK, now=world.now())
+        open_id = await world.raise_concern()
+        assert open_id != noted_id
+        dee = await world.staff_actor(DEE)
+        lines = await do_list_concerns(world.uow(), dee, now=world.now())
+        assert {(line.concern_id, line.state) for line in lines} == {
+            (noted_id, "noted"),
+            (open_id, "open"),
+        }
+        zone, catalogue = ZoneInfo("Europe/London"), world.store.catalogue
+        noted, opened = sorted(lines, key=lambda line: line.state)
+        text = listed_lines(catalogue, lines, zone)
+        apart = catalogue.render(
+            "concern_list_noted", {"lines": listed_text(catalogue, noted, zone)}
+        )
+        assert text == f"{listed_text(catalogue, opened, zone)}\n{apart}"
 
     async def test_the_out_of_hours_team_lists_across_the_council(self, world: World) -> None:
         concern_id = await world.raise_concern()

@@ -14,11 +14,11 @@ from bot.domain.errors import (
     NoSuchConcern,
     NotStaff,
 )
-from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.ladder import CheckAnswer, ConcernState, Urgency
 from bot.domain.outbox import AlertButtons, Lane
 from bot.domain.safety.worry import Worry
 from bot.services.concern_records import CloseConcern, do_close_concern
-from bot.services.concerns import do_acknowledge, do_add_words, do_answer_ask, do_raise_concern
+from bot.services.concerns import do_acknowledge, do_add_words, do_answer_check, do_raise_concern
 from tests.unit.conftest import ASH, DEE, JO, MAX, PAT, SAM, STRANGER, SUE, ZOE, World
 
 WORDS = Worry("words", Urgency.HIGH, "i dont feel safe at home", "unsafe", message_id=7)
@@ -79,34 +79,56 @@ class TestRaising:
 
 
 class TestAskingFirst:
-    async def test_an_unsure_worry_asks_the_young_person_and_tells_nobody_yet(
+    async def test_an_unsure_worry_asks_are_you_ok_and_tells_nobody_yet(
         self, world: World
     ) -> None:
         concern_id = await world.raise_concern(UNSURE)
         assert world.concern(concern_id).state == ConcernState.ASKING
-        assert world.keys(SAM) == ["concern_ask"]
+        assert world.keys(SAM) == ["concern_check"]
         assert world.keys(JO) == []
         [sam] = world.store.tables.young_people
-        assert sam.awaiting_choice == "concern_ask"
+        assert sam.awaiting_choice == "concern_check"
 
-    async def test_safe_still_tells_the_worker_as_the_question_said_with_less_rush(
-        self, world: World
-    ) -> None:
-        high = Worry("words", Urgency.HIGH, "maybe i will hurt myself", "self_harm", sure=False)
-        concern_id = await world.raise_concern(high)
-        assert await do_answer_ask(world.uow(), SAM, safe=True, now=world.now())
-        concern = world.concern(concern_id)
-        assert (concern.state, concern.urgency) == ("open", "medium")
-        assert "concern_said_safe" in world.keys(SAM)
-        assert world.keys(JO) == ["concern_alert"]
-
-    async def test_not_safe_tells_the_worker_now_at_the_highest_urgency(
+    async def test_im_ok_never_alerts_and_notes_the_concern_for_the_next_look(
         self, world: World
     ) -> None:
         concern_id = await world.raise_concern(UNSURE)
-        assert await do_answer_ask(world.uow(), SAM, safe=False, now=world.now())
+        assert await do_answer_check(world.uow(), SAM, CheckAnswer.OK, now=world.now())
         concern = world.concern(concern_id)
-        assert (concern.state, concern.urgency) == ("open", "high")
+        assert (concern.state, concern.next_step_at) == (ConcernState.NOTED, None)
+        assert world.keys(SAM) == ["concern_check", "concern_check_ok"]
+        assert world.events(concern_id) == ["raised", "check_ok"]
+        assert "concern.check_ok" in world.store.audit_actions()
+        # Never due again: no alert, however long nobody looks.
+        assert await world.tick(minutes=60 * 24) == 0
+        assert world.keys(JO) == []
+        [sam] = world.store.tables.young_people
+        assert sam.awaiting_choice is None
+
+    async def test_im_worried_tells_the_worker_now_at_the_concerns_own_urgency(
+        self, world: World
+    ) -> None:
+        concern_id = await world.raise_concern(UNSURE)
+        assert await do_answer_check(world.uow(), SAM, CheckAnswer.WORRIED, now=world.now())
+        concern = world.concern(concern_id)
+        assert (concern.state, concern.urgency) == ("open", "medium")
+        assert world.keys(JO) == ["concern_alert"]
+        [alert] = world.queued(JO)
+        checked = world.store.catalogue.render("concern_check_said_worried", {})
+        assert alert.values["words"].endswith(checked)
+
+    async def test_talk_to_jo_alerts_jo_and_tells_them_jo_was_asked(self, world: World) -> None:
+        concern_id = await world.raise_concern(UNSURE)
+        assert await do_answer_check(world.uow(), SAM, CheckAnswer.TALK, now=world.now())
+        assert world.concern(concern_id).state == "open"
+        assert world.keys(JO) == ["concern_alert"]
+        assert "concern_check_talk" in world.keys(SAM)
+        assert world.events(concern_id)[:3] == ["raised", "check_talk", "notified"]
+
+    async def test_an_answer_once_the_check_is_over_does_nothing(self, world: World) -> None:
+        await world.raise_concern(UNSURE)
+        assert await world.tick(minutes=10) == 1
+        assert not await do_answer_check(world.uow(), SAM, CheckAnswer.OK, now=world.now())
         assert world.keys(JO) == ["concern_alert"]
 
     async def test_silence_means_the_worker_is_told_once_the_wait_is_over(
@@ -117,6 +139,15 @@ class TestAskingFirst:
         assert await world.tick(minutes=1) == 1
         assert world.events(concern_id)[:3] == ["raised", "no_answer", "notified"]
         assert world.alerted() == ["named_worker: Jo"]
+        [alert] = world.queued(JO)
+        checked = world.store.catalogue.render("concern_check_no_answer", {})
+        assert alert.values["words"].endswith(checked)
+
+    async def test_a_sure_worry_while_asking_alerts_at_once(self, world: World) -> None:
+        concern_id = await world.raise_concern(UNSURE)
+        assert await world.raise_concern(WORDS) == concern_id
+        assert world.concern(concern_id).state == "open"
+        assert world.keys(JO)[:1] == ["concern_alert"]
 
 
 class TestJoining:

@@ -10,7 +10,7 @@ from bot.domain.outbox import Lane
 from bot.domain.reminders import parse_quiet
 from bot.services.goal_check_ins import try_check_in_due, try_send_digests
 from bot.services.goals import do_move_goal
-from bot.services.ladder_steps import CONCERN_ASK
+from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.staff_words import staff_text
 from tests.unit.conftest import CAL, JO, SAM, SATURDAY, World
 from tests.unit.fake_records import Queued
@@ -111,10 +111,10 @@ class TestCheckIns:
 
     async def test_a_check_in_never_replaces_are_you_safe_now(self, world: World) -> None:
         await _weekly_goal(world)
-        person(world).awaiting_choice = CONCERN_ASK
+        person(world).awaiting_choice = CONCERN_CHECK
         await _check_ins_at(world, DUE)
         assert len(_asked(world)) == 1
-        assert person(world).awaiting_choice == CONCERN_ASK
+        assert person(world).awaiting_choice == CONCERN_CHECK
 
     async def test_not_now_waits_a_whole_period_with_no_repeat(self, world: World) -> None:
         number = await _weekly_goal(world)

@@ -18,7 +18,7 @@ from bot.domain.outbox import DeliveryState, Lane
 from bot.domain.reminders import ReminderState, Skip
 from bot.domain.sessions import SessionState, SessionWith
 from bot.services.choices import do_choose
-from bot.services.ladder_steps import CONCERN_ASK
+from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.missed import do_mark
 from bot.services.reminders import reminder_lines, try_follow_weekly, try_remind_due
 from bot.services.sessions import Booked, Booking, do_book, do_cancel, do_move
@@ -370,10 +370,10 @@ class TestWhenRemindersGo:
         self, world: World
     ) -> None:
         await _book(world)
-        _sam(world).awaiting_choice = CONCERN_ASK
+        _sam(world).awaiting_choice = CONCERN_CHECK
         assert await _remind_at(world, DAY_BEFORE) == 1
         assert world.keys(SAM)[-1] == "session_reminder"
-        assert _sam(world).awaiting_choice == CONCERN_ASK
+        assert _sam(world).awaiting_choice == CONCERN_CHECK
 
     async def test_a_reminder_whose_moment_passed_long_ago_is_dropped_as_stale(
         self, world: World

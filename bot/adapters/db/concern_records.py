@@ -18,10 +18,12 @@ from bot.adapters.db.models import (
     YoungPerson,
 )
 from bot.domain.actors import Actor
-from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.ladder import DONE, ConcernState, Urgency
 from bot.services.records import ConcernRecord
 
 _CONCERNS = cast(Table, Concern.__table__)
+# Closed, or noted ("I'm OK"): no step is ever due for these.
+_DONE = [state.value for state in DONE]
 # Built once: it runs for nearly every message a young person writes, nearly always to find
 # nothing, so it asks for the id alone (no ORM loading) and loads the concern only if found.
 _WAITING_FOR_WORDS = (
@@ -30,7 +32,7 @@ _WAITING_FOR_WORDS = (
         _CONCERNS.c.young_person_id == bindparam("young_person_id"),
         _CONCERNS.c.words.is_(None),
         _CONCERNS.c.raised_at >= bindparam("since"),
-        _CONCERNS.c.state != ConcernState.CLOSED.value,
+        _CONCERNS.c.state.not_in(_DONE),
     )
     .order_by(_CONCERNS.c.id.desc())
     .limit(1)
@@ -90,7 +92,7 @@ class Concerns:
         """Whether any concern's next step (or follow-up) is due."""
         query = (
             select(Concern.id)
-            .where(Concern.state != ConcernState.CLOSED.value, Concern.next_step_at <= now)
+            .where(Concern.state.not_in(_DONE), Concern.next_step_at <= now)
             .limit(1)
         )
         return await self._session.scalar(query) is not None
@@ -100,7 +102,7 @@ class Concerns:
         is already stepping is passed over (SKIP LOCKED), so instances share the work."""
         query = (
             select(Concern)
-            .where(Concern.state != ConcernState.CLOSED.value, Concern.next_step_at <= now)
+            .where(Concern.state.not_in(_DONE), Concern.next_step_at <= now)
             .order_by(Concern.next_step_at, Concern.id)
             .limit(1)
             .with_for_update(of=Concern, skip_locked=True)

@@ -414,14 +414,14 @@ class InboxUpdate(Base):
 
 
 class RecentWords(Base):
-    """A young person's last message that was not a worry, kept two minutes at most: a worry
-    split over two messages is heard as one, whichever instance handles the second."""
+    """One of a young person's last few messages that were not a worry, kept five minutes at
+    most: a worry spread over several messages is heard as one, whichever instance handles
+    the last."""
 
     __tablename__ = "recent_words"
 
-    young_person_id: Mapped[int] = mapped_column(
-        ForeignKey("young_people.id"), primary_key=True, autoincrement=False
-    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id"), index=True)
     words: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(index=True)
 

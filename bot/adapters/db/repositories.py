@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    insert,
     literal,
     null,
     select,
@@ -478,47 +479,57 @@ class Identities:
 _RECENT = cast(Table, RecentWords.__table__)
 # Built once, and on the table rather than the mapped class: they run for nearly every
 # message a young person writes, and no RecentWords object is ever loaded to keep up to date.
-_TAKE_WORDS = (
-    delete(_RECENT)
-    .where(_RECENT.c.young_person_id == bindparam("young_person_id"))
-    .returning(_RECENT.c.words, _RECENT.c.at)
+_EARLIER = (
+    select(_RECENT.c.words)
+    .where(
+        _RECENT.c.young_person_id == bindparam("young_person_id"),
+        _RECENT.c.at >= bindparam("since"),
+    )
+    .order_by(_RECENT.c.at, _RECENT.c.id)
 )
-
-
-def _keep_words(insert: Any) -> Any:
-    upsert = insert(_RECENT).values(
-        young_person_id=bindparam("person"), words=bindparam("said"), at=bindparam("said_at")
-    )
-    return upsert.on_conflict_do_update(
-        index_elements=["young_person_id"],
-        set_={"words": upsert.excluded.words, "at": upsert.excluded.at},
-    )
-
-
-_KEEP_WORDS = {"postgresql": _keep_words(postgresql.insert), "sqlite": _keep_words(sqlite.insert)}
+_KEEP_WORDS = insert(_RECENT).values(
+    young_person_id=bindparam("person"), words=bindparam("said"), at=bindparam("said_at")
+)
+_THEIR_NEWEST = (
+    select(_RECENT.c.id)
+    .where(_RECENT.c.young_person_id == bindparam("young_person_id"))
+    .order_by(_RECENT.c.at.desc(), _RECENT.c.id.desc())
+    .limit(bindparam("most"))
+)
+_DROP_OLDER = delete(_RECENT).where(
+    _RECENT.c.young_person_id == bindparam("young_person_id"),
+    (_RECENT.c.at < bindparam("since")) | _RECENT.c.id.not_in(_THEIR_NEWEST.scalar_subquery()),
+)
+_FORGET = delete(_RECENT).where(_RECENT.c.young_person_id == bindparam("young_person_id"))
 
 
 class RecentWordsRepository:
-    """A young person's last message, for two minutes; taken when the next one is heard."""
+    """A young person's last few messages, for five minutes; read with the next one."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def take(self, young_person_id: int, *, since: datetime) -> str | None:
-        """Their last message if it came after `since`; either way it is gone afterwards."""
-        taken = await self._session.execute(_TAKE_WORDS, {"young_person_id": young_person_id})
-        row = taken.first()
-        return row.words if row is not None and row.at >= since else None
+    async def earlier(self, young_person_id: int, *, since: datetime) -> list[str]:
+        """Their messages kept since `since`, oldest first."""
+        rows = await self._session.execute(
+            _EARLIER, {"young_person_id": young_person_id, "since": since}
+        )
+        return [row.words for row in rows]
 
     async def keep(
-        self, young_person_id: int, words: str, *, at: datetime, since: datetime
+        self, young_person_id: int, words: str, *, at: datetime, since: datetime, most: int
     ) -> None:
-        """Keep this message in place of any before it (`since` is for the fake's sake: the
-        words tick drops everyone's stale ones here, with no delete on every message)."""
-        upsert = _KEEP_WORDS[self._session.get_bind().dialect.name]
+        """Keep this message with their `most - 1` newest since `since`; drop their others."""
         await self._session.execute(
-            upsert, {"person": young_person_id, "said": words, "said_at": at}
+            _KEEP_WORDS, {"person": young_person_id, "said": words, "said_at": at}
         )
+        await self._session.execute(
+            _DROP_OLDER, {"young_person_id": young_person_id, "since": since, "most": most}
+        )
+
+    async def forget(self, young_person_id: int) -> None:
+        """Drop every message of theirs (heard as part of a worry, or none)."""
+        await self._session.execute(_FORGET, {"young_person_id": young_person_id})
 
     async def forget_stale(self, cutoff: datetime) -> None:
         """Drop every message kept since before `cutoff` (nobody wrote again in time)."""

@@ -31,7 +31,7 @@ from bot.domain.outbox import (
     split_for_telegram,
 )
 from bot.domain.profiles import CommunicationProfile, Level
-from bot.services.ladder_steps import CONCERN_ASK
+from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.people import profile_of
 from bot.services.records import StaffRecord, YoungPersonRecord
 
@@ -92,7 +92,7 @@ class Postbox:
         profile = profile_of(person)
         rendered = render(self.catalogue, message_id, values, profile)
         # A question about a worry stays the open question: no other choice replaces it.
-        if rendered.buttons and person.awaiting_choice != CONCERN_ASK:
+        if rendered.buttons and person.awaiting_choice != CONCERN_CHECK:
             person.awaiting_choice, person.choice_ref = message_id, ref
         texts = [part for chunk in rendered.chunks for part in split_for_telegram(chunk)]
         return self._queue_parts(

@@ -52,7 +52,7 @@ async def on_words(update: Update, context: Context) -> None:
             waypoint.uow(),
             writer,
             text,
-            lexicon=waypoint.lexicon,
+            detector=waypoint.detector,
             now=now,
             message_id=message.message_id,
             edited=edited,
@@ -60,13 +60,13 @@ async def on_words(update: Update, context: Context) -> None:
         if heard is Heard.CONCERN_ANSWER and not await do_written_answer(
             waypoint.uow(), writer.telegram_user_id, text, now=now
         ):
-            # The question closed meanwhile ("Are you safe now?" ran out of time): the words
+            # The question closed meanwhile ("Are you OK?" ran out of time): the words
             # are heard again, as anything else they write, never dropped.
             heard = await do_hear(
                 waypoint.uow(),
                 writer,
                 text,
-                lexicon=waypoint.lexicon,
+                detector=waypoint.detector,
                 now=now,
                 message_id=message.message_id,
                 answers=False,
@@ -79,7 +79,7 @@ async def on_words(update: Update, context: Context) -> None:
     elif isinstance(writer, KnownStaff) and await take_booking_words(update, context, writer):
         # The time or place their booking asked them to write.
         return
-    elif isinstance(writer, Stranger) and sounds_worried(text, waypoint.lexicon):
+    elif isinstance(writer, Stranger) and sounds_worried(text, waypoint.detector):
         await replies.do_help_stranger(waypoint.uow(), writer.telegram_user_id, now=now)
     elif not edited:
         await on_anything_else(update, context)
@@ -169,9 +169,7 @@ async def on_concerns(update: Update, context: Context) -> None:
         lines = await concern_records.do_list_concerns(waypoint.uow(), actor, now=waypoint.clock())
         if not lines:
             return Answer("concern_list_empty")
-        listed = "\n".join(
-            concern_records.listed_text(waypoint.catalogue, line, waypoint.zone) for line in lines
-        )
+        listed = concern_records.listed_lines(waypoint.catalogue, lines, waypoint.zone)
         return Answer("concern_list", {"lines": listed})
 
     await for_staff(update, context, act)

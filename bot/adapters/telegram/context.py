@@ -12,7 +12,7 @@ from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import Clock
 from bot.content.catalogue import Catalogue
 from bot.domain.actors import Writer
-from bot.domain.safety.lexicon import Lexicon
+from bot.domain.safety.hearing import Detector
 
 _KEY = "waypoint"
 
@@ -24,7 +24,8 @@ class Waypoint:
     uow: UnitOfWorkFactory
     catalogue: Catalogue
     clock: Clock
-    lexicon: Lexicon
+    # The lexicon and the learned model: what hears a worry.
+    detector: Detector
     # The hubs' time zone, for times written in answers.
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
 

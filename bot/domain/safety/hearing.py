@@ -53,3 +53,23 @@ def hear(text: str, lexicon: Lexicon, model: Model | None) -> Heard:
     category = guess.category if guess.category_chance >= _CATEGORY_SURE else Category.HELP
     learned = Detection(category, Urgency.LOW, sure=False, matched=(), harm=category)
     return Heard(Action.ASK, learned, guess)
+
+
+_STRENGTH = {Action.NONE: 0, Action.ASK: 1, Action.ALERT: 2}
+
+
+def stronger(first: Heard, second: Heard) -> bool:
+    """Whether `first` is a stronger verdict than `second` (alert over ask over none)."""
+    return _STRENGTH[first.action] > _STRENGTH[second.action]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """The lexicon and (unless it is left out) the learned model, heard together."""
+
+    lexicon: Lexicon
+    model: Model | None = None
+
+    def hear(self, text: str) -> Heard:
+        """Alert, ask or none for `text` (see `hear`)."""
+        return hear(text, self.lexicon, self.model)
