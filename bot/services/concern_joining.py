@@ -106,7 +106,10 @@ async def join_worry(
 def _sooner(
     concern: ConcernRecord, worry: Worry, person: YoungPersonRecord, hub: HubRecord, now: datetime
 ) -> None:
-    """A more urgent worry makes the next step come sooner; a sure one stops the asking."""
+    """A more urgent worry makes the concern as urgent and its next step sooner; a sure one
+    stops the asking."""
+    if worry.urgency.outranks(Urgency(concern.urgency)):
+        concern.urgency = worry.urgency
     if concern.state == ConcernState.ASKING:
         if worry.sure:
             concern.state, concern.next_step_at = ConcernState.OPEN, now
@@ -115,8 +118,6 @@ def _sooner(
         due = now + ask_for(person, worry.urgency)
     else:
         due = now + rules_of(hub.council).wait(worry.urgency)
-    if worry.urgency.outranks(Urgency(concern.urgency)):
-        concern.urgency = worry.urgency
     if concern.next_step_at is None or concern.next_step_at > due:
         concern.next_step_at = due
 

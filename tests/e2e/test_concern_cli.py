@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import AuditEvent, Council
@@ -128,17 +127,12 @@ async def test_a_council_sets_its_quiet_hours_and_time_zone(
         assert "Traceback" not in bad.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with content/safety/model.json (main fb63d43) `waypoint safety scan` also prints "
-    "an 'action' key this test does not expect (found on ask-flow after merging main)",
-)
 def test_safety_scan_prints_one_json_object_per_line(tmp_path: Path) -> None:
     lines = "i want to kms\nsee you at football\n\nmy mate is being made to sell\n"
     result = run_waypoint(waypoint_env(), tmp_path, "safety", "scan", stdin=lines)
     assert result.returncode == 0, result.stderr
     found = [json.loads(line) for line in result.stdout.splitlines()]
     assert [item["concern"] for item in found] == [True, False, False, True]
-    assert found[1] == {"concern": False, "category": None, "urgency": None}
-    assert found[0]["urgency"] == "high"
-    assert set(found[3]) == {"concern", "category", "urgency"}
+    assert found[1] == {"action": "none", "concern": False, "category": None, "urgency": None}
+    assert (found[0]["action"], found[0]["urgency"]) == ("alert", "high")
+    assert set(found[3]) == {"action", "concern", "category", "urgency"}

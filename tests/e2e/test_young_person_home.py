@@ -71,7 +71,9 @@ ROWS = [
     Row("help", Comes.WORKER, ("help",), jo="young_person_asked_help"),
     Row("/help", Comes.HOME, ("home",)),
     Row("what can you do?", Comes.HOME, ("home",)),
-    Row("I want to talk to Jo", Comes.KEPT, ("offer_to_worker",)),
+    # ("I want to talk to Jo" is heard as a possible call for help: "Are you OK?", with "Talk
+    # to Jo" under it; tests/e2e/test_learned_check.py.)
+    Row("I want a new phone case", Comes.KEPT, ("offer_to_worker",)),
     Row("/stop", Comes.WORKER, ("stopped",), jo="young_person_stopped"),
     Row("polish", Comes.KEPT, ("offer_to_worker",), before=(LANGUAGE,)),
     # "Something else" reaches Jo, and what Sam writes next goes to Jo too.
@@ -166,20 +168,9 @@ def _sam_reads(running: Running, row: Row) -> list[str]:
     ]
 
 
-# The learned model (a draft, main fb63d43) hears "I want to talk to Jo" as a call for help
-# (0.6, asking from 0.39): Sam is asked "Are you OK?" (with "Talk to Jo") instead of being
-# offered to send it. For the model's owners to judge; out of this change's scope.
-_HEARD_AS_HELP = pytest.mark.xfail(
-    strict=True, reason="the draft learned model hears 'I want to talk to Jo' as a worry"
-)
-
-
 @pytest.mark.parametrize(
     "row",
-    [
-        pytest.param(r, marks=_HEARD_AS_HELP) if r.text == "I want to talk to Jo" else r
-        for r in ROWS
-    ],
+    ROWS,
     ids=[f"{r.text} ({r.comes.value})" for r in ROWS],
 )
 async def test_every_message_gets_the_home_reaches_the_worker_or_answers(
@@ -245,9 +236,7 @@ async def _ask_times_out(running: Running) -> None:
     await _everything_sent(running, JO)
 
 
-@pytest.mark.parametrize(
-    "text", ["no", "yes", pytest.param("I want to talk to Jo", marks=_HEARD_AS_HELP)]
-)
+@pytest.mark.parametrize("text", ["no", "yes", "I want a new phone case"])
 async def test_words_after_are_you_ok_timed_out_are_never_dropped(
     running: Running, text: str
 ) -> None:

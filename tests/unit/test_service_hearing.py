@@ -144,11 +144,6 @@ class TestWhatOnlyTheModelHears:
         assert concern.state == ConcernState.OPEN
         assert world.keys(JO) == ["concern_alert"]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="concern_joining._sooner opens an asking concern for a sure worry but returns "
-        "before raising its urgency (pre-existing; out of this change's scope)",
-    )
     async def test_a_sure_worry_joining_the_check_raises_its_urgency(self, world: World) -> None:
         detector = Detector(LEXICON, MODEL)
         await _hear(world, f"{UNHEARD} i just want to", detector)
