@@ -27,6 +27,7 @@ class HomeWords:
 
     greetings: frozenset[str]
     phrases: frozenset[tuple[str, ...]]
+    not_ok: frozenset[tuple[str, ...]] = frozenset()
 
     def ask_for_home(self, text: str) -> bool:
         """Whether these words mean "what can I do here?" (a greeting, "menu", "who are you")."""
@@ -34,6 +35,10 @@ class HomeWords:
         if tuple(words) in self.phrases:
             return True
         return 0 < len(words) <= 2 and words[0] in self.greetings
+
+    def says_not_ok(self, text: str) -> bool:
+        """Whether the whole message means "no, I am not OK" (to "Are you OK?")."""
+        return tuple(words_of(text.replace("'", "").replace("\u2019", ""))) in self.not_ok
 
 
 def _strings(where: str, value: object) -> list[str]:
@@ -47,13 +52,16 @@ def load_home_words(folder: Path | None = None) -> HomeWords:
     path = (folder or project_folder("content")) / "home_words.toml"
     greetings: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
+    not_ok: set[tuple[str, ...]] = set()
     for language, table in read_toml(path, "the home words").items():
         where = f"home_words.toml [{language}]"
         if not isinstance(table, dict):
             raise ContentError(f"{where}: expected greetings = [...] and phrases = [...]")
         greetings |= {" ".join(words_of(w)) for w in _strings(where, table.get("greetings"))}
         phrases |= {tuple(words_of(p)) for p in _strings(where, table.get("phrases"))}
-    return HomeWords(frozenset(greetings), frozenset(phrases))
+        if "not_ok" in table:
+            not_ok |= {tuple(words_of(p)) for p in _strings(where, table["not_ok"])}
+    return HomeWords(frozenset(greetings), frozenset(phrases), frozenset(not_ok))
 
 
 @cache

@@ -69,7 +69,7 @@ async def do_choose(
     is what the question was about (a goal, a step), as the button or their row says."""
     if is_concern_answer(message_id, key):
         answer = _CHECK_ANSWERS[key]
-        return await do_answer_check(uow, telegram_user_id, answer, now=now)
+        return await do_answer_check(uow, telegram_user_id, answer, now=now, ref=ref)
     if message_id == CONCERN_CHECK and key in ALWAYS:
         # Help or "Something else" is no "I'm OK": the worry goes to their worker now, as
         # "I'm worried" does, before the reply (it may be over already: no answer in time).
@@ -253,7 +253,12 @@ async def written_choice(
     # "I'm worried" is chosen in words only by its whole name: a word it shares with other
     # words (Arabic "أنا", "I") must never raise a concern. Numbers count only when the
     # choices were shown numbered (written replies), so a stray "2" chooses nothing.
-    worried = [i for i, key in enumerate(keys) if (message_id, key) == (HOME, WORRIED)]
+    # Nor is "I'm OK": a bare "ok" (or "ok?") may be no more than "I have read it".
+    worried = [
+        i
+        for i, key in enumerate(keys)
+        if (message_id, key) in ((HOME, WORRIED), (CONCERN_CHECK, "concern_ok"))
+    ]
     # Numbers count only for the choices shown numbered, never for an answer only written.
     shown_count = len(buttons)
     index = match_answer(names, text, last=last, numbered=not keyboard, whole_only=worried)

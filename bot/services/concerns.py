@@ -123,22 +123,38 @@ async def _ask(
             worker = {"worker": await answering_name(uow, person)}
             message = "concern_check_words" if again else CONCERN_CHECK
             uow.postbox.to_young_person(
-                person, message, worker, now=now, lane=Lane.SAFETY, concern_id=concern.id
+                person,
+                message,
+                worker,
+                now=now,
+                lane=Lane.SAFETY,
+                concern_id=concern.id,
+                # Its buttons name this concern: one left on an older check changes nothing.
+                ref=concern.id,
             )
             person.awaiting_choice = CONCERN_CHECK
             await uow.commit()
 
 
 async def do_answer_check(
-    uow: UnitOfWork, telegram_user_id: int, answer: CheckAnswer, *, now: datetime
+    uow: UnitOfWork,
+    telegram_user_id: int,
+    answer: CheckAnswer,
+    *,
+    now: datetime,
+    ref: int | None = None,
 ) -> bool:
     """The young person answered "Are you OK?" about words that may be a worry. "I'm worried"
     and "Talk to Jo" tell their worker now (at the concern's urgency); "I'm OK" never alerts:
-    the concern is noted for staff's next look. False if it is not being asked any more."""
+    the concern is noted for staff's next look. False if it is not being asked any more, or
+    "I'm OK" came from the buttons of an older check (`ref`, the concern they were about):
+    that never silences a newer one."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         concern = await uow.concerns.asking(person.id) if person is not None else None
         if person is None or concern is None:
+            return False
+        if answer is CheckAnswer.OK and ref is not None and ref != concern.id:
             return False
         person.awaiting_choice = None
         by = Actor.young_person(person.id)
@@ -252,15 +268,17 @@ async def add_words_to_asking(
 async def do_note_edit(
     uow: UnitOfWork, telegram_user_id: int, message_id: int, words: str, *, now: datetime
 ) -> bool:
-    """A young person edited a message already heard as (part of) a concern: the new wording
-    is added to that concern and passed on, instead of raising a second one. False if the
-    message was not part of a concern."""
+    """A young person edited a message already heard as (part of) a concern that staff have
+    been told of: the new wording is added to that concern and passed on, instead of raising a
+    second one. False if the message was not part of such a concern (one still asking "Are you
+    OK?", noted or closed tells nobody: the edit is heard afresh)."""
     async with uow:
         person = await uow.young_people.by_telegram_id(telegram_user_id)
         concern = (
             await uow.concerns.from_message(person.id, message_id) if person is not None else None
         )
-        if person is None or concern is None:
+        told = (ConcernState.OPEN, ConcernState.ACKNOWLEDGED)
+        if person is None or concern is None or ConcernState(concern.state) not in told:
             return False
         uow.concerns.add_words(concern, words, at=now, message_id=message_id)
         _words_added(uow, concern, person, now, kind="edited")

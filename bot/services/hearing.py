@@ -25,7 +25,7 @@ from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection
 from bot.domain.safety.hearing import Action, Detector, stronger
 from bot.domain.safety.hearing import Heard as Verdict
-from bot.domain.safety.worry import Worry
+from bot.domain.safety.worry import Category, Worry
 from bot.services import choices, concerns, goal_answers, kept_words, talk
 from bot.services.home import show_home
 from bot.services.ladder_steps import CONCERN_CHECK
@@ -176,11 +176,20 @@ async def _with_the_check(
 ) -> Verdict:
     """While "Are you OK?" is open, the words it asks about are the conversation too: if they
     make this message a sure worry ("i just want to", then "die"), it alerts now, never waits.
-    The words stay this message's: the concern holds the ones before."""
+    So does a message that may be a worry on its own, or "no" ("not really"): both answer
+    the question, and the worker hears now. The words stay this message's: the concern holds the
+    ones before."""
     if verdict.action is Action.ALERT or person.awaiting_choice != CONCERN_CHECK:
         return verdict
     asking = await uow.concerns.asking(person.id)
-    if asking is None or not asking.words:
+    if asking is None:
+        return verdict
+    if verdict.action is Action.ASK:
+        return Verdict(Action.ALERT, verdict.detection, verdict.guess)
+    if home_words().says_not_ok(words):
+        not_ok = Detection(Category.HELP, Urgency(asking.urgency), sure=True, harm=Category.HELP)
+        return Verdict(Action.ALERT, not_ok)
+    if not asking.words:
         return verdict
     joined = detector.hear(f"{asking.words}\n{words}")
     return joined if joined.action is Action.ALERT else verdict

@@ -12,13 +12,14 @@ import pytest
 from bot.content.render import render
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.actors import KnownYoungPerson
-from bot.domain.ladder import ConcernState, Urgency
+from bot.domain.ladder import CheckAnswer, ConcernState, Urgency
 from bot.domain.profiles import CommunicationProfile
 from bot.domain.safety.detection import detect
 from bot.domain.safety.hearing import Detector
 from bot.domain.safety.learned import Model
 from bot.domain.safety.worry import Category, Worry
 from bot.services.choices import do_written_answer
+from bot.services.concerns import do_answer_check
 from bot.services.hearing import CONVERSATION_WINDOW, Heard, do_hear
 from bot.services.identity import writer_of
 from bot.services.retention import do_forget_recent_words
@@ -122,16 +123,64 @@ class TestWhatOnlyTheModelHears:
         assert world.keys(SAM) == ["concern_check"]
         assert world.keys(JO) == []
 
-    async def test_more_words_that_may_be_a_worry_join_the_check_and_ask_again(
+    async def test_another_message_that_may_be_a_worry_answers_the_check_and_tells_jo_now(
         self, world: World
     ) -> None:
         detector = Detector(LEXICON, MODEL)
         await _hear(world, f"feeling {UNHEARD}", detector)
         assert await _hear(world, f"still {UNHEARD}", detector) is Heard.CONCERN
         [concern] = world.store.tables.concerns
+        assert (concern.state, concern.urgency) == (ConcernState.OPEN, Urgency.LOW)
+        assert world.keys(JO) == ["concern_alert"]
+
+    @pytest.mark.parametrize("written", ["no", "Not really.", "nah", "im not ok", "لا"])
+    async def test_no_to_the_check_tells_jo_now(self, world: World, written: str) -> None:
+        await _hear(world, f"feeling {UNHEARD}", Detector(LEXICON, MODEL))
+        assert await _hear(world, written, Detector(LEXICON, MODEL)) is Heard.CONCERN
+        [concern] = world.store.tables.concerns
+        assert concern.state == ConcernState.OPEN
+        assert world.keys(JO) == ["concern_alert"]
+
+    @pytest.mark.parametrize("written", ["ok", "ok?", "OK 👍", "fine"])
+    async def test_a_bare_ok_is_no_answer_it_joins_the_words_and_asks_again(
+        self, world: World, written: str
+    ) -> None:
+        await _hear(world, f"feeling {UNHEARD}", Detector(LEXICON, MODEL))
+        assert await _hear(world, written, Detector(LEXICON, MODEL)) is Heard.WORDS_ADDED
+        [concern] = world.store.tables.concerns
         assert concern.state == ConcernState.ASKING
         assert world.keys(SAM) == ["concern_check", "concern_check_words"]
         assert world.keys(JO) == []
+
+    async def test_i_m_ok_from_an_older_check_never_silences_a_newer_one(
+        self, world: World
+    ) -> None:
+        await _hear(world, f"feeling {UNHEARD}", Detector(LEXICON, MODEL))
+        [concern] = world.store.tables.concerns
+        stale = concern.id + 1000
+        ok = CheckAnswer.OK
+        assert not await do_answer_check(world.uow(), SAM, ok, now=world.now(), ref=stale)
+        assert world.concern(concern.id).state is ConcernState.ASKING
+        assert await do_answer_check(world.uow(), SAM, ok, now=world.now(), ref=concern.id)
+        assert world.concern(concern.id).state is ConcernState.NOTED
+
+    async def test_an_edit_that_makes_the_checked_words_a_sure_worry_alerts_now(
+        self, world: World
+    ) -> None:
+        sam = await _sam(world)
+        detector = Detector(LEXICON, MODEL)
+        await do_hear(
+            world.uow(), sam, f"feeling {UNHEARD}", detector=detector, now=world.now(),
+            message_id=77,
+        )  # fmt: skip
+        heard = await do_hear(
+            world.uow(), sam, "i want to kill myself", detector=detector, now=world.now(),
+            message_id=77, edited=True,
+        )  # fmt: skip
+        assert heard is Heard.CONCERN
+        [concern] = world.store.tables.concerns
+        assert (concern.state, concern.urgency) == (ConcernState.OPEN, Urgency.HIGH)
+        assert world.keys(JO) == ["concern_alert"]
 
     async def test_words_that_make_the_checked_ones_a_sure_worry_alert_now(
         self, world: World
@@ -201,3 +250,16 @@ class TestAnsweringAreYouOkInWords:
         assert await _hear(world, written) is Heard.CONCERN_ANSWER
         assert await do_written_answer(world.uow(), SAM, written, now=world.now())
         assert world.concern(concern_id).state is state
+
+
+class TestHowLongTheCheckWaits:
+    @pytest.mark.parametrize(("minutes", "waits"), [(10, 10), (30, 30), (1440, 30)])
+    async def test_the_processing_time_but_never_more_than_half_an_hour(
+        self, world: World, minutes: int, waits: int
+    ) -> None:
+        [person] = world.store.tables.young_people
+        person.communication_profile = {"processing_minutes": minutes}
+        started = world.now()
+        await _hear(world, f"feeling {UNHEARD}", Detector(LEXICON, MODEL))
+        [concern] = world.store.tables.concerns
+        assert concern.next_step_at == started + timedelta(minutes=waits)
