@@ -27,11 +27,18 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.safety_examples import Example, load_examples, near_duplicates, read_examples
+from bot.content.safety_examples import (
+    Example,
+    ExamplesError,
+    load_examples,
+    near_duplicates,
+    read_examples,
+)
 from bot.content.safety_lexicon import load_lexicon
-from bot.content.safety_model import load_model
+from bot.content.safety_model import ModelError, load_model
 from bot.domain.safety.detection import detect
 from bot.domain.safety.hearing import Action, hear
+from bot.domain.safety.lexicon import LexiconError
 
 HELD_OUT = Path(__file__).resolve().parent / "heldout"
 
@@ -84,9 +91,13 @@ def main() -> int:
     parser.add_argument("--show-text", action="store_true", help="print the words of each miss")
     args = parser.parse_args()
     files = args.files or sorted(HELD_OUT.glob("*.tsv"))
-    lexicon, model = load_lexicon(), load_model()
-    training = load_examples()
-    batches = {path.name: read_examples(path, with_review=False) for path in files}
+    try:
+        lexicon, model = load_lexicon(), load_model()
+        training = load_examples()
+        batches = {path.name: read_examples(path, with_review=False) for path in files}
+    except (LexiconError, ModelError, ExamplesError) as error:
+        print(f"safety_recall: {error}", file=sys.stderr)
+        return 2
 
     copies = [pair for batch in batches.values() for pair in near_duplicates(batch, training)]
     if copies:

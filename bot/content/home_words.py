@@ -14,11 +14,12 @@ from bot.content.messages import ContentError, read_toml
 from bot.paths import project_folder
 
 _NOT_A_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile("['\u2019]")
 
 
 def words_of(text: str) -> list[str]:
-    """The words of a text: no capitals, punctuation or emoji."""
-    return _NOT_A_WORD.sub(" ", text.casefold()).split()
+    """The words of a text: no capitals, punctuation or emoji; "i'm" is "im"."""
+    return _NOT_A_WORD.sub(" ", _APOSTROPHES.sub("", text.casefold())).split()
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class HomeWords:
 
     def says_not_ok(self, text: str) -> bool:
         """Whether the whole message means "no, I am not OK" (to "Are you OK?")."""
-        return tuple(words_of(text.replace("'", "").replace("\u2019", ""))) in self.not_ok
+        return tuple(words_of(text)) in self.not_ok
 
 
 def _strings(where: str, value: object) -> list[str]:

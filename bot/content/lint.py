@@ -312,6 +312,7 @@ def _examples_findings(folder: Path) -> Iterator[Located]:
     if drafts:
         hint = (
             f"{drafts} of {len(examples)} lines are drafts: a model learned from them is a "
-            "draft, used only where draft content is allowed, until clinical staff approve them"
+            "draft, used only where draft content is allowed; once clinical staff approve the "
+            "lines, rebuild it with `waypoint safety train` (no --drafts)"
         )
         yield Located(where, "", "", "", Finding("GAP", Severity.WARN, hint))

@@ -55,7 +55,7 @@ def model_from_data(data: dict[str, Any], where: str) -> Model:
             approved=data["status"] == "approved",
             data_sha256=str(data["data_sha256"]),
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
         raise ModelError(f"{where} is damaged ({type(error).__name__}): {REBUILD}") from None
 
 

@@ -97,7 +97,8 @@ def safety_detector(*, allow_drafts: bool, serving: bool, folder: Path | None = 
     if serving:
         _LOG.warning(
             "content/safety/model.json is a draft: Waypoint hears worries with the lexicon "
-            "alone until clinical staff approve the model (or WAYPOINT_ALLOW_DRAFT_CONTENT=true)"
+            "alone until clinical staff approve its labelled lines and it is rebuilt with "
+            "`waypoint safety train` (or WAYPOINT_ALLOW_DRAFT_CONTENT=true)"
         )
     return Detector(lexicon)
 

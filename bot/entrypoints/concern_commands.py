@@ -84,10 +84,17 @@ def safety(args: argparse.Namespace, __: Settings) -> None:
         try:
             code = train(drafts=args.drafts, check=args.check, everyday=args.everyday)
         except (TrainingError, ExamplesError, LexiconError) as error:
-            sys.stderr.write(f"{error}\n")
-            code = 1
+            sys.stderr.write(f"waypoint: {error}\n")
+            code = 2
         raise SystemExit(code)
-    scan(sys.stdin, sys.stdout, load_lexicon(), load_model())
+    model = load_model()
+    if not model.approved:
+        # Scan shows what the learned layer makes of each line, draft or not; say which.
+        sys.stderr.write(
+            "waypoint: the learned layer is a draft (its labelled lines are not all approved): "
+            "live Waypoint uses it only where WAYPOINT_ALLOW_DRAFT_CONTENT=true\n"
+        )
+    scan(sys.stdin, sys.stdout, load_lexicon(), model)
 
 
 def inbox(args: argparse.Namespace, settings: Settings) -> None:

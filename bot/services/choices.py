@@ -268,9 +268,8 @@ async def written_choice(
 
 
 def _spellings(*names: str) -> list[str]:
-    """Each name, and as it is typed without its apostrophes ("I'm OK" is "im ok")."""
-    bare = [name.replace("'", "").replace("\u2019", "") for name in names]
-    return list(dict.fromkeys([*names, *bare]))
+    """Each name once (matching reads "I'm OK" as "im ok" on both sides: `words_of`)."""
+    return list(dict.fromkeys(names))
 
 
 def _every_name(catalogue: Catalogue, label_id: str, profile: CommunicationProfile) -> set[str]:

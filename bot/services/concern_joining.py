@@ -24,14 +24,14 @@ from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import ConcernRecord, HubRecord, YoungPersonRecord
 
-# How long an unsure but high-urgency worry waits for "Do you want Jo to know?" before Jo is
+# How long an unsure but high-urgency worry waits for an answer to "Are you OK?" before Jo is
 # told anyway. Other worries wait the young person's processing time (research SL-2).
 ASK_HIGH_FOR = timedelta(minutes=2)
 ASK_AT_MOST = timedelta(minutes=30)
 
 
 def ask_for(person: YoungPersonRecord, urgency: Urgency) -> timedelta:
-    """How long to wait for "Do you want Jo to know?" before telling anyway."""
+    """How long to wait for an answer to "Are you OK?" before telling anyway."""
     if urgency is Urgency.HIGH:
         return ASK_HIGH_FOR
     # A profile may give a day to answer other messages; a possible worry never waits that long.

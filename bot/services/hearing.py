@@ -23,8 +23,7 @@ from bot.content.render import every_wording, render_line
 from bot.domain.actors import KnownYoungPerson
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection
-from bot.domain.safety.hearing import Action, Detector, stronger
-from bot.domain.safety.hearing import Heard as Verdict
+from bot.domain.safety.hearing import Action, Detector, Verdict, stronger
 from bot.domain.safety.worry import Category, Worry
 from bot.services import choices, concerns, goal_answers, kept_words, talk
 from bot.services.home import show_home

@@ -36,7 +36,7 @@ async def show_home(
     values = {"name": name_of(person), "worker": await answering_name(uow, person)}
     uow.postbox.to_young_person(person, HOME, values, now=now)
     # The postbox marks the home as the open question; None says the same (see above). An
-    # open "Are you safe now?" stays open: the home never closes a question about a worry.
+    # open "Are you OK?" stays open: the home never closes a question about a worry.
     person.awaiting_choice = CONCERN_CHECK if asking else None
 
 

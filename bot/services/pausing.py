@@ -49,7 +49,7 @@ async def do_stop(uow: UnitOfWork, telegram_user_id: int, *, now: datetime) -> b
             person.paused_at = now
             await _tell_worker(uow, person, "young_person_stopped", now=now)
         person.talking_until = None
-        # A question about a worry stays open ("Are you safe now?"): /stop never closes it.
+        # A question about a worry stays open ("Are you OK?"): /stop never closes it.
         asking = person.awaiting_choice == CONCERN_CHECK
         uow.postbox.to_young_person(person, "stopped", {}, now=now)
         person.awaiting_choice = CONCERN_CHECK if asking else None

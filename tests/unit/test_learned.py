@@ -102,7 +102,7 @@ def _model(ask_at: float = 0.5) -> Model:
     "text", ["took a load of pills tonight", "im on a coach dont tell staff", "whats for tea"]
 )
 def test_the_plain_python_reading_gives_scikit_learns_chances(text: str) -> None:
-    vectorizer, model, classes = _trained()
+    vectorizer, model, _ = _trained()
     theirs = model.predict_proba(vectorizer.transform([text]))[0]
     none_at = list(model.classes_).index(NONE)
     ours = _model().guess(text)
@@ -111,7 +111,6 @@ def test_the_plain_python_reading_gives_scikit_learns_chances(text: str) -> None
     chance = dict(zip(model.classes_, theirs, strict=True))
     best = max((c for c in model.classes_ if c != NONE), key=lambda c: chance[c])
     assert ours.category.value == best
-    assert classes[0] == NONE
 
 
 # The hybrid verdict ----------------------------------------------------------------------------
@@ -225,8 +224,15 @@ def test_the_near_duplicate_check_finds_a_copy_with_other_spelling() -> None:
     assert near_duplicates(other, trained) == []
 
 
-def test_the_committed_model_file_is_numbers_only() -> None:
+def test_the_committed_model_file_is_features_and_numbers_only() -> None:
     data = json.loads((PROJECT / "content" / "safety" / "model.json").read_text())
-    texts = {e.text for e in load_examples(PROJECT / "content") if len(e.text.split()) > 2}
-    blob = json.dumps(data, ensure_ascii=False)
-    assert not any(text in blob for text in texts)
+    assert set(data) == {
+        "about", "format", "status", "data_sha256", "built_with", "trained_on",
+        "cross_validation", "ask_at", "classes", "scale", "intercepts", "features",
+    }  # fmt: skip
+    for feature, *numbers in data["features"]:
+        kind, _, piece = feature.partition(" ")
+        # A word, two words, or a piece of 3 to 5 letters: never a whole message.
+        assert kind in {"w", "b", "c"}, feature
+        assert len(piece.split()) <= (2 if kind == "b" else 1), feature
+        assert all(isinstance(number, int) for number in numbers), feature

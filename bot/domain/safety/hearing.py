@@ -34,7 +34,7 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True)
-class Heard:
+class Verdict:
     """The verdict on a message: what to do, and the worry it would be."""
 
     action: Action
@@ -42,23 +42,23 @@ class Heard:
     guess: Guess | None = None
 
 
-def hear(text: str, lexicon: Lexicon, model: Model | None) -> Heard:
+def hear(text: str, lexicon: Lexicon, model: Model | None) -> Verdict:
     """Alert, ask or none for `text` (with no model, the lexicon alone)."""
     found = detect(text, lexicon)
     guess = model.guess(text) if model is not None else None
     if found is not None:
-        return Heard(Action.ALERT if found.sure else Action.ASK, found, guess)
+        return Verdict(Action.ALERT if found.sure else Action.ASK, found, guess)
     if guess is None or model is None or guess.worry < model.ask_at:
-        return Heard(Action.NONE, None, guess)
+        return Verdict(Action.NONE, None, guess)
     category = guess.category if guess.category_chance >= _CATEGORY_SURE else Category.HELP
     learned = Detection(category, Urgency.LOW, sure=False, matched=(), harm=category)
-    return Heard(Action.ASK, learned, guess)
+    return Verdict(Action.ASK, learned, guess)
 
 
 _STRENGTH = {Action.NONE: 0, Action.ASK: 1, Action.ALERT: 2}
 
 
-def stronger(first: Heard, second: Heard) -> bool:
+def stronger(first: Verdict, second: Verdict) -> bool:
     """Whether `first` is a stronger verdict than `second` (alert over ask over none)."""
     return _STRENGTH[first.action] > _STRENGTH[second.action]
 
@@ -70,7 +70,7 @@ class Detector:
     lexicon: Lexicon
     model: Model | None = None
 
-    def hear(self, text: str) -> Heard:
+    def hear(self, text: str) -> Verdict:
         """Alert, ask or none for `text` (see `hear`)."""
         return hear(text, self.lexicon, self.model)
 

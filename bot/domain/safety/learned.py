@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from bot.domain.safety.worry import Category
 
 NONE = "none"
-# The categories the model tells apart: the issue's routing categories. The lexicon's finer
-# ones fold into these (suicide is self_harm, unsafe is abuse) for measuring.
+# The categories the model tells apart: the routing categories. The lexicon's finer ones
+# (suicide, unsafe) keep their own urgency; examples of them are labelled self_harm and abuse.
 LEARNED_CATEGORIES = (
     Category.SELF_HARM,
     Category.ABUSE,
@@ -38,17 +38,11 @@ LEARNED_CATEGORIES = (
     Category.OTHER_CHILD,
     Category.HELP,
 )
-FOLDED = {Category.SUICIDE: Category.SELF_HARM, Category.UNSAFE: Category.ABUSE}
 _CHARS = range(3, 6)
 _TOKENS = re.compile(r"[^\W_]+|[^\w\s]")
 _RUNS = re.compile(r"(.)\1{2,}")
 # Emoji variation selectors, skin tones and joiners say nothing about the message.
 _DECORATION = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
-
-
-def learned_category(category: Category) -> Category:
-    """The model's category for one of the lexicon's (suicide is self_harm, unsafe abuse)."""
-    return FOLDED.get(category, category)
 
 
 def words_of(text: str) -> list[str]:
