@@ -122,12 +122,13 @@ async def do_hear(
             return Heard.STRANGER
         earlier = await uow.recent_words.earlier(person.id, since=now - CONVERSATION_WINDOW)
         button = is_worried_button(uow.postbox.catalogue, person, text)
-        if await choices.written_choice(uow, person, text) is not None:
+        verdict, words = worry_in(text, detector, earlier)
+        if verdict.only_learned and await choices.written_choice(uow, person, text) is not None:
             # A choice written out whole ("help", "talk to Jo") is that choice: the learned
             # layer, which learned such words from calls for help, would make every one a
             # check. The lexicon still hears it.
             detector = detector.lexicon_only()
-        verdict, words = worry_in(text, detector, earlier)
+            verdict, words = worry_in(text, detector, earlier)
         verdict = await _with_the_check(uow, person, detector, verdict, words)
         found = verdict.detection if verdict.action is not Action.NONE else None
         if not (button or found):

@@ -133,6 +133,8 @@ def test_words_only_the_model_hears_are_a_low_urgency_question(lexicon: Lexicon)
     assert heard.detection is not None
     assert (heard.detection.urgency, heard.detection.sure) == (Urgency.LOW, False)
     assert heard.detection.category in {Category.SELF_HARM, Category.HELP}
+    assert heard.only_learned
+    assert not hear("i want to kill myself", lexicon, _model()).only_learned
     # Above the model's threshold only: the same words under a stricter one are nothing.
     assert hear(text, lexicon, _model(ask_at=0.999)).action is Action.NONE
     assert hear(text, lexicon, None).action is Action.NONE

@@ -41,6 +41,15 @@ class Verdict:
     detection: Detection | None
     guess: Guess | None = None
 
+    @property
+    def only_learned(self) -> bool:
+        """Whether only the learned layer heard a worry (the lexicon matched nothing)."""
+        return (
+            self.action is not Action.NONE
+            and self.detection is not None
+            and (not self.detection.matched)
+        )
+
 
 def hear(text: str, lexicon: Lexicon, model: Model | None) -> Verdict:
     """Alert, ask or none for `text` (with no model, the lexicon alone)."""
