@@ -7,6 +7,7 @@ to do: build it again with `waypoint safety train`.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -63,9 +64,21 @@ def load_model(folder: Path | None = None) -> Model:
     """Read the learned layer; a `ModelError` with one line to act on if it cannot be used."""
     path = model_path(folder)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        seen = path.stat()
     except FileNotFoundError:
         raise ModelError(f"{path} is missing: {REBUILD}") from None
+    except OSError as error:
+        raise ModelError(f"{path} cannot be read ({type(error).__name__}): {REBUILD}") from None
+    return _read(path, seen.st_mtime_ns, seen.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: Path, mtime_ns: int, size: int) -> Model:
+    """The file as a model, read once for as long as it is unchanged (every start-up in the
+    test suite and each instance would otherwise parse the same megabyte again)."""
+    del mtime_ns, size  # part of the cache key only
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ModelError(f"{path} cannot be read ({type(error).__name__}): {REBUILD}") from None
     if not isinstance(data, dict):

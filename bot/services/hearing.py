@@ -110,12 +110,8 @@ async def do_hear(
     concern adds its new wording to that concern; any other edit that is not a worry is
     left alone (it was answered when it was first sent).
     """
-    if (
-        edited
-        and message_id is not None
-        and await concerns.do_note_edit(uow, actor.telegram_user_id, message_id, text, now=now)
-    ):
-        return Heard.WORDS_ADDED
+    if edited and (heard := await _an_edit(uow, actor, text, message_id, now)) is not None:
+        return heard
     async with uow:
         person = await uow.young_people.get(actor.young_person_id)
         if person is None:
@@ -165,6 +161,21 @@ async def do_hear(
         worry = Worry("words", urgency, words, category, sure, harm, message_id)
     await concerns.do_raise_concern(uow, actor.telegram_user_id, worry, now=now)
     return Heard.CONCERN
+
+
+async def _an_edit(
+    uow: UnitOfWork, actor: KnownYoungPerson, text: str, message_id: int | None, now: datetime
+) -> Heard | None:
+    """What an edit comes to before it is heard afresh: an edited command ("/worried" to
+    "/worried now") is neither run again nor words; new wording of a message in a concern
+    staff were told of joins that concern."""
+    if text.lstrip().startswith("/"):
+        return Heard.IGNORED
+    if message_id is not None and await concerns.do_note_edit(
+        uow, actor.telegram_user_id, message_id, text, now=now
+    ):
+        return Heard.WORDS_ADDED
+    return None
 
 
 async def _with_the_check(
