@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import DEFAULT_API_URL, ConfigurationError, Settings, load_settings
 from bot.content.lint import LintFailed
 from bot.content.messages import ContentError
+from bot.content.safety_examples import ExamplesError
 from bot.content.safety_model import ModelError
 from bot.domain.errors import (
     BadFirstName,
@@ -22,6 +23,7 @@ from bot.domain.people import Role
 from bot.domain.profiles import SETTINGS
 from bot.domain.safety.lexicon import LexiconError
 from bot.entrypoints.goal_args import parsers as goal_parsers
+from bot.entrypoints.safety_training import TrainingError
 from bot.entrypoints.session_args import parsers as session_parsers
 
 # Operators read English from the command line; young people never do.
@@ -272,7 +274,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         _dispatch(args, settings)
-    except (ConfigurationError, ContentError, LexiconError, ModelError, SetupError) as error:
+    except (
+        ConfigurationError,
+        ContentError,
+        LexiconError,
+        ModelError,
+        ExamplesError,
+        TrainingError,
+        SetupError,
+    ) as error:
         sys.stderr.write(f"waypoint: {error}\n")
         return 2
     except WaypointError as error:

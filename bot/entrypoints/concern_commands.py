@@ -11,14 +11,12 @@ from collections.abc import Awaitable, Callable
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.clock import system_clock
 from bot.config import Settings
-from bot.content.safety_examples import ExamplesError
 from bot.content.safety_lexicon import load_lexicon
 from bot.content.safety_model import load_model
 from bot.domain.errors import SetupError
-from bot.domain.safety.lexicon import LexiconError
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
-from bot.entrypoints.safety_training import TrainingError, train
+from bot.entrypoints.safety_training import train
 from bot.services.concern_records import concern_export, concerns_table
 from bot.services.councils import (
     CouncilChange,
@@ -81,12 +79,8 @@ def council(args: argparse.Namespace, settings: Settings) -> None:
 def safety(args: argparse.Namespace, __: Settings) -> None:
     """`waypoint safety scan` (offline, nothing stored, nothing logged) or `safety train`."""
     if args.action == "train":
-        try:
-            code = train(drafts=args.drafts, check=args.check, everyday=args.everyday)
-        except (TrainingError, ExamplesError, LexiconError) as error:
-            sys.stderr.write(f"waypoint: {error}\n")
-            code = 2
-        raise SystemExit(code)
+        # A mistake in the examples or the set-up is one line from `cli.main`, as elsewhere.
+        raise SystemExit(train(drafts=args.drafts, check=args.check, everyday=args.everyday))
     model = load_model()
     if not model.approved:
         # Scan shows what the learned layer makes of each line, draft or not; say which.
