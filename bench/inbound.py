@@ -3,14 +3,14 @@
 Usage, from the project root:
 
     .venv/bin/python bench/inbound.py [--database sqlite|postgres] [--young-people N]
-                                      [--updates U] [--steady S] [--rate R]
+                                      [--updates U] [--rounds K] [--steady S] [--rate R]
 
-Defaults: SQLite, N=300, U=900, S=300, R=10. A fresh database (a SQLite file in a temp dir,
-or a new PostgreSQL database on 127.0.0.1:5432 that is dropped afterwards) is migrated and
-gets one hub with one key worker and N linked young people. Waypoint is started the real way
-(`bot.entrypoints.serve.serving`, as `waypoint run` starts it: the poller storing updates in
-the inbox, the per-chat dispatcher, the sender at its default pace) against a strict fake
-Telegram over HTTP. Then:
+Defaults: SQLite, N=300, U=900, K=3, S=300, R=10. A fresh database (a SQLite file in a temp
+dir, or a new PostgreSQL database on 127.0.0.1:5432 that is dropped afterwards) is migrated
+and gets one hub with one key worker and N linked young people. Waypoint is started the real
+way (`bootstrap`, `freeze_what_lasts` and `bot.entrypoints.serve.serving`, as `waypoint run`
+starts it: the poller storing updates in the inbox, the per-chat dispatcher, the sender at its
+default pace) against a strict fake Telegram over HTTP. Then K rounds, each of:
 
 1. burst: U ordinary text updates ("hello", spread round the N chats) are queued at the fake
    at once. An update counts as handled when Waypoint's handlers for it have returned: its
@@ -19,16 +19,20 @@ Telegram over HTTP. Then:
    Updates a second run from just before the first update is queued to the last handled.
    The answers themselves then leave at the sender's pace (29 messages a second for the
    whole bot, Telegram's limit is 30), so the time until the last one arrives is printed too.
-2. a bare PTB echo bot (PTB's Updater polling, one handler answering with sendMessage, no
-   database; `ptb_baseline.run_echo`) gets the same U updates from the same chats on a fresh
-   lenient fake; handled is its answer seen by the fake. The ratio is Waypoint's updates a
-   second over the echo's.
-3. steady: once the answers have gone, S more updates at R a second (Waypoint only); the
-   reply latency runs from just before the update is queued at the fake to the moment the
-   fake answers the bot's sendMessage, for the answer's first message and its last.
+2. echo, straight after: a bare PTB echo bot (PTB's Updater polling, one handler answering
+   with sendMessage, no database; `ptb_baseline.run_echo`) gets the same U updates from the
+   same chats on a fresh lenient fake; handled is its answer seen by the fake. The round's
+   ratio is Waypoint's updates a second over the echo's.
 
-It prints numbers and asserts nothing. The default run takes about 1.5 minutes, most of it
-waiting for the burst's answers to leave at 29 a second.
+Rounds in turns let load from elsewhere on the machine fall on both sides alike; every
+round's ratio is printed, and the median round's numbers in full. Then:
+
+3. steady: S more updates at R a second (Waypoint only); the reply latency runs from just
+   before the update is queued at the fake to the moment the fake answers the bot's
+   sendMessage, for the answer's first message and its last.
+
+It prints numbers and asserts nothing. The default run takes about 2.5 minutes, most of it
+waiting for each burst's answers to leave at 29 a second.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import statistics
 import sys
 import threading
 import time
@@ -60,7 +65,7 @@ from bot.clock import system_clock
 from bot.config import load_settings
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser, RateLimits, SentMessage
 from bot.domain.people import Role
-from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.bootstrap import bootstrap, freeze_what_lasts
 from bot.entrypoints.serve import serving
 from bot.services.staff import NewStaff, do_add_staff
 
@@ -143,8 +148,9 @@ class Result:
     database: str
     young_people: int
     code: str = ""
-    burst: Burst = field(default_factory=Burst)
-    echo: EchoResult | None = None
+    # One Waypoint burst and one echo burst per round, in turns.
+    bursts: list[Burst] = field(default_factory=list)
+    echoes: list[EchoResult] = field(default_factory=list)
     steady_rate: float = 0.0
     steady_sent: int = 0
     first_message: list[float] = field(default_factory=list)
@@ -248,8 +254,9 @@ def load_average() -> str:
     return f"{os.getloadavg()[0]:.2f}"
 
 
-async def run_waypoint(args: argparse.Namespace, result: Result) -> list[FakeUser]:
-    """The burst and the steady phase against a fresh database and the real bot."""
+async def run_waypoint(args: argparse.Namespace, result: Result) -> None:
+    """The bursts (each followed by the echo's) and the steady phase, against a fresh database
+    and the real bot."""
     token = FakeTelegram.token_for_tests()
     async with scratch_database(args.database) as url:
         await upgrade_async(url)
@@ -258,6 +265,7 @@ async def run_waypoint(args: argparse.Namespace, result: Result) -> list[FakeUse
             replies = Replies()
             fake.on_bot_message = replies
             running = bootstrap(settings, api_url=fake.url)
+            freeze_what_lasts()  # as waypoint run does after bootstrap
             uow = running.waypoint.uow
             try:
                 people = await seed(uow, args.young_people, system_clock())
@@ -270,51 +278,76 @@ async def run_waypoint(args: argparse.Namespace, result: Result) -> list[FakeUse
                 await asyncio.to_thread(fake.wait_until_polling)
                 if not await wait_until_quiet(uow, QUIET_WITHIN):
                     print("the outbox did not empty before the burst; measuring anyway")
-                result.load.append(f"burst {load_average()}")
-                result.burst = await measure_burst(
-                    uow, fake, replies, handled, people, count=args.updates
-                )
+                for _round in range(args.rounds):
+                    result.load.append(f"burst {load_average()}")
+                    result.bursts.append(
+                        await measure_burst(
+                            uow, fake, replies, handled, people, count=args.updates
+                        )
+                    )
+                    # The echo straight after, so both see the machine as it is now.
+                    result.load.append(f"echo {load_average()}")
+                    result.echoes.append(
+                        await run_echo(
+                            lambda echo_fake: queue_ordinary(echo_fake, people, args.updates)
+                        )
+                    )
                 result.load.append(f"steady {load_average()}")
                 await measure_steady(uow, fake, replies, people, result=result, count=args.steady)
             result.refusals = fake.limit_refusals
             result.per_chat_refusals, _overall = refusals_by_limit(fake.requests)
-    return people
 
 
 async def run(args: argparse.Namespace) -> Result:
-    """Waypoint, then the bare echo with the same updates, in one run."""
+    """Waypoint's bursts, each followed by the bare echo's with the same updates, in one run."""
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     result = Result(args.database, args.young_people, code=short_version())
     result.steady_rate = args.rate
-    people = await run_waypoint(args, result)
-    result.load.append(f"echo {load_average()}")
-    result.echo = await run_echo(lambda fake: queue_ordinary(fake, people, args.updates))
+    await run_waypoint(args, result)
     logging.getLogger().removeHandler(errors)
     result.errors_logged = errors.count
     return result
 
 
+def ratio_of(burst: Burst, echo: EchoResult) -> float:
+    """Waypoint's updates a second over the echo's, in one round."""
+    return burst.rate / echo.rate if echo.rate > 0 else 0.0
+
+
 def report(result: Result) -> list[str]:
-    """The lines to print."""
-    burst, echo = result.burst, result.echo
-    assert echo is not None  # noqa: S101 - run() always runs the echo
-    ratio = burst.rate / echo.rate if echo.rate > 0 else 0.0
+    """The lines to print: each round, then the median round."""
+    rounds = list(zip(result.bursts, result.echoes, strict=True))
+    ratios = [ratio_of(burst, echo) for burst, echo in rounds]
+    middle = ratios.index(statistics.median_low(ratios))
+    burst, echo = rounds[middle]
     per_answer = burst.answers / burst.handled if burst.handled else 0.0
     answers_rate = burst.handled / burst.answers_done if burst.answers_done > 0 else 0.0
     inbox = ", ".join(f"{n} {state}" for state, n in sorted(burst.inbox.items()))
     first, whole = Latency.of(result.first_message), Latency.of(result.whole_answer)
-    return [
+    lines = [
         f"inbound: {burst.updates} ordinary updates from {result.young_people} linked young "
-        f"people, {result.database}",
+        f"people, {result.database}, {len(rounds)} rounds (a Waypoint burst, then the echo's)",
         f"  code              {result.code}",
+    ]
+    for n, ((one, its_echo), ratio) in enumerate(zip(rounds, ratios, strict=True), start=1):
+        lines.append(
+            f"  round {n}           Waypoint {one.handled} of {one.updates} in {one.seconds:.2f}"
+            " s:"
+            f" {one.rate:.1f}/s; echo {its_echo.answered} of {its_echo.updates} in "
+            f"{its_echo.seconds:.2f} s: {its_echo.rate:.1f}/s; ratio {ratio:.3f}"
+        )
+    return [
+        *lines,
+        f"  median round      {middle + 1} (of the ratios, the lower middle one)",
         f"  Waypoint          {burst.handled} of {burst.updates} handled in {burst.seconds:.2f} s:"
         f" {burst.rate:.1f} updates/s (handled: handlers returned, answer committed to the "
         "outbox, inbox row marked handled)",
         f"  inbox after       {inbox}",
         f"  bare PTB echo     {echo.answered} of {echo.updates} answered in {echo.seconds:.2f} s:"
         f" {echo.rate:.1f} updates/s (handled: its answer seen by the fake)",
-        f"  ratio             {ratio:.3f} (Waypoint / echo; the target is at least {TARGET})",
+        f"  ratio             {ratios[middle]:.3f} (Waypoint / echo; the target is at least "
+        f"{TARGET}); every round: {', '.join(f'{r:.3f}' for r in ratios)}",
         f"  Waypoint answers  {burst.answers} messages to the young people ({per_answer:.2f} an "
         f"update), the last {burst.answers_done:.1f} s after the burst was queued: "
         f"{answers_rate:.1f} answers/s",
@@ -337,9 +370,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--updates", type=int, default=900, help="updates in the burst")
     parser.add_argument("--steady", type=int, default=300, help="updates in the steady phase")
     parser.add_argument("--rate", type=float, default=10.0, help="steady updates a second")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="bursts, each followed by the echo's"
+    )
     args = parser.parse_args(argv)
-    if min(args.young_people, args.updates, args.steady) < 1 or args.rate <= 0:
-        parser.error("--young-people, --updates, --steady and --rate must be positive")
+    if min(args.young_people, args.updates, args.steady, args.rounds) < 1 or args.rate <= 0:
+        parser.error("--young-people, --updates, --steady, --rounds and --rate must be positive")
     return args
 
 

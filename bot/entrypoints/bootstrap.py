@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,6 +28,19 @@ from bot.domain.outbox import Pace
 from bot.domain.safety.hearing import Detector
 
 _LOG = logging.getLogger(__name__)
+
+
+def freeze_what_lasts() -> None:
+    """Take what start-up loaded (the content catalogue, the safety lexicon and model: about
+    200,000 objects that live as long as the process) out of the garbage collector's sight.
+
+    A full collection walked all of them each time, about 175 ms on this machine, and a burst
+    of messages sets one off every few seconds; frozen, it walks only what came later. Called
+    once by a long-running process after `bootstrap`, not by `bootstrap` itself: tests call
+    that many times in one process, and whatever is frozen is never collected.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass

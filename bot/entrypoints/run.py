@@ -11,7 +11,7 @@ from sentry_sdk.integrations.asyncio import enable_asyncio_integration
 
 from bot.adapters.db.migrate import upgrade
 from bot.config import Settings
-from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.bootstrap import bootstrap, freeze_what_lasts
 from bot.entrypoints.serve import Webhook, serving
 from bot.observability import init_sentry
 
@@ -47,6 +47,7 @@ async def _serve(settings: Settings, *, sentry_on: bool) -> None:
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stopping.set)
     running = bootstrap(settings, api_url=settings.telegram_api_url)
+    freeze_what_lasts()
     # Until Telegram has answered getMe, a failure is the one line `waypoint` prints (cannot
     # reach Telegram, or it refuses the token), not python-telegram-bot's own ERROR and
     # traceback (it logs one when something that is not the Bot API answers).

@@ -15,7 +15,7 @@ from typing import Any
 from bot.adapters.db.migrate import upgrade
 from bot.config import Settings
 from bot.domain.errors import SetupError
-from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.bootstrap import bootstrap, freeze_what_lasts
 from bot.entrypoints.ticks import Ticks
 from bot.observability import init_sentry
 
@@ -37,6 +37,7 @@ async def _work(settings: Settings) -> None:
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stopping.set)
     running = bootstrap(settings, api_url=settings.telegram_api_url)
+    freeze_what_lasts()
     ticks = Ticks(running.waypoint, menus=running.transport)
     try:
         await running.start_sending()
