@@ -75,10 +75,11 @@ def configure_logging(level: str = "INFO") -> None:
     # At DEBUG these log the token, message texts and SQL parameters, whatever level is chosen.
     for name in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    # APScheduler logs every run of the concern ladder's job; only its problems matter.
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
-    for name in ("telegram", "apscheduler"):
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
+    # APScheduler logs each job it adds and each run of the clock's ticks, as templates with
+    # their values dropped ('Added job "%s"'): only its problems matter.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    telegram = logging.getLogger("telegram")
+    telegram.setLevel(max(logging.INFO, telegram.level))
 
 
 def _redact_tokens(value: Any) -> Any:
