@@ -3,11 +3,13 @@ under test-output/, and servers run from a thread while the test drives the page
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import socket
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from starlette.types import ASGIApp
 
 from tests.browser.harness import (
@@ -23,7 +25,12 @@ from tests.browser.harness import (
 )
 
 Screenshot = Callable[[Page, str], Path]
-Serve = Callable[[ASGIApp], str]
+
+
+class Serve(Protocol):
+    """`serve(app)`: serve an ASGI app until the test ends and return its root URL."""
+
+    def __call__(self, app: ASGIApp, *, listening: socket.socket | None = None) -> str: ...
 
 
 @pytest.fixture(scope="session")
@@ -44,15 +51,46 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test, so `page` knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A new page in a new browser context (no cookies or storage from other tests)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(10_000)
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """`new_page()`: a page in a browser context of its own (no cookies or storage shared
+    with any other), as a second person or device would have; all closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield context.new_page()
+        yield make
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(
+    new_page: Callable[[], Page], request: pytest.FixtureRequest, test_output: Path
+) -> Iterator[Page]:
+    """A new page in a new browser context; if the test fails, what it showed last is saved
+    as test-output/<test>/failed.png."""
+    opened = new_page()
+    yield opened
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed and not opened.is_closed():
+        save_screenshot(opened, test_output, "failed")
 
 
 @pytest.fixture
@@ -85,10 +123,10 @@ def background() -> Iterator[LoopThread]:
 
 @pytest.fixture
 def serve(background: LoopThread) -> Serve:
-    """`serve(app)` serves an ASGI app on a free local port until the test ends; returns
-    its root URL."""
+    """`serve(app)` serves an ASGI app on a free local port (or `listening`, from
+    reserve_address) until the test ends; returns its root URL."""
 
-    def start(app: ASGIApp) -> str:
-        return background.enter(serving_asgi(app))
+    def start(app: ASGIApp, *, listening: socket.socket | None = None) -> str:
+        return background.enter(serving_asgi(app, listening=listening))
 
     return start

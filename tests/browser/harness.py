@@ -146,16 +146,31 @@ class _Watched:
             raise
 
 
-@contextlib.asynccontextmanager
-async def serving_asgi(
-    app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "auto"
-) -> AsyncIterator[str]:
-    """Serve `app` on a free port of 127.0.0.1 until left; yield its root URL (no slash).
-    Leaving fails if the app raised while serving."""
-    watched = _Watched(app)
+def reserve_address() -> socket.socket:
+    """A socket bound to a free port of 127.0.0.1, for an app that must know its own URL
+    before it is served (a console puts it in sign-in links); hand it to serving_asgi."""
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listening.bind(("127.0.0.1", 0))
-    port = listening.getsockname()[1]
+    return listening
+
+
+def url_of(listening: socket.socket) -> str:
+    """The root URL (no slash) of a server on this socket."""
+    host, port = listening.getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+@contextlib.asynccontextmanager
+async def serving_asgi(
+    app: ASGIApp,
+    *,
+    listening: socket.socket | None = None,
+    lifespan: Literal["auto", "on", "off"] = "auto",
+) -> AsyncIterator[str]:
+    """Serve `app` on `listening` (or a free port of 127.0.0.1) until left; yield its root URL
+    (no slash). Leaving fails if the app raised while serving."""
+    watched = _Watched(app)
+    listening = listening or reserve_address()
     config = uvicorn.Config(watched, log_level="warning", lifespan=lifespan, access_log=False)
     # Run from a LoopThread: uvicorn takes no signals outside the main thread.
     server = uvicorn.Server(config)
@@ -166,7 +181,7 @@ async def serving_asgi(
                 serving.result()  # raises what stopped it
                 raise RuntimeError("the test server stopped before it started")
             await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
+        yield url_of(listening)
     finally:
         server.should_exit = True
         await asyncio.gather(serving, return_exceptions=True)
