@@ -10,7 +10,7 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -118,6 +118,15 @@ class LoopThread:
     def enter(self, manager: AbstractAsyncContextManager[T], *, timeout: float = 30) -> T:
         """Enter an async context manager in the loop; it is left, last in first out, on close."""
         return self.run(self._stack.enter_async_context(manager), timeout=timeout)
+
+    @contextlib.contextmanager
+    def entered(self, manager: AbstractAsyncContextManager[T]) -> Iterator[T]:
+        """Be inside an async context manager, in the loop, for the `with` block's length."""
+        value = self.run(manager.__aenter__())
+        try:
+            yield value
+        finally:
+            self.run(manager.__aexit__(None, None, None), timeout=60)
 
     def close(self) -> None:
         """Leave every context entered, stop the loop and the thread."""
