@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     webhook_url: HttpUrl | None = None
     webhook_listen: str = "0.0.0.0:8080"
     webhook_secret: SecretStr | None = None
+    # The staff console (issue 15): the public base URL put in sign-in links, and where
+    # `waypoint run` (polling) and `waypoint web` listen for browsers.
+    console_url: HttpUrl = "http://127.0.0.1:8081"
+    console_listen: str = "127.0.0.1:8081"
 
     @field_validator(
         "telegram_token",
@@ -148,7 +152,7 @@ class Settings(BaseSettings):
             raise ValueError(f"sslmode={mode!r} is not one of {', '.join(_SSL_MODES)}")
         return url.set(drivername=driver).render_as_string(hide_password=False)
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "console_listen")
     @classmethod
     def _host_and_port(cls, value: str) -> str:
         host, _, port = value.rpartition(":")
@@ -183,6 +187,12 @@ class Settings(BaseSettings):
     def webhook_address(self) -> tuple[str, int]:
         """Where to listen for Telegram's calls."""
         host, _, port = self.webhook_listen.rpartition(":")
+        return host, int(port)
+
+    @property
+    def console_address(self) -> tuple[str, int]:
+        """Where the staff console listens for browsers (when not beside the webhook)."""
+        host, _, port = self.console_listen.rpartition(":")
         return host, int(port)
 
     @field_validator("log_level")

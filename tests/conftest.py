@@ -35,7 +35,12 @@ T = TypeVar("T")
 @pytest.fixture(autouse=True)
 def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's own Waypoint settings or .env file."""
-    kept = {"WAYPOINT_REQUIRE_POSTGRES", "WAYPOINT_BOT_API_SPEC", "WAYPOINT_TEST_POSTGRES_URL"}
+    kept = {
+        "WAYPOINT_REQUIRE_POSTGRES",
+        "WAYPOINT_REQUIRE_BROWSER",
+        "WAYPOINT_BOT_API_SPEC",
+        "WAYPOINT_TEST_POSTGRES_URL",
+    }
     for name in list(os.environ):
         if name.startswith("WAYPOINT_") and name not in kept:
             monkeypatch.delenv(name)

@@ -186,9 +186,20 @@ def send_message(world: BotWorld, params: JsonDict) -> Any:
             reply_markup=_optional_dict(params.get("reply_markup")),
             parse_mode=_optional_str(params.get("parse_mode")),
             disable_notification=_flag(params.get("disable_notification")),
+            link_preview_disabled=_previews_off(params.get("link_preview_options")),
         )
     )
     return message
+
+
+def _previews_off(value: Any) -> bool:
+    """Whether link_preview_options (a JSON object, or its serialised form) turns previews off."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return False
+    return isinstance(value, dict) and value.get("is_disabled") is True
 
 
 def edit_message_text(world: BotWorld, params: JsonDict) -> Any:

@@ -83,6 +83,8 @@ class SentMessage:
     edited: bool = False
     # Sent without a sound (Telegram's disable_notification): silent reminders (SE-8).
     disable_notification: bool = False
+    # Sent with link_preview_options.is_disabled: Telegram fetches no preview of its links.
+    link_preview_disabled: bool = False
 
 
 @dataclass

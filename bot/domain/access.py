@@ -230,6 +230,7 @@ class StaffCommand(StrEnum):
     GOAL_RESUME = "goal_resume"
     GOAL_DONE = "goal_done"
     GOAL_DROP = "goal_drop"
+    CONSOLE = "console"
 
 
 def _may_close_any(viewer: Viewer) -> bool:
@@ -240,6 +241,9 @@ def _may_close_any(viewer: Viewer) -> bool:
 # role could ever pass its rule. A role that never could is told so (not greeted).
 _RULES: dict[StaffCommand, Callable[[Viewer], bool]] = {
     StaffCommand.HELP: lambda viewer: viewer.active,
+    # The staff console, for those with a page there (bot.domain.console); each page shows
+    # only what their role may see.
+    StaffCommand.CONSOLE: lambda viewer: viewer.active and has_caseload(viewer.role),
     StaffCommand.INVITE: lambda viewer: may_invite(viewer.role),
     StaffCommand.CONCERNS: lambda viewer: may_list_concerns(viewer.role),
     StaffCommand.CONCERN: may_read_concern,
@@ -306,6 +310,13 @@ def sees_hub_young_people(role: Role) -> bool:
     anyone = Viewer(role, active=True, same_hub=True, same_council=True)
     rules = (may_read_concern, may_message_young_person, may_change_profile, may_manage_staff)
     return any(rule(anyone) for rule in rules)
+
+
+def has_caseload(role: Role) -> bool:
+    """Whoever can have young people of their own (a worker, a cover, a coach), or may name
+    any at their hub, has a caseload in the staff console. Police liaison see young people
+    only in the alerts that reach them (a summary, never the words)."""
+    return role in WORKERS or role in COACHES or sees_hub_young_people(role)
 
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of

@@ -140,7 +140,12 @@ def bootstrap(
     project_holidays()
     detector = safety_detector(allow_drafts=catalogue.allow_drafts, serving=serving)
     waypoint = Waypoint(
-        uow=uow, catalogue=catalogue, clock=clock, detector=detector, zone=settings.zone
+        uow=uow,
+        catalogue=catalogue,
+        clock=clock,
+        detector=detector,
+        zone=settings.zone,
+        console_url=settings.console_url,
     )
     running = Running(waypoint, engine)
     token = settings.telegram_token

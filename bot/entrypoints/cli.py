@@ -39,10 +39,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="waypoint", description="Waypoint: a Telegram companion for No Wrong Door hubs."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (the offline demo when no token is set)")
-    commands.add_parser("demo", help="run the offline demo in this terminal")
-    commands.add_parser("migrate", help="bring the database up to date")
-    commands.add_parser("health", help="exit 0 when the database answers and is up to date")
+    for name, what in (
+        ("run", "run the bot (the offline demo when no token is set)"),
+        ("demo", "run the offline demo in this terminal"),
+        ("web", "serve only the staff console (at WAYPOINT_CONSOLE_LISTEN)"),
+        ("migrate", "bring the database up to date"),
+        ("health", "exit 0 when the database answers and is up to date"),
+    ):
+        commands.add_parser(name, help=what)
     commands.add_parser(
         "worker", help="send messages and keep the concern ladder's clock, taking no updates"
     )
@@ -220,6 +224,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
         "migrate": commands.migrate,
         "health": commands.health,
         "worker": commands.worker,
+        "web": commands.web,
         "staff": staff_commands.staff,
         "invite": staff_commands.invite,
         "young-person": staff_commands.young_person,

@@ -91,6 +91,14 @@ def worker(_: argparse.Namespace, settings: Settings) -> None:
     work(settings)
 
 
+def web(_: argparse.Namespace, settings: Settings) -> None:
+    """Serve only the staff console (bot.entrypoints.console)."""
+    from bot.entrypoints.console import web as serve_web  # noqa: PLC0415
+
+    configure_logging(settings.log_level)
+    serve_web(settings)
+
+
 def demo(_: argparse.Namespace, settings: Settings) -> None:
     """Run the offline demo in this terminal."""
     from bot.entrypoints.demo import demo as run_demo  # noqa: PLC0415

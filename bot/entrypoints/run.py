@@ -12,7 +12,8 @@ from sentry_sdk.integrations.asyncio import enable_asyncio_integration
 from bot.adapters.db.migrate import upgrade
 from bot.config import Settings
 from bot.entrypoints.bootstrap import bootstrap, freeze_what_lasts
-from bot.entrypoints.serve import Webhook, serving
+from bot.entrypoints.console import console_settings
+from bot.entrypoints.serve import Console, Webhook, serving
 from bot.observability import init_sentry
 
 _LOG = logging.getLogger(__name__)
@@ -25,8 +26,15 @@ def run(settings: Settings) -> None:
     sentry_on = init_sentry(
         settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None
     )
+    console = console_of(settings)
     upgrade(settings.database_url)
-    asyncio.run(_serve(settings, sentry_on=sentry_on))
+    asyncio.run(_serve(settings, console, sentry_on=sentry_on))
+
+
+def console_of(settings: Settings) -> Console:
+    """The staff console: beside the webhook in webhook mode, else on its own address."""
+    host, port = settings.console_address
+    return Console(console_settings(settings), host, port)
 
 
 def webhook_of(settings: Settings) -> Webhook | None:
@@ -37,7 +45,7 @@ def webhook_of(settings: Settings) -> Webhook | None:
     return Webhook(settings.webhook_url, host, port, settings.webhook_secret.get_secret_value())
 
 
-async def _serve(settings: Settings, *, sentry_on: bool) -> None:
+async def _serve(settings: Settings, console: Console, *, sentry_on: bool) -> None:
     if sentry_on:
         # The asyncio integration must be switched on inside the running loop.
         enable_asyncio_integration()
@@ -60,6 +68,7 @@ async def _serve(settings: Settings, *, sentry_on: bool) -> None:
             token=settings.telegram_token.get_secret_value(),
             api_url=settings.telegram_api_url,
             webhook=webhook_of(settings),
+            console=console,
         ) as served:
             requests.setLevel(level)
             _LOG.info("Waypoint is running")

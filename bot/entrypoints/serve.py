@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import uvicorn
+from starlette.applications import Starlette
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter
 
@@ -31,7 +31,9 @@ from bot.adapters.telegram.intake import Intake
 from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.updates import ALLOWED_UPDATES, words_in
 from bot.adapters.telegram.webhook import webhook_app
+from bot.adapters.web.app import ConsoleSettings, console_routes
 from bot.entrypoints.bootstrap import Running
+from bot.entrypoints.console import serving_web
 from bot.entrypoints.ticks import Ticks
 from bot.services.concerns import do_raise_unhandled
 
@@ -52,6 +54,15 @@ class Webhook:
     def path(self) -> str:
         """The path of the URL: what a reverse proxy passes on to Waypoint."""
         return urlsplit(self.url).path or "/"
+
+
+@dataclass(frozen=True)
+class Console:
+    """The staff console: its settings, and where it listens unless beside the webhook."""
+
+    settings: ConsoleSettings
+    host: str
+    port: int
 
 
 @dataclass
@@ -90,9 +101,10 @@ async def serving(
     read_timeout: float | None = None,
     dispatch: DispatchSettings | None = None,
     webhook: Webhook | None = None,
+    console: Console | None = None,
 ) -> AsyncIterator[Serving]:
     """Serve Telegram until the block ends, by long polling or, given `webhook`, by taking
-    Telegram's calls; `running` is closed afterwards."""
+    Telegram's calls, and the staff console given `console`; `running` is closed afterwards."""
     application = build_application(
         running.waypoint, token=token, api_url=api_url, read_timeout=read_timeout
     )
@@ -114,7 +126,7 @@ async def serving(
             served.watch(recovering, "inbox recovery")
             if running.sending is not None:
                 served.watch(running.sending, "the outbox sender")
-            async with _updates_coming_in(served, running, webhook, poll_timeout):
+            async with _updates_coming_in(served, running, webhook, poll_timeout, console):
                 try:
                     yield served
                 finally:
@@ -129,51 +141,43 @@ async def serving(
 
 @contextlib.asynccontextmanager
 async def _updates_coming_in(
-    served: Serving, running: Running, webhook: Webhook | None, poll_timeout: int
+    served: Serving,
+    running: Running,
+    webhook: Webhook | None,
+    poll_timeout: int,
+    console: Console | None,
 ) -> AsyncIterator[None]:
-    """The poller, or the webhook's web server (and Telegram told where to call)."""
-    bot, uow = served.application.bot, running.waypoint.uow
+    """The poller (and the console's own web server), or the webhook's web server serving
+    the console beside it (and Telegram told where to call)."""
+    bot, waypoint = served.application.bot, running.waypoint
+    pages = console_routes(waypoint.uow, waypoint.clock, console.settings) if console else ()
     if webhook is None:
-        served.poller = Poller(bot, uow, served.dispatcher, timeout=poll_timeout)
+        served.poller = Poller(bot, waypoint.uow, served.dispatcher, timeout=poll_timeout)
         taking = asyncio.create_task(served.poller.run(), name="waypoint-poller")
         served.watch(taking, "polling")
         try:
-            yield
+            async with contextlib.AsyncExitStack() as stack:
+                if console is not None:
+                    app = Starlette(routes=list(pages))
+                    web = await stack.enter_async_context(
+                        serving_web(app, console.host, console.port)
+                    )
+                    served.watch(web, "the staff console's web server")
+                yield
         finally:
             served.poller.stop()
             taking.cancel()
             await asyncio.gather(taking, return_exceptions=True)
         return
     app = webhook_app(
-        path=webhook.path, secret=webhook.secret, intake=Intake(uow, served.dispatcher)
+        path=webhook.path,
+        secret=webhook.secret,
+        intake=Intake(waypoint.uow, served.dispatcher),
+        beside=pages,
     )
-    server = _WebServer(
-        uvicorn.Config(
-            app,
-            host=webhook.host,
-            port=webhook.port,
-            log_level="warning",
-            lifespan="off",
-            access_log=False,
-        )
-    )
-    taking = asyncio.create_task(server.serve(), name="waypoint-webhook")
-    served.watch(taking, "the webhook's web server")
-    try:
+    async with serving_web(app, webhook.host, webhook.port) as taking:
+        served.watch(taking, "the webhook's web server")
         await _set_webhook(bot, webhook)
-        yield
-    finally:
-        server.should_exit = True
-        await asyncio.gather(taking, return_exceptions=True)
-
-
-class _WebServer(uvicorn.Server):
-    """uvicorn inside Waypoint's own loop: SIGTERM and Ctrl-C stop Waypoint as a whole (which
-    then stops this server), so uvicorn does not take the signals for itself."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        """Leave the signals to Waypoint."""
         yield
 
 

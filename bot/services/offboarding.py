@@ -141,8 +141,10 @@ async def _waits(uow: UnitOfWork, concern: ConcernRecord, leaver: StaffRecord) -
 
 
 async def _stand_down(uow: UnitOfWork, leaver: StaffRecord, *, by: Actor, now: datetime) -> None:
-    """No longer active, away or covered; nobody's cover and nobody's life coach."""
+    """No longer active, away or covered; nobody's cover and nobody's life coach; signed out
+    of the staff console everywhere (every request checks they are active too)."""
     leaver.active, leaver.away, leaver.cover_id = False, False, None
+    await uow.console.end_sessions(leaver.id, now=now)
     await _uncover(uow, leaver, by=by, now=now)
     for person in await uow.young_people.coached_by(leaver.id):
         person.life_coach_id = None

@@ -31,6 +31,8 @@ from bot.services.records import (
     ConcernEventRecord,
     ConcernRecord,
     ConcernWordsRecord,
+    ConsoleLinkRecord,
+    ConsoleSessionRecord,
     CouncilRecord,
     GoalDigestRecord,
     GoalDraftRecord,
@@ -717,6 +719,35 @@ class CommandMenus(Protocol):
         """The menu is set: forget the chat, unless it became due again meanwhile."""
 
 
+class ConsoleLogins(Protocol):
+    """Sign-in links and sessions of the staff console, looked up only by their hashes."""
+
+    async def new_link(
+        self, *, token_hash: str, staff_id: int, now: datetime, expires_at: datetime
+    ) -> ConsoleLinkRecord:
+        """Add a sign-in link (its id is known on return)."""
+
+    async def link(self, token_hash: str) -> ConsoleLinkRecord | None:
+        """The link with this hash, if any."""
+
+    async def use_link(self, link_id: int, now: datetime) -> bool:
+        """Use the link up; False when it was used already (two clicks at once)."""
+
+    async def new_session(
+        self, *, session_hash: str, staff_id: int, csrf_token: str, now: datetime
+    ) -> ConsoleSessionRecord:
+        """Start a session (its id is known on return)."""
+
+    async def session(self, session_hash: str) -> ConsoleSessionRecord | None:
+        """The session with this hash, if any."""
+
+    async def end_sessions(self, staff_id: int, *, now: datetime) -> int:
+        """End every session of this member of staff still open; returns how many."""
+
+    async def forget_stale(self, *, links_before: datetime, sessions_before: datetime) -> None:
+        """Delete links that stopped working and sessions last used before these times."""
+
+
 class UnitOfWork(Protocol):
     """`async with uow:` opens one transaction; leaving without `await uow.commit()` rolls back."""
 
@@ -795,6 +826,10 @@ class UnitOfWork(Protocol):
     @property
     def goal_drafts(self) -> GoalDrafts:
         """Goals staff are making with a young person."""
+
+    @property
+    def console(self) -> ConsoleLogins:
+        """Sign-in links and sessions of the staff console."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

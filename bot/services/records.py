@@ -362,3 +362,26 @@ class GoalDigestRecord(Protocol):
     young_person_id: int
     due_at: datetime | None
     since: datetime
+
+
+class ConsoleLinkRecord(Protocol):
+    """A single-use sign-in link to the staff console (only its token's hash is kept)."""
+
+    id: int
+    token_hash: str
+    staff_id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+
+
+class ConsoleSessionRecord(Protocol):
+    """A signed-in console session (only its id's hash is kept), with its CSRF token."""
+
+    id: int
+    session_hash: str
+    staff_id: int
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None

@@ -455,6 +455,31 @@ class GoalDraft(_Row):
 
 
 @dataclass(eq=False)
+class ConsoleLink(_Row):
+    """A sign-in link to the staff console (only its token's hash)."""
+
+    id: int
+    token_hash: str
+    staff_id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class ConsoleSession(_Row):
+    """A console session (only its id's hash), with its CSRF token."""
+
+    id: int
+    session_hash: str
+    staff_id: int
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass(eq=False)
 class Tables:
     """Everything a transaction can change: one copy is committed, one per open unit of work."""
 
@@ -480,6 +505,8 @@ class Tables:
     goal_events: list[GoalEvent] = field(default_factory=list)
     goal_digests: list[GoalDigest] = field(default_factory=list)
     inbox: list[InboxUpdate] = field(default_factory=list)
+    console_links: list[ConsoleLink] = field(default_factory=list)
+    console_sessions: list[ConsoleSession] = field(default_factory=list)
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)
     heartbeats: dict[str, datetime] = field(default_factory=dict)

@@ -27,6 +27,7 @@ from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.records import StaffRecord, YoungPersonRecord
 from tests.unit.fake_concerns import FakeConcerns
+from tests.unit.fake_console import FakeConsoleLogins
 from tests.unit.fake_edges import (
     FakeAuditLog,
     FakeCodeAttempts,
@@ -214,6 +215,7 @@ class _Open:
         self.drafts = FakeBookingDrafts(tables)
         self.goal_drafts = FakeGoalDrafts(tables)
         self.goals = FakeGoals(tables, ids)
+        self.console = FakeConsoleLogins(tables, ids)
 
 
 class FakeUnitOfWork:
@@ -324,6 +326,11 @@ class FakeUnitOfWork:
     def goal_drafts(self) -> FakeGoalDrafts:
         """Goals staff are making with a young person."""
         return self._work.goal_drafts
+
+    @property
+    def console(self) -> FakeConsoleLogins:
+        """Sign-in links and sessions of the staff console."""
+        return self._work.console
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""

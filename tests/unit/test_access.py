@@ -137,17 +137,20 @@ _GOALS = (
     " goal_drop"
 )
 _SIGNED_OFF = {
-    Role.KEY_WORKER: f"help invite concern ack close profile reply away back {_SESSIONS} {_GOALS}",
-    Role.LIFE_COACH: f"help reply {_SESSIONS} {_GOALS}",
-    Role.SLT: f"help profile {_SESSIONS}",
+    Role.KEY_WORKER: (
+        f"help invite concern ack close profile reply away back {_SESSIONS} {_GOALS} console"
+    ),
+    Role.LIFE_COACH: f"help reply {_SESSIONS} {_GOALS} console",
+    Role.SLT: f"help profile {_SESSIONS} console",
     Role.MANAGER: (
         "help concerns concern ack close reply away back invites revoke reassign move leave "
-        + _SESSIONS
+        f"{_SESSIONS} console"
     ),
-    Role.DUTY: f"help concerns concern ack close reply away back {_SESSIONS}",
+    Role.DUTY: f"help concerns concern ack close reply away back {_SESSIONS} console",
+    # Police liaison see young people only in the alerts that reach them: no caseload.
     Role.POLICE_LIAISON: "help",
-    Role.ON_CALL: "help concerns concern ack close away back",
-    Role.OPERATOR: "help invites revoke reassign move leave",
+    Role.ON_CALL: "help concerns concern ack close away back console",
+    Role.OPERATOR: "help invites revoke reassign move leave console",
 }
 
 

@@ -701,3 +701,32 @@ class GoalDigest(Base):
     due_at: Mapped[datetime | None]
     # What changed since then goes in the next digest.
     since: Mapped[datetime]
+
+
+class ConsoleLink(Base):
+    """A single-use link that signs a member of staff in to the console (issue 15). Only the
+    token's SHA-256 is kept: the token itself went to their Telegram chat and nowhere else."""
+
+    __tablename__ = "console_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A console session: the browser holds its id in a cookie, the database only its
+    SHA-256, the time it began and was last used (bot.domain.console), and its CSRF token."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.adapters.db.booking_drafts import BookingDrafts
 from bot.adapters.db.concern_records import Concerns
+from bot.adapters.db.console import ConsoleLogins
 from bot.adapters.db.engine import READING, write_lock
 from bot.adapters.db.goal_drafts import GoalDrafts
 from bot.adapters.db.goals import Goals
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
     goals: Goals
     drafts: BookingDrafts
     goal_drafts: GoalDrafts
+    console: ConsoleLogins
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -103,6 +105,7 @@ class SqlUnitOfWork:
         self.goals = Goals(session)
         self.drafts = BookingDrafts(session)
         self.goal_drafts = GoalDrafts(session)
+        self.console = ConsoleLogins(session)
         return self
 
     async def __aexit__(

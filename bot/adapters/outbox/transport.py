@@ -13,6 +13,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
     ReplyKeyboardMarkup,
 )
 from telegram.error import (
@@ -29,6 +30,10 @@ from telegram.request import HTTPXRequest
 from bot.adapters.telegram.ptb_options import use_timedelta_retry_after
 from bot.domain.outbox import Blocked, Outcome, Refused, Sent, SlowDown, TryAgain
 from bot.services.menus import MenuItem
+
+# No message Waypoint sends shows a link preview: to draw one, Telegram's servers fetch the
+# link, and a sign-in or invite link is a secret between Waypoint and one person.
+NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 
 # The sender's short send timeout also bounds getMe at start; under load one try is not enough.
 START_ATTEMPTS = 3
@@ -88,7 +93,11 @@ class TelegramTransport:
         markup = _markup(reply_markup, self.bot)
         try:
             message = await self.bot.send_message(
-                chat_id, text, reply_markup=markup, disable_notification=silent or None
+                chat_id,
+                text,
+                reply_markup=markup,
+                disable_notification=silent or None,
+                link_preview_options=NO_PREVIEWS,
             )
         except TelegramError as error:
             return outcome_of(error)

@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.adapters.telegram import (
     concern_handlers,
+    console_handlers,
     goal_handlers,
     handlers,
     profile_handlers,
@@ -75,6 +76,9 @@ def build_application(
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(CommandHandler("help", handlers.on_help, filters=private))
     application.add_handler(CommandHandler("invite", handlers.on_invite, filters=private))
+    application.add_handler(
+        CommandHandler("console", console_handlers.on_console, filters=private)
+    )
     application.add_handler(
         CommandHandler("profile", profile_handlers.on_profile, filters=private)
     )

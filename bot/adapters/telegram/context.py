@@ -28,6 +28,8 @@ class Waypoint:
     detector: Detector
     # The hubs' time zone, for times written in answers.
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    # The staff console's public base URL, for the sign-in links `/console` sends.
+    console_url: str = "http://127.0.0.1:8081"
 
 
 class WaypointContext(

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.adapters.telegram.intake import Intake
 from bot.adapters.telegram.updates import received
@@ -27,8 +28,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105  (a header's nam
 LARGEST_BODY = 1_000_000
 
 
-def webhook_app(*, path: str, secret: str, intake: Intake) -> Starlette:
-    """The ASGI app that takes Telegram's webhook calls at `path`."""
+def webhook_app(
+    *, path: str, secret: str, intake: Intake, beside: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """The ASGI app that takes Telegram's webhook calls at `path`, with other routes (the
+    staff console) `beside` it on the same server."""
 
     async def take(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -50,4 +54,4 @@ def webhook_app(*, path: str, secret: str, intake: Intake) -> Starlette:
             return Response(status_code=503)
         return Response(status_code=200)
 
-    return Starlette(routes=[Route(path, take, methods=["POST"])])
+    return Starlette(routes=[Route(path, take, methods=["POST"]), *beside])

@@ -1,0 +1,97 @@
+"""The staff console as `waypoint run` and `waypoint web` serve it: its settings, the GOV.UK
+files it needs, and a uvicorn server for it inside Waypoint's own event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from bot.adapters.db.migrate import upgrade
+from bot.adapters.web.app import ConsoleSettings, console_app
+from bot.config import ConfigurationError, Settings
+from bot.entrypoints.bootstrap import bootstrap
+from bot.paths import project_folder
+
+# Where `npm ci` puts the GOV.UK Design System's built files (package.json pins its version).
+GOVUK = Path("govuk-frontend") / "dist" / "govuk"
+
+
+def govuk_folder() -> Path:
+    """The GOV.UK files, or one line saying how to get them."""
+    try:
+        folder = project_folder("node_modules") / GOVUK
+    except FileNotFoundError:
+        folder = None
+    if folder is None or not (folder / "govuk-frontend.min.css").is_file():
+        raise ConfigurationError(
+            "the staff console's GOV.UK files are missing (node_modules/govuk-frontend):"
+            " run npm ci in the Waypoint folder"
+        )
+    return folder
+
+
+def console_settings(settings: Settings) -> ConsoleSettings:
+    """The console's settings, checked now (its files are there) rather than at a request."""
+    return ConsoleSettings(public_url=settings.console_url, govuk=govuk_folder())
+
+
+class WebServer(uvicorn.Server):
+    """uvicorn inside Waypoint's own loop: SIGTERM and Ctrl-C stop Waypoint as a whole (which
+    then stops this server), so uvicorn does not take the signals for itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Leave the signals to Waypoint."""
+        yield
+
+
+def web_server(app: ASGIApp, host: str, port: int) -> WebServer:
+    """A quiet uvicorn server for one ASGI app (no access log: paths hold link tokens)."""
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
+    )
+    return WebServer(config)
+
+
+@contextlib.asynccontextmanager
+async def serving_web(app: ASGIApp, host: str, port: int) -> AsyncIterator[asyncio.Task[None]]:
+    """Serve `app` until the block ends; the task ends early if the server cannot start."""
+    server = web_server(app, host, port)
+    task = asyncio.create_task(server.serve(), name="waypoint-web")
+    try:
+        yield task
+    finally:
+        server.should_exit = True
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def web(settings: Settings) -> None:
+    """`waypoint web`: migrate, then serve only the staff console until stopped."""
+    console = console_settings(settings)
+    upgrade(settings.database_url)
+    asyncio.run(_web(settings, console))
+
+
+async def _web(settings: Settings, console: ConsoleSettings) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stopping.set)
+    running = bootstrap(settings)
+    try:
+        app = console_app(running.waypoint.uow, running.waypoint.clock, console)
+        host, port = settings.console_address
+        async with serving_web(app, host, port) as task:
+            sys.stderr.write(f"The staff console is at {settings.console_url}/\n")
+            stop = asyncio.ensure_future(stopping.wait())
+            await asyncio.wait([stop, task], return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+    finally:
+        await running.close()
