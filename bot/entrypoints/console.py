@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -60,16 +61,37 @@ def web_server(app: ASGIApp, host: str, port: int) -> WebServer:
     return WebServer(config)
 
 
+def listening(host: str, port: int, *, variable: str) -> socket.socket:
+    """A socket bound to host:port, or one line naming the setting to change (uvicorn, left
+    to bind it, would end the whole process when the port is taken)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        reason = error.strerror or type(error).__name__
+        raise ConfigurationError(
+            f"cannot listen on {host}:{port} ({reason}): stop what uses it, or set {variable}"
+        ) from None
+    return sock
+
+
 @contextlib.asynccontextmanager
-async def serving_web(app: ASGIApp, host: str, port: int) -> AsyncIterator[asyncio.Task[None]]:
-    """Serve `app` until the block ends; the task ends early if the server cannot start."""
+async def serving_web(
+    app: ASGIApp, host: str, port: int, *, variable: str = "WAYPOINT_CONSOLE_LISTEN"
+) -> AsyncIterator[asyncio.Task[None]]:
+    """Serve `app` until the block ends; the task ends early if the server stops."""
+    sock = listening(host, port, variable=variable)
     server = web_server(app, host, port)
-    task = asyncio.create_task(server.serve(), name="waypoint-web")
+    task = asyncio.create_task(server.serve(sockets=[sock]), name="waypoint-web")
     try:
         yield task
     finally:
         server.should_exit = True
         await asyncio.gather(task, return_exceptions=True)
+        sock.close()
 
 
 def web(settings: Settings) -> None:

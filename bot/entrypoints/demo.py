@@ -18,12 +18,13 @@ from typing import TextIO
 from pydantic import SecretStr
 
 from bot.adapters.db.migrate import upgrade_async
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser, SentMessage
 from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.entrypoints.bootstrap import Running, bootstrap
-from bot.entrypoints.serve import serving
+from bot.entrypoints.console import console_settings, listening
+from bot.entrypoints.serve import Console, serving
 from bot.services.staff import NewStaff, do_add_staff
 
 WORKER = FakeUser(id=1001, first_name="Jo")
@@ -119,7 +120,8 @@ async def _chat(fake: FakeTelegram, screen: _Screen, source: TextIO, out: TextIO
         " Type /quit (or press Ctrl-D) to stop.\n"
         "Things to try: /language (type a button's number to tap it), /symbols,"
         " 'jo: /profile Sam', 'jo: /profile Sam sentences 1', /talk,"
-        " /worried or words that sound worried (then 'jo: 1' taps \"I've got this\").\n"
+        " /worried or words that sound worried (then 'jo: 1' taps \"I've got this\"),"
+        " 'jo: /console' (a link to the staff console).\n"
     )
     while True:
         if interactive:
@@ -135,6 +137,23 @@ async def _chat(fake: FakeTelegram, screen: _Screen, source: TextIO, out: TextIO
         if text.lower().startswith("jo:"):
             user, text = WORKER, text[3:].strip()
         await _say(fake, screen, user, text, out)
+
+
+def _console(settings: Settings, out: TextIO) -> Console | None:
+    """The staff console on its usual address, said where; when its files are missing or the
+    address is taken (another demo), the demo runs without it and says why in one line."""
+    host, port = settings.console_address
+    try:
+        console = Console(console_settings(settings), host, port)
+        listening(host, port, variable="WAYPOINT_CONSOLE_LISTEN").close()
+    except ConfigurationError as error:
+        out.write(f"The staff console is off: {error}.\n")
+        return None
+    out.write(
+        f"The staff console is at {settings.console_url}/ : type 'jo: /console' for Jo's"
+        " sign-in link, and open it in a browser.\n"
+    )
+    return console
 
 
 async def demo(
@@ -162,9 +181,12 @@ async def demo(
             f"In another terminal, WAYPOINT_DATABASE_URL={url.replace('+aiosqlite', '')}"
             " WAYPOINT_ALLOW_DRAFT_CONTENT=true waypoint ... works on this demo's database.\n"
         )
+        console = _console(demo_settings, out)
         screen = _Screen(out, asyncio.get_running_loop())
         fake.on_bot_message = screen.show
-        async with serving(running, token=token, api_url=fake.url, poll_timeout=1):
+        async with serving(
+            running, token=token, api_url=fake.url, poll_timeout=1, console=console
+        ):
             await _opening_scene(fake, screen, out)
             await _chat(fake, screen, source, out)
         out.write("\nDemo finished.\n")

@@ -175,7 +175,9 @@ async def _updates_coming_in(
         intake=Intake(waypoint.uow, served.dispatcher),
         beside=pages,
     )
-    async with serving_web(app, webhook.host, webhook.port) as taking:
+    async with serving_web(
+        app, webhook.host, webhook.port, variable="WAYPOINT_WEBHOOK_LISTEN"
+    ) as taking:
         served.watch(taking, "the webhook's web server")
         await _set_webhook(bot, webhook)
         yield

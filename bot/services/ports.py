@@ -745,7 +745,8 @@ class ConsoleLogins(Protocol):
         """End every session of this member of staff still open; returns how many."""
 
     async def forget_stale(self, *, links_before: datetime, sessions_before: datetime) -> None:
-        """Delete links that stopped working and sessions last used before these times."""
+        """Delete links that stopped working by `links_before`, and sessions last used
+        before `sessions_before`."""
 
 
 class UnitOfWork(Protocol):

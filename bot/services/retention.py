@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.domain.console import ABSOLUTE_LIMIT
 from bot.domain.strangers import WINDOW as STRANGER_WINDOW
 from bot.services.hearing import CONVERSATION_WINDOW
 from bot.services.ports import UnitOfWork
@@ -24,7 +25,8 @@ SET_ASIDE_KEPT = timedelta(days=7)
 
 async def do_forget_old(uow: UnitOfWork, *, now: datetime) -> int:
     """Clear the words of old failed messages (revoking invite links in them), drop old
-    handled updates and expired booking and goal drafts; returns how many messages were cleared."""
+    handled updates, expired booking and goal drafts, and console links and sessions that ran
+    out; returns how many messages were cleared."""
     async with uow:
         cleared = 0
         for row in await uow.outbox.failed_with_words(before=now - FAILED_KEPT):
@@ -42,6 +44,8 @@ async def do_forget_old(uow: UnitOfWork, *, now: datetime) -> int:
         # words: not for long.
         await uow.drafts.forget_expired(now)
         await uow.goal_drafts.forget_expired(now)
+        # Console links that no longer work, and sessions that ran out, are of no use.
+        await uow.console.forget_stale(links_before=now, sessions_before=now - ABSOLUTE_LIMIT)
         await uow.commit()
         return cleared
 

@@ -19,6 +19,9 @@ def waypoint_env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WAYPOINT_")}
     # The project's wording is still a draft until its therapists approve it.
     env["WAYPOINT_ALLOW_DRAFT_CONTENT"] = "true"
+    # `waypoint run` serves the staff console too: on a port of its own (0: any free one),
+    # so instances started side by side never fight over the default 8081.
+    env["WAYPOINT_CONSOLE_LISTEN"] = "127.0.0.1:0"
     env.update({f"WAYPOINT_{name.upper()}": value for name, value in settings.items()})
     return env
 

@@ -5,7 +5,12 @@ and it signs Jo in to the console; `/console off` signs Jo out; nobody else gets
 from __future__ import annotations
 
 import re
+import signal
+import socket
+import subprocess
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,9 +19,10 @@ from sqlalchemy import func, select
 from bot.adapters.db.models import ConsoleLink
 from bot.adapters.web.app import ConsoleSettings, console_app
 from bot.config import Settings
-from bot.devtools.fake_telegram import FakeUser
+from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.entrypoints.console import govuk_folder
 from tests.e2e.conftest import JO, SAM, STRANGER, Running
+from tests.e2e.processes import waypoint_command, waypoint_env, waypoint_output
 
 pytestmark = pytest.mark.e2e
 
@@ -65,3 +71,88 @@ async def test_nobody_but_staff_is_sent_a_link(running: Running, user: FakeUser)
     [reply] = await running.say(user, "/console")
     assert "/login/" not in reply
     assert await _links(running) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str, *, timeout: float = 60) -> None:
+    """Wait until the server started in another process answers at `url`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)  # waiting for another process to start: real time, not the clock
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=60)
+    finally:
+        process.kill()
+
+
+def test_run_serves_the_console_beside_polling(
+    database_url: str, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    port = _free_port()
+    console = f"http://127.0.0.1:{port}"
+    env = waypoint_env(
+        telegram_token=FakeTelegram.token_for_tests(),
+        telegram_api_url=fake_telegram.url,
+        database_url=database_url,
+        console_listen=f"127.0.0.1:{port}",
+        console_url=console,
+    )
+    waypoint_output(
+        env, tmp_path, "staff", "add", "--telegram-id", str(JO.id), "--name", "Jo",
+        "--role", "key_worker", "--hub", "Harrogate", "--council", "North Yorkshire",
+        "--create-hub",
+    )  # fmt: skip
+    log_path = tmp_path / "run.log"
+    with log_path.open("w") as log:
+        bot = subprocess.Popen(
+            [*waypoint_command(), "run"], env=env, cwd=tmp_path, stdout=log, stderr=log
+        )
+        try:
+            _answers(f"{console}/signed-out")
+            fake_telegram.send_text(JO, "/console")
+            [sent] = fake_telegram.wait_for_messages(JO.id, 1, timeout=60)
+            found = re.search(re.escape(console) + r"(/login/[A-Za-z0-9_-]{43})", sent.text or "")
+            assert found is not None, sent.text
+            with httpx.Client(base_url=console) as browser:
+                assert browser.post(found.group(1)).status_code == 303
+                assert browser.get("/caseload").status_code == 200
+        finally:
+            returncode = _stop(bot)
+    output = log_path.read_text()
+    assert returncode == 0, output
+    assert "Traceback" not in output
+    assert found.group(1) not in output  # the link is never logged
+
+
+def test_web_serves_only_the_console(migrated_url: str, tmp_path: Path) -> None:
+    port = _free_port()
+    env = waypoint_env(database_url=migrated_url, console_listen=f"127.0.0.1:{port}")
+    log_path = tmp_path / "web.log"
+    with log_path.open("w") as log:
+        web = subprocess.Popen(
+            [*waypoint_command(), "web"], env=env, cwd=tmp_path, stdout=log, stderr=log
+        )
+        try:
+            _answers(f"http://127.0.0.1:{port}/signed-out")
+            css = httpx.get(f"http://127.0.0.1:{port}/assets/govuk/govuk-frontend.min.css")
+            assert css.status_code == 200
+        finally:
+            returncode = _stop(web)
+    output = log_path.read_text()
+    assert returncode == 0, output
+    assert "Traceback" not in output

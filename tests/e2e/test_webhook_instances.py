@@ -121,6 +121,15 @@ async def test_two_webhook_instances_share_the_updates_and_lose_none_when_one_is
     assert returncode == 0
 
 
+def _get(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 async def test_a_call_with_the_wrong_secret_is_refused_and_stores_nothing(
     postgres_url: str, tmp_path: Path
 ) -> None:
@@ -139,5 +148,8 @@ async def test_a_call_with_the_wrong_secret_is_refused_and_stores_nothing(
             assert await asyncio.to_thread(_post, port, "", update) == 403
             assert await _stored(postgres_url) == 0
             assert fake.webhook_deliveries == 0
+            # The staff console is served by the same server, beside Telegram's route.
+            assert await asyncio.to_thread(_get, port, "/signed-out") == 200
+            assert await asyncio.to_thread(_get, port, "/telegram") == 405
         finally:
             assert bot.stop() == 0

@@ -17,6 +17,7 @@ from bot.domain.console import token_hash
 from bot.entrypoints.console import govuk_folder
 from bot.services.console_login import IssueLink, do_issue_link, do_sign_out_everywhere
 from bot.services.offboarding import do_leave
+from bot.services.retention import do_forget_old
 from tests.integration.concern_world import ASH, JO, LEE, MAX, OONA, SAM, Hub, hub
 
 __all__ = ["hub"]
@@ -218,6 +219,17 @@ class TestSessionEnds:
             assert await _signed_in(browser)
         hub.clock.advance(timedelta(minutes=20))
         assert not await _signed_in(browser)
+
+    async def test_links_and_sessions_that_ran_out_are_forgotten(
+        self, hub: Hub, browser: httpx.AsyncClient
+    ) -> None:
+        await _sign_in(hub, browser)
+        await _link(hub)
+        hub.clock.advance(timedelta(hours=8, minutes=1))
+        await do_forget_old(hub.uow(), now=hub.clock())
+        async with hub.uow() as uow:
+            assert list(await uow.session.scalars(select(ConsoleLink.id))) == []
+            assert list(await uow.session.scalars(select(ConsoleSession.id))) == []
 
 
 class TestCaseload:

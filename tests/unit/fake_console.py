@@ -61,9 +61,10 @@ class FakeConsoleLogins:
         return len(open_rows)
 
     async def forget_stale(self, *, links_before: datetime, sessions_before: datetime) -> None:
-        """Delete links that stopped working and sessions last used before these times."""
+        """Delete links that stopped working by `links_before`, and sessions last used
+        before `sessions_before`."""
         t = self._t
-        t.console_links[:] = [li for li in t.console_links if li.expires_at >= links_before]
+        t.console_links[:] = [li for li in t.console_links if li.expires_at > links_before]
         t.console_sessions[:] = [
             row for row in t.console_sessions if row.last_seen_at >= sessions_before
         ]

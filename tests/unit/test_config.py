@@ -24,6 +24,8 @@ class TestBadSettings:
             ("WAYPOINT_DATABASE_URL", "not a url", "not a database URL"),
             ("WAYPOINT_SENTRY_DSN", "nonsense", "not a Sentry DSN"),
             ("WAYPOINT_LOG_LEVEL", "LOUD", "not one of"),
+            ("WAYPOINT_CONSOLE_URL", "console.example.org", "not an http:// or https://"),
+            ("WAYPOINT_CONSOLE_LISTEN", "8081", "not a host and port"),
         ],
     )
     def test_names_the_variable_and_the_problem(

@@ -24,6 +24,7 @@ from bot.services.console_login import (
     do_sign_out_everywhere,
 )
 from bot.services.offboarding import do_leave
+from bot.services.retention import do_forget_old
 from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, OONA, OTTO, PAT, SAM, SUE, World
 
 CONSOLE = "https://console.example.org"
@@ -124,6 +125,17 @@ class TestSessions:
             with pytest.raises(SessionRefused):
                 await check_session(world.uow(), session.session_id, now=world.now())
         assert world.keys(JO)[-1] == "console_signed_out"
+
+    async def test_links_and_sessions_that_ran_out_are_forgotten(self, world: World) -> None:
+        await do_redeem_link(world.uow(), await _token(world), now=world.now())
+        await _token(world)
+        world.clock.advance(timedelta(minutes=10))
+        await do_forget_old(world.uow(), now=world.now())
+        assert world.store.tables.console_links == []
+        assert len(world.store.tables.console_sessions) == 1
+        world.clock.advance(timedelta(hours=8))
+        await do_forget_old(world.uow(), now=world.now())
+        assert world.store.tables.console_sessions == []
 
     async def test_leaving_refuses_their_session_at_once(self, world: World) -> None:
         signed_in = await do_redeem_link(world.uow(), await _token(world), now=world.now())

@@ -75,9 +75,10 @@ class ConsoleLogins:
         return int(getattr(result, "rowcount", 0))
 
     async def forget_stale(self, *, links_before: datetime, sessions_before: datetime) -> None:
-        """Delete links that stopped working and sessions last used before these times."""
+        """Delete links that stopped working by `links_before`, and sessions last used
+        before `sessions_before`."""
         await self._session.execute(
-            delete(ConsoleLink).where(ConsoleLink.expires_at < links_before)
+            delete(ConsoleLink).where(ConsoleLink.expires_at <= links_before)
         )
         await self._session.execute(
             delete(ConsoleSession).where(ConsoleSession.last_seen_at < sessions_before)
