@@ -17,17 +17,6 @@ from tests.browser.harness import LoopThread, assert_accessible, reserve_address
 from tests.browser.waypoint_console import ConsoleWorld, running_console
 from tests.e2e.conftest import JO, SAM
 
-# bot.adapters.web.security sends "Referrer-Policy: no-referrer", under which Chromium (as the
-# Fetch standard says) posts forms with "Origin: null", which origin_allowed refuses: nobody
-# can sign in from a real browser. "same-origin" keeps the link's token from other sites and
-# lets the Origin through. Strict: once the console changes it, these pass and this must go.
-ORIGIN_NULL = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="console bug: Referrer-Policy no-referrer makes Chromium post Origin: null",
-)
-
-
 @pytest.fixture
 def console(
     background: LoopThread,
@@ -53,7 +42,6 @@ def sign_in(page: Page, root: str) -> None:
     page.wait_for_url(root + "/caseload")
 
 
-@ORIGIN_NULL
 def test_a_key_worker_signs_in_by_the_link_from_telegram_and_sees_their_caseload(
     console: ConsoleWorld, page: Page, screenshot: Screenshot
 ) -> None:
@@ -79,7 +67,6 @@ def test_a_key_worker_signs_in_by_the_link_from_telegram_and_sees_their_caseload
     assert page.url == console.url + "/signed-out"
 
 
-@ORIGIN_NULL
 def test_a_sign_in_link_opened_a_second_time_in_another_browser_is_refused(
     console: ConsoleWorld,
     page: Page,
