@@ -144,6 +144,15 @@ def may_manage_staff(viewer: Viewer) -> bool:
     return viewer.active and viewer.same_hub and viewer.role in STAFF_MANAGERS
 
 
+def may_open_young_person(viewer: Viewer) -> bool:
+    """A young person's page in the staff console: whoever has them on their caseload (their
+    worker or cover, their own life coach, or anyone at their hub whose role may name any
+    young person there). The page then shows each part by its own rule above."""
+    if not (viewer.active and viewer.same_hub):
+        return False
+    return viewer.their_worker or viewer.their_coach or sees_hub_young_people(viewer.role)
+
+
 def may_list_concerns(role: Role) -> bool:
     """A hub's managers and duty workers, and the council's out-of-hours team, list open
     concerns; everyone else hears of the ones that are theirs in an alert."""

@@ -86,7 +86,8 @@ async def _theirs(uow: UnitOfWork, staff: StaffRecord) -> list[YoungPersonRecord
     return sorted({person.id: person for person in own}.values(), key=lambda p: p.linked_at)
 
 
-def _reach(person: YoungPersonRecord) -> Reach:
+def reach_of(person: YoungPersonRecord) -> Reach:
+    """Whether Waypoint's messages reach them now."""
     if person.unreachable_since is not None:
         return Reach.UNREACHABLE
     return Reach.PAUSED if person.paused_at is not None else Reach.REACHABLE
@@ -108,7 +109,7 @@ async def _row(
         young_person_id=person.id,
         first_name=person.first_name,
         worker_name=person.key_worker.name,
-        reach=_reach(person),
+        reach=reach_of(person),
         columns=columns,
         next_session=session,
         open_concerns=concerns.get(person.id, 0) if columns.concerns else None,

@@ -203,6 +203,14 @@ class CodeAttempts(Protocol):
         """Delete the records whose window or last pause ended by the cutoff."""
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit trail as read back: when, and who (never any words)."""
+
+    at: datetime
+    by: Actor
+
+
 class AuditLog(Protocol):
     """The append-only audit trail."""
 
@@ -222,6 +230,11 @@ class AuditLog(Protocol):
         self, action: str, *, subject_type: str, subject_id: int, since: datetime
     ) -> list[Actor]:
         """Who did `action` to this subject since `since`, in order, each once."""
+
+    async def latest(
+        self, action: str, *, subject_type: str, subject_id: int, limit: int
+    ) -> list[AuditEntry]:
+        """The latest `limit` times anyone did `action` to this subject, newest first."""
 
 
 class Identities(Protocol):

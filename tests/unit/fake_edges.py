@@ -12,7 +12,7 @@ from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
-from bot.services.ports import Leased
+from bot.services.ports import AuditEntry, Leased
 from bot.services.records import OutboxRecord
 from tests.unit.fake_records import AuditEvent, InboxUpdate, Queued, Tables
 from tests.unit.fake_repositories import Ids
@@ -79,6 +79,17 @@ class FakeAuditLog:
             and e.occurred_at >= since
         ]
         return list(dict.fromkeys(found))
+
+    async def latest(
+        self, action: str, *, subject_type: str, subject_id: int, limit: int
+    ) -> list[AuditEntry]:
+        """The latest `limit` times anyone did `action` to this subject, newest first."""
+        found = [
+            AuditEntry(e.occurred_at, Actor(ActorKind(e.actor_type), e.actor_id))
+            for e in self._t.audit
+            if (e.action, e.subject_type, e.subject_id) == (action, subject_type, subject_id)
+        ]
+        return found[::-1][:limit]
 
 
 class FakeHeartbeats:

@@ -13,6 +13,7 @@ from bot.domain.access import (
     may_change_profile,
     may_close_concern,
     may_manage_staff,
+    may_open_young_person,
     may_read_concern,
     may_see_goals,
     why_not_read_concern,
@@ -125,6 +126,38 @@ def test_only_the_named_worker_and_life_coach_see_and_change_goals(
 ) -> None:
     assert may_see_goals(viewer) is sees
     assert may_change_goals(viewer) is sees
+
+
+@pytest.mark.parametrize(
+    ("viewer", "opens"),
+    [
+        # Their own: named worker, a cover, their life coach.
+        (_at_hub(Role.KEY_WORKER, their_worker=True, named_worker=True), True),
+        (_at_hub(Role.KEY_WORKER, their_worker=True), True),
+        (_at_hub(Role.LIFE_COACH, their_coach=True), True),
+        # Roles that may name any young person at the hub.
+        (_at_hub(Role.DUTY), True),
+        (_at_hub(Role.MANAGER), True),
+        (_at_hub(Role.SLT), True),
+        (_at_hub(Role.OPERATOR), True),
+        # The out-of-hours team, who may read any concern in their council, at their own hub.
+        (_at_hub(Role.ON_CALL), True),
+        # Nobody else at the hub: another worker or coach, police liaison.
+        (_at_hub(Role.KEY_WORKER), False),
+        (_at_hub(Role.LIFE_COACH), False),
+        (_at_hub(Role.POLICE_LIAISON), False),
+        # Never from another hub, nor anyone who has left.
+        (Viewer(Role.MANAGER, active=True, same_hub=False, same_council=True), False),
+        (Viewer(Role.KEY_WORKER, active=True, same_hub=False, same_council=True,
+                their_worker=True, named_worker=True), False),
+        (Viewer(Role.KEY_WORKER, active=False, same_hub=True, same_council=True,
+                their_worker=True, named_worker=True), False),
+    ],
+)  # fmt: skip
+def test_a_young_persons_console_page_opens_for_those_with_them_on_a_caseload(
+    viewer: Viewer, opens: bool
+) -> None:
+    assert may_open_young_person(viewer) is opens
 
 
 # The commands each role sees in /help and in Telegram's menu: derived from the rules above

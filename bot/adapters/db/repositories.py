@@ -44,7 +44,7 @@ from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
-from bot.services.ports import Leased
+from bot.services.ports import AuditEntry, Leased
 from bot.services.records import (
     CouncilRecord,
     HubRecord,
@@ -424,6 +424,22 @@ class AuditLog:
         )
         found = [Actor(ActorKind(kind), actor_id) for kind, actor_id in rows]
         return list(dict.fromkeys(found))
+
+    async def latest(
+        self, action: str, *, subject_type: str, subject_id: int, limit: int
+    ) -> list[AuditEntry]:
+        """The latest `limit` times anyone did `action` to this subject, newest first."""
+        rows = await self._session.execute(
+            select(AuditEvent.occurred_at, AuditEvent.actor_type, AuditEvent.actor_id)
+            .where(
+                AuditEvent.action == action,
+                AuditEvent.subject_type == subject_type,
+                AuditEvent.subject_id == subject_id,
+            )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+        return [AuditEntry(at, Actor(ActorKind(kind), by)) for at, kind, by in rows]
 
 
 # Who a Telegram account belongs to, in one statement built once (it runs for every update):
