@@ -1,12 +1,13 @@
-"""The console's *Concerns* pages (issue 15): the open concerns a member of staff may read,
-one concern with its chronology, and its case-file record as a download.
+"""The console's *Concerns* list (issue 15): the open concerns a member of staff may see,
+each with its urgency, the ladder's step, who has it and how long since it was raised (one
+concern's own page is bot.services.concern_view).
 
 Who sees what is bot.domain.access's: a hub's managers and duty workers list its concerns
 (the out-of-hours team, its council's), anyone else who reads concerns lists the ones they
 may read (their young people's, the ones they were alerted to), and police liaison see the
 summary Waypoint shared with them, never the words. Acknowledging and closing are the same
 services Telegram's buttons and `/close` call (bot.services.concerns, concern_records).
-Every list, look, refusal and export is audited; no words go in the audit trail.
+Each list is audited as `/concerns` is; no words go in the audit trail.
 """
 
 from __future__ import annotations
@@ -15,30 +16,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.access import (
-    may_close_concern,
     may_list_concerns,
     may_read_concern,
     may_read_concern_summary,
     role_reads_concerns,
 )
-from bot.domain.actors import Actor, KnownStaff
-from bot.domain.errors import NoSuchConcern
+from bot.domain.actors import KnownStaff
 from bot.domain.ladder import DONE, ConcernState, Step, Urgency, ladder
 from bot.domain.people import Role
 from bot.services.caseload import PageNotForRole
-from bot.services.concern_access import access_concern, viewer_of
-from bot.services.concern_records import record_text
+from bot.services.concern_access import viewer_of
 from bot.services.identity import staff_record
 from bot.services.ladder_steps import hub_of
-from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
 from bot.services.records import ConcernRecord, HubRecord, StaffRecord
-from bot.services.staff_words import profile_lines, staff_text, what_about
+from bot.services.staff_words import what_about
 
 # The chronology's line for a summary shared with police liaison (bot.services.concern_messages).
 SHARED_WITH_POLICE = "shared_with_police_liaison"
-# A closing outcome is a few sentences for the case file; the form refuses an essay.
-LONGEST_OUTCOME = 2000
 
 
 @dataclass(frozen=True)
@@ -71,62 +66,16 @@ class ConcernList:
     rows: tuple[ConcernRow, ...]
 
 
-@dataclass(frozen=True)
-class ChronologyLine:
-    """One line of a concern's chronology: when, what, who, and its detail."""
-
-    at: datetime
-    kind: str
-    who: str
-    detail: str | None
-
-
-@dataclass(frozen=True)
-class ConcernPage:
-    """One concern as this member of staff may see it. For police liaison (`summary_only`),
-    the words, later words and chronology are empty and `profile` says how to talk with them."""
-
-    row: ConcernRow
-    zone: str
-    worker_name: str
-    summary_only: bool
-    words: str | None
-    later_words: tuple[tuple[datetime, str], ...]
-    chronology: tuple[ChronologyLine, ...]
-    told: tuple[str, ...]
-    acknowledged_at: datetime | None
-    closed_at: datetime | None
-    closed_by: str | None
-    outcome: str | None
-    profile: str | None
-    may_acknowledge: bool
-    may_close: bool
-
-
-@dataclass(frozen=True)
-class ConcernExport:
-    """The case-file record (as `waypoint concerns export` writes it), named for saving."""
-
-    filename: str
-    text: str
-
-
-def outcome_problem(outcome: str) -> str | None:
-    """What is wrong with a closing outcome typed in the console: "missing", "too_long", or
-    None. The case file needs what was done, in words (as `/close 12 what was done`)."""
-    if not outcome.strip():
-        return "missing"
-    return "too_long" if len(outcome) > LONGEST_OUTCOME else None
-
-
-async def _name(uow: UnitOfWork, staff_id: int | None) -> str | None:
+async def staff_name(uow: UnitOfWork, staff_id: int | None) -> str | None:
+    """A member of staff's name, if there is one (None for nobody)."""
     staff = await uow.staff.get(staff_id) if staff_id is not None else None
     return staff.name if staff else None
 
 
-async def _row(
+async def row_of(
     uow: UnitOfWork, concern: ConcernRecord, hub: HubRecord, *, now: datetime
 ) -> ConcernRow:
+    """One concern as a row of the list (and the head of its own page)."""
     state = ConcernState(concern.state)
     step = None
     if concern.rung >= 0 and state not in DONE:
@@ -140,13 +89,14 @@ async def _row(
         urgency=Urgency(concern.urgency),
         state=state,
         step=step,
-        holder=await _name(uow, concern.acknowledged_by),
+        holder=await staff_name(uow, concern.acknowledged_by),
         raised_at=concern.raised_at,
         waiting=max(now - concern.raised_at, timedelta(0)),
     )
 
 
-async def _shared_with(uow: UnitOfWork, concern: ConcernRecord, staff: StaffRecord) -> bool:
+async def shared_with(uow: UnitOfWork, concern: ConcernRecord, staff: StaffRecord) -> bool:
+    """Whether Waypoint shared this concern's summary with this member of staff."""
     return any(
         event.kind == SHARED_WITH_POLICE and event.actor_id == staff.id
         for event in await uow.concerns.chronology(concern.id)
@@ -169,7 +119,7 @@ async def _listed(uow: UnitOfWork, staff: StaffRecord) -> tuple[str, list[Concer
             c for c in at_hub if may_read_concern(await viewer_of(uow, staff, c, council_id))
         ]
     if may_read_concern_summary(role=role, active=staff.active, same_hub=True, shared=True):
-        return "shared", [c for c in at_hub if await _shared_with(uow, c, staff)]
+        return "shared", [c for c in at_hub if await shared_with(uow, c, staff)]
     raise PageNotForRole
 
 
@@ -184,165 +134,8 @@ async def do_view_concerns(uow: UnitOfWork, actor: KnownStaff, *, now: datetime)
         for concern in concerns:
             if concern.hub_id not in hubs:
                 hubs[concern.hub_id] = await hub_of(uow, concern.hub_id)
-            rows.append(await _row(uow, concern, hubs[concern.hub_id], now=now))
+            rows.append(await row_of(uow, concern, hubs[concern.hub_id], now=now))
         uow.audit.record("concern.listed", at=now, by=actor.actor, hub_id=staff.hub_id)
         await uow.commit()
     zone = staff.hub.council.timezone
     return ConcernList(staff.hub.name, zone, scope, tuple(rows))
-
-
-_ACTORS = {
-    "young_person": "case_file_by_young_person",
-    "system": "case_file_by_waypoint",
-    "cli": "case_file_by_operator",
-    "operator": "case_file_by_operator",
-}
-
-
-async def _chronology(uow: UnitOfWork, concern: ConcernRecord) -> tuple[ChronologyLine, ...]:
-    """The chronology as the case file words it (its labels from content/)."""
-    catalogue, lines = uow.postbox.catalogue, []
-    for event in await uow.concerns.chronology(concern.id):
-        if event.actor_type == "staff":
-            who = await _name(uow, event.actor_id) or staff_text(
-                catalogue, "case_file_by_unknown_staff", id=str(event.actor_id)
-            )
-        elif event.actor_type in _ACTORS:
-            who = staff_text(catalogue, _ACTORS[event.actor_type])
-        else:
-            who = event.actor_type
-        lines.append(ChronologyLine(event.at, event.kind.replace("_", " "), who, event.detail))
-    return tuple(lines)
-
-
-async def _summary_of(
-    uow: UnitOfWork, staff: StaffRecord, concern_id: int, *, now: datetime
-) -> ConcernRecord:
-    """For police liaison: the concern if its summary was shared with them; else the refusal
-    is audited and raised (no such concern, as far as they may learn)."""
-    concern = await uow.concerns.get(concern_id)
-    if concern is not None and may_read_concern_summary(
-        role=Role(staff.role),
-        active=staff.active,
-        same_hub=concern.hub_id == staff.hub_id,
-        shared=await _shared_with(uow, concern, staff),
-    ):
-        return concern
-    uow.audit.record(
-        "concern.refused",
-        at=now,
-        by=Actor.staff(staff.id),
-        hub_id=staff.hub_id,
-        subject_type="concern",
-        subject_id=concern_id,
-    )
-    await uow.commit()
-    raise NoSuchConcern(id=str(concern_id))
-
-
-def _reads_summaries(staff: StaffRecord) -> bool:
-    role = Role(staff.role)
-    return not role_reads_concerns(role) and may_read_concern_summary(
-        role=role, active=staff.active, same_hub=True, shared=True
-    )
-
-
-async def do_view_concern(
-    uow: UnitOfWork, actor: KnownStaff, concern_id: int, *, now: datetime
-) -> ConcernPage:
-    """One concern's page: its words and chronology for those who may read it, the summary
-    for police liaison it was shared with; the look (or the refusal) audited."""
-    async with uow:
-        staff = await staff_record(uow, actor)
-        summary_only = _reads_summaries(staff)
-        if summary_only:
-            concern = await _summary_of(uow, staff, concern_id, now=now)
-        else:
-            concern = await access_concern(uow, staff, concern_id, now)
-        hub = await hub_of(uow, concern.hub_id)
-        page = await (_summary if summary_only else _whole)(uow, staff, concern, hub, now=now)
-        uow.audit.record(
-            "concern.summary_viewed" if summary_only else "concern.viewed",
-            at=now,
-            by=actor.actor,
-            hub_id=concern.hub_id,
-            subject_type="concern",
-            subject_id=concern.id,
-        )
-        await uow.commit()
-        return page
-
-
-async def _summary(
-    uow: UnitOfWork, staff: StaffRecord, concern: ConcernRecord, hub: HubRecord, *, now: datetime
-) -> ConcernPage:
-    person = concern.young_person
-    return ConcernPage(
-        row=await _row(uow, concern, hub, now=now),
-        zone=hub.council.timezone,
-        worker_name=person.key_worker.name,
-        summary_only=True,
-        words=None,
-        later_words=(),
-        chronology=(),
-        told=(),
-        acknowledged_at=None,
-        closed_at=None,
-        closed_by=None,
-        outcome=None,
-        profile=profile_lines(uow.postbox.catalogue, profile_of(person)),
-        may_acknowledge=False,
-        may_close=False,
-    )
-
-
-async def _whole(
-    uow: UnitOfWork, staff: StaffRecord, concern: ConcernRecord, hub: HubRecord, *, now: datetime
-) -> ConcernPage:
-    state = ConcernState(concern.state)
-    chronology = await _chronology(uow, concern)
-    closed = [line for line in chronology if line.kind == "closed"]
-    told = [await _name(uow, staff_id) for staff_id in await uow.concerns.told(concern.id)]
-    viewer = await viewer_of(uow, staff, concern, staff.hub.council_id)
-    acknowledged_it = concern.acknowledged_by == staff.id
-    return ConcernPage(
-        row=await _row(uow, concern, hub, now=now),
-        zone=hub.council.timezone,
-        worker_name=concern.young_person.key_worker.name,
-        summary_only=False,
-        words=concern.words,
-        later_words=tuple((w.at, w.words) for w in await uow.concerns.later_words(concern.id)),
-        chronology=chronology,
-        told=tuple(name for name in told if name),
-        acknowledged_at=concern.acknowledged_at,
-        closed_at=concern.closed_at,
-        closed_by=await _name(uow, concern.closed_by),
-        outcome=closed[-1].detail if closed else None,
-        profile=None,
-        # Acknowledging stops the ladder: for a concern nobody has yet, that is not closed.
-        may_acknowledge=concern.acknowledged_by is None and state is not ConcernState.CLOSED,
-        may_close=state is not ConcernState.CLOSED
-        and may_close_concern(viewer, acknowledged_it=acknowledged_it),
-    )
-
-
-async def do_export_concern(
-    uow: UnitOfWork, actor: KnownStaff, concern_id: int, *, now: datetime
-) -> ConcernExport:
-    """The case-file record `waypoint concerns export` writes, for staff who may read the
-    concern (police liaison never: it holds the words); the export is audited."""
-    async with uow:
-        staff = await staff_record(uow, actor)
-        # Refused (and the refusal audited) for a role that never reads concerns, as in /concern.
-        concern = await access_concern(uow, staff, concern_id, now)
-        text = await record_text(uow, concern)
-        uow.audit.record(
-            "concern.exported",
-            at=now,
-            by=actor.actor,
-            hub_id=concern.hub_id,
-            subject_type="concern",
-            subject_id=concern.id,
-        )
-        await uow.commit()
-    return ConcernExport(f"waypoint-concern-{concern.id}.txt", text + "\n")

@@ -67,8 +67,15 @@ async def _link(hub: Hub, console: str) -> str:
 
 
 def _look(page: Page, screenshot: Screenshot, name: str) -> None:
+    """Screenshot and check the page on a desktop, then on a phone (as out of hours)."""
     screenshot(page, name)
     assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, f"{name}-phone")
+    assert_accessible(page)
+    # Nothing is wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.fixture

@@ -160,6 +160,27 @@ class TestActions:
         done = {"acknowledge": "concern.acknowledged", "close": "concern.closed"}[action]
         assert await _audited(hub, done) == []
 
+    async def test_an_action_from_another_site_is_refused(
+        self, hub: Hub, jo: httpx.AsyncClient
+    ) -> None:
+        concern_id = await hub.raise_concern()
+        page = await jo.get(f"/concerns/{concern_id}")
+        data = {"csrf_token": _csrf(page)}
+        evil = {"Origin": "https://evil.example"}
+        answer = await jo.post(f"/concerns/{concern_id}/acknowledge", data=data, headers=evil)
+        assert answer.status_code == 403
+        assert (await hub.concern(concern_id)).acknowledged_by is None
+
+    async def test_the_duty_worker_closes_one_nobody_acknowledged(self, hub: Hub) -> None:
+        concern_id = await hub.raise_concern()
+        async with _browser(hub) as dee:
+            await _sign_in(hub, dee, DEE)
+            page = await dee.get(f"/concerns/{concern_id}")
+            data = {"csrf_token": _csrf(page), "outcome": "Sam is safe with their carer."}
+            answer = await dee.post(f"/concerns/{concern_id}/close", data=data)
+        assert answer.status_code == 303
+        assert (await hub.concern(concern_id)).closed_by == hub.ids[DEE]
+
     @pytest.mark.parametrize("telegram_id", [LEE, ASH])
     async def test_not_theirs_or_another_hubs_is_refused_and_audited(
         self, hub: Hub, telegram_id: int

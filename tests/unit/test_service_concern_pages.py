@@ -12,13 +12,9 @@ from bot.domain.errors import ConcernNotForRole, ConcernNotVisible, NoSuchConcer
 from bot.domain.ladder import ConcernState, Step, Urgency
 from bot.domain.safety.worry import Worry
 from bot.services.caseload import PageNotForRole
-from bot.services.concern_pages import (
-    do_export_concern,
-    do_view_concern,
-    do_view_concerns,
-    outcome_problem,
-)
+from bot.services.concern_pages import do_view_concerns
 from bot.services.concern_records import concern_export
+from bot.services.concern_view import do_export_concern, do_view_concern, outcome_problem
 from bot.services.concerns import do_acknowledge
 from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, OONA, OTTO, PAT, SUE, World
 

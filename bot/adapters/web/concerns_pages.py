@@ -1,7 +1,7 @@
 """The console's *Concerns* pages: the open concerns, one concern with its chronology, and
 acknowledging, closing and exporting it. Each route parses, calls one service, renders; the
-rules and the audit are the services' (bot.services.concern_pages, and for acknowledging and
-closing the same services Telegram's "I've got this" and `/close` call)."""
+rules and the audit are the services' (bot.services.concern_pages and concern_view; for
+acknowledging and closing, the same services Telegram's "I've got this" and `/close` call)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,9 @@ from bot.domain.errors import (
     NoSuchConcern,
 )
 from bot.services.caseload import PageNotForRole
-from bot.services.concern_pages import (
-    do_export_concern,
-    do_view_concern,
-    do_view_concerns,
-    outcome_problem,
-)
+from bot.services.concern_pages import do_view_concerns
 from bot.services.concern_records import CloseConcern, do_close_concern
+from bot.services.concern_view import do_export_concern, do_view_concern, outcome_problem
 from bot.services.concerns import do_acknowledge
 from bot.services.console_login import ConsoleUser
 
