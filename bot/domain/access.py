@@ -67,6 +67,12 @@ def may_read_concern(viewer: Viewer) -> bool:
     )
 
 
+def may_read_concern_summary(*, role: Role, active: bool, same_hub: bool, shared: bool) -> bool:
+    """Police liaison at the young person's hub see the summary Waypoint shared with them
+    (what it is about, who, when, their worker, how to talk with them), never the words."""
+    return active and same_hub and shared and role is Role.POLICE_LIAISON
+
+
 def may_close_concern(viewer: Viewer, *, acknowledged_it: bool) -> bool:
     """Whoever acknowledged it, or a duty worker or manager who may read it."""
     return may_read_concern(viewer) and (acknowledged_it or viewer.role in CLOSERS)

@@ -15,6 +15,7 @@ from bot.domain.access import (
     may_manage_staff,
     may_open_young_person,
     may_read_concern,
+    may_read_concern_summary,
     may_see_goals,
     why_not_read_concern,
 )
@@ -211,3 +212,24 @@ def test_every_role_is_signed_off() -> None:
 )
 def test_a_refused_concern_says_the_real_reason(viewer: Viewer, why: Refusal | None) -> None:
     assert why_not_read_concern(viewer) is why
+
+
+@pytest.mark.parametrize(
+    ("role", "active", "same_hub", "shared", "sees"),
+    [
+        # Police liaison at the hub see the summary of a concern shared with them.
+        (Role.POLICE_LIAISON, True, True, True, True),
+        # Not one that was never shared with them, nor another hub's, nor after leaving.
+        (Role.POLICE_LIAISON, True, True, False, False),
+        (Role.POLICE_LIAISON, True, False, True, False),
+        (Role.POLICE_LIAISON, False, True, True, False),
+        # Every other role reads the concern itself, or nothing: never this summary.
+        (Role.KEY_WORKER, True, True, True, False),
+        (Role.SLT, True, True, True, False),
+    ],
+)
+def test_police_liaison_see_a_summary_of_what_was_shared_with_them(
+    role: Role, active: bool, same_hub: bool, shared: bool, sees: bool
+) -> None:
+    seen = may_read_concern_summary(role=role, active=active, same_hub=same_hub, shared=shared)
+    assert seen is sees

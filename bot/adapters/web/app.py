@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.adapters.web import concerns_pages
 from bot.adapters.web import person_pages
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
@@ -167,6 +168,7 @@ def console_routes(
         Route("/caseload", console.caseload, methods=["GET"]),
         Route("/sign-out", console.sign_out, methods=["POST"]),
         *person_pages.routes(console),
+        *concerns_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
     ]
