@@ -159,6 +159,19 @@ def may_open_young_person(viewer: Viewer) -> bool:
     return viewer.their_worker or viewer.their_coach or sees_hub_young_people(viewer.role)
 
 
+# Who sees a hub's service figures (*How we are doing* in the console): its managers. Not its
+# operators: the figures include how quickly each worker acknowledged concerns, which is a
+# matter for the people who run the hub and manage its staff, not for its IT (operators are
+# told in Telegram of what needs them: undelivered messages, a concern nobody could be told).
+FIGURE_READERS = frozenset({Role.MANAGER})
+
+
+def may_see_service_figures(viewer: Viewer) -> bool:
+    """A hub's managers, who have not left, see its figures (counts, never a young person's
+    row); nobody sees another hub's."""
+    return viewer.active and viewer.same_hub and viewer.role in FIGURE_READERS
+
+
 def may_list_concerns(role: Role) -> bool:
     """A hub's managers and duty workers, and the council's out-of-hours team, list open
     concerns; everyone else hears of the ones that are theirs in an alert."""

@@ -24,6 +24,13 @@ from bot.domain.outbox import AlertButtons, Lane, StaffChoices
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
+from bot.domain.service_figures import (
+    GoalRatingFact,
+    ReminderOutcome,
+    SessionOutcome,
+    ToldConcern,
+    Week,
+)
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
 from bot.services.records import (
@@ -762,6 +769,35 @@ class ConsoleLogins(Protocol):
         before `sessions_before`."""
 
 
+class ServiceFigures(Protocol):
+    """The facts a hub's service figures are counted from (bot.domain.service_figures): only
+    times, counts, outcomes and staff names, never a young person's id, name or words."""
+
+    async def told_concerns(
+        self, hub_id: int, *, since: datetime, until: datetime
+    ) -> list[ToldConcern]:
+        """The hub's concerns first alerted in [since, until), with when and by whom each was
+        first acknowledged and whether a "top of the ladder" alert went out."""
+
+    async def reminder_outcomes(
+        self, hub_id: int, weeks: Sequence[Week]
+    ) -> dict[tuple[int, ReminderOutcome], int]:
+        """How many of the hub's session reminders due in each week (by index) came to each
+        outcome; reminders withdrawn with their session are not counted."""
+
+    async def session_outcomes(
+        self, hub_id: int, weeks: Sequence[Week], *, now: datetime
+    ) -> dict[tuple[int, SessionOutcome], int]:
+        """How many of the hub's sessions that started in each week (by index), before now,
+        were seen, not seen, or not yet marked; cancelled ones are not counted."""
+
+    async def goal_ratings(
+        self, hub_id: int, *, since: datetime, until: datetime
+    ) -> list[GoalRatingFact]:
+        """Every rating of the hub's goals rated in [since, until), earlier ratings included
+        (progress is against each goal's first rating)."""
+
+
 class UnitOfWork(Protocol):
     """`async with uow:` opens one transaction; leaving without `await uow.commit()` rolls back."""
 
@@ -844,6 +880,10 @@ class UnitOfWork(Protocol):
     @property
     def console(self) -> ConsoleLogins:
         """Sign-in links and sessions of the staff console."""
+
+    @property
+    def figures(self) -> ServiceFigures:
+        """The facts behind a hub's service figures (counts, never a young person)."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

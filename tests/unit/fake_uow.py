@@ -39,6 +39,7 @@ from tests.unit.fake_edges import (
     FakeRecentWords,
     FakeStrangerBudgets,
 )
+from tests.unit.fake_figures import FakeServiceFigures, FigureFacts
 from tests.unit.fake_goals import FakeGoals
 from tests.unit.fake_records import Queued, Tables
 from tests.unit.fake_repositories import (
@@ -69,6 +70,8 @@ class Store:
         self.zone = zone
         self.commits = 0
         self._last_id = 0
+        # Seeded by tests of the service figures (read only: no transaction changes them).
+        self.figure_facts = FigureFacts()
 
     def next_id(self) -> int:
         """A fresh id, unique across every table (so one kind of id cannot pass for another)."""
@@ -216,6 +219,7 @@ class _Open:
         self.goal_drafts = FakeGoalDrafts(tables)
         self.goals = FakeGoals(tables, ids)
         self.console = FakeConsoleLogins(tables, ids)
+        self.figures = FakeServiceFigures(store.figure_facts)
 
 
 class FakeUnitOfWork:
@@ -331,6 +335,11 @@ class FakeUnitOfWork:
     def console(self) -> FakeConsoleLogins:
         """Sign-in links and sessions of the staff console."""
         return self._work.console
+
+    @property
+    def figures(self) -> FakeServiceFigures:
+        """The facts behind a hub's service figures."""
+        return self._work.figures
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""

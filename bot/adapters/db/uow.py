@@ -32,6 +32,7 @@ from bot.adapters.db.repositories import (
     StrangerBudgets,
     YoungPeople,
 )
+from bot.adapters.db.service_figures import ServiceFigures
 from bot.adapters.db.sessions import Sessions
 from bot.adapters.outbox.postbox import Postbox
 from bot.content.catalogue import Catalogue
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
     drafts: BookingDrafts
     goal_drafts: GoalDrafts
     console: ConsoleLogins
+    figures: ServiceFigures
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -106,6 +108,7 @@ class SqlUnitOfWork:
         self.drafts = BookingDrafts(session)
         self.goal_drafts = GoalDrafts(session)
         self.console = ConsoleLogins(session)
+        self.figures = ServiceFigures(session)
         return self
 
     async def __aexit__(

@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.adapters.web import concerns_pages
 from bot.adapters.web import person_pages
+from bot.adapters.web import stats_pages
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
     HEADERS,
@@ -169,6 +170,7 @@ def console_routes(
         Route("/sign-out", console.sign_out, methods=["POST"]),
         *person_pages.routes(console),
         *concerns_pages.routes(console),
+        *stats_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
     ]

@@ -50,6 +50,10 @@ class Pages:
     def __init__(self) -> None:
         self._env = environment()
 
+    def add_global(self, name: str, value: Any) -> None:
+        """Something every template may use (a page module's menu rule)."""
+        self._env.globals[name] = value
+
     def render(
         self, name: str, values: Mapping[str, Any] | None = None, *, status: int = 200
     ) -> HTMLResponse:
