@@ -14,7 +14,13 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.access import HUB_WIDE, StaffCommand, books_hub_sessions, may_book_session
+from bot.domain.access import (
+    HUB_WIDE,
+    StaffCommand,
+    books_hub_sessions,
+    ever_may,
+    may_book_session,
+)
 from bot.domain.actors import KnownStaff
 from bot.domain.errors import YoungPersonNotFound
 from bot.domain.people import Role
@@ -52,6 +58,14 @@ class Scope(StrEnum):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of a select: its value and what staff read."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ReminderLine:
     """One reminder of a session and where it is."""
 
@@ -76,6 +90,8 @@ class WeekSession:
     companion: str | None
     place: str | None
     starts_at: datetime
+    # The wall-clock time at its place (the hub's clock).
+    local_start: datetime
     minutes: int
     weekly: bool
     state: SessionState
@@ -103,6 +119,9 @@ class Week:
     may_see_hub: bool
     monday: date
     days: tuple[WeekDay, ...]
+    # In the hub's week, one colleague's sessions only (their staff id), and whom to choose.
+    worker: int | None = None
+    workers: tuple[Choice, ...] = ()
 
     @property
     def previous(self) -> date:
@@ -173,6 +192,7 @@ async def _shown(
         companion=session.companion,
         place=session.place,
         starts_at=session.starts_at,
+        local_start=session.local_start,
         minutes=session.minutes,
         weekly=session.weekly,
         state=state,
@@ -198,39 +218,66 @@ def _audit_look(
     )
 
 
+def _keeps(
+    session: SessionRecord, person: YoungPersonRecord, *, scope: Scope, staff_id: int, own: bool
+) -> bool:
+    """Whether a session belongs in this view: the hub's (every one), one colleague's (with
+    them, or of a young person whose worker or coach they are), or their own likewise."""
+    if scope is Scope.HUB:
+        return True
+    return own or staff_id in (session.staff_id, person.key_worker_id, person.life_coach_id)
+
+
+async def _workers(uow: UnitOfWork, staff: StaffRecord) -> tuple[Choice, ...]:
+    """Colleagues at the hub who have sessions of their own, to choose one's week."""
+    found = await uow.staff.in_hub_any_role(staff.hub_id)
+    return tuple(
+        Choice(str(s.id), s.name)
+        for s in found
+        if s.active and ever_may(Role(s.role), may_book_session) and s.id != staff.id
+    )
+
+
 async def do_view_week(
     uow: UnitOfWork,
     actor: KnownStaff,
     *,
     monday: date | None = None,
     scope: Scope | None = None,
+    worker: int | None = None,
     now: datetime,
 ) -> Week:
-    """A week of sessions (this week unless `monday` says which), their own or the hub's."""
+    """A week of sessions (this week unless `monday` says which): their own, the hub's, or
+    (for those who may see the hub's) one colleague's."""
     check_may_use(actor.role, StaffCommand.SESSIONS)
     may_see_hub = books_hub_sessions(actor.role)
     chosen = scope or default_scope(actor.role)
-    if chosen is Scope.HUB and not may_see_hub:
-        chosen = Scope.MINE
+    if not may_see_hub:
+        chosen, worker = Scope.MINE, None
     async with uow:
         staff = await staff_record(uow, actor)
         zone, hub_name = ZoneInfo(staff.hub.council.timezone), staff.hub.name
+        workers = await _workers(uow, staff) if may_see_hub else ()
+        if worker is not None and str(worker) not in {w.value for w in workers}:
+            worker = None
         first = monday_of(monday or now.astimezone(zone).date())
         start = instant(datetime.combine(first, time()), zone)
         end = instant(datetime.combine(first + timedelta(days=DAYS), time()), zone)
-        people, own = await _candidates(uow, staff, hub=chosen is Scope.HUB)
+        whole_hub = chosen is Scope.HUB or worker is not None
+        people, own = await _candidates(uow, staff, hub=whole_hub)
+        view = Scope.HUB if chosen is Scope.HUB and worker is None else Scope.MINE
+        whose = staff.id if worker is None else worker
         days: dict[date, list[WeekSession]] = {first + timedelta(days=n): [] for n in range(DAYS)}
         for person in people:
             found = await uow.sessions.for_young_person(person.id, since=start, limit=MOST_A_WEEK)
+            mine = worker is None and person.id in own
             theirs = [
                 s
                 for s in found
-                if s.starts_at < end
-                and (chosen is Scope.HUB or person.id in own or s.staff_id == staff.id)
+                if s.starts_at < end and _keeps(s, person, scope=view, staff_id=whose, own=mine)
             ]
-            if not theirs:
-                continue
-            _audit_look(uow, actor, person, now)
+            if theirs:
+                _audit_look(uow, actor, person, now)
             for session in theirs:
                 day = session.starts_at.astimezone(zone).date()
                 days[day].append(await _shown(uow, staff, person, session, now=now))
@@ -238,13 +285,15 @@ async def do_view_week(
     return Week(
         hub_name=hub_name,
         zone=zone.key,
-        scope=chosen,
+        scope=Scope.HUB if whole_hub else Scope.MINE,
         may_see_hub=may_see_hub,
         monday=first,
         days=tuple(
             WeekDay(on, tuple(sorted(found, key=lambda s: (s.starts_at, s.session_id))))
             for on, found in days.items()
         ),
+        worker=worker,
+        workers=workers,
     )
 
 
@@ -265,14 +314,6 @@ async def do_view_session(
 
 
 # Booking from the console's form.
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option of a select: its value and what staff read."""
-
-    value: str
-    label: str
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The console's Sessions page in Chromium (issue 15): Jo, a key worker, signs in by the link
 `/console` sends, books a session for Sam next week, Sam is sent the confirmation at once
-(through the outbox, to Telegram), the session shows in the week, and Jo cancels it. Every
+(through the outbox, to Telegram), the session shows in the week, Jo moves it and cancels it. Every
 page is screenshotted and passes axe-core's WCAG A/AA check."""
 
 from __future__ import annotations
@@ -148,9 +148,21 @@ def test_a_key_worker_books_and_cancels_a_session_for_sam(
     assert session_id is not None
     row = page.locator(f"#session-{session_id.group(1)}")
     expect(row).to_have_attribute("data-state", "booked")
-    expect(row.locator("th")).to_have_text("Sam")
+    expect(row.locator(f'[data-young-person="{made.sam}"]')).to_have_text("Sam")
     assert _sam_was_sent(background, made) == "session_booked"
     _check(page, screenshot, "week-booked")
+
+    page.locator(f"#move-{session_id.group(1)}").click()
+    expect(page.locator("#time")).to_have_value("16:00")
+    _check(page, screenshot, "move")
+    page.fill("#time", "17:30")
+    page.locator("#move-it").click()
+    expect(page.locator("#done")).to_have_attribute("data-done", "moved")
+    expect(row).to_have_attribute("data-state", "moved")
+    assert _sam_was_sent(background, made) == "session_moved"
+    page.set_viewport_size({"width": 375, "height": 800})  # as on a phone
+    _check(page, screenshot, "week-moved-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.locator(f"#cancel-{session_id.group(1)}").click()
     _check(page, screenshot, "cancel")

@@ -128,6 +128,9 @@ class TestWeek:
             assert _row(week, session_id) == "booked"
             mine = await manager.get("/sessions?week=2026-03-12&scope=mine")
             assert _row(mine, session_id) is None
+            jos = await manager.get(f"/sessions?week=2026-03-12&scope=hub&worker={hub.ids[JO]}")
+            assert _row(jos, session_id) == "booked"
+            assert f'<option value="{hub.ids[JO]}" selected>' in jos.text
 
     async def test_a_key_worker_has_no_hub_switch(
         self, hub: Hub, browser: httpx.AsyncClient

@@ -97,6 +97,26 @@ class TestWeek:
         )
         assert _ids(mine.days) == []
 
+    async def test_a_manager_chooses_one_colleagues_week(self, world: World) -> None:
+        session_id = await _book(world)
+        actor = await world.staff_actor(MAX)
+
+        async def shown(worker: int) -> list[int]:
+            week = await do_view_week(
+                world.uow(), actor, monday=NEXT_MONDAY, worker=worker, now=world.now()
+            )
+            return _ids(week.days)
+
+        assert await shown(world.ids[JO]) == [session_id]
+        assert await shown(world.ids[LEE]) == []
+        # Someone at another hub is no choice: the hub's week is shown instead.
+        assert await shown(world.ids[ASH]) == [session_id]
+        jo = await world.staff_actor(JO)
+        lees = await do_view_week(
+            world.uow(), jo, monday=NEXT_MONDAY, worker=world.ids[LEE], now=world.now()
+        )
+        assert (lees.worker, _ids(lees.days)) == (None, [session_id])
+
     async def test_a_therapists_own_week_has_the_sessions_with_them(self, world: World) -> None:
         jos = await _book(world)
         sues = await _book(world, SUE)

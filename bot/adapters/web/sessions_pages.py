@@ -60,6 +60,11 @@ def _week_of(text: str | None) -> date | None:
         return None
 
 
+def _whole(text: str | None) -> int | None:
+    text = text or ""
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 def _session_id(request: Request) -> int:
     number: int = request.path_params["session_id"]
     return number
@@ -120,6 +125,7 @@ class SessionPages:
                 user.staff,
                 monday=_week_of(query.get("week")),
                 scope=scope,
+                worker=_whole(query.get("worker")),
                 now=self._now(),
             )
         except NotForTheirRole:
@@ -191,6 +197,9 @@ class SessionPages:
             return self.console._refused("role")
         except NoSuchSession:
             return self._missing(user)
+        if values.pop("prefill", False):
+            start = shown.local_start
+            values["values"] = {"day": start.date().isoformat(), "time": f"{start:%H:%M}"}
         page = {"session": shown, "zone": zone, "errors": {}, "values": {}, **values}
         return self._render(user, name, page, status=400 if page["errors"] else 200)
 
@@ -199,7 +208,7 @@ class SessionPages:
         user = await self.console._user(request)
         if user is None:
             return _see("/signed-out")
-        return await self._one(user, request, "sessions_move.html")
+        return await self._one(user, request, "sessions_move.html", prefill=True)
 
     async def move(self, request: Request) -> Response:
         """Move the session: its reminders are worked out again, the young person told."""
