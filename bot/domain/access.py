@@ -126,6 +126,13 @@ def may_book_session(viewer: Viewer) -> bool:
     )
 
 
+def books_hub_sessions(role: Role) -> bool:
+    """Whether someone in this role may book sessions for any young person at their hub, not
+    only their own (therapists, duty workers, managers): the staff console offers them the
+    hub's week of sessions beside their own."""
+    return may_book_session(Viewer(role, active=True, same_hub=True, same_council=True))
+
+
 def may_see_goals(viewer: Viewer) -> bool:
     """A young person's goals, steps and ratings (GL-8): their own named worker and their own
     life coach at their hub, and nobody else by default (not a cover, not a manager): a goal

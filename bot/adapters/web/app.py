@@ -20,9 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.adapters.web import concerns_pages
-from bot.adapters.web import person_pages
-from bot.adapters.web import stats_pages
+from bot.adapters.web import concerns_pages, person_pages, sessions_pages, stats_pages
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
     HEADERS,
@@ -171,6 +169,7 @@ def console_routes(
         *person_pages.routes(console),
         *concerns_pages.routes(console),
         *stats_pages.routes(console),
+        *sessions_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
     ]
