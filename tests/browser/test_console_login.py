@@ -17,6 +17,7 @@ from tests.browser.harness import LoopThread, assert_accessible, reserve_address
 from tests.browser.waypoint_console import ConsoleWorld, running_console
 from tests.e2e.conftest import JO, SAM
 
+
 @pytest.fixture
 def console(
     background: LoopThread,
