@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.adapters.web import admin_pages
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
     HEADERS,
@@ -53,7 +54,7 @@ class ConsoleSettings:
     govuk: Path
 
 
-class _Console:
+class Console:
     """The handlers, sharing the unit of work factory, the clock, the cookie and the pages."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, settings: ConsoleSettings) -> None:
@@ -157,7 +158,7 @@ def console_routes(
     uow: UnitOfWorkFactory, clock: Clock, settings: ConsoleSettings
 ) -> Sequence[BaseRoute]:
     """The console's routes, to serve alone or beside the webhook's."""
-    console = _Console(uow, clock, settings)
+    console = Console(uow, clock, settings)
     return [
         Route("/", console.home, methods=["GET"]),
         Route("/signed-out", console.signed_out, methods=["GET"]),
@@ -165,6 +166,7 @@ def console_routes(
         Route("/login/{token}", console.login, methods=["POST"]),
         Route("/caseload", console.caseload, methods=["GET"]),
         Route("/sign-out", console.sign_out, methods=["POST"]),
+        *admin_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
     ]
