@@ -156,10 +156,21 @@ def test_an_operator_marks_a_key_worker_as_left_and_gives_their_young_people_to_
     expect(page.locator("#council-settings")).to_be_visible()
     _checked(page, screenshot, "10-council")
 
+    # Leaving dropped what was still waiting to go to Jo: listed, never its words.
+    page.locator("#admin-navigation").get_by_role("link", name="Undelivered messages").click()
+    expect(page.locator("#undelivered tbody tr").first).to_be_visible()
+    _checked(page, screenshot, "11-undelivered")
+
+    page.locator("#admin-navigation").get_by_role("link", name="Audit log").click()
+    page.get_by_label("What kind").select_option("staff")
+    page.locator("#filter").click()
+    expect(page.locator('#audit tr[data-action="staff.left"]')).to_have_count(1)
+    _checked(page, screenshot, "12-audit-log")
+
     page.get_by_role("link", name="Caseload").click()
     expect(page.get_by_text("Key worker: Lee")).to_have_count(2)
     expect(page.get_by_text("Key worker: Jo")).to_have_count(0)
-    _checked(page, screenshot, "11-caseload-after")
+    _checked(page, screenshot, "13-caseload-after")
 
 
 def test_a_key_worker_is_refused_every_admin_page(
@@ -167,7 +178,14 @@ def test_a_key_worker_is_refused_every_admin_page(
 ) -> None:
     harrogate.sign_in(page, LEE)
     expect(page.get_by_role("link", name="Hub administration")).to_have_count(0)
-    for path in ("/admin/staff", "/admin/young-people", "/admin/invites", "/admin/council"):
+    for path in (
+        "/admin/staff",
+        "/admin/young-people",
+        "/admin/invites",
+        "/admin/council",
+        "/admin/undelivered",
+        "/admin/audit",
+    ):
         answer = page.goto(harrogate.root + path)
         assert answer is not None
         assert answer.status == 403, path

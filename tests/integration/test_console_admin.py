@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import AuditEvent
 from bot.domain.people import Role
+from bot.services.hub_audit import PAGE_SIZE
 from bot.services.invites import do_create_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.integration.concern_world import ASH, DEE, JO, LEE, SAM, Hub, hub
@@ -23,7 +25,15 @@ __all__ = ["hub"]
 
 OTTO = 1601  # Harrogate's operator
 
-PAGES = ("/admin", "/admin/staff", "/admin/young-people", "/admin/invites", "/admin/council")
+PAGES = (
+    "/admin",
+    "/admin/staff",
+    "/admin/young-people",
+    "/admin/invites",
+    "/admin/council",
+    "/admin/undelivered",
+    "/admin/audit",
+)
 
 
 @pytest.fixture
@@ -235,3 +245,86 @@ class TestRefusals:
             for page in PAGES:
                 answer = await nobody.get(page)
                 assert (answer.status_code, answer.headers["location"]) == (303, "/signed-out")
+
+
+class TestUndelivered:
+    async def test_a_failed_message_is_listed_without_words_and_sent_again(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        [*_, message] = await admin.queued(JO)
+        await admin.blocked(message.id)
+        page = await otto.get("/admin/undelivered")
+        assert page.status_code == 200
+        assert f'id="message-{message.id}"' in page.text
+        assert message.text not in page.text
+        action = f"/admin/undelivered/{message.id}/retry"
+        answer = await _post(otto, "/admin/undelivered", action)
+        assert answer.status_code == 303
+        after = await otto.get(answer.headers["location"])
+        assert 'id="done-retried"' in after.text
+        assert await _audited(admin, "outbox.retried") == [(admin.ids[OTTO], "outbox", message.id)]
+        again = await _post(otto, "/admin/undelivered", action)
+        assert again.status_code == 400
+        assert 'id="problem-outbox_not_retryable"' in again.text
+
+    async def test_a_key_worker_is_refused(self, admin: Hub) -> None:
+        [*_, message] = await admin.queued(JO)
+        await admin.blocked(message.id)
+        async with _browser(admin) as lee:
+            await _sign_in(admin, lee, LEE)
+            token = _csrf(await lee.get("/caseload"))
+            assert (await lee.get("/admin/undelivered")).status_code == 403
+            action = f"/admin/undelivered/{message.id}/retry"
+            assert (await lee.post(action, data={"csrf_token": token})).status_code == 403
+        assert await _audited(admin, "outbox.retried") == []
+
+
+class TestAuditLog:
+    async def test_the_log_is_filtered_paged_and_its_reading_audited(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        jo = admin.ids[JO]
+        await _post(otto, f"/admin/staff/{jo}/leave", f"/admin/staff/{jo}/leave")
+        page = await otto.get("/admin/audit", params={"kind": "staff"})
+        assert page.status_code == 200
+        assert 'data-action="staff.left"' in page.text
+        assert 'data-action="console.staff_listed"' not in page.text
+        sam = (await admin.young_person(SAM)).young_person_id
+        theirs = await otto.get("/admin/audit", params={"young_person": str(sam)})
+        assert 'data-action="staff.left"' not in theirs.text
+        assert 'data-action="young_person.linked"' in theirs.text
+        today = admin.clock().date().isoformat()
+        tomorrow = (admin.clock() + timedelta(days=1)).date().isoformat()
+        empty = await otto.get("/admin/audit", params={"since": tomorrow})
+        assert 'id="no-lines"' in empty.text
+        dated = await otto.get("/admin/audit", params={"since": today, "until": today})
+        assert 'data-action="staff.left"' in dated.text
+        assert await _audited(admin, "console.audit_viewed")
+
+    async def test_a_bad_date_is_explained(self, admin: Hub, otto: httpx.AsyncClient) -> None:
+        page = await otto.get("/admin/audit", params={"since": "yesterday"})
+        assert page.status_code == 400
+        assert 'href="#since"' in page.text
+        backwards = await otto.get(
+            "/admin/audit", params={"since": "2026-03-04", "until": "2026-03-01"}
+        )
+        assert backwards.status_code == 400
+        assert 'href="#until"' in backwards.text
+
+    async def test_pages_follow_on(self, admin: Hub, otto: httpx.AsyncClient) -> None:
+        for _ in range(PAGE_SIZE):
+            await otto.get("/admin/council")
+        first = await otto.get("/admin/audit", params={"kind": "console"})
+        assert 'id="next-page"' in first.text
+        assert 'id="previous-page"' not in first.text
+        second = await otto.get("/admin/audit", params={"kind": "console", "page": "2"})
+        assert 'id="previous-page"' in second.text
+        assert "kind=console" in second.text
+
+    async def test_another_hubs_manager_sees_none_of_it(self, admin: Hub) -> None:
+        await admin.staff(ASH, role=Role.MANAGER)
+        async with _browser(admin) as ash:
+            await _sign_in(admin, ash, ASH)
+            page = await ash.get("/admin/audit")
+        assert page.status_code == 200
+        assert 'data-action="young_person.linked"' not in page.text

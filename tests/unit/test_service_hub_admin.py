@@ -5,6 +5,10 @@ Every look and change is audited, with ids only."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import timedelta
+from typing import Any
+
 import pytest
 
 from bot.domain.errors import (
@@ -15,6 +19,7 @@ from bot.domain.errors import (
     StaffNotFound,
     YoungPersonNotFound,
 )
+from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.services.hub_admin import (
     do_change_staff,
@@ -25,6 +30,8 @@ from bot.services.hub_admin import (
     do_view_young_people,
     may_administer,
 )
+from bot.services.hub_audit import PAGE_SIZE, AuditFilter, AuditLine, do_view_audit
+from bot.services.hub_outbox import MessageNotRetryable, do_retry_undelivered, do_view_undelivered
 from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, OONA, OTTO, PAT, SAM, SUE, World
 
 MANAGERS = (MAX, OTTO)
@@ -158,3 +165,118 @@ async def test_the_councils_settings_are_shown(world: World) -> None:
         "01234 567890",
     )
     assert len(world.audited("console.council_viewed")) == 1
+
+
+async def _failed_to_jo(world: World, *, words: bool = True) -> int:
+    """A message to Jo that Telegram would not take after every try."""
+    async with world.uow() as uow:
+        jo = await uow.staff.get(world.ids[JO])
+        assert jo is not None
+        [row] = uow.postbox.to_staff(jo, "young_person_joined", {"name": "Sam"}, now=world.now())
+        await uow.commit()
+    row = world.store.tables.outbox[-1]
+    row.state, row.attempts, row.last_error = DeliveryState.FAILED, 5, "Forbidden"
+    row.text = row.text if words else ""
+    return row.id
+
+
+class TestUndelivered:
+    async def test_the_hubs_failed_messages_are_listed_without_words_and_retried(
+        self, world: World
+    ) -> None:
+        outbox_id = await _failed_to_jo(world)
+        otto = await world.staff_actor(OTTO)
+        page = await do_view_undelivered(world.uow(), otto, now=world.now())
+        assert [(m.id, m.last_error, m.can_retry) for m in page.rows] == [
+            (outbox_id, "Forbidden", True)
+        ]
+        assert not hasattr(page.rows[0], "text")
+        await do_retry_undelivered(world.uow(), otto, outbox_id, now=world.now())
+        row = world.store.tables.outbox[-1]
+        assert (row.state, row.attempts) == (DeliveryState.PENDING, 0)
+        [event] = world.audited("outbox.retried")
+        assert (event.actor_type, event.actor_id) == ("staff", world.ids[OTTO])
+
+    async def test_cleared_or_another_hubs_messages_are_not_retried(self, world: World) -> None:
+        cleared = await _failed_to_jo(world, words=False)
+        otto = await world.staff_actor(OTTO)
+        with pytest.raises(MessageNotRetryable):
+            await do_retry_undelivered(world.uow(), otto, cleared, now=world.now())
+        world.change_staff(OONA, role=Role.MANAGER)
+        outbox_id = await _failed_to_jo(world)
+        oona = await world.staff_actor(OONA)
+        assert (await do_view_undelivered(world.uow(), oona, now=world.now())).rows == ()
+        with pytest.raises(MessageNotRetryable):
+            await do_retry_undelivered(world.uow(), oona, outbox_id, now=world.now())
+        assert world.audited("outbox.retried") == []
+
+    async def test_a_key_worker_may_not(self, world: World) -> None:
+        jo = await world.staff_actor(JO)
+        with pytest.raises(MayNotManageStaff):
+            await do_view_undelivered(world.uow(), jo, now=world.now())
+        with pytest.raises(MayNotManageStaff):
+            await do_retry_undelivered(world.uow(), jo, 1, now=world.now())
+        with pytest.raises(MayNotManageStaff):
+            await do_view_audit(world.uow(), jo, AuditFilter(), now=world.now())
+
+
+class TestAuditLog:
+    async def _history(self, world: World) -> None:
+        """Monday: Otto marks Jo as left; Tuesday: Max gives Sam to Lee."""
+        world.clock.advance(-timedelta(days=1))
+        otto, max_ = await world.staff_actor(OTTO), await world.staff_actor(MAX)
+        await do_mark_left(world.uow(), otto, world.ids[JO], now=world.now())
+        world.clock.advance(timedelta(days=1))
+        await do_reassign_young_person(
+            world.uow(), max_, world.ids[SAM], world.ids[LEE], now=world.now()
+        )
+
+    async def test_filters_by_who_kind_young_person_and_days(self, world: World) -> None:
+        await self._history(world)
+        max_ = await world.staff_actor(MAX)
+
+        async def actions(**asked: Any) -> list[str]:
+            page = await do_view_audit(world.uow(), max_, AuditFilter(**asked), now=world.now())
+            return [line.action for line in page.lines]
+
+        assert await actions(staff_id=world.ids[OTTO]) == ["staff.left"]
+        assert await actions(kind="young_person") == ["young_person.reassigned"]
+        assert await actions(young_person_id=world.ids[SAM]) == ["young_person.reassigned"]
+        monday = (world.now() - timedelta(days=1)).date()
+        assert await actions(since=monday, until=monday) == ["staff.left"]
+        everything = await actions()
+        assert everything[:2] == ["console.audit_viewed"] * 2  # the looks above, newest first
+        assert "staff.left" in everything
+
+    async def test_names_who_and_about_whom_never_words(self, world: World) -> None:
+        await self._history(world)
+        page = await do_view_audit(
+            world.uow(), await world.staff_actor(MAX), AuditFilter(kind="staff"), now=world.now()
+        )
+        [left] = [line for line in page.lines if line.action == "staff.left"]
+        assert (left.actor, left.subject_type, left.subject) == ("Otto", "staff", "Jo")
+        assert {f.name for f in fields(AuditLine)} == {
+            "at", "action", "actor_kind", "actor", "subject_type", "subject"
+        }  # fmt: skip
+
+    async def test_a_page_at_a_time(self, world: World) -> None:
+        max_ = await world.staff_actor(MAX)
+        for _ in range(PAGE_SIZE + 3):
+            await do_view_council(world.uow(), max_, now=world.now())
+        first = await do_view_audit(
+            world.uow(), max_, AuditFilter(kind="console"), now=world.now()
+        )
+        second = await do_view_audit(
+            world.uow(), max_, AuditFilter(kind="console", page=2), now=world.now()
+        )
+        assert (len(first.lines), first.more) == (PAGE_SIZE, True)
+        # 53 looks at the council, and the look at the first page.
+        assert (len(second.lines), second.more) == (4, False)
+
+    async def test_another_hubs_lines_are_not_shown(self, world: World) -> None:
+        await self._history(world)
+        world.change_staff(OONA, role=Role.MANAGER)
+        page = await do_view_audit(
+            world.uow(), await world.staff_actor(OONA), AuditFilter(), now=world.now()
+        )
+        assert [line.action for line in page.lines] == []

@@ -9,7 +9,7 @@ with a success banner. Anyone else is refused every page and every action.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -30,13 +30,15 @@ from bot.services.hub_admin import (
     do_view_young_people,
     may_administer,
 )
+from bot.services.hub_audit import KINDS, AuditFilter, do_view_audit
+from bot.services.hub_outbox import do_retry_undelivered, do_view_undelivered
 from bot.services.staff_admin import do_list_invites, do_revoke_command
 
 if TYPE_CHECKING:
     from bot.adapters.web.app import Console
 
 # What a success banner says is in the templates, by these keys (never a name in the URL).
-DONE = frozenset({"left", "moved", "reassigned", "revoked"})
+DONE = frozenset({"left", "moved", "reassigned", "revoked", "retried"})
 
 
 class AdminPages:
@@ -253,6 +255,51 @@ class AdminPages:
         settings = await do_view_council(self.console.uow(), user.staff, now=self._now())
         return self._render("council", user, {"settings": settings})
 
+    async def undelivered(self, request: Request) -> Response:
+        """The hub's messages that could not be delivered: who and why, never the words."""
+        user = await self._admin(request)
+        if isinstance(user, Response):
+            return user
+        return await self._undelivered_page(user, request)
+
+    async def _undelivered_page(
+        self, user: ConsoleUser, request: Request, *, problem: str | None = None
+    ) -> Response:
+        found = await do_view_undelivered(self.console.uow(), user.staff, now=self._now())
+        values = {"undelivered": found, "done": _done(request), "problem": problem}
+        return self._render("undelivered", user, values, status=400 if problem else 200)
+
+    async def retry(self, request: Request) -> Response:
+        """Queue one failed message again (what `waypoint outbox retry` does)."""
+        posted = await self._posted(request)
+        if isinstance(posted, Response):
+            return posted
+        user, _ = posted
+        number = whole_number(request.path_params["outbox_id"]) or 0
+        try:
+            await do_retry_undelivered(self.console.uow(), user.staff, number, now=self._now())
+        except (MayNotManageStaff, NotStaff):
+            return self.console._refused("role")
+        except WaypointError as error:
+            return await self._undelivered_page(user, request, problem=error.message_id)
+        return _see("/admin/undelivered?done=retried")
+
+    async def audit(self, request: Request) -> Response:
+        """The hub's audit log, filtered, a page at a time (a GET form: no CSRF needed)."""
+        user = await self._admin(request)
+        if isinstance(user, Response):
+            return user
+        asked, errors = _audit_filter(request.query_params)
+        found = await do_view_audit(self.console.uow(), user.staff, asked, now=self._now())
+        values = {
+            "log": found,
+            "asked": asked,
+            "kinds": KINDS,
+            "errors": errors,
+            "query": {k: v for k, v in request.query_params.items() if k != "page"},
+        }
+        return self._render("audit", user, values, status=400 if errors else 200)
+
     async def home(self, request: Request) -> Response:
         """The first administration page."""
         user = await self._admin(request)
@@ -262,6 +309,32 @@ class AdminPages:
 def _see(path: str) -> Response:
     """Go to another page (303: the browser GETs it, a form is not sent again)."""
     return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
+
+
+def _audit_filter(params: Mapping[str, str]) -> tuple[AuditFilter, dict[str, str]]:
+    """The audit log's filters from the query string; a bad date is an error, not a guess
+    (and is then left out)."""
+    errors: dict[str, str] = {}
+    days: dict[str, date | None] = {}
+    for name in ("since", "until"):
+        text = params.get(name, "").strip()
+        try:
+            days[name] = date.fromisoformat(text) if text else None
+        except ValueError:
+            days[name], errors[name] = None, "date"
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        errors["until"] = "order"
+    page = whole_number(params.get("page", "1"), low=1, high=10_000) or 1
+    kind = params.get("kind") or None
+    asked = AuditFilter(
+        staff_id=whole_number(params.get("staff", "")),
+        kind=kind if kind in KINDS else None,
+        young_person_id=whole_number(params.get("young_person", "")),
+        since=days["since"],
+        until=None if "until" in errors else days["until"],
+        page=page,
+    )
+    return asked, errors
 
 
 def _done(request: Request) -> str | None:
@@ -284,4 +357,7 @@ def routes(console: Console) -> list[BaseRoute]:
         Route("/admin/invites", admin.invites, methods=["GET"]),
         Route("/admin/invites/{invite_id}/revoke", admin.revoke, methods=["POST"]),
         Route("/admin/council", admin.council, methods=["GET"]),
+        Route("/admin/undelivered", admin.undelivered, methods=["GET"]),
+        Route("/admin/undelivered/{outbox_id}/retry", admin.retry, methods=["POST"]),
+        Route("/admin/audit", admin.audit, methods=["GET"]),
     ]
