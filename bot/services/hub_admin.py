@@ -17,7 +17,13 @@ from typing import TypeVar
 
 from bot.domain.access import Viewer, may_manage_staff
 from bot.domain.actors import Actor, KnownStaff
-from bot.domain.errors import MayNotManageStaff, NotForYourself, StaffNotFound, YoungPersonNotFound
+from bot.domain.errors import (
+    MayNotManageStaff,
+    NotForYourself,
+    StaffNotFound,
+    WaypointError,
+    YoungPersonNotFound,
+)
 from bot.domain.people import Role
 from bot.services.identity import staff_record
 from bot.services.offboarding import (
@@ -31,8 +37,26 @@ from bot.services.offboarding import (
 )
 from bot.services.ports import UnitOfWork
 from bot.services.records import CouncilRecord, StaffRecord, YoungPersonRecord
+from bot.services.staff import add_to_hub
 
 T = TypeVar("T")
+
+
+class AccountTaken(WaypointError):
+    """That Telegram account is already a member of staff's, or a young person's."""
+
+    message_id = "staff_account_taken"
+
+
+@dataclass(frozen=True)
+class NewColleague:
+    """Who a manager adds to their hub: their Telegram account, name and role."""
+
+    telegram_user_id: int
+    name: str
+    role: Role
+
+
 # The most young people one page lists (a hub has a few dozen).
 MOST_ROWS = 500
 
@@ -181,6 +205,27 @@ async def do_view_staff(uow: UnitOfWork, actor: KnownStaff, *, now: datetime) ->
         return HubStaff(manager.hub.name, manager.hub.council.timezone, tuple(rows))
 
     return await as_manager(uow, actor, act, audit="console.staff_listed", now=now)
+
+
+async def do_add_colleague(
+    uow: UnitOfWork, actor: KnownStaff, new: NewColleague, *, now: datetime
+) -> int:
+    """Add a member of staff to the manager's own hub (what `waypoint staff add` does, there
+    only); returns their number."""
+
+    async def act(manager: StaffRecord) -> int:
+        taken = await uow.staff.by_telegram_id(new.telegram_user_id) or (
+            await uow.young_people.by_telegram_id(new.telegram_user_id)
+        )
+        if taken is not None:
+            raise AccountTaken
+        name = " ".join(new.name.split())
+        staff = await add_to_hub(
+            uow, manager.hub, new.telegram_user_id, name, new.role, by=_by(manager), now=now
+        )
+        return staff.id
+
+    return await as_manager(uow, actor, act, audit=None, now=now)
 
 
 async def do_mark_left(

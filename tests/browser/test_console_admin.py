@@ -117,6 +117,14 @@ def test_an_operator_marks_a_key_worker_as_left_and_gives_their_young_people_to_
     expect(page.locator(f"#staff-{ids[JO]}")).to_be_visible()
     _checked(page, screenshot, "02-staff")
 
+    page.locator("#add-staff").click()
+    expect(page.locator("#add")).to_be_visible()
+    _checked(page, screenshot, "02a-add-staff")
+    page.locator("#add").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    _checked(page, screenshot, "02b-add-staff-errors")
+    page.locator("#admin-navigation").get_by_role("link", name="Staff").click()
+
     page.locator(f"#change-{ids[JO]}").click()
     expect(page.locator("#leave")).to_be_visible()
     _checked(page, screenshot, "03-staff-member")

@@ -88,6 +88,29 @@ class TestStaff:
             assert left is not None
             assert not left.active
 
+    async def test_a_colleague_is_added_to_the_hub_and_a_bad_form_is_explained(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        page = "/admin/staff/new"
+        assert (await otto.get(page)).status_code == 200
+        bad = await _post(otto, page, page, name=" ", telegram_id="abc", role="king")
+        assert bad.status_code == 400
+        for field in ("name", "telegram_id", "role"):
+            assert f'href="#{field}"' in bad.text
+        taken = await _post(otto, page, page, name="Rae", telegram_id=str(JO), role="duty")
+        assert taken.status_code == 400
+        assert 'id="problem-staff_account_taken"' in taken.text
+        answer = await _post(otto, page, page, name="Rae", telegram_id="1701", role="duty")
+        assert answer.status_code == 303
+        assert 'id="done-added"' in (await otto.get(answer.headers["location"])).text
+        async with admin.uow() as uow:
+            rae = await uow.staff.by_telegram_id(1701)
+            assert rae is not None
+            assert (rae.name, rae.role, rae.hub.name) == ("Rae", Role.DUTY, "Harrogate")
+            rae_id = rae.id
+        added = await _audited(admin, "staff.added")
+        assert [row for row in added if row[0] is not None] == [(admin.ids[OTTO], "staff", rae_id)]
+
     async def test_a_role_is_changed_and_a_bad_form_is_explained(
         self, admin: Hub, otto: httpx.AsyncClient
     ) -> None:
@@ -195,9 +218,10 @@ class TestRefusals:
             await _sign_in(admin, jo, JO)
             token = _csrf(await jo.get("/caseload"))
             assert "/admin/staff" not in (await jo.get("/caseload")).text
-            for page in (*PAGES, f"/admin/staff/{admin.ids[LEE]}"):
+            for page in (*PAGES, "/admin/staff/new", f"/admin/staff/{admin.ids[LEE]}"):
                 assert (await jo.get(page)).status_code == 403, page
             for action, form in (
+                ("/admin/staff/new", {"name": "Rae", "telegram_id": "1701", "role": "duty"}),
                 (f"/admin/staff/{admin.ids[LEE]}/leave", {}),
                 (f"/admin/staff/{admin.ids[LEE]}/move", {"role": "duty"}),
                 (f"/admin/young-people/{sam}/reassign", {"worker": str(admin.ids[LEE])}),
@@ -209,6 +233,7 @@ class TestRefusals:
             lee = await uow.staff.get(admin.ids[LEE])
             assert lee is not None
             assert (lee.active, lee.role) == (True, Role.KEY_WORKER)
+            assert await uow.staff.by_telegram_id(1701) is None
         assert await _audited(admin, "young_person.reassigned") == []
 
     async def test_another_hubs_manager_sees_none_of_this_hub(self, admin: Hub) -> None:

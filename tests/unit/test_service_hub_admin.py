@@ -22,6 +22,9 @@ from bot.domain.errors import (
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.services.hub_admin import (
+    AccountTaken,
+    NewColleague,
+    do_add_colleague,
     do_change_staff,
     do_mark_left,
     do_reassign_young_person,
@@ -280,3 +283,31 @@ class TestAuditLog:
             world.uow(), await world.staff_actor(OONA), AuditFilter(), now=world.now()
         )
         assert [line.action for line in page.lines] == []
+
+
+class TestAddingStaff:
+    async def test_a_manager_adds_a_colleague_to_their_own_hub(self, world: World) -> None:
+        new = NewColleague(1099, "  Rae   Smith ", Role.KEY_WORKER)
+        staff_id = await do_add_colleague(
+            world.uow(), await world.staff_actor(MAX), new, now=world.now()
+        )
+        rae = world.staff(1099)
+        assert (rae.id, rae.name, rae.hub_id) == (staff_id, "Rae Smith", world.staff(MAX).hub_id)
+        [event] = world.audited("staff.added")
+        assert (event.actor_type, event.actor_id, event.subject_id) == (
+            "staff", world.ids[MAX], staff_id
+        )  # fmt: skip
+
+    async def test_an_account_already_known_is_refused(self, world: World) -> None:
+        max_ = await world.staff_actor(MAX)
+        for taken in (JO, SAM):
+            with pytest.raises(AccountTaken):
+                await do_add_colleague(
+                    world.uow(), max_, NewColleague(taken, "Rae", Role.DUTY), now=world.now()
+                )
+        jo = await world.staff_actor(JO)
+        with pytest.raises(MayNotManageStaff):
+            await do_add_colleague(
+                world.uow(), jo, NewColleague(1099, "Rae", Role.DUTY), now=world.now()
+            )
+        assert world.audited("staff.added") == []

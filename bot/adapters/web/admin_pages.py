@@ -22,6 +22,8 @@ from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.services.console_login import ConsoleUser
 from bot.services.hub_admin import (
+    NewColleague,
+    do_add_colleague,
     do_change_staff,
     do_mark_left,
     do_reassign_young_person,
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from bot.adapters.web.app import Console
 
 # What a success banner says is in the templates, by these keys (never a name in the URL).
-DONE = frozenset({"left", "moved", "reassigned", "revoked", "retried"})
+DONE = frozenset({"added", "left", "moved", "reassigned", "revoked", "retried"})
 
 
 class AdminPages:
@@ -91,6 +93,46 @@ class AdminPages:
             return user
         hub = await do_view_staff(self.console.uow(), user.staff, now=self._now())
         return self._render("staff", user, {"hub": hub, "done": _done(request)})
+
+    async def new_staff(self, request: Request) -> Response:
+        """The form to add a member of staff to this hub."""
+        user = await self._admin(request)
+        if isinstance(user, Response):
+            return user
+        return self._new_staff_page(user, {}, {})
+
+    def _new_staff_page(
+        self,
+        user: ConsoleUser,
+        form: Mapping[str, str],
+        errors: Mapping[str, str],
+        problem: str | None = None,
+    ) -> Response:
+        values = {
+            "form": form,
+            "errors": errors,
+            "problem": problem,
+            "roles": [role.value for role in Role],
+        }
+        status = 400 if errors or problem else 200
+        return self._render("add_staff", user, values, status=status)
+
+    async def add_staff(self, request: Request) -> Response:
+        """Add them (what `waypoint staff add` does, at this hub only)."""
+        posted = await self._posted(request)
+        if isinstance(posted, Response):
+            return posted
+        user, form = posted
+        new, errors = _new_colleague(form)
+        if new is None:
+            return self._new_staff_page(user, form, errors)
+        try:
+            await do_add_colleague(self.console.uow(), user.staff, new, now=self._now())
+        except (MayNotManageStaff, NotStaff):
+            return self.console._refused("role")
+        except WaypointError as error:
+            return self._new_staff_page(user, form, {}, error.message_id)
+        return _see("/admin/staff?done=added")
 
     async def one_staff(self, request: Request, *, confirm: bool = False) -> Response:
         """One member of staff: change their role or hub, or mark them as left."""
@@ -311,6 +353,23 @@ def _see(path: str) -> Response:
     return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
 
 
+def _new_colleague(form: Mapping[str, str]) -> tuple[NewColleague | None, dict[str, str]]:
+    """A new member of staff from the form, or what is wrong with each field."""
+    errors = {}
+    name = " ".join(form.get("name", "").split())
+    if not name or len(name) > 100:
+        errors["name"] = "name"
+    telegram_id = whole_number(form.get("telegram_id", ""), low=1)
+    if telegram_id is None:
+        errors["telegram_id"] = "telegram_id"
+    role_text = form.get("role", "")
+    if role_text not in set(Role):
+        errors["role"] = "role"
+    if errors or telegram_id is None:
+        return None, errors
+    return NewColleague(telegram_id, name, Role(role_text)), errors
+
+
 def _audit_filter(params: Mapping[str, str]) -> tuple[AuditFilter, dict[str, str]]:
     """The audit log's filters from the query string; a bad date is an error, not a guess
     (and is then left out)."""
@@ -348,6 +407,8 @@ def routes(console: Console) -> list[BaseRoute]:
     return [
         Route("/admin", admin.home, methods=["GET"]),
         Route("/admin/staff", admin.staff, methods=["GET"]),
+        Route("/admin/staff/new", admin.new_staff, methods=["GET"]),
+        Route("/admin/staff/new", admin.add_staff, methods=["POST"]),
         Route("/admin/staff/{staff_id}", admin.one_staff, methods=["GET"]),
         Route("/admin/staff/{staff_id}/move", admin.move, methods=["POST"]),
         Route("/admin/staff/{staff_id}/leave", admin.leave_page, methods=["GET"]),
