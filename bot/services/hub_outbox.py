@@ -10,11 +10,11 @@ from datetime import datetime
 
 from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import WaypointError
-from bot.domain.outbox import DeliveryState
+from bot.domain.outbox import DeliveryState, Recipient
 from bot.services.hub_admin import as_manager
 from bot.services.outbox_admin import FailedMessage, failed_message, retry
 from bot.services.ports import UnitOfWork
-from bot.services.records import StaffRecord
+from bot.services.records import OutboxRecord, StaffRecord
 
 # The most failed messages one page lists.
 MOST_ROWS = 200
@@ -28,11 +28,30 @@ class MessageNotRetryable(WaypointError):
 
 
 @dataclass(frozen=True)
+class UndeliveredRow:
+    """One failed message, and the name of whom it was for (None: someone unknown)."""
+
+    message: FailedMessage
+    to: str | None
+
+
+@dataclass(frozen=True)
 class Undelivered:
     """The page: the hub's failed messages, newest first, and its time zone."""
 
     zone: str
-    rows: tuple[FailedMessage, ...]
+    rows: tuple[UndeliveredRow, ...]
+
+
+async def _name(uow: UnitOfWork, row: OutboxRecord) -> str | None:
+    """A staff member's name or a young person's first name; a stranger has none kept."""
+    if row.recipient_type == Recipient.STAFF:
+        staff = await uow.staff.get(row.recipient_id)
+        return staff.name if staff is not None else None
+    if row.recipient_type == Recipient.YOUNG_PERSON:
+        person = await uow.young_people.get(row.recipient_id)
+        return person.first_name if person is not None else None
+    return None
 
 
 async def do_view_undelivered(uow: UnitOfWork, actor: KnownStaff, *, now: datetime) -> Undelivered:
@@ -41,7 +60,8 @@ async def do_view_undelivered(uow: UnitOfWork, actor: KnownStaff, *, now: dateti
     async def act(manager: StaffRecord) -> Undelivered:
         rows = await uow.outbox.failed_latest(limit=MOST_ROWS, hub_id=manager.hub_id)
         zone = manager.hub.council.timezone
-        return Undelivered(zone, tuple(failed_message(row) for row in rows))
+        found = [UndeliveredRow(failed_message(row), await _name(uow, row)) for row in rows]
+        return Undelivered(zone, tuple(found))
 
     return await as_manager(uow, actor, act, audit="console.outbox_listed", now=now)
 

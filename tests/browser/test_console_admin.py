@@ -142,6 +142,9 @@ def test_an_operator_marks_a_key_worker_as_left_and_gives_their_young_people_to_
     rows = page.locator("#young-people tbody tr")
     expect(rows).to_have_count(2)
     _checked(page, screenshot, "06-young-people")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    _checked(page, screenshot, "06b-young-people-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Reassigning with no worker chosen shows the GOV.UK error summary.
     rows.first.get_by_role("button").click()

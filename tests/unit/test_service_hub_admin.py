@@ -190,10 +190,10 @@ class TestUndelivered:
         outbox_id = await _failed_to_jo(world)
         otto = await world.staff_actor(OTTO)
         page = await do_view_undelivered(world.uow(), otto, now=world.now())
-        assert [(m.id, m.last_error, m.can_retry) for m in page.rows] == [
-            (outbox_id, "Forbidden", True)
-        ]
-        assert not hasattr(page.rows[0], "text")
+        assert [
+            (r.message.id, r.message.last_error, r.message.can_retry, r.to) for r in page.rows
+        ] == [(outbox_id, "Forbidden", True, "Jo")]
+        assert not hasattr(page.rows[0].message, "text")
         await do_retry_undelivered(world.uow(), otto, outbox_id, now=world.now())
         row = world.store.tables.outbox[-1]
         assert (row.state, row.attempts) == (DeliveryState.PENDING, 0)
