@@ -34,6 +34,7 @@ from bot.domain.service_figures import (
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
 from bot.services.records import (
+    AuditEventRecord,
     BookingDraftRecord,
     ConcernEventRecord,
     ConcernRecord,
@@ -218,6 +219,24 @@ class AuditEntry:
     by: Actor
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which audit lines to read: one hub's, narrowed by whoever is given."""
+
+    hub_id: int
+    limit: int
+    offset: int = 0
+    # A member of staff who did it.
+    staff_id: int | None = None
+    # Actions starting with this ("staff.", "young_person.", "invite.").
+    action_prefix: str | None = None
+    # About this young person.
+    young_person_id: int | None = None
+    # From (inclusive) and until (exclusive).
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 class AuditLog(Protocol):
     """The append-only audit trail."""
 
@@ -242,6 +261,9 @@ class AuditLog(Protocol):
         self, action: str, *, subject_type: str, subject_id: int, limit: int
     ) -> list[AuditEntry]:
         """The latest `limit` times anyone did `action` to this subject, newest first."""
+
+    async def search(self, query: AuditQuery) -> Sequence[AuditEventRecord]:
+        """One hub's lines matching `query`, newest first (its offset and limit)."""
 
 
 class Identities(Protocol):
@@ -285,8 +307,10 @@ class Outbox(Protocol):
     async def get(self, outbox_id: int, *, for_update: bool = False) -> OutboxRecord | None:
         """One outbox row."""
 
-    async def failed_latest(self, *, limit: int) -> Sequence[OutboxRecord]:
-        """The most recent failed rows, newest first."""
+    async def failed_latest(
+        self, *, limit: int, hub_id: int | None = None
+    ) -> Sequence[OutboxRecord]:
+        """The most recent failed rows (of one hub, if given), newest first."""
 
     async def failed_with_words(self, *, before: datetime) -> Sequence[OutboxRecord]:
         """Failed rows older than `before` that still hold their text."""

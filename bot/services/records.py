@@ -96,6 +96,19 @@ class YoungPersonRecord(Protocol):
         """Their named worker."""
 
 
+class AuditEventRecord(Protocol):
+    """One line of the audit trail: ids and an action's name, never anyone's words."""
+
+    id: int
+    occurred_at: datetime
+    hub_id: int | None
+    actor_type: str
+    actor_id: int | None
+    action: str
+    subject_type: str | None
+    subject_id: int | None
+
+
 class InviteRecord(Protocol):
     """An invite code a worker made for one young person (only its hash is kept)."""
 

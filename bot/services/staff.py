@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.actors import OPERATOR
+from bot.domain.actors import OPERATOR, Actor
 from bot.domain.errors import SetupError
 from bot.domain.organisations import slugify
 from bot.domain.people import Role
 from bot.services.ports import UnitOfWork
-from bot.services.records import HubRecord
+from bot.services.records import HubRecord, StaffRecord
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,28 @@ async def _find_or_make_hub(
     return hub, True, new_council
 
 
+async def add_to_hub(
+    uow: UnitOfWork,
+    hub: HubRecord,
+    telegram_user_id: int,
+    name: str,
+    role: Role,
+    *,
+    by: Actor,
+    now: datetime,
+) -> StaffRecord:
+    """Add a member of staff to a hub, in the caller's unit of work (audited): their chat
+    gets their role's command menu (bot.services.menus)."""
+    staff = await uow.staff.new(
+        hub_id=hub.id, telegram_user_id=telegram_user_id, name=name, role=role, now=now
+    )
+    uow.menus.due(telegram_user_id, now=now)
+    uow.audit.record(
+        "staff.added", at=now, by=by, hub_id=hub.id, subject_type="staff", subject_id=staff.id
+    )
+    return staff
+
+
 async def do_add_staff(uow: UnitOfWork, new: NewStaff, *, now: datetime) -> StaffAdded:
     """Add a member of staff; their hub and council are created only with `new.create`."""
     name = " ".join(new.name.split())
@@ -99,22 +121,8 @@ async def do_add_staff(uow: UnitOfWork, new: NewStaff, *, now: datetime) -> Staf
         if await uow.young_people.by_telegram_id(new.telegram_user_id) is not None:
             raise SetupError(f"Telegram account {new.telegram_user_id} belongs to a young person")
         hub, new_hub, new_council = await _find_or_make_hub(uow, new, now)
-        staff = await uow.staff.new(
-            hub_id=hub.id,
-            telegram_user_id=new.telegram_user_id,
-            name=name,
-            role=new.role,
-            now=now,
-        )
-        # Their chat gets their role's command menu (bot.services.menus).
-        uow.menus.due(new.telegram_user_id, now=now)
-        uow.audit.record(
-            "staff.added",
-            at=now,
-            by=OPERATOR,
-            hub_id=hub.id,
-            subject_type="staff",
-            subject_id=staff.id,
+        staff = await add_to_hub(
+            uow, hub, new.telegram_user_id, name, new.role, by=OPERATOR, now=now
         )
         await uow.commit()
         return StaffAdded(staff.id, hub.name, hub.council.name, new_hub, new_council)

@@ -12,7 +12,7 @@ from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
-from bot.services.ports import AuditEntry, Leased
+from bot.services.ports import AuditEntry, AuditQuery, Leased
 from bot.services.records import OutboxRecord
 from tests.unit.fake_records import AuditEvent, InboxUpdate, Queued, Tables
 from tests.unit.fake_repositories import Ids
@@ -91,6 +91,24 @@ class FakeAuditLog:
         ]
         return found[::-1][:limit]
 
+    async def search(self, query: AuditQuery) -> list[AuditEvent]:
+        """One hub's lines matching `query`, newest first (its offset and limit)."""
+        found = [
+            e
+            for e in self._t.audit
+            if e.hub_id == query.hub_id
+            and (query.staff_id is None or (e.actor_type, e.actor_id) == ("staff", query.staff_id))
+            and e.action.startswith(query.action_prefix or "")
+            and (
+                query.young_person_id is None
+                or (e.subject_type, e.subject_id) == ("young_person", query.young_person_id)
+            )
+            and (query.since is None or e.occurred_at >= query.since)
+            and (query.until is None or e.occurred_at < query.until)
+        ]
+        found.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
+        return found[query.offset : query.offset + query.limit]
+
 
 class FakeHeartbeats:
     """When the parts that must keep running last worked."""
@@ -167,9 +185,13 @@ class FakeOutbox:
         """One outbox row."""
         return next((r for r in self._t.outbox if r.id == outbox_id), None)
 
-    async def failed_latest(self, *, limit: int) -> list[Queued]:
-        """The most recent failed rows, newest first."""
-        failed = [r for r in self._t.outbox if r.state == DeliveryState.FAILED.value]
+    async def failed_latest(self, *, limit: int, hub_id: int | None = None) -> list[Queued]:
+        """The most recent failed rows (of one hub, if given), newest first."""
+        failed = [
+            r
+            for r in self._t.outbox
+            if r.state == DeliveryState.FAILED.value and hub_id in {None, r.hub_id}
+        ]
         return sorted(failed, key=lambda r: r.id, reverse=True)[:limit]
 
     async def failed_with_words(self, *, before: datetime) -> list[Queued]:

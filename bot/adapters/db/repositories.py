@@ -44,7 +44,7 @@ from bot.domain.guessing import Attempts
 from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.domain.strangers import Answered
-from bot.services.ports import AuditEntry, Leased
+from bot.services.ports import AuditEntry, AuditQuery, Leased
 from bot.services.records import (
     CouncilRecord,
     HubRecord,
@@ -441,6 +441,28 @@ class AuditLog:
         )
         return [AuditEntry(at, Actor(ActorKind(kind), by)) for at, kind, by in rows]
 
+    async def search(self, query: AuditQuery) -> list[AuditEvent]:
+        """One hub's lines matching `query`, newest first (its offset and limit)."""
+        found = select(AuditEvent).where(AuditEvent.hub_id == query.hub_id)
+        if query.staff_id is not None:
+            found = found.where(
+                AuditEvent.actor_type == ActorKind.STAFF.value,
+                AuditEvent.actor_id == query.staff_id,
+            )
+        if query.action_prefix:
+            found = found.where(AuditEvent.action.startswith(query.action_prefix, autoescape=True))
+        if query.young_person_id is not None:
+            found = found.where(
+                AuditEvent.subject_type == "young_person",
+                AuditEvent.subject_id == query.young_person_id,
+            )
+        if query.since is not None:
+            found = found.where(AuditEvent.occurred_at >= query.since)
+        if query.until is not None:
+            found = found.where(AuditEvent.occurred_at < query.until)
+        found = found.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        return list(await self._session.scalars(found.offset(query.offset).limit(query.limit)))
+
 
 # Who a Telegram account belongs to, in one statement built once (it runs for every update):
 # staff who have not left, else a linked young person. Columns a young person has not are null.
@@ -578,14 +600,12 @@ class Outbox:
         """One outbox row."""
         return await self._session.get(OutboxMessage, outbox_id, with_for_update=for_update)
 
-    async def failed_latest(self, *, limit: int) -> list[OutboxMessage]:
-        """The most recent failed rows, newest first."""
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.state == DeliveryState.FAILED.value)
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        )
+    async def failed_latest(self, *, limit: int, hub_id: int | None = None) -> list[OutboxMessage]:
+        """The most recent failed rows (of one hub, if given), newest first."""
+        query = select(OutboxMessage).where(OutboxMessage.state == DeliveryState.FAILED.value)
+        if hub_id is not None:
+            query = query.where(OutboxMessage.hub_id == hub_id)
+        query = query.order_by(OutboxMessage.id.desc()).limit(limit)
         return list(await self._session.scalars(query))
 
     async def push_back(self, *, chat_id: int, until: datetime) -> None:

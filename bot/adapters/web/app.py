@@ -20,7 +20,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.adapters.web import concerns_pages, person_pages, sessions_pages, stats_pages
+from bot.adapters.web import (
+    admin_pages,
+    concerns_pages,
+    person_pages,
+    sessions_pages,
+    stats_pages,
+)
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
     HEADERS,
@@ -170,6 +176,7 @@ def console_routes(
         *concerns_pages.routes(console),
         *stats_pages.routes(console),
         *sessions_pages.routes(console),
+        *admin_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
     ]
