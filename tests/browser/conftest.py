@@ -33,9 +33,11 @@ class Serve(Protocol):
     def __call__(self, app: ASGIApp, *, listening: socket.socket | None = None) -> str: ...
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Browser]:
-    """Debian's headless Chromium, launched once per test process (each xdist worker)."""
+    """Debian's headless Chromium, launched for each test. Not once per process: Playwright's
+    sync API keeps an event loop running on the test's thread while it is started, and the
+    async tests that the same xdist worker runs next could not start theirs."""
     missing = missing_browser_tools()
     if missing is not None:
         if REQUIRE_BROWSER:
