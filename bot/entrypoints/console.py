@@ -118,5 +118,9 @@ async def _web(settings: Settings, console: ConsoleSettings) -> None:
             stop = asyncio.ensure_future(stopping.wait())
             await asyncio.wait([stop, task], return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
+            broken = task.done() and not stopping.is_set()
     finally:
         await running.close()
+    if broken:
+        # The server stopped by itself: exit non-zero so systemd or Docker starts it again.
+        raise SystemExit(1)
