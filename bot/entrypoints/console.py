@@ -18,24 +18,27 @@ from bot.adapters.db.migrate import upgrade
 from bot.adapters.web.app import ConsoleSettings, console_app
 from bot.config import ConfigurationError, Settings
 from bot.entrypoints.bootstrap import bootstrap
-from bot.paths import project_folder
 
 # Where `npm ci` puts the GOV.UK Design System's built files (package.json pins its version).
 GOVUK = Path("govuk-frontend") / "dist" / "govuk"
 
 
+def asset_roots() -> list[Path]:
+    """Where `npm ci` may have been run: the source checkout, then the working folder (an
+    installed Waypoint, as in the Docker image, finds them in /app)."""
+    return [Path(__file__).resolve().parents[2], Path.cwd()]
+
+
 def govuk_folder() -> Path:
     """The GOV.UK files, or one line saying how to get them."""
-    try:
-        folder = project_folder("node_modules") / GOVUK
-    except FileNotFoundError:
-        folder = None
-    if folder is None or not (folder / "govuk-frontend.min.css").is_file():
-        raise ConfigurationError(
-            "the staff console's GOV.UK files are missing (node_modules/govuk-frontend):"
-            " run npm ci in the Waypoint folder"
-        )
-    return folder
+    for root in asset_roots():
+        folder = root / "node_modules" / GOVUK
+        if (folder / "govuk-frontend.min.css").is_file():
+            return folder
+    raise ConfigurationError(
+        "the staff console's GOV.UK files are missing (node_modules/govuk-frontend):"
+        " run npm ci in the Waypoint folder"
+    )
 
 
 def console_settings(settings: Settings) -> ConsoleSettings:
@@ -115,5 +118,9 @@ async def _web(settings: Settings, console: ConsoleSettings) -> None:
             stop = asyncio.ensure_future(stopping.wait())
             await asyncio.wait([stop, task], return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
+            broken = task.done() and not stopping.is_set()
     finally:
         await running.close()
+    if broken:
+        # The server stopped by itself: exit non-zero so systemd or Docker starts it again.
+        raise SystemExit(1)

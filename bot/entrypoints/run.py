@@ -71,7 +71,7 @@ async def _serve(settings: Settings, console: Console, *, sentry_on: bool) -> No
             console=console,
         ) as served:
             requests.setLevel(level)
-            _LOG.info("Waypoint is running")
+            _LOG.info("Waypoint is running; the staff console is at %s/", settings.console_url)
             stop, broken = (
                 asyncio.ensure_future(stopping.wait()),
                 asyncio.ensure_future(served.broken.wait()),

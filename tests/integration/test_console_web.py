@@ -153,6 +153,8 @@ class TestCsrf:
         assert await _signed_in(browser)
         answer = await browser.post("/sign-out", data={"csrf_token": token})
         assert answer.status_code == 303
+        banner = await browser.get(answer.headers["location"])
+        assert "govuk-notification-banner--success" in banner.text
         assert not await _signed_in(browser)
 
     async def test_another_sessions_csrf_token_does_not_do(self, hub: Hub) -> None:

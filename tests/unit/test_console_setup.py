@@ -31,7 +31,7 @@ def test_the_govuk_files_are_found_after_npm_ci() -> None:
 def test_missing_govuk_files_are_one_line_saying_run_npm_ci(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(console, "project_folder", lambda name: tmp_path / name)
+    monkeypatch.setattr(console, "asset_roots", lambda: [tmp_path])
     with pytest.raises(ConfigurationError, match="run npm ci"):
         govuk_folder()
     assert cli.main(["web"]) == 2

@@ -95,8 +95,8 @@ class Console:
         return _see("/caseload" if user else "/signed-out")
 
     async def signed_out(self, request: Request) -> Response:
-        """How to sign in: send /console to the bot."""
-        return self.pages.render("signed_out.html")
+        """How to sign in: send /console to the bot (and, after "Sign out", that it worked)."""
+        return self.pages.render("signed_out.html", {"done": "done" in request.query_params})
 
     async def login_page(self, request: Request) -> Response:
         """A working link shows one button; opening it uses nothing up."""
@@ -150,7 +150,7 @@ class Console:
         if form is None or not csrf_matches(form, user.csrf_token):
             return self._refused("csrf")
         await do_sign_out(self.uow(), session_id, now=self.clock())
-        response = _see("/signed-out")
+        response = _see("/signed-out?done")
         self.cookies.clear(response)
         return response
 
