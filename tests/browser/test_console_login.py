@@ -56,12 +56,12 @@ def test_a_key_worker_signs_in_by_the_link_from_telegram_and_sees_their_caseload
 
     sign_in(page, console.url)
     expect(page.get_by_role("heading", name="Your young people")).to_be_visible()
-    expect(page.get_by_role("rowheader", name="Sam")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sam")).to_be_visible()
     screenshot(page, "2-caseload")
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(console.url + "/signed-out")
+    page.wait_for_url(console.url + "/signed-out?done")
     screenshot(page, "3-signed-out")
     assert_accessible(page)
     page.goto(console.url + "/caseload")
