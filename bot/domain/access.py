@@ -157,6 +157,15 @@ def may_manage_staff(viewer: Viewer) -> bool:
     return viewer.active and viewer.same_hub and viewer.role in STAFF_MANAGERS
 
 
+def may_invite_for(*, role: Role, active: bool, same_hub: bool, themselves: bool) -> bool:
+    """Who may make an invite link whose young person will have this key worker: the key
+    worker themselves (`/invite`), or a manager or operator at the worker's hub (the console's
+    *Invite links*), who chooses the worker. Nobody makes one for another hub's worker."""
+    if not (active and same_hub):
+        return False
+    return (themselves and may_invite(role)) or role in STAFF_MANAGERS
+
+
 def may_open_young_person(viewer: Viewer) -> bool:
     """A young person's page in the staff console: whoever has them on their caseload (their
     worker or cover, their own life coach, or anyone at their hub whose role may name any

@@ -12,6 +12,7 @@ from bot.domain.access import (
     may_change_goals,
     may_change_profile,
     may_close_concern,
+    may_invite_for,
     may_manage_staff,
     may_open_young_person,
     may_read_concern,
@@ -233,3 +234,29 @@ def test_police_liaison_see_a_summary_of_what_was_shared_with_them(
 ) -> None:
     seen = may_read_concern_summary(role=role, active=active, same_hub=same_hub, shared=shared)
     assert seen is sees
+
+
+@pytest.mark.parametrize(
+    ("role", "active", "same_hub", "themselves", "allowed"),
+    [
+        # A key worker invites for themselves (`/invite`), never for a colleague.
+        (Role.KEY_WORKER, True, True, True, True),
+        (Role.KEY_WORKER, True, True, False, False),
+        # A hub's managers and operators choose any of its key workers.
+        (Role.MANAGER, True, True, False, True),
+        (Role.OPERATOR, True, True, False, True),
+        # Nobody else; nobody at another hub; nobody who has left.
+        *[(role, True, True, False, False) for role in Role
+          if role not in {Role.MANAGER, Role.OPERATOR}],
+        (Role.KEY_WORKER, True, False, False, False),
+        (Role.MANAGER, True, False, False, False),
+        (Role.OPERATOR, True, False, False, False),
+        (Role.MANAGER, False, True, False, False),
+        (Role.KEY_WORKER, False, True, True, False),
+    ],
+)  # fmt: skip
+def test_invites_are_made_by_the_worker_or_their_hubs_managers_and_operators(
+    role: Role, active: bool, same_hub: bool, themselves: bool, allowed: bool
+) -> None:
+    facts = {"active": active, "same_hub": same_hub, "themselves": themselves}
+    assert may_invite_for(role=role, **facts) is allowed

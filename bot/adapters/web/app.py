@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from bot.adapters.web import (
     admin_pages,
     concerns_pages,
+    invite_pages,
     person_pages,
     sessions_pages,
     stats_pages,
@@ -54,10 +55,12 @@ OWN_STATIC = Path(__file__).resolve().parent / "static"
 
 @dataclass(frozen=True)
 class ConsoleSettings:
-    """Where the console is reached (its public base URL) and where the GOV.UK files are."""
+    """Where the console is reached (its public base URL), where the GOV.UK files are, and
+    the bot's Telegram username (for invite links; None when not known)."""
 
     public_url: str
     govuk: Path
+    bot_username: str | None = None
 
 
 class Console:
@@ -176,6 +179,7 @@ def console_routes(
         *concerns_pages.routes(console),
         *stats_pages.routes(console),
         *sessions_pages.routes(console),
+        *invite_pages.routes(console),
         *admin_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
