@@ -166,6 +166,14 @@ def may_invite_for(*, role: Role, active: bool, same_hub: bool, themselves: bool
     return (themselves and may_invite(role)) or role in STAFF_MANAGERS
 
 
+def may_change_council_settings(*, role: Role, active: bool, same_council: bool) -> bool:
+    """A council's settings (office hours, the ladder's timings, who is told first out of
+    hours, quiet hours, the out-of-hours number) apply to every hub in it: the managers and
+    operators of any of its hubs may change them (besides `waypoint council set`); nobody
+    changes another council's."""
+    return active and same_council and role in STAFF_MANAGERS
+
+
 def may_open_young_person(viewer: Viewer) -> bool:
     """A young person's page in the staff console: whoever has them on their caseload (their
     worker or cover, their own life coach, or anyone at their hub whose role may name any

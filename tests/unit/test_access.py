@@ -9,6 +9,7 @@ from bot.domain.access import (
     Viewer,
     commands_for,
     goes_to_police_liaison,
+    may_change_council_settings,
     may_change_goals,
     may_change_profile,
     may_close_concern,
@@ -260,3 +261,25 @@ def test_invites_are_made_by_the_worker_or_their_hubs_managers_and_operators(
 ) -> None:
     facts = {"active": active, "same_hub": same_hub, "themselves": themselves}
     assert may_invite_for(role=role, **facts) is allowed
+
+
+@pytest.mark.parametrize(
+    ("role", "active", "same_council", "allowed"),
+    [
+        # A council's settings apply to every hub in it: the managers and operators of any
+        # of its hubs change them.
+        (Role.MANAGER, True, True, True),
+        (Role.OPERATOR, True, True, True),
+        # Nobody else, not the out-of-hours team; nobody of another council; not once left.
+        *[(role, True, True, False) for role in Role
+          if role not in {Role.MANAGER, Role.OPERATOR}],
+        (Role.MANAGER, True, False, False),
+        (Role.OPERATOR, True, False, False),
+        (Role.MANAGER, False, True, False),
+    ],
+)  # fmt: skip
+def test_a_councils_settings_are_changed_by_managers_and_operators_of_its_hubs(
+    role: Role, active: bool, same_council: bool, allowed: bool
+) -> None:
+    facts = {"active": active, "same_council": same_council}
+    assert may_change_council_settings(role=role, **facts) is allowed

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from bot.adapters.web import (
     admin_pages,
     concerns_pages,
+    council_pages,
     invite_pages,
     person_pages,
     sessions_pages,
@@ -180,6 +181,7 @@ def console_routes(
         *stats_pages.routes(console),
         *sessions_pages.routes(console),
         *invite_pages.routes(console),
+        *council_pages.routes(console),
         *admin_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
