@@ -295,7 +295,7 @@ _RULES: dict[StaffCommand, Callable[[Viewer], bool]] = {
     StaffCommand.HELP: lambda viewer: viewer.active,
     # The staff console, for those with a page there (bot.domain.console); each page shows
     # only what their role may see.
-    StaffCommand.CONSOLE: lambda viewer: viewer.active and has_caseload(viewer.role),
+    StaffCommand.CONSOLE: lambda viewer: viewer.active and has_console(viewer.role),
     StaffCommand.INVITE: lambda viewer: may_invite(viewer.role),
     StaffCommand.CONCERNS: lambda viewer: may_list_concerns(viewer.role),
     StaffCommand.CONCERN: may_read_concern,
@@ -369,6 +369,18 @@ def has_caseload(role: Role) -> bool:
     any at their hub, has a caseload in the staff console. Police liaison see young people
     only in the alerts that reach them (a summary, never the words)."""
     return role in WORKERS or role in COACHES or sees_hub_young_people(role)
+
+
+def reads_concern_summaries(role: Role) -> bool:
+    """Whether someone in this role sees the summaries of concerns shared with them (police
+    liaison), never the words."""
+    return may_read_concern_summary(role=role, active=True, same_hub=True, shared=True)
+
+
+def has_console(role: Role) -> bool:
+    """Who signs in to the staff console: whoever has a caseload, and police liaison, whose
+    only page is the summaries of the concerns shared with them."""
+    return has_caseload(role) or reads_concern_summaries(role)
 
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of

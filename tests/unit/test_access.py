@@ -183,8 +183,9 @@ _SIGNED_OFF = {
         f"{_SESSIONS} console"
     ),
     Role.DUTY: f"help concerns concern ack close reply away back {_SESSIONS} console",
-    # Police liaison see young people only in the alerts that reach them: no caseload.
-    Role.POLICE_LIAISON: "help",
+    # Police liaison see young people only in the alerts that reach them: no caseload, but
+    # the console shows them the summaries of the concerns shared with them.
+    Role.POLICE_LIAISON: "help console",
     Role.ON_CALL: "help concerns concern ack close away back console",
     Role.OPERATOR: "help invites revoke reassign move leave console",
 }

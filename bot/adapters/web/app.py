@@ -38,6 +38,8 @@ from bot.adapters.web.security import (
     origin_allowed,
 )
 from bot.clock import Clock
+from bot.domain.console import Page, home_page
+from bot.domain.people import Role
 from bot.services.caseload import PageNotForRole, do_view_caseload
 from bot.services.console_login import (
     ConsoleUser,
@@ -96,7 +98,7 @@ class Console:
     async def home(self, request: Request) -> Response:
         """The caseload if signed in, else how to sign in."""
         user = await self._user(request)
-        return _see("/caseload" if user else "/signed-out")
+        return _see(_home(user.staff.role) if user else "/signed-out")
 
     async def signed_out(self, request: Request) -> Response:
         """How to sign in: send /console to the bot."""
@@ -121,7 +123,7 @@ class Console:
             )
         except LinkRefused:
             return self._refused("link")
-        response = _see("/caseload")
+        response = _see(_home(signed_in.staff.role))
         self.cookies.set(response, signed_in.session_id)
         return response
 
@@ -157,6 +159,11 @@ class Console:
         response = _see("/signed-out")
         self.cookies.clear(response)
         return response
+
+
+def _home(role: Role) -> str:
+    """The first page of their navigation (police liaison: the concerns shared with them)."""
+    return f"/{(home_page(role) or Page.CASELOAD).value}"
 
 
 def _see(path: str) -> Response:
