@@ -52,3 +52,11 @@ async def test_police_liaison_see_summaries_on_every_page_and_never_the_words(hu
                 assert word not in page.text.lower(), (path, word)
             waiting.extend(HREF.findall(page.text))
         assert seen[f"/concerns/{concern_id}"] == 200, seen
+
+
+async def test_pages_not_in_their_navigation_refuse_them(hub: Hub) -> None:
+    async with _browser(hub) as pat:
+        await pat.post(await _link(hub, PAT))
+        for path in ("/caseload", "/sessions", "/admin/staff", "/admin/invites/new"):
+            answer = await pat.get(path)
+            assert answer.status_code in {403, 404}, (path, answer.status_code)
