@@ -157,6 +157,23 @@ def may_manage_staff(viewer: Viewer) -> bool:
     return viewer.active and viewer.same_hub and viewer.role in STAFF_MANAGERS
 
 
+def may_invite_for(*, role: Role, active: bool, same_hub: bool, themselves: bool) -> bool:
+    """Who may make an invite link whose young person will have this key worker: the key
+    worker themselves (`/invite`), or a manager or operator at the worker's hub (the console's
+    *Invite links*), who chooses the worker. Nobody makes one for another hub's worker."""
+    if not (active and same_hub):
+        return False
+    return (themselves and may_invite(role)) or role in STAFF_MANAGERS
+
+
+def may_change_council_settings(*, role: Role, active: bool, same_council: bool) -> bool:
+    """A council's settings (office hours, the ladder's timings, who is told first out of
+    hours, quiet hours, the out-of-hours number) apply to every hub in it: the managers and
+    operators of any of its hubs may change them (besides `waypoint council set`); nobody
+    changes another council's."""
+    return active and same_council and role in STAFF_MANAGERS
+
+
 def may_open_young_person(viewer: Viewer) -> bool:
     """A young person's page in the staff console: whoever has them on their caseload (their
     worker or cover, their own life coach, or anyone at their hub whose role may name any
@@ -278,7 +295,7 @@ _RULES: dict[StaffCommand, Callable[[Viewer], bool]] = {
     StaffCommand.HELP: lambda viewer: viewer.active,
     # The staff console, for those with a page there (bot.domain.console); each page shows
     # only what their role may see.
-    StaffCommand.CONSOLE: lambda viewer: viewer.active and has_caseload(viewer.role),
+    StaffCommand.CONSOLE: lambda viewer: viewer.active and has_console(viewer.role),
     StaffCommand.INVITE: lambda viewer: may_invite(viewer.role),
     StaffCommand.CONCERNS: lambda viewer: may_list_concerns(viewer.role),
     StaffCommand.CONCERN: may_read_concern,
@@ -352,6 +369,18 @@ def has_caseload(role: Role) -> bool:
     any at their hub, has a caseload in the staff console. Police liaison see young people
     only in the alerts that reach them (a summary, never the words)."""
     return role in WORKERS or role in COACHES or sees_hub_young_people(role)
+
+
+def reads_concern_summaries(role: Role) -> bool:
+    """Whether someone in this role sees the summaries of concerns shared with them (police
+    liaison), never the words."""
+    return may_read_concern_summary(role=role, active=True, same_hub=True, shared=True)
+
+
+def has_console(role: Role) -> bool:
+    """Who signs in to the staff console: whoever has a caseload, and police liaison, whose
+    only page is the summaries of the concerns shared with them."""
+    return has_caseload(role) or reads_concern_summaries(role)
 
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of

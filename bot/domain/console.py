@@ -24,6 +24,7 @@ from bot.domain.access import (
     may_message_young_person,
     may_read_concern,
     may_see_goals,
+    reads_concern_summaries,
 )
 from bot.domain.people import Role
 
@@ -87,11 +88,22 @@ class Page(StrEnum):
     """A page of the console."""
 
     CASELOAD = "caseload"
+    CONCERNS = "concerns"
+    SESSIONS = "sessions"
 
 
 def pages_for(role: Role) -> tuple[Page, ...]:
-    """The pages a role may open, in the order of the console's navigation."""
-    return tuple(page for page in Page if page is not Page.CASELOAD or has_caseload(role))
+    """The pages a role may open, in the order of the console's navigation: police liaison
+    only the concerns shared with them (as summaries); a caseload's holder, all three."""
+    if has_caseload(role):
+        return tuple(Page)
+    return (Page.CONCERNS,) if reads_concern_summaries(role) else ()
+
+
+def home_page(role: Role) -> Page | None:
+    """Where signing in (or the console's root) takes them: their first page."""
+    pages = pages_for(role)
+    return pages[0] if pages else None
 
 
 @dataclass(frozen=True)

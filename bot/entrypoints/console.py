@@ -43,7 +43,9 @@ def govuk_folder() -> Path:
 
 def console_settings(settings: Settings) -> ConsoleSettings:
     """The console's settings, checked now (its files are there) rather than at a request."""
-    return ConsoleSettings(public_url=settings.console_url, govuk=govuk_folder())
+    return ConsoleSettings(
+        public_url=settings.console_url, govuk=govuk_folder(), bot_username=settings.bot_username
+    )
 
 
 class WebServer(uvicorn.Server):

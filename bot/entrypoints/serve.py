@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter
 
@@ -150,7 +152,12 @@ async def _updates_coming_in(
     """The poller (and the console's own web server), or the webhook's web server serving
     the console beside it (and Telegram told where to call)."""
     bot, waypoint = served.application.bot, running.waypoint
-    pages = console_routes(waypoint.uow, waypoint.clock, console.settings) if console else ()
+    pages: Sequence[BaseRoute] = ()
+    if console is not None:
+        # Telegram told the bot its username at start-up (getMe): invite links need it.
+        known = console.settings.bot_username or bot.username
+        settings = dataclasses.replace(console.settings, bot_username=known)
+        pages = console_routes(waypoint.uow, waypoint.clock, settings)
     if webhook is None:
         served.poller = Poller(bot, waypoint.uow, served.dispatcher, timeout=poll_timeout)
         taking = asyncio.create_task(served.poller.run(), name="waypoint-poller")

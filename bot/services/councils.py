@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.actors import OPERATOR
-from bot.domain.errors import SetupError
+from bot.domain.access import may_change_council_settings
+from bot.domain.actors import OPERATOR, Actor
+from bot.domain.errors import MayNotManageStaff, SetupError
 from bot.domain.numbers import whole_number
 from bot.domain.organisations import slugify
+from bot.domain.people import Role
 from bot.services.ports import UnitOfWork
 from bot.services.records import CouncilRecord
 
@@ -85,10 +87,30 @@ def describe(council: CouncilRecord) -> str:
     )
 
 
+# The settings a change can name, in the order the audit trail records them.
+SETTINGS = (
+    "out_of_hours_phone",
+    "minutes_high",
+    "minutes_other",
+    "office_hours",
+    "on_call_first",
+    "police_liaison",
+    "quiet_hours",
+    "timezone",
+)
+
+
 async def do_change_council(
-    uow: UnitOfWork, council_name: str, change: CouncilChange, *, now: datetime
+    uow: UnitOfWork,
+    council_name: str,
+    change: CouncilChange,
+    *,
+    now: datetime,
+    by_staff_id: int | None = None,
 ) -> str:
-    """Apply the change (audited) and describe the council as it now is."""
+    """Apply the change (audited: which settings changed, never their values) and describe
+    the council as it now is. With `by_staff_id` (the console) a member of staff makes it,
+    who must be a manager or operator of one of the council's hubs."""
     for minutes in (change.minutes_high, change.minutes_other):
         if minutes is not None and not 1 <= minutes <= 24 * 60:
             raise SetupError("minutes must be from 1 to 1440")
@@ -96,6 +118,7 @@ async def do_change_council(
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise SetupError(f"there is no council called {council_name!r}")
+        by = OPERATOR if by_staff_id is None else await _changer(uow, by_staff_id, council.id)
         for name in (
             "out_of_hours_phone",
             "minutes_high",
@@ -112,12 +135,21 @@ async def do_change_council(
             council.quiet_from_hour, council.quiet_until_hour = change.quiet_hours
         if change.timezone is not None:
             council.timezone = change.timezone
-        uow.audit.record(
-            "council.changed",
-            at=now,
-            by=OPERATOR,
-            subject_type="council",
-            subject_id=council.id,
-        )
+        for action in ("council.changed", *_changed(change)):
+            uow.audit.record(action, at=now, by=by, subject_type="council", subject_id=council.id)
         await uow.commit()
         return describe(council)
+
+
+def _changed(change: CouncilChange) -> list[str]:
+    """One audit action per setting the change names: `council.changed.<setting>`."""
+    return [f"council.changed.{name}" for name in SETTINGS if getattr(change, name) is not None]
+
+
+async def _changer(uow: UnitOfWork, staff_id: int, council_id: int) -> Actor:
+    staff = await uow.staff.get(staff_id)
+    if staff is None or not may_change_council_settings(
+        role=Role(staff.role), active=staff.active, same_council=staff.hub.council_id == council_id
+    ):
+        raise MayNotManageStaff
+    return Actor.staff(staff.id)

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import guessing
+from bot.domain.access import may_invite_for
 from bot.domain.actors import UNKNOWN, Actor
 from bot.domain.errors import (
     AlreadyLinked,
     BadFirstName,
     CodeRefused,
+    MayNotManageStaff,
     NotStaff,
     RoleMayNotInvite,
     StaffCannotJoin,
@@ -28,7 +30,7 @@ from bot.domain.invites import (
 from bot.domain.people import Role, YoungPerson, may_invite
 from bot.i18n.dates import concrete_datetime
 from bot.services.ports import UnitOfWork
-from bot.services.records import InviteRecord, YoungPersonRecord
+from bot.services.records import InviteRecord, StaffRecord, YoungPersonRecord
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class InviteCreated:
     code: str
     first_name: str
     expires_at: datetime
+    # The link itself, when the bot's username was given (`link_as`).
+    link: str | None = None
 
 
 async def do_create_invite(
@@ -55,16 +59,24 @@ async def do_create_invite(
     first_name: str,
     now: datetime,
     send_link_as: str | None = None,
+    for_worker_id: int | None = None,
+    link_as: str | None = None,
 ) -> InviteCreated:
     """Create a single-use invite from a key worker for a young person.
 
     With `send_link_as` (the bot's username) the link is also queued to the worker in Telegram.
+    With `for_worker_id`, the one at `worker_telegram_id` (a manager or operator, in the
+    console) makes it for that key worker at their hub (bot.domain.access.may_invite_for);
+    with `link_as` (the bot's username) the result carries the link, to be shown once.
     """
     name = clean_first_name(first_name)
     async with uow:
-        worker = await uow.staff.by_telegram_id(worker_telegram_id)
-        if worker is None or not worker.active:
+        maker = await uow.staff.by_telegram_id(worker_telegram_id)
+        if maker is None or not maker.active:
             raise NotStaff
+        worker = maker
+        if for_worker_id is not None and for_worker_id != maker.id:
+            worker = await _their_worker(uow, maker, for_worker_id)
         if not may_invite(Role(worker.role)):
             raise RoleMayNotInvite
         if name is None:
@@ -80,7 +92,7 @@ async def do_create_invite(
         uow.audit.record(
             "invite.created",
             at=now,
-            by=Actor.staff(worker.id),
+            by=Actor.staff(maker.id),
             hub_id=worker.hub_id,
             subject_type="invite",
             subject_id=invite.id,
@@ -93,7 +105,21 @@ async def do_create_invite(
             }
             uow.postbox.to_staff(worker, "invite_created", link, now=now, invite_id=invite.id)
         await uow.commit()
-        return InviteCreated(code, name, invite.expires_at)
+        shown = deep_link(link_as, code) if link_as else None
+        return InviteCreated(code, name, invite.expires_at, shown)
+
+
+async def _their_worker(uow: UnitOfWork, maker: StaffRecord, worker_id: int) -> StaffRecord:
+    """The key worker a manager or operator makes an invite for: at their hub, not left."""
+    worker = await uow.staff.get(worker_id)
+    if worker is None or not worker.active or worker.hub_id != maker.hub_id:
+        raise MayNotManageStaff
+    allowed = may_invite_for(
+        role=Role(maker.role), active=maker.active, same_hub=True, themselves=False
+    )
+    if not allowed:
+        raise MayNotManageStaff
+    return worker
 
 
 async def _refuse(

@@ -32,6 +32,8 @@ from tests.browser.harness import LoopThread, assert_accessible, reserve_address
 
 JO, LEE, OTTO, SAM, KAI = 1001, 1002, 1601, 2001, 2002
 TUESDAY_MORNING = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+# The bot's Telegram username, as `waypoint run` learns it from getMe (invite links carry it).
+BOT = "waypoint_test_bot"
 
 
 async def _harrogate(uow: UnitOfWorkFactory, clock: ManualClock) -> dict[int, int]:
@@ -95,7 +97,8 @@ def harrogate(
         ids = background.run(_harrogate(uow, clock))
         listening = reserve_address()
         root = url_of(listening)
-        serve(console_app(uow, clock, ConsoleSettings(root, govuk_folder())), listening=listening)
+        settings = ConsoleSettings(root, govuk_folder(), bot_username=BOT)
+        serve(console_app(uow, clock, settings), listening=listening)
         yield Harrogate(uow, clock, root, ids, background)
     finally:
         background.run(engine.dispose())

@@ -8,9 +8,12 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,7 +25,9 @@ from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.adapters.web.app import ConsoleSettings, console_app
 from bot.clock import ManualClock
 from bot.content.catalogue import Catalogue
+from bot.devtools.fake_telegram import FakeTelegram
 from bot.domain.actors import KnownStaff, KnownYoungPerson
+from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.entrypoints.console import govuk_folder
 from bot.services.console_login import IssueLink, do_issue_link
@@ -31,6 +36,10 @@ from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.browser.conftest import Screenshot, Serve
 from tests.browser.harness import LoopThread, assert_accessible, reserve_address, url_of
+from tests.browser.test_console_login import sign_in
+from tests.browser.waypoint_console import ConsoleWorld, running_console
+from tests.e2e.conftest import JO as JO_USER
+from tests.e2e.conftest import SAM as SAM_USER
 
 JO, SAM = 1001, 2001
 
@@ -171,3 +180,78 @@ def test_a_key_worker_books_and_cancels_a_session_for_sam(
     expect(row).to_have_attribute("data-state", "cancelled")
     assert _sam_was_sent(background, made) == "session_cancelled"
     _check(page, screenshot, "week-cancelled")
+
+
+@dataclass(frozen=True)
+class Live:
+    """The running bot and console (tests/browser/waypoint_console.py) and its database."""
+
+    console: ConsoleWorld
+    uow: UnitOfWorkFactory
+
+
+@pytest.fixture
+def live(
+    background: LoopThread,
+    fake_telegram: FakeTelegram,
+    _migrated_sqlite: Path,
+    tmp_path: Path,
+) -> Iterator[Live]:
+    """The real bot polling the fake Telegram with its outbox sender running, and the
+    console, on a migrated SQLite copy; a second engine reads what was queued."""
+    database = tmp_path / "waypoint.db"
+    shutil.copyfile(_migrated_sqlite, database)
+    url = f"sqlite+aiosqlite:///{database}"
+    engine = create_engine(url)
+    uow = UnitOfWorkFactory(session_factory(engine), PostOffice(Catalogue.load(allow_drafts=True)))
+    try:
+        with background.entered(running_console(url, fake_telegram, reserve_address())) as root:
+            yield Live(ConsoleWorld(root, fake_telegram), uow)
+    finally:
+        background.run(engine.dispose())
+
+
+def test_sam_gets_the_confirmation_of_a_session_booked_in_the_console_in_telegram(
+    page: Page, screenshot: Screenshot, background: LoopThread, live: Live
+) -> None:
+    """Issue 15's "Done when": a session booked in the browser reaches the young person
+    through the real outbox sender and (the fake) Telegram."""
+    console = live.console
+    console.join(JO_USER, SAM_USER, "Sam")
+    page.goto(console.console_link(JO_USER))
+    sign_in(page, console.url)
+    page.get_by_role("link", name="Sessions").click()
+    page.locator("#book").click()
+    expect(page).to_have_url(re.compile(r"/sessions/book$"))
+
+    next_week = datetime.now(ZoneInfo("Europe/London")).date() + timedelta(days=7)
+    page.select_option("#young_person", label="Sam")
+    page.select_option("#with", "me")
+    page.fill("#day", next_week.isoformat())
+    page.fill("#time", "16:00")
+    page.locator("#book-it").click()
+    expect(page.locator("#done")).to_have_attribute("data-done", "booked")
+    _check(page, screenshot, "week-booked-live")
+
+    # The outbox row queued for Sam is the session_booked message; once the sender has
+    # delivered it, the row keeps the Telegram message id the fake gave, and the fake's
+    # record of Sam's chat holds that message.
+    booked = _delivered(background, live.uow, "session_booked")
+    in_sams_chat = {
+        message.message_id: message for message in console.fake.sent_messages(SAM_USER.id)
+    }
+    for row in booked:
+        assert row.telegram_message_id in in_sams_chat
+        assert in_sams_chat[row.telegram_message_id].chat_id == SAM_USER.id
+
+
+def _delivered(background: LoopThread, uow: UnitOfWorkFactory, key: str) -> list[OutboxMessage]:
+    """Sam's rows with this message id, once the outbox sender has delivered them all (it
+    runs on its own: wait for it, up to 10 seconds)."""
+    deadline = time.monotonic() + 10
+    while True:
+        rows = [row for row in background.run(_queued(uow, SAM_USER.id)) if row.message_key == key]
+        if rows and all(row.state == DeliveryState.SENT for row in rows):
+            return rows
+        assert time.monotonic() < deadline, [(row.message_key, row.state) for row in rows]
+        time.sleep(0.05)

@@ -9,9 +9,11 @@ from bot.domain.access import (
     Viewer,
     commands_for,
     goes_to_police_liaison,
+    may_change_council_settings,
     may_change_goals,
     may_change_profile,
     may_close_concern,
+    may_invite_for,
     may_manage_staff,
     may_open_young_person,
     may_read_concern,
@@ -181,8 +183,9 @@ _SIGNED_OFF = {
         f"{_SESSIONS} console"
     ),
     Role.DUTY: f"help concerns concern ack close reply away back {_SESSIONS} console",
-    # Police liaison see young people only in the alerts that reach them: no caseload.
-    Role.POLICE_LIAISON: "help",
+    # Police liaison see young people only in the alerts that reach them: no caseload, but
+    # the console shows them the summaries of the concerns shared with them.
+    Role.POLICE_LIAISON: "help console",
     Role.ON_CALL: "help concerns concern ack close away back console",
     Role.OPERATOR: "help invites revoke reassign move leave console",
 }
@@ -233,3 +236,51 @@ def test_police_liaison_see_a_summary_of_what_was_shared_with_them(
 ) -> None:
     seen = may_read_concern_summary(role=role, active=active, same_hub=same_hub, shared=shared)
     assert seen is sees
+
+
+@pytest.mark.parametrize(
+    ("role", "active", "same_hub", "themselves", "allowed"),
+    [
+        # A key worker invites for themselves (`/invite`), never for a colleague.
+        (Role.KEY_WORKER, True, True, True, True),
+        (Role.KEY_WORKER, True, True, False, False),
+        # A hub's managers and operators choose any of its key workers.
+        (Role.MANAGER, True, True, False, True),
+        (Role.OPERATOR, True, True, False, True),
+        # Nobody else; nobody at another hub; nobody who has left.
+        *[(role, True, True, False, False) for role in Role
+          if role not in {Role.MANAGER, Role.OPERATOR}],
+        (Role.KEY_WORKER, True, False, False, False),
+        (Role.MANAGER, True, False, False, False),
+        (Role.OPERATOR, True, False, False, False),
+        (Role.MANAGER, False, True, False, False),
+        (Role.KEY_WORKER, False, True, True, False),
+    ],
+)  # fmt: skip
+def test_invites_are_made_by_the_worker_or_their_hubs_managers_and_operators(
+    role: Role, active: bool, same_hub: bool, themselves: bool, allowed: bool
+) -> None:
+    facts = {"active": active, "same_hub": same_hub, "themselves": themselves}
+    assert may_invite_for(role=role, **facts) is allowed
+
+
+@pytest.mark.parametrize(
+    ("role", "active", "same_council", "allowed"),
+    [
+        # A council's settings apply to every hub in it: the managers and operators of any
+        # of its hubs change them.
+        (Role.MANAGER, True, True, True),
+        (Role.OPERATOR, True, True, True),
+        # Nobody else, not the out-of-hours team; nobody of another council; not once left.
+        *[(role, True, True, False) for role in Role
+          if role not in {Role.MANAGER, Role.OPERATOR}],
+        (Role.MANAGER, True, False, False),
+        (Role.OPERATOR, True, False, False),
+        (Role.MANAGER, False, True, False),
+    ],
+)  # fmt: skip
+def test_a_councils_settings_are_changed_by_managers_and_operators_of_its_hubs(
+    role: Role, active: bool, same_council: bool, allowed: bool
+) -> None:
+    facts = {"active": active, "same_council": same_council}
+    assert may_change_council_settings(role=role, **facts) is allowed

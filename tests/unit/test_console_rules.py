@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.access import Viewer, has_caseload
+from bot.domain.access import Viewer, has_caseload, has_console
 from bot.domain.console import (
     Columns,
     LinkFacts,
     Page,
     SessionFacts,
     caseload_columns,
+    home_page,
     link_usable,
     new_token,
     pages_for,
@@ -112,3 +113,23 @@ def test_a_caseload_row_shows_what_the_bots_rules_allow(viewer: Viewer, columns:
 def test_every_role_but_police_liaison_has_a_caseload(role: Role) -> None:
     assert has_caseload(role) is (role is not Role.POLICE_LIAISON)
     assert (Page.CASELOAD in pages_for(role)) is has_caseload(role)
+
+
+@pytest.mark.parametrize(
+    ("role", "console", "pages", "home"),
+    [
+        # Police liaison sign in too, to the summaries of concerns shared with them, only.
+        (Role.POLICE_LIAISON, True, (Page.CONCERNS,), Page.CONCERNS),
+        *[
+            (role, True, (Page.CASELOAD, Page.CONCERNS, Page.SESSIONS), Page.CASELOAD)
+            for role in Role
+            if role is not Role.POLICE_LIAISON
+        ],
+    ],
+)
+def test_who_signs_in_to_the_console_and_which_pages_they_see(
+    role: Role, console: bool, pages: tuple[Page, ...], home: Page
+) -> None:
+    assert has_console(role) is console
+    assert pages_for(role) == pages
+    assert home_page(role) is home

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.console import token_hash
-from bot.domain.errors import NotForTheirRole
+from bot.domain.errors import NotForTheirRole, NotStaff
 from bot.services.caseload import PageNotForRole, Reach, do_view_caseload
 from bot.services.console_login import (
     IssueLink,
@@ -83,11 +83,19 @@ class TestLinks:
         with pytest.raises(LinkRefused):
             await do_redeem_link(world.uow(), token, now=world.now())
 
-    async def test_police_liaison_get_no_link(self, world: World) -> None:
-        with pytest.raises(NotForTheirRole):
-            await do_issue_link(
-                world.uow(), await world.staff_actor(PAT), IssueLink(CONSOLE), now=world.now()
-            )
+    async def test_police_liaison_get_a_link_for_the_summaries_shared_with_them(
+        self, world: World
+    ) -> None:
+        await do_issue_link(
+            world.uow(), await world.staff_actor(PAT), IssueLink(CONSOLE), now=world.now()
+        )
+        assert len(world.store.tables.console_links) == 1
+
+    async def test_a_member_of_staff_who_left_gets_no_link(self, world: World) -> None:
+        actor = await world.staff_actor(PAT)
+        world.change_staff(PAT, active=False)
+        with pytest.raises((NotForTheirRole, NotStaff, LinkRefused)):
+            await do_issue_link(world.uow(), actor, IssueLink(CONSOLE), now=world.now())
         assert world.store.tables.console_links == []
 
 

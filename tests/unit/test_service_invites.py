@@ -12,13 +12,15 @@ from bot.domain.errors import (
     AlreadyLinked,
     BadFirstName,
     CodeRefused,
+    MayNotManageStaff,
     NotStaff,
     RoleMayNotInvite,
     StaffCannotJoin,
 )
 from bot.domain.invites import INVITE_LIFETIME, deep_link, hash_code, new_code
+from bot.services.console_invites import do_view_invite_form
 from bot.services.invites import InviteCreated, do_create_invite, do_redeem_invite
-from tests.unit.conftest import DEE, JO, MAX, SAM, STRANGER, World
+from tests.unit.conftest import ASH, DEE, JO, MAX, OTTO, SAM, STRANGER, World
 
 TIA = 2002
 
@@ -186,3 +188,60 @@ class TestGuessing:
         created = await _invite(world)
         await _redeem(world, created.code, by=2003)
         assert world.store.tables.code_attempts == {}
+
+
+class TestMakingOneForAKeyWorker:
+    """The console's *Invite links*: a manager or operator chooses the key worker."""
+
+    async def _for(self, world: World, by: int, worker: int) -> InviteCreated:
+        return await do_create_invite(
+            world.uow(), worker_telegram_id=by, first_name="Tia", now=world.now(),
+            for_worker_id=world.ids[worker], link_as="waypoint_bot",
+        )  # fmt: skip
+
+    async def test_an_operator_makes_one_for_jo_with_the_link_shown_once(
+        self, world: World
+    ) -> None:
+        created = await self._for(world, OTTO, JO)
+        [invite] = world.store.tables.invites
+        assert invite.worker_id == world.ids[JO]
+        assert created.link == deep_link("waypoint_bot", created.code)
+        [event] = [e for e in world.store.tables.audit if e.action == "invite.created"]
+        assert event.actor_id == world.ids[OTTO]
+        assert world.queued(JO) == []  # shown on the page only, not sent again
+
+    async def test_a_manager_may_not_choose_another_hubs_worker(self, world: World) -> None:
+        with pytest.raises(MayNotManageStaff):
+            await self._for(world, MAX, ASH)
+        assert world.store.tables.invites == []
+
+    async def test_a_key_worker_may_not_make_one_for_a_colleague(self, world: World) -> None:
+        with pytest.raises(MayNotManageStaff):
+            await self._for(world, ASH, JO)
+        with pytest.raises(MayNotManageStaff):
+            await self._for(world, DEE, JO)
+        assert world.store.tables.invites == []
+
+    async def test_only_a_key_worker_can_be_chosen(self, world: World) -> None:
+        with pytest.raises(RoleMayNotInvite):
+            await self._for(world, OTTO, DEE)
+        assert world.store.tables.invites == []
+
+
+class TestTheConsolesForm:
+    async def test_an_operator_chooses_among_the_hubs_key_workers(self, world: World) -> None:
+        form = await do_view_invite_form(
+            world.uow(), await world.staff_actor(OTTO), now=world.now()
+        )
+        assert [w.name for w in form.workers] == ["Jo", "Lee"]
+        assert form.zone == "Europe/London"
+
+    async def test_a_key_worker_makes_links_only_for_themselves(self, world: World) -> None:
+        form = await do_view_invite_form(
+            world.uow(), await world.staff_actor(ASH), now=world.now()
+        )
+        assert [(w.name, w.you) for w in form.workers] == [("Ash", True)]
+
+    async def test_a_duty_worker_makes_none(self, world: World) -> None:
+        with pytest.raises(MayNotManageStaff):
+            await do_view_invite_form(world.uow(), await world.staff_actor(DEE), now=world.now())

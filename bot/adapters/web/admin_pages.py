@@ -288,15 +288,6 @@ class AdminPages:
             return await self._invites_page(user, request, problem=error.message_id)
         return _see("/admin/invites?done=revoked")
 
-    async def council(self, request: Request) -> Response:
-        """The council's settings, to read (an operator changes them with `waypoint council
-        set`)."""
-        user = await self._admin(request)
-        if isinstance(user, Response):
-            return user
-        settings = await do_view_council(self.console.uow(), user.staff, now=self._now())
-        return self._render("council", user, {"settings": settings})
-
     async def undelivered(self, request: Request) -> Response:
         """The hub's messages that could not be delivered: who and why, never the words."""
         user = await self._admin(request)
@@ -417,7 +408,6 @@ def routes(console: Console) -> list[BaseRoute]:
         Route("/admin/young-people/{young_person_id}/reassign", admin.reassign, methods=["POST"]),
         Route("/admin/invites", admin.invites, methods=["GET"]),
         Route("/admin/invites/{invite_id}/revoke", admin.revoke, methods=["POST"]),
-        Route("/admin/council", admin.council, methods=["GET"]),
         Route("/admin/undelivered", admin.undelivered, methods=["GET"]),
         Route("/admin/undelivered/{outbox_id}/retry", admin.retry, methods=["POST"]),
         Route("/admin/audit", admin.audit, methods=["GET"]),

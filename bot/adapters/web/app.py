@@ -23,6 +23,8 @@ from starlette.staticfiles import StaticFiles
 from bot.adapters.web import (
     admin_pages,
     concerns_pages,
+    council_pages,
+    invite_pages,
     person_pages,
     sessions_pages,
     stats_pages,
@@ -36,6 +38,8 @@ from bot.adapters.web.security import (
     origin_allowed,
 )
 from bot.clock import Clock
+from bot.domain.console import Page, home_page
+from bot.domain.people import Role
 from bot.services.caseload import PageNotForRole, do_view_caseload
 from bot.services.console_login import (
     ConsoleUser,
@@ -54,10 +58,12 @@ OWN_STATIC = Path(__file__).resolve().parent / "static"
 
 @dataclass(frozen=True)
 class ConsoleSettings:
-    """Where the console is reached (its public base URL) and where the GOV.UK files are."""
+    """Where the console is reached (its public base URL), where the GOV.UK files are, and
+    the bot's Telegram username (for invite links; None when not known)."""
 
     public_url: str
     govuk: Path
+    bot_username: str | None = None
 
 
 class Console:
@@ -92,7 +98,7 @@ class Console:
     async def home(self, request: Request) -> Response:
         """The caseload if signed in, else how to sign in."""
         user = await self._user(request)
-        return _see("/caseload" if user else "/signed-out")
+        return _see(_home(user.staff.role) if user else "/signed-out")
 
     async def signed_out(self, request: Request) -> Response:
         """How to sign in: send /console to the bot (and, after "Sign out", that it worked)."""
@@ -117,7 +123,7 @@ class Console:
             )
         except LinkRefused:
             return self._refused("link")
-        response = _see("/caseload")
+        response = _see(_home(signed_in.staff.role))
         self.cookies.set(response, signed_in.session_id)
         return response
 
@@ -155,6 +161,11 @@ class Console:
         return response
 
 
+def _home(role: Role) -> str:
+    """The first page of their navigation (police liaison: the concerns shared with them)."""
+    return f"/{(home_page(role) or Page.CASELOAD).value}"
+
+
 def _see(path: str) -> Response:
     """Go to another page (303: the browser GETs it, a form is not sent again)."""
     return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
@@ -176,6 +187,8 @@ def console_routes(
         *concerns_pages.routes(console),
         *stats_pages.routes(console),
         *sessions_pages.routes(console),
+        *invite_pages.routes(console),
+        *council_pages.routes(console),
         *admin_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from bot.adapters.web.security import HEADERS
+from bot.domain.console import pages_for
 from bot.services.hub_admin import may_administer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -43,6 +44,7 @@ def environment() -> Environment:
     env.filters["when"] = _when
     env.filters["day"] = _day
     env.globals["may_administer"] = may_administer
+    env.globals["pages_for"] = pages_for
     return env
 
 
