@@ -43,7 +43,7 @@ from bot.entrypoints.console import govuk_folder
 from bot.services.console_login import IssueLink, do_issue_link, do_redeem_link
 from bot.services.goals import GoalAsked, do_add_goal
 from bot.services.invites import do_create_invite, do_redeem_invite
-from bot.services.offboarding import do_leave
+from bot.services.offboarding import do_leave, do_move
 from bot.services.profiles import do_set_profile
 from bot.services.session_access import AtCommandLine
 from bot.services.sessions import Booking, do_book
@@ -166,7 +166,7 @@ async def _build(url: str) -> World:
         for key, viewer in VIEWERS.items()
         if viewer is not None
     }
-    await hub.staff(1008, role=Role.POLICE_LIAISON)
+    await do_move(factory(), 1008, role=Role.POLICE_LIAISON, now=now())  # `waypoint staff move`
     await do_leave(factory(), 1010, now=now())
     await engine.dispose()
     return World(url, signed_in, ids)
