@@ -157,6 +157,32 @@ def may_manage_staff(viewer: Viewer) -> bool:
     return viewer.active and viewer.same_hub and viewer.role in STAFF_MANAGERS
 
 
+# Which roles a hub's managers and operators may give from the console, when adding staff or
+# changing a role (the role before and after), and whom they may move to another hub of their
+# council. Nobody gives manager, operator or on-call there: those read a council's concerns or
+# run the hub, and are given by the server's operator with `waypoint staff add` / `move`. An
+# operator (the hub's IT, who reads no concerns) gives only roles that read none either.
+_GRANTS: dict[Role, frozenset[Role]] = {
+    Role.MANAGER: frozenset(
+        {Role.KEY_WORKER, Role.LIFE_COACH, Role.SLT, Role.DUTY, Role.POLICE_LIAISON}
+    ),
+    Role.OPERATOR: frozenset({Role.KEY_WORKER, Role.LIFE_COACH, Role.SLT}),
+}
+
+
+def roles_granted_by(role: Role) -> frozenset[Role]:
+    """The roles someone in this role may give, take away or move to another hub from the
+    staff console (none for anyone but managers and operators)."""
+    return _GRANTS.get(role, frozenset())
+
+
+def may_grant_role(granter: Role, *, before: Role | None, after: Role) -> bool:
+    """Add staff in role `after` (`before` None), or change a role from `before` to `after`
+    (the same role when only the hub changes): both must be the granter's to give."""
+    granted = roles_granted_by(granter)
+    return after in granted and (before is None or before in granted)
+
+
 def may_invite_for(*, role: Role, active: bool, same_hub: bool, themselves: bool) -> bool:
     """Who may make an invite link whose young person will have this key worker: the key
     worker themselves (`/invite`), or a manager or operator at the worker's hub (the console's

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
-from bot.domain.access import Viewer, may_manage_staff
+from bot.domain.access import Viewer, may_grant_role, may_manage_staff
 from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import (
     MayNotManageStaff,
@@ -43,9 +43,17 @@ T = TypeVar("T")
 
 
 class AccountTaken(WaypointError):
-    """That Telegram account is already a member of staff's, or a young person's."""
+    """That Telegram account cannot be added: said the same whoever it belongs to (a member
+    of staff, of any hub, or a young person), so the form tells nobody whose it is."""
 
     message_id = "staff_account_taken"
+
+
+class RoleNotYoursToGive(WaypointError):
+    """The role asked for (or the one they have now) is not the manager's or operator's to
+    give from the console (bot.domain.access.roles_granted_by)."""
+
+    message_id = "staff_role_not_yours"
 
 
 @dataclass(frozen=True)
@@ -184,6 +192,29 @@ def _by(manager: StaffRecord) -> Actor:
     return Actor.staff(manager.id)
 
 
+async def _refuse(
+    uow: UnitOfWork,
+    manager: StaffRecord,
+    action: str,
+    error: WaypointError,
+    *,
+    now: datetime,
+    staff_id: int | None = None,
+) -> NoReturn:
+    """Audit a refused change (who, when, and the colleague it was about, if one of the hub;
+    never whose a Telegram account is), commit that alone, and raise."""
+    uow.audit.record(
+        action,
+        at=now,
+        by=_by(manager),
+        hub_id=manager.hub_id,
+        subject_type="staff" if staff_id else None,
+        subject_id=staff_id,
+    )
+    await uow.commit()
+    raise error
+
+
 async def do_view_staff(uow: UnitOfWork, actor: KnownStaff, *, now: datetime) -> HubStaff:
     """The hub's staff who have not left, with how many young people each is named worker
     for (the look is audited)."""
@@ -214,11 +245,13 @@ async def do_add_colleague(
     only); returns their number."""
 
     async def act(manager: StaffRecord) -> int:
+        if not may_grant_role(Role(manager.role), before=None, after=new.role):
+            await _refuse(uow, manager, "staff.add_refused", RoleNotYoursToGive(), now=now)
         taken = await uow.staff.by_telegram_id(new.telegram_user_id) or (
             await uow.young_people.by_telegram_id(new.telegram_user_id)
         )
         if taken is not None:
-            raise AccountTaken
+            await _refuse(uow, manager, "staff.add_refused", AccountTaken(), now=now)
         name = " ".join(new.name.split())
         staff = await add_to_hub(
             uow, manager.hub, new.telegram_user_id, name, new.role, by=_by(manager), now=now
@@ -251,10 +284,21 @@ async def do_change_staff(
     now: datetime,
 ) -> Moved:
     """A new role and/or hub (of the same council): exactly `/move`
-    (bot.services.offboarding.move)."""
+    (bot.services.offboarding.move), for staff whose role, before and after, is the manager's
+    or operator's to give (bot.domain.access.may_grant_role); else refused and audited."""
 
     async def act(manager: StaffRecord) -> Moved:
         staff = await _colleague(uow, manager, staff_id)
+        before = Role(staff.role)
+        if not may_grant_role(Role(manager.role), before=before, after=role or before):
+            await _refuse(
+                uow,
+                manager,
+                "staff.change_refused",
+                RoleNotYoursToGive(),
+                now=now,
+                staff_id=staff.id,
+            )
         council = manager.hub.council_id
         new_hub = await hub_in_council(uow, council, hub) if hub else None
         return await move(uow, staff, by=_by(manager), now=now, role=role, hub=new_hub)

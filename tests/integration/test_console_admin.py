@@ -18,7 +18,7 @@ from bot.domain.people import Role
 from bot.services.hub_audit import PAGE_SIZE
 from bot.services.invites import do_create_invite
 from bot.services.staff import NewStaff, do_add_staff
-from tests.integration.concern_world import ASH, DEE, JO, LEE, SAM, Hub, hub
+from tests.integration.concern_world import ASH, DEE, JO, LEE, MAX, SAM, Hub, hub
 from tests.integration.test_console_web import _browser, _csrf, _sign_in
 
 __all__ = ["hub"]
@@ -97,16 +97,16 @@ class TestStaff:
         assert bad.status_code == 400
         for field in ("name", "telegram_id", "role"):
             assert f'href="#{field}"' in bad.text
-        taken = await _post(otto, page, page, name="Rae", telegram_id=str(JO), role="duty")
+        taken = await _post(otto, page, page, name="Rae", telegram_id=str(JO), role="slt")
         assert taken.status_code == 400
         assert 'id="problem-staff_account_taken"' in taken.text
-        answer = await _post(otto, page, page, name="Rae", telegram_id="1701", role="duty")
+        answer = await _post(otto, page, page, name="Rae", telegram_id="1701", role="slt")
         assert answer.status_code == 303
         assert 'id="done-added"' in (await otto.get(answer.headers["location"])).text
         async with admin.uow() as uow:
             rae = await uow.staff.by_telegram_id(1701)
             assert rae is not None
-            assert (rae.name, rae.role, rae.hub.name) == ("Rae", Role.DUTY, "Harrogate")
+            assert (rae.name, rae.role, rae.hub.name) == ("Rae", Role.SLT, "Harrogate")
             rae_id = rae.id
         added = await _audited(admin, "staff.added")
         assert [row for row in added if row[0] is not None] == [(admin.ids[OTTO], "staff", rae_id)]
@@ -114,8 +114,8 @@ class TestStaff:
     async def test_a_role_is_changed_and_a_bad_form_is_explained(
         self, admin: Hub, otto: httpx.AsyncClient
     ) -> None:
-        dee = admin.ids[DEE]
-        page = f"/admin/staff/{dee}"
+        lee = admin.ids[LEE]
+        page = f"/admin/staff/{lee}"
         nothing = await _post(otto, page, f"{page}/move", role="", hub="")
         assert nothing.status_code == 400
         assert "govuk-error-summary" in nothing.text
@@ -123,15 +123,15 @@ class TestStaff:
         nowhere = await _post(otto, page, f"{page}/move", hub="Atlantis")
         assert nowhere.status_code == 400
         assert 'id="problem-staff_move_no_hub"' in nowhere.text
-        moved = await _post(otto, page, f"{page}/move", role=Role.MANAGER.value)
+        moved = await _post(otto, page, f"{page}/move", role=Role.SLT.value)
         assert moved.status_code == 303
-        assert await _audited(admin, "staff.moved") == [(admin.ids[OTTO], "staff", dee)]
+        assert await _audited(admin, "staff.moved") == [(admin.ids[OTTO], "staff", lee)]
 
     async def test_a_key_worker_with_young_people_keeps_their_role(
         self, admin: Hub, otto: httpx.AsyncClient
     ) -> None:
         page = f"/admin/staff/{admin.ids[JO]}"
-        answer = await _post(otto, page, f"{page}/move", role=Role.DUTY.value)
+        answer = await _post(otto, page, f"{page}/move", role=Role.SLT.value)
         assert answer.status_code == 400
         assert 'id="problem-staff_move_has_young_people"' in answer.text
 
@@ -144,6 +144,88 @@ class TestStaff:
         answer = await otto.post(f"/admin/staff/{ash}/leave", data={"csrf_token": token})
         assert answer.status_code in {400, 404}
         assert await _audited(admin, "staff.left") == []
+
+
+class TestRolesGiven:
+    """Red-team H1 and M1: only the roles access.roles_granted_by allows are given, changed
+    or moved from the console; a refusal is audited and says nothing of whose an account is."""
+
+    async def _role_of(self, hub: Hub, telegram_id: int) -> tuple[Role, str] | None:
+        async with hub.uow() as uow:
+            staff = await uow.staff.by_telegram_id(telegram_id)
+            return None if staff is None else (Role(staff.role), staff.hub.name)
+
+    async def test_an_operator_gives_no_role_that_reads_concerns_or_runs_a_hub(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        page = "/admin/staff/new"
+        form = await otto.get(page)
+        assert 'value="slt"' in form.text
+        for role in ("on_call", "manager", "operator", "duty", "police_liaison"):
+            assert f'value="{role}"' not in form.text
+            answer = await _post(otto, page, page, name="Rae", telegram_id="1701", role=role)
+            assert answer.status_code == 400, role
+            assert 'id="problem-staff_role_not_yours"' in answer.text
+        assert await self._role_of(admin, 1701) is None
+        refused = await _audited(admin, "staff.add_refused")
+        assert refused == [(admin.ids[OTTO], None, None)] * 5
+
+    async def test_an_operator_neither_changes_nor_moves_a_duty_worker(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        dee = admin.ids[DEE]
+        page = f"/admin/staff/{dee}"
+        assert 'id="move-not-yours"' in (await otto.get(page)).text
+        for form in ({"role": "slt"}, {"hub": "Scarborough"}, {"role": "manager"}):
+            answer = await _post(otto, "/admin/staff", f"{page}/move", **form)
+            assert answer.status_code == 400, form
+            assert 'id="problem-staff_role_not_yours"' in answer.text
+        lee = admin.ids[LEE]
+        answer = await _post(otto, "/admin/staff", f"/admin/staff/{lee}/move", role="on_call")
+        assert answer.status_code == 400
+        assert await self._role_of(admin, DEE) == (Role.DUTY, "Harrogate")
+        assert await self._role_of(admin, LEE) == (Role.KEY_WORKER, "Harrogate")
+        assert await _audited(admin, "staff.moved") == []
+        refused = await _audited(admin, "staff.change_refused")
+        assert refused == [(admin.ids[OTTO], "staff", dee)] * 3 + [(admin.ids[OTTO], "staff", lee)]
+
+    async def test_a_manager_gives_duty_but_never_on_call_or_manager(self, admin: Hub) -> None:
+        async with _browser(admin) as max_:
+            await _sign_in(admin, max_, MAX)
+            page = "/admin/staff/new"
+            form = await max_.get(page)
+            assert 'value="duty"' in form.text
+            assert 'value="on_call"' not in form.text
+            for role in ("on_call", "manager", "operator"):
+                answer = await _post(max_, page, page, name="Rae", telegram_id="1701", role=role)
+                assert answer.status_code == 400, role
+            answer = await _post(max_, page, page, name="Rae", telegram_id="1701", role="duty")
+            assert answer.status_code == 303
+            assert await self._role_of(admin, 1701) == (Role.DUTY, "Harrogate")
+            otto = f"/admin/staff/{admin.ids[OTTO]}"
+            answer = await _post(max_, "/admin/staff", f"{otto}/move", hub="Scarborough")
+            assert answer.status_code == 400
+            assert await self._role_of(admin, OTTO) == (Role.OPERATOR, "Harrogate")
+            dee = f"/admin/staff/{admin.ids[DEE]}"
+            answer = await _post(max_, "/admin/staff", f"{dee}/move", hub="Scarborough")
+            assert answer.status_code == 303
+            assert await self._role_of(admin, DEE) == (Role.DUTY, "Scarborough")
+
+    async def test_whose_an_account_is_is_not_told(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        page = "/admin/staff/new"
+        answers = [
+            await _post(otto, page, page, name="Rae", telegram_id=str(taken), role="slt")
+            for taken in (JO, ASH, SAM)  # this hub's worker, another hub's, a young person
+        ]
+        # The same page but for the number typed and the form's token.
+        texts = {re.sub(r'value="[^"]*"', "", a.text) for a in answers}
+        assert len(texts) == 1
+        assert all(a.status_code == 400 for a in answers)
+        assert 'id="problem-staff_account_taken"' in answers[0].text
+        assert "young person" not in answers[0].text.split("problem-staff_account_taken")[1][:200]
+        assert await _audited(admin, "staff.add_refused") == [(admin.ids[OTTO], None, None)] * 3
 
 
 class TestYoungPeople:

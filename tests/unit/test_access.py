@@ -13,12 +13,14 @@ from bot.domain.access import (
     may_change_goals,
     may_change_profile,
     may_close_concern,
+    may_grant_role,
     may_invite_for,
     may_manage_staff,
     may_open_young_person,
     may_read_concern,
     may_read_concern_summary,
     may_see_goals,
+    roles_granted_by,
     why_not_read_concern,
 )
 from bot.domain.people import Role
@@ -284,3 +286,47 @@ def test_a_councils_settings_are_changed_by_managers_and_operators_of_its_hubs(
 ) -> None:
     facts = {"active": active, "same_council": same_council}
     assert may_change_council_settings(role=role, **facts) is allowed
+
+
+# Who gives which role from the console (red-team H1): K key worker, L life coach, S slt,
+# D duty, P police liaison, M manager, O operator, C on call.
+_LETTERS = {
+    "K": Role.KEY_WORKER,
+    "L": Role.LIFE_COACH,
+    "S": Role.SLT,
+    "D": Role.DUTY,
+    "P": Role.POLICE_LIAISON,
+    "M": Role.MANAGER,
+    "O": Role.OPERATOR,
+    "C": Role.ON_CALL,
+}
+_GRANTED = {
+    Role.MANAGER: "KLSDP",
+    Role.OPERATOR: "KLS",
+    Role.KEY_WORKER: "",
+    Role.LIFE_COACH: "",
+    Role.SLT: "",
+    Role.DUTY: "",
+    Role.POLICE_LIAISON: "",
+    Role.ON_CALL: "",
+}
+
+
+@pytest.mark.parametrize("granter", list(Role))
+def test_managers_and_operators_give_only_roles_that_are_theirs_to_give(granter: Role) -> None:
+    expected = frozenset(_LETTERS[letter] for letter in _GRANTED[granter])
+    assert roles_granted_by(granter) == expected
+    for before in (None, *Role):
+        for after in Role:
+            allowed = after in expected and (before is None or before in expected)
+            assert may_grant_role(granter, before=before, after=after) is allowed
+
+
+def test_nobody_gives_manager_operator_or_on_call_from_the_console() -> None:
+    for granter in Role:
+        for role in (Role.MANAGER, Role.OPERATOR, Role.ON_CALL):
+            assert role not in roles_granted_by(granter)
+    # An operator cannot change a duty worker's role, nor make anyone duty.
+    assert not may_grant_role(Role.OPERATOR, before=Role.DUTY, after=Role.SLT)
+    assert not may_grant_role(Role.OPERATOR, before=Role.SLT, after=Role.DUTY)
+    assert may_grant_role(Role.MANAGER, before=Role.KEY_WORKER, after=Role.DUTY)

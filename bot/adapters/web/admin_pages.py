@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
+from bot.domain.access import roles_granted_by
 from bot.domain.errors import MayNotManageStaff, NotStaff, WaypointError
 from bot.domain.numbers import whole_number
 from bot.domain.people import Role
@@ -112,7 +113,7 @@ class AdminPages:
             "form": form,
             "errors": errors,
             "problem": problem,
-            "roles": [role.value for role in Role],
+            "roles": _grantable(user),
         }
         status = 400 if errors or problem else 200
         return self._render("add_staff", user, values, status=status)
@@ -162,7 +163,7 @@ class AdminPages:
         values = {
             "hub": hub,
             "member": found[0],
-            "roles": [role.value for role in Role],
+            "roles": _grantable(user),
             "errors": errors or {},
             "problem": problem,
         }
@@ -337,6 +338,12 @@ class AdminPages:
         """The first administration page."""
         user = await self._admin(request)
         return user if isinstance(user, Response) else _see("/admin/staff")
+
+
+def _grantable(user: ConsoleUser) -> list[str]:
+    """The roles this manager or operator may give (bot.domain.access.roles_granted_by)."""
+    granted = roles_granted_by(user.staff.role)
+    return [role.value for role in Role if role in granted]
 
 
 def _see(path: str) -> Response:
