@@ -97,6 +97,11 @@ class InviteNotOpen(WaypointError):
     message_id = "invite_not_open"
 
 
+class InviteNotFound(InviteNotOpen):
+    """No invite with that number at the sender's hub at all (another hub's is none): told
+    in Telegram like one that cannot be used; the console answers it as a missing page."""
+
+
 class ConcernNotVisible(WaypointError):
     """A concern this member of staff may not read: at their hub, about a young person who is
     not theirs. The subclasses say the other real reasons."""

@@ -12,7 +12,12 @@ from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import WaypointError
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.services.hub_admin import as_manager
-from bot.services.outbox_admin import FailedMessage, failed_message, retry
+from bot.services.outbox_admin import (
+    FailedMessage,
+    RecipientMayNotHaveIt,
+    failed_message,
+    retry,
+)
 from bot.services.ports import UnitOfWork
 from bot.services.records import OutboxRecord, StaffRecord
 
@@ -25,6 +30,19 @@ class MessageNotRetryable(WaypointError):
     failed over a week ago): it cannot be sent again."""
 
     message_id = "outbox_not_retryable"
+
+
+class MessageNotFound(WaypointError):
+    """No failed or sent message of the manager's hub has this number: another hub's is
+    answered so too, as if it did not exist."""
+
+    message_id = "outbox_nobody"
+
+
+class RecipientGone(WaypointError):
+    """Whom it was for has left, or may no longer read the concern it is about."""
+
+    message_id = "outbox_recipient_gone"
 
 
 @dataclass(frozen=True)
@@ -73,11 +91,14 @@ async def do_retry_undelivered(
 
     async def act(manager: StaffRecord) -> None:
         row = await uow.outbox.get(outbox_id, for_update=True)
-        # Another hub's message is answered exactly like one that cannot be sent.
+        # Another hub's message is answered exactly like one that does not exist.
         if row is None or row.hub_id != manager.hub_id:
-            raise MessageNotRetryable
+            raise MessageNotFound
         if row.state != DeliveryState.FAILED or not row.text:
             raise MessageNotRetryable
-        retry(uow, row, by=Actor.staff(manager.id), now=now)
+        try:
+            await retry(uow, row, by=Actor.staff(manager.id), now=now)
+        except RecipientMayNotHaveIt:
+            raise RecipientGone from None
 
     await as_manager(uow, actor, act, audit=None, now=now)

@@ -185,6 +185,13 @@ async def reassign(
     return Reassigned(person.id, person.first_name, worker.name, worker.hub.name)
 
 
+async def _clear_failed(uow: UnitOfWork, staff: StaffRecord) -> None:
+    """Clear the words of every message that failed to reach them: none can be sent again
+    (bot.services.outbox_admin), and the words may be a young person's."""
+    for row in await uow.outbox.failed_to(staff.telegram_user_id):
+        row.text, row.reply_markup = "", None
+
+
 async def leave(
     uow: UnitOfWork,
     leaver: StaffRecord,
@@ -209,8 +216,10 @@ async def leave(
     uow.menus.due(leaver.telegram_user_id, now=now)
     revoked = await revoke_all(uow, leaver, by=by, now=now)
     dropped = await uow.outbox.drop_waiting_to(leaver.telegram_user_id, reason="left")
+    # Never to be sent (or retried): the words, which may be a young person's, go now, of
+    # the messages that already failed too.
+    await _clear_failed(uow, leaver)
     for row in dropped:
-        # Never to be sent (or retried): the words, which may be a young person's, go now.
         row.text, row.reply_markup = "", None
     for concern in waiting:
         concern.next_step_at = now
@@ -260,6 +269,9 @@ async def move(
     if new_role != staff.role:
         # Their menu in Telegram becomes the new role's (bot.services.menus).
         uow.menus.due(staff.telegram_user_id, now=now)
+    if new_role != staff.role or other_hub:
+        # What failed to reach them in their old role or hub is not theirs to be sent again.
+        await _clear_failed(uow, staff)
     staff.role = new_role
     uow.staff.move_to(staff, new_hub)
     _audit(uow, "staff.moved", by=by, now=now, hub_id=new_hub.id, subject=("staff", staff.id))

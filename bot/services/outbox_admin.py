@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.domain.access import may_read_concern
 from bot.domain.actors import OPERATOR, Actor
 from bot.domain.errors import SetupError
-from bot.domain.outbox import DeliveryState, Lane
+from bot.domain.outbox import DeliveryState, Lane, Recipient
+from bot.services.concern_access import viewer_of
+from bot.services.ladder_steps import hub_of
 from bot.services.ports import UnitOfWork
-from bot.services.records import OutboxRecord
+from bot.services.records import OutboxRecord, StaffRecord
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,56 @@ def check_retry(row: OutboxRecord) -> None:
         )
 
 
-def retry(uow: UnitOfWork, row: OutboxRecord, *, by: Actor, now: datetime) -> None:
-    """Put a failed message back in the queue with a fresh set of attempts (audited)."""
+class RecipientMayNotHaveIt(SetupError):
+    """Whom a failed message was for has left, is no longer linked, or may no longer read
+    the concern it is about: it is not sent again."""
+
+
+async def why_not_to(uow: UnitOfWork, row: OutboxRecord) -> str | None:
+    """None when the message may still go to whom it was for; else why not. A member of
+    staff must not have left and, for a message about a concern (its alert carries a young
+    person's words), must still may read it by bot.domain.access.may_read_concern as they
+    are now: having been alerted (told) does not count, for this may be the very alert that
+    failed to reach them."""
+    if row.recipient_type == Recipient.YOUNG_PERSON:
+        person = await uow.young_people.get(row.recipient_id)
+        return None if person is not None else "the young person is no longer linked"
+    if row.recipient_type != Recipient.STAFF:
+        return None
+    staff = await uow.staff.get(row.recipient_id)
+    if staff is None or not staff.active:
+        return "the member of staff it was for has left"
+    return None if row.concern_id is None else await _why_not_concern(uow, staff, row.concern_id)
+
+
+async def _why_not_concern(uow: UnitOfWork, staff: StaffRecord, concern_id: int) -> str | None:
+    concern = await uow.concerns.get(concern_id)
+    if concern is None:
+        return "the concern it was about is no longer kept"
+    hub = await hub_of(uow, concern.hub_id)
+    viewer = replace(await viewer_of(uow, staff, concern, hub.council_id), told=False)
+    if not may_read_concern(viewer):
+        return "the member of staff it was for may no longer read the concern it is about"
+    return None
+
+
+async def retry(uow: UnitOfWork, row: OutboxRecord, *, by: Actor, now: datetime) -> None:
+    """Put a failed message back in the queue with a fresh set of attempts (audited). One
+    whose recipient may no longer have it is refused: the refusal is audited and committed,
+    then `RecipientMayNotHaveIt` is raised."""
     check_retry(row)
+    why = await why_not_to(uow, row)
+    if why is not None:
+        uow.audit.record(
+            "outbox.retry_refused",
+            at=now,
+            by=by,
+            hub_id=row.hub_id,
+            subject_type="outbox",
+            subject_id=row.id,
+        )
+        await uow.commit()
+        raise RecipientMayNotHaveIt(f"outbox message {row.id} cannot be sent again: {why}")
     row.state = DeliveryState.PENDING
     row.attempts = 0
     row.not_before = now
@@ -81,5 +131,5 @@ async def do_retry(uow: UnitOfWork, outbox_id: int, *, now: datetime) -> None:
         row = await uow.outbox.get(outbox_id, for_update=True)
         if row is None:
             raise SetupError(f"there is no outbox message {outbox_id}")
-        retry(uow, row, by=OPERATOR, now=now)
+        await retry(uow, row, by=OPERATOR, now=now)
         await uow.commit()

@@ -321,6 +321,9 @@ class Outbox(Protocol):
     async def drop_waiting_to(self, chat_id: int, *, reason: str) -> Sequence[OutboxRecord]:
         """Stop every message still waiting to go to this chat; returns them."""
 
+    async def failed_to(self, chat_id: int) -> Sequence[OutboxRecord]:
+        """Every failed message to this chat that still holds its words."""
+
     async def push_back(self, *, chat_id: int, until: datetime) -> None:
         """Hold every message to one chat until `until` (Telegram asked us to wait)."""
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 from bot.domain.access import Viewer, may_manage_staff
 from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import (
-    InviteNotOpen,
+    InviteNotFound,
     MayNotManageStaff,
     NotForYourself,
     SeveralStaff,
@@ -161,7 +161,7 @@ async def do_revoke_command(
         invite = await uow.invites.get(number)
         # Another hub's invite is answered exactly like one that does not exist.
         if invite is None or not may_manage_staff(_viewer(manager, invite.worker.hub_id)):
-            raise InviteNotOpen(id=str(number))
+            raise InviteNotFound(id=str(number))
         check_open(invite, now)
         revoke(uow, invite, by=_by(manager), now=now)
         return open_invite(invite)

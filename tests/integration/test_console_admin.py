@@ -13,7 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.db.models import AuditEvent
+from bot.adapters.db.models import AuditEvent, Invite, OutboxMessage
+from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.services.hub_audit import PAGE_SIZE
 from bot.services.invites import do_create_invite
@@ -373,6 +374,38 @@ class TestUndelivered:
         again = await _post(otto, "/admin/undelivered", action)
         assert again.status_code == 400
         assert 'id="problem-outbox_not_retryable"' in again.text
+
+    async def test_not_sent_again_to_someone_who_left_nor_another_hubs(
+        self, admin: Hub, otto: httpx.AsyncClient
+    ) -> None:
+        concern_id = await admin.raise_concern()
+        [alert] = [m for m in await admin.queued(JO) if m.concern_id == concern_id]
+        await admin.blocked(alert.id)
+        await admin.staff(JO, active=False)  # left without offboarding clearing the words
+        action = f"/admin/undelivered/{alert.id}/retry"
+        answer = await _post(otto, "/admin/undelivered", action)
+        assert answer.status_code == 400
+        assert 'id="problem-outbox_recipient_gone"' in answer.text
+        await admin.staff(ASH, role=Role.MANAGER)
+        await do_create_invite(
+            admin.uow(), worker_telegram_id=LEE, first_name="Kai", now=admin.clock()
+        )
+        async with admin.uow() as uow:
+            invite_id = max(await uow.session.scalars(select(Invite.id)))
+        async with _browser(admin) as ash:
+            await _sign_in(admin, ash, ASH)
+            for other in (action, f"/admin/invites/{invite_id}/revoke"):
+                refused = await _post(ash, "/admin/undelivered", other)
+                assert refused.status_code == 404, other
+        async with admin.uow() as uow:
+            row = await uow.session.get(OutboxMessage, alert.id)
+            assert row is not None
+            assert row.state == DeliveryState.FAILED
+        assert await _audited(admin, "outbox.retried") == []
+        assert await _audited(admin, "invite.revoked") == []
+        assert await _audited(admin, "outbox.retry_refused") == [
+            (admin.ids[OTTO], "outbox", alert.id)
+        ]
 
     async def test_a_key_worker_is_refused(self, admin: Hub) -> None:
         [*_, message] = await admin.queued(JO)

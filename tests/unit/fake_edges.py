@@ -222,6 +222,11 @@ class FakeOutbox:
         )
         return self._fail(later, "an earlier part failed")
 
+    async def failed_to(self, chat_id: int) -> list[Queued]:
+        """Every failed message to this chat that still holds its words."""
+        failed = DeliveryState.FAILED.value
+        return [r for r in self._t.outbox if r.chat_id == chat_id and r.state == failed and r.text]
+
     async def drop_waiting_to(self, chat_id: int, *, reason: str) -> list[Queued]:
         """Stop every message still waiting to go to this chat."""
         waiting = [r for r in self._t.outbox if r.chat_id == chat_id and r.state in _WAITING]

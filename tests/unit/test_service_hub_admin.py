@@ -34,7 +34,14 @@ from bot.services.hub_admin import (
     may_administer,
 )
 from bot.services.hub_audit import PAGE_SIZE, AuditFilter, AuditLine, do_view_audit
-from bot.services.hub_outbox import MessageNotRetryable, do_retry_undelivered, do_view_undelivered
+from bot.services.hub_outbox import (
+    MessageNotFound,
+    MessageNotRetryable,
+    RecipientGone,
+    do_retry_undelivered,
+    do_view_undelivered,
+)
+from bot.services.outbox_admin import RecipientMayNotHaveIt, do_retry
 from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, OONA, OTTO, PAT, SAM, SUE, World
 
 MANAGERS = (MAX, OTTO)
@@ -172,8 +179,13 @@ async def test_the_councils_settings_are_shown(world: World) -> None:
 
 async def _failed_to_jo(world: World, *, words: bool = True) -> int:
     """A message to Jo that Telegram would not take after every try."""
+    return await _failed_to(world, JO, words=words)
+
+
+async def _failed_to(world: World, who: int, *, words: bool = True) -> int:
+    """A message to a member of staff that Telegram would not take after every try."""
     async with world.uow() as uow:
-        jo = await uow.staff.get(world.ids[JO])
+        jo = await uow.staff.get(world.ids[who])
         assert jo is not None
         [row] = uow.postbox.to_staff(jo, "young_person_joined", {"name": "Sam"}, now=world.now())
         await uow.commit()
@@ -209,7 +221,7 @@ class TestUndelivered:
         outbox_id = await _failed_to_jo(world)
         oona = await world.staff_actor(OONA)
         assert (await do_view_undelivered(world.uow(), oona, now=world.now())).rows == ()
-        with pytest.raises(MessageNotRetryable):
+        with pytest.raises(MessageNotFound):
             await do_retry_undelivered(world.uow(), oona, outbox_id, now=world.now())
         assert world.audited("outbox.retried") == []
 
@@ -221,6 +233,74 @@ class TestUndelivered:
             await do_retry_undelivered(world.uow(), jo, 1, now=world.now())
         with pytest.raises(MayNotManageStaff):
             await do_view_audit(world.uow(), jo, AuditFilter(), now=world.now())
+
+
+async def _failed_alert_to_jo(world: World) -> int:
+    """Sam raises a concern; the alert to Jo, their worker, with Sam's words, fails."""
+    concern_id = await world.raise_concern()
+    [row] = [r for r in world.queued(JO) if r.concern_id == concern_id]
+    row.state, row.attempts, row.last_error = DeliveryState.FAILED, 5, "Forbidden"
+    assert row.text
+    return row.id
+
+
+class TestRetryGoesOnlyToWhoMayHaveIt:
+    """Red-team H2: a failed message is sent again only to staff who have not left and, for
+    a concern's alert, may still read it (having been alerted does not count)."""
+
+    async def test_a_concern_alert_is_retried_to_the_worker_who_may_still_read_it(
+        self, world: World
+    ) -> None:
+        outbox_id = await _failed_alert_to_jo(world)
+        await do_retry_undelivered(
+            world.uow(), await world.staff_actor(OTTO), outbox_id, now=world.now()
+        )
+        [row] = [r for r in world.store.tables.outbox if r.id == outbox_id]
+        assert row.state == DeliveryState.PENDING
+
+    async def test_not_to_someone_who_has_left(self, world: World) -> None:
+        outbox_id = await _failed_alert_to_jo(world)
+        world.change_staff(JO, active=False)
+        with pytest.raises(RecipientGone):
+            await do_retry_undelivered(
+                world.uow(), await world.staff_actor(OTTO), outbox_id, now=world.now()
+            )
+        with pytest.raises(RecipientMayNotHaveIt):  # `waypoint outbox retry`
+            await do_retry(world.uow(), outbox_id, now=world.now())
+        [row] = [r for r in world.store.tables.outbox if r.id == outbox_id]
+        assert row.state == DeliveryState.FAILED
+        assert world.audited("outbox.retried") == []
+        assert [e.subject_id for e in world.audited("outbox.retry_refused")] == [outbox_id] * 2
+
+    async def test_not_to_a_worker_no_longer_theirs_though_once_alerted(
+        self, world: World
+    ) -> None:
+        outbox_id = await _failed_alert_to_jo(world)
+        [sam] = world.store.tables.young_people
+        sam.key_worker_id = world.ids[LEE]
+        with pytest.raises(RecipientGone):
+            await do_retry_undelivered(
+                world.uow(), await world.staff_actor(MAX), outbox_id, now=world.now()
+            )
+        [row] = [r for r in world.store.tables.outbox if r.id == outbox_id]
+        assert row.state == DeliveryState.FAILED
+
+    async def test_leaving_or_moving_clears_the_words_of_failed_messages(
+        self, world: World
+    ) -> None:
+        outbox_id = await _failed_alert_to_jo(world)
+        dee_message = await _failed_to(world, DEE)
+        max_ = await world.staff_actor(MAX)
+        await do_change_staff(
+            world.uow(), max_, world.ids[DEE], role=Role.SLT, hub=None, now=world.now()
+        )
+        [sam] = world.store.tables.young_people
+        sam.key_worker_id = world.ids[LEE]
+        await do_mark_left(world.uow(), max_, world.ids[JO], now=world.now())
+        rows = {r.id: r for r in world.store.tables.outbox}
+        assert (rows[outbox_id].text, rows[dee_message].text) == ("", "")
+        with pytest.raises(MessageNotRetryable):
+            await do_retry_undelivered(world.uow(), max_, outbox_id, now=world.now())
 
 
 class TestAuditLog:

@@ -654,6 +654,15 @@ class Outbox:
             part.lease_owner = part.lease_until = None
         return later
 
+    async def failed_to(self, chat_id: int) -> list[OutboxMessage]:
+        """Every failed message to this chat that still holds its words."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.state == DeliveryState.FAILED.value,
+            OutboxMessage.text != "",
+        )
+        return list(await self._session.scalars(query))
+
     async def drop_waiting_to(self, chat_id: int, *, reason: str) -> list[OutboxMessage]:
         """Stop every message still waiting to go to this chat; returns them."""
         query = select(OutboxMessage).where(

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
 from bot.domain.access import roles_granted_by
-from bot.domain.errors import MayNotManageStaff, NotStaff, WaypointError
+from bot.domain.errors import InviteNotFound, MayNotManageStaff, NotStaff, WaypointError
 from bot.domain.numbers import whole_number
 from bot.domain.people import Role
 from bot.services.console_login import ConsoleUser
@@ -34,7 +34,7 @@ from bot.services.hub_admin import (
     may_administer,
 )
 from bot.services.hub_audit import KINDS, AuditFilter, do_view_audit
-from bot.services.hub_outbox import do_retry_undelivered, do_view_undelivered
+from bot.services.hub_outbox import MessageNotFound, do_retry_undelivered, do_view_undelivered
 from bot.services.staff_admin import do_list_invites, do_revoke_command
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class AdminPages:
         number = whole_number(staff_id)
         found = [row for row in hub.rows if row.id == number and not row.is_you]
         if not found:
-            return self.console.pages.render("refused.html", {"why": "missing"}, status=404)
+            return _missing(self.console)
         values = {
             "hub": hub,
             "member": found[0],
@@ -285,6 +285,8 @@ class AdminPages:
             await do_revoke_command(self.console.uow(), user.staff, number, now=self._now())
         except (MayNotManageStaff, NotStaff):
             return self.console._refused("role")
+        except InviteNotFound:
+            return _missing(self.console)
         except WaypointError as error:
             return await self._invites_page(user, request, problem=error.message_id)
         return _see("/admin/invites?done=revoked")
@@ -314,6 +316,8 @@ class AdminPages:
             await do_retry_undelivered(self.console.uow(), user.staff, number, now=self._now())
         except (MayNotManageStaff, NotStaff):
             return self.console._refused("role")
+        except MessageNotFound:
+            return _missing(self.console)
         except WaypointError as error:
             return await self._undelivered_page(user, request, problem=error.message_id)
         return _see("/admin/undelivered?done=retried")
@@ -338,6 +342,11 @@ class AdminPages:
         """The first administration page."""
         user = await self._admin(request)
         return user if isinstance(user, Response) else _see("/admin/staff")
+
+
+def _missing(console: Console) -> Response:
+    """Nothing of this hub has that number (another hub's is answered so too)."""
+    return console.pages.render("refused.html", {"why": "missing"}, status=404)
 
 
 def _grantable(user: ConsoleUser) -> list[str]:
