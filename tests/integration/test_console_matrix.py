@@ -161,6 +161,7 @@ async def _build(url: str) -> World:
     await hub.blocked(una.id)
     ids["outbox_id"] = una.id
     ids["staff_id"] = hub.ids[1002]  # Lee: the member of staff the admin actions change
+    ids["jo"] = hub.ids[1001]  # the key worker an invite is made for
     signed_in = {
         key: await _sign_in(hub, viewer[0])
         for key, viewer in VIEWERS.items()
@@ -189,6 +190,9 @@ SAMS_SESSION = "Y . Y Y Y Y . . . . . . . ."  # may_book_session for Sam
 FIGURES = ". . . . Y . . . . Y . Y . ."  # may_see_service_figures (their own hub)
 OWN_HUB_ADMIN = ". . . . Y . . . Y Y . Y . ."  # may_manage_staff (their own hub)
 HUB_A_ADMIN = ". . . . Y . . . Y . . . . ."  # may_manage_staff, about hub A's staff
+INVITE_FORM = "Y Y . . Y . . . Y Y Y Y . ."  # may_invite_for, themselves or as a manager
+JOS_INVITE = "Y . . . Y . . . Y . . . . ."  # may_invite_for Jo (a key worker at hub A)
+COUNCIL = ". . . . Y . . . Y Y . Y . ."  # may_change_council_settings (their own council)
 
 GOAL_FORM = {"words": "go to college every day"}
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
@@ -234,12 +238,14 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("GET", "/admin"): (OWN_HUB_ADMIN, {}),
     ("GET", "/admin/staff"): (OWN_HUB_ADMIN, {}),
     ("GET", "/admin/staff/new"): (OWN_HUB_ADMIN, {}),
+    # A role both a manager and an operator may give (access.roles_granted_by); the roles
+    # only a manager gives, and none, are tests/integration/test_console_admin.py's.
     ("POST", "/admin/staff/new"): (
         OWN_HUB_ADMIN,
-        {"name": "Rae", "telegram_id": "1701", "role": "duty"},
+        {"name": "Rae", "telegram_id": "1701", "role": "slt"},
     ),
     ("GET", "/admin/staff/{staff_id}"): (HUB_A_ADMIN, {}),
-    ("POST", "/admin/staff/{staff_id}/move"): (HUB_A_ADMIN, {"role": "duty"}),
+    ("POST", "/admin/staff/{staff_id}/move"): (HUB_A_ADMIN, {"role": "slt"}),
     ("GET", "/admin/staff/{staff_id}/leave"): (HUB_A_ADMIN, {}),
     ("POST", "/admin/staff/{staff_id}/leave"): (HUB_A_ADMIN, {}),
     ("GET", "/admin/young-people"): (OWN_HUB_ADMIN, {}),
@@ -250,17 +256,33 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("GET", "/admin/invites"): (OWN_HUB_ADMIN, {}),
     ("POST", "/admin/invites/{invite_id}/revoke"): (HUB_A_ADMIN, {}),
     ("GET", "/admin/council"): (OWN_HUB_ADMIN, {}),
+    ("POST", "/admin/council"): (
+        COUNCIL,
+        {
+            "office_hours": "8-18",
+            "minutes_high": "20",
+            "minutes_other": "90",
+            "on_call_first": "no",
+            "quiet_hours": "22-7",
+            "out_of_hours_phone": "01609 780780",
+        },
+    ),
+    ("GET", "/admin/invites/new"): (INVITE_FORM, {}),
+    ("POST", "/admin/invites/new"): (JOS_INVITE, {"first_name": "Mia", "worker": "{jo}"}),
     ("GET", "/admin/undelivered"): (OWN_HUB_ADMIN, {}),
     ("POST", "/admin/undelivered/{outbox_id}/retry"): (HUB_A_ADMIN, {}),
     ("GET", "/admin/audit"): (OWN_HUB_ADMIN, {}),
 }
+# An allowed action that answers with a page (200), not a redirect: a new invite's link is
+# shown once, on the answer to the POST.
+ANSWERED_IN_PLACE = {("POST", "/admin/invites/new")}
 # Marking a session needs one that has begun (the others are ahead).
 PATH_IDS = {("POST", "/sessions/{session_id:int}/mark"): {"session_id": "begun"}}
 # Signing in and out have their own tests (test_console_web.py).
 NOT_IN_MATRIX = {"/", "/signed-out", "/login/{token}", "/sign-out"}
 # Cells where the code disagrees with access.py: (method, route, viewer) -> the finding.
 # None lets anyone do what access.py refuses (every refused action changes nothing); these
-# refuse with a form error (400) instead of 403/404, and two give a reason that is not true.
+# refuse with a form error (400) instead of 403/404.
 BOOK_ROUTE = ("POST", "/sessions/book")
 OTHER_HUBS = ("B manager", "C2 manager")
 _AS_FORM_ERROR = "refused, nothing changed, but as a 400 form error, not 403/404"
@@ -275,18 +297,6 @@ FINDINGS: dict[tuple[str, str, str], str] = {
     **{
         ("POST", "/admin/young-people/{young_person_id}/reassign", viewer): (
             f"{_AS_FORM_ERROR} ('That young person is not at your hub')"
-        )
-        for viewer in OTHER_HUBS
-    },
-    **{
-        ("POST", "/admin/invites/{invite_id}/revoke", viewer): (
-            f"{_AS_FORM_ERROR}, saying untruly that the open link was used, withdrawn or ran out"
-        )
-        for viewer in OTHER_HUBS
-    },
-    **{
-        ("POST", "/admin/undelivered/{outbox_id}/retry", viewer): (
-            f"{_AS_FORM_ERROR}, saying untruly that the failed message was sent or cleared"
         )
         for viewer in OTHER_HUBS
     },
@@ -381,7 +391,7 @@ def built(
 WATCHED = (
     models.Staff, models.YoungPerson, models.Invite, models.Concern, models.ConcernEvent,
     models.Session, models.SessionEvent, models.Reminder, models.Goal, models.GoalVersion,
-    models.OutboxMessage,
+    models.OutboxMessage, models.Council,
 )  # fmt: skip
 
 
@@ -401,7 +411,8 @@ async def _state(url: str) -> dict[str, list[str]]:
 async def _ask(url: str, world: World, method: str, route: str, viewer: str) -> httpx.Response:
     engine = create_engine(url)
     factory = UnitOfWorkFactory(session_factory(engine), PostOffice(_catalogue()))
-    app = console_app(factory, ManualClock(ASKING), ConsoleSettings(CONSOLE, govuk_folder()))
+    settings = ConsoleSettings(CONSOLE, govuk_folder(), bot_username="WaypointBot")
+    app = console_app(factory, ManualClock(ASKING), settings)
     session_id, csrf = world.signed_in.get(viewer, ("", "x" * 43))
     cookies = {COOKIE: session_id} if session_id else {}
     transport = httpx.ASGITransport(app=app)
@@ -459,7 +470,10 @@ async def test_each_viewer_is_given_or_refused_each_page_and_action(
         before = await _state(url)
         answer = await _ask(url, built.world, method, route, viewer)
         changed = await _state(url) != before
-        if allowed:
+        if allowed and (method, route) in ANSWERED_IN_PLACE:
+            assert answer.status_code == 200, answer.status_code
+            assert changed, "an allowed action changed nothing"
+        elif allowed:
             assert answer.status_code == 303, answer.status_code
             assert answer.headers["location"] != "/signed-out"
             assert changed, "an allowed action changed nothing"
