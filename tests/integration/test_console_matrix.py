@@ -64,7 +64,8 @@ VIEWERS: dict[str, tuple[int, str, Role, str, str] | None] = {
     "manager": (1005, "Max", Role.MANAGER, "Harrogate", NY),
     "duty": (1006, "Dee", Role.DUTY, "Harrogate", NY),
     "on call": (1007, "Oona", Role.ON_CALL, "Harrogate", NY),
-    "police": (1008, "Pat", Role.POLICE_LIAISON, "Harrogate", NY),
+    "police": (1008, "Pat", Role.POLICE_LIAISON, "Harrogate", NY),  # was a key worker
+    "liaison": (1012, "Pia", Role.POLICE_LIAISON, "Harrogate", NY),  # signs in as one
     "operator": (1009, "Otto", Role.OPERATOR, "Harrogate", NY),
     "B manager": (1101, "Bea", Role.MANAGER, "Scarborough", NY),
     "B key worker": (1102, "Ash", Role.KEY_WORKER, "Scarborough", NY),
@@ -120,9 +121,9 @@ async def _build(url: str) -> World:
     now = hub.clock
     people = [viewer for viewer in VIEWERS.values() if viewer is not None]
     for telegram_id, name, role, hub_name, council in (*people, *EXTRAS):
-        # The police liaison starts as a key worker, to be given the console a liaison never
-        # gets a link for, then moved: a session whose role changed while signed in.
-        first = Role.KEY_WORKER if role is Role.POLICE_LIAISON else role
+        # Pat starts as a key worker, signs in, then is moved: a session whose role changed
+        # while signed in. Pia is a police liaison from the start, who signs in as one.
+        first = Role.KEY_WORKER if telegram_id == 1008 else role
         new = NewStaff(telegram_id, name, first, hub_name, council, create=True)
         await do_add_staff(factory(), new, now=now())
     async with factory() as uow:
@@ -176,23 +177,23 @@ async def _build(url: str) -> World:
 # The matrix. Columns, in order: each viewer above. "Y" allowed, "." refused. Why each row is
 # as it is, by access.py's rule:
 COLUMNS = tuple(VIEWERS)
-#                                 kw kw2 lc slt mgr duty oc pol op Bmgr Bkw C2 left out
-CASELOAD = "Y Y Y Y Y Y Y . Y Y Y Y . ."  # has_caseload(role)
-OPEN_PERSON = "Y . Y Y Y Y Y . Y . . . . ."  # may_open_young_person (Sam at hub A)
-GOALS = "Y . Y . . . . . . . . . . ."  # may_change_goals: named worker, own coach
-PROFILE = "Y . . Y . . . . . . . . . ."  # may_change_profile: named worker, hub's slt
-REPLY = "Y . Y . Y Y . . . . . . . ."  # may_message_young_person
-LIST_CONCERNS = "Y Y . . Y Y Y Y . Y Y Y . ."  # role_reads_concerns, or a liaison's summary
-READ_CONCERN = "Y . . . Y Y Y . . . . . . ."  # may_read_concern (Jo was alerted too)
-CLOSE_CONCERN = ". . . . Y Y . . . . . . . ."  # may_close_concern, nobody acknowledged it
-SESSION_PAGES = "Y Y Y Y Y Y . . . Y Y Y . ."  # ever_may(role, may_book_session)
-SAMS_SESSION = "Y . Y Y Y Y . . . . . . . ."  # may_book_session for Sam
-FIGURES = ". . . . Y . . . . Y . Y . ."  # may_see_service_figures (their own hub)
-OWN_HUB_ADMIN = ". . . . Y . . . Y Y . Y . ."  # may_manage_staff (their own hub)
-HUB_A_ADMIN = ". . . . Y . . . Y . . . . ."  # may_manage_staff, about hub A's staff
-INVITE_FORM = "Y Y . . Y . . . Y Y Y Y . ."  # may_invite_for, themselves or as a manager
-JOS_INVITE = "Y . . . Y . . . Y . . . . ."  # may_invite_for Jo (a key worker at hub A)
-COUNCIL = ". . . . Y . . . Y Y . Y . ."  # may_change_council_settings (their own council)
+#                                 kw kw2 lc slt mgr duty oc pol lia op Bmgr Bkw C2 left out
+CASELOAD = "Y Y Y Y Y Y Y . . Y Y Y Y . ."  # has_caseload(role)
+OPEN_PERSON = "Y . Y Y Y Y Y . . Y . . . . ."  # may_open_young_person (Sam at hub A)
+GOALS = "Y . Y . . . . . . . . . . . ."  # may_change_goals: named worker, own coach
+PROFILE = "Y . . Y . . . . . . . . . . ."  # may_change_profile: named worker, hub's slt
+REPLY = "Y . Y . Y Y . . . . . . . . ."  # may_message_young_person
+LIST_CONCERNS = "Y Y . . Y Y Y Y Y . Y Y Y . ."  # role_reads_concerns, or a liaison's summary
+READ_CONCERN = "Y . . . Y Y Y . . . . . . . ."  # may_read_concern (Jo was alerted too)
+CLOSE_CONCERN = ". . . . Y Y . . . . . . . . ."  # may_close_concern, nobody acknowledged it
+SESSION_PAGES = "Y Y Y Y Y Y . . . . Y Y Y . ."  # ever_may(role, may_book_session)
+SAMS_SESSION = "Y . Y Y Y Y . . . . . . . . ."  # may_book_session for Sam
+FIGURES = ". . . . Y . . . . . Y . Y . ."  # may_see_service_figures (their own hub)
+OWN_HUB_ADMIN = ". . . . Y . . . . Y Y . Y . ."  # may_manage_staff (their own hub)
+HUB_A_ADMIN = ". . . . Y . . . . Y . . . . ."  # may_manage_staff, about hub A's staff
+INVITE_FORM = "Y Y . . Y . . . . Y Y Y Y . ."  # may_invite_for, themselves or as a manager
+JOS_INVITE = "Y . . . Y . . . . Y . . . . ."  # may_invite_for Jo (a key worker at hub A)
+COUNCIL = ". . . . Y . . . . Y Y . Y . ."  # may_change_council_settings (their own council)
 
 GOAL_FORM = {"words": "go to college every day"}
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
