@@ -97,6 +97,13 @@ class InviteNotOpen(WaypointError):
     message_id = "invite_not_open"
 
 
+class RoleNotYoursToGive(WaypointError):
+    """The role asked for (or the one they have now) is not the manager's or operator's to
+    give (bot.domain.access.roles_granted_by), in Telegram (`/move`) or the console."""
+
+    message_id = "staff_role_not_yours"
+
+
 class InviteNotFound(InviteNotOpen):
     """No invite with that number at the sender's hub at all (another hub's is none): told
     in Telegram like one that cannot be used; the console answers it as a missing page."""

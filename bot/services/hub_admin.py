@@ -20,6 +20,7 @@ from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import (
     MayNotManageStaff,
     NotForYourself,
+    RoleNotYoursToGive,
     StaffNotFound,
     WaypointError,
     YoungPersonNotFound,
@@ -38,6 +39,7 @@ from bot.services.offboarding import (
 from bot.services.ports import UnitOfWork
 from bot.services.records import CouncilRecord, StaffRecord, YoungPersonRecord
 from bot.services.staff import add_to_hub
+from bot.services.staff_admin import check_may_give
 
 T = TypeVar("T")
 
@@ -47,13 +49,6 @@ class AccountTaken(WaypointError):
     of staff, of any hub, or a young person), so the form tells nobody whose it is."""
 
     message_id = "staff_account_taken"
-
-
-class RoleNotYoursToGive(WaypointError):
-    """The role asked for (or the one they have now) is not the manager's or operator's to
-    give from the console (bot.domain.access.roles_granted_by)."""
-
-    message_id = "staff_role_not_yours"
 
 
 @dataclass(frozen=True)
@@ -289,16 +284,7 @@ async def do_change_staff(
 
     async def act(manager: StaffRecord) -> Moved:
         staff = await _colleague(uow, manager, staff_id)
-        before = Role(staff.role)
-        if not may_grant_role(Role(manager.role), before=before, after=role or before):
-            await _refuse(
-                uow,
-                manager,
-                "staff.change_refused",
-                RoleNotYoursToGive(),
-                now=now,
-                staff_id=staff.id,
-            )
+        await check_may_give(uow, manager, staff, role, now=now)
         council = manager.hub.council_id
         new_hub = await hub_in_council(uow, council, hub) if hub else None
         return await move(uow, staff, by=_by(manager), now=now, role=role, hub=new_hub)

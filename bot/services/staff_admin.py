@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from bot.domain.access import Viewer, may_manage_staff
+from bot.domain.access import Viewer, may_grant_role, may_manage_staff
 from bot.domain.actors import Actor, KnownStaff
 from bot.domain.errors import (
     InviteNotFound,
     MayNotManageStaff,
     NotForYourself,
+    RoleNotYoursToGive,
     SeveralStaff,
     StaffNotFound,
 )
@@ -112,6 +113,28 @@ async def do_leave_command(
     return await _as_manager(uow, actor, now, act)
 
 
+async def check_may_give(
+    uow: UnitOfWork, manager: StaffRecord, staff: StaffRecord, role: Role | None, *, now: datetime
+) -> None:
+    """Refuse (audited, committed, then `RoleNotYoursToGive`) a change of role or hub unless
+    the colleague's role before and after is the manager's or operator's to give
+    (bot.domain.access.may_grant_role): nobody makes a manager, operator or on-call worker,
+    nor changes or moves one, except the server's operator (`waypoint staff move`)."""
+    before = Role(staff.role)
+    if may_grant_role(Role(manager.role), before=before, after=role or before):
+        return
+    uow.audit.record(
+        "staff.change_refused",
+        at=now,
+        by=_by(manager),
+        hub_id=manager.hub_id,
+        subject_type="staff",
+        subject_id=staff.id,
+    )
+    await uow.commit()
+    raise RoleNotYoursToGive
+
+
 async def do_move_command(
     uow: UnitOfWork, actor: KnownStaff, asked: MoveAsked, *, now: datetime
 ) -> Moved:
@@ -119,6 +142,7 @@ async def do_move_command(
 
     async def act(uow: UnitOfWork, manager: StaffRecord, now: datetime) -> Moved:
         staff = await _colleague(uow, manager, asked.name)
+        await check_may_give(uow, manager, staff, asked.role, now=now)
         council = manager.hub.council_id
         hub = await hub_in_council(uow, council, asked.hub) if asked.hub else None
         return await move(uow, staff, by=_by(manager), now=now, role=asked.role, hub=hub)

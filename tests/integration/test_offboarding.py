@@ -226,6 +226,25 @@ class TestMoving:
         assert (await hub.keys(MAX))[-1] == "staff_move_no_hub"
         assert (await _member(hub, LEE)).hub_id == (await _member(hub, JO)).hub_id
 
+    async def test_move_in_telegram_gives_no_role_that_is_not_the_managers_to_give(
+        self, hub: Hub
+    ) -> None:
+        for role in (Role.ON_CALL, Role.MANAGER):
+            asked = MoveAsked("Lee", role=role)
+
+            async def move(max_: KnownStaff, asked: MoveAsked = asked) -> object:
+                return await staff_admin.do_move_command(hub.uow(), max_, asked, now=hub.clock())
+
+            await _as_max(hub, move)
+            assert (await hub.keys(MAX))[-1] == "staff_role_not_yours"
+        lee = await _member(hub, LEE)
+        assert lee.role == "key_worker"
+        async with hub.uow() as uow:
+            refused = await uow.session.scalars(
+                select(AuditEvent.subject_id).where(AuditEvent.action == "staff.change_refused")
+            )
+            assert list(refused) == [lee.id] * 2
+
 
 class TestWhoMay:
     async def test_a_key_worker_cannot_mark_anyone_as_left(self, hub: Hub) -> None:
