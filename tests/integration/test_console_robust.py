@@ -7,13 +7,16 @@ error, a 404, a redirect or a refusal), never a 500."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from bot.adapters.web.app import ConsoleSettings, console_app
 from bot.domain.people import Role
+from bot.domain.sessions import SessionWith
 from bot.entrypoints.console import govuk_folder
+from bot.services.ports import NewSession
 from bot.services.staff import NewStaff, do_add_staff
 from tests.integration.concern_world import MAX, SAM, Hub, hub
 from tests.integration.test_console_sessions import CONSOLE, NEXT_WEEK, _book, _sign_in
@@ -141,3 +144,39 @@ async def test_no_odd_value_is_a_500(
             if answer.status_code >= 500:
                 failures.append(f"POST {url} {data}: {answer.status_code}")
     assert failures == []
+
+
+async def test_a_long_past_still_shows_the_next_session_and_the_newest_concern(
+    hub: Hub, people: tuple[httpx.AsyncClient, httpx.AsyncClient]
+) -> None:
+    """Ninety sessions in the past year and one ahead: the one ahead is under Next; and of
+    Sam's concerns the page reads (and audits) only those it shows."""
+    max_, _ = people
+    sam, now = await hub.young_person(SAM), hub.clock()
+    concern_id = await hub.raise_concern()
+    async with hub.uow() as uow:
+        record = await uow.young_people.get(sam.young_person_id)
+        assert record is not None
+        for n in range(90, -1, -1):
+            start = now - timedelta(days=3 * n + 1) if n else now + timedelta(days=2)
+            booked = NewSession(
+                record.hub_id, record.id, SessionWith.COURT, None, "Court", None,
+                start.replace(tzinfo=None), "Europe/London", start, 60, False, None, None,
+            )  # fmt: skip
+            last = await uow.sessions.new(booked, now=now)
+        await uow.commit()
+        ahead_id = last.id
+    page = await max_.get(f"/young-people/{sam.young_person_id}")
+    assert page.status_code == 200
+    next_table = page.text.split('id="sessions-next"')[1].split("</table>")[0]
+    assert f'id="session-{ahead_id}"' in next_table
+    async with hub.uow() as uow:
+        found = await uow.concerns.of_young_person(record.id, hub_id=record.hub_id, limit=20)
+        assert [c.id for c in found] == [concern_id]
+        assert (
+            await uow.concerns.of_young_person(record.id, hub_id=record.hub_id + 1, limit=20) == []
+        )
+        past = await uow.sessions.before_latest_first(
+            record.id, before=now, since=now - timedelta(days=30), limit=3
+        )
+        assert [s.starts_at for s in past] == [now - timedelta(days=3 * n + 1) for n in (1, 2, 3)]
