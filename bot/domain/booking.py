@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from bot.domain.numbers import whole_number
+from bot.domain.numbers import calendar_day, whole_number
 
 # A draft nobody touched for this long is forgotten: the next /book starts afresh.
 DRAFT_LIFETIME = timedelta(minutes=30)
@@ -99,11 +99,8 @@ def read_clock(text: str) -> time | None:
 
 
 def read_day(text: str) -> date | None:
-    """A written date, "2027-03-02", or None."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    """A written date, "2027-03-02", or None (also for years before 2000 or after 2100)."""
+    return calendar_day(text)
 
 
 def read_day_and_clock(day_text: str, clock_text: str) -> datetime | None:

@@ -43,6 +43,13 @@ class RoleMayNotInvite(WaypointError):
     message_id = "invite_not_allowed"
 
 
+class InviteAlreadyMade(WaypointError):
+    """The console's form for an invite was sent again, and its invite has since been used,
+    withdrawn, has run out, or was for someone else: no second one is made."""
+
+    message_id = "invite_already_made"
+
+
 class BadFirstName(WaypointError):
     """The worker did not give a usable first name for the invite."""
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.goals import MOST_GOALS, Cadence, Scale, default_scale, most_goals
-from bot.domain.numbers import whole_number
+from bot.domain.numbers import calendar_day, whole_number
 from bot.domain.reminders import (
     DEFAULT_OFFSETS,
     Offset,
@@ -211,10 +211,9 @@ def _replies(profile: CommunicationProfile, value: str, _: date) -> Communicatio
 
 
 def _review(profile: CommunicationProfile, value: str, today: date) -> CommunicationProfile:
-    try:
-        review_on = date.fromisoformat(value)
-    except ValueError:
-        raise ProfileProblem("write the review date as year-month-day, like 2027-03-02") from None
+    review_on = calendar_day(value)
+    if review_on is None:
+        raise ProfileProblem("write the review date as year-month-day, like 2027-03-02")
     if review_on <= today:
         raise ProfileProblem("the review date must be after today")
     return replace(profile, review_on=review_on)

@@ -12,6 +12,7 @@ from bot.domain.errors import (
     AlreadyLinked,
     BadFirstName,
     CodeRefused,
+    InviteAlreadyMade,
     MayNotManageStaff,
     NotStaff,
     RoleMayNotInvite,
@@ -61,6 +62,7 @@ async def do_create_invite(
     send_link_as: str | None = None,
     for_worker_id: int | None = None,
     link_as: str | None = None,
+    code: str | None = None,
 ) -> InviteCreated:
     """Create a single-use invite from a key worker for a young person.
 
@@ -68,6 +70,10 @@ async def do_create_invite(
     With `for_worker_id`, the one at `worker_telegram_id` (a manager or operator, in the
     console) makes it for that key worker at their hub (bot.domain.access.may_invite_for);
     with `link_as` (the bot's username) the result carries the link, to be shown once.
+
+    `code` (the console's form carries one, made with the form) makes a resubmitted form
+    idempotent: the invite already made with it is shown again, not a second one made
+    (InviteAlreadyMade if it is no longer open, or was for someone else).
     """
     name = clean_first_name(first_name)
     async with uow:
@@ -81,7 +87,12 @@ async def do_create_invite(
             raise RoleMayNotInvite
         if name is None:
             raise BadFirstName
-        code = new_code()
+        if code is not None:
+            again = await _made_before(uow, code, worker.id, name, now=now)
+            if again is not None:
+                shown = deep_link(link_as, code) if link_as else None
+                return InviteCreated(code, name, again.expires_at, shown)
+        code = code or new_code()
         invite = await uow.invites.new(
             code_hash=hash_code(code),
             worker_id=worker.id,
@@ -107,6 +118,21 @@ async def do_create_invite(
         await uow.commit()
         shown = deep_link(link_as, code) if link_as else None
         return InviteCreated(code, name, invite.expires_at, shown)
+
+
+async def _made_before(
+    uow: UnitOfWork, code: str, worker_id: int, name: str, *, now: datetime
+) -> InviteRecord | None:
+    """The open invite this form's code already made (None if it made none yet)."""
+    if not looks_like_code(code):
+        raise InviteAlreadyMade
+    made = await uow.invites.by_code_hash(hash_code(code))
+    if made is None:
+        return None
+    still_open = made.used_at is None and made.revoked_at is None and made.expires_at > now
+    if not still_open or made.worker_id != worker_id or made.first_name != name:
+        raise InviteAlreadyMade
+    return made
 
 
 async def _their_worker(uow: UnitOfWork, maker: StaffRecord, worker_id: int) -> StaffRecord:

@@ -28,14 +28,14 @@ from bot.domain.console import Columns, caseload_columns
 from bot.domain.errors import YoungPersonNotFound
 from bot.domain.goals import Area, GoalState, Scale
 from bot.domain.ladder import ConcernState
-from bot.domain.sessions import SessionState, SessionWith
+from bot.domain.sessions import LONGEST, SessionState, SessionWith
 from bot.services.caseload import Reach, reach_of
 from bot.services.concern_access import viewer_of as concern_viewer
 from bot.services.goal_access import audit_look
 from bot.services.identity import staff_record
 from bot.services.people import profile_of
 from bot.services.ports import UnitOfWork
-from bot.services.records import ConcernRecord, StaffRecord, YoungPersonRecord
+from bot.services.records import ConcernRecord, SessionRecord, StaffRecord, YoungPersonRecord
 from bot.services.session_access import viewer_of
 from bot.services.staff_words import setting_words, what_about
 
@@ -290,24 +290,32 @@ async def _sessions(
     uow: UnitOfWork, person: YoungPersonRecord, names: _Names, *, now: datetime
 ) -> tuple[tuple[SessionView, ...], tuple[SessionView, ...]]:
     """Sessions still ahead (soonest first) and those of the past year (latest first)."""
-    found = await uow.sessions.for_young_person(
-        person.id, since=now - SESSIONS_SINCE, limit=MOST_SESSIONS * 4
+    # Ahead: any that has not ended (one begun up to the longest a session lasts ago may not).
+    soon = await uow.sessions.for_young_person(
+        person.id, since=now - LONGEST, limit=MOST_SESSIONS * 2
     )
-    views = [
-        SessionView(
-            session.id,
-            session.starts_at,
-            session.minutes,
-            session.with_kind,
-            await names.of(ActorKind.STAFF.value, session.staff_id) or session.companion,
-            session.place,
-            session.state,
-        )
-        for session in found
-    ]
-    ahead = [v for v in views if v.starts_at + timedelta(minutes=v.minutes) > now]
-    over = [v for v in views if v.starts_at + timedelta(minutes=v.minutes) <= now]
-    return tuple(ahead[:MOST_SESSIONS]), tuple(over[::-1][:MOST_SESSIONS])
+    ahead_found = [s for s in soon if s.starts_at + timedelta(minutes=s.minutes) > now]
+    ahead_found = ahead_found[:MOST_SESSIONS]
+    ahead_ids = {s.id for s in ahead_found}
+    past = await uow.sessions.before_latest_first(
+        person.id, before=now, since=now - SESSIONS_SINCE, limit=MOST_SESSIONS + len(ahead_ids)
+    )
+    over_found = [s for s in past if s.id not in ahead_ids][:MOST_SESSIONS]
+    ahead = [await _session_view(s, names) for s in ahead_found]
+    over = [await _session_view(s, names) for s in over_found]
+    return tuple(ahead), tuple(over)
+
+
+async def _session_view(session: SessionRecord, names: _Names) -> SessionView:
+    return SessionView(
+        session.id,
+        session.starts_at,
+        session.minutes,
+        session.with_kind,
+        await names.of(ActorKind.STAFF.value, session.staff_id) or session.companion,
+        session.place,
+        session.state,
+    )
 
 
 async def _concerns(
@@ -316,11 +324,9 @@ async def _concerns(
 ) -> tuple[ConcernView, ...] | None:  # fmt: skip
     """The young person's concerns, newest first, that this member of staff may read (each
     look audited); None when they may read none of them."""
-    theirs = [
-        concern
-        for concern in await uow.concerns.listed(hub_id=person.hub_id)
-        if concern.young_person_id == person.id
-    ]
+    theirs = await uow.concerns.of_young_person(
+        person.id, hub_id=person.hub_id, limit=MOST_CONCERNS
+    )
     readable = [
         concern
         for concern in theirs
@@ -328,7 +334,7 @@ async def _concerns(
     ]
     if not readable:
         return None
-    return tuple([await _concern(uow, c, names, staff, now=now) for c in readable][:MOST_CONCERNS])
+    return tuple([await _concern(uow, c, names, staff, now=now) for c in readable])
 
 
 async def _concern(

@@ -431,6 +431,11 @@ class Concerns(Protocol):
     ) -> Sequence[ConcernRecord]:
         """Concerns newest first, for one hub, one council's hubs, or all."""
 
+    async def of_young_person(
+        self, young_person_id: int, *, hub_id: int, limit: int
+    ) -> Sequence[ConcernRecord]:
+        """One young person's concerns at one hub, newest first, at most `limit`."""
+
     def record(
         self,
         concern: ConcernRecord,
@@ -493,6 +498,12 @@ class Sessions(Protocol):
         self, young_person_id: int, *, since: datetime, limit: int
     ) -> Sequence[SessionRecord]:
         """Every session of theirs starting after `since`, whatever its state, soonest first."""
+
+    async def before_latest_first(
+        self, young_person_id: int, *, before: datetime, since: datetime, limit: int
+    ) -> Sequence[SessionRecord]:
+        """Their sessions starting from `since` and before `before`, whatever their state, the
+        latest start first."""
 
     async def over_latest_first(
         self, young_person_id: int, *, now: datetime, limit: int

@@ -23,6 +23,7 @@ from bot.domain.access import (
 )
 from bot.domain.actors import KnownStaff
 from bot.domain.errors import YoungPersonNotFound
+from bot.domain.numbers import calendar_day, whole_number
 from bot.domain.people import Role
 from bot.domain.reminders import Offset, OffsetProblem, ReminderState, parse_offsets
 from bot.domain.sessions import (
@@ -379,18 +380,11 @@ class FormErrors:
         return bool(self.fields)
 
 
-def _number(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
 def read_day_time(values: dict[str, str], errors: FormErrors) -> datetime | None:
     """The day (`day`, YYYY-MM-DD) and time (`time`, HH:MM) fields as a wall-clock time."""
-    try:
-        day = date.fromisoformat(values.get("day", "").strip())
-    except ValueError:
+    day = calendar_day(values.get("day"))
+    if day is None:
         errors.fields["day"] = "day"
-        day = None
     try:
         clock = time.fromisoformat(values.get("time", "").strip())
     except ValueError:
@@ -404,14 +398,14 @@ def read_day_time(values: dict[str, str], errors: FormErrors) -> datetime | None
 def read_booking(values: dict[str, str]) -> BookingRequest | FormErrors:
     """The booking form's fields, or what does not read in them."""
     errors = FormErrors()
-    person = _number(values.get("young_person"))
+    person = whole_number(values.get("young_person"))
     if person is None:
         errors.fields["young_person"] = "young_person"
     with_whom = values.get("with", "").strip()
     if not with_whom:
         errors.fields["with"] = "with"
     start = read_day_time(values, errors)
-    minutes = _number(values.get("minutes") or "60")
+    minutes = whole_number(values.get("minutes") or "60")
     if minutes is None or not 1 <= minutes <= LONGEST_MINUTES:
         errors.fields["minutes"] = "minutes"
     reminders: tuple[Offset, ...] | None = None
@@ -455,7 +449,7 @@ async def do_console_book(
         elif request.with_whom in {kind.value for kind in OUTSIDE}:
             kind = SessionWith(request.with_whom)
         else:
-            number = _number(request.with_whom)
+            number = whole_number(request.with_whom)
             colleague = None if number is None else await uow.staff.get(number)
             if colleague is None or not colleague.active or colleague.hub_id != person.hub_id:
                 raise WithWhomRefused

@@ -127,3 +127,35 @@ async def test_without_the_bots_username_the_page_says_how_to_set_it(hub: Hub) -
         assert 'id="bot-unknown"' in page.text
         assert "WAYPOINT_BOT_USERNAME" in page.text
     assert await _audited(hub, "invite.created") == []
+
+
+async def test_sending_the_form_again_shows_the_same_invite_not_a_second_one(
+    hub: Hub, otto: httpx.AsyncClient
+) -> None:
+    form = await otto.get("/admin/invites/new")
+    key = re.search(r'name="invite_key" value="([A-Za-z0-9_-]+)"', form.text)
+    assert key is not None
+    sent = {"csrf_token": _csrf(form), "invite_key": key.group(1), "worker": str(hub.ids[JO])}
+    first = await otto.post("/admin/invites/new", data=sent | {"first_name": "Tia"})
+    again = await otto.post("/admin/invites/new", data=sent | {"first_name": "Tia"})
+    assert (first.status_code, again.status_code) == (200, 200)
+    links = [LINK.search(answer.text) for answer in (first, again)]
+    assert links[0] is not None
+    assert links[1] is not None
+    assert links[0].group(1) == links[1].group(1)
+    assert await _audited(hub, "invite.created") == [hub.ids[OTTO]]
+    # The same form for someone else, or once its invite is used, makes nothing.
+    other = await otto.post("/admin/invites/new", data=sent | {"first_name": "Kit"})
+    assert other.status_code == 400
+    assert 'id="problem-invite_already_made"' in other.text
+    await do_redeem_invite(
+        hub.uow(), telegram_user_id=TIA, code=links[0].group(1), now=hub.clock()
+    )
+    used = await otto.post("/admin/invites/new", data=sent | {"first_name": "Tia"})
+    assert 'id="problem-invite_already_made"' in used.text
+    assert LINK.search(used.text) is None
+    assert await _audited(hub, "invite.created") == [hub.ids[OTTO]]
+    # A fresh form makes a fresh one.
+    fresh = await _make(otto, first_name="Kit", worker=str(hub.ids[JO]))
+    assert LINK.search(fresh.text) is not None
+    assert await _audited(hub, "invite.created") == [hub.ids[OTTO], hub.ids[OTTO]]

@@ -198,25 +198,25 @@ COUNCIL = ". . . . Y . . . . Y Y . Y . ."  # may_change_council_settings (their 
 GOAL_FORM = {"words": "go to college every day"}
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("GET", "/caseload"): (CASELOAD, {}),
-    ("GET", "/young-people/{young_person_id:int}"): (OPEN_PERSON, {}),
-    ("POST", "/young-people/{young_person_id:int}/goals"): (GOALS, GOAL_FORM),
-    ("POST", "/young-people/{young_person_id:int}/goal-words"): (
+    ("GET", "/young-people/{young_person_id:id}"): (OPEN_PERSON, {}),
+    ("POST", "/young-people/{young_person_id:id}/goals"): (GOALS, GOAL_FORM),
+    ("POST", "/young-people/{young_person_id:id}/goal-words"): (
         GOALS,
         {"goal": "{goal}", **GOAL_FORM},
     ),
-    ("POST", "/young-people/{young_person_id:int}/profile"): (
+    ("POST", "/young-people/{young_person_id:id}/profile"): (
         PROFILE,
         {"setting": "scale", "value": "ten"},
     ),
-    ("POST", "/young-people/{young_person_id:int}/reply"): (
+    ("POST", "/young-people/{young_person_id:id}/reply"): (
         REPLY,
         {"words": "See you on Tuesday"},
     ),
     ("GET", "/concerns"): (LIST_CONCERNS, {}),
-    ("GET", "/concerns/{concern_id:int}"): (READ_CONCERN, {}),
-    ("POST", "/concerns/{concern_id:int}/acknowledge"): (READ_CONCERN, {}),
-    ("POST", "/concerns/{concern_id:int}/close"): (CLOSE_CONCERN, {"outcome": "Spoke with Sam."}),
-    ("GET", "/concerns/{concern_id:int}/export"): (READ_CONCERN, {}),
+    ("GET", "/concerns/{concern_id:id}"): (READ_CONCERN, {}),
+    ("POST", "/concerns/{concern_id:id}/acknowledge"): (READ_CONCERN, {}),
+    ("POST", "/concerns/{concern_id:id}/close"): (CLOSE_CONCERN, {"outcome": "Spoke with Sam."}),
+    ("GET", "/concerns/{concern_id:id}/export"): (READ_CONCERN, {}),
     ("GET", "/how-we-are-doing"): (FIGURES, {}),
     ("GET", "/how-we-are-doing.csv"): (FIGURES, {}),
     ("GET", "/sessions"): (SESSION_PAGES, {}),
@@ -225,14 +225,14 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         SAMS_SESSION,
         {"young_person": "{young_person_id}", "with": "me", "day": "2026-03-12", "time": "15:00"},
     ),
-    ("GET", "/sessions/{session_id:int}/move"): (SAMS_SESSION, {}),
-    ("POST", "/sessions/{session_id:int}/move"): (
+    ("GET", "/sessions/{session_id:id}/move"): (SAMS_SESSION, {}),
+    ("POST", "/sessions/{session_id:id}/move"): (
         SAMS_SESSION,
         {"day": "2026-03-11", "time": "17:30"},
     ),
-    ("GET", "/sessions/{session_id:int}/cancel"): (SAMS_SESSION, {}),
-    ("POST", "/sessions/{session_id:int}/cancel"): (SAMS_SESSION, {"week": "2026-03-09"}),
-    ("POST", "/sessions/{session_id:int}/mark"): (
+    ("GET", "/sessions/{session_id:id}/cancel"): (SAMS_SESSION, {}),
+    ("POST", "/sessions/{session_id:id}/cancel"): (SAMS_SESSION, {"week": "2026-03-09"}),
+    ("POST", "/sessions/{session_id:id}/mark"): (
         SAMS_SESSION,
         {"week": "2026-03-02", "seen": "yes"},
     ),
@@ -278,7 +278,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
 # shown once, on the answer to the POST.
 ANSWERED_IN_PLACE = {("POST", "/admin/invites/new")}
 # Marking a session needs one that has begun (the others are ahead).
-PATH_IDS = {("POST", "/sessions/{session_id:int}/mark"): {"session_id": "begun"}}
+PATH_IDS = {("POST", "/sessions/{session_id:id}/mark"): {"session_id": "begun"}}
 # Signing in and out have their own tests (test_console_web.py).
 NOT_IN_MATRIX = {"/", "/signed-out", "/login/{token}", "/sign-out"}
 # Cells where the code disagrees with access.py: (method, route, viewer) -> the finding.

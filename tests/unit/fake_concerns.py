@@ -157,6 +157,17 @@ class FakeConcerns:
             reverse=True,
         )
 
+    async def of_young_person(
+        self, young_person_id: int, *, hub_id: int, limit: int
+    ) -> list[Concern]:
+        """One young person's concerns at one hub, newest first, at most `limit`."""
+        theirs = [
+            c
+            for c in self._t.concerns
+            if c.young_person_id == young_person_id and c.hub_id == hub_id
+        ]
+        return sorted(theirs, key=lambda c: c.id, reverse=True)[:limit]
+
     def record(
         self,
         concern: ConcernRecord,

@@ -77,6 +77,17 @@ class FakeSessions:
         ]
         return sorted(found, key=_soonest)[:limit]
 
+    async def before_latest_first(
+        self, young_person_id: int, *, before: datetime, since: datetime, limit: int
+    ) -> list[Session]:
+        """Their sessions starting from `since` and before `before`, the latest start first."""
+        found = [
+            s
+            for s in self._t.sessions
+            if s.young_person_id == young_person_id and since <= s.starts_at < before
+        ]
+        return sorted(found, key=_soonest, reverse=True)[:limit]
+
     async def over_latest_first(
         self, young_person_id: int, *, now: datetime, limit: int
     ) -> list[SessionState]:

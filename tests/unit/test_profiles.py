@@ -62,6 +62,8 @@ def test_each_setting_can_be_changed(
         ("sentences", "three", "whole number from 1 to 10"),
         ("review", "2026-11-23", "after today"),
         ("review", "next spring", "year-month-day"),
+        ("review", "9999-12-31", "year-month-day"),
+        ("review", "2²27-03-02", "year-month-day"),
         ("words", "goal", "like goal=plan"),
     ],
 )

@@ -4,6 +4,7 @@ with who made them, concerns only for those who may read them, and every look au
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,8 +12,10 @@ import pytest
 from bot.adapters.web.person_chart import chart
 from bot.domain.errors import YoungPersonNotFound
 from bot.domain.goals import Scale
+from bot.domain.sessions import SessionWith
 from bot.services.goals import do_staff_rating
 from bot.services.person_page import PersonPage, do_view_young_person
+from bot.services.ports import NewSession
 from bot.services.profiles import ProfileAsked, do_profile_command
 from tests.unit.conftest import ASH, CAL, DEE, JO, LEE, MAX, PAT, SAM, SUE, World
 from tests.unit.goal_helpers import add_goal, person, set_profile
@@ -140,3 +143,36 @@ class TestChart:
         assert across == sorted(across)
         assert across[0] == drawn.left
         assert across[-1] == drawn.right_edge
+
+
+class TestLongHistories:
+    async def test_only_the_twenty_newest_concerns_are_read_and_audited(
+        self, world: World
+    ) -> None:
+        first = await world.raise_concern()
+        tables = world.store.tables
+        [raised] = [c for c in tables.concerns if c.id == first]
+        for n in range(1, 25):
+            tables.add(tables.concerns, replace(raised, id=10_000 + n))
+        shown = (await _view(world, JO)).concerns or ()
+        newest = [10_000 + n for n in range(24, 4, -1)]
+        assert [c.concern_id for c in shown] == newest
+        assert sorted(e.subject_id or 0 for e in world.audited("concern.viewed")) == sorted(newest)
+
+    async def test_more_than_eighty_past_sessions_still_show_the_next_ones(
+        self, world: World
+    ) -> None:
+        sam, now = person(world), world.now()
+        starts = [now - timedelta(days=3 * n) for n in range(1, 100)]
+        starts += [now + timedelta(days=2), now + timedelta(days=9)]
+        async with world.uow() as uow:
+            for start in starts:
+                booked = NewSession(
+                    sam.hub_id, sam.id, SessionWith.WORKER, world.ids[JO], None, None,
+                    start, "Europe/London", start, 60, False, None, None,
+                )  # fmt: skip
+                await uow.sessions.new(booked, now=now)
+            await uow.commit()
+        page = await _view(world)
+        assert [s.starts_at for s in page.sessions_next or ()] == starts[-2:]
+        assert [s.starts_at for s in page.sessions_past or ()] == starts[:20]

@@ -236,6 +236,18 @@ class Concerns:
             query = query.where(Concern.state != ConcernState.CLOSED.value)
         return list(await self._session.scalars(query))
 
+    async def of_young_person(
+        self, young_person_id: int, *, hub_id: int, limit: int
+    ) -> list[Concern]:
+        """One young person's concerns at one hub, newest first, at most `limit`."""
+        query = (
+            select(Concern)
+            .where(Concern.young_person_id == young_person_id, Concern.hub_id == hub_id)
+            .order_by(Concern.id.desc())
+            .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
     def record(
         self,
         concern: ConcernRecord,

@@ -97,6 +97,22 @@ class Sessions:
         )
         return list(await self._session.scalars(query))
 
+    async def before_latest_first(
+        self, young_person_id: int, *, before: datetime, since: datetime, limit: int
+    ) -> Sequence[Session]:
+        """Their sessions starting from `since` and before `before`, the latest start first."""
+        query = (
+            select(Session)
+            .where(
+                Session.young_person_id == young_person_id,
+                Session.starts_at >= since,
+                Session.starts_at < before,
+            )
+            .order_by(Session.starts_at.desc(), Session.id.desc())
+            .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
     async def listed(
         self, *, young_person_id: int | None, since: datetime, limit: int
     ) -> Sequence[Session]:

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
 from bot.domain.access import roles_granted_by
 from bot.domain.errors import InviteNotFound, MayNotManageStaff, NotStaff, WaypointError
-from bot.domain.numbers import whole_number
+from bot.domain.numbers import calendar_day, whole_number
 from bot.domain.people import Role
 from bot.services.console_login import ConsoleUser
 from bot.services.hub_admin import (
@@ -384,10 +384,9 @@ def _audit_filter(params: Mapping[str, str]) -> tuple[AuditFilter, dict[str, str
     days: dict[str, date | None] = {}
     for name in ("since", "until"):
         text = params.get(name, "").strip()
-        try:
-            days[name] = date.fromisoformat(text) if text else None
-        except ValueError:
-            days[name], errors[name] = None, "date"
+        days[name] = calendar_day(text) if text else None
+        if text and days[name] is None:
+            errors[name] = "date"
     if days["since"] and days["until"] and days["since"] > days["until"]:
         errors["until"] = "order"
     page = whole_number(params.get("page", "1"), low=1, high=10_000) or 1

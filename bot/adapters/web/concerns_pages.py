@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+import bot.adapters.web.paths  # noqa: F401  (registers `{name:id}`)
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
 from bot.domain.errors import (
     ConcernAlreadyTaken,
@@ -200,8 +201,8 @@ def routes(console: Console) -> list[BaseRoute]:
     pages = ConcernPages(console)
     return [
         Route("/concerns", pages.listing, methods=["GET"]),
-        Route("/concerns/{concern_id:int}", pages.one, methods=["GET"]),
-        Route("/concerns/{concern_id:int}/acknowledge", pages.acknowledge, methods=["POST"]),
-        Route("/concerns/{concern_id:int}/close", pages.close, methods=["POST"]),
-        Route("/concerns/{concern_id:int}/export", pages.export, methods=["GET"]),
+        Route("/concerns/{concern_id:id}", pages.one, methods=["GET"]),
+        Route("/concerns/{concern_id:id}/acknowledge", pages.acknowledge, methods=["POST"]),
+        Route("/concerns/{concern_id:id}/close", pages.close, methods=["POST"]),
+        Route("/concerns/{concern_id:id}/export", pages.export, methods=["GET"]),
     ]

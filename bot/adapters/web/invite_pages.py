@@ -2,6 +2,9 @@
 its key workers, or a key worker for themselves. The route parses the form and calls
 bot.services.invites.do_create_invite, the service `/invite` uses; the link is shown once,
 on the answer to the POST (as Telegram shows it once), and never stored.
+
+The form carries the code its invite will have (`invite_key`, made when the form is shown):
+sending the form again (a reload of the answer) shows the same invite, not a second one.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
 from bot.domain.errors import MayNotManageStaff, NotStaff, RoleMayNotInvite, WaypointError
-from bot.domain.invites import clean_first_name
+from bot.domain.invites import clean_first_name, new_code
 from bot.domain.numbers import whole_number
 from bot.services.console_invites import do_view_invite_form, may_make_invites
 from bot.services.console_login import ConsoleUser
@@ -23,6 +26,10 @@ from bot.services.invites import do_create_invite
 
 if TYPE_CHECKING:
     from bot.adapters.web.app import Console
+
+
+# The form's hidden field that makes sending it twice make one invite.
+KEY_FIELD = "invite_key"
 
 
 class InvitePages:
@@ -65,6 +72,7 @@ class InvitePages:
             "made": None,
             **values,
         }
+        page["invite_key"] = page["form"].get(KEY_FIELD) or new_code()
         status = 400 if errors or problem else 200
         return self.console.pages.render("admin_invite_new.html", page, status=status)
 
@@ -104,6 +112,7 @@ class InvitePages:
                 for_worker_id=worker,
                 link_as=username,
                 now=self.console.clock(),
+                code=form.get(KEY_FIELD) or None,
             )
         except (MayNotManageStaff, NotStaff):
             return self.console._refused("role")

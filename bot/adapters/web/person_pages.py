@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+import bot.adapters.web.paths  # noqa: F401  (registers `{name:id}`)
 from bot.adapters.web.person_chart import chart
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
 from bot.domain.actors import KnownStaff
@@ -29,6 +30,7 @@ from bot.domain.errors import (
     YoungPersonPaused,
 )
 from bot.domain.goals import Area
+from bot.domain.numbers import whole_number
 from bot.domain.profiles import SETTINGS
 from bot.services.console_login import ConsoleUser
 from bot.services.goals import GoalAsked, do_add_goal, do_reword_goal
@@ -97,7 +99,7 @@ class PersonPages:
         return "goal_added"
 
     async def _reword_goal(self, actor: KnownStaff, number: int, form: Mapping[str, str]) -> str:
-        goal_id = int(form["goal"]) if form.get("goal", "").isdigit() else 0
+        goal_id = whole_number(form.get("goal")) or 0
         words = form.get("words", "")
         await do_reword_goal(self.console.uow(), actor, goal_id, words, now=self.console.clock())
         return "goal_reworded"
@@ -226,7 +228,7 @@ def _see(path: str) -> Response:
 def routes(console: Console) -> list[BaseRoute]:
     """The young person's page and its actions."""
     pages = PersonPages(console)
-    base = "/young-people/{young_person_id:int}"
+    base = "/young-people/{young_person_id:id}"
     return [
         Route(base, pages.show, methods=["GET"]),
         Route(f"{base}/goals", pages.add_goal, methods=["POST"]),

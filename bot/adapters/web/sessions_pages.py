@@ -7,7 +7,7 @@ the session's CSRF token, then redirects (303) to the week with a banner saying 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+import bot.adapters.web.paths  # noqa: F401  (registers `{name:id}`)
 from bot.adapters.web.security import HEADERS, LARGEST_FORM, csrf_matches, origin_allowed
 from bot.domain.errors import (
     MayNotBookSession,
@@ -25,6 +26,7 @@ from bot.domain.errors import (
     SessionRefused,
     YoungPersonNotFound,
 )
+from bot.domain.numbers import calendar_day, whole_number
 from bot.services.console_login import ConsoleUser
 from bot.services.missed import do_mark
 from bot.services.session_weeks import (
@@ -51,18 +53,6 @@ PAGE = "sessions"
 def _see(path: str, **query: str) -> Response:
     target = f"{path}?{urlencode(query)}" if query else path
     return RedirectResponse(target, status_code=303, headers=dict(HEADERS))
-
-
-def _week_of(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
-
-
-def _whole(text: str | None) -> int | None:
-    text = text or ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 def _session_id(request: Request) -> int:
@@ -123,9 +113,9 @@ class SessionPages:
             week = await do_view_week(
                 self.console.uow(),
                 user.staff,
-                monday=_week_of(query.get("week")),
+                monday=calendar_day(query.get("week")),
                 scope=scope,
-                worker=_whole(query.get("worker")),
+                worker=whole_number(query.get("worker")),
                 now=self._now(),
             )
         except NotForTheirRole:
@@ -292,9 +282,9 @@ def routes(console: Console) -> list[BaseRoute]:
         Route("/sessions", pages.week, methods=["GET"]),
         Route("/sessions/book", pages.book_page, methods=["GET"]),
         Route("/sessions/book", pages.book, methods=["POST"]),
-        Route("/sessions/{session_id:int}/move", pages.move_page, methods=["GET"]),
-        Route("/sessions/{session_id:int}/move", pages.move, methods=["POST"]),
-        Route("/sessions/{session_id:int}/cancel", pages.cancel_page, methods=["GET"]),
-        Route("/sessions/{session_id:int}/cancel", pages.cancel, methods=["POST"]),
-        Route("/sessions/{session_id:int}/mark", pages.mark, methods=["POST"]),
+        Route("/sessions/{session_id:id}/move", pages.move_page, methods=["GET"]),
+        Route("/sessions/{session_id:id}/move", pages.move, methods=["POST"]),
+        Route("/sessions/{session_id:id}/cancel", pages.cancel_page, methods=["GET"]),
+        Route("/sessions/{session_id:id}/cancel", pages.cancel, methods=["POST"]),
+        Route("/sessions/{session_id:id}/mark", pages.mark, methods=["POST"]),
     ]

@@ -16,6 +16,7 @@ from bot.adapters.web.security import HEADERS
 from bot.adapters.web.stats_charts import Series, bar_chart
 from bot.domain.access import ever_may, may_see_service_figures
 from bot.domain.actors import KnownStaff
+from bot.domain.numbers import whole_number
 from bot.domain.service_figures import (
     DEFAULT_WEEKS,
     WEEK_CHOICES,
@@ -132,6 +133,8 @@ class _Figures:
         user = await self.console._user(request)
         if user is None:
             return _see("/signed-out")
+        if not sees_service_figures(user.staff):
+            return self.console._refused("role")
         weeks = _weeks(request.query_params.get("weeks"))
         figures = await self._figures(user.staff, weeks or DEFAULT_WEEKS, download=False)
         if isinstance(figures, Response):
@@ -154,6 +157,8 @@ class _Figures:
         user = await self.console._user(request)
         if user is None:
             return _see("/signed-out")
+        if not sees_service_figures(user.staff):
+            return self.console._refused("role")
         asked = request.query_params.get("weeks")
         weeks = _weeks(asked)
         if weeks is None:
@@ -173,7 +178,8 @@ def _weeks(asked: str | None) -> int | None:
     """The number of weeks asked for (the default when none), or None if it is not offered."""
     if asked is None:
         return DEFAULT_WEEKS
-    return int(asked) if asked.isdigit() and int(asked) in WEEK_CHOICES else None
+    weeks = whole_number(asked)
+    return weeks if weeks in WEEK_CHOICES else None
 
 
 def sees_service_figures(staff: KnownStaff) -> bool:
