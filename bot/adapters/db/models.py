@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
     text,
 )
 from sqlalchemy import Enum as SAEnum
@@ -226,6 +228,21 @@ class StrangerAnswers(Base):
 # SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid; PostgreSQL gets a bigint.
 _BigId = BigInteger().with_variant(Integer(), "sqlite")
 _WAITING = text("state IN ('pending', 'sending')")
+
+
+def outbox_waiting(table: Any) -> ColumnElement[bool]:
+    """`state IN ('pending', 'sending')` of the outbox (or an alias of it) in the words of the
+    partial indexes ix_outbox_due and ix_outbox_waiting_chat. SQLite uses a partial index only
+    when a query states its condition as literals, and PostgreSQL's generic plans are as blind:
+    with the states as bound parameters each claim scanned the whole outbox, and its "earlier
+    message still waiting?" scanned it again for each candidate (a claim took 4 ms with 900
+    rows kept and 13 ms with 2,700, on the event loop)."""
+    return cast(
+        "ColumnElement[bool]",
+        table.state.in_([literal_column("'pending'"), literal_column("'sending'")]),
+    )
+
+
 _FAILED_WITH_WORDS = text("state = 'failed' AND text <> ''")
 
 

@@ -12,12 +12,28 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, and_, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.adapters.db.models import AuditEvent, ChatPacing, OutboxMessage, Reminder, SendBudget
+from bot.adapters.db.models import (
+    AuditEvent,
+    ChatPacing,
+    OutboxMessage,
+    Reminder,
+    SendBudget,
+    outbox_waiting,
+)
 from bot.domain.actors import ActorKind
 from bot.domain.outbox import DeliveryState, Pace, Reservation, reserve
 from bot.domain.reminders import ReminderState
@@ -69,7 +85,7 @@ _EARLIER = aliased(OutboxMessage)
 _EARLIER_PART_WAITING = select(_EARLIER.id).where(
     _EARLIER.part_of == OutboxMessage.part_of,
     _EARLIER.part < OutboxMessage.part,
-    _EARLIER.state.in_([_PENDING, _SENDING]),
+    outbox_waiting(_EARLIER),
 )
 # Messages queued together to one chat (one reply: "My goals" and each of its steps) go in
 # the order they were queued: one waits while an earlier one of the same moment and no
@@ -81,12 +97,13 @@ _EARLIER_MESSAGE_WAITING = select(_BEFORE.id).where(
     _BEFORE.created_at == OutboxMessage.created_at,
     _BEFORE.id < OutboxMessage.id,
     _BEFORE.lane <= OutboxMessage.lane,
+    outbox_waiting(_BEFORE),
     _BEFORE.state == _PENDING,
 )
 _CANDIDATES = (
     select(OutboxMessage)
     .where(
-        OutboxMessage.state.in_([_PENDING, _SENDING]),
+        outbox_waiting(OutboxMessage),
         _DUE,
         ~_BUSY.exists(),
         or_(OutboxMessage.part_of.is_(None), ~_EARLIER_PART_WAITING.exists()),

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import OutboxMessage, outbox_waiting
 from bot.adapters.telegram.keyboards import (
     alert_keyboard,
     inline_keyboard,
@@ -35,7 +35,6 @@ from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.people import profile_of
 from bot.services.records import StaffRecord, YoungPersonRecord
 
-_WAITING = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 _LOG = logging.getLogger(__name__)
 
 
@@ -248,7 +247,7 @@ class Postbox:
                 select(OutboxMessage.chat_id, OutboxMessage.about_id, func.count())
                 .where(
                     OutboxMessage.chat_id.in_(chats),
-                    OutboxMessage.state.in_(_WAITING),
+                    outbox_waiting(OutboxMessage),
                     OutboxMessage.about_id.is_not(None),
                     OutboxMessage.id.not_in(flushed),
                 )
