@@ -10,7 +10,7 @@ import signal
 from sentry_sdk.integrations.asyncio import enable_asyncio_integration
 
 from bot.adapters.db.migrate import upgrade
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from bot.entrypoints.bootstrap import bootstrap, freeze_what_lasts
 from bot.entrypoints.console import console_settings
 from bot.entrypoints.serve import Console, Webhook, serving
@@ -31,10 +31,16 @@ def run(settings: Settings) -> None:
     asyncio.run(_serve(settings, console, sentry_on=sentry_on))
 
 
-def console_of(settings: Settings) -> Console:
-    """The staff console: beside the webhook in webhook mode, else on its own address."""
+def console_of(settings: Settings) -> Console | None:
+    """The staff console: beside the webhook in webhook mode, else on its own address; none
+    when its files are missing. The bot runs without it: alerts and the concern ladder must
+    not wait for a web page's styles."""
     host, port = settings.console_address
-    return Console(console_settings(settings), host, port)
+    try:
+        return Console(console_settings(settings), host, port)
+    except ConfigurationError as error:
+        _LOG.error("the staff console is off: %s", error)
+        return None
 
 
 def webhook_of(settings: Settings) -> Webhook | None:
@@ -45,7 +51,7 @@ def webhook_of(settings: Settings) -> Webhook | None:
     return Webhook(settings.webhook_url, host, port, settings.webhook_secret.get_secret_value())
 
 
-async def _serve(settings: Settings, console: Console, *, sentry_on: bool) -> None:
+async def _serve(settings: Settings, console: Console | None, *, sentry_on: bool) -> None:
     if sentry_on:
         # The asyncio integration must be switched on inside the running loop.
         enable_asyncio_integration()
@@ -71,7 +77,10 @@ async def _serve(settings: Settings, console: Console, *, sentry_on: bool) -> No
             console=console,
         ) as served:
             requests.setLevel(level)
-            _LOG.info("Waypoint is running; the staff console is at %s/", settings.console_url)
+            if console is None:
+                _LOG.info("Waypoint is running, without the staff console")
+            else:
+                _LOG.info("Waypoint is running; the staff console is at %s/", settings.console_url)
             stop, broken = (
                 asyncio.ensure_future(stopping.wait()),
                 asyncio.ensure_future(served.broken.wait()),

@@ -34,6 +34,7 @@ from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.updates import ALLOWED_UPDATES, words_in
 from bot.adapters.telegram.webhook import webhook_app
 from bot.adapters.web.app import ConsoleSettings, console_routes
+from bot.config import ConfigurationError
 from bot.entrypoints.bootstrap import Running
 from bot.entrypoints.console import serving_web
 from bot.entrypoints.ticks import Ticks
@@ -166,10 +167,15 @@ async def _updates_coming_in(
             async with contextlib.AsyncExitStack() as stack:
                 if console is not None:
                     app = Starlette(routes=list(pages))
-                    web = await stack.enter_async_context(
-                        serving_web(app, console.host, console.port)
-                    )
-                    served.watch(web, "the staff console's web server")
+                    try:
+                        web = await stack.enter_async_context(
+                            serving_web(app, console.host, console.port)
+                        )
+                    except ConfigurationError as error:
+                        # Its address taken: the bot still runs; alerts cannot wait on it.
+                        _LOG.error("the staff console is off: %s", error)
+                    else:
+                        served.watch(web, "the staff console's web server")
                 yield
         finally:
             served.poller.stop()

@@ -1,4 +1,4 @@
-"""Browser tests: one Debian Chromium per test process, a fresh page per test, screenshots
+"""Browser tests: Debian's Chromium launched for each test, a fresh page per test, screenshots
 under test-output/, and servers run from a thread while the test drives the page."""
 
 from __future__ import annotations

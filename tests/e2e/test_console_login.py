@@ -139,6 +139,43 @@ def test_run_serves_the_console_beside_polling(
     assert found.group(1) not in output  # the link is never logged
 
 
+def test_run_still_serves_telegram_when_the_console_cannot_listen(
+    database_url: str, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    # Alerts and the concern ladder must not wait on a web page: a console whose address is
+    # taken is off, in one logged line, and the bot runs.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = waypoint_env(
+            telegram_token=FakeTelegram.token_for_tests(),
+            telegram_api_url=fake_telegram.url,
+            database_url=database_url,
+            console_listen=f"127.0.0.1:{port}",
+            console_url=f"http://127.0.0.1:{port}",
+        )
+        waypoint_output(
+            env, tmp_path, "staff", "add", "--telegram-id", str(JO.id), "--name", "Jo",
+            "--role", "key_worker", "--hub", "Harrogate", "--council", "North Yorkshire",
+            "--create-hub",
+        )  # fmt: skip
+        log_path = tmp_path / "run.log"
+        with log_path.open("w") as log:
+            bot = subprocess.Popen(
+                [*waypoint_command(), "run"], env=env, cwd=tmp_path, stdout=log, stderr=log
+            )
+            try:
+                fake_telegram.send_text(JO, "/help")
+                assert fake_telegram.wait_for_messages(JO.id, 1, timeout=60)
+            finally:
+                returncode = _stop(bot)
+    output = log_path.read_text()
+    assert returncode == 0, output
+    assert "the staff console is off: cannot listen on" in output
+    assert "Traceback" not in output
+
+
 def test_web_serves_only_the_console(migrated_url: str, tmp_path: Path) -> None:
     port = _free_port()
     env = waypoint_env(database_url=migrated_url, console_listen=f"127.0.0.1:{port}")
