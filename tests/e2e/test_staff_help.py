@@ -112,10 +112,13 @@ class TestMenus:
         running = hub
         await running.say(DEE, "/start")
         await _menu_now(running, menus, DEE)
-        await running.say(MAX, "/move Dee role manager")
+        # A manager may make a duty worker a key worker (bot.domain.access.roles_granted_by).
+        await running.say(MAX, "/move Dee role key_worker")
         await try_set_menus(running.uow, menus, now=running.clock())
         await running.fake.await_menus(DEE.id, 2)
-        assert running.fake.menu(DEE.id) == _as_sent(staff_menu(running.catalogue, Role.MANAGER))
+        assert running.fake.menu(DEE.id) == _as_sent(
+            staff_menu(running.catalogue, Role.KEY_WORKER)
+        )
 
     async def test_someone_who_leaves_loses_the_menu(
         self, hub: Running, menus: TelegramTransport
