@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
+from bot.adapters.web.security import csrf_matches, origin_allowed, see_other
 from bot.domain.access import roles_granted_by
 from bot.domain.errors import InviteNotFound, MayNotManageStaff, NotStaff, WaypointError
 from bot.domain.numbers import calendar_day, whole_number
@@ -54,7 +54,7 @@ class AdminPages:
         """The signed-in manager or operator, or the response that turns anyone else away."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         if not may_administer(user.staff.role):
             return self.console._refused("role")
         return user
@@ -133,7 +133,7 @@ class AdminPages:
             return self.console._refused("role")
         except WaypointError as error:
             return self._new_staff_page(user, form, {}, error.message_id)
-        return _see("/admin/staff?done=added")
+        return see_other("/admin/staff?done=added")
 
     async def one_staff(self, request: Request, *, confirm: bool = False) -> Response:
         """One member of staff: change their role or hub, or mark them as left."""
@@ -186,7 +186,7 @@ class AdminPages:
             return await self._staff_page(
                 user, request.path_params["staff_id"], confirm=True, problem=error.message_id
             )
-        return _see("/admin/staff?done=left")
+        return see_other("/admin/staff?done=left")
 
     async def move(self, request: Request) -> Response:
         """A new role and/or hub (what `/move` does)."""
@@ -217,7 +217,7 @@ class AdminPages:
             return self.console._refused("role")
         except WaypointError as error:
             return await self._staff_page(user, staff_id, problem=error.message_id)
-        return _see("/admin/staff?done=moved")
+        return see_other("/admin/staff?done=moved")
 
     async def young_people(self, request: Request) -> Response:
         """The hub's young people and their named workers."""
@@ -257,7 +257,7 @@ class AdminPages:
             return self.console._refused("role")
         except WaypointError as error:
             return await self._young_people_page(user, request, problem=error.message_id)
-        return _see("/admin/young-people?done=reassigned")
+        return see_other("/admin/young-people?done=reassigned")
 
     async def invites(self, request: Request) -> Response:
         """The hub's invite links that still work (what `/invites` lists)."""
@@ -289,7 +289,7 @@ class AdminPages:
             return _missing(self.console)
         except WaypointError as error:
             return await self._invites_page(user, request, problem=error.message_id)
-        return _see("/admin/invites?done=revoked")
+        return see_other("/admin/invites?done=revoked")
 
     async def undelivered(self, request: Request) -> Response:
         """The hub's messages that could not be delivered: who and why, never the words."""
@@ -320,7 +320,7 @@ class AdminPages:
             return _missing(self.console)
         except WaypointError as error:
             return await self._undelivered_page(user, request, problem=error.message_id)
-        return _see("/admin/undelivered?done=retried")
+        return see_other("/admin/undelivered?done=retried")
 
     async def audit(self, request: Request) -> Response:
         """The hub's audit log, filtered, a page at a time (a GET form: no CSRF needed)."""
@@ -341,7 +341,7 @@ class AdminPages:
     async def home(self, request: Request) -> Response:
         """The first administration page."""
         user = await self._admin(request)
-        return user if isinstance(user, Response) else _see("/admin/staff")
+        return user if isinstance(user, Response) else see_other("/admin/staff")
 
 
 def _missing(console: Console) -> Response:
@@ -353,11 +353,6 @@ def _grantable(user: ConsoleUser) -> list[str]:
     """The roles this manager or operator may give (bot.domain.access.roles_granted_by)."""
     granted = roles_granted_by(user.staff.role)
     return [role.value for role in Role if role in granted]
-
-
-def _see(path: str) -> Response:
-    """Go to another page (303: the browser GETs it, a form is not sent again)."""
-    return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
 
 
 def _new_colleague(form: Mapping[str, str]) -> tuple[NewColleague | None, dict[str, str]]:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -30,11 +30,11 @@ from bot.adapters.web import (
 )
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
-    HEADERS,
     LARGEST_FORM,
     Cookies,
     csrf_matches,
     origin_allowed,
+    see_other,
 )
 from bot.clock import Clock
 from bot.domain.console import Page, home_page
@@ -99,7 +99,7 @@ class Console:
     async def home(self, request: Request) -> Response:
         """The caseload if signed in, else how to sign in."""
         user = await self._user(request)
-        return _see(_home(user.staff.role) if user else "/signed-out")
+        return see_other(_home(user.staff.role) if user else "/signed-out")
 
     async def signed_out(self, request: Request) -> Response:
         """How to sign in: send /console to the bot (and, after "Sign out", that it worked)."""
@@ -124,7 +124,7 @@ class Console:
             )
         except LinkRefused:
             return self._refused("link")
-        response = _see(_home(signed_in.staff.role))
+        response = see_other(_home(signed_in.staff.role))
         self.cookies.set(response, signed_in.session_id)
         return response
 
@@ -132,7 +132,7 @@ class Console:
         """The caseload page."""
         user = await self._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         try:
             page = await do_view_caseload(self.uow(), user.staff, now=self.clock())
         except PageNotForRole:
@@ -153,11 +153,11 @@ class Console:
         user = await self._user(request)
         form = await self._form(request)
         if user is None or session_id is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         if form is None or not csrf_matches(form, user.csrf_token):
             return self._refused("csrf")
         await do_sign_out(self.uow(), session_id, now=self.clock())
-        response = _see("/signed-out?done")
+        response = see_other("/signed-out?done")
         self.cookies.clear(response)
         return response
 
@@ -165,11 +165,6 @@ class Console:
 def _home(role: Role) -> str:
     """The first page of their navigation (police liaison: the concerns shared with them)."""
     return f"/{(home_page(role) or Page.CASELOAD).value}"
-
-
-def _see(path: str) -> Response:
-    """Go to another page (303: the browser GETs it, a form is not sent again)."""
-    return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
 
 
 def console_routes(

@@ -9,11 +9,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 import bot.adapters.web.paths  # noqa: F401  (registers `{name:id}`)
-from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
+from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed, see_other
 from bot.domain.errors import (
     ConcernAlreadyTaken,
     ConcernAlreadyYours,
@@ -35,11 +35,6 @@ if TYPE_CHECKING:
 
 # The banners a page shows after an action (its ?done=), and nothing else.
 BANNERS = frozenset({"acknowledged", "already", "closed"})
-
-
-def _see(path: str) -> Response:
-    """Go to another page (303: the browser GETs it, a form is not sent again)."""
-    return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
 
 
 def since(waiting: timedelta) -> str:
@@ -81,7 +76,7 @@ class ConcernPages:
         """The open concerns this member of staff may see."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         try:
             listed = await do_view_concerns(
                 self.console.uow(), user.staff, now=self.console.clock()
@@ -107,7 +102,7 @@ class ConcernPages:
         """One concern, with its chronology and what this member of staff may do with it."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         done = request.query_params.get("done")
         banner = done if done in BANNERS else None
         concern_id = request.path_params["concern_id"]
@@ -119,7 +114,7 @@ class ConcernPages:
             return self.console._refused("origin")
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         form = await self.console._form(request)
         if form is None or not csrf_matches(form, user.csrf_token):
             return self.console._refused("csrf")
@@ -145,7 +140,7 @@ class ConcernPages:
             done = "already"
         except ConcernNotVisible as error:
             return self._refused(user, error)
-        return _see(f"/concerns/{concern_id}?done={done}")
+        return see_other(f"/concerns/{concern_id}?done={done}")
 
     async def close(self, request: Request) -> Response:
         """Close it with what was done (the outcome goes in its chronology), as `/close`."""
@@ -174,13 +169,13 @@ class ConcernPages:
             return self.console.pages.render("concerns_refused.html", values, status=403)
         except ConcernNotVisible as error:
             return self._refused(user, error)
-        return _see(f"/concerns/{concern_id}?done=closed")
+        return see_other(f"/concerns/{concern_id}?done=closed")
 
     async def export(self, request: Request) -> Response:
         """The case-file record as a text file to save (the export is audited)."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         try:
             exported = await do_export_concern(
                 self.console.uow(),

@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 import bot.adapters.web.paths  # noqa: F401  (registers `{name:id}`)
 from bot.adapters.web.person_chart import chart
-from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
+from bot.adapters.web.security import csrf_matches, origin_allowed, see_other
 from bot.domain.actors import KnownStaff
 from bot.domain.errors import (
     BadProfileSetting,
@@ -70,7 +70,7 @@ class PersonPages:
         """The young person's page, with a banner after an action."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         done = request.query_params.get("done")
         return await self._render(
             user.staff, user.csrf_token, _number(request), done=done if done in DONE else None
@@ -141,7 +141,7 @@ class PersonPages:
         except (GoalRefused, BadProfileSetting, YoungPersonPaused) as refused:
             error = _error_of(form_name, refused.message_id, refused.values, form)
             return await self._render(user.staff, user.csrf_token, number, error=error, form=form)
-        return _see(f"/young-people/{number}?done={done}")
+        return see_other(f"/young-people/{number}?done={done}")
 
     async def _gate(self, request: Request) -> tuple[ConsoleUser, dict[str, str]] | Response:
         """The signed-in member of staff and their form, from this console, with its token."""
@@ -150,7 +150,7 @@ class PersonPages:
             return console._refused("origin")
         user = await console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         form = await console._form(request)
         if form is None or not csrf_matches(form, user.csrf_token):
             return console._refused("csrf")
@@ -218,11 +218,6 @@ def _error_of(
 def _number(request: Request) -> int:
     number: int = request.path_params["young_person_id"]
     return number
-
-
-def _see(path: str) -> Response:
-    """Go to another page (303: the browser GETs it, a form is not sent again)."""
-    return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
 
 
 def routes(console: Console) -> list[BaseRoute]:

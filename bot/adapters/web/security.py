@@ -9,10 +9,10 @@ compared in constant time, and is refused when its Origin header names another s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from bot.domain.console import ABSOLUTE_LIMIT, same_secret
 
@@ -83,3 +83,9 @@ def origin_allowed(request: Request, public_url: str) -> bool:
 def csrf_matches(form: Mapping[str, str], expected: str) -> bool:
     """Whether the form carries this session's CSRF token."""
     return same_secret(form.get(CSRF_FIELD, ""), expected)
+
+
+def see_other(path: str, **query: str) -> Response:
+    """Go to another page (303: the browser GETs it, so a form is not sent again)."""
+    target = f"{path}?{urlencode(query)}" if query else path
+    return RedirectResponse(target, status_code=303, headers=dict(HEADERS))

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 import bot.adapters.web.paths  # noqa: F401  (registers `{name:id}`)
-from bot.adapters.web.security import HEADERS, LARGEST_FORM, csrf_matches, origin_allowed
+from bot.adapters.web.security import (
+    LARGEST_FORM,
+    csrf_matches,
+    origin_allowed,
+    see_other,
+)
 from bot.domain.errors import (
     MayNotBookSession,
     NoSuchSession,
@@ -50,11 +55,6 @@ MOST_FIELDS = 20
 PAGE = "sessions"
 
 
-def _see(path: str, **query: str) -> Response:
-    target = f"{path}?{urlencode(query)}" if query else path
-    return RedirectResponse(target, status_code=303, headers=dict(HEADERS))
-
-
 def _session_id(request: Request) -> int:
     number: int = request.path_params["session_id"]
     return number
@@ -85,7 +85,7 @@ class SessionPages:
             return self.console._refused("origin")
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         body = await request.body()
         try:
             form = (
@@ -103,7 +103,7 @@ class SessionPages:
         """A week of sessions: ?week=<a day in it>&scope=mine|hub&done=<what was just done>."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         query = request.query_params
         try:
             scope = Scope(query["scope"]) if "scope" in query else None
@@ -141,7 +141,7 @@ class SessionPages:
         """The booking form; ?young_person=ID chooses the young person."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         chosen = {"young_person": request.query_params.get("young_person", "")}
         try:
             return await self._book_page(user, chosen)
@@ -173,7 +173,7 @@ class SessionPages:
             errors = FormErrors({"day": refused.message_id})
         else:
             week = read.local_start.date().isoformat()
-            return _see("/sessions", week=week, done="booked", session=str(booked.session_id))
+            return see_other("/sessions", week=week, done="booked", session=str(booked.session_id))
         return await self._book_page(user, form, errors)
 
     async def _one(
@@ -197,7 +197,7 @@ class SessionPages:
         """The form to move a session."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         return await self._one(user, request, "sessions_move.html", prefill=True)
 
     async def move(self, request: Request) -> Response:
@@ -219,20 +219,20 @@ class SessionPages:
         except NoSuchSession:
             return self._missing(user)
         except SessionNotChangeable:
-            return _see("/sessions", done="not_changeable")
+            return see_other("/sessions", done="not_changeable")
         except SessionRefused as refused:
             errors.fields["day"] = refused.message_id
             return await self._one(
                 user, request, "sessions_move.html", errors=errors.fields, values=form
             )
         week = start.date().isoformat()
-        return _see("/sessions", week=week, done="moved", session=str(moved.session_id))
+        return see_other("/sessions", week=week, done="moved", session=str(moved.session_id))
 
     async def cancel_page(self, request: Request) -> Response:
         """Are you sure: this session, or the weeks after it too."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         return await self._one(user, request, "sessions_cancel.html")
 
     async def cancel(self, request: Request) -> Response:
@@ -253,8 +253,8 @@ class SessionPages:
         except NoSuchSession:
             return self._missing(user)
         except SessionNotChangeable:
-            return _see("/sessions", week=week, done="not_changeable")
-        return _see("/sessions", week=week, done="cancelled")
+            return see_other("/sessions", week=week, done="not_changeable")
+        return see_other("/sessions", week=week, done="cancelled")
 
     async def mark(self, request: Request) -> Response:
         """Seen or not seen, for a session that has begun."""
@@ -271,8 +271,8 @@ class SessionPages:
         except NoSuchSession:
             return self._missing(user)
         except SessionNotMarkable:
-            return _see("/sessions", week=week, done="not_markable")
-        return _see("/sessions", week=week, done="seen" if seen else "not_seen")
+            return see_other("/sessions", week=week, done="not_markable")
+        return see_other("/sessions", week=week, done="seen" if seen else "not_seen")
 
 
 def routes(console: Console) -> list[BaseRoute]:

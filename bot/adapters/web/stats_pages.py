@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.adapters.web.security import HEADERS
+from bot.adapters.web.security import HEADERS, see_other
 from bot.adapters.web.stats_charts import Series, bar_chart
 from bot.domain.access import ever_may, may_see_service_figures
 from bot.domain.actors import KnownStaff
@@ -48,11 +48,6 @@ SESSIONS = (
     (SessionOutcome.NOT_SEEN, "Not seen"),
     (SessionOutcome.NOT_MARKED, "Not marked yet"),
 )
-
-
-def _see(path: str) -> Response:
-    """Go to another page (303), as the console's other routes do."""
-    return RedirectResponse(path, status_code=303, headers=dict(HEADERS))
 
 
 def _label(monday: date) -> str:
@@ -132,7 +127,7 @@ class _Figures:
         an error that says so)."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         if not sees_service_figures(user.staff):
             return self.console._refused("role")
         weeks = _weeks(request.query_params.get("weeks"))
@@ -156,13 +151,13 @@ class _Figures:
         """The same figures as one CSV, a measure a row."""
         user = await self.console._user(request)
         if user is None:
-            return _see("/signed-out")
+            return see_other("/signed-out")
         if not sees_service_figures(user.staff):
             return self.console._refused("role")
         asked = request.query_params.get("weeks")
         weeks = _weeks(asked)
         if weeks is None:
-            return _see(f"{PATH}?{urlencode({'weeks': asked or ''})}")
+            return see_other(f"{PATH}?{urlencode({'weeks': asked or ''})}")
         figures = await self._figures(user.staff, weeks, download=True)
         if isinstance(figures, Response):
             return figures
