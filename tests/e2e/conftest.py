@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.db.models import Concern, Staff, YoungPerson
+from bot.adapters.db.models import Concern, OutboxMessage, Staff, YoungPerson
 from bot.adapters.db.uow import UnitOfWorkFactory
 from bot.adapters.outbox.sender import SenderSettings
 from bot.adapters.telegram.application import WaypointApplication
@@ -22,7 +23,7 @@ from bot.content.helplines import helpline_values
 from bot.content.render import render
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
-from bot.domain.outbox import Pace
+from bot.domain.outbox import DeliveryState, Pace
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level
 from bot.entrypoints.bootstrap import bootstrap
@@ -163,3 +164,18 @@ def as_preview(sent: list[SentMessage]) -> str:
 
 
 __all__ = ["JO", "SAM", "STRANGER", "Running", "Staff", "as_preview"]
+
+
+async def settled(running: Running, user: FakeUser) -> None:
+    """Wait until the sender has recorded every message it claimed for `user` as sent: a
+    message Telegram has but still "sending" in the outbox looks abandoned once the test moves
+    the clock on, and is sent again (at least once), which would shift every later count."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.chat_id == user.id, OutboxMessage.state == DeliveryState.SENDING.value
+    )
+    for _ in range(500):
+        async with running.uow() as work:
+            if await work.session.scalar(query.limit(1)) is None:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"a message to {user.first_name} stayed 'sending' for 10 s")

@@ -10,7 +10,6 @@ bot.entrypoints.ticks runs them. What each person gets is checked by message id 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import TypeVar
 
@@ -31,12 +30,11 @@ from bot.clock import Clock, ManualClock, system_clock
 from bot.devtools.fake_telegram import FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
 from bot.domain.goals import Area, GoalState, Scale, StepState
-from bot.domain.outbox import DeliveryState
 from bot.domain.people import Role
 from bot.services.goal_check_ins import try_check_in_due, try_send_digests
 from bot.services.profiles import TELL_AFTER
 from bot.services.staff import NewStaff, do_add_staff
-from tests.e2e.conftest import JO, SAM, Running
+from tests.e2e.conftest import JO, SAM, Running, settled
 
 T = TypeVar("T")
 CAL = FakeUser(id=1002, first_name="Cal")
@@ -65,21 +63,6 @@ async def delivered(running: Running, user: FakeUser) -> list[str]:
     await running.fake.await_messages(user.id, len(queued), timeout=10)
     await settled(running, user)
     return queued
-
-
-async def settled(running: Running, user: FakeUser) -> None:
-    """Wait until the sender has recorded every message it claimed for `user` as sent: a
-    message Telegram has but still "sending" in the outbox looks abandoned once the test moves
-    the clock on, and is sent again (at least once), which would shift every later count."""
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.chat_id == user.id, OutboxMessage.state == DeliveryState.SENDING.value
-    )
-    for _ in range(500):
-        async with running.uow() as work:
-            if await work.session.scalar(query.limit(1)) is None:
-                return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"a message to {user.first_name} stayed 'sending' for 10 s")
 
 
 async def new_keys(running: Running, user: FakeUser, before: int) -> list[str]:

@@ -9,7 +9,6 @@ bot.entrypoints.ticks runs it. What each person gets is checked by message id (t
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,10 +18,9 @@ from bot.adapters.db.models import AuditEvent, OutboxMessage, Reminder, Session
 from bot.clock import Clock, ManualClock, system_clock
 from bot.devtools.fake_telegram import FakeUser
 from bot.devtools.fake_telegram_models import SentMessage
-from bot.domain.outbox import DeliveryState
 from bot.services.profiles import TELL_AFTER
 from bot.services.reminders import try_follow_weekly, try_remind_due
-from tests.e2e.conftest import JO, SAM, Running
+from tests.e2e.conftest import JO, SAM, Running, settled
 
 # The clock starts on Tuesday 3 March 2026 at 10:00 in London (bot tests' conftest).
 TOMORROW = "2026-03-04"
@@ -49,21 +47,6 @@ async def delivered(running: Running, user: FakeUser) -> list[str]:
     await running.fake.await_messages(user.id, len(queued), timeout=10)
     await settled(running, user)
     return queued
-
-
-async def settled(running: Running, user: FakeUser) -> None:
-    """Wait until the sender has recorded every message it claimed for `user` as sent: a
-    message Telegram has but still "sending" in the outbox looks abandoned once the test moves
-    the clock on, and is sent again (at least once), which would shift every later count."""
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.chat_id == user.id, OutboxMessage.state == DeliveryState.SENDING.value
-    )
-    for _ in range(500):
-        async with running.uow() as work:
-            if await work.session.scalar(query.limit(1)) is None:
-                return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"a message to {user.first_name} stayed 'sending' for 10 s")
 
 
 async def tap(running: Running, user: FakeUser, data: str) -> SentMessage:
