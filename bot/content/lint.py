@@ -253,6 +253,19 @@ def _choices(message: Message) -> Iterator[Located]:
             yield at(message, language, level, Finding("SL-7", Severity.FAIL, hint))
 
 
+def lint_message(message: Message, lists: dict[str, WordLists | None]) -> list[Located]:
+    """Every finding for one message's wording, as `lint_catalogue` finds them (no gaps):
+    what the studio shows while a therapist types, and what approval must pass."""
+    if message.audience != "young_person":
+        return []
+    return [
+        *_wording(message, lists),
+        *_pictures(message),
+        *_choices(message),
+        *feature_wording(message, lists),
+    ]
+
+
 def lint_catalogue(catalogue: Catalogue, folder: Path | None = None) -> list[Located]:
     """Lint every text young people can see, then report the gaps (staff read plain English).
 
@@ -268,9 +281,7 @@ def lint_catalogue(catalogue: Catalogue, folder: Path | None = None) -> list[Loc
     missing = [language for language, found in lists.items() if found is None]
     found: list[Located] = list(skipped_word_lists(missing))
     for message in catalogue.messages():
-        if message.audience == "young_person":
-            found += [*_wording(message, lists), *_pictures(message), *_choices(message)]
-            found += feature_wording(message, lists)
+        found += lint_message(message, lists)
     found += gaps(catalogue, languages, root)
     # Everything about one file and message together; message files (no folder) come first.
     return sorted(found, key=lambda item: ("/" in item.file, item.file, item.message_id))
