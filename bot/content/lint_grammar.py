@@ -1,0 +1,234 @@
+"""Small English grammar for the easy-read linter: contractions read out in full, verb forms,
+and the patterns that need more than a list of phrases (passive voice, double negatives, blame
+questions, number words, vague time).
+
+Each function takes one sentence (already through `lint_rules.prepared`: placeholders read as
+the name "Jo") and yields Findings. They are English only: bot.content.lint runs them when the
+word lists are English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.content.findings import Finding, Severity
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# Read out in full, so "won't" and "will not" are one pattern.
+_CONTRACTIONS = (
+    (r"\bwon't\b", "will not"),
+    (r"\bshan't\b", "shall not"),
+    (r"\bcan't\b", "can not"),
+    (r"\bcannot\b", "can not"),
+    (r"\bain't\b", "is not"),
+    (r"\b(\w+)n't\b", r"\1 not"),
+    (r"\bi'm\b", "i am"),
+    (r"\b(\w+)'re\b", r"\1 are"),
+    (r"\b(\w+)'ll\b", r"\1 will"),
+    (r"\b(\w+)'ve\b", r"\1 have"),
+    (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
+    (r"\b(it|that|what|there|here|who|he|she|this|everything|nothing|where)'s\b", r"\1 is"),
+)
+_COMPILED = tuple((re.compile(pattern), full) for pattern, full in _CONTRACTIONS)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words of a list written as one string (long word lists read better so)."""
+    return tuple(text.split())
+
+
+def normal(sentence: str) -> str:
+    """A sentence in lower case with straight apostrophes and contractions written out."""
+    text = sentence.translate(_APOSTROPHES).lower()
+    for pattern, full in _COMPILED:
+        text = pattern.sub(full, text)
+    return " ".join(text.split())
+
+
+# Past participles that do not end in -ed (and the common -ed ones that are not regular).
+IRREGULAR_PARTICIPLES = frozenset(
+    words(
+        """arisen awoken beaten become begun bent bet bitten bled blown broken brought built
+        burnt bought caught chosen come cost crept cut dealt done drawn dreamt
+        driven drunk dug eaten fallen fed felt fought found fled flown forbidden
+        forgotten forgiven frozen given gone ground grown hung heard hidden hit held
+        hurt kept knelt known laid led lent let lain lit lost made meant met paid
+        put quit read rid ridden rung risen run said seen sought sold sent set
+        shaken shed shot shown shut sung sunk sat slept slid spoken spent spun split
+        spread stood stolen stuck stung struck sworn swept swum swung taken taught
+        torn told thought thrown understood woken worn woven won wound written"""
+    )
+)
+# After "be" or "get" these describe how someone is, not what someone did to them ("I am
+# worried", "you are allowed"), or are everyday set phrases: they are not the passive that
+# hides who acts.
+_STATES = frozenset(
+    words("""allowed amazed annoyed ashamed based bored born called closed concerned confused
+    convinced depressed determined disappointed done dressed embarrassed engaged excited
+    exhausted finished frightened gone hurt interested involved located lost married
+    pleased prepared qualified relaxed related satisfied scared shocked sorted stressed stuck
+    supposed surprised tired upset used worried delighted started ready opened set""")
+)
+_BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|gotten)"
+_BETWEEN = (
+    r"(?:(?:being|not|never|also|just|already|always|often|usually|sometimes|then|still|now|all|"
+)
+_BETWEEN += r"really|only|soon|automatically|safely)\s+){0,2}"
+_PASSIVE = re.compile(rf"\b(?P<be>{_BE})\s+{_BETWEEN}(?P<verb>[a-z]+)\b")
+_TIME_AFTER_BY = re.compile(
+    r"by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|"
+    r"then|now|noon|midnight|the end|next|this|\d)"
+)
+
+
+def _participle(word: str) -> bool:
+    if word in _STATES:
+        return False
+    if word in IRREGULAR_PARTICIPLES:
+        return True
+    return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
+
+
+def _actor_named(rest: str) -> bool:
+    """Whether "by someone" follows in the same clause (not "by Friday")."""
+    clause = re.split(r"[,;:.!?]|\b(?:and|but|because|so)\b", rest, maxsplit=1)[0]
+    return any(
+        not _TIME_AFTER_BY.match(clause[match.start() :])
+        for match in re.finditer(r"\bby\b", clause)
+    )
+
+
+def passive(sentence: str) -> Iterator[Finding]:
+    """ER-3: "be" or "get" with a past participle and no "by ..." hides who does it."""
+    text = normal(sentence)
+    for match in _PASSIVE.finditer(text):
+        if _participle(match.group("verb")) and not _actor_named(text[match.end() :]):
+            hint = f"'{match.group()}' hides who does it: say who (Jo {match.group('verb')} it)"
+            yield Finding("ER-3", Severity.FAIL, hint)
+
+
+_NEGATIVE = r"(?:not|never|no|nobody|nothing|none|nowhere|neither|nor)"
+_DOUBLE_NEGATIVES = (
+    # "not impossible", "not unlike", "never unkind": a negative before a negative word.
+    re.compile(
+        rf"\b{_NEGATIVE}\s+(?:(?:be|very|so|too|at all|totally|completely|entirely|really)\s+)?"
+        r"(?:un|im|in|il|ir|dis|non-?)(?:[a-z]{3,})\b"
+    ),
+    # "can't not go", "don't not come".
+    re.compile(r"\bnot\s+(?:\w+\s+)?not\b"),
+    # "never nobody", "don't have no", "not ... nothing" in one clause.
+    # A lone "no" after a negative is an answer ("you do not have to say no"), not a negative.
+    re.compile(
+        r"\b(?:not|never|nobody|no one|nothing)\b(?:\s+[a-z']+){0,3}?\s+(?:nobody|nothing|none|"
+        r"nowhere|no one|never|no(?=\s+[a-z]))\b"
+    ),
+)
+# Words that start like "un-", "in-" or "dis-" but are not negatives (matched as stems).
+_NOT_NEGATIVE = tuple(
+    words("""under understand unit unite univers uniform unique union unless until unlock uncle
+    insid instead into interest internet intern inform invit involv insur instal instant
+    individual indeed index indoor input insect inch ink injur inner invest income includ
+    increas industr import impress improv imagin image impact immediat iron irish island issu
+    ill discuss dish disco display distanc district dinner direct differ nonetheless""")
+)
+
+
+def double_negatives(sentence: str) -> Iterator[Finding]:
+    """ER-7: two negatives that cancel out ("not impossible", "don't have no") are hard."""
+    text = normal(sentence)
+    for pattern in _DOUBLE_NEGATIVES:
+        for match in pattern.finditer(text):
+            last = match.group().split()[-1]
+            if pattern is _DOUBLE_NEGATIVES[0] and last.startswith(_NOT_NEGATIVE):
+                continue
+            if _exempt_pair(match.group()):
+                continue
+            hint = f"'{match.group()}' is a double negative: say it the positive way"
+            yield Finding("ER-7", Severity.FAIL, hint)
+            return
+
+
+def _exempt_pair(found: str) -> bool:
+    """ "not ... or no" lists and "no, not" answers are fine; so is "not ... not" across "or"."""
+    if re.search(r"\b(?:say|says|said|saying|answer|tap|press|choose|pick)\s+no$", found):
+        return True
+    return bool(re.search(r"\b(?:or|either)\b", found)) or found.startswith(("no no", "no not"))
+
+
+_WHY_BLAME = re.compile(
+    r"^(?:so\s+|but\s+|and\s+|jo,?\s+)?(?:why|how come)\b(?P<rest>[^?]*)\?", re.IGNORECASE
+)
+_PERSON = re.compile(r"\b(?:you|your|yourself|u)\b")
+
+
+def why_blame(sentence: str) -> Iterator[Finding]:
+    """SL-6: "why did you ...?" sounds like blame to a young person: ask what happened."""
+    text = normal(sentence)
+    match = _WHY_BLAME.match(text)
+    if match and (_PERSON.search(match.group("rest")) or not match.group("rest").strip()):
+        hint = f"'{match.group().split()[0]}' questions about what a young person did sound like"
+        hint += " blame: ask 'What happened?'"
+        yield Finding("SL-6", Severity.FAIL, hint)
+
+
+_UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|months?|years?|moments?)"
+_VAGUE = re.compile(
+    rf"\b(?:(?:in|within|for|after|over)\s+(?:a|the\s+next|the\s+coming|a\s+few|a\s+couple\s+of|"
+    rf"some|several|a\s+number\s+of)\s+{_UNITS}|(?:a\s+few|a\s+couple\s+of|several)\s+{_UNITS}"
+    r"|any\s+(?:minute|moment|second)(?:\s+now)?|any\s+(?:day|time)\s+now|one\s+of\s+these\s+days"
+    r"|soon(?:ish)?|sooner\s+or\s+later|later(?:\s+on|\s+today|\s+this\s+week)?|laters|l8r"
+    r"|shortly|eventually|sometime|some\s+time|someday|some\s+day|at\s+some\s+(?:point|stage)"
+    r"|at\s+a\s+later\s+(?:date|time|stage)|in\s+due\s+course|in\s+good\s+time|before\s+long"
+    r"|in\s+the\s+(?:near\s+)?future|in\s+a\s+(?:bit|while|jiffy|sec|tick)|a\s+while"
+    r"|as\s+soon\s+as\s+(?:possible|we\s+can|i\s+can|jo\s+can|they\s+can)|asap"
+    r"|when\s+(?:we|i|jo|they)\s+(?:can|get\s+a\s+chance|have\s+time)|when\s+possible"
+    r"|until\s+further\s+notice|for\s+the\s+time\s+being|in\s+the\s+meantime|from\s+time\s+to\s+time"
+    r"|every\s+so\s+often|now\s+and\s+then|the\s+other\s+day|recently|lately|next\s+week)\b"
+)
+
+
+def vague_time(sentence: str, extra: tuple[str, ...] = ()) -> Iterator[Finding]:
+    """SL-5: vague time ("soon", "in a few days"): say the day, date and clock time."""
+    text = normal(sentence)
+    seen = set()
+    for match in _VAGUE.finditer(text):
+        seen.add(match.group())
+    for phrase in extra:
+        if re.search(rf"(?<![\w']){re.escape(normal(phrase))}(?![\w'])", text):
+            seen.add(normal(phrase))
+    for phrase in sorted(seen):
+        yield Finding("SL-5", Severity.FAIL, f"'{phrase}': say the day, date and clock time")
+
+
+_NUMBER_WORDS = words(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million dozen"
+)
+_NUMBER = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b")
+# "one" is a number before a noun ("one day"); a pronoun at the end of a phrase ("pick one",
+# "the red one"), before "of" ("one of them") or after a determiner ("no one", "the one").
+_ONE = re.compile(r"\bone\b(?!-)(?:\s+(?P<next>[a-z']+))?")
+_AFTER_ONE = frozenset(
+    words("""of or and to is was are were will would can could that which who whom you i we they he
+    she it for in on at with from by but so if as than your my his her their our me him them
+    us has have had does did do should must may might another""")
+)
+_BEFORE_ONE = frozenset(
+    words("""no any every some each the this that which a another other one no-one everyone
+    whichever a-one""")
+)
+
+
+def number_words(sentence: str) -> Iterator[Finding]:
+    """ER-4: numbers as digits ("3 days"), but not "one" as a pronoun."""
+    text = normal(sentence)
+    for match in _NUMBER.finditer(text):
+        yield Finding("ER-4", Severity.FAIL, f"'{match.group()}': write numbers as digits")
+    for match in _ONE.finditer(text):
+        before = text[: match.start()].split()
+        after = match.group("next")
+        if (before and before[-1] in _BEFORE_ONE) or after is None or after in _AFTER_ONE:
+            continue
+        yield Finding("ER-4", Severity.FAIL, f"'one {after}': write numbers as digits (1 {after})")

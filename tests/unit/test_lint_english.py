@@ -1,0 +1,323 @@
+"""The English grammar rules of the easy-read linter, on a development set of sentences that
+must fire and sentences that must pass (written for these tests; the shipped content is the
+other check, in test_lint.py). Rule ids from ../shared/research/domain.md."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.content.findings import Severity
+from bot.content.lint import WordLists, lint_text
+
+LISTS = WordLists.load()
+
+FIRES: dict[str, list[str]] = {
+    "SG-2": [
+        "I won't tell anyone.",
+        "I will not tell anybody what you said.",
+        "We will never tell your mum.",
+        "Don't worry, I won't say anything.",
+        "I promise not to tell.",
+        "I promise I won't tell a soul.",
+        "Jo will not pass it on.",
+        "We won't share this with anyone.",
+        "I'm not going to tell your carers.",
+        "I won't let anyone know.",
+        "This stays between us.",
+        "It's just between you and me.",
+        "This is between the two of us.",
+        "Nobody will know.",
+        "No one else will find out.",
+        "Nobody needs to know about this.",
+        "I will keep it secret.",
+        "Keep this to yourself and I will keep it to myself.",
+        "I'll keep it private.",
+        "I will keep your secret.",
+        "Your secret is safe with me.",
+        "It will be our secret.",
+        "Only you and I will know.",
+        "This chat is private.",
+        "What you tell me is confidential.",
+        "Everything you say here stays here.",
+        "It won't go any further.",
+        "Nothing you say will be passed on.",
+        "This will not be shared with anyone.",
+        "You can tell me in confidence.",
+        "I won't tell.",
+        "You won't tell anyone, will you?",
+    ],
+    "SL-4": [
+        "It will be a piece of cake.",
+        "Don't beat around the bush.",
+        "Jo was over the moon.",
+        "Let's call it a day.",
+        "You are on the right track.",
+        "Keep your chin up.",
+        "It is raining cats and dogs.",
+        "You hit the nail on the head.",
+        "Jo is under the weather.",
+        "We are all in the same boat.",
+        "Take it with a pinch of salt.",
+        "It costs an arm and a leg.",
+        "Break a leg at your show!",
+        "Your worker is on cloud nine.",
+        "He spilled the beans.",
+    ],
+    "ER-6": [
+        "Your placement is safe.",
+        "Your care plan is ready.",
+        "Jo will attend the strategy meeting.",
+        "You can get respite at the weekend.",
+        "Your personal adviser will call.",
+        "Please utilise the buttons.",
+        "We will ascertain what happened.",
+        "Jo will expedite your request.",
+        "We will rectify the mistake.",
+        "This will ameliorate things.",
+        "Your accommodation is ready.",
+        "Jo will facilitate the session.",
+    ],
+    "ER-3": [
+        "The meeting was cancelled.",
+        "Your session has been moved.",
+        "You will be picked up at 4 o'clock.",
+        "Your message was read.",
+        "A new time will be chosen.",
+        "The form must be sent by Friday.",
+        "You got told off.",
+        "Your goal is being checked.",
+        "The room was booked.",
+        "Mistakes were made.",
+    ],
+    "ER-7": [
+        "It is not impossible.",
+        "You can't not come.",
+        "I don't have no money.",
+        "It is not unlike school.",
+        "Nobody never calls.",
+        "You are not unwelcome here.",
+        "Jo did not say nothing.",
+        "That is not untrue.",
+    ],
+    "SL-6": [
+        "Why did you do that?",
+        "Why didn't you come?",
+        "Why were you late?",
+        "Why are you upset?",
+        "How come you left?",
+        "Why would you say that?",
+        "So why did you go?",
+        "Why?",
+    ],
+    "SL-5": [
+        "Jo will see you soon.",
+        "I will reply later.",
+        "We will meet in a few days.",
+        "Jo will call shortly.",
+        "See you in a bit.",
+        "We will sort it out at some point.",
+        "Jo will phone as soon as possible.",
+        "Your worker will be in touch in due course.",
+        "We will meet next week.",
+        "Jo will get back to you in a couple of weeks.",
+        "It will happen sometime.",
+        "Jo will be here any minute now.",
+        "Jo will call later on.",
+    ],
+    "ER-4": [
+        "Jo will call in three days.",
+        "You have two sessions.",
+        "One day you can choose.",
+        "Come at one o'clock.",
+        "It takes twenty minutes.",
+        "You can have one more go.",
+        "There are a dozen rooms.",
+    ],
+}
+
+PASSES: dict[str, list[str]] = {
+    "SG-2": [
+        "I will tell Jo.",
+        "Nobody will be cross.",
+        "You can tell me anything.",
+        "Don't tell anyone your password.",
+        "Jo will not tell you off.",
+        "I will tell you what happens next.",
+        "If you are not safe, I will tell Jo.",
+        "Nobody will be angry with you.",
+        "You can talk to Jo in a private room.",
+        "Keep your password private.",
+        "I can not keep secrets.",
+        "I can't promise to keep it secret.",
+        "You do not have to tell me.",
+        "Jo will read what you write.",
+        "I will not say you are bad.",
+        "Jo will not share your phone number.",
+        "We will not tell you what to do.",
+        "Your worker will know what you tell me.",
+        "You can keep your phone.",
+        "No one will judge you.",
+    ],
+    "SL-4": [
+        "It will be easy.",
+        "You did a good job.",
+        "Jo is happy.",
+        "Take your coat.",
+        "We can meet at the same time next week.",
+        "Make sure you have your bag.",
+        "Break time is at 11 o'clock.",
+        "Jo will call you on Monday.",
+        "You can keep your phone.",
+        "Tap a button to answer.",
+        "You can change your goal.",
+        "We will find out together.",
+    ],
+    "ER-6": [
+        "Your home is safe.",
+        "Jo is your worker.",
+        "Your plan is ready.",
+        "Please use the buttons.",
+        "You can call Childline.",
+        "Tap the button to send your message.",
+        "Jo will help you with your goals.",
+        "Your foster carer will bring you.",
+        "Please bring your phone charger.",
+        "You can talk about your feelings.",
+        "Jo will come to the meeting.",
+        "Respite means a short break. You can get respite at the weekend.",
+    ],
+    "ER-3": [
+        "Jo cancelled the meeting.",
+        "Jo moved your session.",
+        "I am worried about you.",
+        "You are allowed to say no.",
+        "I am excited to meet you.",
+        "You are done.",
+        "You are already set up.",
+        "The meeting was cancelled by Jo.",
+        "Are you scared?",
+        "Jo is interested in your goals.",
+        "You are not in trouble.",
+        "We are ready.",
+    ],
+    "ER-7": [
+        "It is possible.",
+        "You can come.",
+        "I have no money.",
+        "Do not worry.",
+        "You do not have to say no.",
+        "It is not important.",
+        "I do not understand.",
+        "Not until Friday.",
+        "You are not in trouble.",
+        "Nobody will be cross.",
+        "There is no one here.",
+    ],
+    "SL-6": [
+        "What happened?",
+        "Why is the bus late?",
+        "What do you want to do?",
+        "Where are you now?",
+        "How are you today?",
+        "Jo wants to know what happened.",
+        "Which day is good for you?",
+    ],
+    "SL-5": [
+        "Jo will see you on Tuesday 3 March at 4 o'clock.",
+        "We will meet on Friday.",
+        "You can tap the button at any time.",
+        "Jo will call tomorrow at 10 o'clock.",
+        "See you on Monday.",
+        "Your session is at 2 o'clock.",
+        "Jo will call today at 3 o'clock.",
+        "Jo will reply by 5 o'clock today.",
+    ],
+    "ER-4": [
+        "Pick one.",
+        "The red one is yours.",
+        "No one is cross.",
+        "One of them is yours.",
+        "Someone will call.",
+        "Everyone is welcome.",
+        "Jo will call in 3 days.",
+        "Choose the one you like.",
+        "You can pick any one.",
+        "Which one do you want?",
+    ],
+}
+
+
+def _rules(text: str) -> set[str]:
+    return {
+        finding.rule for finding in lint_text(text, LISTS) if finding.severity is Severity.FAIL
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"), [(rule, text) for rule, texts in FIRES.items() for text in texts]
+)
+def test_the_rule_fires(rule: str, text: str) -> None:
+    assert rule in _rules(text)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"), [(rule, text) for rule, texts in PASSES.items() for text in texts]
+)
+def test_the_rule_passes(rule: str, text: str) -> None:
+    assert rule not in _rules(text)
+
+
+def test_every_finding_has_a_hint_that_says_what_to_write() -> None:
+    for texts in FIRES.values():
+        for text in texts:
+            for finding in lint_text(text, LISTS):
+                assert finding.hint
+
+
+def test_a_jargon_word_names_its_plain_alternative() -> None:
+    [finding] = [f for f in lint_text("Please utilise the buttons.", LISTS) if f.rule == "ER-6"]
+    assert "'use'" in finding.hint
+
+
+def test_a_name_in_a_placeholder_is_not_a_hard_word() -> None:
+    assert "ER-6" not in _rules("{worker} will ring you.")
+
+
+def test_a_name_inside_a_sentence_is_not_a_hard_word() -> None:
+    assert "ER-6" not in _rules("You can talk to Xanthippe.")
+
+
+def test_one_idiom_is_one_finding_however_many_lists_hold_it() -> None:
+    found = [f for f in lint_text("Keep your chin up.", LISTS) if f.rule == "SL-4"]
+    assert len(found) == 1
+
+
+def test_an_idiom_in_another_tense_is_found() -> None:
+    assert "SL-4" in _rules("He kept his chin up.")
+
+
+def test_idioms_allowed_by_therapists_pass() -> None:
+    assert "SL-4" not in _rules("Make sure you bring a coat.")
+
+
+class TestCommandLine:
+    def _lint(self, text: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.entrypoints.cli", "content", "lint", "--text", text],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+
+    def test_a_text_with_something_to_fix_exits_1_and_prints_each_finding(self) -> None:
+        result = self._lint("Nobody else will find out. Why did you go?")
+        assert result.returncode == 1
+        assert "SG-2 fail" in result.stdout
+        assert "SL-6 fail" in result.stdout
+        assert result.stdout.splitlines()[-1].startswith("2 to fix")
+
+    def test_a_good_text_exits_0(self) -> None:
+        result = self._lint("Jo will see you on Friday at 4 o'clock.")
+        assert result.returncode == 0, result.stdout
+        assert result.stdout.splitlines()[-1].startswith("0 to fix")
