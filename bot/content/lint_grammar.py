@@ -68,7 +68,7 @@ _STATES = frozenset(
     convinced depressed determined disappointed done dressed embarrassed engaged excited
     exhausted finished frightened gone hurt interested involved located lost married
     pleased prepared qualified relaxed related satisfied scared shocked sorted stressed stuck
-    supposed surprised tired upset used worried delighted started ready opened set""")
+    supposed surprised tired upset used worried delighted started ready opened set invited""")
 )
 _BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|gotten)"
 _BETWEEN = (
@@ -104,7 +104,8 @@ def passive(sentence: str) -> Iterator[Finding]:
     text = normal(sentence)
     for match in _PASSIVE.finditer(text):
         if _participle(match.group("verb")) and not _actor_named(text[match.end() :]):
-            hint = f"'{match.group()}' hides who does it: say who (Jo {match.group('verb')} it)"
+            verb = match.group("verb")
+            hint = f"'{match.group()}' hides who does it: say who, as in 'Jo {verb} ...'"
             yield Finding("ER-3", Severity.FAIL, hint)
 
 

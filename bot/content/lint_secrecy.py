@@ -51,6 +51,8 @@ _PROMISES = (
         rf"\bpromise\s+(?:you\s+)?(?:that\s+)?(?:(?:i|we|jo)\s+)?(?:will\s+)?(?:not|never)\s+"
         rf"(?:to\s+)?{_TELLING}"
     ),
+    # "you can trust me not to tell".
+    re.compile(rf"\btrust\s+(?:me|us|jo)\s+(?:not|never)\s+to\s+{_TELLING}"),
     # "This will not be shared", "nothing you say will be passed on".
     re.compile(
         r"\b(?:will|would|is|are|gets?|shall)\s+(?:not|never)\s+(?:ever\s+)?(?:be\s+|get\s+)?"
@@ -67,6 +69,13 @@ _PROMISES = (
         r"|shall|can|could|must|gets?\s+to|is\s+ever\s+going\s+to)?\s*(?:ever\s+)?(?:know|knows"
         r"|find\s+out|finds\s+out|hear|hears|see|sees|read|reads|learn|be\s+told|get\s+told)\b"
     ),
+    # "your mum will not find out", "the school will never know".
+    re.compile(
+        r"\b(?:your\s+[a-z]+|they|he|she|anyone|anybody|the\s+[a-z]+|school|staff|jo)\s+"
+        r"(?:will|would|is\s+going\s+to|are\s+going\s+to|need|needs)\s+(?:not|never)\s+"
+        r"(?:ever\s+)?(?:to\s+)?(?:find\s+out|know\b(?!\s+(?:how|where|when|which|the))"
+        r"|hear\s+about|be\s+told|learn|see\s+(?:it|this|that|what))"
+    ),
     # "it stays between us", "just between you and me", "between the two of us".
     re.compile(
         r"\bbetween\s+(?:you\s+and\s+(?:me|i|us)|me\s+and\s+you|the\s+two\s+of\s+us|ourselves"
@@ -75,29 +84,31 @@ _PROMISES = (
     ),
     # "our secret", "your secret is safe with me", "it is safe with me".
     re.compile(
-        r"\b(?:our\s+(?:little\s+)?secret|a\s+secret\s+between|(?:secrets?|it|this|that)\s+"
-        r"(?:is|are|will\s+be)\s+safe\s+with\s+(?:me|us|jo))\b"
+        r"\b(?:our\s+(?:little\s+)?secret|a\s+secret\s+between|secrets?(?:'s|\s+is|\s+are"
+        r"|\s+will\s+be)\s+safe|(?:it|this|that)\s+(?:is|will\s+be)\s+safe\s+with\s+"
+        r"(?:me|us|jo)|my\s+lips\s+are\s+sealed|mum's\s+the\s+word)\b"
     ),
     # "only you and I will know", "only the two of us".
     re.compile(r"\bonly\s+(?:you\s+and\s+(?:i|me)|me\s+and\s+you|the\s+two\s+of\s+us|us\s+two)\b"),
     # "it will not go any further", "what you say here stays here".
     re.compile(
         r"\b(?:it|this|that|what\s+you\s+\w+(?:\s+\w+)?)\s+(?:will\s+)?(?:not|never)\s+go\s+"
-        r"(?:any\s+)?(?:further|beyond|anywhere)\b"
+        rf"(?:(?:any\s+)?(?:further|beyond|anywhere)\b|to\s+{_ANYONE}\b)"
         r"|\b(?:it|this|that|(?:everything|anything|what)(?:\s+you\s+(?:say|tell|write|share)"
         r"(?:\s+\w+){0,2})?)\s+"
         r"(?:stays?|will\s+stay|remains?)\s+(?:here|with\s+(?:me|us))\b"
     ),
     # "in confidence", "off the record", "confidential" as a promise.
-    re.compile(r"\b(?:in\s+confidence|off\s+the\s+record|confidential(?:ly)?|hush[- ]hush)\b"),
+    re.compile(r"\b(?:in\s+confidence|off\s+the\s+record|confidential(?:ly|ity)?|hush[- ]hush)\b"),
 )
 # "keep it secret", "I will keep your secret": fine after a negative ("I can not keep secrets").
 _KEEPING = (
     re.compile(
-        r"\bkeep(?:s|ing)?\s+(?:it|this|that|everything|it\s+all|what\s+you\s+\w+(?:\s+\w+)?"
-        r"|our\s+chat|our\s+talk|this\s+chat|your\s+words)\s+(?:a\s+|our\s+)?(?:secret|to\s+"
-        r"(?:myself|ourselves|ourself|me|us)|quiet|hush|under\s+wraps|between\s+us|confidential"
-        r"|private|on\s+the\s+quiet|on\s+the\s+down\s*low)\b"
+        r"\bkeep(?:s|ing)?\s+(?:it|this|that|it\s+all|(?:everything|anything|what)(?:\s+you\s+\w+"
+        r"(?:\s+\w+)?)?|our\s+chat|our\s+talk|this\s+chat|your\s+words)\s+(?:just\s+)?(?:a\s+"
+        r"|our\s+)?(?:secret|to\s+(?:myself|ourselves|ourself|me|us)|quiet|hush|under\s+wraps"
+        r"|between\s+us|confidential|private|on\s+the\s+quiet|on\s+the\s+down\s*low"
+        r"|for\s+(?:us|me|you\s+and\s+me))\b"
     ),
     re.compile(
         r"\b(?:i|we|jo|waypoint)\b(?:\s+[a-z']+){0,3}?\s+(?:keep|keeps|kept|keeping)\s+"
@@ -130,10 +141,7 @@ def secrecy(sentence: str) -> Iterator[Finding]:
     text = normal(sentence)
     for pattern in (*_PROMISES, *_KEEPING, _PRIVATE):
         for match in pattern.finditer(text):
-            negative_promise = pattern in _KEEPING or pattern is _PROMISES[1]
-            if (negative_promise or pattern is _PRIVATE) and negated_before(text, match.start()):
-                continue
-            if pattern is _PROMISES[0] and negated_before(text, match.start()):
+            if negated_before(text, match.start()):
                 continue
             yield Finding("SG-2", Severity.FAIL, f"'{match.group().strip(' ,.!?')}': {HINT}")
             return
