@@ -68,7 +68,10 @@ _STATES = frozenset(
     convinced depressed determined disappointed done dressed embarrassed engaged excited
     exhausted finished frightened gone hurt interested involved located lost married
     pleased prepared qualified relaxed related satisfied scared shocked sorted stressed stuck
-    supposed surprised tired upset used worried delighted started ready opened set invited""")
+    supposed surprised tired upset used worried delighted started ready opened set invited
+    relieved thrilled overwhelmed bothered terrified petrified horrified amused puzzled injured
+    isolated motivated inspired impressed organised organized frustrated tempted obsessed
+    attached blessed naked wicked sacred beloved fed""")
 )
 _BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|gotten)"
 _BETWEEN = (
@@ -85,6 +88,8 @@ _TIME_AFTER_BY = re.compile(
 def _participle(word: str) -> bool:
     if word in _STATES:
         return False
+    if word.startswith("un"):
+        return False  # "unwanted", "unsupported": adjectives
     if word in IRREGULAR_PARTICIPLES:
         return True
     return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
@@ -116,8 +121,13 @@ _DOUBLE_NEGATIVES = (
         rf"\b{_NEGATIVE}\s+(?:(?:be|very|so|too|at all|totally|completely|entirely|really)\s+)?"
         r"(?:un|im|in|il|ir|dis|non-?)(?:[a-z]{3,})\b"
     ),
-    # "can't not go", "don't not come".
-    re.compile(r"\bnot\s+(?:\w+\s+)?not\b"),
+    # "can't not go", "don't not come", "I'm not saying you can't".
+    re.compile(r"\bnot\s+(?:\w+\s+){0,3}?not\b"),
+    # "nobody didn't like it", "there's nothing you can't tell me".
+    re.compile(
+        r"\b(?:nobody|no one|nothing|none)\s+(?:(?:you|i|we|they|he|she|can|could|will|would|did"
+        r"|does|do|is|are|was|were)\s+){0,2}not\b"
+    ),
     # "never nobody", "don't have no", "not ... nothing" in one clause.
     # A lone "no" after a negative is an answer ("you do not have to say no"), not a negative.
     re.compile(
@@ -160,6 +170,14 @@ def _exempt_pair(found: str) -> bool:
 _WHY_BLAME = re.compile(
     r"^(?:so\s+|but\s+|and\s+|jo,?\s+)?(?:why|how come)\b(?P<rest>[^?]*)\?", re.IGNORECASE
 )
+# "Can you tell me why you did it?", "Tell me why you left."
+_WHY_INSIDE = re.compile(
+    r"^(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:tell|explain|say)\b.*\bwhy\b"
+)
+_BLAME = re.compile(
+    r"\b(?:what\s+were\s+you\s+thinking|what\s+is\s+wrong\s+with\s+you|how\s+could\s+you"
+    r"|what\s+did\s+you\s+do\s+that\s+for|why\s+not\s*\?$)"
+)
 _PERSON = re.compile(r"\b(?:you|your|yourself|u)\b")
 
 
@@ -167,26 +185,42 @@ def why_blame(sentence: str) -> Iterator[Finding]:
     """SL-6: "why did you ...?" sounds like blame to a young person: ask what happened."""
     text = normal(sentence)
     match = _WHY_BLAME.match(text)
-    if match and (_PERSON.search(match.group("rest")) or not match.group("rest").strip()):
-        hint = f"'{match.group().split()[0]}' questions about what a young person did sound like"
-        hint += " blame: ask 'What happened?'"
+    asked = match is not None and (
+        _PERSON.search(match.group("rest")) is not None or not match.group("rest").strip()
+    )
+    inside = _WHY_INSIDE.match(text)
+    if inside and _PERSON.search(text[text.index("why") :]):
+        asked = True
+    if asked or _BLAME.search(text):
+        hint = "questions about why a young person did something sound like blame: ask"
+        hint += " 'What happened?'"
         yield Finding("SL-6", Severity.FAIL, hint)
 
 
 _UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|months?|years?|moments?)"
+_HOW_MANY = (
+    r"(?:a|the\s+next|the\s+next\s+few|the\s+coming|the\s+coming\s+few|a\s+few|a\s+couple\s+of"
+    r"|some|several|a\s+number\s+of)"
+)
 _VAGUE = re.compile(
-    rf"\b(?:(?:in|within|for|after|over)\s+(?:a|the\s+next|the\s+coming|a\s+few|a\s+couple\s+of|"
-    rf"some|several|a\s+number\s+of)\s+{_UNITS}|(?:a\s+few|a\s+couple\s+of|several)\s+{_UNITS}"
+    rf"\b(?:(?:in|within|for|after|over)\s+{_HOW_MANY}\s+{_UNITS}"
+    rf"|(?:a\s+few|a\s+couple\s+of|several)\s+{_UNITS}"
     r"|any\s+(?:minute|moment|second)(?:\s+now)?|any\s+(?:day|time)\s+now|one\s+of\s+these\s+days"
-    r"|soon(?:ish)?|sooner\s+or\s+later|later(?:\s+on|\s+today|\s+this\s+week)?|laters|l8r"
-    r"|shortly|eventually|sometime|some\s+time|someday|some\s+day|at\s+some\s+(?:point|stage)"
-    r"|at\s+a\s+later\s+(?:date|time|stage)|in\s+due\s+course|in\s+good\s+time|before\s+long"
-    r"|in\s+the\s+(?:near\s+)?future|in\s+a\s+(?:bit|while|jiffy|sec|tick)|a\s+while"
+    r"|(?<!as )soon(?:ish)?(?!\s+as)|sooner\s+or\s+later|later(?:\s+on|\s+today|\s+this\s+week)?"
+    r"|laters|l8r|shortly|eventually|sometime|some\s+time|someday|some\s+day"
+    r"|at\s+some\s+(?:point|stage)|at\s+a\s+later\s+(?:date|time|stage)|in\s+due\s+course"
+    r"|in\s+good\s+time|in\s+the\s+(?:near\s+)?future|in\s+a\s+(?:little\s+)?(?:bit|while|jiffy"
+    r"|sec|tick)|a\s+while|before\s+(?:too\s+)?long|next\s+month|by\s+the\s+end\s+of\s+"
+    r"(?:the|this|next)\s+(?:week|month)|when\s+(?:jo|she|he|they|we|i)\s+(?:is|are|am)\s+free"
     r"|as\s+soon\s+as\s+(?:possible|we\s+can|i\s+can|jo\s+can|they\s+can)|asap"
     r"|when\s+(?:we|i|jo|they)\s+(?:can|get\s+a\s+chance|have\s+time)|when\s+possible"
-    r"|until\s+further\s+notice|for\s+the\s+time\s+being|in\s+the\s+meantime|from\s+time\s+to\s+time"
-    r"|every\s+so\s+often|now\s+and\s+then|the\s+other\s+day|recently|lately|next\s+week)\b"
+    r"|until\s+further\s+notice|for\s+the\s+time\s+being|in\s+the\s+meantime"
+    r"|from\s+time\s+to\s+time|every\s+so\s+often|now\s+and\s+then|the\s+other\s+day"
+    r"|recently|lately|next\s+week)\b"
 )
+
+
+_AS_SOON_AS = re.compile(r"\bas soon as\b(?!\s+(?:possible|we can|i can|jo can|they can))")
 
 
 def vague_time(sentence: str, extra: tuple[str, ...] = ()) -> Iterator[Finding]:
@@ -195,17 +229,21 @@ def vague_time(sentence: str, extra: tuple[str, ...] = ()) -> Iterator[Finding]:
     seen = set()
     for match in _VAGUE.finditer(text):
         seen.add(match.group())
+    # "as soon as you arrive" says when; "as soon as possible" does not (matched above).
+    text = _AS_SOON_AS.sub("when", text)
     for phrase in extra:
         if re.search(rf"(?<![\w']){re.escape(normal(phrase))}(?![\w'])", text):
             seen.add(normal(phrase))
     for phrase in sorted(seen):
+        if any(phrase != other and phrase in other for other in seen):
+            continue
         yield Finding("SL-5", Severity.FAIL, f"'{phrase}': say the day, date and clock time")
 
 
 _NUMBER_WORDS = words(
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred thousand million dozen"
+    "hundred thousand million dozen twice zero"
 )
 _NUMBER = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b")
 # "one" is a number before a noun ("one day"); a pronoun at the end of a phrase ("pick one",
