@@ -112,12 +112,17 @@ _NOT_VERBS = frozenset(
     )
 )
 _POSSESSIVE = r"(?:my|your|his|her|our|their|its|one's|[a-z]+'s)"
+# A person: a pronoun, a name ("jo") or "my mum"; not any word ("has stopped going").
+_PERSON = (
+    r"(?:me|you|him|her|us|them|jo|everyone|everybody|anyone|anybody|people"
+    r"|(?:my|your|his|her|our|their|the)\s+[a-z]+)"
+)
 _SLOTS = {
     "one's": _POSSESSIVE,
     "someone's": _POSSESSIVE,
     "somebody's": _POSSESSIVE,
-    "someone": r"[a-z']+(?:\s+[a-z']+)?",
-    "somebody": r"[a-z']+(?:\s+[a-z']+)?",
+    "someone": _PERSON,
+    "somebody": _PERSON,
     "something": r"[a-z']+(?:\s+[a-z']+){0,2}",
     "oneself": r"(?:myself|yourself|himself|herself|ourselves|themselves|oneself|itself)",
 }
