@@ -155,9 +155,25 @@ def double_negatives(sentence: str) -> Iterator[Finding]:
                 continue
             if _exempt_pair(match.group()):
                 continue
-            hint = f"'{match.group()}' is a double negative: say it the positive way"
+            hint = f"'{match.group()}' is a double negative: {_positive(match.group())}"
             yield Finding("ER-7", Severity.FAIL, hint)
             return
+
+
+_PREFIX = re.compile(r"^(?:un|im|in|il|ir|dis|non-?)")
+_ANY = {"no": "any", "nothing": "anything", "nobody": "anybody", "none": "any", "never": "ever"}
+
+
+def _positive(found: str) -> str:
+    """What to write instead: "not impossible" is "possible"; "don't have no" is "have no"."""
+    words_found = found.split()
+    if words_found[0] in {"not", "no", "never"} and _PREFIX.match(words_found[-1]):
+        return f"say '{_PREFIX.sub('', words_found[-1])}'"
+    if words_found[-1] in _ANY:
+        return (
+            f"say it with one negative ('{' '.join([*words_found[:-1], _ANY[words_found[-1]]])}')"
+        )
+    return "say it the positive way, with one negative at most"
 
 
 def _exempt_pair(found: str) -> bool:
@@ -245,6 +261,19 @@ _NUMBER_WORDS = words(
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million dozen twice zero"
 )
+_DIGITS = {word: str(number) for number, word in enumerate(_NUMBER_WORDS[:19], start=2)}
+_DIGITS |= {
+    word: str(number)
+    for number, word in zip(range(30, 100, 10), _NUMBER_WORDS[19:26], strict=True)
+}
+_DIGITS |= {
+    "twice": "2 times",
+    "zero": "0",
+    "dozen": "12",
+    "hundred": "100",
+    "thousand": "1,000",
+    "million": "1,000,000",
+}
 _NUMBER = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b")
 # "one" is a number before a noun ("one day"); a pronoun at the end of a phrase ("pick one",
 # "the red one"), before "of" ("one of them") or after a determiner ("no one", "the one").
@@ -264,7 +293,9 @@ def number_words(sentence: str) -> Iterator[Finding]:
     """ER-4: numbers as digits ("3 days"), but not "one" as a pronoun."""
     text = normal(sentence)
     for match in _NUMBER.finditer(text):
-        yield Finding("ER-4", Severity.FAIL, f"'{match.group()}': write numbers as digits")
+        digits = _DIGITS.get(match.group())
+        hint = f"'{match.group()}': write numbers as digits" + (f" ({digits})" if digits else "")
+        yield Finding("ER-4", Severity.FAIL, hint)
     for match in _ONE.finditer(text):
         before = text[: match.start()].split()
         after = match.group("next")

@@ -417,3 +417,21 @@ class TestCommandLine:
         result = self._lint("Jo will see you on Friday at 4 o'clock.")
         assert result.returncode == 0, result.stdout
         assert result.stdout.splitlines()[-1].startswith("0 to fix")
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "instead"),
+    [
+        ("ER-7", "It is not impossible.", "'possible'"),
+        ("ER-7", "I don't have no money.", "'not have any'"),
+        ("ER-4", "Come in three days.", "(3)"),
+        ("ER-4", "One day you can choose.", "(1 day)"),
+        ("ER-6", "We will rectify it.", "'put right'"),
+        ("ER-6", "Your placement is safe.", "'the place where you live'"),
+        ("SL-6", "Why did you go?", "'What happened?'"),
+        ("SG-2", "Nobody will know.", "I will tell {worker}"),
+    ],
+)
+def test_the_hint_says_what_to_write_instead(rule: str, text: str, instead: str) -> None:
+    hints = [finding.hint for finding in lint_text(text, LISTS) if finding.rule == rule]
+    assert any(instead in hint for hint in hints), hints
