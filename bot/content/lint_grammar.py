@@ -29,6 +29,12 @@ _CONTRACTIONS = (
     (r"\b(\w+)'ve\b", r"\1 have"),
     (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
     (r"\b(it|that|what|there|here|who|he|she|this|everything|nothing|where)'s\b", r"\1 is"),
+    # "the ball's in your court", "Jo's not here": 's before these words is "is", not "of".
+    (
+        r"\b(\w+)'s(?=\s+(?:in|on|at|a|an|the|not|never|very|so|too|here|there|coming|going"
+        r"|ready|safe|ok|okay|fine|late|over|all|just|still|now|always)\b)",
+        r"\1 is",
+    ),
 )
 _COMPILED = tuple((re.compile(pattern), full) for pattern, full in _CONTRACTIONS)
 
@@ -73,6 +79,12 @@ _STATES = frozenset(
     isolated motivated inspired impressed organised organized frustrated tempted obsessed
     attached blessed naked wicked sacred beloved fed""")
 )
+# ... except after "been" or "being", where these are things someone did: "the hub is closed"
+# is how it is; "your case has been closed" hides who closed it.
+_DONE_TO = frozenset(
+    words("""closed opened finished started set done sorted lost called used dressed engaged
+    invited involved prepared allowed stopped""")
+)
 _BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|gotten)"
 _BETWEEN = (
     r"(?:(?:being|not|never|also|just|already|always|often|usually|sometimes|then|still|now|all|"
@@ -108,8 +120,10 @@ def passive(sentence: str) -> Iterator[Finding]:
     """ER-3: "be" or "get" with a past participle and no "by ..." hides who does it."""
     text = normal(sentence)
     for match in _PASSIVE.finditer(text):
-        if _participle(match.group("verb")) and not _actor_named(text[match.end() :]):
-            verb = match.group("verb")
+        verb = match.group("verb")
+        done_to = "been" in match.group().split() or "being" in match.group().split()
+        hidden = _participle(verb) or (done_to and verb in _DONE_TO)
+        if hidden and not _actor_named(text[match.end() :]):
             hint = f"'{match.group()}' hides who does it: say who, as in 'Jo {verb} ...'"
             yield Finding("ER-3", Severity.FAIL, hint)
 
@@ -121,8 +135,9 @@ _DOUBLE_NEGATIVES = (
         rf"\b{_NEGATIVE}\s+(?:(?:be|very|so|too|at all|totally|completely|entirely|really)\s+)?"
         r"(?:un|im|in|il|ir|dis|non-?)(?:[a-z]{3,})\b"
     ),
-    # "can't not go", "don't not come", "I'm not saying you can't".
-    re.compile(r"\bnot\s+(?:\w+\s+){0,3}?not\b"),
+    # "can't not go", "don't not come", "I'm not saying you can't" (not "if you don't come Jo
+    # won't know": two clauses).
+    re.compile(r"\bnot\s+(?:\w+\s+)?not\b|\bnot\s+(?:saying|that)\s+(?:\w+\s+){0,2}not\b"),
     # "nobody didn't like it", "there's nothing you can't tell me".
     re.compile(
         r"\b(?:nobody|no one|nothing|none)\s+(?:(?:you|i|we|they|he|she|can|could|will|would|did"
@@ -145,6 +160,9 @@ _NOT_NEGATIVE = tuple(
 )
 
 
+_NEW_CLAUSE = re.compile(r"\b(?:that|if|when|whether|because|unless|so)\b")
+
+
 def double_negatives(sentence: str) -> Iterator[Finding]:
     """ER-7: two negatives that cancel out ("not impossible", "don't have no") are hard."""
     text = normal(sentence)
@@ -154,6 +172,9 @@ def double_negatives(sentence: str) -> Iterator[Finding]:
             if pattern is _DOUBLE_NEGATIVES[0] and last.startswith(_NOT_NEGATIVE):
                 continue
             if _exempt_pair(match.group()):
+                continue
+            # "I can't promise that nobody will know": the second negative starts a new clause.
+            if pattern is _DOUBLE_NEGATIVES[3] and _NEW_CLAUSE.search(match.group()):
                 continue
             hint = f"'{match.group()}' is a double negative: {_positive(match.group())}"
             yield Finding("ER-7", Severity.FAIL, hint)

@@ -30,7 +30,7 @@ _ANYONE = (
 )
 _THE_THING = (
     r"(?:it|this|that|anything|a\s+word|a\s+thing|a\s+single\s+word|what\s+you|anything\s+you"
-    r"|everything|your\s+secrets?|our\s+chat|what\s+is\s+said|what\s+is\s+written)"
+    r"|everything|nothing|your\s+secrets?|our\s+chat|what\s+is\s+said|what\s+is\s+written)"
 )
 _END = r"(?:\s*(?:[,;:.!?]|$)|\s+(?:about|unless|if|even|ever|without|because)\b)"
 _TELLING = (
@@ -88,15 +88,21 @@ _PROMISES = (
         r"|\s+will\s+be)\s+safe|(?:it|this|that)\s+(?:is|will\s+be)\s+safe\s+with\s+"
         r"(?:me|us|jo)|my\s+lips\s+are\s+sealed|mum's\s+the\s+word)\b"
     ),
-    # "only you and I will know", "only the two of us".
+    # "only you and I will know", "only the two of us", "only you can see this".
     re.compile(r"\bonly\s+(?:you\s+and\s+(?:i|me)|me\s+and\s+you|the\s+two\s+of\s+us|us\s+two)\b"),
+    re.compile(
+        r"\bonly\s+(?:you|me|us|we|i)\s+(?:can|will|could|get\s+to)\s+(?:ever\s+)?(?:see|read|know"
+        r"|hear)\b"
+    ),
+    # "you are anonymous here".
+    re.compile(r"\byou\s+(?:are|will\s+be|stay)\s+(?:completely\s+|totally\s+)?anonymous\b"),
     # "it will not go any further", "what you say here stays here".
     re.compile(
         r"\b(?:it|this|that|what\s+you\s+\w+(?:\s+\w+)?)\s+(?:will\s+)?(?:not|never)\s+go\s+"
         rf"(?:(?:any\s+)?(?:further|beyond|anywhere)\b|to\s+{_ANYONE}\b)"
-        r"|\b(?:it|this|that|(?:everything|anything|what)(?:\s+you\s+(?:say|tell|write|share)"
-        r"(?:\s+\w+){0,2})?)\s+"
-        r"(?:stays?|will\s+stay|remains?)\s+(?:here|with\s+(?:me|us))\b"
+        r"|\b(?:it|this|that|(?:everything|anything)(?:\s+you\s+(?:say|tell|write|share)"
+        r"(?:\s+\w+){0,2})?|what(?:\s+\w+){1,3})\s+(?:stays?|will\s+stay|remains?)\s+"
+        r"(?:here|with\s+(?:me|us)|between\s+us)\b"
     ),
     # "in confidence", "off the record", "confidential" as a promise.
     re.compile(r"\b(?:in\s+confidence|off\s+the\s+record|confidential(?:ly|ity)?|hush[- ]hush)\b"),
@@ -105,8 +111,9 @@ _PROMISES = (
 _KEEPING = (
     re.compile(
         r"\bkeep(?:s|ing)?\s+(?:it|this|that|it\s+all|(?:everything|anything|what)(?:\s+you\s+\w+"
-        r"(?:\s+\w+)?)?|our\s+chat|our\s+talk|this\s+chat|your\s+words)\s+(?:just\s+)?(?:a\s+"
-        r"|our\s+)?(?:secret|to\s+(?:myself|ourselves|ourself|me|us)|quiet|hush|under\s+wraps"
+        r"(?:\s+\w+)?)?|(?:all\s+)?(?:(?:your|our|the|this|these)\s+)?(?:chats?|talks?|messages?"
+        r"|conversations?|words))\s+(?:just\s+)?(?:a\s+|our\s+)?(?:secret|to\s+(?:myself"
+        r"|ourselves|ourself|me|us)|quiet|hush|under\s+wraps|anonymous"
         r"|between\s+us|confidential|private|on\s+the\s+quiet|on\s+the\s+down\s*low"
         r"|for\s+(?:us|me|you\s+and\s+me))\b"
     ),
