@@ -17,6 +17,14 @@ from bot.content.findings import Finding, Severity
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 # Read out in full, so "won't" and "will not" are one pattern.
 _CONTRACTIONS = (
+    # Written without the apostrophe, and text-speak: "i wont tell any1".
+    (r"\bwont\b", "won't"),
+    (r"\b(do|does|did|can|is|are|was|were|would|could|should|have|has|had)nt\b", r"\1n't"),
+    (r"\bim\b", "i am"),
+    (r"\b(you|they)re\b", r"\1 are"),
+    (r"\bu\b", "you"),
+    (r"\bur\b", "your"),
+    (r"\b(any|no|some|every)1\b", r"\1one"),
     (r"\bwon't\b", "will not"),
     (r"\bshan't\b", "shall not"),
     (r"\bcan't\b", "can not"),

@@ -457,6 +457,20 @@ def test_an_idiom_in_another_tense_is_found() -> None:
     assert "SL-4" in _rules("He kept his chin up.")
 
 
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("SG-2", "I wont tell any1."),
+        ("SG-2", "\u201cI won\u2019t tell anyone,\u201d I said."),
+        ("SG-2", "I WON'T TELL ANYONE."),
+        ("ER-7", "I dont know nothing."),
+        ("SL-6", "Why didnt u come?"),
+    ],
+)
+def test_rules_read_text_speak_curly_apostrophes_and_capitals(rule: str, text: str) -> None:
+    assert rule in _rules(text)
+
+
 def test_idioms_allowed_by_therapists_pass() -> None:
     assert "SL-4" not in _rules("Make sure you bring a coat.")
 
