@@ -261,7 +261,7 @@ _VAGUE = re.compile(
     r"|when\s+(?:we|i|jo|they)\s+(?:can|get\s+a\s+chance|have\s+time)|when\s+possible"
     r"|until\s+further\s+notice|for\s+the\s+time\s+being|in\s+the\s+meantime"
     r"|from\s+time\s+to\s+time|every\s+so\s+often|now\s+and\s+then|the\s+other\s+day"
-    r"|recently|lately|next\s+week)\b"
+    r"|recently|lately|next\s+week|(?:will\s+not|not)\s+be\s+long|not\s+long\s+now)\b"
 )
 
 
@@ -310,7 +310,8 @@ _ONE = re.compile(r"\bone\b(?!-)(?:\s+(?P<next>[a-z']+))?")
 _AFTER_ONE = frozenset(
     words("""of or and to is was are were will would can could that which who whom you i we they he
     she it for in on at with from by but so if as than your my his her their our me him them
-    us has have had does did do should must may might another""")
+    us has have had does did do should must may might another together now too again here there
+    today tomorrow first please instead yet then back each either like""")
 )
 _BEFORE_ONE = frozenset(
     words("""no any every some each the this that which a another other one no-one everyone

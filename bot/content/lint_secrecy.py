@@ -100,7 +100,7 @@ _PROMISES = (
     re.compile(
         r"\b(?:it|this|that|what\s+you\s+\w+(?:\s+\w+)?)\s+(?:will\s+)?(?:not|never)\s+go\s+"
         rf"(?:(?:any\s+)?(?:further|beyond|anywhere)\b|to\s+{_ANYONE}\b)"
-        r"|\b(?:it|this|that|(?:everything|anything)(?:\s+you\s+(?:say|tell|write|share)"
+        r"|\b(?:it|this|that|(?:your\s+)?secrets?|(?:everything|anything)(?:\s+you\s+(?:say|tell|write|share)"
         r"(?:\s+\w+){0,2})?|what(?:\s+\w+){1,3})\s+(?:stays?|will\s+stay|remains?)\s+"
         r"(?:here|with\s+(?:me|us)|between\s+us)\b"
     ),
@@ -126,9 +126,9 @@ _KEEPING = (
 )
 # "this chat is private", "what you tell me is confidential", "everything stays secret".
 _PRIVATE = re.compile(
-    r"\b(?:this|it|that|everything|all\s+of\s+(?:it|this)|what\s+you\s+(?:say|tell|write|share)"
-    r"(?:\s+\w+){0,3}|anything\s+you\s+(?:say|tell|write)(?:\s+\w+){0,3}|(?:this|our|your)\s+"
-    r"(?:chat|conversation|talk|messages?|words))\s+(?:is|are|will\s+be|stays?|will\s+stay"
+    r"\b(?:this|it|that|all\s+of\s+(?:it|this)|(?:what|everything|anything)(?:\s+you\s+(?:say"
+    r"|tell|write|share)(?:\s+\w+){0,3})?|(?:this|our|your)\s+(?:chat|conversation|talk"
+    r"|messages?|words|information|details|story|data|secrets?))\s+(?:is|are|will\s+be|stays?|will\s+stay"
     r"|remains?|will\s+remain|is\s+kept|are\s+kept|will\s+be\s+kept)\s+(?:\w+\s+)?"
     r"(?:private|secret|anonymous|just\s+for\s+(?:me|us)|between\s+us)\b"
 )

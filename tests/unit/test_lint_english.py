@@ -80,6 +80,12 @@ FIRES: dict[str, list[str]] = {
         "I won't say nothing.",
         "We keep all chats anonymous.",
         "You're anonymous here.",
+        "Everything you share is kept private.",
+        "Your information is kept private.",
+        "Your secret stays with me.",
+        "Promise you won't tell anyone?",
+        "Tell me and I won't tell anyone else.",
+        "No one will hear about it from me.",
     ],
     "SL-4": [
         "It will be a piece of cake.",
@@ -131,6 +137,8 @@ FIRES: dict[str, list[str]] = {
         "We will reimburse your bus fare.",
         "Please fill in the questionnaire.",
         "Jo will liaise with your school.",
+        "You are entitled to a grant.",
+        "You are in care under section 20.",
     ],
     "ER-3": [
         "The meeting was cancelled.",
@@ -150,6 +158,9 @@ FIRES: dict[str, list[str]] = {
         "Your goal was updated.",
         "You have been referred to a new team.",
         "Your case has been closed.",
+        "You will be given a new phone.",
+        "Your mum has been told.",
+        "It was decided that you will move.",
     ],
     "ER-7": [
         "It is not impossible.",
@@ -183,6 +194,7 @@ FIRES: dict[str, list[str]] = {
         "What were you thinking?",
         "How could you do that?",
         "Why not?",
+        "Why is your room messy?",
     ],
     "SL-5": [
         "Jo will see you soon.",
@@ -205,6 +217,7 @@ FIRES: dict[str, list[str]] = {
         "We will decide by the end of the week.",
         "Jo will call as soon as possible.",
         "Jo will come round later this week.",
+        "It won't be long now.",
     ],
     "ER-4": [
         "Jo will call in three days.",
@@ -219,6 +232,7 @@ FIRES: dict[str, list[str]] = {
         "It takes ten minutes.",
         "You are fifteen.",
         "Two of your goals are done.",
+        "You have one new message.",
     ],
 }
 
@@ -265,6 +279,7 @@ PASSES: dict[str, list[str]] = {
         "Keep it safe.",
         "You can keep a diary.",
         "I can't promise that nobody will know.",
+        "Jo will tell you what happens next.",
     ],
     "SL-4": [
         "It will be easy.",
@@ -310,6 +325,8 @@ PASSES: dict[str, list[str]] = {
         "You can talk to your grandad.",
         "You can rearrange your session.",
         "You can eat in the canteen.",
+        "You can go to the cinema.",
+        "Jo will bring a sandwich.",
     ],
     "ER-3": [
         "Jo cancelled the meeting.",
@@ -342,6 +359,7 @@ PASSES: dict[str, list[str]] = {
         "The hub is closed on Sunday.",
         "I'm pleased you came.",
         "Your worker is called Jo.",
+        "You will be met by Jo at the station.",
     ],
     "ER-7": [
         "It is possible.",
@@ -404,6 +422,12 @@ PASSES: dict[str, list[str]] = {
         "One by one.",
         "Every one of them is here.",
         "No-one is here.",
+        "Let's do one together.",
+        "Which one is yours?",
+        "This one or that one?",
+        "Is it the blue one?",
+        "The one on the left.",
+        "Tap one of the buttons.",
     ],
 }
 
