@@ -308,6 +308,9 @@ PASSES: dict[str, list[str]] = {
         "Walk home with a friend in the dark.",
         "My sister has stopped going to school.",
         "Put the letter in the post.",
+        "Raise your hand if you want to talk.",
+        "Go for a walk in the park.",
+        "The hub is on the other side of the road.",
     ],
     "ER-6": [
         "Your home is safe.",
