@@ -230,6 +230,12 @@ LONG_LETTERS = 13
 LONG_BELOW = 4.3
 
 
+_NAME_FOLLOWS = re.compile(
+    r"(?:'s|\u2019s|,|\s+(?:will|is|was|has|had|can|could|may|might|would|says|said|and|wants"
+    r"|works|asked|told|knows|likes|lives|helps|comes|is|are))\b"
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def zipf(word: str, language: str) -> float:
     """How common a word is (wordfreq's Zipf scale; 0 when it has never been seen)."""
@@ -251,8 +257,11 @@ def rare_words(sentences: list[str], rules: RareWords) -> Iterator[Finding]:
             # Jargon is the jargon rule's to report, with its plain words.
             if word in seen or word in rules.allowed or word in rules.plain or len(word) < 4:
                 continue
-            # A capital inside a sentence is a name or a place ("Childline"): not judged.
-            if position > 0 and found[:1].isupper():
+            # A capital inside a sentence is a name or a place ("Childline"): not judged; nor is
+            # a capital first word that does something ("Priya will call", "Kerry's here").
+            if found[:1].isupper() and (
+                position > 0 or _NAME_FOLLOWS.match(sentence[match.end() :])
+            ):
                 continue
             for part in word.split("-"):
                 common = zipf(part, rules.language)

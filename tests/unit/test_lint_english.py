@@ -471,8 +471,15 @@ def test_a_name_in_a_placeholder_is_not_a_hard_word() -> None:
     assert "ER-6" not in _rules("{worker} will ring you.")
 
 
-def test_a_name_inside_a_sentence_is_not_a_hard_word() -> None:
-    assert "ER-6" not in _rules("You can talk to Xanthippe.")
+@pytest.mark.parametrize(
+    "text", ["You can talk to Xanthippe.", "Priya will call you.", "Aisha, Jo is here."]
+)
+def test_a_name_is_not_a_hard_word(text: str) -> None:
+    assert "ER-6" not in _rules(text)
+
+
+def test_a_hard_word_first_in_a_sentence_is_still_hard() -> None:
+    assert "ER-6" in _rules("Ameliorate things.")
 
 
 def test_one_idiom_is_one_finding_however_many_lists_hold_it() -> None:
