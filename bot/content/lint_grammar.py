@@ -265,6 +265,8 @@ _VAGUE = re.compile(
 )
 
 
+_COUNTED = re.compile(r"\d+\s+[a-z]+\s+$")
+_LATER_THAN = re.compile(r"\blater than\b|\b\d+\s+[a-z]+\s+later\b")
 _AS_SOON_AS = re.compile(r"\bas soon as\b(?!\s+(?:possible|we can|i can|jo can|they can))")
 
 
@@ -273,7 +275,13 @@ def vague_time(sentence: str, extra: tuple[str, ...] = ()) -> Iterator[Finding]:
     text = normal(sentence)
     seen = set()
     for match in _VAGUE.finditer(text):
+        # "no later than 4 o'clock" and "2 days later" say when.
+        if match.group() == "later" and (
+            text[match.end() :].startswith(" than") or _COUNTED.search(text[: match.start()])
+        ):
+            continue
         seen.add(match.group())
+    text = _LATER_THAN.sub("before", text)
     # "as soon as you arrive" says when; "as soon as possible" does not (matched above).
     text = _AS_SOON_AS.sub("when", text)
     for phrase in extra:

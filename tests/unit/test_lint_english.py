@@ -407,6 +407,8 @@ PASSES: dict[str, list[str]] = {
         "Jo will reply by 5 o'clock today.",
         "As soon as you arrive, tap the button.",
         "Jo will text you on Monday morning.",
+        "Please come no later than 4 o'clock.",
+        "Jo called 2 days later.",
     ],
     "ER-4": [
         "Pick one.",
