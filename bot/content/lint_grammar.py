@@ -85,13 +85,15 @@ _STATES = frozenset(
     supposed surprised tired upset used worried delighted started ready opened set invited
     relieved thrilled overwhelmed bothered terrified petrified horrified amused puzzled injured
     isolated motivated inspired impressed organised organized frustrated tempted obsessed
-    attached blessed naked wicked sacred beloved fed""")
+    attached blessed naked wicked sacred beloved fed broken locked complicated crowded talented
+    gifted skilled experienced balanced detailed advanced mixed limited focused dedicated
+    committed connected packed aged armed""")
 )
 # ... except after "been" or "being", where these are things someone did: "the hub is closed"
 # is how it is; "your case has been closed" hides who closed it.
 _DONE_TO = frozenset(
     words("""closed opened finished started set done sorted lost called used dressed engaged
-    invited involved prepared allowed stopped""")
+    invited involved prepared allowed stopped broken locked connected limited""")
 )
 _BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|gotten)"
 _BETWEEN = (

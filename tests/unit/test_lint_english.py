@@ -175,6 +175,8 @@ FIRES: dict[str, list[str]] = {
         "Your placement is being reviewed.",
         "Your application has been approved.",
         "The form must be signed.",
+        "Your window has been broken.",
+        "Your phone was taken.",
     ],
     "ER-7": [
         "It is not impossible.",
@@ -387,6 +389,11 @@ PASSES: dict[str, list[str]] = {
         "I'm pleased you came.",
         "Your worker is called Jo.",
         "You will be met by Jo at the station.",
+        "If your phone is broken, tell Jo.",
+        "It is complicated.",
+        "The bus is crowded.",
+        "You are very talented.",
+        "Are you connected to the wifi?",
     ],
     "ER-7": [
         "It is possible.",
