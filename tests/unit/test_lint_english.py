@@ -150,6 +150,8 @@ FIRES: dict[str, list[str]] = {
         "You are in care under section 20.",
         "Your statutory review is on Monday.",
         "Your assessment will be completed by the team.",
+        "It was an embarrassment.",
+        "You can live independently.",
     ],
     "ER-3": [
         "The meeting was cancelled.",
@@ -356,6 +358,8 @@ PASSES: dict[str, list[str]] = {
         "You can eat in the canteen.",
         "You can go to the cinema.",
         "Jo will bring a sandwich.",
+        "If you feel uncomfortable, tell Jo.",
+        "Your headteacher knows about the meeting.",
     ],
     "ER-3": [
         "Jo cancelled the meeting.",
