@@ -30,7 +30,8 @@ _ANYONE = (
 )
 _THE_THING = (
     r"(?:it|this|that|anything|a\s+word|a\s+thing|a\s+single\s+word|what\s+you|anything\s+you"
-    r"|everything|nothing|your\s+secrets?|our\s+chat|what\s+is\s+said|what\s+is\s+written)"
+    r"|everything|nothing|your\s+(?:secrets?|messages?|words|chats?|information|details|story)"
+    r"|our\s+chat|what\s+is\s+said|what\s+is\s+written)"
 )
 _END = r"(?:\s*(?:[,;:.!?]|$)|\s+(?:about|unless|if|even|ever|without|because)\b)"
 _TELLING = (
@@ -100,6 +101,8 @@ _PROMISES = (
     re.compile(
         r"\b(?:it|this|that|what\s+you\s+\w+(?:\s+\w+)?)\s+(?:will\s+)?(?:not|never)\s+go\s+"
         rf"(?:(?:any\s+)?(?:further|beyond|anywhere)\b|to\s+{_ANYONE}\b)"
+        r"|\b(?:it|this|that|what\s+you\s+\w+(?:\s+\w+)?)\s+(?:will\s+)?(?:not|never)\s+(?:leave|get"
+        r"\s+out\s+of)\s+(?:this|the|our|here)\b"
         r"|\b(?:it|this|that|(?:your\s+)?secrets?|(?:everything|anything)(?:\s+you\s+(?:say|tell|write|share)"
         r"(?:\s+\w+){0,2})?|what(?:\s+\w+){1,3})\s+(?:stays?|will\s+stay|remains?)\s+"
         r"(?:here|with\s+(?:me|us)|between\s+us)\b"
@@ -119,7 +122,7 @@ _KEEPING = (
     ),
     re.compile(
         r"\b(?:i|we|jo|waypoint)\b(?:\s+[a-z']+){0,3}?\s+(?:keep|keeps|kept|keeping)\s+"
-        r"(?:your|a|the|any|our|all\s+your)\s+secrets?\b"
+        r"(?:(?:your|a|the|any|our|all\s+your)\s+)?secrets?\b"
         r"|\b(?:i|we)\s+(?:am|are)\s+good\s+at\s+keeping\s+secrets\b"
         r"|\bkeep\s+(?:quiet|schtum|shtum|mum)\s+about\b"
     ),
@@ -149,6 +152,9 @@ def secrecy(sentence: str) -> Iterator[Finding]:
     for pattern in (*_PROMISES, *_KEEPING, _PRIVATE):
         for match in pattern.finditer(text):
             if negated_before(text, match.start()):
+                continue
+            # "I can not keep secrets": the negative is inside the match, before "keep".
+            if pattern in _KEEPING and _NEGATED.search(match.group().split("keep")[0]):
                 continue
             yield Finding("SG-2", Severity.FAIL, f"'{match.group().strip(' ,.!?')}': {HINT}")
             return

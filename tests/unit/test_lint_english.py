@@ -91,6 +91,12 @@ FIRES: dict[str, list[str]] = {
         "This will remain confidential.",
         "Nobody will ever find out what you told me.",
         "We won't be telling your parents.",
+        "Rest assured, what you say won't leave this chat.",
+        "Don't worry, I can keep secrets.",
+        "We never share your messages.",
+        "Nobody is going to know.",
+        "Only I will read this.",
+        "I will keep your secrets safe.",
     ],
     "SL-4": [
         "It will be a piece of cake.",
@@ -316,6 +322,8 @@ PASSES: dict[str, list[str]] = {
         "You can keep a diary.",
         "I can't promise that nobody will know.",
         "Jo will tell you what happens next.",
+        "Jo will not leave the hub.",
+        "I can not keep secrets. I will tell Jo.",
     ],
     "SL-4": [
         "It will be easy.",
