@@ -223,7 +223,8 @@ _WHY_INSIDE = re.compile(
 )
 _BLAME = re.compile(
     r"\b(?:what\s+were\s+you\s+thinking|what\s+is\s+wrong\s+with\s+you|how\s+could\s+you"
-    r"|what\s+did\s+you\s+do\s+that\s+for|why\s+not\s*\?$)"
+    r"|what\s+did\s+you\s+do\s+that\s+for|what\s+made\s+you\s+(?:do|say|think|go|leave)"
+    r"|why\s+not\s*\?$)"
 )
 _PERSON = re.compile(r"\b(?:you|your|yourself|u)\b")
 

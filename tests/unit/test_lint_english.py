@@ -166,6 +166,8 @@ FIRES: dict[str, list[str]] = {
         "Your assessment will be completed by the team.",
         "It was an embarrassment.",
         "You can live independently.",
+        "Your personal education plan is ready.",
+        "You can go to a family group conference.",
     ],
     "ER-3": [
         "The meeting was cancelled.",
@@ -230,6 +232,7 @@ FIRES: dict[str, list[str]] = {
         "Why is your room messy?",
         "Why haven't you done your homework?",
         "Why on earth did you do that?",
+        "What made you do that?",
     ],
     "SL-5": [
         "Jo will see you soon.",
