@@ -135,6 +135,10 @@ _PRIVATE = re.compile(
     r"|remains?|will\s+remain|is\s+kept|are\s+kept|will\s+be\s+kept)\s+(?:\w+\s+)?"
     r"(?:private|secret|anonymous|just\s+for\s+(?:me|us)|between\s+us)\b"
 )
+_PERSONAL_DETAILS = re.compile(
+    r"\s*(?:your\s+(?:password|passwords|pin|address|home\s+address|phone\s+number|number"
+    r"|bank|card|details|location|full\s+name|school|login)|where\s+you\s+(?:live|are|go))\b"
+)
 _CLAUSE_START = re.compile(r"[,;:]|\b(?:but|and|so|because|then)\b")
 _NEGATED = re.compile(r"\b(?:not|never)\b")
 
@@ -155,6 +159,9 @@ def secrecy(sentence: str) -> Iterator[Finding]:
                 continue
             # "I can not keep secrets": the negative is inside the match, before "keep".
             if pattern in _KEEPING and _NEGATED.search(match.group().split("keep")[0]):
+                continue
+            # "You should never tell anyone your password" is online safety, not secrecy.
+            if _PERSONAL_DETAILS.match(text[match.end() :]):
                 continue
             yield Finding("SG-2", Severity.FAIL, f"'{match.group().strip(' ,.!?')}': {HINT}")
             return

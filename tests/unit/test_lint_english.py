@@ -97,6 +97,7 @@ FIRES: dict[str, list[str]] = {
         "Nobody is going to know.",
         "Only I will read this.",
         "I will keep your secrets safe.",
+        "You must never tell anyone about us.",
     ],
     "SL-4": [
         "It will be a piece of cake.",
@@ -327,6 +328,9 @@ PASSES: dict[str, list[str]] = {
         "Jo will tell you what happens next.",
         "Jo will not leave the hub.",
         "I can not keep secrets. I will tell Jo.",
+        "You should never tell anyone your address.",
+        "Never tell anyone your password.",
+        "Do not tell anyone where you live.",
     ],
     "SL-4": [
         "It will be easy.",
