@@ -268,6 +268,11 @@ _VAGUE = re.compile(
 )
 
 
+_PERIODS = frozenset({"next week", "next month", "later today", "later this week"})
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:o'clock|am|pm)\b|\b(?:midday|noon|midnight)\b")
+_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)\b"
+)
 _COUNTED = re.compile(r"\d+\s+[a-z]+\s+$")
 _LATER_THAN = re.compile(r"\blater than\b|\b\d+\s+[a-z]+\s+later\b")
 _AS_SOON_AS = re.compile(r"\bas soon as\b(?!\s+(?:possible|we can|i can|jo can|they can))")
@@ -276,20 +281,28 @@ _AS_SOON_AS = re.compile(r"\bas soon as\b(?!\s+(?:possible|we can|i can|jo can|t
 def vague_time(sentence: str, extra: tuple[str, ...] = ()) -> Iterator[Finding]:
     """SL-5: vague time ("soon", "in a few days"): say the day, date and clock time."""
     text = normal(sentence)
-    seen = set()
+    seen: set[str] = set()
+    exempt: set[str] = set()
     for match in _VAGUE.finditer(text):
         # "no later than 4 o'clock" and "2 days later" say when.
         if match.group() == "later" and (
             text[match.end() :].startswith(" than") or _COUNTED.search(text[: match.start()])
         ):
             continue
+        # "next week on Tuesday at 4 o'clock" says when.
+        if match.group() in _PERIODS and _CLOCK.search(text) and _DAY.search(text):
+            exempt.add(match.group())
+            continue
         seen.add(match.group())
     text = _LATER_THAN.sub("before", text)
     # "as soon as you arrive" says when; "as soon as possible" does not (matched above).
     text = _AS_SOON_AS.sub("when", text)
     for phrase in extra:
-        if re.search(rf"(?<![\w']){re.escape(normal(phrase))}(?![\w'])", text):
-            seen.add(normal(phrase))
+        plain = normal(phrase)
+        if any(plain in said for said in exempt):
+            continue
+        if re.search(rf"(?<![\w']){re.escape(plain)}(?![\w'])", text):
+            seen.add(plain)
     for phrase in sorted(seen):
         if any(phrase != other and phrase in other for other in seen):
             continue

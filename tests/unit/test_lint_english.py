@@ -467,6 +467,8 @@ PASSES: dict[str, list[str]] = {
         "Jo will text you on Monday morning.",
         "Please come no later than 4 o'clock.",
         "Jo called 2 days later.",
+        "See you next week on Tuesday at 4 o'clock.",
+        "Jo will call later today at 3 o'clock.",
     ],
     "ER-4": [
         "Pick one.",
