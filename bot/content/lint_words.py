@@ -254,15 +254,17 @@ def rare_words(sentences: list[str], rules: RareWords) -> Iterator[Finding]:
     for index, sentence in enumerate(sentences):
         for position, match in enumerate(_WORD.finditer(sentence)):
             found = match.group().replace("\u2019", "'").strip("'-")
+            owner = found.endswith("'s")
+            found = found.removesuffix("'s")
             word = found.lower()
             # Jargon is the jargon rule's to report, with its plain words.
             if word in seen or word in rules.allowed or word in rules.plain or len(word) < 4:
                 continue
             # A capital inside a sentence is a name or a place ("Childline"): not judged; nor is
-            # a capital first word that does something ("Priya will call", "Kerry's here").
-            if found[:1].isupper() and (
-                position > 0 or _NAME_FOLLOWS.match(sentence[match.end() :])
-            ):
+            # a capital first word that does or owns something ("Priya will call", "Priya's
+            # phone").
+            named = position > 0 or owner or _NAME_FOLLOWS.match(sentence[match.end() :])
+            if found[:1].isupper() and named:
                 continue
             for part in word.split("-"):
                 common = zipf(part, rules.language)

@@ -672,7 +672,14 @@ def test_a_name_in_a_placeholder_is_not_a_hard_word() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["You can talk to Xanthippe.", "Priya will call you.", "Aisha, Jo is here."]
+    "text",
+    [
+        "You can talk to Xanthippe.",
+        "Priya will call you.",
+        "Aisha, Jo is here.",
+        "Priya's phone is off.",
+        "Jo's phone is off.",
+    ],
 )
 def test_a_name_is_not_a_hard_word(text: str) -> None:
     assert "ER-6" not in _rules(text)
