@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,7 @@ class WordLists:
     # beside this one; `rare_word_zipf` turns on ER-6 hard words below that word frequency.
     grammar: str = ""
     idiom_list: tuple[str, ...] = ()
+    idiom_meanings: dict[str, str] = field(default_factory=dict)
     idioms_allowed: frozenset[str] = frozenset()
     allowed_words: frozenset[str] = frozenset()
     rare_word_zipf: float = 0.0
@@ -117,6 +118,7 @@ class WordLists:
     @classmethod
     def _parse(cls, data: dict[str, Any], folder: Path) -> WordLists:
         idiom_file = data.get("idiom_list")
+        meanings = read_idiom_list(folder / idiom_file) if idiom_file else {}
         return cls(
             allowed_acronyms=frozenset(data["allowed_acronyms"]),
             number_words=tuple(data["number_words"]),
@@ -135,7 +137,8 @@ class WordLists:
             revealing=tuple(data["revealing"]),
             scoring=tuple(data["scoring"]),
             grammar=str(data.get("grammar", "")),
-            idiom_list=read_idiom_list(folder / idiom_file) if idiom_file else (),
+            idiom_list=tuple(meanings),
+            idiom_meanings={k: v for k, v in meanings.items() if v},
             idioms_allowed=frozenset(grammar.normal(p) for p in data.get("idioms_allowed", [])),
             allowed_words=_folded(data.get("allowed_words", [])),
             rare_word_zipf=float(data.get("rare_word_zipf", 0.0)),
@@ -240,6 +243,14 @@ def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
     return found
 
 
+def _idiom_hint(phrase: str, meanings: dict[str, str]) -> str:
+    meaning = meanings.get(phrase, "")
+    if not meaning:
+        return f"'{phrase}' is an idiom: say what you mean in plain words"
+    meaning = meaning[:1].lower() + meaning[1:]
+    return f"'{phrase}' is an idiom: say what you mean in plain words (it means '{meaning}')"
+
+
 def _listed_promises(parts: list[str], lists: WordLists) -> Iterator[Finding]:
     """SG-2 phrases a therapist listed, unless negated ("I can not promise to keep it secret")."""
     for phrase in lists.secrecy:
@@ -264,7 +275,7 @@ def _english_rules(parts: list[str], lists: WordLists) -> Iterator[Finding]:
         yield from grammar.vague_time(sentence, lists.vague_time)
         yield from grammar.number_words(sentence)
         for phrase in known.find(sentence):
-            yield Finding("SL-4", Severity.FAIL, f"'{phrase}' is an idiom: say what you mean")
+            yield Finding("SL-4", Severity.FAIL, _idiom_hint(phrase, lists.idiom_meanings))
     if lists.rare_word_zipf > 0:
         rules = RareWords(
             lists.frequency_language or DEFAULT_LANGUAGE,

@@ -207,10 +207,14 @@ def idioms(phrases: tuple[str, ...], allowed: frozenset[str]) -> Idioms:
     return Idioms({k: tuple(v) for k, v in by_anchor.items()}, tuple(always))
 
 
-def read_idiom_list(path: Path) -> tuple[str, ...]:
-    """One idiom a line; '#' starts a comment."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+def read_idiom_list(path: Path) -> dict[str, str]:
+    """Idioms and what they mean: one a line, the meaning after a tab; '#' starts a comment."""
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            phrase, _, meaning = line.partition("\t")
+            found[phrase.strip()] = meaning.strip()
+    return found
 
 
 @dataclass(frozen=True)

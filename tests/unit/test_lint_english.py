@@ -747,6 +747,7 @@ class TestCommandLine:
         ("ER-6", "Your placement is safe.", "'the place where you live'"),
         ("SL-6", "Why did you go?", "'What happened?'"),
         ("SG-2", "Nobody will know.", "I will tell {worker}"),
+        ("SL-4", "We are all in the same boat.", "in the same situation"),
     ],
 )
 def test_the_hint_says_what_to_write_instead(rule: str, text: str, instead: str) -> None:
