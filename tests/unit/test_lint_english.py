@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -753,3 +754,12 @@ class TestCommandLine:
 def test_the_hint_says_what_to_write_instead(rule: str, text: str, instead: str) -> None:
     hints = [finding.hint for finding in lint_text(text, LISTS) if finding.rule == rule]
     assert any(instead in hint for hint in hints), hints
+
+
+def test_the_idiom_list_names_its_source_and_licence_and_is_broad() -> None:
+    path = Path(__file__).resolve().parents[2] / "content" / "lint" / "en_idioms.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = "\n".join(line for line in lines if line.startswith("#"))
+    assert "CC BY-SA" in header
+    assert "Wiktionary" in header
+    assert len(LISTS.idiom_list) > 2000
