@@ -145,8 +145,18 @@ class Idiom:
     """One idiom as a pattern, and the word a text must hold for it to be worth a look."""
 
     phrase: str
-    pattern: re.Pattern[str]
+    source: str
     anchor: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: most idioms are never tried (their anchor word is absent)."""
+        return _compiled(self.source)
+
+
+@functools.cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _idiom(phrase: str) -> Idiom:
@@ -161,9 +171,8 @@ def _idiom(phrase: str) -> Idiom:
             parts.append(re.escape(word))
             literal += _TOKEN.findall(word)
     joined = r"[\s-]+".join(parts)
-    pattern = re.compile(rf"(?<![\w']){joined}(?![\w'])")
     anchor = max(literal, key=len) if literal else ""
-    return Idiom(phrase, pattern, anchor)
+    return Idiom(phrase, rf"(?<![\w']){joined}(?![\w'])", anchor)
 
 
 @dataclass(frozen=True)
