@@ -1,5 +1,7 @@
 """The easy-read linter: checks wording against the rules in research/domain.md (ER-, SL-, SG-)
 and, for sessions, reminders and goals, the rules in bot.content.lint_rules (SE-13, SE-8, GL-6).
+English is also read for its grammar (bot.content.lint_grammar, lint_secrecy), idioms from a
+broad list and hard words by frequency (bot.content.lint_words), not only for listed phrases.
 
 Rules that fail block a change; rules that warn ask a speech and language therapist to look.
 Word lists live in content/lint/<language>.toml so therapists can extend them; a language
