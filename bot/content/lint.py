@@ -1,5 +1,7 @@
 """The easy-read linter: checks wording against the rules in research/domain.md (ER-, SL-, SG-)
 and, for sessions, reminders and goals, the rules in bot.content.lint_rules (SE-13, SE-8, GL-6).
+English is also read for its grammar (bot.content.lint_grammar, lint_secrecy), idioms from a
+broad list and hard words by frequency (bot.content.lint_words), not only for listed phrases.
 
 Rules that fail block a change; rules that warn ask a speech and language therapist to look.
 Word lists live in content/lint/<language>.toml so therapists can extend them; a language
@@ -12,10 +14,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.content import lint_grammar as grammar
 from bot.content.catalogue import Catalogue
 from bot.content.findings import Finding, Located, Severity
 from bot.content.gaps import at, gaps, po_files, skipped_word_lists
@@ -24,6 +27,8 @@ from bot.content.lint_rules import feature_wording, texts
 from bot.content.lint_rules import fold as _fold
 from bot.content.lint_rules import has_phrase as _has_phrase
 from bot.content.lint_rules import prepared as _prepared
+from bot.content.lint_secrecy import negated_before, secrecy
+from bot.content.lint_words import RareWords, idioms, rare_words, read_idiom_list
 from bot.content.messages import BUTTON_PREFIX, DEFAULT_LANGUAGE, ContentError, Message, read_toml
 from bot.content.safety_examples import ExamplesError, load_examples
 from bot.content.safety_lexicon import load_lexicon
@@ -73,6 +78,22 @@ class WordLists:
     pressure: tuple[str, ...]
     revealing: tuple[str, ...]
     scoring: tuple[str, ...]
+    # Optional keys (a language without them skips the rules that need them):
+    # `grammar = "english"` runs the English grammar rules (SG-2 in any wording, ER-3 passive,
+    # ER-7 double negatives, SL-6 blame, SL-5, ER-4 "one"); `idiom_list` names a file of idioms
+    # beside this one; `rare_word_zipf` turns on ER-6 hard words below that word frequency.
+    grammar: str = ""
+    idiom_list: tuple[str, ...] = ()
+    idiom_meanings: dict[str, str] = field(default_factory=dict)
+    idioms_allowed: frozenset[str] = frozenset()
+    allowed_words: frozenset[str] = frozenset()
+    rare_word_zipf: float = 0.0
+    frequency_language: str = ""
+
+    @property
+    def english(self) -> bool:
+        """Whether the English grammar rules run on this language's texts."""
+        return self.grammar == "english"
 
     @classmethod
     def load(cls, language: str = DEFAULT_LANGUAGE, folder: Path | None = None) -> WordLists:
@@ -90,14 +111,16 @@ class WordLists:
             return None
         data = read_toml(path)
         try:
-            return cls._parse(data)
+            return cls._parse(data, path.parent)
         except KeyError as exc:
             raise ContentError(
                 f"{path}: no {exc.args[0]} list (use the keys of en.toml)"
             ) from None
 
     @classmethod
-    def _parse(cls, data: dict[str, Any]) -> WordLists:
+    def _parse(cls, data: dict[str, Any], folder: Path) -> WordLists:
+        idiom_file = data.get("idiom_list")
+        meanings = read_idiom_list(folder / idiom_file) if idiom_file else {}
         return cls(
             allowed_acronyms=frozenset(data["allowed_acronyms"]),
             number_words=tuple(data["number_words"]),
@@ -115,6 +138,13 @@ class WordLists:
             pressure=tuple(data["pressure"]),
             revealing=tuple(data["revealing"]),
             scoring=tuple(data["scoring"]),
+            grammar=str(data.get("grammar", "")),
+            idiom_list=tuple(meanings),
+            idiom_meanings={k: v for k, v in meanings.items() if v},
+            idioms_allowed=frozenset(grammar.normal(p) for p in data.get("idioms_allowed", [])),
+            allowed_words=_folded(data.get("allowed_words", [])),
+            rare_word_zipf=float(data.get("rare_word_zipf", 0.0)),
+            frequency_language=str(data.get("frequency_language", "")),
         )
 
 
@@ -147,6 +177,8 @@ def _sentence_rules(sentence: str, lists: WordLists) -> Iterator[Finding]:
     if len(links) > 1:
         yield Finding("ER-2", Severity.WARN, f"linking words {links}: one idea per sentence")
     for before, after in itertools.pairwise(words):
+        if lists.english:
+            break  # lint_grammar.passive reads the grammar instead
         if before in lists.passive_markers and after.endswith("ed") and len(after) > 4:
             hint = f"'{before} {after}' may be passive: say who does it"
             yield Finding("ER-3", Severity.WARN, hint)
@@ -156,7 +188,7 @@ def _sentence_rules(sentence: str, lists: WordLists) -> Iterator[Finding]:
 
 
 def _word_rules(text: str, lists: WordLists) -> Iterator[Finding]:
-    for phrase in lists.number_words:
+    for phrase in () if lists.english else lists.number_words:
         if _has_phrase(text, phrase):
             yield Finding("ER-4", Severity.FAIL, f"'{phrase}': write numbers as digits")
     if any(_has_phrase(text, phrase) for phrase in lists.percent_words):
@@ -179,16 +211,23 @@ def _phrase_rules(text: str, lists: WordLists) -> Iterator[Finding]:
         ("SL-4", lists.idioms, "say what you mean in plain words"),
     )
     for rule, phrases, hint in checks:
+        if lists.english and rule != "SL-3":
+            continue  # _english_rules reads these with grammar, the lists included
         for phrase in phrases:
             if _has_phrase(text, phrase):
                 yield Finding(rule, Severity.FAIL, f"'{phrase}': {hint}")
     for word, plain in lists.jargon.items():
-        if _has_phrase(text, word):
+        if _has_phrase(text, word) and not _explained(text, word):
             yield Finding("ER-6", Severity.FAIL, f"'{word}' is service jargon: try '{plain}'")
     for canonical, avoid in lists.glossary.items():
         for other in avoid:
             if _has_phrase(text, other):
                 yield Finding("ER-8", Severity.FAIL, f"'{other}': always say '{canonical}'")
+
+
+def _explained(text: str, word: str) -> bool:
+    """ER-6: a hard word is fine when a later sentence says what it means ("Respite means")."""
+    return any(_has_phrase(s.split(" means ")[0], word) for s in sentences(text) if " means " in s)
 
 
 def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
@@ -198,9 +237,55 @@ def lint_text(text: str, lists: WordLists | None) -> list[Finding]:
     if lists is not None:
         found += _word_rules(prepared, lists)
         found += _phrase_rules(prepared, lists)
-        for sentence in sentences(prepared):
+        parts = sentences(prepared)
+        for sentence in parts:
             found += _sentence_rules(sentence, lists)
+        if lists.english:
+            found += _english_rules(parts, lists)
     return found
+
+
+def _idiom_hint(phrase: str, meanings: dict[str, str]) -> str:
+    meaning = meanings.get(phrase, "")
+    if not meaning:
+        return f"'{phrase}' is an idiom: say what you mean in plain words"
+    meaning = meaning[:1].lower() + meaning[1:]
+    return f"'{phrase}' is an idiom: say what you mean in plain words (it means '{meaning}')"
+
+
+def _listed_promises(parts: list[str], lists: WordLists) -> Iterator[Finding]:
+    """SG-2 phrases a therapist listed, unless negated ("I can not promise to keep it secret")."""
+    for phrase in lists.secrecy:
+        for sentence in parts:
+            plain = grammar.normal(sentence)
+            at = re.search(rf"(?<![\w']){re.escape(grammar.normal(phrase))}(?![\w'])", plain)
+            if at and not negated_before(plain, at.start()):
+                yield Finding("SG-2", Severity.FAIL, f"'{phrase}': never promise secrecy")
+                return
+
+
+def _english_rules(parts: list[str], lists: WordLists) -> Iterator[Finding]:
+    promises = [finding for sentence in parts for finding in secrecy(sentence)]
+    yield from promises
+    if not promises:
+        yield from _listed_promises(parts, lists)
+    known = idioms((*lists.idioms, *lists.idiom_list), lists.idioms_allowed)
+    for sentence in parts:
+        yield from grammar.passive(sentence)
+        yield from grammar.double_negatives(sentence)
+        yield from grammar.why_blame(sentence)
+        yield from grammar.vague_time(sentence, lists.vague_time)
+        yield from grammar.number_words(sentence)
+        for phrase in known.find(sentence):
+            yield Finding("SL-4", Severity.FAIL, _idiom_hint(phrase, lists.idiom_meanings))
+    if lists.rare_word_zipf > 0:
+        rules = RareWords(
+            lists.frequency_language or DEFAULT_LANGUAGE,
+            lists.rare_word_zipf,
+            lists.allowed_words,
+            lists.jargon,
+        )
+        yield from rare_words(parts, rules)
 
 
 def _wording(message: Message, lists: dict[str, WordLists | None]) -> Iterator[Located]:
