@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from bot.adapters.web.app import console_app
@@ -58,10 +58,15 @@ class ConsoleWorld:
 
 @contextlib.asynccontextmanager
 async def running_console(
-    database_url: str, fake: FakeTelegram, listening: socket.socket
+    database_url: str,
+    fake: FakeTelegram,
+    listening: socket.socket,
+    *,
+    staff: Sequence[NewStaff] = (),
 ) -> AsyncIterator[str]:
-    """Waypoint with Jo (a key worker at Harrogate), polling `fake`, and its console served on
-    `listening`; yields the console's root URL. Everything stops when left."""
+    """Waypoint with Jo (a key worker at Harrogate) and any other `staff`, polling `fake`, and
+    its console served on `listening`; yields the console's root URL. Everything stops when
+    left."""
     token = FakeTelegram.token_for_tests()
     settings = load_settings(
         database_url=database_url,
@@ -71,7 +76,8 @@ async def running_console(
     )
     running = bootstrap(settings, api_url=fake.url, sending=FAST)
     jo = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
-    await do_add_staff(running.waypoint.uow(), jo, now=running.waypoint.clock())
+    for new in (jo, *staff):
+        await do_add_staff(running.waypoint.uow(), new, now=running.waypoint.clock())
     # The same app `waypoint web` serves, on the socket whose address the links carry.
     app = console_app(running.waypoint.uow, running.waypoint.clock, console_settings(settings))
     async with (
