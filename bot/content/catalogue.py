@@ -22,7 +22,8 @@ language, then the same reading level in English, then the other level in Englis
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from bot.content.message_files import add_translations, read_messages
@@ -33,6 +34,8 @@ from bot.content.messages import (
     ContentError,
     Message,
     Template,
+    Variant,
+    Wording,
     placeholders,
 )
 from bot.domain.profiles import Level
@@ -42,37 +45,66 @@ from bot.paths import project_folder
 class Catalogue:
     """All messages, loaded and checked once at start-up."""
 
-    def __init__(self, messages: dict[str, Message], *, allow_drafts: bool = False) -> None:
+    def __init__(
+        self,
+        messages: dict[str, Message],
+        *,
+        allow_drafts: bool = False,
+        drafts_when_nothing_live: bool = False,
+    ) -> None:
         self._messages = messages
         self.allow_drafts = allow_drafts
+        # The safety lane's view (`for_safety`): a concern never waits on wording.
+        self.drafts_when_nothing_live = drafts_when_nothing_live
+        self._safety: Catalogue | None = None
 
     @classmethod
-    def load(
-        cls, folder: Path | None = None, *, allow_drafts: bool = False, refuse_drafts: bool = True
-    ) -> Catalogue:
+    def load(cls, folder: Path | None = None, *, allow_drafts: bool = False) -> Catalogue:
         """Read content/messages and content/locale; a bad file stops start-up with its name.
 
-        Without `allow_drafts`, a draft is never sent: `refuse_drafts` (serving Telegram)
-        refuses to start while any message is a draft; otherwise (admin commands) drafts load,
-        and only asking for one to send fails, with a line that says which.
+        Drafts load, but without `allow_drafts` none is sent (`template` refuses it, naming
+        it), except on the safety lane (`for_safety`). A council's therapists approve wording
+        in the content studio (bot.content.wordings overlays their versions).
         """
         root = folder or project_folder("content")
         messages = read_messages(root / "messages")
         add_translations(messages, root / "locale")
         catalogue = cls(messages, allow_drafts=allow_drafts)
         catalogue._check_buttons()
-        if refuse_drafts and not allow_drafts:
-            drafts = [m for m in catalogue.messages() if not m.approved]
-            if drafts:
-                names = ", ".join(f"{m.source.name} [{m.id}]" for m in drafts[:5])
-                more = f" and {len(drafts) - 5} more" if len(drafts) > 5 else ""
-                raise ContentError(
-                    f"{len(drafts)} messages are drafts ({names}{more}): a speech and language "
-                    "therapist must approve them (status, reviewed_by, reviewed_on) before "
-                    "Waypoint talks to young people. To try Waypoint with draft wording, set "
-                    "WAYPOINT_ALLOW_DRAFT_CONTENT=true."
-                )
         return catalogue
+
+    def for_safety(self) -> Catalogue:
+        """This catalogue as the safety lane uses it: a concern or helpline message to a young
+        person is sent in its draft wording when nothing is live, never held back."""
+        if self.drafts_when_nothing_live:
+            return self
+        if self._safety is None:
+            self._safety = Catalogue(
+                self._messages, allow_drafts=self.allow_drafts, drafts_when_nothing_live=True
+            )
+        return self._safety
+
+    def overlaid(self, versions: Iterable[Wording]) -> Catalogue:
+        """This catalogue with a council's approved versions over the shipped wording.
+
+        `versions` are newest first: the first per message and language wins. A council's
+        English replaces the shipped English (its texts, pictures and buttons) and goes live;
+        a shipped translation stays only at the levels whose English it translates is
+        unchanged. A council's translation goes live only while it translates the English live
+        for the council (`english_version_id`); otherwise it is out of date and English is
+        used, as a stale .po entry is. Versions of messages no longer shipped are ignored.
+        """
+        newest: dict[tuple[str, str], Wording] = {}
+        for version in versions:
+            if version.message_id in self._messages:
+                newest.setdefault((version.message_id, version.language), version)
+        by_message: dict[str, dict[str, Wording]] = {}
+        for (message_id, language), version in newest.items():
+            by_message.setdefault(message_id, {})[language] = version
+        messages = dict(self._messages)
+        for message_id, languages in by_message.items():
+            messages[message_id] = _overlay(self._messages[message_id], languages, self)
+        return Catalogue(messages, allow_drafts=self.allow_drafts)
 
     def _check_buttons(self) -> None:
         for key in ALWAYS_BUTTONS:
@@ -110,24 +142,30 @@ class Catalogue:
         return [DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE})]
 
     def live(self, message: Message, language: str, level: Level) -> bool:
-        """Whether this variant may be shown: approved, or drafts allowed for a trial."""
+        """Whether this variant may be shown: approved, or drafts allowed for a trial, or
+        written for staff."""
         variant = message.variants.get(language)
         if variant is None or level not in variant.texts:
             return False
+        # Staff read plain English, sent as it is: therapists approve young people's wording.
+        if message.audience == "staff":
+            return True
         return self.allow_drafts or (message.approved and level not in variant.drafts)
 
     def template(self, message_id: str, language: str, level: Level) -> Template:
         """The wording for this reader, following the fallback order in the module notes."""
         message = self.message(message_id)
         other = Level.STANDARD if level is Level.EASY else Level.EASY
-        for lang, lvl in (
-            (language, level),
-            (language, other),
-            (DEFAULT_LANGUAGE, level),
-            (DEFAULT_LANGUAGE, other),
-        ):
+        order = [(language, level), (language, other), (DEFAULT_LANGUAGE, level)]
+        order.append((DEFAULT_LANGUAGE, other))
+        for lang, lvl in order:
             if self.live(message, lang, lvl):
                 return Template(message, message.variants[lang].texts[lvl], lang, lvl)
+        if self.drafts_when_nothing_live:
+            for lang, lvl in order:
+                variant = message.variants.get(lang)
+                if variant is not None and lvl in variant.texts:
+                    return Template(message, variant.texts[lvl], lang, lvl)
         raise ContentError(
             f"{message.source.name} [{message_id}] is a draft: a speech and language therapist "
             "must approve it before Waypoint sends it (for a trial, set "
@@ -155,6 +193,44 @@ class Catalogue:
     ) -> str:
         """Like `text`, with the values given as a mapping (no profile: see content.render)."""
         return fill(self.template(message_id, language, level), values)
+
+
+def _overlay(shipped: Message, languages: dict[str, Wording], catalogue: Catalogue) -> Message:
+    """One shipped message with a council's live versions over it (see `overlaid`)."""
+    variants = dict(shipped.variants)
+    english = languages.get(DEFAULT_LANGUAGE)
+    shipped_english = shipped.variants[DEFAULT_LANGUAGE]
+    # Approval is per variant from here on: a message-level draft marks each shipped level.
+    if not shipped.approved:
+        variants = {
+            language: replace(variant, drafts=frozenset(variant.texts))
+            for language, variant in variants.items()
+        }
+    if english is not None and english.texts():
+        texts = english.texts()
+        variants[DEFAULT_LANGUAGE] = Variant(texts, english.symbols)
+        for language, variant in list(variants.items()):
+            if language == DEFAULT_LANGUAGE:
+                continue
+            kept = {
+                level: text
+                for level, text in variant.texts.items()
+                if shipped_english.texts.get(level) == texts.get(level)
+            }
+            if kept:
+                variants[language] = Variant(kept, drafts=variant.drafts & set(kept))
+            else:
+                del variants[language]
+    live_english_id = english.id if english is not None else None
+    for language, version in languages.items():
+        if language == DEFAULT_LANGUAGE or version.english_version_id != live_english_id:
+            continue
+        if version.texts():
+            variants[language] = Variant(version.texts())
+    buttons = shipped.buttons
+    if english is not None and all(BUTTON_PREFIX + key in catalogue for key in english.buttons):
+        buttons = english.buttons
+    return replace(shipped, status="approved", variants=variants, buttons=buttons)
 
 
 def fill(template: Template, values: Mapping[str, str]) -> str:

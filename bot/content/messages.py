@@ -84,6 +84,28 @@ class Template:
         return self.message.variants[DEFAULT_LANGUAGE].symbols
 
 
+@dataclass(frozen=True)
+class Wording:
+    """One approved version of a message in one language, written for a council in the
+    content studio, as the catalogue overlays it on the shipped message (bot.content.wordings).
+    Symbols and buttons are English only; a translation names the English version it was
+    written against (`english_version_id`, None for the shipped English)."""
+
+    id: int
+    message_id: str
+    language: str
+    easy: str | None
+    standard: str | None
+    symbols: tuple[str, ...] = ()
+    buttons: tuple[str, ...] = ()
+    english_version_id: int | None = None
+
+    def texts(self) -> dict[Level, str]:
+        """The version's texts by reading level (a level it leaves empty is missing)."""
+        found = {Level.EASY: self.easy, Level.STANDARD: self.standard}
+        return {level: text for level, text in found.items() if text}
+
+
 def placeholders(text: str) -> set[str]:
     """The `{names}` a text needs filled in."""
     names = set()

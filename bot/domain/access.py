@@ -163,8 +163,17 @@ def may_manage_staff(viewer: Viewer) -> bool:
 # run the hub, and are given by the server's operator with `waypoint staff add` / `move`. An
 # operator (the hub's IT, who reads no concerns) gives only roles that read none either.
 _GRANTS: dict[Role, frozenset[Role]] = {
+    # A safeguarding lead decides what Waypoint hears as a worry: a manager's choice, not
+    # the hub's IT's.
     Role.MANAGER: frozenset(
-        {Role.KEY_WORKER, Role.LIFE_COACH, Role.SLT, Role.DUTY, Role.POLICE_LIAISON}
+        {
+            Role.KEY_WORKER,
+            Role.LIFE_COACH,
+            Role.SLT,
+            Role.DUTY,
+            Role.POLICE_LIAISON,
+            Role.SAFEGUARDING_LEAD,
+        }
     ),
     Role.OPERATOR: frozenset({Role.KEY_WORKER, Role.LIFE_COACH, Role.SLT}),
 }
@@ -404,9 +413,40 @@ def reads_concern_summaries(role: Role) -> bool:
 
 
 def has_console(role: Role) -> bool:
-    """Who signs in to the staff console: whoever has a caseload, and police liaison, whose
-    only page is the summaries of the concerns shared with them."""
-    return has_caseload(role) or reads_concern_summaries(role)
+    """Who signs in to the staff console: whoever has a caseload, police liaison, whose
+    only page is the summaries of the concerns shared with them, and safeguarding leads, whose
+    page is the content studio's safety words."""
+    return has_caseload(role) or reads_concern_summaries(role) or may_use_studio(role)
+
+
+# The content studio (issue 16): speech and language therapists own every word a young person
+# sees; a safeguarding lead alone changes what Waypoint hears as a worry. Each sees and changes
+# their own council's wording only (the services check the council).
+STUDIO_ROLES = frozenset({Role.SLT, Role.SAFEGUARDING_LEAD})
+WORDING_WRITERS = frozenset({Role.SLT})
+WORDING_APPROVERS = frozenset({Role.SLT})
+SAFETY_WORD_CHANGERS = frozenset({Role.SAFEGUARDING_LEAD})
+
+
+def may_use_studio(role: Role) -> bool:
+    """Who opens the content studio at all: therapists and safeguarding leads."""
+    return role in STUDIO_ROLES
+
+
+def may_write_wording(role: Role) -> bool:
+    """Who writes a draft of a message's wording for their council: therapists."""
+    return role in WORDING_WRITERS
+
+
+def may_approve_wording(role: Role) -> bool:
+    """Who approves a version so it goes live for their council: therapists (the linter must
+    find nothing to fix first; the services check that)."""
+    return role in WORDING_APPROVERS
+
+
+def may_change_safety_words(role: Role) -> bool:
+    """Who changes the safety lexicon and the labelled examples: safeguarding leads alone."""
+    return role in SAFETY_WORD_CHANGERS
 
 
 # Every linked young person has the same commands (their menu in Telegram): the rest of

@@ -24,6 +24,7 @@ from bot.domain.access import (
     may_message_young_person,
     may_read_concern,
     may_see_goals,
+    may_use_studio,
     reads_concern_summaries,
 )
 from bot.domain.people import Role
@@ -90,14 +91,20 @@ class Page(StrEnum):
     CASELOAD = "caseload"
     CONCERNS = "concerns"
     SESSIONS = "sessions"
+    # The content studio (issue 16): therapists' wording, safeguarding leads' safety words.
+    STUDIO = "studio"
 
 
 def pages_for(role: Role) -> tuple[Page, ...]:
     """The pages a role may open, in the order of the console's navigation: police liaison
-    only the concerns shared with them (as summaries); a caseload's holder, all three."""
+    only the concerns shared with them (as summaries); a caseload's holder, the caseload,
+    concerns and sessions; therapists and safeguarding leads, the content studio too."""
+    pages: tuple[Page, ...] = ()
     if has_caseload(role):
-        return tuple(Page)
-    return (Page.CONCERNS,) if reads_concern_summaries(role) else ()
+        pages = (Page.CASELOAD, Page.CONCERNS, Page.SESSIONS)
+    elif reads_concern_summaries(role):
+        pages = (Page.CONCERNS,)
+    return (*pages, Page.STUDIO) if may_use_studio(role) else pages
 
 
 def home_page(role: Role) -> Page | None:

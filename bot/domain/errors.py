@@ -303,5 +303,40 @@ class GoalRefused(WaypointError):
         self.message_id = reason
 
 
+class MayNotUseStudio(WaypointError):
+    """The content studio is for therapists (and safeguarding leads, for the safety words);
+    writing and approving wording is for therapists alone."""
+
+    message_id = "studio_not_allowed"
+
+
+class NoSuchWording(WaypointError):
+    """No message with that id, or no version with that number for their council."""
+
+    message_id = "studio_no_such_message"
+
+
+class BadWording(WaypointError):
+    """A version that cannot be stored as it is: `problem` says what to change (no text at
+    all, a placeholder renamed, pictures or buttons that do not fit the message)."""
+
+    message_id = "studio_bad_wording"
+
+
+class AlreadyApproved(WaypointError):
+    """Only a draft can be approved; this version is live or was already."""
+
+    message_id = "studio_already_approved"
+
+
+class InviteWordingNotApproved(WaypointError):
+    """The council's therapists have not approved all the wording young people see: nobody
+    there may invite a young person yet. Values: `count`, `first` (the first few message
+    ids) and `studio` (where to approve them); without a console address, the message
+    `invite_wording_not_approved_no_link` says where in words."""
+
+    message_id = "invite_wording_not_approved"
+
+
 class SetupError(Exception):
     """An operator's command cannot be carried out; the message says what to change."""

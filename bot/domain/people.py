@@ -20,6 +20,9 @@ class Role(StrEnum):
     # The hub's IT operator: keeps Waypoint running; told when something needs a person
     # (a concern nobody can be told about), never what a young person said.
     OPERATOR = "operator"
+    # Alone may change what Waypoint hears as a worry: the safety lexicon and the labelled
+    # examples the learned model is trained on (the content studio).
+    SAFEGUARDING_LEAD = "safeguarding_lead"
 
 
 # A young person's named worker is always a key worker: the one adult who stays with them.

@@ -21,9 +21,9 @@ from bot.config import Settings
 from bot.content.catalogue import Catalogue
 from bot.content.helplines import helpline_values
 from bot.content.holidays import project_holidays
-from bot.content.messages import ContentError
 from bot.content.safety_lexicon import load_lexicon
 from bot.content.safety_model import load_model
+from bot.content.wordings import Wordings, not_live
 from bot.domain.outbox import Pace
 from bot.domain.safety.hearing import Detector
 
@@ -97,11 +97,12 @@ def safety_detector(*, allow_drafts: bool, serving: bool, folder: Path | None = 
     now: a missing or damaged file stops start-up (a `LexiconError` or `ModelError`), never
     the first worry."""
     lexicon = load_lexicon(folder)
+    # The concern path never waits on wording (issue 16): a draft lexicon still hears worries,
+    # which is better than hearing none; safeguarding leads approve it.
     if serving and not (lexicon.approved or allow_drafts):
-        raise ContentError(
-            "content/safety/lexicon.toml is a draft: clinical staff and therapists must approve "
-            "it ([review] status, reviewed_by, reviewed_on) before Waypoint talks to young "
-            "people. To try Waypoint with draft content, set WAYPOINT_ALLOW_DRAFT_CONTENT=true."
+        _LOG.warning(
+            "content/safety/lexicon.toml is a draft: Waypoint hears worries with it until "
+            "a safeguarding lead approves it ([review] status, reviewed_by, reviewed_on)"
         )
     model = load_model(folder)
     if model.approved or allow_drafts:
@@ -117,6 +118,25 @@ def safety_detector(*, allow_drafts: bool, serving: bool, folder: Path | None = 
     return Detector(lexicon)
 
 
+def _log_drafts(catalogue: Catalogue) -> None:
+    """One line at start: how many young-person messages are not approved in content/."""
+    drafts = not_live(Catalogue({m.id: m for m in catalogue.messages()}))
+    if not drafts:
+        return
+    if catalogue.allow_drafts:
+        _LOG.warning(
+            "%d young-person messages are drafts, sent as they are "
+            "(WAYPOINT_ALLOW_DRAFT_CONTENT is on: for trials and the demo only)",
+            len(drafts),
+        )
+        return
+    _LOG.warning(
+        "%d young-person messages are drafts in content/: a council can invite young people "
+        "once its speech and language therapists approve them in the staff console's studio",
+        len(drafts),
+    )
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -128,12 +148,15 @@ def bootstrap(
     """Load content and connect to the database; with `api_url`, also make the sender (on
     `sender_clock`: real time, which its pacing needs, unless a test moves time on)."""
     serving = api_url is not None
-    # Drafts are never sent unless the demo or WAYPOINT_ALLOW_DRAFT_CONTENT says so. Serving
-    # Telegram refuses to start with any; admin commands (adding staff, listing failed
-    # messages) work meanwhile, and one that would send a draft is refused.
-    catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content, refuse_drafts=serving)
+    # Drafts are never sent to young people unless the demo or WAYPOINT_ALLOW_DRAFT_CONTENT
+    # says so, except on the safety lane (a concern never waits on wording). Waypoint starts
+    # with drafts: a council's therapists approve its wording in the content studio, and
+    # until they have, nobody there may invite a young person (bot.services.studio).
+    catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content)
+    if serving:
+        _log_drafts(catalogue)
     engine = create_engine(settings.database_url)
-    post = PostOffice(catalogue, settings.zone)
+    post = PostOffice(Wordings(catalogue), settings.zone)
     uow = UnitOfWorkFactory(session_factory(engine), post)
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     helpline_values()

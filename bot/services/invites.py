@@ -32,6 +32,7 @@ from bot.domain.people import Role, YoungPerson, may_invite
 from bot.i18n.dates import concrete_datetime
 from bot.services.ports import UnitOfWork
 from bot.services.records import InviteRecord, StaffRecord, YoungPersonRecord
+from bot.services.studio import check_invite_wording
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ async def do_create_invite(
     for_worker_id: int | None = None,
     link_as: str | None = None,
     code: str | None = None,
+    console_url: str | None = None,
 ) -> InviteCreated:
     """Create a single-use invite from a key worker for a young person.
 
@@ -74,6 +76,9 @@ async def do_create_invite(
     `code` (the console's form carries one, made with the form) makes a resubmitted form
     idempotent: the invite already made with it is shown again, not a second one made
     (InviteAlreadyMade if it is no longer open, or was for someone else).
+
+    Refused (InviteWordingNotApproved) while any young-person message is not live for the
+    worker's council: the refusal names them and, with `console_url`, the studio's link.
     """
     name = clean_first_name(first_name)
     async with uow:
@@ -92,6 +97,7 @@ async def do_create_invite(
             if again is not None:
                 shown = deep_link(link_as, code) if link_as else None
                 return InviteCreated(code, name, again.expires_at, shown)
+        await check_invite_wording(uow, worker.hub.council_id, console_url=console_url)
         code = code or new_code()
         invite = await uow.invites.new(
             code_hash=hash_code(code),

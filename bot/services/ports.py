@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
+from bot.content.wordings import Wordings
 from bot.domain.actors import Actor, Writer
 from bot.domain.goals import Area, Cadence, GoalState, Rating
 from bot.domain.guessing import Attempts
@@ -33,6 +34,7 @@ from bot.domain.service_figures import (
 )
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
+from bot.domain.wording import WordingStatus
 from bot.services.records import (
     AuditEventRecord,
     BookingDraftRecord,
@@ -57,6 +59,7 @@ from bot.services.records import (
     SessionEventRecord,
     SessionRecord,
     StaffRecord,
+    WordingVersionRecord,
     YoungPersonRecord,
 )
 
@@ -698,7 +701,12 @@ class Postbox(Protocol):
 
     @property
     def catalogue(self) -> Catalogue:
-        """The wording used to render messages."""
+        """The shipped wording (content/), as every council starts with it."""
+
+    @property
+    def wordings(self) -> Wordings:
+        """The shipped wording and each council's, as this instance knows them now: a young
+        person's or staff member's message is rendered with their council's."""
 
     def to_young_person(
         self,
@@ -836,6 +844,61 @@ class ServiceFigures(Protocol):
         (progress is against each goal's first rating)."""
 
 
+@dataclass(frozen=True)
+class NewWordingVersion:
+    """A version to store (bot.services.studio makes these; the repository adds the row)."""
+
+    council_id: int
+    message_id: str
+    language: str
+    easy: str | None
+    standard: str | None
+    symbols: Sequence[str]
+    buttons: Sequence[str]
+    status: WordingStatus
+    written_by: int | None
+    written_at: datetime
+    english_version_id: int | None = None
+    approved_by: int | None = None
+    approved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WordingStamp:
+    """What a council's approved versions look like from afar: enough to tell, cheaply,
+    whether an instance's catalogue for that council is out of date."""
+
+    approved: int
+    changed_at: datetime | None
+
+
+class WordingVersions(Protocol):
+    """Councils' versions of messages' wording (the content studio), kept for history."""
+
+    async def add(self, version: NewWordingVersion, *, now: datetime) -> WordingVersionRecord:
+        """Store a new version (its id is known on return; `changed_at` is now)."""
+
+    async def get(self, version_id: int) -> WordingVersionRecord | None:
+        """One version by id."""
+
+    async def of_message(self, council_id: int, message_id: str) -> Sequence[WordingVersionRecord]:
+        """Every version of one message for one council, every language, newest first."""
+
+    async def of_council(self, council_id: int) -> Sequence[WordingVersionRecord]:
+        """Every version for one council, every message and language, newest first."""
+
+    async def approved(self, council_id: int) -> Sequence[WordingVersionRecord]:
+        """One council's approved versions, newest first (the first per message and
+        language is the live one)."""
+
+    def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
+        """Mark a draft approved by this member of staff, now."""
+
+    async def stamps(self) -> dict[int, WordingStamp]:
+        """Per council with any approved version: how many, and when one last changed. One
+        small grouped query, asked every few seconds by every instance."""
+
+
 class UnitOfWork(Protocol):
     """`async with uow:` opens one transaction; leaving without `await uow.commit()` rolls back."""
 
@@ -922,6 +985,10 @@ class UnitOfWork(Protocol):
     @property
     def figures(self) -> ServiceFigures:
         """The facts behind a hub's service figures (counts, never a young person)."""
+
+    @property
+    def wording_versions(self) -> WordingVersions:
+        """Councils' versions of messages' wording (the content studio)."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

@@ -16,6 +16,7 @@ from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
+from bot.domain.wording import WordingStatus
 
 
 class CouncilRecord(Protocol):
@@ -398,3 +399,29 @@ class ConsoleSessionRecord(Protocol):
     created_at: datetime
     last_seen_at: datetime
     ended_at: datetime | None
+
+
+class WordingVersionRecord(Protocol):
+    """One version of one message's wording in one language, written for one council (the
+    content studio). Kept for history; the newest approved one per (council, message,
+    language) is live for that council, over the shipped file."""
+
+    id: int
+    council_id: int
+    message_id: str
+    language: str
+    easy: str | None
+    standard: str | None
+    # One picture per line of the easy text, and the message's buttons: English only.
+    symbols: list[str]
+    buttons: list[str]
+    status: WordingStatus
+    # None when an operator imported it (`waypoint content import`).
+    written_by: int | None
+    written_at: datetime
+    approved_by: int | None
+    approved_at: datetime | None
+    # A translation's English: the council's English version it was written against, or
+    # None for the shipped English.
+    english_version_id: int | None
+    changed_at: datetime

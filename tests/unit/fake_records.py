@@ -21,6 +21,7 @@ from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
+from bot.domain.wording import WordingStatus
 
 
 class _Row:
@@ -480,6 +481,27 @@ class ConsoleSession(_Row):
 
 
 @dataclass(eq=False)
+class WordingVersion(_Row):
+    """A council's version of a message's wording (the content studio)."""
+
+    id: int
+    council_id: int
+    message_id: str
+    language: str
+    easy: str | None
+    standard: str | None
+    symbols: list[str]
+    buttons: list[str]
+    status: WordingStatus
+    written_by: int | None
+    written_at: datetime
+    approved_by: int | None
+    approved_at: datetime | None
+    english_version_id: int | None
+    changed_at: datetime
+
+
+@dataclass(eq=False)
 class Tables:
     """Everything a transaction can change: one copy is committed, one per open unit of work."""
 
@@ -507,6 +529,7 @@ class Tables:
     inbox: list[InboxUpdate] = field(default_factory=list)
     console_links: list[ConsoleLink] = field(default_factory=list)
     console_sessions: list[ConsoleSession] = field(default_factory=list)
+    wording_versions: list[WordingVersion] = field(default_factory=list)
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)
     heartbeats: dict[str, datetime] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from typing import Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
+from bot.content.wordings import Wordings
 from bot.domain.outbox import AlertButtons, Lane, Recipient, StaffChoices
 from bot.services.ladder_steps import CONCERN_CHECK
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -50,6 +51,7 @@ from tests.unit.fake_repositories import (
     unique,
 )
 from tests.unit.fake_sessions import FakeBookingDrafts, FakeGoalDrafts, FakeSessions
+from tests.unit.fake_wordings import FakeWordingVersions
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -67,6 +69,8 @@ class Store:
     def __init__(self, *, catalogue: Catalogue | None = None, zone: ZoneInfo = LONDON) -> None:
         self.tables = Tables()
         self.catalogue = catalogue or content()
+        # Each council's wording, as one instance knows it (the studio replaces a council's).
+        self.wordings = Wordings(self.catalogue)
         self.zone = zone
         self.commits = 0
         self._last_id = 0
@@ -106,6 +110,11 @@ class FakePostbox:
     def catalogue(self) -> Catalogue:
         """The real wording (for labels services read themselves)."""
         return self._store.catalogue
+
+    @property
+    def wordings(self) -> Wordings:
+        """The shipped wording and each council's (nothing is rendered with them here)."""
+        return self._store.wordings
 
     def _queue(self, message: Queued, idempotency_key: str | None) -> list[Queued]:
         # An unknown message id fails here, as rendering it would in the real postbox.
@@ -220,6 +229,7 @@ class _Open:
         self.goals = FakeGoals(tables, ids)
         self.console = FakeConsoleLogins(tables, ids)
         self.figures = FakeServiceFigures(store.figure_facts)
+        self.wording_versions = FakeWordingVersions(tables, ids)
 
 
 class FakeUnitOfWork:
@@ -340,6 +350,11 @@ class FakeUnitOfWork:
     def figures(self) -> FakeServiceFigures:
         """The facts behind a hub's service figures."""
         return self._work.figures
+
+    @property
+    def wording_versions(self) -> FakeWordingVersions:
+        """Councils' versions of messages' wording."""
+        return self._work.wording_versions
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""

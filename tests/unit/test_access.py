@@ -190,6 +190,8 @@ _SIGNED_OFF = {
     Role.POLICE_LIAISON: "help console",
     Role.ON_CALL: "help concerns concern ack close away back console",
     Role.OPERATOR: "help invites revoke reassign move leave console",
+    # The content studio's safety words are their page in the console.
+    Role.SAFEGUARDING_LEAD: "help console",
 }
 
 
@@ -289,7 +291,7 @@ def test_a_councils_settings_are_changed_by_managers_and_operators_of_its_hubs(
 
 
 # Who gives which role from the console (red-team H1): K key worker, L life coach, S slt,
-# D duty, P police liaison, M manager, O operator, C on call.
+# D duty, P police liaison, M manager, O operator, C on call, G safeguarding lead.
 _LETTERS = {
     "K": Role.KEY_WORKER,
     "L": Role.LIFE_COACH,
@@ -299,9 +301,11 @@ _LETTERS = {
     "M": Role.MANAGER,
     "O": Role.OPERATOR,
     "C": Role.ON_CALL,
+    "G": Role.SAFEGUARDING_LEAD,
 }
 _GRANTED = {
-    Role.MANAGER: "KLSDP",
+    # A safeguarding lead decides what Waypoint hears as a worry: a manager's choice alone.
+    Role.MANAGER: "KLSDPG",
     Role.OPERATOR: "KLS",
     Role.KEY_WORKER: "",
     Role.LIFE_COACH: "",
@@ -309,6 +313,7 @@ _GRANTED = {
     Role.DUTY: "",
     Role.POLICE_LIAISON: "",
     Role.ON_CALL: "",
+    Role.SAFEGUARDING_LEAD: "",
 }
 
 

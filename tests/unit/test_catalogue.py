@@ -59,9 +59,12 @@ class TestProjectContent:
         assert "Sam" in text
         assert "Jo" in text
 
-    def test_draft_wording_cannot_go_live(self) -> None:
+    def test_draft_wording_loads_but_is_not_sent(self) -> None:
+        # Issue 16: Waypoint starts with drafts; a draft is refused when it would be sent.
+        catalogue = Catalogue.load(PROJECT_CONTENT)
+        assert not catalogue.message("welcome").approved
         with pytest.raises(ContentError, match="WAYPOINT_ALLOW_DRAFT_CONTENT=true"):
-            Catalogue.load(PROJECT_CONTENT)
+            catalogue.text("welcome", name="Sam", worker="Jo")
 
 
 class TestApproval:
@@ -76,10 +79,17 @@ easy = "Hello"
         catalogue = _catalogue(tmp_path, self.BODY, allow_drafts=False)
         assert catalogue.text("hello") == "Hello"
 
-    def test_a_draft_message_stops_start_up_naming_it(self, tmp_path) -> None:
+    def test_a_draft_message_is_refused_when_sent_naming_it(self, tmp_path) -> None:
         body = self.BODY + '[later]\n[later.en]\neasy = "Later"\n'
-        with pytest.raises(ContentError, match=r"1 messages are drafts \(test.toml \[later\]\)"):
-            _catalogue(tmp_path, body, allow_drafts=False)
+        catalogue = _catalogue(tmp_path, body, allow_drafts=False)
+        with pytest.raises(ContentError, match=r"test.toml \[later\] is a draft"):
+            catalogue.text("later")
+
+    def test_the_safety_lane_sends_a_draft_when_nothing_is_live(self, tmp_path) -> None:
+        body = self.BODY + '[later]\n[later.en]\neasy = "Later"\n'
+        catalogue = _catalogue(tmp_path, body, allow_drafts=False)
+        assert catalogue.for_safety().text("later") == "Later"
+        assert catalogue.for_safety().text("hello") == "Hello"
 
     def test_a_fuzzy_translation_is_a_draft_so_english_is_used(self, tmp_path) -> None:
         arabic = _entry("hello|easy", "Hello", "مرحبا", fuzzy=True)

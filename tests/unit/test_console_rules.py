@@ -110,8 +110,8 @@ def test_a_caseload_row_shows_what_the_bots_rules_allow(viewer: Viewer, columns:
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_role_but_police_liaison_has_a_caseload(role: Role) -> None:
-    assert has_caseload(role) is (role is not Role.POLICE_LIAISON)
+def test_every_role_but_police_liaison_and_safeguarding_lead_has_a_caseload(role: Role) -> None:
+    assert has_caseload(role) is (role not in {Role.POLICE_LIAISON, Role.SAFEGUARDING_LEAD})
     assert (Page.CASELOAD in pages_for(role)) is has_caseload(role)
 
 
@@ -120,10 +120,18 @@ def test_every_role_but_police_liaison_has_a_caseload(role: Role) -> None:
     [
         # Police liaison sign in too, to the summaries of concerns shared with them, only.
         (Role.POLICE_LIAISON, True, (Page.CONCERNS,), Page.CONCERNS),
+        # Safeguarding leads sign in to the content studio's safety words, only.
+        (Role.SAFEGUARDING_LEAD, True, (Page.STUDIO,), Page.STUDIO),
+        (
+            Role.SLT,
+            True,
+            (Page.CASELOAD, Page.CONCERNS, Page.SESSIONS, Page.STUDIO),
+            Page.CASELOAD,
+        ),
         *[
             (role, True, (Page.CASELOAD, Page.CONCERNS, Page.SESSIONS), Page.CASELOAD)
             for role in Role
-            if role is not Role.POLICE_LIAISON
+            if role not in {Role.POLICE_LIAISON, Role.SAFEGUARDING_LEAD, Role.SLT}
         ],
     ],
 )

@@ -35,6 +35,7 @@ from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
+from bot.domain.wording import WordingStatus
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -747,3 +748,35 @@ class ConsoleSession(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime] = mapped_column(index=True)
     ended_at: Mapped[datetime | None]
+
+
+class WordingVersion(Base):
+    """One version of one message's wording in one language, written for one council in the
+    content studio (issue 16). Rows are kept for history; the newest approved one per
+    (council, message, language) is live for that council, over the shipped file."""
+
+    __tablename__ = "wording_versions"
+    __table_args__ = (
+        Index("ix_wording_versions_council_message", "council_id", "message_id", "language"),
+        # The refresh tick's grouped query reads only this index.
+        Index("ix_wording_versions_status_council", "status", "council_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
+    message_id: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(16))
+    easy: Mapped[str | None] = mapped_column(Text)
+    standard: Mapped[str | None] = mapped_column(Text)
+    # English only: one picture per line of the easy text, and the message's buttons.
+    symbols: Mapped[list[str]] = mapped_column(JSON)
+    buttons: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[WordingStatus] = mapped_column(_stored(WordingStatus, 16))
+    # Null when an operator imported it from content files.
+    written_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    written_at: Mapped[datetime]
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    approved_at: Mapped[datetime | None]
+    # A translation's English: the council's version it translates (null: the shipped one).
+    english_version_id: Mapped[int | None] = mapped_column(ForeignKey("wording_versions.id"))
+    changed_at: Mapped[datetime]

@@ -34,8 +34,10 @@ from bot.adapters.db.repositories import (
 )
 from bot.adapters.db.service_figures import ServiceFigures
 from bot.adapters.db.sessions import Sessions
+from bot.adapters.db.wording_versions import WordingVersions
 from bot.adapters.outbox.postbox import Postbox
 from bot.content.catalogue import Catalogue
+from bot.content.wordings import Wordings
 
 # As long as SQLite's busy timeout (bot.adapters.db.engine), which it replaces in-process.
 WRITE_WAIT = 5.0
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
     goal_drafts: GoalDrafts
     console: ConsoleLogins
     figures: ServiceFigures
+    wording_versions: WordingVersions
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -95,7 +98,7 @@ class SqlUnitOfWork:
         self.code_attempts = CodeAttempts(session)
         self.audit = AuditLog(session)
         self.concerns = Concerns(session)
-        self.postbox = Postbox(session, self._post.catalogue, self._post.zone)
+        self.postbox = Postbox(session, self._post.wordings, self._post.zone)
         self.inbox = Inbox(session)
         self.heartbeats = Heartbeats(session)
         self.identities = Identities(session)
@@ -109,6 +112,7 @@ class SqlUnitOfWork:
         self.goal_drafts = GoalDrafts(session)
         self.console = ConsoleLogins(session)
         self.figures = ServiceFigures(session)
+        self.wording_versions = WordingVersions(session)
         return self
 
     async def __aexit__(
@@ -203,17 +207,25 @@ def _nobody() -> None:
 
 
 class PostOffice:
-    """What a unit of work needs to queue messages: wording, time zone and the sender's bell."""
+    """What a unit of work needs to queue messages: wording (the shipped catalogue and each
+    council's, kept up to date by the studio's refresh), time zone and the sender's bell."""
 
     def __init__(
         self,
-        catalogue: Catalogue | None = None,
+        catalogue: Catalogue | Wordings | None = None,
         zone: ZoneInfo | None = None,
         wake: Callable[[], None] = _nobody,
     ) -> None:
-        self.catalogue = catalogue
+        if isinstance(catalogue, Catalogue):
+            catalogue = Wordings(catalogue)
+        self.wordings = catalogue
         self.zone = zone or ZoneInfo("Europe/London")
         self.wake = wake
+
+    @property
+    def catalogue(self) -> Catalogue | None:
+        """The shipped wording, if this post office has any."""
+        return self.wordings.shipped if self.wordings is not None else None
 
 
 class UnitOfWorkFactory:

@@ -22,6 +22,7 @@ from bot.adapters.telegram.keyboards import (
 )
 from bot.content.catalogue import Catalogue
 from bot.content.render import Rendered, render, render_line
+from bot.content.wordings import Wordings
 from bot.domain.outbox import (
     AlertButtons,
     DeliveryState,
@@ -53,20 +54,31 @@ def _staff_keyboard(
 class Postbox:
     """Queues messages for the sender; nothing leaves until the transaction commits."""
 
-    def __init__(self, session: AsyncSession, catalogue: Catalogue | None, zone: ZoneInfo) -> None:
+    def __init__(self, session: AsyncSession, wordings: Wordings | None, zone: ZoneInfo) -> None:
         self._session = session
-        self._catalogue = catalogue
+        self._wordings = wordings
         self.zone = zone
         self.queued = 0
         # Staff messages about a young person queued in this transaction, to give them turns.
         self._about: list[OutboxMessage] = []
 
     @property
-    def catalogue(self) -> Catalogue:
-        """The wording used to render messages."""
-        if self._catalogue is None:
+    def wordings(self) -> Wordings:
+        """The shipped wording and each council's, as this instance knows them now."""
+        if self._wordings is None:
             raise RuntimeError("this unit of work was made without a content catalogue")
-        return self._catalogue
+        return self._wordings
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The shipped wording (content/), as every council starts with it."""
+        return self.wordings.shipped
+
+    def _wording_for(self, council_id: int, lane: Lane) -> Catalogue:
+        """The council's wording; on the safety lane, drafts where nothing is live (a
+        concern never waits on wording)."""
+        catalogue = self.wordings.for_council(council_id)
+        return catalogue.for_safety() if lane is Lane.SAFETY else catalogue
 
     def to_young_person(
         self,
@@ -89,7 +101,10 @@ class Postbox:
         The profile is read now, so a change to it shapes the very next message queued.
         """
         profile = profile_of(person)
-        rendered = render(self.catalogue, message_id, values, profile)
+        # The worker is always of the young person's council (bot.services.offboarding), and
+        # loaded with them: no query.
+        catalogue = self._wording_for(person.key_worker.hub.council_id, lane)
+        rendered = render(catalogue, message_id, values, profile)
         # A question about a worry stays the open question: no other choice replaces it.
         if rendered.buttons and person.awaiting_choice != CONCERN_CHECK:
             person.awaiting_choice, person.choice_ref = message_id, ref
@@ -111,18 +126,22 @@ class Postbox:
             now=now,
             lane=lane,
             idempotency_key=idempotency_key,
-            reply_markup=self._keyboard(rendered, profile, ref),
+            reply_markup=self._keyboard(catalogue, rendered, profile, ref),
             not_before=not_before,
         )
 
     def _keyboard(
-        self, rendered: Rendered, profile: CommunicationProfile, ref: int | None = None
+        self,
+        catalogue: Catalogue,
+        rendered: Rendered,
+        profile: CommunicationProfile,
+        ref: int | None = None,
     ) -> dict[str, Any]:
         choices = inline_keyboard(rendered, ref)
         if choices is not None:
             return choices
         # Every other message brings back "I'm worried", in the young person's own words.
-        return worried_keyboard(render_line(self.catalogue, "button_worried", {}, profile))
+        return worried_keyboard(render_line(catalogue, "button_worried", {}, profile))
 
     def to_staff(
         self,
@@ -145,7 +164,9 @@ class Postbox:
         nothing is queued for staff who have left."""
         if not staff.active:
             return []
-        text = self.catalogue.render(message_id, values, level=Level.STANDARD)
+        # Staff wording is sent as it is, in the staff member's council's words.
+        catalogue = self.wordings.for_council(staff.hub.council_id)
+        text = catalogue.render(message_id, values, level=Level.STANDARD)
         rows = self._queue_parts(
             split_for_telegram(text),
             lambda: OutboxMessage(
@@ -179,8 +200,10 @@ class Postbox:
         now: datetime,
         lane: Lane = Lane.REPLY,
     ) -> None:
-        """Answer someone Waypoint does not know (the row is deleted once it has gone)."""
-        text = self.catalogue.render(message_id, values)
+        """Answer someone Waypoint does not know (the row is deleted once it has gone): in
+        draft wording if nothing is live, as they belong to no council whose therapists could
+        approve it, and must not go unanswered."""
+        text = self.catalogue.for_safety().render(message_id, values)
         self._queue_parts(
             split_for_telegram(text),
             lambda: OutboxMessage(

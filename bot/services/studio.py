@@ -1,0 +1,498 @@
+"""The content studio's changes: a council's therapists write, check, preview and approve the
+wording young people see (issue 16), and a council may invite young people only once all of it
+is live.
+
+Every command names a typed actor (`KnownStaff`, as the console knows them), checks the rule
+in bot.domain.access against the staff record as it is now, works on the actor's own council
+only, and is audited (ids and action names, never the words). Reading the studio is in
+bot.services.studio_views; refreshing other instances in bot.services.studio_refresh.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.content.catalogue import Catalogue
+from bot.content.findings import Located, Severity
+from bot.content.lint import WordLists, lint_message
+from bot.content.messages import (
+    DEFAULT_LANGUAGE,
+    ContentError,
+    Message,
+    Wording,
+    checked_text,
+    placeholders,
+)
+from bot.content.render import Rendered, render
+from bot.content.wordings import not_live
+from bot.domain.access import may_approve_wording, may_use_studio, may_write_wording
+from bot.domain.actors import OPERATOR, KnownStaff
+from bot.domain.errors import (
+    AlreadyApproved,
+    BadWording,
+    InviteWordingNotApproved,
+    MayNotUseStudio,
+    NoSuchWording,
+    WaypointError,
+)
+from bot.domain.organisations import slugify
+from bot.domain.people import Role
+from bot.domain.profiles import CommunicationProfile, Level
+from bot.domain.wording import MAX_TEXT, WordingStatus
+from bot.services.identity import staff_record
+from bot.services.ports import NewWordingVersion, UnitOfWork
+from bot.services.records import WordingVersionRecord
+
+# How many unapproved message ids a refused invite names before "and N more".
+NAMED_IN_REFUSAL = 5
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True)
+class DraftWording:
+    """A would-be version of one message in one language, as a therapist typed it.
+
+    A level left empty (None or blank) has no text in this version. `symbols` (one picture
+    per line of the easy text) and `buttons` (the message's choices, in order) are English
+    only; `buttons` None keeps the message's buttons as they are.
+    """
+
+    message_id: str
+    language: str
+    easy: str | None
+    standard: str | None
+    symbols: tuple[str, ...] = ()
+    buttons: tuple[str, ...] | None = None
+
+
+class ApprovalRefused(WaypointError):
+    """The linter finds something to fix in the version: `findings` says what (each with its
+    rule and hint); `count` is how many."""
+
+    message_id = "studio_approval_refused"
+
+    def __init__(self, findings: Sequence[Located]) -> None:
+        super().__init__(count=str(len(findings)))
+        self.findings = tuple(findings)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A version just stored."""
+
+    version_id: int
+    message_id: str
+    language: str
+    status: WordingStatus
+
+
+async def _studio_staff(
+    uow: UnitOfWork, actor: KnownStaff, rule: Callable[[Role], bool]
+) -> tuple[int, int]:
+    """The actor's (hub id, council id) as stored now, if their role passes `rule`."""
+    staff = await staff_record(uow, actor)
+    if not rule(Role(staff.role)):
+        raise MayNotUseStudio
+    return staff.hub_id, staff.hub.council_id
+
+
+def as_wording(version: WordingVersionRecord) -> Wording:
+    """A stored version as the catalogue overlays it."""
+    return Wording(
+        id=version.id,
+        message_id=version.message_id,
+        language=version.language,
+        easy=version.easy,
+        standard=version.standard,
+        symbols=tuple(version.symbols),
+        buttons=tuple(version.buttons),
+        english_version_id=version.english_version_id,
+    )
+
+
+async def council_catalogue(uow: UnitOfWork, council_id: int) -> Catalogue:
+    """The council's wording as stored now: the shipped catalogue with its approved versions
+    over it (one query; the studio and the invite gate read this, never a stale copy)."""
+    approved = await uow.wording_versions.approved(council_id)
+    shipped = uow.postbox.catalogue
+    return shipped.overlaid([as_wording(v) for v in approved]) if approved else shipped
+
+
+def live_english_id(versions: Sequence[WordingVersionRecord], message_id: str) -> int | None:
+    """The id of the council's English version live for a message (None: the shipped English),
+    from the council's versions newest first."""
+    for version in versions:
+        if (
+            version.message_id == message_id
+            and version.language == DEFAULT_LANGUAGE
+            and version.status is WordingStatus.APPROVED
+        ):
+            return version.id
+    return None
+
+
+def _text(where: str, text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    if len(text) > MAX_TEXT:
+        raise BadWording(problem=f"{where}: at most {MAX_TEXT} characters")
+    try:
+        return checked_text(where, text.replace("\r\n", "\n"))
+    except ContentError as error:
+        raise BadWording(problem=str(error)) from None
+
+
+def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
+    """The draft, tidied, if it can be stored for this message (BadWording says what to
+    change): a known message and language, some text, only the placeholders the code fills in
+    (a translation: exactly the English's), pictures and buttons in English only, and the
+    message's own buttons (in any order)."""
+    if draft.message_id not in catalogue:
+        raise NoSuchWording
+    message = catalogue.message(draft.message_id)
+    if not _LANGUAGE.match(draft.language):
+        raise BadWording(problem=f"{draft.language!r} is not a language code like en or ar")
+    english = draft.language == DEFAULT_LANGUAGE
+    easy = _text(f"{draft.message_id} easy", draft.easy)
+    standard = _text(f"{draft.message_id} standard", draft.standard)
+    if easy is None and standard is None:
+        raise BadWording(problem="write an easy or a standard text")
+    if message.audience == "staff" and draft.language != DEFAULT_LANGUAGE:
+        raise BadWording(problem="staff read plain English: staff messages are not translated")
+    _check_placeholders(
+        catalogue, message, draft.language, {Level.EASY: easy, Level.STANDARD: standard}
+    )
+    symbols = tuple(s.strip() for s in draft.symbols if s.strip())
+    buttons = message.buttons if draft.buttons is None else tuple(draft.buttons)
+    if not english and symbols:
+        raise BadWording(problem="pictures go with the English: leave them out of a translation")
+    if not english and draft.buttons is not None and buttons != message.buttons:
+        raise BadWording(problem="buttons go with the English: leave them out of a translation")
+    if sorted(buttons) != sorted(message.buttons):
+        raise BadWording(
+            problem=f"the buttons must stay {list(message.buttons)} (their order may change; "
+            "change a label in its button_ message)"
+        )
+    return DraftWording(
+        draft.message_id,
+        draft.language,
+        easy,
+        standard,
+        symbols if english else (),
+        buttons if english else (),
+    )
+
+
+def _check_placeholders(
+    catalogue: Catalogue, message: Message, language: str, texts: Mapping[Level, str | None]
+) -> None:
+    """The code fills in only the shipped English's {names}; a translation keeps exactly the
+    English's names at each level."""
+    english = catalogue.message(message.id).variants[DEFAULT_LANGUAGE].texts
+    filled = set().union(*(placeholders(text) for text in english.values()))
+    for level, text in texts.items():
+        if text is None:
+            continue
+        found = placeholders(text)
+        if language == DEFAULT_LANGUAGE:
+            unknown = found - filled
+            if unknown:
+                raise BadWording(
+                    problem=f"{level.value}: Waypoint fills in only {sorted(filled)}, "
+                    f"not {sorted(unknown)}"
+                )
+        elif level in english and found != placeholders(english[level]):
+            raise BadWording(
+                problem=f"{level.value}: copy each {{name}} of the English unchanged "
+                f"({sorted(placeholders(english[level]))})"
+            )
+
+
+def _would_be(catalogue: Catalogue, draft: DraftWording, english_id: int | None) -> Catalogue:
+    """The catalogue with this draft live over it (for linting and previews only)."""
+    wording = Wording(
+        id=-1,
+        message_id=draft.message_id,
+        language=draft.language,
+        easy=draft.easy,
+        standard=draft.standard,
+        symbols=draft.symbols,
+        buttons=draft.buttons or (),
+        english_version_id=english_id,
+    )
+    if draft.language == DEFAULT_LANGUAGE:
+        return catalogue.overlaid([wording])
+    # A translation is checked against the English now live for the council, whatever its id.
+    english = catalogue.message(draft.message_id).variants[DEFAULT_LANGUAGE]
+    live = Wording(
+        id=-2,
+        message_id=draft.message_id,
+        language=DEFAULT_LANGUAGE,
+        easy=english.texts.get(Level.EASY),
+        standard=english.texts.get(Level.STANDARD),
+        symbols=english.symbols,
+        buttons=catalogue.message(draft.message_id).buttons,
+    )
+    return catalogue.overlaid([live, replace(wording, english_version_id=-2)])
+
+
+@functools.cache
+def _word_lists(language: str) -> WordLists | None:
+    """content/lint/<language>.toml, read once per process."""
+    return WordLists.find(language)
+
+
+def check_wording(catalogue: Catalogue, draft: DraftWording) -> list[Located]:
+    """Pure: what the linter finds in this would-be version (its language only), as the
+    studio shows it while a therapist types: each finding with its rule, severity and hint.
+    A draft that cannot be stored at all raises BadWording or NoSuchWording."""
+    draft = checked_draft(catalogue, draft)
+    message = _would_be(catalogue, draft, None).message(draft.message_id)
+    lists = {language: _word_lists(language) for language in message.variants}
+    return [
+        found for found in lint_message(message, lists) if found.language in (draft.language, "")
+    ]
+
+
+def failures(findings: Sequence[Located]) -> list[Located]:
+    """The findings that must be fixed before approval."""
+    return [found for found in findings if found.finding.severity is Severity.FAIL]
+
+
+def sample_values(message: Message, *, worker: str = "Jo", name: str = "Sam") -> dict[str, str]:
+    """Values to fill a preview with: the young person's and the worker's names, and each
+    other placeholder shown as its own name."""
+    names = set().union(
+        *(placeholders(t) for v in message.variants.values() for t in v.texts.values())
+    )
+    known = {"name": name, "worker": worker}
+    return {key: known.get(key, f"[{key}]") for key in names}
+
+
+def preview_wording(
+    catalogue: Catalogue,
+    draft: DraftWording,
+    profile: CommunicationProfile,
+    values: Mapping[str, str] | None = None,
+) -> Rendered:
+    """Pure: the would-be version as a young person with this profile would get it, by the
+    same rendering the bot uses (bot.content.render.render), with the draft live over the
+    council's catalogue. Without `values`, `sample_values` fills the placeholders."""
+    draft = checked_draft(catalogue, draft)
+    would_be = _would_be(catalogue, draft, None)
+    message = would_be.message(draft.message_id)
+    return render(would_be, draft.message_id, values or sample_values(message), profile)
+
+
+async def check_draft(uow: UnitOfWork, actor: KnownStaff, draft: DraftWording) -> list[Located]:
+    """`check_wording` for a studio user, against their council's wording as stored now."""
+    async with uow.reading():
+        _, council_id = await _studio_staff(uow, actor, may_use_studio)
+        catalogue = await council_catalogue(uow, council_id)
+    return check_wording(catalogue, draft)
+
+
+async def preview_draft(
+    uow: UnitOfWork,
+    actor: KnownStaff,
+    draft: DraftWording,
+    profile: CommunicationProfile,
+    values: Mapping[str, str] | None = None,
+) -> Rendered:
+    """`preview_wording` for a studio user, over their council's wording as stored now."""
+    async with uow.reading():
+        _, council_id = await _studio_staff(uow, actor, may_use_studio)
+        catalogue = await council_catalogue(uow, council_id)
+    return preview_wording(catalogue, draft, profile, values)
+
+
+async def do_save_draft(
+    uow: UnitOfWork, actor: KnownStaff, draft: DraftWording, *, now: datetime
+) -> Saved:
+    """Store a draft version for the therapist's council (written by them, now). A
+    translation records the English now live for the council as what it translates."""
+    async with uow:
+        hub_id, council_id = await _studio_staff(uow, actor, may_write_wording)
+        catalogue = await council_catalogue(uow, council_id)
+        draft = checked_draft(catalogue, draft)
+        versions = await uow.wording_versions.of_message(council_id, draft.message_id)
+        english_id = None
+        if draft.language != DEFAULT_LANGUAGE:
+            english_id = live_english_id(versions, draft.message_id)
+        version = await uow.wording_versions.add(
+            NewWordingVersion(
+                council_id=council_id,
+                message_id=draft.message_id,
+                language=draft.language,
+                easy=draft.easy,
+                standard=draft.standard,
+                symbols=draft.symbols,
+                buttons=draft.buttons or (),
+                status=WordingStatus.DRAFT,
+                written_by=actor.staff_id,
+                written_at=now,
+                english_version_id=english_id,
+            ),
+            now=now,
+        )
+        uow.audit.record(
+            "wording.drafted",
+            at=now,
+            by=actor.actor,
+            hub_id=hub_id,
+            subject_type="wording_version",
+            subject_id=version.id,
+        )
+        await uow.commit()
+        return Saved(version.id, version.message_id, version.language, WordingStatus.DRAFT)
+
+
+async def do_approve_wording(
+    uow: UnitOfWork, actor: KnownStaff, version_id: int, *, now: datetime
+) -> Saved:
+    """Approve a draft of the therapist's council: refused (ApprovalRefused, with the
+    findings) while the linter finds anything to fix in it. The name and date are the
+    actor's and now. This instance's catalogue for the council is replaced at once; others
+    follow at their next refresh tick."""
+    async with uow:
+        hub_id, council_id = await _studio_staff(uow, actor, may_approve_wording)
+        version = await uow.wording_versions.get(version_id)
+        if version is None or version.council_id != council_id:
+            raise NoSuchWording
+        if version.status is not WordingStatus.DRAFT:
+            raise AlreadyApproved
+        catalogue = await council_catalogue(uow, council_id)
+        draft = DraftWording(
+            version.message_id,
+            version.language,
+            version.easy,
+            version.standard,
+            tuple(version.symbols),
+            tuple(version.buttons) if version.language == DEFAULT_LANGUAGE else None,
+        )
+        found = failures(check_wording(catalogue, draft))
+        if found:
+            raise ApprovalRefused(found)
+        uow.wording_versions.approve(version, by=actor.staff_id, now=now)
+        uow.audit.record(
+            "wording.approved",
+            at=now,
+            by=actor.actor,
+            hub_id=hub_id,
+            subject_type="wording_version",
+            subject_id=version.id,
+        )
+        await uow.flush()
+        approved = await uow.wording_versions.approved(council_id)
+        stamp = (await uow.wording_versions.stamps()).get(council_id)
+        wordings = uow.postbox.wordings
+        await uow.commit()
+    wordings.put(council_id, [as_wording(v) for v in approved], stamp)
+    return Saved(version_id, draft.message_id, draft.language, WordingStatus.APPROVED)
+
+
+async def unapproved_wording(uow: UnitOfWork, council_id: int) -> list[str]:
+    """The young-person messages not live for this council (inside an open unit of work):
+    neither level of their English approved, by the council or in the shipped file. Empty
+    when drafts are allowed (the demo, trials), without asking the database."""
+    if uow.postbox.catalogue.allow_drafts:
+        return []
+    return not_live(await council_catalogue(uow, council_id))
+
+
+async def check_invite_wording(
+    uow: UnitOfWork, council_id: int, *, console_url: str | None = None
+) -> None:
+    """Refuse an invite into a council whose young-person wording is not all live, naming
+    the first few messages, how many, and where to approve them."""
+    missing = await unapproved_wording(uow, council_id)
+    if not missing:
+        return
+    first = ", ".join(missing[:NAMED_IN_REFUSAL])
+    more = len(missing) - NAMED_IN_REFUSAL
+    refusal = InviteWordingNotApproved(
+        count=str(len(missing)), first=first + (f" and {more} more" if more > 0 else "")
+    )
+    if console_url:
+        refusal.values["studio"] = f"{console_url.rstrip('/')}/studio"
+    else:
+        refusal.message_id = "invite_wording_not_approved_no_link"
+    raise refusal
+
+
+async def do_import_wording(
+    uow: UnitOfWork, council_name: str, wordings: Sequence[Wording], *, now: datetime
+) -> int:
+    """Store content files' versions (`waypoint content import`) as drafts for a council,
+    written by nobody and audited as the operator; returns how many. Each is checked as a
+    therapist's draft is (BadWording names the first that cannot be stored)."""
+    async with uow:
+        council = await uow.organisations.council(slugify(council_name))
+        if council is None:
+            raise NoSuchCouncil(council=council_name)
+        catalogue = await council_catalogue(uow, council.id)
+        for wording in wordings:
+            draft = checked_draft(
+                catalogue,
+                DraftWording(
+                    wording.message_id,
+                    wording.language,
+                    wording.easy,
+                    wording.standard,
+                    wording.symbols,
+                    wording.buttons if wording.language == DEFAULT_LANGUAGE else None,
+                ),
+            )
+            english_id = None
+            if draft.language != DEFAULT_LANGUAGE:
+                versions = await uow.wording_versions.of_message(council.id, draft.message_id)
+                english_id = live_english_id(versions, draft.message_id)
+            version = await uow.wording_versions.add(
+                NewWordingVersion(
+                    council_id=council.id,
+                    message_id=draft.message_id,
+                    language=draft.language,
+                    easy=draft.easy,
+                    standard=draft.standard,
+                    symbols=draft.symbols,
+                    buttons=draft.buttons or (),
+                    status=WordingStatus.DRAFT,
+                    written_by=None,
+                    written_at=now,
+                    english_version_id=english_id,
+                ),
+                now=now,
+            )
+            uow.audit.record(
+                "wording.imported",
+                at=now,
+                by=OPERATOR,
+                subject_type="wording_version",
+                subject_id=version.id,
+            )
+        await uow.commit()
+    return len(wordings)
+
+
+async def export_wording(uow: UnitOfWork, council_name: str) -> list[Wording]:
+    """A council's newest version of each message in each language, whatever its status
+    (`waypoint content export`), oldest message id first."""
+    async with uow.reading():
+        council = await uow.organisations.council(slugify(council_name))
+        if council is None:
+            raise NoSuchCouncil(council=council_name)
+        versions = await uow.wording_versions.of_council(council.id)
+    newest: dict[tuple[str, str], Wording] = {}
+    for version in versions:
+        newest.setdefault((version.message_id, version.language), as_wording(version))
+    return [newest[key] for key in sorted(newest)]
+
+
+class NoSuchCouncil(WaypointError):
+    """No council with that name (`waypoint content export/import --council`)."""
+
+    message_id = "studio_no_such_council"
