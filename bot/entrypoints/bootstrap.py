@@ -26,6 +26,7 @@ from bot.content.safety_model import load_model
 from bot.content.wordings import Wordings, not_live
 from bot.domain.outbox import Pace
 from bot.domain.safety.hearing import Detector
+from bot.services.studio_refresh import try_refresh_wordings
 
 _LOG = logging.getLogger(__name__)
 
@@ -65,6 +66,11 @@ class Running:
         await self.transport.start()
         self._sending = asyncio.create_task(self.sender.run(), name="waypoint-sender")
         self._sending.add_done_callback(_report_stopped_sender)
+
+    async def load_wordings(self) -> None:
+        """Every council's approved wording, before this process sends anything (a tick keeps
+        it up to date in a long-running one: bot.entrypoints.ticks)."""
+        await try_refresh_wordings(self.waypoint.uow())
 
     async def close(self) -> None:
         """Stop sending (finishing what is in flight) and close connections."""

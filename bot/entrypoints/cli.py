@@ -34,6 +34,20 @@ _OPERATOR_MESSAGES: dict[type[WaypointError], str] = {
 }
 
 
+def _exchange_parsers(content: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`waypoint content export` and `import`: a council's studio wording as content files."""
+    export = content.add_parser(
+        "export", help="write a council's studio wording as content files (TOML and .po)"
+    )
+    export.add_argument("--council", required=True, help='the council, e.g. "North Yorkshire"')
+    export.add_argument("--to", type=Path, required=True, help="the folder to write them in")
+    imported = content.add_parser(
+        "import", help="read content files as a council's drafts, for its therapists to approve"
+    )
+    imported.add_argument("--council", required=True, help='the council, e.g. "North Yorkshire"')
+    imported.add_argument("folder", type=Path, help="a folder with messages/ and locale/")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="waypoint", description="Waypoint: a Telegram companion for No Wrong Door hubs."
@@ -107,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     content.add_parser(
         "extract", help="write content/locale/waypoint.pot and update every language's .po file"
     )
+    _exchange_parsers(content)
 
     profile = commands.add_parser(
         "profile", help="a young person's communication profile"

@@ -32,11 +32,12 @@ from bot.content.holidays import load_holidays, running_out
 from bot.content.lint import LintFailed, WordLists, lint_folder, lint_text
 from bot.content.messages import ContentError
 from bot.content.render import render
-from bot.domain.errors import SetupError
+from bot.domain.errors import InviteWordingNotApproved, SetupError
 from bot.domain.invites import deep_link
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.content_commands import content_export, content_import
 from bot.observability import configure_logging
 from bot.paths import project_folder
 from bot.services.health import Ingress, ingress
@@ -44,7 +45,7 @@ from bot.services.invites import do_create_invite
 from bot.services.outbox_admin import do_retry, failed_messages
 from bot.services.profiles import do_set_profile, profile_summary
 from bot.services.staff import NewStaff, do_add_staff
-from bot.services.staff_words import profile_lines
+from bot.services.staff_words import profile_lines, staff_text
 
 
 def run_or_demo(_: argparse.Namespace, settings: Settings) -> None:
@@ -208,12 +209,17 @@ def invite_create(args: argparse.Namespace, settings: Settings) -> None:
         username = await _bot_username(settings)
         running = bootstrap(settings)
         try:
+            await running.load_wordings()
             created = await do_create_invite(
                 running.waypoint.uow(),
                 worker_telegram_id=args.worker_telegram_id,
                 first_name=args.name,
                 now=system_clock(),
+                console_url=settings.console_url,
             )
+        except InviteWordingNotApproved as error:
+            text = staff_text(running.waypoint.catalogue, error.message_id, **error.values)
+            raise SetupError(" ".join(text.split())) from None
         finally:
             await running.engine.dispose()
         return deep_link(username, created.code)
@@ -256,6 +262,10 @@ def content(args: argparse.Namespace, settings: Settings) -> None:
         content_preview(args, settings)
     elif args.action == "extract":
         content_extract(args, settings)
+    elif args.action == "export":
+        content_export(args, settings)
+    elif args.action == "import":
+        content_import(args, settings)
     else:
         content_lint(args, settings)
 
@@ -294,6 +304,7 @@ def profile(args: argparse.Namespace, settings: Settings) -> None:
 
     async def act() -> str:
         try:
+            await running.load_wordings()
             if args.action == "show":
                 return await profile_summary(
                     running.waypoint.uow(), args.young_person, now=system_clock()

@@ -22,6 +22,7 @@ async def run_as_operator(
     """Run `act`; a `missing` record is `missing_says`, any other refusal its staff wording."""
     running = bootstrap(settings)
     try:
+        await running.load_wordings()
         return await act(running)
     except YoungPersonNotFound as error:
         raise SetupError(

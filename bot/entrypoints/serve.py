@@ -115,6 +115,7 @@ async def serving(
         async with application:
             await running.start_sending()
             await application.start()
+            await running.load_wordings()
             ticks = Ticks(running.waypoint, menus=running.transport)
             ticks.start()
             dispatcher = Dispatcher(

@@ -21,6 +21,7 @@ from bot.services.ladder_steps import do_take_due_steps
 from bot.services.menus import MenuSetter, try_set_menus
 from bot.services.reminders import BATCH, try_follow_weekly, try_remind_due
 from bot.services.retention import do_forget_old, do_forget_recent_words
+from bot.services.studio_refresh import try_refresh_wordings
 
 _LOG = logging.getLogger(__name__)
 LADDER_EVERY = timedelta(seconds=5)
@@ -33,6 +34,9 @@ MENUS_EVERY = timedelta(seconds=5)
 TIDY_EVERY = timedelta(minutes=10)
 # A young person's last message is kept two minutes; this keeps it no more than three.
 WORDS_EVERY = timedelta(minutes=1)
+# Wording a therapist approved on another instance reaches this one's messages within this
+# long (one small grouped query each time: bot.services.studio_refresh).
+WORDINGS_EVERY = timedelta(seconds=3)
 
 
 class Ticks:
@@ -74,6 +78,10 @@ class Ticks:
         while await try_set_menus(self._waypoint.uow, self._menus, now=self._waypoint.clock()):
             pass
 
+    async def wordings(self) -> None:
+        """Take up wording approved in the studio since the last tick, on any instance."""
+        await try_refresh_wordings(self._waypoint.uow())
+
     async def tidy(self) -> None:
         """Forget what no longer needs keeping (bot.services.retention)."""
         await do_forget_old(self._waypoint.uow(), now=self._waypoint.clock())
@@ -91,6 +99,7 @@ class Ticks:
             (self.goals, GOALS_EVERY),
             (self.menus, MENUS_EVERY),
             (self.words, WORDS_EVERY),
+            (self.wordings, WORDINGS_EVERY),
             (self.tidy, TIDY_EVERY),
         )
         for tick, every in ticks:

@@ -40,6 +40,7 @@ async def _work(settings: Settings) -> None:
     freeze_what_lasts()
     ticks = Ticks(running.waypoint, menus=running.transport)
     try:
+        await running.load_wordings()
         await running.start_sending()
         ticks.start()
         _LOG.info("Waypoint's worker is running")

@@ -478,18 +478,28 @@ async def do_import_wording(
     return len(wordings)
 
 
-async def export_wording(uow: UnitOfWork, council_name: str) -> list[Wording]:
+@dataclass(frozen=True)
+class Exported:
+    """A council's newest version of each message in each language, and its catalogue (the
+    English each translation translates, and each message's area)."""
+
+    wordings: tuple[Wording, ...]
+    catalogue: Catalogue
+
+
+async def export_wording(uow: UnitOfWork, council_name: str) -> Exported:
     """A council's newest version of each message in each language, whatever its status
-    (`waypoint content export`), oldest message id first."""
+    (`waypoint content export`), by message id."""
     async with uow.reading():
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise NoSuchCouncil(council=council_name)
         versions = await uow.wording_versions.of_council(council.id)
+        catalogue = await council_catalogue(uow, council.id)
     newest: dict[tuple[str, str], Wording] = {}
     for version in versions:
         newest.setdefault((version.message_id, version.language), as_wording(version))
-    return [newest[key] for key in sorted(newest)]
+    return Exported(tuple(newest[key] for key in sorted(newest)), catalogue)
 
 
 class NoSuchCouncil(WaypointError):

@@ -210,7 +210,7 @@ async def list_messages(uow: UnitOfWork, actor: KnownStaff) -> StudioList:
     async with uow.reading():
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         versions = await uow.wording_versions.of_council(council_id)
-    shipped = uow.postbox.catalogue
+        shipped = uow.postbox.catalogue
     approved = [as_wording(v) for v in versions if v.status is WordingStatus.APPROVED]
     live = shipped.overlaid(approved)
     languages = _languages(shipped, versions)
@@ -260,10 +260,10 @@ def _shipped_texts(message: Message) -> tuple[ShippedText, ...]:
 async def open_message(uow: UnitOfWork, actor: KnownStaff, message_id: str) -> StudioMessage:
     """One message for the actor's council: notes, where used, the shipped wording, the
     wording live now, and every version (newest first) with a line diff from the one before."""
-    shipped = uow.postbox.catalogue
-    if message_id not in shipped:
-        raise NoSuchWording
     async with uow.reading():
+        shipped = uow.postbox.catalogue
+        if message_id not in shipped:
+            raise NoSuchWording
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         versions = list(await uow.wording_versions.of_message(council_id, message_id))
         names = {}

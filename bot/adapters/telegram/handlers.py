@@ -139,6 +139,7 @@ async def on_invite(update: Update, context: Context) -> None:
             first_name=" ".join(context.args or []),
             now=waypoint.clock(),
             send_link_as=context.bot.username,
+            console_url=waypoint.console_url,
         )
     except WaypointError as error:
         await _tell(context, user_id, error.message_id, error.values)

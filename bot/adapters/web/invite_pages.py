@@ -17,12 +17,19 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.web.security import HEADERS, csrf_matches, origin_allowed
-from bot.domain.errors import MayNotManageStaff, NotStaff, RoleMayNotInvite, WaypointError
+from bot.domain.errors import (
+    InviteWordingNotApproved,
+    MayNotManageStaff,
+    NotStaff,
+    RoleMayNotInvite,
+    WaypointError,
+)
 from bot.domain.invites import clean_first_name, new_code
 from bot.domain.numbers import whole_number
 from bot.services.console_invites import do_view_invite_form, may_make_invites
 from bot.services.console_login import ConsoleUser
 from bot.services.invites import do_create_invite
+from bot.services.staff_words import staff_text
 
 if TYPE_CHECKING:
     from bot.adapters.web.app import Console
@@ -113,11 +120,19 @@ class InvitePages:
                 link_as=username,
                 now=self.console.clock(),
                 code=form.get(KEY_FIELD) or None,
+                console_url=self.console.settings.public_url,
             )
         except (MayNotManageStaff, NotStaff):
             return self.console._refused("role")
         except RoleMayNotInvite:
             return await self._page(user, {"form": form}, errors={"worker": "worker"})
+        except InviteWordingNotApproved as error:
+            # Its words name the messages and the studio's link: the staff wording says it.
+            async with self.console.uow().reading() as work:
+                catalogue = work.postbox.catalogue
+            said = staff_text(catalogue, error.message_id, **error.values)
+            values = {"form": form, "problem_text": said}
+            return await self._page(user, values, problem=error.message_id)
         except WaypointError as error:
             return await self._page(user, {"form": form}, problem=error.message_id)
         return await self._page(user, {"made": made})

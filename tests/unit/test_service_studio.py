@@ -1,0 +1,240 @@
+"""The content studio's services against the fake unit of work: only therapists write and
+approve, approval is refused while the linter finds anything to fix and records who and when,
+the approving instance's council catalogue changes at once, and inviting a young person waits
+until every young-person message is live for the council."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.domain.errors import (
+    AlreadyApproved,
+    BadWording,
+    InviteWordingNotApproved,
+    MayNotUseStudio,
+    NoSuchWording,
+)
+from bot.domain.profiles import CommunicationProfile, Level
+from bot.domain.wording import VariantState, WordingStatus
+from bot.services.invites import do_create_invite
+from bot.services.studio import (
+    ApprovalRefused,
+    DraftWording,
+    check_draft,
+    check_wording,
+    do_approve_wording,
+    do_save_draft,
+    preview_draft,
+    unapproved_wording,
+)
+from bot.services.studio_refresh import try_refresh_wordings
+from bot.services.studio_views import list_messages, open_message
+from tests.unit.conftest import JO, MAX, SUE, ZOE, World, build_world
+
+EASY = "Hi {name}.\nI am Waypoint. I am a computer, not a person.\n{worker} is your worker."
+WELCOME = DraftWording("welcome", "en", EASY, None, ("👋", "💻", "🧑"))
+SECRET = replace(WELCOME, easy=EASY + "\nI will keep it secret.", symbols=("👋", "💻", "🧑", "🤫"))
+
+
+def _council(world: World) -> int:
+    [council] = world.store.tables.councils
+    return council.id
+
+
+async def _saved(world: World, draft: DraftWording = WELCOME, who: int = SUE) -> int:
+    actor = await world.staff_actor(who)
+    return (await do_save_draft(world.uow(), actor, draft, now=world.now())).version_id
+
+
+class TestAccess:
+    @pytest.mark.parametrize("who", [JO, MAX])
+    async def test_only_therapists_write_wording(self, world: World, who: int) -> None:
+        actor = await world.staff_actor(who)
+        with pytest.raises(MayNotUseStudio):
+            await do_save_draft(world.uow(), actor, WELCOME, now=world.now())
+        with pytest.raises(MayNotUseStudio):
+            await list_messages(world.uow(), actor)
+        assert world.store.tables.wording_versions == []
+
+    async def test_only_therapists_approve(self, world: World) -> None:
+        version_id = await _saved(world)
+        actor = await world.staff_actor(MAX)
+        with pytest.raises(MayNotUseStudio):
+            await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        assert world.store.tables.wording_versions[0].status is WordingStatus.DRAFT
+
+    async def test_a_version_of_another_council_is_not_theirs(self, clock) -> None:
+        world = await build_world(clock)
+        version_id = await _saved(world)
+        world.store.tables.wording_versions[0].council_id += 1000
+        actor = await world.staff_actor(SUE)
+        with pytest.raises(NoSuchWording):
+            await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+
+
+class TestDrafts:
+    async def test_a_draft_records_who_and_when_and_is_audited(self, world: World) -> None:
+        version_id = await _saved(world)
+        [version] = world.store.tables.wording_versions
+        assert version.id == version_id
+        assert version.status is WordingStatus.DRAFT
+        assert version.written_by == world.ids[SUE]
+        assert version.written_at == world.now()
+        assert version.council_id == _council(world)
+        assert version.buttons == []
+        [event] = world.audited("wording.drafted")
+        assert (event.actor_id, event.subject_id) == (world.ids[SUE], version_id)
+
+    async def test_a_translation_must_keep_the_english_placeholders(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        arabic = DraftWording("welcome", "ar", "مرحبا {اسم}.", None)
+        with pytest.raises(BadWording):
+            await do_save_draft(world.uow(), actor, arabic, now=world.now())
+
+    async def test_english_may_use_only_the_values_the_code_fills_in(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        with pytest.raises(BadWording):
+            await do_save_draft(
+                world.uow(), actor, replace(WELCOME, easy="Hi {nickname}."), now=world.now()
+            )
+
+    async def test_an_unknown_message_is_refused(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        with pytest.raises(NoSuchWording):
+            await do_save_draft(
+                world.uow(), actor, replace(WELCOME, message_id="nope"), now=world.now()
+            )
+
+
+class TestApproval:
+    async def test_a_promise_of_secrecy_cannot_be_approved(self, world: World) -> None:
+        version_id = await _saved(world, SECRET)
+        actor = await world.staff_actor(SUE)
+        with pytest.raises(ApprovalRefused) as refused:
+            await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        assert "SG-2" in {found.finding.rule for found in refused.value.findings}
+        assert refused.value.values["count"] == str(len(refused.value.findings))
+        assert world.store.tables.wording_versions[0].status is WordingStatus.DRAFT
+        assert world.audited("wording.approved") == []
+
+    async def test_approval_records_the_therapist_and_the_time(self, world: World) -> None:
+        version_id = await _saved(world)
+        world.clock.now += timedelta(minutes=5)
+        actor = await world.staff_actor(SUE)
+        approved = await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        assert approved.status is WordingStatus.APPROVED
+        [version] = world.store.tables.wording_versions
+        assert (version.approved_by, version.approved_at) == (world.ids[SUE], world.now())
+        assert version.written_by == world.ids[SUE]
+        [event] = world.audited("wording.approved")
+        assert event.subject_id == version_id
+        with pytest.raises(AlreadyApproved):
+            await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+
+    async def test_the_approving_instance_uses_it_at_once(self, world: World) -> None:
+        catalogue = world.store.wordings.for_council(_council(world))
+        before = catalogue.text("welcome", name="Sam", worker="Jo")
+        version_id = await _saved(world, replace(WELCOME, easy=EASY.replace("Hi", "Hello")))
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        after = world.store.wordings.for_council(_council(world))
+        assert after.text("welcome", name="Sam", worker="Jo") != before
+        assert after.template("welcome", "en", Level.EASY).text.startswith("Hello {name}")
+        # Another council (none here has versions) keeps the shipped wording.
+        assert world.store.wordings.for_council(_council(world) + 1000) is world.store.catalogue
+
+    async def test_another_instance_takes_it_up_at_its_next_refresh(self, world: World) -> None:
+        version_id = await _saved(world, replace(WELCOME, easy=EASY.replace("Hi", "Hello")))
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        other = await build_world(world.clock)
+        other.store.tables = world.store.tables  # one database, two instances
+        assert await try_refresh_wordings(other.uow()) == 1
+        catalogue = other.store.wordings.for_council(_council(world))
+        assert catalogue.template("welcome", "en", Level.EASY).text.startswith("Hello")
+        assert await try_refresh_wordings(other.uow()) == 0
+
+
+class TestCheckAndPreview:
+    def test_check_finds_the_promise_with_its_rule(self) -> None:
+        catalogue = Catalogue.load(allow_drafts=True)
+        rules = {found.finding.rule for found in check_wording(catalogue, SECRET)}
+        assert "SG-2" in rules
+        assert check_wording(catalogue, WELCOME) == []
+
+    async def test_a_studio_user_checks_and_previews_a_draft(self, world: World) -> None:
+        actor = await world.staff_actor(ZOE)
+        assert await check_draft(world.uow(), actor, WELCOME) == []
+        draft = replace(WELCOME, easy=EASY.replace("Hi", "Hello"))
+        profile = CommunicationProfile(symbols=True)
+        shown = await preview_draft(world.uow(), actor, draft, profile)
+        assert shown.message_id == "welcome"
+        assert shown.chunks[0].startswith("👋 Hello Sam.")
+        assert world.store.tables.wording_versions == []
+
+
+class TestViews:
+    async def test_the_list_shows_each_level_and_language(self, world: World) -> None:
+        version_id = await _saved(world)
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        listed = await list_messages(world.uow(), actor)
+        rows = {row.message_id: row for area in listed.areas for row in area.messages}
+        welcome = rows["welcome"]
+        assert welcome.area == "onboarding"
+        english = {s.level: s.state for s in welcome.languages[0].levels}
+        # The council's English has only an easy text.
+        assert english == {Level.EASY: VariantState.LIVE, Level.STANDARD: VariantState.MISSING}
+        arabic = {s.level: s.state for s in welcome.languages[1].levels}
+        assert arabic[Level.EASY] is VariantState.OUT_OF_DATE
+        assert "welcome" not in listed.not_live
+        assert "bot/services/invites.py" in welcome.used_in
+        assert rows["button_help"].built_from_a_name
+
+    async def test_a_message_shows_its_history_with_diffs(self, world: World) -> None:
+        await _saved(world)
+        world.clock.now += timedelta(minutes=1)
+        second = await _saved(world, replace(WELCOME, easy=EASY.replace("Hi", "Hello")))
+        actor = await world.staff_actor(ZOE)
+        shown = await open_message(world.uow(), actor, "welcome")
+        newest = shown.history[0]
+        assert newest.id == second
+        assert len(shown.history) == 2
+        assert "- easy: Hi {name}." in newest.diff
+        assert "+ easy: Hello {name}." in newest.diff
+        assert newest.written_by == "Sue"
+        assert {s.language for s in shown.shipped} >= {"en", "ar"}
+
+
+class TestInviteGate:
+    async def test_drafts_allowed_invites_without_asking(self, world: World) -> None:
+        async with world.uow() as uow:
+            assert await unapproved_wording(uow, _council(world)) == []
+
+    async def test_inviting_waits_until_every_young_person_message_is_live(self, clock) -> None:
+        world = await build_world(clock)
+        world.store.catalogue = Catalogue.load()
+        world.store.wordings.shipped = world.store.catalogue
+        with pytest.raises(InviteWordingNotApproved) as refused:
+            await do_create_invite(
+                world.uow(),
+                worker_telegram_id=JO,
+                first_name="Kai",
+                now=world.now(),
+                console_url="https://console.example.org/",
+            )
+        values = refused.value.values
+        assert refused.value.message_id == "invite_wording_not_approved"
+        assert values["studio"] == "https://console.example.org/studio"
+        assert int(values["count"]) > 5
+        assert values["first"].endswith(f"and {int(values['count']) - 5} more")
+        assert world.store.tables.invites == []
+        with pytest.raises(InviteWordingNotApproved) as refused:
+            await do_create_invite(
+                world.uow(), worker_telegram_id=JO, first_name="Kai", now=world.now()
+            )
+        assert refused.value.message_id == "invite_wording_not_approved_no_link"
