@@ -387,11 +387,11 @@ async def do_approve_wording(
             subject_id=version.id,
         )
         await uow.flush()
-        approved = await uow.wording_versions.approved(council_id)
+        approved = [as_wording(v) for v in await uow.wording_versions.approved(council_id)]
         stamp = (await uow.wording_versions.stamps()).get(council_id)
         wordings = uow.postbox.wordings
         await uow.commit()
-    wordings.put(council_id, [as_wording(v) for v in approved], stamp)
+    wordings.put(council_id, approved, stamp)
     return Saved(version_id, draft.message_id, draft.language, WordingStatus.APPROVED)
 
 
@@ -494,11 +494,11 @@ async def export_wording(uow: UnitOfWork, council_name: str) -> Exported:
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise NoSuchCouncil(council=council_name)
-        versions = await uow.wording_versions.of_council(council.id)
+        versions = [as_wording(v) for v in await uow.wording_versions.of_council(council.id)]
         catalogue = await council_catalogue(uow, council.id)
     newest: dict[tuple[str, str], Wording] = {}
     for version in versions:
-        newest.setdefault((version.message_id, version.language), as_wording(version))
+        newest.setdefault((version.message_id, version.language), version)
     return Exported(tuple(newest[key] for key in sorted(newest)), catalogue)
 
 

@@ -25,10 +25,11 @@ async def try_refresh_wordings(uow: UnitOfWork) -> int:
         ]
         gone = [council_id for council_id in wordings.councils() if council_id not in stamps]
         rebuilt = {
-            council_id: await uow.wording_versions.approved(council_id) for council_id in changed
+            council_id: [as_wording(v) for v in await uow.wording_versions.approved(council_id)]
+            for council_id in changed
         }
     for council_id, approved in rebuilt.items():
-        wordings.put(council_id, [as_wording(v) for v in approved], stamps[council_id])
+        wordings.put(council_id, approved, stamps[council_id])
     for council_id in gone:
         wordings.forget(council_id)
     return len(rebuilt) + len(gone)

@@ -210,7 +210,13 @@ async def list_messages(uow: UnitOfWork, actor: KnownStaff) -> StudioList:
     async with uow.reading():
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         versions = await uow.wording_versions.of_council(council_id)
-        shipped = uow.postbox.catalogue
+        # Records are read while their unit of work is open.
+        return _listed(uow.postbox.catalogue, council_id, versions)
+
+
+def _listed(
+    shipped: Catalogue, council_id: int, versions: Sequence[WordingVersionRecord]
+) -> StudioList:
     approved = [as_wording(v) for v in versions if v.status is WordingStatus.APPROVED]
     live = shipped.overlaid(approved)
     languages = _languages(shipped, versions)
@@ -266,13 +272,24 @@ async def open_message(uow: UnitOfWork, actor: KnownStaff, message_id: str) -> S
             raise NoSuchWording
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         versions = list(await uow.wording_versions.of_message(council_id, message_id))
-        names = {}
+        names: dict[int, str] = {}
         for staff_id in {v.written_by for v in versions} | {v.approved_by for v in versions}:
             if staff_id is not None:
                 staff = await uow.staff.get(staff_id)
                 names[staff_id] = staff.name if staff is not None else ""
         council_versions = await uow.wording_versions.of_council(council_id)
-    message = shipped.message(message_id)
+        # Records are read while their unit of work is open.
+        return _opened(shipped.message(message_id), shipped, versions, council_versions, names)
+
+
+def _opened(
+    message: Message,
+    shipped: Catalogue,
+    versions: Sequence[WordingVersionRecord],
+    council_versions: Sequence[WordingVersionRecord],
+    names: dict[int, str],
+) -> StudioMessage:
+    message_id = message.id
     approved = [as_wording(v) for v in council_versions if v.status is WordingStatus.APPROVED]
     live = shipped.overlaid(approved).message(message_id)
     languages = _languages(shipped, council_versions)
