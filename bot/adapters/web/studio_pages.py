@@ -419,12 +419,15 @@ def _newest(opened: StudioMessage, language: str) -> DraftWording:
                 version.symbols,
                 buttons or (opened.buttons if language == DEFAULT_LANGUAGE else None),
             )
-    for text in opened.live:
-        if text.language == language:
-            buttons = opened.buttons if language == DEFAULT_LANGUAGE else None
-            symbols = text.symbols if language == DEFAULT_LANGUAGE else ()
-            return DraftWording(message_id, language, text.easy, text.standard, symbols, buttons)
-    return DraftWording(message_id, language, None, None)
+    live = {text.language: text for text in opened.live}.get(language)
+    shipped = {text.language: text for text in opened.shipped}.get(language)
+    # A translation out of date is no longer live: its words are still the place to start.
+    easy = (live.easy if live else None) or (shipped.easy if shipped else None)
+    standard = (live.standard if live else None) or (shipped.standard if shipped else None)
+    if language != DEFAULT_LANGUAGE:
+        return DraftWording(message_id, language, easy, standard)
+    symbols = live.symbols if live else ()
+    return DraftWording(message_id, language, easy, standard, symbols, opened.buttons)
 
 
 def routes(console: Console) -> list[BaseRoute]:

@@ -1,0 +1,175 @@
+"""The content studio in Chromium (issue 16): Tess, a speech and language therapist at
+Harrogate (North Yorkshire), signs in by the link `/console` sends, opens the welcome and edits
+its English. As she types a promise of secrecy the checker's finding appears (SG-2) and Approve
+is marked refused; pressed, it is refused with the finding. She fixes it and approves. The
+Arabic is then marked out of date beside the English; she writes it again, previews it as an
+easy read Arabic profile with pictures (Arabic, right to left, a picture on each line) and
+approves it. Sam, the next young person Jo invites through the fake Telegram, is welcomed in
+her new wording: the bot was never restarted.
+
+The world runs with draft wording allowed, as the other browser tests do: the shipped safety
+lexicon is still a draft, and Waypoint does not talk to young people on a draft lexicon
+otherwise. So the invite gate (which waits for every young-person message to be approved) is
+open here; what this proves is that the council's approved version wins over the shipped one,
+at once, for the next young person. Every page passes axe, and the editor is used by keyboard.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bot.devtools.fake_telegram import FakeTelegram, FakeUser
+from bot.domain.people import Role
+from bot.services.staff import NewStaff
+from tests.browser.conftest import Screenshot
+from tests.browser.harness import LoopThread, assert_accessible, reserve_address
+from tests.browser.test_console_keyboard import _tab_through
+from tests.browser.test_console_login import sign_in
+from tests.browser.waypoint_console import ConsoleWorld, running_console
+from tests.e2e.conftest import JO, SAM
+
+TESS = FakeUser(id=1401, first_name="Tess")
+# The welcome's easy read text as Tess rewrites it: three lines, one for each picture.
+NEW_LINE = "{worker} is your worker. You can talk to {worker} here."
+SECRET = " It is our secret."
+# The Arabic written again for the new English: a line for each picture, as the English has.
+ARABIC = "\n".join(
+    (
+        "مرحبًا {name}.",
+        "أنا وايبوينت. أنا كمبيوتر، ولست إنسانًا.",
+        "عاملك هو {worker}. يمكنك التحدث مع {worker} هنا.",
+    )
+)
+
+
+@pytest.fixture
+def studio(
+    background: LoopThread,
+    fake_telegram: FakeTelegram,
+    _migrated_sqlite: Path,
+    tmp_path: Path,
+) -> Iterator[ConsoleWorld]:
+    """Waypoint, its console and Tess (a therapist at Harrogate) on a migrated SQLite copy."""
+    database = tmp_path / "waypoint.db"
+    shutil.copyfile(_migrated_sqlite, database)
+    url = f"sqlite+aiosqlite:///{database}"
+    tess = NewStaff(TESS.id, "Tess", Role.SLT, "Harrogate", "North Yorkshire")
+    running = running_console(url, fake_telegram, reserve_address(), staff=[tess])
+    with background.entered(running) as root:
+        yield ConsoleWorld(root, fake_telegram)
+
+
+def _checked(page: Page, screenshot: Screenshot, name: str) -> None:
+    screenshot(page, name)
+    assert_accessible(page)
+
+
+def _easy_lines(page: Page) -> list[str]:
+    return page.locator("#easy").input_value().splitlines()
+
+
+def test_a_therapist_rewrites_the_welcome_and_the_next_young_person_gets_it(
+    studio: ConsoleWorld, page: Page, screenshot: Screenshot
+) -> None:
+    page.goto(studio.console_link(TESS))
+    sign_in(page, studio.url)
+    page.get_by_role("link", name="Content studio").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Content studio")
+    page.locator("#areas").get_by_role("link", name="Onboarding").click()
+    expect(page.locator("#message-welcome [data-language=en] [data-level=easy]")).to_be_visible()
+    _checked(page, screenshot, "01-studio")
+
+    page.locator("#message-welcome").get_by_role("link", name="welcome").click()
+    expect(page.locator("#notes")).to_be_visible()
+    expect(page.locator("#language-en")).to_be_visible()
+    expect(page.locator("#language-ar [dir=rtl]").first).to_be_visible()
+    _checked(page, screenshot, "02-welcome")
+
+    page.locator("#edit-en").click()
+    expect(page.locator("#findings-body")).to_have_attribute("data-to-fix", "0")
+    _tab_through(page, screenshot, "03-editor-by-keyboard")
+    _checked(page, screenshot, "03-editor")
+
+    # Typing a promise of secrecy at the end of the last line: the finding appears, unasked.
+    lines = _easy_lines(page)
+    page.locator("#easy").fill("\n".join([*lines[:-1], NEW_LINE]))
+    page.locator("#easy").press("End")
+    page.locator("#easy").press_sequentially(SECRET, delay=20)
+    finding = page.locator("#findings [data-rule='SG-2']")
+    expect(finding).to_be_visible()
+    expect(page.locator("#findings")).to_have_attribute("aria-live", "polite")
+    expect(page.locator("#approve")).to_have_attribute("aria-disabled", "true")
+    expect(page.locator("#approve-hint")).to_contain_text("fix")
+    _checked(page, screenshot, "04-secret-found")
+
+    # Marked refused (aria-disabled), it can still be reached and pressed: the server says why.
+    page.locator("#approve").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#refusals [data-rule='SG-2']")).to_be_visible()
+    expect(page.locator("#easy")).to_have_value(_value_with(lines, NEW_LINE + SECRET))
+    _checked(page, screenshot, "05-approve-refused")
+
+    page.locator("#easy").fill("\n".join([*lines[:-1], NEW_LINE]))
+    expect(page.locator("#findings [data-rule='SG-2']")).to_have_count(0)
+    expect(page.locator("#approve")).not_to_have_attribute("aria-disabled", "true")
+    expect(page.locator("#phone")).to_contain_text("You can talk to Jo here.")
+    page.locator("#approve").click()
+    expect(page.locator("#done-approved")).to_be_visible()
+    _checked(page, screenshot, "06-english-approved")
+
+    # Beside the new English, the Arabic written for the old English is out of date.
+    page.get_by_role("link", name="welcome").click()
+    arabic_easy = page.locator("#language-ar [data-level=easy] [data-state]")
+    expect(arabic_easy).to_have_attribute("data-state", "out_of_date")
+    expect(page.locator("#history [data-language=en][data-status=approved]")).to_have_count(1)
+    expect(page.locator("#history ins").first).to_contain_text("You can talk to")
+    _checked(page, screenshot, "07-arabic-out-of-date")
+
+    page.locator("#edit-ar").click()
+    expect(page.locator("#easy")).to_have_attribute("dir", "rtl")
+    page.locator("#easy").fill(ARABIC)
+    page.locator("#preview_language").select_option("ar")
+    page.locator("#preview_level_easy").check()
+    page.locator("#preview_pictures").check()
+    chat = page.locator("#phone ol")
+    expect(chat).to_contain_text("يمكنك التحدث مع")
+    expect(chat).to_have_attribute("dir", "rtl")
+    expect(chat).to_have_attribute("lang", "ar")
+    for picture in ("👋", "💻", "🧑"):
+        expect(chat).to_contain_text(picture)
+    expect(page.locator("#findings-body")).to_have_attribute("data-to-fix", "0")
+    _checked(page, screenshot, "08-arabic-preview")
+    page.locator("#approve").click()
+    expect(page.locator("#done-approved")).to_be_visible()
+    page.get_by_role("link", name="welcome").click()
+    expect(arabic_easy).to_have_attribute("data-state", "live")
+    _checked(page, screenshot, "09-both-live")
+
+    # The next young person Jo invites, with Waypoint running all along, is welcomed so.
+    studio.join(JO, SAM, "Sam")
+    said = _said_to(studio, SAM, until="You can talk to Jo here.")
+    assert "You can talk to Jo here." in said, said
+    assert SECRET.strip() not in said
+
+
+def _said_to(world: ConsoleWorld, user: FakeUser, *, until: str) -> str:
+    """Everything the bot has sent `user`, once it includes `until` (the welcome comes in as
+    many messages as their profile's sentences make), or after 10 seconds."""
+    deadline = time.monotonic() + 10
+    while True:
+        said = "\n".join(message.text or "" for message in world.fake.sent_messages(user.id))
+        if until in said or time.monotonic() > deadline:
+            return said
+        time.sleep(0.1)
+
+
+def _value_with(lines: list[str], last: str) -> str:
+    return "\n".join([*lines[:-1], last])
