@@ -279,6 +279,18 @@ def test_the_studio_works_without_javascript_and_only_for_its_roles(
         page.goto(trial.url + "/studio/welcome")
         expect(page.locator("#history [data-language=en][data-status=draft]")).to_have_count(1)
         screenshot(page, "22-no-script-draft-saved")
+
+        # The live check answers JSON to whoever asks for it, with the session's CSRF token.
+        token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+        form = {"csrf_token": token, "message_id": "welcome", "language": "en"}
+        answer = page.request.post(
+            trial.url + "/studio/check",
+            form={**form, "easy": "Hi {name}. It is our secret."},
+            headers={"Accept": "application/json"},
+        )
+        found = answer.json()
+        assert found["to_fix"] >= 1
+        assert "SG-2" in {finding["rule"] for finding in found["findings"]}
     finally:
         context.close()
 
