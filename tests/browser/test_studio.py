@@ -158,6 +158,7 @@ def test_a_therapist_rewrites_the_welcome_and_the_next_young_person_gets_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Content studio")
     page.locator("#areas").get_by_role("link", name="Onboarding").click()
     expect(page.locator("#message-welcome [data-language=en] [data-level=easy]")).to_be_visible()
+    expect(page.locator("#not-live-list")).to_have_text("welcome")
     _checked(page, screenshot, "01-studio")
 
     page.locator("#message-welcome").get_by_role("link", name="welcome").click()
