@@ -283,7 +283,11 @@ def test_the_studio_works_without_javascript_and_only_for_its_roles(
 
         # The live check answers JSON to whoever asks for it, with the session's CSRF token.
         token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
-        form = {"csrf_token": token, "message_id": "welcome", "language": "en"}
+        form: dict[str, str | float | bool] = {
+            "csrf_token": token,
+            "message_id": "welcome",
+            "language": "en",
+        }
         answer = page.request.post(
             trial.url + "/studio/check",
             form={**form, "easy": "Hi {name}. It is our secret."},
@@ -292,6 +296,18 @@ def test_the_studio_works_without_javascript_and_only_for_its_roles(
         found = answer.json()
         assert found["to_fix"] >= 1
         assert "SG-2" in {finding["rule"] for finding in found["findings"]}
+        # As every console form: no CSRF token, or another site's Origin, is refused.
+        without = page.request.post(trial.url + "/studio/check", form=form | {"csrf_token": ""})
+        elsewhere = page.request.post(
+            trial.url + "/studio/welcome/en",
+            form=form | {"easy": "Hi.", "action": "approve"},
+            headers={"Origin": "https://elsewhere.example"},
+        )
+        assert (without.status, elsewhere.status) == (403, 403)
+        for missing in ("/studio/no_such_message", "/studio/welcome/xx"):
+            shown = page.goto(trial.url + missing)
+            assert shown is not None
+            assert shown.status == 404
     finally:
         context.close()
 
