@@ -160,12 +160,14 @@ def test_a_therapist_rewrites_the_welcome_and_the_next_young_person_gets_it(
     expect(page.locator("#message-welcome [data-language=en] [data-level=easy]")).to_be_visible()
     expect(page.locator("#not-live-list")).to_have_text("welcome")
     _checked(page, screenshot, "01-studio")
+    _tab_through(page, screenshot, "01-studio-by-keyboard")
 
     page.locator("#message-welcome").get_by_role("link", name="welcome").click()
     expect(page.locator("#notes")).to_be_visible()
     expect(page.locator("#language-en")).to_be_visible()
     expect(page.locator("#language-ar [dir=rtl]").first).to_be_visible()
     _checked(page, screenshot, "02-welcome")
+    _tab_through(page, screenshot, "02-welcome-by-keyboard")
 
     page.locator("#edit-en").click()
     expect(page.locator("#findings-body")).to_have_attribute("data-to-fix", "0")
