@@ -27,6 +27,7 @@ from bot.adapters.web import (
     person_pages,
     sessions_pages,
     stats_pages,
+    studio_pages,
 )
 from bot.adapters.web.pages import Pages
 from bot.adapters.web.security import (
@@ -186,6 +187,7 @@ def console_routes(
         *invite_pages.routes(console),
         *council_pages.routes(console),
         *admin_pages.routes(console),
+        *studio_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),
     ]

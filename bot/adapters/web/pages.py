@@ -58,6 +58,16 @@ class Pages:
         """Something every template may use (a page module's menu rule)."""
         self._env.globals[name] = value
 
+    def add_filter(self, name: str, value: Any) -> None:
+        """A filter every template may use (a page module's own formatting)."""
+        self._env.filters[name] = value
+
+    def macro(self, name: str, macro: str, *args: Any) -> str:
+        """One macro of a template, rendered alone: a part of a page that a script redraws
+        (the studio's findings and preview), the same markup as on the page."""
+        module = self._env.get_template(name).make_module()
+        return str(getattr(module, macro)(*args))
+
     def render(
         self, name: str, values: Mapping[str, Any] | None = None, *, status: int = 200
     ) -> HTMLResponse:
