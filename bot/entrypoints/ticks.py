@@ -21,6 +21,7 @@ from bot.services.ladder_steps import do_take_due_steps
 from bot.services.menus import MenuSetter, try_set_menus
 from bot.services.reminders import BATCH, try_follow_weekly, try_remind_due
 from bot.services.retention import do_forget_old, do_forget_recent_words
+from bot.services.safety_words_refresh import try_refresh_detectors
 from bot.services.studio_refresh import try_refresh_wordings
 
 _LOG = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ class Ticks:
     async def wordings(self) -> None:
         """Take up wording approved in the studio since the last tick, on any instance."""
         await try_refresh_wordings(self._waypoint.uow())
+        # And phrases a safeguarding lead approved (bot.services.safety_words_refresh).
+        await try_refresh_detectors(self._waypoint.uow())
 
     async def tidy(self) -> None:
         """Forget what no longer needs keeping (bot.services.retention)."""
