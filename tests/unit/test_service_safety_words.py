@@ -35,7 +35,7 @@ from tests.unit.conftest import JO, SAM, SUE, World
 LEAD = 1101
 OTHER_LEAD, OTHER_WORKER, OTHER_YOUNG = 1201, 1202, 2201
 # Words the shipped lexicon does not hear; the council adds them.
-NEW_WORDS = "going on the blorp run"
+NEW_WORDS = "doing a blorp run later"
 PHRASE = ProposePhrase("criminal_exploitation", "phrases", "blorp run")
 EXAMPLE = ProposeExample("worry", "criminal_exploitation", "they want me on the blorp run again")
 
