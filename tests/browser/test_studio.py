@@ -7,11 +7,10 @@ easy read Arabic profile with pictures (Arabic, right to left, a picture on each
 approves it. Sam, the next young person Jo invites through the fake Telegram, is welcomed in
 her new wording: the bot was never restarted.
 
-The world runs with draft wording allowed, as the other browser tests do: the shipped safety
-lexicon is still a draft, and Waypoint does not talk to young people on a draft lexicon
-otherwise. So the invite gate (which waits for every young-person message to be approved) is
-open here; what this proves is that the council's approved version wins over the shipped one,
-at once, for the next young person. Every page passes axe, and the editor is used by keyboard.
+Waypoint runs as a council goes live, without draft wording: before the test, every other
+message young people see is approved as shipped, through the studio's own services (as Tess
+would, one by one). Until she approves the welcome, Jo's invite is refused and names it; once
+she has, the invite goes through. Every page passes axe, and the editor is used by keyboard.
 """
 
 from __future__ import annotations
@@ -24,9 +23,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from bot.content.messages import DEFAULT_LANGUAGE
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
+from bot.domain.actors import KnownStaff
 from bot.domain.people import Role
+from bot.domain.profiles import Level
+from bot.entrypoints.bootstrap import Running
+from bot.services.identity import writer_of
 from bot.services.staff import NewStaff
+from bot.services.studio import (
+    DraftWording,
+    do_approve_wording,
+    do_save_draft,
+    unapproved_wording,
+)
 from tests.browser.conftest import Screenshot
 from tests.browser.harness import LoopThread, assert_accessible, reserve_address
 from tests.browser.test_console_keyboard import _tab_through
@@ -60,9 +70,43 @@ def studio(
     shutil.copyfile(_migrated_sqlite, database)
     url = f"sqlite+aiosqlite:///{database}"
     tess = NewStaff(TESS.id, "Tess", Role.SLT, "Harrogate", "North Yorkshire")
-    running = running_console(url, fake_telegram, reserve_address(), staff=[tess])
+    running = running_console(
+        url,
+        fake_telegram,
+        reserve_address(),
+        staff=[tess],
+        allow_drafts=False,
+        prepare=_all_but_the_welcome_approved,
+    )
     with background.entered(running) as root:
         yield ConsoleWorld(root, fake_telegram)
+
+
+async def _all_but_the_welcome_approved(running: Running) -> None:
+    """Tess approves, as shipped, every young-person message not live yet but the welcome."""
+    uow, clock = running.waypoint.uow, running.waypoint.clock
+    tess = await writer_of(uow(), TESS.id)
+    assert isinstance(tess, KnownStaff)
+    async with uow().reading() as work:
+        council = tess.council_id
+        waiting = await unapproved_wording(work, council)
+        shipped = work.postbox.catalogue
+    assert "welcome" in waiting
+    for message_id in waiting:
+        if message_id == "welcome":
+            continue
+        english = shipped.message(message_id).variants[DEFAULT_LANGUAGE]
+        draft = DraftWording(
+            message_id,
+            DEFAULT_LANGUAGE,
+            english.texts.get(Level.EASY),
+            english.texts.get(Level.STANDARD),
+            english.symbols,
+        )
+        saved = await do_save_draft(uow(), tess, draft, now=clock())
+        await do_approve_wording(uow(), tess, saved.version_id, now=clock())
+    async with uow().reading() as work:
+        assert await unapproved_wording(work, council) == ["welcome"]
 
 
 def _checked(page: Page, screenshot: Screenshot, name: str) -> None:
@@ -116,6 +160,11 @@ def test_a_therapist_rewrites_the_welcome_and_the_next_young_person_gets_it(
     expect(page.locator("#refusals [data-rule='SG-2']")).to_be_visible()
     expect(page.locator("#easy")).to_have_value(_value_with(lines, NEW_LINE + SECRET))
     _checked(page, screenshot, "05-approve-refused")
+
+    # Until the welcome is approved, nobody at Harrogate can invite a young person.
+    [refused] = studio.say(JO, "/invite Sam")
+    assert "welcome" in refused
+    assert studio.url + "/studio" in refused
 
     page.locator("#easy").fill("\n".join([*lines[:-1], NEW_LINE]))
     expect(page.locator("#findings [data-rule='SG-2']")).to_have_count(0)

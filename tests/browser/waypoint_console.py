@@ -7,14 +7,14 @@ from __future__ import annotations
 import contextlib
 import re
 import socket
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.adapters.web.app import console_app
 from bot.config import load_settings
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.domain.people import Role
-from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.bootstrap import Running, bootstrap
 from bot.entrypoints.console import console_settings
 from bot.entrypoints.serve import serving
 from bot.services.staff import NewStaff, do_add_staff
@@ -63,21 +63,26 @@ async def running_console(
     listening: socket.socket,
     *,
     staff: Sequence[NewStaff] = (),
+    allow_drafts: bool = True,
+    prepare: Callable[[Running], Awaitable[None]] | None = None,
 ) -> AsyncIterator[str]:
     """Waypoint with Jo (a key worker at Harrogate) and any other `staff`, polling `fake`, and
-    its console served on `listening`; yields the console's root URL. Everything stops when
-    left."""
+    its console served on `listening`; yields the console's root URL. Draft wording is
+    allowed unless `allow_drafts` is False; `prepare` runs once the staff are added, before
+    anything is served. Everything stops when left."""
     token = FakeTelegram.token_for_tests()
     settings = load_settings(
         database_url=database_url,
         telegram_token=token,
-        allow_draft_content=True,
+        allow_draft_content=allow_drafts,
         console_url=url_of(listening),
     )
     running = bootstrap(settings, api_url=fake.url, sending=FAST)
     jo = NewStaff(JO.id, "Jo", Role.KEY_WORKER, "Harrogate", "North Yorkshire", create=True)
     for new in (jo, *staff):
         await do_add_staff(running.waypoint.uow(), new, now=running.waypoint.clock())
+    if prepare is not None:
+        await prepare(running)
     # The same app `waypoint web` serves, on the socket whose address the links carry.
     app = console_app(running.waypoint.uow, running.waypoint.clock, console_settings(settings))
     async with (

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import AuditEvent
 from bot.adapters.web.app import ConsoleSettings, console_app
+from bot.content.catalogue import Catalogue
 from bot.domain.people import Role
 from bot.entrypoints.console import govuk_folder
 from bot.services.invites import do_redeem_invite
@@ -159,3 +160,18 @@ async def test_sending_the_form_again_shows_the_same_invite_not_a_second_one(
     fresh = await _make(otto, first_name="Kit", worker=str(hub.ids[JO]))
     assert LINK.search(fresh.text) is not None
     assert await _audited(hub, "invite.created") == [hub.ids[OTTO], hub.ids[OTTO]]
+
+
+async def test_an_invite_waits_for_the_councils_wording_and_the_page_says_why(
+    hub: Hub, otto: httpx.AsyncClient
+) -> None:
+    # As on a real install: the shipped drafts are not live (no trial setting).
+    wordings = hub.uow.post.wordings
+    assert wordings is not None
+    wordings.shipped = Catalogue.load()
+    made = await _make(otto, first_name="Tia", worker=str(hub.ids[JO]))
+    assert made.status_code == 400
+    assert 'id="problem-invite_wording_not_approved"' in made.text
+    assert f"{CONSOLE}/studio" in made.text
+    assert LINK.search(made.text) is None
+    assert await _audited(hub, "invite.created") == []

@@ -75,6 +75,8 @@ class InvitePages:
             "bot_known": self.console.settings.bot_username is not None,
             "errors": errors or {},
             "problem": problem,
+            # A refusal whose words carry values (the wording not approved yet), said in full.
+            "problem_text": None,
             "form": {},
             "made": None,
             **values,
