@@ -12,11 +12,14 @@ once; every other instance does so from a scheduler tick that compares each coun
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Hashable, Sequence
 
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.safety.additions import Addition, usable, with_additions
 from bot.domain.safety.hearing import Detector
+
+_LOG = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -58,10 +61,22 @@ class CouncilDetectors:
         phrases); `stamp` says what it was built from. Additions the lexicon no longer
         accepts are left out."""
         shipped = self.shipped
-        phrases = usable(additions, shipped.lexicon)
-        if phrases:
-            lexicon = with_additions(shipped.lexicon, phrases)
-            self._councils[council_id] = Detector(lexicon, shipped.model)
+        built: Detector | None = None
+        try:
+            phrases = usable(additions, shipped.lexicon)
+            if phrases:
+                built = Detector(with_additions(shipped.lexicon, phrases), shipped.model)
+        except Exception as error:  # hearing worries must never stop
+            # The council's young people are heard with the shipped lexicon, which hears every
+            # worry it always did; the stamp is kept, so this is not tried on every tick.
+            _LOG.error(
+                "council %s's safety phrases could not be added (%s): the shipped lexicon hears "
+                "its young people",
+                council_id,
+                type(error).__name__,
+            )
+        if built is not None:
+            self._councils[council_id] = built
         else:
             self._councils.pop(council_id, None)
         self._stamps[council_id] = stamp
