@@ -236,8 +236,10 @@ def _after_set_aside(application: WaypointApplication) -> SetAsideHook:
                 item.update_id,
                 type(error).__name__,
             )
-        # Direct, not queued: the database may be what keeps failing.
-        text = waypoint.catalogue.render("error_general", {})
+        # Direct, not queued: the database may be what keeps failing. In the shipped words
+        # (draft or not): which council they belong to cannot be asked, and the apology
+        # must not fail too.
+        text = waypoint.catalogue.for_safety().render("error_general", {})
         await courtesy(application.bot.send_message(item.chat_id, text))
 
     return act

@@ -229,7 +229,7 @@ async def written_choice(
     # the home names them), nothing else.
     values = {"name": name_of(person), "worker": await answering_name(uow, person)}
     profile = profile_of(person)
-    catalogue = uow.postbox.catalogue
+    catalogue = uow.postbox.catalogue_for(person)
     # Only the buttons are read, never the whole message: its other values (a reminder's
     # time, a goal's words) are not needed to know which choice was meant.
     message = catalogue.message(message_id)

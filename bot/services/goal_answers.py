@@ -142,7 +142,9 @@ async def _rating(
     baseline = not await uow.goals.ratings(goal.id)
     await rate(uow, goal, rating, by=by, now=now)
     values = await goal_values(uow, person, goal)
-    values["rating"] = words_of_rating(uow.postbox.catalogue, rating, profile_of(person))
+    values["rating"] = words_of_rating(
+        uow.postbox.catalogue_for(person), rating, profile_of(person)
+    )
     uow.postbox.to_young_person(person, "goal_rated", values, now=now)
     if baseline:
         # The goal's first rating: now they choose how often Waypoint asks (GL-4).
@@ -202,7 +204,7 @@ async def show_goals(uow: UnitOfWork, person: YoungPersonRecord, *, now: datetim
     if not goals:
         uow.postbox.to_young_person(person, SUGGEST, {"worker": person.key_worker.name}, now=now)
         return
-    catalogue, profile = uow.postbox.catalogue, profile_of(person)
+    catalogue, profile = uow.postbox.catalogue_for(person), profile_of(person)
     hub = await uow.organisations.hub_by_id(person.hub_id)
     zone = ZoneInfo(hub.council.timezone)
     for goal in goals:

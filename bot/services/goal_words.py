@@ -43,7 +43,7 @@ async def goal_keepers(uow: UnitOfWork, person: YoungPersonRecord) -> list[Staff
 
 async def seen_by(uow: UnitOfWork, person: YoungPersonRecord) -> str:
     """Who can see their goals, by name: their worker and their life coach (GL-8)."""
-    catalogue, profile = uow.postbox.catalogue, profile_of(person)
+    catalogue, profile = uow.postbox.catalogue_for(person), profile_of(person)
     names = [staff.name for staff in await goal_keepers(uow, person)] or [person.key_worker.name]
     if len(names) == 1:
         return names[0]

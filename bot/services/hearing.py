@@ -120,7 +120,7 @@ async def do_hear(
         # memory: no query; the worker's hub is loaded with the young person).
         detector = uow.detectors.for_council(person.key_worker.hub.council_id, detector)
         earlier = await uow.recent_words.earlier(person.id, since=now - CONVERSATION_WINDOW)
-        button = is_worried_button(uow.postbox.catalogue, person, text)
+        button = is_worried_button(uow.postbox.catalogue_for(person), person, text)
         verdict, words = worry_in(text, detector, earlier)
         if verdict.only_learned and await choices.written_choice(uow, person, text) is not None:
             # A choice written out whole ("help", "talk to Jo") is that choice: the learned

@@ -75,7 +75,9 @@ async def _wanted(uow: UnitOfWork, chat_id: int) -> list[MenuItem] | None:
             return staff_menu(catalogue, role)
         case KnownYoungPerson():
             person = await uow.young_people.by_telegram_id(chat_id)
-            return young_person_menu(catalogue, profile_of(person)) if person else None
+            if person is None:
+                return None
+            return young_person_menu(uow.postbox.catalogue_for(person), profile_of(person))
     return None
 
 

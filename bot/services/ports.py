@@ -711,6 +711,10 @@ class Postbox(Protocol):
         """The shipped wording and each council's, as this instance knows them now: a young
         person's or staff member's message is rendered with their council's."""
 
+    def catalogue_for(self, person: YoungPersonRecord) -> Catalogue:
+        """The wording of a young person's council, for words a service puts together for
+        them itself (a menu, a date, a list of names) before queueing a message."""
+
     def to_young_person(
         self,
         person: YoungPersonRecord,

@@ -189,12 +189,14 @@ def _joined(uow: UnitOfWork, person: YoungPersonRecord, names: list[str | None])
     words: content joins them (part_names_more, part_names_and), never a comma in code."""
     profile = profile_of(person)
     hub = (
-        [render_line(uow.postbox.catalogue, "part_your_hub", {}, profile)] if None in names else []
+        [render_line(uow.postbox.catalogue_for(person), "part_your_hub", {}, profile)]
+        if None in names
+        else []
     )
     people = list(dict.fromkeys(name for name in names if name is not None)) + hub
     if len(people) == 1:
         return people[0]
-    catalogue = uow.postbox.catalogue
+    catalogue = uow.postbox.catalogue_for(person)
     listed = people[0]
     for name in people[1:-1]:
         # The list comma is content's, in the young person's language.

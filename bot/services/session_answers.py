@@ -147,7 +147,7 @@ async def _pause(uow: UnitOfWork, person: YoungPersonRecord, key: str, *, now: d
     person.reminders_paused_until = until
     hub = await uow.organisations.hub_by_id(person.hub_id)
     zone = ZoneInfo(hub.council.timezone)
-    words = when(uow.postbox.catalogue, until, zone, profile_of(person))
+    words = when(uow.postbox.catalogue_for(person), until, zone, profile_of(person))
     values = {"until": words, "worker": worker.name}
     uow.postbox.to_young_person(person, "reminders_paused", values, now=now)
     # Staff read times the same way everywhere ("Tuesday 3 March at 4:00 PM").

@@ -71,7 +71,7 @@ async def young_values(
     """The values of a message to a young person about one session: {what}, {when} (with
     "today" or "tomorrow" when it is), {where}, {ends} (clock time), {until} ("in 2 hours"),
     {worker} and {name}."""
-    catalogue = uow.postbox.catalogue
+    catalogue = uow.postbox.catalogue_for(person)
     profile = profile_of(person)
     zone = ZoneInfo(session.zone)
     staff_name = await with_name(uow, session)

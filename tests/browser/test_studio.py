@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.content.messages import DEFAULT_LANGUAGE
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
@@ -45,6 +45,7 @@ from tests.browser.waypoint_console import ConsoleWorld, running_console
 from tests.e2e.conftest import JO, SAM
 
 TESS = FakeUser(id=1401, first_name="Tess")
+LIN = FakeUser(id=1402, first_name="Lin")
 # The welcome's easy read text as Tess rewrites it: three lines, one for each picture.
 NEW_LINE = "{worker} is your worker. You can talk to {worker} here."
 SECRET = " It is our secret."
@@ -80,6 +81,36 @@ def studio(
     )
     with background.entered(running) as root:
         yield ConsoleWorld(root, fake_telegram)
+
+
+def _trial(
+    background: LoopThread,
+    fake_telegram: FakeTelegram,
+    migrated: Path,
+    tmp_path: Path,
+) -> Iterator[ConsoleWorld]:
+    """Waypoint with draft wording allowed (a trial), Tess and Lin (a safeguarding lead)."""
+    database = tmp_path / "waypoint.db"
+    shutil.copyfile(migrated, database)
+    url = f"sqlite+aiosqlite:///{database}"
+    staff = [
+        NewStaff(TESS.id, "Tess", Role.SLT, "Harrogate", "North Yorkshire"),
+        NewStaff(LIN.id, "Lin", Role.SAFEGUARDING_LEAD, "Harrogate", "North Yorkshire"),
+    ]
+    running = running_console(url, fake_telegram, reserve_address(), staff=staff)
+    with background.entered(running) as root:
+        yield ConsoleWorld(root, fake_telegram)
+
+
+@pytest.fixture
+def trial(
+    background: LoopThread,
+    fake_telegram: FakeTelegram,
+    _migrated_sqlite: Path,
+    tmp_path: Path,
+) -> Iterator[ConsoleWorld]:
+    """Waypoint with draft wording allowed, with Tess and Lin."""
+    yield from _trial(background, fake_telegram, _migrated_sqlite, tmp_path)
 
 
 async def _all_but_the_welcome_approved(running: Running) -> None:
@@ -207,6 +238,87 @@ def test_a_therapist_rewrites_the_welcome_and_the_next_young_person_gets_it(
     said = _said_to(studio, SAM, until="You can talk to Jo here.")
     assert "You can talk to Jo here." in said, said
     assert SECRET.strip() not in said
+
+
+def test_the_studio_works_without_javascript_and_only_for_its_roles(
+    trial: ConsoleWorld, browser: Browser, new_page: Callable[[], Page], screenshot: Screenshot
+) -> None:
+    # Without scripts axe cannot run either; the same pages pass it, with scripts, above.
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto(trial.console_link(TESS))
+        sign_in(page, trial.url)
+        page.goto(trial.url + "/studio/welcome/en")
+        lines = _easy_lines(page)
+        page.locator("#easy").fill("\n".join([*lines[:-1], NEW_LINE + " It is a piece of cake."]))
+        with page.expect_navigation():
+            page.locator("#check").click()
+        expect(page.locator("#findings [data-rule='SL-4']")).to_be_visible()
+        expect(page.locator("#approve")).to_have_attribute("aria-disabled", "true")
+        screenshot(page, "20-no-script-checked")
+
+        page.locator("#preview_level_standard").check()
+        page.locator("#preview_pictures").uncheck()
+        with page.expect_navigation():
+            page.locator("#show-preview").click()
+        expect(page.locator("#phone")).to_be_visible()
+        expect(page.locator("#preview_level_standard")).to_be_checked()
+        expect(page.locator("#preview_pictures")).not_to_be_checked()
+        screenshot(page, "21-no-script-preview")
+
+        page.locator("#approve").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("#refusals [data-rule='SL-4']")).to_be_visible()
+        page.locator("#easy").fill("\n".join([*lines[:-1], NEW_LINE]))
+        with page.expect_navigation():
+            page.locator("#save").click()
+        expect(page.locator("#done-saved")).to_be_visible()
+        page.goto(trial.url + "/studio/welcome")
+        expect(page.locator("#history [data-language=en][data-status=draft]")).to_have_count(1)
+        screenshot(page, "22-no-script-draft-saved")
+
+        # The live check answers JSON to whoever asks for it, with the session's CSRF token.
+        token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+        form = {"csrf_token": token, "message_id": "welcome", "language": "en"}
+        answer = page.request.post(
+            trial.url + "/studio/check",
+            form={**form, "easy": "Hi {name}. It is our secret."},
+            headers={"Accept": "application/json"},
+        )
+        found = answer.json()
+        assert found["to_fix"] >= 1
+        assert "SG-2" in {finding["rule"] for finding in found["findings"]}
+    finally:
+        context.close()
+
+    # A safeguarding lead's console opens on the studio; she reads the wording, and saving or
+    # approving it is a therapist's.
+    lead = new_page()
+    lead.goto(trial.console_link(LIN))
+    with lead.expect_request(lambda request: request.method == "POST"):
+        lead.get_by_role("button", name="Sign in").click()
+    lead.wait_for_url(trial.url + "/studio")
+    lead.goto(trial.url + "/studio/welcome/en")
+    expect(lead.locator("#findings-body")).to_be_visible()
+    expect(lead.locator("#approve")).to_have_count(0)
+    expect(lead.locator("#save")).to_have_count(0)
+    _checked(lead, screenshot, "23-lead-reads")
+
+    # A key worker has no studio: the pages and the live check refuse him.
+    worker = new_page()
+    worker.goto(trial.console_link(JO))
+    sign_in(worker, trial.url)
+    expect(worker.get_by_role("link", name="Content studio")).to_have_count(0)
+    answer = worker.goto(trial.url + "/studio")
+    assert answer is not None
+    assert answer.status == 403
+    posted = worker.request.post(
+        trial.url + "/studio/check", form={"message_id": "welcome", "language": "en"}
+    )
+    assert posted.status == 403
 
 
 def _said_to(world: ConsoleWorld, user: FakeUser, *, until: str) -> str:

@@ -155,6 +155,10 @@ async def test_a_fresh_install_runs_with_drafts_and_invites_once_wording_is_appr
         )
         got = await fake_telegram.await_messages(SAM.id, len(welcome), timeout=30)
         assert tuple(m.text for m in got[: len(welcome)]) == welcome
+        # Words the bot puts together for Sam itself (the menu) come from the council's
+        # approved wording too, not the shipped drafts.
+        [menu] = await fake_telegram.await_menus(SAM.id, 1, timeout=30)
+        assert menu
     finally:
         await engine.dispose()
         bot.send_signal(signal.SIGTERM)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, select
 
 from bot.adapters.db.engine import create_engine, session_factory
@@ -15,9 +16,11 @@ from bot.adapters.db.uow import PostOffice, UnitOfWorkFactory
 from bot.clock import ManualClock
 from bot.content.catalogue import Catalogue
 from bot.content.exchange import read_council_files, write_council_files
+from bot.content.messages import ContentError
 from bot.content.render import render
 from bot.content.wordings import Wordings
 from bot.domain.actors import KnownStaff
+from bot.domain.outbox import Lane
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
 from bot.domain.wording import WordingStatus
@@ -182,3 +185,25 @@ async def test_queueing_to_a_young_person_asks_nothing_more(
         finally:
             event.remove(sync, "before_cursor_execute", count)
     assert statements == []
+
+
+async def test_the_safety_lane_never_waits_on_wording(
+    uow: UnitOfWorkFactory, clock: ManualClock, migrated_url: str
+) -> None:
+    await _staff(uow, clock)
+    await _link(uow, clock, JO, SAM)
+    engine = create_engine(migrated_url)
+    try:
+        # A real install: the shipped drafts are not live, and nothing is approved.
+        strict = UnitOfWorkFactory(session_factory(engine), PostOffice(Catalogue.load()))
+        async with strict() as work:
+            sam = await work.young_people.by_telegram_id(SAM)
+            assert sam is not None
+            values = {"worker": "Jo"}
+            work.postbox.to_young_person(
+                sam, "concern_raised", values, now=clock(), lane=Lane.SAFETY
+            )
+            with pytest.raises(ContentError):
+                work.postbox.to_young_person(sam, "concern_raised", values, now=clock())
+    finally:
+        await engine.dispose()

@@ -120,6 +120,10 @@ class FakePostbox:
         """The shipped wording and each council's (nothing is rendered with them here)."""
         return self._store.wordings
 
+    def catalogue_for(self, person: YoungPersonRecord) -> Catalogue:
+        """The wording of the young person's council."""
+        return self.wordings.for_council(person.key_worker.hub.council_id)
+
     def _queue(self, message: Queued, idempotency_key: str | None) -> list[Queued]:
         # An unknown message id fails here, as rendering it would in the real postbox.
         self.catalogue.message(message.message_key)

@@ -40,6 +40,10 @@ WELCOME = DraftWording("welcome", "en", EASY, None, ("👋", "💻", "🧑"))
 SECRET = replace(WELCOME, easy=EASY + "\nI will keep it secret.", symbols=("👋", "💻", "🧑", "🤫"))
 
 
+WELCOME_AR = "مرحبا {name}.\nأنا Waypoint.\n{worker} عاملك."  # noqa: RUF001
+SECRET_AR = "مرحبا {name}.\nسأحتفظ بالسر.\n{worker} عاملك."
+
+
 def _council(world: World) -> int:
     [council] = world.store.tables.councils
     return council.id
@@ -238,3 +242,21 @@ class TestInviteGate:
                 world.uow(), worker_telegram_id=JO, first_name="Kai", now=world.now()
             )
         assert refused.value.message_id == "invite_wording_not_approved_no_link"
+
+
+class TestTranslations:
+    def test_a_translation_is_checked_against_the_english_live_now(self) -> None:
+        catalogue = Catalogue.load(allow_drafts=True)
+        found = check_wording(catalogue, DraftWording("welcome", "ar", SECRET_AR, None))
+        # Only the translation's own findings: the English it translates is not re-judged.
+        assert {(f.finding.rule, f.language) for f in found} == {("SG-2", "ar")}
+        assert check_wording(catalogue, DraftWording("welcome", "ar", WELCOME_AR, None)) == []
+
+    async def test_a_translation_previews_right_to_left(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        arabic = DraftWording("welcome", "ar", WELCOME_AR, None)
+        shown = await preview_draft(
+            world.uow(), actor, arabic, CommunicationProfile(language="ar")
+        )
+        assert shown.language == "ar"
+        assert shown.chunks[0].startswith("\u200f")

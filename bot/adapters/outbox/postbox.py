@@ -74,6 +74,11 @@ class Postbox:
         """The shipped wording (content/), as every council starts with it."""
         return self.wordings.shipped
 
+    def catalogue_for(self, person: YoungPersonRecord) -> Catalogue:
+        """The wording of the young person's council (their worker is always of it, and
+        loaded with them: no query)."""
+        return self.wordings.for_council(person.key_worker.hub.council_id)
+
     def _wording_for(self, council_id: int, lane: Lane) -> Catalogue:
         """The council's wording; on the safety lane, drafts where nothing is live (a
         concern never waits on wording)."""

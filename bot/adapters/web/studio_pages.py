@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from babel.core import Locale, UnknownLocaleError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -100,7 +100,11 @@ class StudioPages:
         user = await self._user(request)
         if isinstance(user, Response):
             return user
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            # The script's check was overtaken (the therapist pressed a button, or left).
+            return Response(status_code=400, headers=dict(HEADERS))
         try:
             form = (
                 dict(parse_qsl(body.decode("utf-8"), max_num_fields=MOST_FIELDS))
