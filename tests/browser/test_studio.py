@@ -312,9 +312,9 @@ def test_the_studio_works_without_javascript_and_only_for_its_roles(
     worker.goto(trial.console_link(JO))
     sign_in(worker, trial.url)
     expect(worker.get_by_role("link", name="Content studio")).to_have_count(0)
-    answer = worker.goto(trial.url + "/studio")
-    assert answer is not None
-    assert answer.status == 403
+    opened = worker.goto(trial.url + "/studio")
+    assert opened is not None
+    assert opened.status == 403
     posted = worker.request.post(
         trial.url + "/studio/check", form={"message_id": "welcome", "language": "en"}
     )
