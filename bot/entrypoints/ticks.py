@@ -82,7 +82,10 @@ class Ticks:
     async def wordings(self) -> None:
         """Take up wording approved in the studio since the last tick, on any instance."""
         await try_refresh_wordings(self._waypoint.uow())
-        # And phrases a safeguarding lead approved (bot.services.safety_words_refresh).
+
+    async def safety_words(self) -> None:
+        """Take up phrases a safeguarding lead approved since the last tick, on any instance
+        (a tick of its own: a fault in the wording's refresh never holds it up)."""
         await try_refresh_detectors(self._waypoint.uow())
 
     async def tidy(self) -> None:
@@ -103,6 +106,7 @@ class Ticks:
             (self.menus, MENUS_EVERY),
             (self.words, WORDS_EVERY),
             (self.wordings, WORDINGS_EVERY),
+            (self.safety_words, WORDINGS_EVERY),
             (self.tidy, TIDY_EVERY),
         )
         for tick, every in ticks:
