@@ -13,7 +13,8 @@ from bot.config import Settings
 from bot.content.safety_examples import example_line
 from bot.domain.errors import SetupError
 from bot.entrypoints.bootstrap import bootstrap
-from bot.services.safety_words import NoSuchCouncilForExport, approved_examples
+from bot.services.safety_words import approved_examples
+from bot.services.studio import NoSuchCouncil
 
 
 def examples_export(args: argparse.Namespace, settings: Settings) -> None:
@@ -24,7 +25,7 @@ def examples_export(args: argparse.Namespace, settings: Settings) -> None:
         running = bootstrap(settings)
         try:
             found = await approved_examples(running.waypoint.uow(), args.council)
-        except NoSuchCouncilForExport:
+        except NoSuchCouncil:
             raise SetupError(f"--council {args.council!r}: there is no such council") from None
         finally:
             await running.engine.dispose()

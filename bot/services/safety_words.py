@@ -29,6 +29,7 @@ from bot.domain.wording import WordingStatus
 from bot.services.identity import staff_record
 from bot.services.ports import NewSafetyWord, UnitOfWork
 from bot.services.records import SafetyWordRecord
+from bot.services.studio import NoSuchCouncil
 
 # An example is one short message, as a young person would write it.
 MAX_EXAMPLE = 1000
@@ -295,18 +296,12 @@ class ExportedExample:
     text: str
 
 
-class NoSuchCouncilForExport(WaypointError):
-    """No council with that name (`waypoint safety examples export --council`)."""
-
-    message_id = "studio_no_such_council"
-
-
 async def approved_examples(uow: UnitOfWork, council_name: str) -> Sequence[ExportedExample]:
     """A council's approved labelled examples, oldest first (`waypoint safety examples
     export`): what `waypoint safety train` may learn from."""
     async with uow.reading():
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
-            raise NoSuchCouncilForExport(council=council_name)
+            raise NoSuchCouncil(council=council_name)
         found = await uow.safety_words.approved(council.id, SafetyWordKind.EXAMPLE)
         return [ExportedExample(w.label, w.category or "-", w.text) for w in found]
