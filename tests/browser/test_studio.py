@@ -158,13 +158,16 @@ def test_a_therapist_rewrites_the_welcome_and_the_next_young_person_gets_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Content studio")
     page.locator("#areas").get_by_role("link", name="Onboarding").click()
     expect(page.locator("#message-welcome [data-language=en] [data-level=easy]")).to_be_visible()
+    expect(page.locator("#not-live-list")).to_have_text("welcome")
     _checked(page, screenshot, "01-studio")
+    _tab_through(page, screenshot, "01-studio-by-keyboard")
 
     page.locator("#message-welcome").get_by_role("link", name="welcome").click()
     expect(page.locator("#notes")).to_be_visible()
     expect(page.locator("#language-en")).to_be_visible()
     expect(page.locator("#language-ar [dir=rtl]").first).to_be_visible()
     _checked(page, screenshot, "02-welcome")
+    _tab_through(page, screenshot, "02-welcome-by-keyboard")
 
     page.locator("#edit-en").click()
     expect(page.locator("#findings-body")).to_have_attribute("data-to-fix", "0")
@@ -282,7 +285,11 @@ def test_the_studio_works_without_javascript_and_only_for_its_roles(
 
         # The live check answers JSON to whoever asks for it, with the session's CSRF token.
         token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
-        form = {"csrf_token": token, "message_id": "welcome", "language": "en"}
+        form: dict[str, str | float | bool] = {
+            "csrf_token": token,
+            "message_id": "welcome",
+            "language": "en",
+        }
         answer = page.request.post(
             trial.url + "/studio/check",
             form={**form, "easy": "Hi {name}. It is our secret."},
@@ -291,6 +298,18 @@ def test_the_studio_works_without_javascript_and_only_for_its_roles(
         found = answer.json()
         assert found["to_fix"] >= 1
         assert "SG-2" in {finding["rule"] for finding in found["findings"]}
+        # As every console form: no CSRF token, or another site's Origin, is refused.
+        without = page.request.post(trial.url + "/studio/check", form=form | {"csrf_token": ""})
+        elsewhere = page.request.post(
+            trial.url + "/studio/welcome/en",
+            form=form | {"easy": "Hi.", "action": "approve"},
+            headers={"Origin": "https://elsewhere.example"},
+        )
+        assert (without.status, elsewhere.status) == (403, 403)
+        for missing in ("/studio/no_such_message", "/studio/welcome/xx"):
+            shown = page.goto(trial.url + missing)
+            assert shown is not None
+            assert shown.status == 404
     finally:
         context.close()
 

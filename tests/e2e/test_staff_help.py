@@ -28,6 +28,7 @@ STAFF = {
     Role.POLICE_LIAISON: FakeUser(id=1305, first_name="Pat"),
     Role.ON_CALL: FakeUser(id=1306, first_name="Oona"),
     Role.OPERATOR: FakeUser(id=1307, first_name="Ira"),
+    Role.SAFEGUARDING_LEAD: FakeUser(id=1308, first_name="Gus"),
 }
 EVERYONE = {Role.KEY_WORKER: JO, **STAFF}
 KIM, MAX, DEE = STAFF[Role.SLT], STAFF[Role.MANAGER], STAFF[Role.DUTY]

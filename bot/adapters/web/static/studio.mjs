@@ -17,6 +17,8 @@ if (form) {
   };
   let timer = null;
   let sent = 0;
+  let lastChecked = null;
+  let lastShown = null;
 
   const markApprove = () => {
     if (!approve) return;  // a safeguarding lead reads, and does not approve
@@ -36,13 +38,20 @@ if (form) {
   const fragment = async (url, number) => {
     const fields = new URLSearchParams(new FormData(form));
     fields.set("fragment", "yes");
-    const answer = await fetch(url, {
-      method: "POST",
-      body: fields,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    });
-    if (!answer.ok) return null;
+    let answer;
+    try {
+      answer = await fetch(url, {
+        method: "POST",
+        body: fields,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
+    } catch {
+      return null;  // the console out of reach for a moment: the next pause tries again
+    }
+    // Refused, or sent to sign in again (a session ended): leave the page as it is; saving
+    // will say why.
+    if (!answer.ok || answer.redirected) return null;
     const html = await answer.text();
     return number === sent ? html : null;  // a newer answer is on its way
   };
@@ -54,11 +63,17 @@ if (form) {
       fragment(form.dataset.check, number),
       fragment(form.dataset.preview, number),
     ]);
-    if (checked !== null) {
+    // Only what changed is redrawn: a live region read out again at every pause would drown
+    // the therapist's own typing.
+    if (checked !== null && checked !== lastChecked) {
+      lastChecked = checked;
       findings.innerHTML = checked;
       markApprove();
     }
-    if (shown !== null) preview.innerHTML = shown;
+    if (shown !== null && shown !== lastShown) {
+      lastShown = shown;
+      preview.innerHTML = shown;
+    }
     form.dataset.checked = String(number);
   };
 
