@@ -82,6 +82,12 @@ def parse_line(raw: str, where: str, *, with_review: bool = True) -> Example | N
     return Example(text, label, category if label == WORRY else NONE, review == "approved", where)
 
 
+def example_line(label: str, category: str, text: str) -> str:
+    """One approved example as a line of an examples file (what `parse_line` reads back)."""
+    flat = text.replace("\r\n", "\n").replace("\t", " ").replace("\n", "\\n")
+    return f"{label}\t{category}\tapproved\t{flat}"
+
+
 def read_examples(path: Path, *, with_review: bool = True) -> list[Example]:
     """Every example in one file."""
     try:

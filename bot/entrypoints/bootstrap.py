@@ -19,6 +19,7 @@ from bot.adapters.telegram.context import Waypoint
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
+from bot.content.council_detectors import CouncilDetectors
 from bot.content.helplines import helpline_values
 from bot.content.holidays import project_holidays
 from bot.content.safety_lexicon import load_lexicon
@@ -26,6 +27,7 @@ from bot.content.safety_model import load_model
 from bot.content.wordings import Wordings, not_live
 from bot.domain.outbox import Pace
 from bot.domain.safety.hearing import Detector
+from bot.services.safety_words_refresh import try_refresh_detectors
 from bot.services.studio_refresh import try_refresh_wordings
 
 _LOG = logging.getLogger(__name__)
@@ -68,9 +70,11 @@ class Running:
         self._sending.add_done_callback(_report_stopped_sender)
 
     async def load_wordings(self) -> None:
-        """Every council's approved wording, before this process sends anything (a tick keeps
-        it up to date in a long-running one: bot.entrypoints.ticks)."""
+        """Every council's approved wording and safety phrases, before this process sends or
+        hears anything (a tick keeps them up to date in a long-running one:
+        bot.entrypoints.ticks)."""
         await try_refresh_wordings(self.waypoint.uow())
+        await try_refresh_detectors(self.waypoint.uow())
 
     async def close(self) -> None:
         """Stop sending (finishing what is in flight) and close connections."""
@@ -161,13 +165,13 @@ def bootstrap(
     catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content)
     if serving:
         _log_drafts(catalogue)
-    engine = create_engine(settings.database_url)
-    post = PostOffice(Wordings(catalogue), settings.zone)
-    uow = UnitOfWorkFactory(session_factory(engine), post)
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     helpline_values()
     project_holidays()
     detector = safety_detector(allow_drafts=catalogue.allow_drafts, serving=serving)
+    engine = create_engine(settings.database_url)
+    post = PostOffice(Wordings(catalogue), settings.zone, detectors=CouncilDetectors(detector))
+    uow = UnitOfWorkFactory(session_factory(engine), post)
     waypoint = Waypoint(
         uow=uow,
         catalogue=catalogue,

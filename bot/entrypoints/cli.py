@@ -221,6 +221,14 @@ def _concern_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--check", action="store_true", help="say whether the committed model is what it builds"
     )
     train.add_argument("--everyday", type=Path, help="everyday text for negatives (GoEmotions)")
+    examples = safety.add_parser(
+        "examples", help="labelled examples approved in the staff console's studio"
+    ).add_subparsers(dest="examples_action", required=True, metavar="ACTION")
+    examples_out = examples.add_parser(
+        "export", help="write a council's approved examples as an examples .tsv file"
+    )
+    examples_out.add_argument("--council", required=True, help='e.g. "North Yorkshire"')
+    examples_out.add_argument("--to", type=Path, required=True, help="the .tsv file to write")
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> None:

@@ -17,6 +17,7 @@ from bot.domain.errors import SetupError
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.safety_scan import scan
 from bot.entrypoints.safety_training import train
+from bot.entrypoints.safety_word_commands import examples_export
 from bot.services.concern_records import concern_export, concerns_table
 from bot.services.councils import (
     CouncilChange,
@@ -76,8 +77,12 @@ def council(args: argparse.Namespace, settings: Settings) -> None:
     sys.stdout.write(text + "\n")
 
 
-def safety(args: argparse.Namespace, __: Settings) -> None:
-    """`waypoint safety scan` (offline, nothing stored, nothing logged) or `safety train`."""
+def safety(args: argparse.Namespace, settings: Settings) -> None:
+    """`waypoint safety scan` (offline, nothing stored, nothing logged), `safety train`, or
+    `safety examples export` (bot.entrypoints.safety_word_commands)."""
+    if args.action == "examples":
+        examples_export(args, settings)
+        return
     if args.action == "train":
         # A mistake in the examples or the set-up is one line from `cli.main`, as elsewhere.
         raise SystemExit(train(drafts=args.drafts, check=args.check, everyday=args.everyday))

@@ -21,6 +21,7 @@ from bot.services.ladder_steps import do_take_due_steps
 from bot.services.menus import MenuSetter, try_set_menus
 from bot.services.reminders import BATCH, try_follow_weekly, try_remind_due
 from bot.services.retention import do_forget_old, do_forget_recent_words
+from bot.services.safety_words_refresh import try_refresh_detectors
 from bot.services.studio_refresh import try_refresh_wordings
 
 _LOG = logging.getLogger(__name__)
@@ -82,6 +83,11 @@ class Ticks:
         """Take up wording approved in the studio since the last tick, on any instance."""
         await try_refresh_wordings(self._waypoint.uow())
 
+    async def safety_words(self) -> None:
+        """Take up phrases a safeguarding lead approved since the last tick, on any instance
+        (a tick of its own: a fault in the wording's refresh never holds it up)."""
+        await try_refresh_detectors(self._waypoint.uow())
+
     async def tidy(self) -> None:
         """Forget what no longer needs keeping (bot.services.retention)."""
         await do_forget_old(self._waypoint.uow(), now=self._waypoint.clock())
@@ -100,6 +106,7 @@ class Ticks:
             (self.menus, MENUS_EVERY),
             (self.words, WORDS_EVERY),
             (self.wordings, WORDINGS_EVERY),
+            (self.safety_words, WORDINGS_EVERY),
             (self.tidy, TIDY_EVERY),
         )
         for tick, every in ticks:

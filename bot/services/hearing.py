@@ -116,6 +116,9 @@ async def do_hear(
         person = await uow.young_people.get(actor.young_person_id)
         if person is None:
             return Heard.STRANGER
+        # Their council's phrases too, when its safeguarding leads approved some (held in
+        # memory: no query; the worker's hub is loaded with the young person).
+        detector = uow.detectors.for_council(person.key_worker.hub.council_id, detector)
         earlier = await uow.recent_words.earlier(person.id, since=now - CONVERSATION_WINDOW)
         button = is_worried_button(uow.postbox.catalogue_for(person), person, text)
         verdict, words = worry_in(text, detector, earlier)

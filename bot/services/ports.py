@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
+from bot.content.council_detectors import CouncilDetectors
 from bot.content.wordings import Wordings
 from bot.domain.actors import Actor, Writer
 from bot.domain.goals import Area, Cadence, GoalState, Rating
@@ -24,6 +25,7 @@ from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, Lane, StaffChoices
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
+from bot.domain.safety.additions import SafetyWordKind
 from bot.domain.safety.worry import Urgency
 from bot.domain.service_figures import (
     GoalRatingFact,
@@ -56,6 +58,7 @@ from bot.services.records import (
     InviteRecord,
     OutboxRecord,
     ReminderRecord,
+    SafetyWordRecord,
     SessionEventRecord,
     SessionRecord,
     StaffRecord,
@@ -903,6 +906,43 @@ class WordingVersions(Protocol):
         small grouped query, asked every few seconds by every instance."""
 
 
+@dataclass(frozen=True)
+class NewSafetyWord:
+    """A proposed phrase or labelled example to store (bot.services.safety_words)."""
+
+    council_id: int
+    kind: SafetyWordKind
+    category: str | None
+    label: str
+    text: str
+    proposed_by: int
+    proposed_at: datetime
+
+
+class SafetyWords(Protocol):
+    """Councils' lexicon additions and labelled examples (the studio's safety words), kept
+    for history: added and approved, never otherwise changed."""
+
+    async def add(self, word: NewSafetyWord) -> SafetyWordRecord:
+        """Store a draft (its id is known on return; `changed_at` is when it was proposed)."""
+
+    async def get(self, word_id: int) -> SafetyWordRecord | None:
+        """One by id."""
+
+    async def of_council(self, council_id: int) -> Sequence[SafetyWordRecord]:
+        """Every one for one council, both kinds, newest first."""
+
+    async def approved(self, council_id: int, kind: SafetyWordKind) -> Sequence[SafetyWordRecord]:
+        """One council's approved ones of one kind, oldest first."""
+
+    def approve(self, word: SafetyWordRecord, *, by: int, now: datetime) -> None:
+        """Mark a draft approved by this member of staff, now."""
+
+    async def stamps(self) -> dict[int, WordingStamp]:
+        """Per council with any approved lexicon addition: how many, and when one last
+        changed. One small grouped query, asked every few seconds by every instance."""
+
+
 class UnitOfWork(Protocol):
     """`async with uow:` opens one transaction; leaving without `await uow.commit()` rolls back."""
 
@@ -993,6 +1033,15 @@ class UnitOfWork(Protocol):
     @property
     def wording_versions(self) -> WordingVersions:
         """Councils' versions of messages' wording (the content studio)."""
+
+    @property
+    def safety_words(self) -> SafetyWords:
+        """Councils' lexicon additions and labelled examples (the studio's safety words)."""
+
+    @property
+    def detectors(self) -> CouncilDetectors:
+        """What hears worries for each council, as this instance knows it now (the shipped
+        lexicon and model, and each council's approved additions)."""
 
     def reading(self) -> Self:
         """Open for reading only: no write lock on SQLite, and no commit."""

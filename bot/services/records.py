@@ -14,6 +14,7 @@ from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
+from bot.domain.safety.additions import SafetyWordKind
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.wording import WordingStatus
@@ -424,4 +425,25 @@ class WordingVersionRecord(Protocol):
     # A translation's English: the council's English version it was written against, or
     # None for the shipped English.
     english_version_id: int | None
+    changed_at: datetime
+
+
+class SafetyWordRecord(Protocol):
+    """A phrase for the lexicon or a labelled example, proposed for one council by its
+    safeguarding lead (the studio's safety words); an approved phrase is heard for that
+    council's young people, an approved example is exported for training."""
+
+    id: int
+    council_id: int
+    kind: SafetyWordKind
+    # A lexicon category; None for an example labelled none.
+    category: str | None
+    # A phrase's list (phrases or maybe), or an example's label (worry or none).
+    label: str
+    text: str
+    status: WordingStatus
+    proposed_by: int
+    proposed_at: datetime
+    approved_by: int | None
+    approved_at: datetime | None
     changed_at: datetime

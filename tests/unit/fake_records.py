@@ -18,6 +18,7 @@ from bot.domain.ladder import ConcernState
 from bot.domain.outbox import AlertButtons, DeliveryState, Recipient, StaffChoices
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
+from bot.domain.safety.additions import SafetyWordKind
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.strangers import Answered
@@ -502,6 +503,24 @@ class WordingVersion(_Row):
 
 
 @dataclass(eq=False)
+class SafetyWord(_Row):
+    """A council's lexicon addition or labelled example (the studio's safety words)."""
+
+    id: int
+    council_id: int
+    kind: SafetyWordKind
+    category: str | None
+    label: str
+    text: str
+    status: WordingStatus
+    proposed_by: int
+    proposed_at: datetime
+    approved_by: int | None
+    approved_at: datetime | None
+    changed_at: datetime
+
+
+@dataclass(eq=False)
 class Tables:
     """Everything a transaction can change: one copy is committed, one per open unit of work."""
 
@@ -530,6 +549,7 @@ class Tables:
     console_links: list[ConsoleLink] = field(default_factory=list)
     console_sessions: list[ConsoleSession] = field(default_factory=list)
     wording_versions: list[WordingVersion] = field(default_factory=list)
+    safety_words: list[SafetyWord] = field(default_factory=list)
     code_attempts: dict[str, Attempts] = field(default_factory=dict)
     stranger_budgets: dict[str, Answered] = field(default_factory=dict)
     heartbeats: dict[str, datetime] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from typing import Self
 from zoneinfo import ZoneInfo
 
 from bot.content.catalogue import Catalogue
+from bot.content.council_detectors import CouncilDetectors
 from bot.content.wordings import Wordings
 from bot.domain.outbox import AlertButtons, Lane, Recipient, StaffChoices
 from bot.services.ladder_steps import CONCERN_CHECK
@@ -50,6 +51,7 @@ from tests.unit.fake_repositories import (
     FakeYoungPeople,
     unique,
 )
+from tests.unit.fake_safety_words import FakeSafetyWords
 from tests.unit.fake_sessions import FakeBookingDrafts, FakeGoalDrafts, FakeSessions
 from tests.unit.fake_wordings import FakeWordingVersions
 
@@ -71,6 +73,8 @@ class Store:
         self.catalogue = catalogue or content()
         # Each council's wording, as one instance knows it (the studio replaces a council's).
         self.wordings = Wordings(self.catalogue)
+        # What hears worries per council (the project's lexicon, read when first needed).
+        self.detectors = CouncilDetectors()
         self.zone = zone
         self.commits = 0
         self._last_id = 0
@@ -234,6 +238,7 @@ class _Open:
         self.console = FakeConsoleLogins(tables, ids)
         self.figures = FakeServiceFigures(store.figure_facts)
         self.wording_versions = FakeWordingVersions(tables, ids)
+        self.safety_words = FakeSafetyWords(tables, ids)
 
 
 class FakeUnitOfWork:
@@ -359,6 +364,16 @@ class FakeUnitOfWork:
     def wording_versions(self) -> FakeWordingVersions:
         """Councils' versions of messages' wording."""
         return self._work.wording_versions
+
+    @property
+    def safety_words(self) -> FakeSafetyWords:
+        """Councils' lexicon additions and labelled examples."""
+        return self._work.safety_words
+
+    @property
+    def detectors(self) -> CouncilDetectors:
+        """What hears worries for each council, as this store's instance knows it."""
+        return self.store.detectors
 
     def reading(self) -> Self:
         """Open for reading only: committing is refused."""

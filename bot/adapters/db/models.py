@@ -33,6 +33,7 @@ from bot.domain.ladder import ConcernState
 from bot.domain.outbox import DeliveryState, Recipient
 from bot.domain.people import Role
 from bot.domain.reminders import ReminderState
+from bot.domain.safety.additions import SafetyWordKind
 from bot.domain.safety.worry import Urgency
 from bot.domain.sessions import SessionState, SessionWith
 from bot.domain.wording import WordingStatus
@@ -779,4 +780,32 @@ class WordingVersion(Base):
     approved_at: Mapped[datetime | None]
     # A translation's English: the council's version it translates (null: the shipped one).
     english_version_id: Mapped[int | None] = mapped_column(ForeignKey("wording_versions.id"))
+    changed_at: Mapped[datetime]
+
+
+class SafetyWord(Base):
+    """A phrase for the lexicon or a labelled example, proposed for one council by its
+    safeguarding lead in the studio (issue 16). Rows are kept for history; an approved phrase
+    is heard for that council's young people, an approved example is exported for training."""
+
+    __tablename__ = "safety_words"
+    __table_args__ = (
+        Index("ix_safety_words_council_kind", "council_id", "kind"),
+        # The refresh tick's grouped query reads only this index.
+        Index("ix_safety_words_status_kind_council", "status", "kind", "council_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
+    kind: Mapped[SafetyWordKind] = mapped_column(_stored(SafetyWordKind, 16))
+    # A lexicon category; null for an example labelled none.
+    category: Mapped[str | None] = mapped_column(String(40))
+    # A phrase's list (phrases or maybe), or an example's label (worry or none).
+    label: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[WordingStatus] = mapped_column(_stored(WordingStatus, 16))
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    proposed_at: Mapped[datetime]
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    approved_at: Mapped[datetime | None]
     changed_at: Mapped[datetime]

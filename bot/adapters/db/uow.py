@@ -32,11 +32,13 @@ from bot.adapters.db.repositories import (
     StrangerBudgets,
     YoungPeople,
 )
+from bot.adapters.db.safety_words import SafetyWords
 from bot.adapters.db.service_figures import ServiceFigures
 from bot.adapters.db.sessions import Sessions
 from bot.adapters.db.wording_versions import WordingVersions
 from bot.adapters.outbox.postbox import Postbox
 from bot.content.catalogue import Catalogue
+from bot.content.council_detectors import CouncilDetectors
 from bot.content.wordings import Wordings
 
 # As long as SQLite's busy timeout (bot.adapters.db.engine), which it replaces in-process.
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
     console: ConsoleLogins
     figures: ServiceFigures
     wording_versions: WordingVersions
+    safety_words: SafetyWords
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], post: PostOffice) -> None:
         self._sessions = sessions
@@ -75,6 +78,11 @@ class SqlUnitOfWork:
         self._session: AsyncSession | None = None
         self._reading = False
         self._holding: asyncio.Lock | None = None
+
+    @property
+    def detectors(self) -> CouncilDetectors:
+        """What hears worries for each council, as this instance knows it now."""
+        return self._post.detectors
 
     def reading(self) -> Self:
         """`async with uow.reading():` for work that only reads: on SQLite it takes no write
@@ -113,6 +121,7 @@ class SqlUnitOfWork:
         self.console = ConsoleLogins(session)
         self.figures = ServiceFigures(session)
         self.wording_versions = WordingVersions(session)
+        self.safety_words = SafetyWords(session)
         return self
 
     async def __aexit__(
@@ -215,7 +224,11 @@ class PostOffice:
         catalogue: Catalogue | Wordings | None = None,
         zone: ZoneInfo | None = None,
         wake: Callable[[], None] = _nobody,
+        detectors: CouncilDetectors | None = None,
     ) -> None:
+        # What hears worries, per council (the studio's safety words); kept here beside the
+        # wording so the process that approves an addition hears with it at once.
+        self.detectors = detectors or CouncilDetectors()
         if isinstance(catalogue, Catalogue):
             catalogue = Wordings(catalogue)
         self.wordings = catalogue

@@ -25,6 +25,7 @@ from bot.adapters.web import (
     council_pages,
     invite_pages,
     person_pages,
+    safety_pages,
     sessions_pages,
     stats_pages,
     studio_pages,
@@ -187,6 +188,8 @@ def console_routes(
         *invite_pages.routes(console),
         *council_pages.routes(console),
         *admin_pages.routes(console),
+        # Before the studio's: its /studio/{message_id} would take /studio/safety.
+        *safety_pages.routes(console),
         *studio_pages.routes(console),
         Mount("/assets/govuk", app=StaticFiles(directory=settings.govuk), name="govuk"),
         Mount("/assets/console", app=StaticFiles(directory=OWN_STATIC), name="console"),

@@ -159,6 +159,12 @@ def _phrase_words(text: str, textspeak: Mapping[str, tuple[str, ...]]) -> tuple[
     return tuple(words)
 
 
+def phrase_words(text: str, textspeak: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """A phrase as the lexicon matches it (a council's additions are read the same way:
+    bot.domain.safety.additions)."""
+    return _phrase_words(text, textspeak)
+
+
 def _phrases(
     value: object, where: str, kind: str, textspeak: Mapping[str, tuple[str, ...]], *, sure: bool
 ) -> list[Phrase]:
