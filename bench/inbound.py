@@ -212,7 +212,8 @@ async def measure_burst(
     burst.inbox = await inbox_states(uow)
     if not await wait_until_quiet(uow, QUIET_WITHIN):
         print("the burst's answers did not all go out; counting anyway")
-    answers = replies.to({person.id for person in people})
+    # This burst's answers only: earlier rounds' went out before it was queued.
+    answers = [at for at in replies.to({person.id for person in people}) if at >= started]
     burst.answers = len(answers)
     burst.answers_done = max(answers, default=started) - started
     return burst

@@ -346,9 +346,13 @@ def create_engine(
     def _begin_immediate(connection: Any) -> None:
         # A deferred transaction that reads and then writes fails at once with "database is
         # locked" if another writer committed in between; taking the write lock up front makes
-        # it wait (busy_timeout) instead. Work that only reads needs no lock at all in WAL mode.
-        reading = read_only or connection.get_execution_options().get(READING, False)
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        # it wait (busy_timeout) instead. Work that only reads needs no lock at all in WAL mode,
+        # nor a transaction: as on PostgreSQL (bot.adapters.db.uow._reading_options), each of
+        # its statements sees what is committed when it starts, and the BEGIN and ROLLBACK
+        # that would cost every update's "who is writing" are not made.
+        if connection.get_execution_options().get(READING, False):
+            return
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

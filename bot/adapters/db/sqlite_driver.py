@@ -12,7 +12,8 @@ elsewhere (busy_timeout 0 on the loop): a statement that finds the file locked b
 connection (another process, the command line, another engine) is run again on aiosqlite's
 thread, which waits for the lock as SQLite's busy timeout would, without stopping the loop.
 Writers within one engine never meet that way: they queue in-process first
-(bot.adapters.db.engine.write_lock).
+(bot.adapters.db.engine.write_lock). Only COMMIT goes to aiosqlite's thread every time: it
+waits for the disk, and the loop goes on with other work meanwhile.
 
 It relies on `aiosqlite.Connection._execute` (run a function for the connection), which is why
 pyproject.toml pins aiosqlite to one minor version; tests/integration exercises it under the
@@ -144,6 +145,17 @@ def _waiting(connection: sqlite3.Connection, seconds: float, call: Callable[[], 
         connection.execute("PRAGMA busy_timeout=0")
 
 
+def _committed(connection: sqlite3.Connection, seconds: float) -> None:
+    """On aiosqlite's thread: commit; if another connection holds a lock the commit needs,
+    wait for it as SQLite's busy timeout would (the loop's connections wait for nothing)."""
+    try:
+        connection.commit()
+    except sqlite3.OperationalError as error:
+        if not _locked_elsewhere(error):
+            raise
+        _waiting(connection, seconds, connection.commit)
+
+
 class OneTripConnection(aiosqlite.Connection):
     """An aiosqlite connection whose statements run in one call each, on the event loop (see
     the module's docstring), and that does nothing to end a transaction that is not open
@@ -182,9 +194,14 @@ class OneTripConnection(aiosqlite.Connection):
             await super().rollback()
 
     async def commit(self) -> None:
-        """Commit the open transaction, if there is one."""
+        """Commit the open transaction, if there is one, on aiosqlite's thread: a commit
+        waits for the disk (synchronous=FULL, the fsync that keeps a stored worry through a
+        power cut), and the loop handles other updates meanwhile instead of waiting with it.
+        The writer still holds its lock (bot.adapters.db.engine.write_lock) until it returns."""
         if not self._idle():
-            await super().commit()
+            await super()._execute(  # type: ignore[no-untyped-call]
+                _committed, self._conn, self.busy_wait
+            )
 
     def cursor(self) -> Any:
         """A cursor, made without a trip (its statement makes the only one)."""

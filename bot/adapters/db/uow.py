@@ -202,9 +202,10 @@ class SqlUnitOfWork:
 
 
 def _reading_options(session: AsyncSession) -> dict[str, object]:
-    """How a unit of work that only reads uses its connection. On PostgreSQL, with no
-    transaction at all: each statement sees what is committed when it starts, as it would in
-    a READ COMMITTED transaction, without the two round trips of BEGIN and ROLLBACK."""
+    """How a unit of work that only reads uses its connection: with no transaction at all
+    (on SQLite, bot.adapters.db.engine leaves out its BEGIN). Each statement sees what is
+    committed when it starts, as it would in a READ COMMITTED transaction, without the two
+    round trips of BEGIN and ROLLBACK."""
     bind = session.bind
     if bind is not None and bind.dialect.name == "postgresql":
         return {READING: True, "isolation_level": "AUTOCOMMIT"}
