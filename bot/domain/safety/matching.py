@@ -67,6 +67,8 @@ def _match(
     once and remembered, so a match costs at most the phrase's length times the message's.
     The answer is the one the plain search would give: the shortest skip that matches first.
     """
+    if GAP not in words:
+        return _match_gapless(words, at, seen, proxy=proxy, steps=steps)
     known: dict[tuple[int, int], tuple[int, bool] | None] = {}
 
     def from_here(word: int, place: int) -> tuple[int, bool] | None:
@@ -88,6 +90,21 @@ def _match(
         return answer
 
     return from_here(0, at)
+
+
+def _match_gapless(
+    words: tuple[str, ...], at: int, seen: Sequence[_Seen], *, proxy: bool, steps: Steps | None
+) -> tuple[int, bool] | None:
+    """Most phrases have no gap: one way to match, word by word, nothing to remember."""
+    proxied = False
+    for offset, word in enumerate(words):
+        if steps is not None:
+            steps.count += 1
+        here = _word_at(word, at + offset, seen, proxy=proxy)
+        if here is None:
+            return None
+        proxied = proxied or here
+    return at + len(words), proxied
 
 
 def lexicon_words(tokens: list[Token], lexicon: Lexicon) -> list[_Seen]:
