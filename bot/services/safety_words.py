@@ -22,7 +22,12 @@ from bot.domain.actors import KnownStaff
 from bot.domain.errors import WaypointError
 from bot.domain.organisations import slugify
 from bot.domain.people import Role
-from bot.domain.safety.additions import Addition, SafetyWordKind, checked_phrase
+from bot.domain.safety.additions import (
+    Addition,
+    PhraseRefused,
+    SafetyWordKind,
+    checked_phrase,
+)
 from bot.domain.safety.learned import LEARNED_CATEGORIES, NONE
 from bot.domain.safety.lexicon import LexiconError
 from bot.domain.wording import WordingStatus
@@ -48,6 +53,22 @@ class BadSafetyWord(WaypointError):
     """A phrase or example that cannot be stored as it is: `problem` says what to change."""
 
     message_id = "safety_words_bad"
+
+
+class PhraseTooBroad(BadSafetyWord):
+    """A phrase that ordinary messages would match (too many gaps, every word very common, an
+    emoji alone, ...): worded by its own message (`refusal`), `problem` kept for a log line."""
+
+    def __init__(self, refused: PhraseRefused) -> None:
+        super().__init__(problem=str(refused), **refused.values)
+        self.message_id = refused.refusal.value
+        self.refusal = refused.refusal
+
+
+def _refused(error: LexiconError) -> BadSafetyWord:
+    if isinstance(error, PhraseRefused):
+        return PhraseTooBroad(error)
+    return BadSafetyWord(problem=str(error))
 
 
 class NoSuchSafetyWord(WaypointError):
@@ -129,7 +150,7 @@ async def do_propose_phrase(
             command.text, command.category, command.list_name, uow.detectors.shipped.lexicon
         )
     except LexiconError as error:
-        raise BadSafetyWord(problem=str(error)) from None
+        raise _refused(error) from None
     async with uow:
         hub_id, council_id = await _council_of(uow, actor, may_change_safety_words)
         word = await uow.safety_words.add(
@@ -196,7 +217,7 @@ async def do_approve_safety_word(
                     word.text, word.category or "", word.label, uow.detectors.shipped.lexicon
                 )
             except LexiconError as error:
-                raise BadSafetyWord(problem=str(error)) from None
+                raise _refused(error) from None
         uow.safety_words.approve(word, by=actor.staff_id, now=now)
         _audit(uow, "safety_words.approved", actor, hub_id, word.id, now=now)
         await uow.flush()

@@ -12,7 +12,7 @@ from bot.content.council_detectors import CouncilDetectors
 from bot.content.safety_examples import example_line, parse_line
 from bot.domain.actors import KnownStaff, KnownYoungPerson
 from bot.domain.people import Role
-from bot.domain.safety.additions import SafetyWordKind
+from bot.domain.safety.additions import Refusal, SafetyWordKind
 from bot.domain.wording import WordingStatus
 from bot.services.hearing import Heard, do_hear
 from bot.services.identity import writer_of
@@ -20,6 +20,7 @@ from bot.services.safety_words import (
     BadSafetyWord,
     MayNotChangeSafetyWords,
     NoSuchSafetyWord,
+    PhraseTooBroad,
     ProposeExample,
     ProposePhrase,
     SafetyWordApproved,
@@ -30,6 +31,7 @@ from bot.services.safety_words import (
     list_safety_words,
 )
 from bot.services.safety_words_refresh import try_refresh_detectors
+from bot.services.staff_words import staff_text
 from tests.unit.conftest import JO, SAM, SUE, World
 
 LEAD = 1101
@@ -177,6 +179,31 @@ class TestProposeAndApprove:
         problem = refused.value.values["problem"]
         assert problem
         assert "\n" not in problem
+        assert world.store.tables.safety_words == []
+
+    @pytest.mark.parametrize(
+        ("text", "refusal"),
+        [
+            ("the ... the ... ... zebra", Refusal.TOO_MANY_GAPS),
+            ("lol", Refusal.TOO_COMMON),
+            ("and the", Refusal.TOO_COMMON),
+            ("😭", Refusal.LONE_EMOJI),
+            ("a ... b", Refusal.SINGLE_LETTERS),
+            ("(a+)+$", Refusal.NO_LETTERS),
+        ],
+    )
+    async def test_a_too_broad_phrase_is_refused_in_its_own_words(
+        self, world: World, text: str, refusal: Refusal
+    ) -> None:
+        lead = await _with_lead(world)
+        with pytest.raises(PhraseTooBroad) as refused:
+            await do_propose_phrase(
+                world.uow(), lead, ProposePhrase("suicide", "phrases", text), now=world.now()
+            )
+        assert refused.value.message_id == refusal.value
+        said = staff_text(world.store.catalogue, refused.value.message_id, **refused.value.values)
+        assert said
+        assert "{" not in said
         assert world.store.tables.safety_words == []
 
     @pytest.mark.parametrize(

@@ -9,11 +9,17 @@ council's detector cannot fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
 
 from bot.domain.safety.lexicon import GAP, Lexicon, LexiconError, Phrase, phrase_words
+from bot.domain.safety.reading import PHRASE_TOKENS, clean
 from bot.domain.safety.worry import Category
 
 # A phrase is a few words, as a young person would write them.
@@ -22,6 +28,40 @@ MAX_PHRASE = 120
 # too much ("me", "ki*"): every young person's ordinary messages would become concerns.
 SHORTEST_WORD = 3
 SHORTEST_STEM = 4
+# Gaps next to each other let a phrase match almost any run of words; the shipped lexicon
+# uses one at most.
+MOST_GAPS = 2
+# How common a word is, on wordfreq's Zipf scale (7 is "the", 5 is "lol", 4 is "suicide").
+# Tuned on the shipped lexicon so that none of its category phrases is refused: its commonest
+# single word is 4.9 ("سكس"), and in its phrases of several words the least common word is
+# at most 6.1 ("not good at all"). wordfreq's own 5.5 for every word would refuse 75 of them
+# ("want it to be over", "no way out").
+COMMON_ALONE = 5.0  # one word written alone: "lol", "you", "i'm"
+COMMON_SPELLED_OUT = 5.5  # every word that one written word stands for: "im" is "i am"
+COMMON_TOGETHER = 6.2  # every word of a phrase of several: "and the", "you are"
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+class Refusal(StrEnum):
+    """Why a proposed phrase would match too much, as the staff message that says so."""
+
+    TOO_MANY_GAPS = "safety_words_too_many_gaps"
+    NO_LETTERS = "safety_words_no_letters"
+    LONE_EMOJI = "safety_words_lone_emoji"
+    SINGLE_LETTERS = "safety_words_single_letters"
+    TOO_COMMON = "safety_words_too_common"
+
+
+class PhraseRefused(LexiconError):
+    """A phrase the lexicon could hold but that would make ordinary messages concerns:
+    `refusal` is the staff message saying what to change, `values` fill it."""
+
+    def __init__(
+        self, refusal: Refusal, problem: str, values: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(problem)
+        self.refusal = refusal
+        self.values = dict(values or {})
 
 
 class LexiconList(StrEnum):
@@ -61,6 +101,7 @@ def checked_phrase(text: str, category: str, list_name: str, lexicon: Lexicon) -
     if words[0] == GAP or words[-1] == GAP:
         raise LexiconError('a phrase cannot start or end with "..."')
     _refuse_too_broad(words)
+    _refuse_too_many(written, words)
     sure = list_name == LexiconList.PHRASES
     for phrase in lexicon.phrases:
         if phrase.words == words and phrase.kind == category and phrase.sure == sure:
@@ -80,6 +121,80 @@ def _refuse_too_broad(words: tuple[str, ...]) -> None:
             f'"{short[0]}" would match too many words: keep at least {SHORTEST_STEM} '
             'letters before the "*"'
         )
+
+
+def _refuse_too_many(written: str, words: tuple[str, ...]) -> None:
+    """Refuse a phrase that every young person's ordinary messages would match."""
+    gaps = words.count(GAP)
+    if gaps > MOST_GAPS:
+        raise PhraseRefused(
+            Refusal.TOO_MANY_GAPS,
+            f'a phrase can have at most {MOST_GAPS} gaps ("..."): take some out',
+            {"most": str(MOST_GAPS)},
+        )
+    matched = [word.rstrip("*") for word in words if word != GAP]
+    for word in matched:
+        if not any(letter.isalnum() for letter in word) and not _is_emoji(word):
+            raise PhraseRefused(
+                Refusal.NO_LETTERS,
+                f'"{word}" has no letters or numbers: write words as a young person would',
+                {"word": word},
+            )
+    if len(matched) == 1 and _is_emoji(matched[0]):
+        raise PhraseRefused(
+            Refusal.LONE_EMOJI, "an emoji on its own would match too much: add words to it"
+        )
+    for at, word in enumerate(words):
+        if word == GAP and len(words[at - 1]) == 1 and len(words[at + 1]) == 1:
+            raise PhraseRefused(
+                Refusal.SINGLE_LETTERS,
+                'one letter either side of "..." would match almost anything: write whole words',
+            )
+    if _too_common(_written_words(written), matched):
+        raise PhraseRefused(
+            Refusal.TOO_COMMON,
+            "every word is very common, so ordinary messages would match: add a word "
+            "that shows the worry",
+        )
+
+
+def _is_emoji(word: str) -> bool:
+    return len(word) == 1 and unicodedata.category(word) == "So"
+
+
+def _written_words(written: str) -> list[str]:
+    """The phrase's words as written (before text-speak is spelled out), emoji as words."""
+    words: list[str] = []
+    for match in PHRASE_TOKENS.finditer(clean(written).replace(GAP, " ")):
+        if match["word"]:
+            words.append(match["word"].rstrip("*"))
+        elif match["other"] and _is_emoji(match["other"]):
+            words.append(match["other"])
+    return words
+
+
+def _too_common(written: Sequence[str], matched: Sequence[str]) -> bool:
+    if not written or not matched:
+        return False
+    if len(written) == 1:
+        return (
+            _frequency(written[0]) >= COMMON_ALONE
+            or (len(matched) == 1 and _frequency(matched[0]) >= COMMON_ALONE)
+            or all(_frequency(word) >= COMMON_SPELLED_OUT for word in matched)
+        )
+    return all(_frequency(word) >= COMMON_TOGETHER for word in written) or all(
+        _frequency(word) >= COMMON_TOGETHER for word in matched
+    )
+
+
+@lru_cache(maxsize=4096)
+def _frequency(word: str) -> float:
+    """How common the word is in English, or in Arabic for an Arabic word (0 if unknown)."""
+    try:
+        return float(zipf_frequency(word, "ar" if _ARABIC.search(word) else "en"))
+    except (ValueError, LookupError, OSError):
+        # An unreadable word list must not stop a council's detector being built.
+        return 0.0
 
 
 def usable(additions: Iterable[Addition], lexicon: Lexicon) -> list[Phrase]:

@@ -44,23 +44,71 @@ def _word_at(word: str, at: int, seen: Sequence[_Seen], *, proxy: bool) -> bool 
     return True if proxy and word in through_someone else None
 
 
+@dataclass
+class Steps:
+    """How many (phrase word, message word) places a match looked at: tests count them to show
+    that a phrase with many gaps costs little on a long message, without timing anything."""
+
+    count: int = 0
+
+
 def _match(
-    words: tuple[str, ...], at: int, seen: Sequence[_Seen], *, proxy: bool
+    words: tuple[str, ...],
+    at: int,
+    seen: Sequence[_Seen],
+    *,
+    proxy: bool,
+    steps: Steps | None = None,
 ) -> tuple[int, bool] | None:
-    """Where `words` ends if it starts at `at`, and whether it matched through someone else."""
-    if not words:
-        return at, False
-    if words[0] == GAP:
-        skips = range(min(_GAP_WORDS, len(seen) - at) + 1)
-        ends = (_match(words[1:], at + skip, seen, proxy=proxy) for skip in skips)
-        return next((end for end in ends if end), None)
-    here = _word_at(words[0], at, seen, proxy=proxy)
-    rest = None if here is None else _match(words[1:], at + 1, seen, proxy=proxy)
-    return None if rest is None else (rest[0], rest[1] or bool(here))
+    """Where `words` ends if it starts at `at`, and whether it matched through someone else.
+
+    Gaps next to each other would try every way of sharing the skipped words between them
+    (about 4 to the power of the gaps): each (phrase word, message word) place is worked out
+    once and remembered, so a match costs at most the phrase's length times the message's.
+    The answer is the one the plain search would give: the shortest skip that matches first.
+    """
+    if GAP not in words:
+        return _match_gapless(words, at, seen, proxy=proxy, steps=steps)
+    known: dict[tuple[int, int], tuple[int, bool] | None] = {}
+
+    def from_here(word: int, place: int) -> tuple[int, bool] | None:
+        if (word, place) in known:
+            return known[word, place]
+        if steps is not None:
+            steps.count += 1
+        answer: tuple[int, bool] | None = None
+        if word == len(words):
+            answer = place, False
+        elif words[word] == GAP:
+            for skip in range(min(_GAP_WORDS, len(seen) - place) + 1):
+                if (answer := from_here(word + 1, place + skip)) is not None:
+                    break
+        elif (here := _word_at(words[word], place, seen, proxy=proxy)) is not None:
+            rest = from_here(word + 1, place + 1)
+            answer = None if rest is None else (rest[0], rest[1] or here)
+        known[word, place] = answer
+        return answer
+
+    return from_here(0, at)
 
 
-def find(tokens: list[Token], lexicon: Lexicon) -> list[Found]:
-    """Every lexicon phrase and cue in the message, in order."""
+def _match_gapless(
+    words: tuple[str, ...], at: int, seen: Sequence[_Seen], *, proxy: bool, steps: Steps | None
+) -> tuple[int, bool] | None:
+    """Most phrases have no gap: one way to match, word by word, nothing to remember."""
+    proxied = False
+    for offset, word in enumerate(words):
+        if steps is not None:
+            steps.count += 1
+        here = _word_at(word, at + offset, seen, proxy=proxy)
+        if here is None:
+            return None
+        proxied = proxied or here
+    return at + len(words), proxied
+
+
+def lexicon_words(tokens: list[Token], lexicon: Lexicon) -> list[_Seen]:
+    """The lexicon's words at each of the message's places: as written, and through her/him."""
     words = lexicon.index
     seen: list[_Seen] = []
     for token in tokens:
@@ -70,6 +118,13 @@ def find(tokens: list[Token], lexicon: Lexicon) -> list[Found]:
         )
         proxied = frozenset[str]().union(*(words.matches(form) for form in token.proxies))
         seen.append((direct, proxied - direct))
+    return seen
+
+
+def find(tokens: list[Token], lexicon: Lexicon) -> list[Found]:
+    """Every lexicon phrase and cue in the message, in order."""
+    words = lexicon.index
+    seen = lexicon_words(tokens, lexicon)
     found: list[Found] = []
     for start, (direct, proxied) in enumerate(seen):
         candidates = {p for word in direct | proxied for p in words.by_first.get(word, ())}
