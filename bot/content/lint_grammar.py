@@ -91,6 +91,11 @@ _STATES = frozenset(
 )
 # ... except after "been" or "being", where these are things someone did: "the hub is closed"
 # is how it is; "your case has been closed" hides who closed it.
+# Verbs ending in "ee" make participles in "-eed" ("it was agreed that"), unlike "need",
+# "feed" or "proceed".
+_EE_PARTICIPLES = frozenset(
+    words("agreed disagreed guaranteed decreed freed refereed foreseen overseen")
+)
 _DONE_TO = frozenset(
     words("""closed opened finished started set done sorted lost called used dressed engaged
     invited involved prepared allowed stopped broken locked connected limited""")
@@ -113,6 +118,8 @@ def _participle(word: str) -> bool:
     if word.startswith("un"):
         return False  # "unwanted", "unsupported": adjectives
     if word in IRREGULAR_PARTICIPLES:
+        return True
+    if word in _EE_PARTICIPLES:
         return True
     return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
 
@@ -261,13 +268,17 @@ _VAGUE = re.compile(
     r"|sec|tick)|a\s+while|before\s+(?:too\s+)?long|next\s+month|by\s+the\s+end\s+of\s+"
     r"(?:the|this|next)\s+(?:week|month)|when\s+(?:jo|she|he|they|we|i)\s+(?:is|are|am)\s+free"
     r"|as\s+soon\s+as\s+(?:possible|we\s+can|i\s+can|jo\s+can|they\s+can)|asap"
-    r"|when\s+(?:we|i|jo|they)\s+(?:can|get\s+a\s+chance|have\s+time)|when\s+possible"
+    r"|when\s+(?:we|i|jo|they|he|she|your\s+worker)\s+(?:can|gets?\s+(?:a\s+)?(?:chance|moment"
+    r"|minute)|ha(?:ve|s)\s+(?:the\s+|a\s+)?(?:time|chance|moment|minute))|when\s+possible"
+    r"|(?:another|some\s+other)\s+time|some\s+other\s+day"
     r"|until\s+further\s+notice|for\s+the\s+time\s+being|in\s+the\s+meantime"
     r"|from\s+time\s+to\s+time|every\s+so\s+often|now\s+and\s+then|the\s+other\s+day"
     r"|recently|lately|next\s+week|(?:will\s+not|not)\s+be\s+long|not\s+long\s+now)\b"
 )
 
 
+_ANOTHER_TIME = re.compile(r"(?:another|some\s+other)\s+(?:time|day)")
+_YOUR_CHOICE = re.compile(r"\byou\s+(?:can|could|may)\b")
 _PERIODS = frozenset({"next week", "next month", "later today", "later this week"})
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:o'clock|am|pm)\b|\b(?:midday|noon|midnight)\b")
 _DAY = re.compile(
@@ -288,6 +299,9 @@ def vague_time(sentence: str, extra: tuple[str, ...] = ()) -> Iterator[Finding]:
         if match.group() == "later" and (
             text[match.end() :].startswith(" than") or _COUNTED.search(text[: match.start()])
         ):
+            continue
+        # "You can do it another time": the young person chooses when, nobody promises it.
+        if _ANOTHER_TIME.fullmatch(match.group()) and _YOUR_CHOICE.search(text[: match.start()]):
             continue
         # "next week on Tuesday at 4 o'clock" says when.
         if match.group() in _PERIODS and _CLOCK.search(text) and _DAY.search(text):
@@ -343,6 +357,17 @@ _BEFORE_ONE = frozenset(
 )
 
 
+# After "one", a word in -s is a verb ("the blue one means yes"): a number goes before a
+# plural noun ("one days" is not said). These end in -s and are not verbs.
+_NOT_VERBS_IN_S = frozenset(words("bus gas yes plus its this thus us lens news maths"))
+
+
+def _pronoun(after: str) -> bool:
+    """Whether "one" is a pronoun, followed by its verb: "the blue one means yes"."""
+    verb = after.endswith("s") and not after.endswith(("ss", "us", "is", "'s"))
+    return verb and after not in _NOT_VERBS_IN_S
+
+
 def number_words(sentence: str) -> Iterator[Finding]:
     """ER-4: numbers as digits ("3 days"), but not "one" as a pronoun."""
     text = normal(sentence)
@@ -354,5 +379,7 @@ def number_words(sentence: str) -> Iterator[Finding]:
         before = text[: match.start()].split()
         after = match.group("next")
         if (before and before[-1] in _BEFORE_ONE) or after is None or after in _AFTER_ONE:
+            continue
+        if _pronoun(after):
             continue
         yield Finding("ER-4", Severity.FAIL, f"'one {after}': write numbers as digits (1 {after})")

@@ -66,7 +66,8 @@ _PROMISES = (
     # "nobody will know", "no one else needs to find out".
     re.compile(
         r"\b(?:no\s*one|no-one|nobody|not\s+anyone|not\s+a\s+soul|none\s+of\s+them)\s+"
-        r"(?:else\s+)?(?:here\s+)?(?:will|would|is\s+going\s+to|needs?\s+to|has\s+to|have\s+to"
+        r"(?:else\s+)?(?:here\s+|(?:at|in|from|on)\s+(?:the\s+|your\s+|this\s+)?[a-z]+\s+)?"
+        r"(?:else\s+)?(?:will|would|is\s+going\s+to|needs?\s+to|has\s+to|have\s+to"
         r"|shall|can|could|must|gets?\s+to|is\s+ever\s+going\s+to)?\s*(?:ever\s+)?(?:know|knows"
         r"|find\s+out|finds\s+out|hear|hears|see|sees|read|reads|learn|be\s+told|get\s+told)\b"
     ),
@@ -95,6 +96,11 @@ _PROMISES = (
         r"\bonly\s+(?:you|me|us|we|i)\s+(?:can|will|could|get\s+to)\s+(?:ever\s+)?(?:see|read|know"
         r"|hear)\b"
     ),
+    # "this is just for you and me to know", "for your eyes only".
+    re.compile(
+        r"\bfor\s+(?:you\s+and\s+(?:me|i)|me\s+and\s+you|us(?:\s+two)?|the\s+two\s+of\s+us)"
+        r"\s+(?:alone\s+)?to\s+know\b|\bfor\s+your\s+eyes\s+only\b"
+    ),
     # "you are anonymous here".
     re.compile(r"\byou\s+(?:are|will\s+be|stay)\s+(?:completely\s+|totally\s+)?anonymous\b"),
     # "it will not go any further", "what you say here stays here".
@@ -103,7 +109,8 @@ _PROMISES = (
         rf"(?:(?:any\s+)?(?:further|beyond|anywhere)\b|to\s+{_ANYONE}\b)"
         r"|\b(?:it|this|that|what\s+you\s+\w+(?:\s+\w+)?)\s+(?:will\s+)?(?:not|never)\s+(?:leave|get"
         r"\s+out\s+of)\s+(?:this|the|our|here)\b"
-        r"|\b(?:it|this|that|(?:your\s+)?secrets?|(?:everything|anything)(?:\s+you\s+(?:say|tell|write|share)"
+        r"|\b(?:it|this|that|(?:your\s+)?secrets?|(?:this|our|your)\s+(?:chat|conversation|talk"
+        r"|messages?|words)|(?:everything|anything)(?:\s+you\s+(?:say|tell|write|share)"
         r"(?:\s+\w+){0,2})?|what(?:\s+\w+){1,3})\s+(?:stays?|will\s+stay|remains?)\s+"
         r"(?:here|with\s+(?:me|us)|between\s+us)\b"
     ),

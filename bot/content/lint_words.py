@@ -256,6 +256,31 @@ def zipf(word: str, language: str) -> float:
     return float(zipf_frequency(word, language))
 
 
+def _bases(word: str) -> tuple[str, ...]:
+    """The forms a word in -s, -ed or -ing may come from: "messaged" from "message", "stopped"
+    from "stop", "tries" from "try"."""
+    found = [word]
+    for ending in ("ies", "ied"):
+        if word.endswith(ending):
+            found.append(word[: -len(ending)] + "y")
+    for ending in ("s", "es", "d", "ed", "ing"):
+        stem = word.removesuffix(ending)
+        if stem == word or len(stem) < 3:
+            continue
+        found.append(stem)
+        if ending in ("ed", "ing"):
+            found.append(stem + "e")
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                found.append(stem[:-1])
+    return tuple(found)
+
+
+def common_as(word: str, language: str) -> float:
+    """How common a word is, counting its base form: an ending does not make a common word
+    hard to read ("messaged" is rare in print; "message" is not)."""
+    return max(zipf(form, language) for form in _bases(word))
+
+
 def _explained(word: str, rest: list[str]) -> bool:
     """ER-6: a hard word is fine when the next sentence says what it means."""
     return bool(rest) and re.match(rf"\W*{re.escape(word)}\s+means\b", rest[0], re.I) is not None
@@ -280,7 +305,7 @@ def rare_words(sentences: list[str], rules: RareWords) -> Iterator[Finding]:
             if found[:1].isupper() and named:
                 continue
             for part in word.split("-"):
-                common = zipf(part, rules.language)
+                common = common_as(part, rules.language)
                 hard = common < rules.below or (len(part) >= LONG_LETTERS and common < LONG_BELOW)
                 if hard and part not in rules.allowed:
                     seen.add(word)

@@ -532,3 +532,19 @@ class TestSessionWording:
         assert {"session_reminder", "session_reminder_soon"} <= set(reminders)
         found = lint_catalogue(catalogue, PROJECT_CONTENT)
         assert [str(item) for item in found if item.finding.rule in {"SE-8", "SE-13"}] == []
+
+
+def test_a_phrase_listed_to_reword_is_a_warning_there_and_a_fail_elsewhere(
+    tmp_path: Path,
+) -> None:
+    body = (
+        '[goal_not_now_reply]\n[goal_not_now_reply.en]\neasy = "OK. I will ask you another time."'
+        '\nsymbols = ["👍"]\n'
+        '[other]\n[other.en]\neasy = "OK. I will ask you another time."\nsymbols = ["👍"]\n'
+    )
+    found = {
+        (item.message_id, item.finding.severity)
+        for item in lint_folder(_content(tmp_path, body))
+        if item.finding.rule == "SL-5"
+    }
+    assert found == {("goal_not_now_reply", Severity.WARN), ("other", Severity.FAIL)}

@@ -763,3 +763,74 @@ def test_the_idiom_list_names_its_source_and_licence_and_is_broad() -> None:
     assert "CC BY-SA" in header
     assert "Wiktionary" in header
     assert len(LISTS.idiom_list) > 2000
+
+
+# The rules as widened for the held-out set's misses (tests/unit/lint_heldout.tsv), on other
+# wordings than the set's, so the fix is the rule and not the sentence.
+WIDER_FIRES: dict[str, list[str]] = {
+    "SG-2": [
+        "Our conversation stays with me.",
+        "Your messages stay between us.",
+        "This is for the two of us to know.",
+        "It is for your eyes only.",
+        "Nobody at school sees your messages.",
+        "No one from the council will read this.",
+    ],
+    "SL-4": ["Moving house is no walk in the park.", "It was not a walk in the park."],
+    "ER-6": [
+        "You have a supervised visit next Tuesday.",
+        "We will start some life story work.",
+        "Sleep is beneficial.",
+        "It is appropriate to ask.",
+    ],
+    "ER-3": ["It has been agreed that Jo will call.", "Your place is guaranteed."],
+    "SL-5": [
+        "We can talk about it some other time.",
+        "Jo will reply when he has a minute.",
+        "Your worker will ring when she gets a moment.",
+    ],
+    "ER-5": [
+        "See you on Thurs at 2pm.",
+        "The group is on Mon.",
+        "Come on Sat.",
+        "It is on 3 Feb.",
+    ],
+    "ER-4": ["The bus goes at 21.15.", "Meet me at 13.05 by the gate."],
+}
+WIDER_PASSES: dict[str, list[str]] = {
+    "SG-2": ["No one at the hub will be cross.", "This game is just for you and me."],
+    "SL-4": ["We can go for a walk in the park on Tuesday."],
+    "ER-6": [
+        "Jo messaged you on Monday.",
+        "You stopped the reminders.",
+        "I am glad you texted.",
+        "The worker tries to help.",
+    ],
+    "ER-3": ["I need help.", "We agreed a plan with you."],
+    "SL-5": ["You can do it another time.", "You could try another time if you like."],
+    "ER-5": ["I sat in the sun.", "We wed in the park.", "The sun is out on Monday."],
+    "ER-4": ["The ticket costs £16.30.", "The green one goes first.", "The red one says stop."],
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"), [(rule, text) for rule, texts in WIDER_FIRES.items() for text in texts]
+)
+def test_a_widened_rule_fires_on_other_wordings(rule: str, text: str) -> None:
+    assert rule in _rules(text)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"), [(rule, text) for rule, texts in WIDER_PASSES.items() for text in texts]
+)
+def test_a_widened_rule_still_passes_plain_wording(rule: str, text: str) -> None:
+    assert rule not in _rules(text)
+
+
+@pytest.mark.parametrize("language", ["ar", "xx"])
+def test_an_english_promise_of_secrecy_fails_whatever_the_language_label(language: str) -> None:
+    lists = WordLists.find(language)
+    promise = "No one at the hub sees what you write."
+    found = {f.rule for f in lint_text(promise, lists) if f.severity is Severity.FAIL}
+    assert found == {"SG-2"}
+    assert "SG-2" not in {f.rule for f in lint_text("I will tell Jo so Jo can help.", lists)}
