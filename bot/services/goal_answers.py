@@ -116,7 +116,15 @@ async def _check_in(
         goal.next_check_in_at = next_check_in(goal.cadence, after=now)
         uow.goals.record(goal, "not_now", at=now, by=by)
         values = await goal_values(uow, person, goal)
-        uow.postbox.to_young_person(person, "goal_not_now_reply", values, now=now)
+        # The day, not "another time" (SL-5): they know when they will be asked again.
+        reply, asked_on = "goal_not_now_reply_at_session", goal.next_check_in_at
+        if asked_on is not None:
+            catalogue, profile = uow.postbox.catalogue_for(person), profile_of(person)
+            reply, values["day"] = (
+                "goal_not_now_reply",
+                dated(catalogue, asked_on, uow.postbox.zone, profile),
+            )
+        uow.postbox.to_young_person(person, reply, values, now=now)
     elif key == "goal_pause":
         await move_goal(uow, person, goal, GoalState.PAUSED, by=by, now=now)
         await _tell_worker(uow, person, "goal_paused_by_young_person_staff", goal, now=now)

@@ -542,9 +542,15 @@ def test_a_phrase_listed_to_reword_is_a_warning_there_and_a_fail_elsewhere(
         '\nsymbols = ["👍"]\n'
         '[other]\n[other.en]\neasy = "OK. I will ask you another time."\nsymbols = ["👍"]\n'
     )
+    folder = _content(tmp_path, body)
+    lists = folder / "lint" / "en.toml"
+    listed = '[to_reword]\ngoal_not_now_reply = ["another time"]\n'
+    lists.write_text(
+        lists.read_text(encoding="utf-8").replace("[to_reword]\n", listed), encoding="utf-8"
+    )
     found = {
         (item.message_id, item.finding.severity)
-        for item in lint_folder(_content(tmp_path, body))
+        for item in lint_folder(folder)
         if item.finding.rule == "SL-5"
     }
     assert found == {("goal_not_now_reply", Severity.WARN), ("other", Severity.FAIL)}
