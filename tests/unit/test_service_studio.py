@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.content.catalogue import Catalogue
+from bot.content.wordings import not_live
 from bot.domain.errors import (
     AlreadyApproved,
     BadWording,
@@ -29,7 +30,6 @@ from bot.services.studio import (
     do_approve_wording,
     do_save_draft,
     preview_draft,
-    unapproved_wording,
 )
 from bot.services.studio_refresh import try_refresh_wordings
 from bot.services.studio_views import list_messages, open_message
@@ -215,9 +215,28 @@ class TestViews:
 
 
 class TestInviteGate:
-    async def test_drafts_allowed_invites_without_asking(self, world: World) -> None:
-        async with world.uow() as uow:
-            assert await unapproved_wording(uow, _council(world)) == []
+    @pytest.mark.parametrize("allow_drafts", [True, False])
+    async def test_drafts_allowed_let_a_council_with_drafts_invite(
+        self, clock, allow_drafts: bool
+    ) -> None:
+        # The shipped wording has drafts and the council has approved none of it.
+        world = await build_world(clock)
+        world.store.catalogue = Catalogue.load(allow_drafts=allow_drafts)
+        world.store.wordings.shipped = world.store.catalogue
+        assert not_live(Catalogue.load()) != []
+
+        async def invite() -> None:
+            await do_create_invite(
+                world.uow(), worker_telegram_id=JO, first_name="Kai", now=world.now()
+            )
+
+        if allow_drafts:
+            await invite()
+            assert [i.first_name for i in world.store.tables.invites] == ["Kai"]
+        else:
+            with pytest.raises(InviteWordingNotApproved):
+                await invite()
+            assert world.store.tables.invites == []
 
     async def test_inviting_waits_until_every_young_person_message_is_live(self, clock) -> None:
         world = await build_world(clock)
