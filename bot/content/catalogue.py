@@ -51,8 +51,12 @@ class Catalogue:
         *,
         allow_drafts: bool = False,
         drafts_when_nothing_live: bool = False,
+        shipped: Catalogue | None = None,
     ) -> None:
         self._messages = messages
+        # The shipped wording under a council's (the placeholders the code fills in, and
+        # the concern path's fallback): itself when nothing is overlaid.
+        self.shipped: Catalogue = shipped or self
         self.allow_drafts = allow_drafts
         # The safety lane's view (`for_safety`): a concern never waits on wording.
         self.drafts_when_nothing_live = drafts_when_nothing_live
@@ -80,7 +84,10 @@ class Catalogue:
             return self
         if self._safety is None:
             self._safety = Catalogue(
-                self._messages, allow_drafts=self.allow_drafts, drafts_when_nothing_live=True
+                self._messages,
+                allow_drafts=self.allow_drafts,
+                drafts_when_nothing_live=True,
+                shipped=self.shipped,
             )
         return self._safety
 
@@ -104,7 +111,7 @@ class Catalogue:
         messages = dict(self._messages)
         for message_id, languages in by_message.items():
             messages[message_id] = _overlay(self._messages[message_id], languages, self)
-        return Catalogue(messages, allow_drafts=self.allow_drafts)
+        return Catalogue(messages, allow_drafts=self.allow_drafts, shipped=self.shipped)
 
     def _check_buttons(self) -> None:
         for key in ALWAYS_BUTTONS:

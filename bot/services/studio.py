@@ -50,6 +50,10 @@ from bot.services.records import WordingVersionRecord
 # How many unapproved message ids a refused invite names before "and N more".
 NAMED_IN_REFUSAL = 5
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# The concern path's messages start so; `talk_sent` is the other the safety lane sends a
+# young person (bot.services.concern_joining).
+CONCERN_PREFIX = "concern_"
+SAFETY_LANE_OTHERS = frozenset({"talk_sent"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,15 @@ class DraftWording:
     standard: str | None
     symbols: tuple[str, ...] = ()
     buttons: tuple[str, ...] | None = None
+
+
+class WordingProblem(BadWording):
+    """BadWording worded by a staff message of content/messages (`problem_id`), so the
+    studio says what to change in the council's catalogue's words."""
+
+    def __init__(self, catalogue: Catalogue, problem_id: str, **values: str) -> None:
+        super().__init__(problem=catalogue.shipped.render(problem_id, values))
+        self.problem_id = problem_id
 
 
 class ApprovalRefused(WaypointError):
@@ -177,7 +190,7 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
             problem=f"the buttons must stay {list(message.buttons)} (their order may change; "
             "change a label in its button_ message)"
         )
-    return DraftWording(
+    checked = DraftWording(
         draft.message_id,
         draft.language,
         easy,
@@ -185,31 +198,75 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
         symbols if english else (),
         buttons if english else (),
     )
+    _check_renders(catalogue, checked)
+    return checked
 
 
 def _check_placeholders(
     catalogue: Catalogue, message: Message, language: str, texts: Mapping[Level, str | None]
 ) -> None:
-    """The code fills in only the shipped English's {names}; a translation keeps exactly the
-    English's names at each level."""
+    """The code fills in only the names the message's English uses (at any level: a
+    translation at a level the English lacks may not invent one); a translation keeps
+    exactly the English's names at each level the English has; and the concern path keeps
+    every name of the shipped English (the worker, the helpline numbers)."""
     english = catalogue.message(message.id).variants[DEFAULT_LANGUAGE].texts
     filled = set().union(*(placeholders(text) for text in english.values()))
+    shipped = catalogue.shipped.message(message.id).variants[DEFAULT_LANGUAGE].texts
     for level, text in texts.items():
         if text is None:
             continue
         found = placeholders(text)
-        if language == DEFAULT_LANGUAGE:
-            unknown = found - filled
-            if unknown:
-                raise BadWording(
-                    problem=f"{level.value}: Waypoint fills in only {sorted(filled)}, "
-                    f"not {sorted(unknown)}"
-                )
-        elif level in english and found != placeholders(english[level]):
-            raise BadWording(
-                problem=f"{level.value}: copy each {{name}} of the English unchanged "
-                f"({sorted(placeholders(english[level]))})"
+        unknown = found - filled
+        if unknown:
+            raise WordingProblem(
+                catalogue,
+                "studio_problem_unknown_name",
+                level=level.value,
+                filled=_names(filled),
+                unknown=_names(unknown),
             )
+        if language != DEFAULT_LANGUAGE and level in english:
+            wanted = placeholders(english[level])
+            if found != wanted:
+                raise WordingProblem(
+                    catalogue,
+                    "studio_problem_copy_names",
+                    level=level.value,
+                    names=_names(wanted),
+                )
+        if message.id.startswith(CONCERN_PREFIX) or message.id in SAFETY_LANE_OTHERS:
+            kept = placeholders(shipped.get(level) or "") or set().union(
+                *(placeholders(t) for t in shipped.values())
+            )
+            dropped = kept - found
+            if dropped:
+                raise WordingProblem(
+                    catalogue,
+                    "studio_problem_concern_names",
+                    level=level.value,
+                    names=_names(dropped),
+                )
+
+
+def _names(names: set[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names)) or "none"
+
+
+def _check_renders(catalogue: Catalogue, draft: DraftWording) -> None:
+    """Every level of the would-be message renders with the values the code fills in (the
+    names of the shipped English), in the draft's language: a version that would stop the
+    message being sent is refused before it is stored."""
+    would_be = _would_be(catalogue, draft, None)
+    shipped = catalogue.shipped.message(draft.message_id).variants[DEFAULT_LANGUAGE].texts
+    values = {name: name for text in shipped.values() for name in placeholders(text)}
+    for level in Level:
+        profile = CommunicationProfile(language=draft.language, level=level, symbols=True)
+        try:
+            render(would_be, draft.message_id, values, profile)
+        except (ContentError, KeyError, ValueError, IndexError, AttributeError):
+            raise WordingProblem(
+                catalogue, "studio_problem_does_not_render", level=level.value
+            ) from None
 
 
 def _would_be(catalogue: Catalogue, draft: DraftWording, english_id: int | None) -> Catalogue:

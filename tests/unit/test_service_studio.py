@@ -260,3 +260,35 @@ class TestTranslations:
         )
         assert shown.language == "ar"
         assert shown.chunks[0].startswith("\u200f")
+
+
+class TestPlaceholders:
+    """A version may use only the names the code fills in, whatever the level, and the
+    concern path keeps the worker's name and the helpline numbers (issue 16 red team)."""
+
+    async def test_a_name_at_a_level_the_english_lacks_is_refused(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        arabic = DraftWording("concern_raised", "ar", None, "شكرا. {password}")
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, arabic, now=world.now())
+        assert getattr(refused.value, "problem_id", None) == "studio_problem_unknown_name"
+        assert world.store.tables.wording_versions == []
+
+    async def test_the_concern_path_keeps_the_workers_name(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        english = DraftWording("concern_raised", "en", "Thank you for telling me.", None)
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, english, now=world.now())
+        assert getattr(refused.value, "problem_id", None) == "studio_problem_concern_names"
+        arabic = DraftWording("concern_raised", "ar", None, "شكرا لك.")
+        with pytest.raises(BadWording):
+            await do_save_draft(world.uow(), actor, arabic, now=world.now())
+        assert world.store.tables.wording_versions == []
+
+    async def test_a_reworded_acknowledgement_keeping_the_names_is_saved(
+        self, world: World
+    ) -> None:
+        actor = await world.staff_actor(SUE)
+        arabic = DraftWording("concern_raised", "ar", None, "شكرا. سأخبر {worker} الآن.")
+        saved = await do_save_draft(world.uow(), actor, arabic, now=world.now())
+        assert saved.status is WordingStatus.DRAFT
