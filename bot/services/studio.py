@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+
+import anyio
+import anyio.to_thread
 
 from bot.content.catalogue import Catalogue
 from bot.content.findings import Located, Severity
@@ -42,7 +46,7 @@ from bot.domain.errors import (
 from bot.domain.organisations import slugify
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level
-from bot.domain.wording import MAX_TEXT, WordingStatus
+from bot.domain.wording import WordingStatus
 from bot.services.identity import staff_record
 from bot.services.ports import NewWordingVersion, UnitOfWork
 from bot.services.records import WordingVersionRecord
@@ -50,6 +54,12 @@ from bot.services.records import WordingVersionRecord
 # How many unapproved message ids a refused invite names before "and N more".
 NAMED_IN_REFUSAL = 5
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# A level's text at most (longer is refused before the linter, which is slow on it): a
+# message young people read is far shorter.
+MAX_LEVEL_LINES = 30
+MAX_LEVEL_CHARACTERS = 1500
+# The studio's live checks and previews, one at a time in a worker thread.
+_LINTING = anyio.CapacityLimiter(1)
 # The concern path's messages start so; `talk_sent` is the other the safety lane sends a
 # young person (bot.services.concern_joining).
 CONCERN_PREFIX = "concern_"
@@ -148,15 +158,54 @@ def live_english_id(versions: Sequence[WordingVersionRecord], message_id: str) -
     return None
 
 
-def _text(where: str, text: str | None) -> str | None:
+def _text(catalogue: Catalogue, level: Level, text: str | None) -> str | None:
+    """The text, tidied (NFKC, Unix line ends), or None when empty; refused when too long
+    or holding an invisible character (checked before the linter, which is slow on a long
+    text)."""
     if text is None or not text.strip():
         return None
-    if len(text) > MAX_TEXT:
-        raise BadWording(problem=f"{where}: at most {MAX_TEXT} characters")
+    text = text.replace("\r\n", "\n")
+    lines = text.strip().count("\n") + 1
+    if len(text) > MAX_LEVEL_CHARACTERS or lines > MAX_LEVEL_LINES:
+        raise WordingProblem(
+            catalogue,
+            "studio_problem_too_long",
+            level=level.value,
+            lines=str(MAX_LEVEL_LINES),
+            characters=f"{MAX_LEVEL_CHARACTERS:,}",
+        )
+    _check_visible(catalogue, level.value, text)
     try:
-        return checked_text(where, text.replace("\r\n", "\n"))
+        return checked_text(level.value, unicodedata.normalize("NFKC", text))
     except ContentError as error:
         raise BadWording(problem=str(error)) from None
+
+
+def _check_visible(catalogue: Catalogue, where: str, text: str) -> None:
+    """Refuse Unicode format characters (zero-width spaces and joiners, word joiners,
+    direction controls, soft hyphens): invisible in the editor, they hide words from the
+    linter. Waypoint adds the right-to-left marks itself when it renders."""
+    for character in text:
+        if unicodedata.category(character) == "Cf":
+            raise WordingProblem(
+                catalogue,
+                "studio_problem_invisible",
+                where=where,
+                code=f"U+{ord(character):04X}",
+            )
+
+
+def _check_language(catalogue: Catalogue, language: str) -> None:
+    """Only the languages Waypoint has: a made-up code would make a column of its own."""
+    if not _LANGUAGE.match(language):
+        raise BadWording(problem=f"{language!r} is not a language code like en or ar")
+    if language not in catalogue.shipped.languages():
+        raise WordingProblem(
+            catalogue,
+            "studio_problem_language",
+            language=language,
+            languages=", ".join(catalogue.shipped.languages()),
+        )
 
 
 def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
@@ -167,11 +216,10 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
     if draft.message_id not in catalogue:
         raise NoSuchWording
     message = catalogue.message(draft.message_id)
-    if not _LANGUAGE.match(draft.language):
-        raise BadWording(problem=f"{draft.language!r} is not a language code like en or ar")
+    _check_language(catalogue, draft.language)
     english = draft.language == DEFAULT_LANGUAGE
-    easy = _text(f"{draft.message_id} easy", draft.easy)
-    standard = _text(f"{draft.message_id} standard", draft.standard)
+    easy = _text(catalogue, Level.EASY, draft.easy)
+    standard = _text(catalogue, Level.STANDARD, draft.standard)
     if easy is None and standard is None:
         raise BadWording(problem="write an easy or a standard text")
     if message.audience == "staff" and draft.language != DEFAULT_LANGUAGE:
@@ -181,6 +229,10 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
     )
     symbols = tuple(s.strip() for s in draft.symbols if s.strip())
     buttons = message.buttons if draft.buttons is None else tuple(draft.buttons)
+    for symbol in symbols:
+        _check_visible(catalogue, "pictures", symbol)
+    for button in buttons:
+        _check_visible(catalogue, "buttons", button)
     if not english and symbols:
         raise BadWording(problem="pictures go with the English: leave them out of a translation")
     if not english and draft.buttons is not None and buttons != message.buttons:
@@ -350,7 +402,9 @@ async def check_draft(uow: UnitOfWork, actor: KnownStaff, draft: DraftWording) -
     async with uow.reading():
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         catalogue = await council_catalogue(uow, council_id)
-    return check_wording(catalogue, draft)
+    # The linter is slow on a long text: one check at a time, off the event loop, so the bot
+    # and the console keep answering while a therapist types.
+    return await anyio.to_thread.run_sync(check_wording, catalogue, draft, limiter=_LINTING)
 
 
 async def preview_draft(
@@ -364,7 +418,9 @@ async def preview_draft(
     async with uow.reading():
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         catalogue = await council_catalogue(uow, council_id)
-    return preview_wording(catalogue, draft, profile, values)
+    return await anyio.to_thread.run_sync(
+        preview_wording, catalogue, draft, profile, values, limiter=_LINTING
+    )
 
 
 async def do_save_draft(

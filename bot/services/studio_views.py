@@ -199,9 +199,10 @@ def _row(
     )
 
 
-def _languages(shipped: Catalogue, versions: Sequence[WordingVersionRecord]) -> list[str]:
-    found = set(shipped.languages()) | {v.language for v in versions}
-    return [DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE})]
+def _languages(shipped: Catalogue) -> list[str]:
+    # Only the languages Waypoint has: a version in any other (stored before the studio
+    # refused them) never makes a column of its own.
+    return shipped.languages()
 
 
 async def list_messages(uow: UnitOfWork, actor: KnownStaff) -> StudioList:
@@ -219,7 +220,7 @@ def _listed(
 ) -> StudioList:
     approved = [as_wording(v) for v in versions if v.status is WordingStatus.APPROVED]
     live = shipped.overlaid(approved)
-    languages = _languages(shipped, versions)
+    languages = _languages(shipped)
     by_message: dict[str, list[WordingVersionRecord]] = {}
     for version in versions:
         by_message.setdefault(version.message_id, []).append(version)
@@ -292,7 +293,7 @@ def _opened(
     message_id = message.id
     approved = [as_wording(v) for v in council_versions if v.status is WordingStatus.APPROVED]
     live = shipped.overlaid(approved).message(message_id)
-    languages = _languages(shipped, council_versions)
+    languages = _languages(shipped)
     english_id = live_english_id(versions, message_id)
     history = []
     for index, version in enumerate(versions):

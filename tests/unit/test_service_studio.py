@@ -292,3 +292,52 @@ class TestPlaceholders:
         arabic = DraftWording("concern_raised", "ar", None, "شكرا. سأخبر {worker} الآن.")
         saved = await do_save_draft(world.uow(), actor, arabic, now=world.now())
         assert saved.status is WordingStatus.DRAFT
+
+
+def _problem(error: pytest.ExceptionInfo[BadWording]) -> str | None:
+    return getattr(error.value, "problem_id", None)
+
+
+# Zero-width space, non-joiner and joiner, word joiner, a bidi override and isolate, soft hyphen.
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u202e", "\u2066", "\u00ad"]
+
+
+class TestWhatMayBeStored:
+    """Languages Waypoint has, no invisible characters, and texts short enough to check."""
+
+    @pytest.mark.parametrize("language", ["fr", "zzz"])
+    async def test_a_language_waypoint_does_not_have_is_refused(
+        self, world: World, language: str
+    ) -> None:
+        actor = await world.staff_actor(SUE)
+        draft = DraftWording("welcome", language, WELCOME_AR, None)
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, draft, now=world.now())
+        assert _problem(refused) == "studio_problem_language"
+        assert world.store.tables.wording_versions == []
+
+    @pytest.mark.parametrize("invisible", INVISIBLE)
+    async def test_an_invisible_character_is_refused(self, world: World, invisible: str) -> None:
+        actor = await world.staff_actor(SUE)
+        hidden = replace(WELCOME, easy=EASY.replace("computer", f"comp{invisible}uter"))
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, hidden, now=world.now())
+        assert _problem(refused) == "studio_problem_invisible"
+        picture = replace(WELCOME, symbols=("👋", f"💻{invisible}", "🧑"))
+        with pytest.raises(BadWording):
+            await do_save_draft(world.uow(), actor, picture, now=world.now())
+        assert world.store.tables.wording_versions == []
+
+    async def test_texts_are_stored_normalised(self, world: World) -> None:
+        await _saved(world, replace(WELCOME, easy=EASY.replace("I am", "I\ufb01 am", 1)))
+        [version] = world.store.tables.wording_versions
+        assert version.easy is not None
+        assert "\ufb01" not in version.easy
+        assert "Ifi am" in version.easy
+
+    @pytest.mark.parametrize("text", ["Hi {name}.\n" * 31, "Hi {name}. " + "Word. " * 300])
+    def test_a_text_too_long_to_check_is_refused_before_linting(self, text: str) -> None:
+        with pytest.raises(BadWording) as refused:
+            check_wording(Catalogue.load(), replace(WELCOME, easy=text, symbols=()))
+        assert _problem(refused) == "studio_problem_too_long"
+
