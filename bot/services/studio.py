@@ -41,6 +41,7 @@ from bot.domain.errors import (
     InviteWordingNotApproved,
     MayNotUseStudio,
     NoSuchWording,
+    TranslationOutOfDate,
     WaypointError,
 )
 from bot.domain.organisations import slugify
@@ -479,6 +480,11 @@ async def do_approve_wording(
         if version.status is not WordingStatus.DRAFT:
             raise AlreadyApproved
         catalogue = await council_catalogue(uow, council_id)
+        if version.language != DEFAULT_LANGUAGE:
+            versions = await uow.wording_versions.of_message(council_id, version.message_id)
+            if version.english_version_id != live_english_id(versions, version.message_id):
+                problem = catalogue.shipped.render("studio_translation_out_of_date", {})
+                raise TranslationOutOfDate(problem=problem)
         draft = DraftWording(
             version.message_id,
             version.language,
@@ -490,7 +496,7 @@ async def do_approve_wording(
         found = failures(check_wording(catalogue, draft))
         if found:
             raise ApprovalRefused(found)
-        uow.wording_versions.approve(version, by=actor.staff_id, now=now)
+        await uow.wording_versions.approve(version, by=actor.staff_id, now=now)
         uow.audit.record(
             "wording.approved",
             at=now,

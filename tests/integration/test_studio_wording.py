@@ -6,6 +6,8 @@ message to a young person asks the database nothing more than it did before the 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from sqlalchemy import event, select
@@ -20,12 +22,14 @@ from bot.content.messages import ContentError
 from bot.content.render import render
 from bot.content.wordings import Wordings
 from bot.domain.actors import KnownStaff
+from bot.domain.errors import AlreadyApproved
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
 from bot.domain.wording import WordingStatus
 from bot.services.identity import writer_of
 from bot.services.invites import do_create_invite, do_redeem_invite
+from bot.services.records import WordingVersionRecord
 from bot.services.staff import NewStaff, do_add_staff
 from bot.services.studio import (
     DraftWording,
@@ -209,3 +213,20 @@ async def test_the_safety_lane_never_waits_on_wording(
                 work.postbox.to_young_person(sam, "concern_raised", values, now=clock())
     finally:
         await engine.dispose()
+
+
+async def test_approving_a_draft_another_instance_approved_meanwhile_is_refused(
+    uow: UnitOfWorkFactory, clock: ManualClock
+) -> None:
+    """The database decides: an instance holding the version as the draft it read approves
+    nothing once another has approved it (a conditional UPDATE, on SQLite and PostgreSQL)."""
+    await _staff(uow, clock)
+    version_id = await _approve(uow, clock, WELCOME)
+    # As the slower instance read it, before the other approved it.
+    stale = cast(
+        "WordingVersionRecord", SimpleNamespace(id=version_id, status=WordingStatus.DRAFT)
+    )
+    unit = uow()
+    async with unit:
+        with pytest.raises(AlreadyApproved):
+            await unit.wording_versions.approve(stale, by=1, now=clock())

@@ -17,6 +17,7 @@ from bot.domain.errors import (
     InviteWordingNotApproved,
     MayNotUseStudio,
     NoSuchWording,
+    TranslationOutOfDate,
 )
 from bot.domain.profiles import CommunicationProfile, Level
 from bot.domain.wording import VariantState, WordingStatus
@@ -341,3 +342,27 @@ class TestWhatMayBeStored:
             check_wording(Catalogue.load(), replace(WELCOME, easy=text, symbols=()))
         assert _problem(refused) == "studio_problem_too_long"
 
+
+class TestApprovingSafely:
+    async def test_a_translation_of_english_no_longer_live_is_refused(self, world: World) -> None:
+        arabic_id = await _saved(world, DraftWording("welcome", "ar", WELCOME_AR, None))
+        actor = await world.staff_actor(SUE)
+        english_id = await _saved(world)
+        await do_approve_wording(world.uow(), actor, english_id, now=world.now())
+        with pytest.raises(TranslationOutOfDate) as refused:
+            await do_approve_wording(world.uow(), actor, arabic_id, now=world.now())
+        assert refused.value.message_id == "studio_translation_out_of_date"
+        arabic = next(v for v in world.store.tables.wording_versions if v.id == arabic_id)
+        assert arabic.status is WordingStatus.DRAFT
+
+    async def test_a_draft_approved_meanwhile_by_another_instance_is_refused(
+        self, world: World
+    ) -> None:
+        version_id = await _saved(world)
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        [version] = world.store.tables.wording_versions
+        unit = world.uow()
+        async with unit:
+            with pytest.raises(AlreadyApproved):
+                await unit.wording_versions.approve(version, by=1, now=world.now())
