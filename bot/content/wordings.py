@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Hashable, Mapping, Sequence
 
-from bot.content.catalogue import Catalogue
-from bot.content.messages import DEFAULT_LANGUAGE, ContentError, Wording
+from bot.content.catalogue import Catalogue, approved
+from bot.content.messages import DEFAULT_LANGUAGE, ContentError, Message, Wording
 from bot.content.render import Rendered, render
 from bot.domain.profiles import CommunicationProfile, Level
 
@@ -57,15 +57,21 @@ class Wordings:
         self._stamps.pop(council_id, None)
 
 
-def not_live(catalogue: Catalogue) -> list[str]:
+def not_live(catalogue: Catalogue, *, ignoring_trial: bool = False) -> list[str]:
     """The ids of young-person messages that could not be sent from this catalogue: neither
-    reading level of their English is live (approved, or drafts allowed). Translations fall
-    back to English, so English alone decides whether a message can go out."""
+    reading level of their English is live (approved, or drafts allowed; `ignoring_trial`:
+    approved). Translations fall back to English, so English alone decides whether a message
+    can go out."""
+
+    def live(message: Message, level: Level) -> bool:
+        if ignoring_trial:
+            return approved(message, DEFAULT_LANGUAGE, level)
+        return catalogue.live(message, DEFAULT_LANGUAGE, level)
+
     return [
         message.id
         for message in catalogue.messages()
-        if message.audience == "young_person"
-        and not any(catalogue.live(message, DEFAULT_LANGUAGE, level) for level in Level)
+        if message.audience == "young_person" and not any(live(message, lvl) for lvl in Level)
     ]
 
 

@@ -366,3 +366,33 @@ class TestApprovingSafely:
         async with unit:
             with pytest.raises(AlreadyApproved):
                 await unit.wording_versions.approve(version, by=1, now=world.now())
+
+
+class TestStatusTags:
+    async def test_english_reapproved_unchanged_keeps_the_shipped_arabic(
+        self, world: World
+    ) -> None:
+        english = Catalogue.load().message("welcome").variants["en"]
+        same = DraftWording(
+            "welcome",
+            "en",
+            english.texts[Level.EASY],
+            english.texts[Level.STANDARD],
+            english.symbols,
+        )
+        version_id = await _saved(world, same)
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        listed = await list_messages(world.uow(), actor)
+        rows = {row.message_id: row for area in listed.areas for row in area.messages}
+        arabic = {s.level: s.state for s in rows["welcome"].languages[1].levels}
+        assert VariantState.OUT_OF_DATE not in arabic.values()
+
+    async def test_staff_messages_are_tagged_live(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        listed = await list_messages(world.uow(), actor)
+        rows = {row.message_id: row for area in listed.areas for row in area.messages}
+        [english] = rows["studio_bad_wording"].languages
+        assert {s.state for s in english.levels} == {VariantState.LIVE, VariantState.MISSING}
+        shown = await open_message(world.uow(), actor, "studio_bad_wording")
+        assert all(text.approved for text in shown.shipped)
