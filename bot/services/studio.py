@@ -600,10 +600,12 @@ async def do_import_wording(
 @dataclass(frozen=True)
 class Exported:
     """A council's newest version of each message in each language, and its catalogue (the
-    English each translation translates, and each message's area)."""
+    English each translation translates, and each message's area); `out_of_date` names the
+    translations (message id, language) of English no longer live for the council."""
 
     wordings: tuple[Wording, ...]
     catalogue: Catalogue
+    out_of_date: frozenset[tuple[str, str]] = frozenset()
 
 
 async def export_wording(uow: UnitOfWork, council_name: str) -> Exported:
@@ -613,12 +615,19 @@ async def export_wording(uow: UnitOfWork, council_name: str) -> Exported:
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise NoSuchCouncil(council=council_name)
-        versions = [as_wording(v) for v in await uow.wording_versions.of_council(council.id)]
+        records = await uow.wording_versions.of_council(council.id)
+        versions = [as_wording(v) for v in records]
         catalogue = await council_catalogue(uow, council.id)
-    newest: dict[tuple[str, str], Wording] = {}
-    for version in versions:
-        newest.setdefault((version.message_id, version.language), version)
-    return Exported(tuple(newest[key] for key in sorted(newest)), catalogue)
+        newest: dict[tuple[str, str], Wording] = {}
+        for version in versions:
+            newest.setdefault((version.message_id, version.language), version)
+        stale = frozenset(
+            key
+            for key, version in newest.items()
+            if version.language != DEFAULT_LANGUAGE
+            and version.english_version_id != live_english_id(records, version.message_id)
+        )
+    return Exported(tuple(newest[key] for key in sorted(newest)), catalogue, stale)
 
 
 class NoSuchCouncil(WaypointError):
