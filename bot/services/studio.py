@@ -24,6 +24,7 @@ from bot.content.catalogue import Catalogue
 from bot.content.findings import Located, Severity
 from bot.content.lint import WordLists, lint_message
 from bot.content.messages import (
+    BUTTON_PREFIX,
     DEFAULT_LANGUAGE,
     ContentError,
     Message,
@@ -309,9 +310,21 @@ def _check_renders(catalogue: Catalogue, draft: DraftWording) -> None:
     """Every level of the would-be message renders with the values the code fills in (the
     names of the shipped English), in the draft's language: a version that would stop the
     message being sent is refused before it is stored."""
-    would_be = _would_be(catalogue, draft, None)
-    shipped = catalogue.shipped.message(draft.message_id).variants[DEFAULT_LANGUAGE].texts
-    values = {name: name for text in shipped.values() for name in placeholders(text)}
+    # Whether it can be filled in, not whether it is approved: drafts (of button labels, say)
+    # count here.
+    would_be = _would_be(catalogue, draft, None).for_safety()
+    shipped = catalogue.shipped
+    message = shipped.message(draft.message_id)
+    # The values the code gives: the names of the shipped English, and of its button labels.
+    keys = (*message.buttons, *message.ends_with)
+    ids = [draft.message_id, *(BUTTON_PREFIX + key for key in keys)]
+    values = {
+        name: name
+        for message_id in ids
+        if message_id in shipped
+        for text in shipped.message(message_id).variants[DEFAULT_LANGUAGE].texts.values()
+        for name in placeholders(text)
+    }
     for level in Level:
         profile = CommunicationProfile(language=draft.language, level=level, symbols=True)
         try:

@@ -396,3 +396,11 @@ class TestStatusTags:
         assert {s.state for s in english.levels} == {VariantState.LIVE, VariantState.MISSING}
         shown = await open_message(world.uow(), actor, "studio_bad_wording")
         assert all(text.approved for text in shown.shipped)
+
+
+def test_a_message_with_draft_button_labels_can_be_checked_on_a_real_install() -> None:
+    """The render check asks whether a version can be filled in, not whether its button
+    labels are approved yet (no trial setting: the shipped labels are drafts)."""
+    english = Catalogue.load().message("offer_to_worker").variants["en"]
+    draft = DraftWording("offer_to_worker", "en", english.texts[Level.EASY], None, english.symbols)
+    check_wording(Catalogue.load(), draft)
