@@ -51,8 +51,12 @@ class Catalogue:
         *,
         allow_drafts: bool = False,
         drafts_when_nothing_live: bool = False,
+        shipped: Catalogue | None = None,
     ) -> None:
         self._messages = messages
+        # The shipped wording under a council's (the placeholders the code fills in, and
+        # the concern path's fallback): itself when nothing is overlaid.
+        self.shipped: Catalogue = shipped or self
         self.allow_drafts = allow_drafts
         # The safety lane's view (`for_safety`): a concern never waits on wording.
         self.drafts_when_nothing_live = drafts_when_nothing_live
@@ -80,7 +84,10 @@ class Catalogue:
             return self
         if self._safety is None:
             self._safety = Catalogue(
-                self._messages, allow_drafts=self.allow_drafts, drafts_when_nothing_live=True
+                self._messages,
+                allow_drafts=self.allow_drafts,
+                drafts_when_nothing_live=True,
+                shipped=self.shipped,
             )
         return self._safety
 
@@ -104,7 +111,7 @@ class Catalogue:
         messages = dict(self._messages)
         for message_id, languages in by_message.items():
             messages[message_id] = _overlay(self._messages[message_id], languages, self)
-        return Catalogue(messages, allow_drafts=self.allow_drafts)
+        return Catalogue(messages, allow_drafts=self.allow_drafts, shipped=self.shipped)
 
     def _check_buttons(self) -> None:
         for key in ALWAYS_BUTTONS:
@@ -147,10 +154,7 @@ class Catalogue:
         variant = message.variants.get(language)
         if variant is None or level not in variant.texts:
             return False
-        # Staff read plain English, sent as it is: therapists approve young people's wording.
-        if message.audience == "staff":
-            return True
-        return self.allow_drafts or (message.approved and level not in variant.drafts)
+        return self.allow_drafts or approved(message, language, level)
 
     def template(self, message_id: str, language: str, level: Level) -> Template:
         """The wording for this reader, following the fallback order in the module notes."""
@@ -193,6 +197,18 @@ class Catalogue:
     ) -> str:
         """Like `text`, with the values given as a mapping (no profile: see content.render)."""
         return fill(self.template(message_id, language, level), values)
+
+
+def approved(message: Message, language: str, level: Level) -> bool:
+    """Whether this variant goes out by approval alone, whatever a trial allows: the one
+    rule the catalogue, the studio's status tags and start-up's draft count share."""
+    variant = message.variants.get(language)
+    if variant is None or level not in variant.texts:
+        return False
+    # Staff read plain English, sent as it is: therapists approve young people's wording.
+    if message.audience == "staff":
+        return True
+    return message.approved and level not in variant.drafts
 
 
 def _overlay(shipped: Message, languages: dict[str, Wording], catalogue: Catalogue) -> Message:

@@ -9,7 +9,7 @@ another; an import makes drafts for the importing council's therapists to check.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -51,12 +51,18 @@ def _english_table(wording: Wording, catalogue: Catalogue) -> str:
 
 
 def write_council_files(
-    folder: Path, wordings: Sequence[Wording], catalogue: Catalogue
+    folder: Path,
+    wordings: Sequence[Wording],
+    catalogue: Catalogue,
+    *,
+    out_of_date: Collection[tuple[str, str]] = (),
 ) -> list[Path]:
     """Write `wordings` (a council's newest versions) under `folder`; returns the files.
 
     `catalogue` is the council's (its live English is what each translation translates) and
-    names each message's area (the shipped file it comes from)."""
+    names each message's area (the shipped file it comes from). Translations named in
+    `out_of_date` (message id, language) translate English no longer live: they are written
+    fuzzy, as gettext marks a translation to check again."""
     english: dict[str, list[str]] = {}
     translations: dict[str, list[Wording]] = {}
     for wording in wordings:
@@ -81,7 +87,13 @@ def write_council_files(
             shown = catalogue.message(wording.message_id).variants[DEFAULT_LANGUAGE].texts
             for level, text in wording.texts().items():
                 source = shown.get(level, "")
-                po.add(source or text, text, context=f"{wording.message_id}|{level.value}")
+                stale = (wording.message_id, wording.language) in out_of_date
+                po.add(
+                    source or text,
+                    text,
+                    context=f"{wording.message_id}|{level.value}",
+                    flags=("fuzzy",) if stale else (),
+                )
         with path.open("wb") as handle:
             write_po(handle, po, width=0, omit_header=False)
         written.append(path)

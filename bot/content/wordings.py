@@ -10,11 +10,15 @@ approved versions, and when one last changed) with the one it built from
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import logging
+from collections.abc import Hashable, Mapping, Sequence
 
-from bot.content.catalogue import Catalogue
-from bot.content.messages import DEFAULT_LANGUAGE, Wording
-from bot.domain.profiles import Level
+from bot.content.catalogue import Catalogue, approved
+from bot.content.messages import DEFAULT_LANGUAGE, ContentError, Message, Wording
+from bot.content.render import Rendered, render
+from bot.domain.profiles import CommunicationProfile, Level
+
+_LOG = logging.getLogger(__name__)
 
 
 class Wordings:
@@ -53,13 +57,44 @@ class Wordings:
         self._stamps.pop(council_id, None)
 
 
-def not_live(catalogue: Catalogue) -> list[str]:
+def not_live(catalogue: Catalogue, *, ignoring_trial: bool = False) -> list[str]:
     """The ids of young-person messages that could not be sent from this catalogue: neither
-    reading level of their English is live (approved, or drafts allowed). Translations fall
-    back to English, so English alone decides whether a message can go out."""
+    reading level of their English is live (approved, or drafts allowed; `ignoring_trial`:
+    approved). Translations fall back to English, so English alone decides whether a message
+    can go out."""
+
+    def live(message: Message, level: Level) -> bool:
+        if ignoring_trial:
+            return approved(message, DEFAULT_LANGUAGE, level)
+        return catalogue.live(message, DEFAULT_LANGUAGE, level)
+
     return [
         message.id
         for message in catalogue.messages()
-        if message.audience == "young_person"
-        and not any(catalogue.live(message, DEFAULT_LANGUAGE, level) for level in Level)
+        if message.audience == "young_person" and not any(live(message, lvl) for lvl in Level)
     ]
+
+
+def render_safely(
+    council: Catalogue,
+    message_id: str,
+    values: Mapping[str, str],
+    profile: CommunicationProfile,
+    *,
+    council_id: int | None = None,
+) -> tuple[Catalogue, Rendered]:
+    """The safety lane's rendering: with the council's wording, or, should that fail (a
+    version the studio let through that cannot be filled in), with the shipped wording, so a
+    worried young person always gets the acknowledgement and the helplines. Returns the
+    catalogue used (for the buttons) and the message."""
+    try:
+        return council, render(council, message_id, values, profile)
+    except ContentError:
+        # Ids only: the values are a young person's and their worker's.
+        _LOG.warning(
+            "council %s wording for %s did not render on the safety lane: shipped wording sent",
+            council_id,
+            message_id,
+        )
+        shipped = council.shipped.for_safety()
+        return shipped, render(shipped, message_id, values, profile)

@@ -323,6 +323,13 @@ class BadWording(WaypointError):
     message_id = "studio_bad_wording"
 
 
+class TranslationOutOfDate(BadWording):
+    """A translation written against an English version that is no longer live: approved,
+    it would never be sent. `problem` says to check it against the English now."""
+
+    message_id = "studio_translation_out_of_date"
+
+
 class AlreadyApproved(WaypointError):
     """Only a draft can be approved; this version is live or was already."""
 

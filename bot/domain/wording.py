@@ -30,7 +30,3 @@ class VariantState(StrEnum):
     # An approved translation of English that has changed since: English is used until a
     # therapist who reads the language approves a translation of the English now live.
     OUT_OF_DATE = "out_of_date"
-
-
-# Bounds a version's texts are kept within (a Telegram message is 4096 characters at most).
-MAX_TEXT = 4000

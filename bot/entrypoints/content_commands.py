@@ -48,7 +48,9 @@ def content_export(args: argparse.Namespace, settings: Settings) -> None:
         if not exported.wordings:
             return staff_text(catalogue, "studio_nothing_to_export", council=args.council) + "\n"
         try:
-            written = write_council_files(args.to, exported.wordings, exported.catalogue)
+            written = write_council_files(
+                args.to, exported.wordings, exported.catalogue, out_of_date=exported.out_of_date
+            )
         except OSError as error:
             reason = error.strerror or type(error).__name__
             raise _refused(

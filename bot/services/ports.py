@@ -898,8 +898,9 @@ class WordingVersions(Protocol):
         """One council's approved versions, newest first (the first per message and
         language is the live one)."""
 
-    def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
-        """Mark a draft approved by this member of staff, now."""
+    async def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
+        """Mark a draft approved by this member of staff, now: AlreadyApproved when it is a
+        draft no longer (another instance approved it first), decided by the database."""
 
     async def stamps(self) -> dict[int, WordingStamp]:
         """Per council with any approved version: how many, and when one last changed. One

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+
+import anyio
+import anyio.to_thread
 
 from bot.content.catalogue import Catalogue
 from bot.content.findings import Located, Severity
 from bot.content.lint import WordLists, lint_message
 from bot.content.messages import (
+    BUTTON_PREFIX,
     DEFAULT_LANGUAGE,
     ContentError,
     Message,
@@ -37,12 +42,13 @@ from bot.domain.errors import (
     InviteWordingNotApproved,
     MayNotUseStudio,
     NoSuchWording,
+    TranslationOutOfDate,
     WaypointError,
 )
 from bot.domain.organisations import slugify
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level
-from bot.domain.wording import MAX_TEXT, WordingStatus
+from bot.domain.wording import WordingStatus
 from bot.services.identity import staff_record
 from bot.services.ports import NewWordingVersion, UnitOfWork
 from bot.services.records import WordingVersionRecord
@@ -50,6 +56,16 @@ from bot.services.records import WordingVersionRecord
 # How many unapproved message ids a refused invite names before "and N more".
 NAMED_IN_REFUSAL = 5
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# A level's text at most (longer is refused before the linter, which is slow on it): a
+# message young people read is far shorter.
+MAX_LEVEL_LINES = 30
+MAX_LEVEL_CHARACTERS = 1500
+# The studio's live checks and previews, one at a time in a worker thread.
+_LINTING = anyio.CapacityLimiter(1)
+# The concern path's messages start so; `talk_sent` is the other the safety lane sends a
+# young person (bot.services.concern_joining).
+CONCERN_PREFIX = "concern_"
+SAFETY_LANE_OTHERS = frozenset({"talk_sent"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,15 @@ class DraftWording:
     standard: str | None
     symbols: tuple[str, ...] = ()
     buttons: tuple[str, ...] | None = None
+
+
+class WordingProblem(BadWording):
+    """BadWording worded by a staff message of content/messages (`problem_id`), so the
+    studio says what to change in the council's catalogue's words."""
+
+    def __init__(self, catalogue: Catalogue, problem_id: str, **values: str) -> None:
+        super().__init__(problem=catalogue.shipped.render(problem_id, values))
+        self.problem_id = problem_id
 
 
 class ApprovalRefused(WaypointError):
@@ -135,15 +160,54 @@ def live_english_id(versions: Sequence[WordingVersionRecord], message_id: str) -
     return None
 
 
-def _text(where: str, text: str | None) -> str | None:
+def _text(catalogue: Catalogue, level: Level, text: str | None) -> str | None:
+    """The text, tidied (NFKC, Unix line ends), or None when empty; refused when too long
+    or holding an invisible character (checked before the linter, which is slow on a long
+    text)."""
     if text is None or not text.strip():
         return None
-    if len(text) > MAX_TEXT:
-        raise BadWording(problem=f"{where}: at most {MAX_TEXT} characters")
+    text = text.replace("\r\n", "\n")
+    lines = text.strip().count("\n") + 1
+    if len(text) > MAX_LEVEL_CHARACTERS or lines > MAX_LEVEL_LINES:
+        raise WordingProblem(
+            catalogue,
+            "studio_problem_too_long",
+            level=level.value,
+            lines=str(MAX_LEVEL_LINES),
+            characters=f"{MAX_LEVEL_CHARACTERS:,}",
+        )
+    _check_visible(catalogue, level.value, text)
     try:
-        return checked_text(where, text.replace("\r\n", "\n"))
+        return checked_text(level.value, unicodedata.normalize("NFKC", text))
     except ContentError as error:
         raise BadWording(problem=str(error)) from None
+
+
+def _check_visible(catalogue: Catalogue, where: str, text: str) -> None:
+    """Refuse Unicode format characters (zero-width spaces and joiners, word joiners,
+    direction controls, soft hyphens): invisible in the editor, they hide words from the
+    linter. Waypoint adds the right-to-left marks itself when it renders."""
+    for character in text:
+        if unicodedata.category(character) == "Cf":
+            raise WordingProblem(
+                catalogue,
+                "studio_problem_invisible",
+                where=where,
+                code=f"U+{ord(character):04X}",
+            )
+
+
+def _check_language(catalogue: Catalogue, language: str) -> None:
+    """Only the languages Waypoint has: a made-up code would make a column of its own."""
+    if not _LANGUAGE.match(language):
+        raise BadWording(problem=f"{language!r} is not a language code like en or ar")
+    if language not in catalogue.shipped.languages():
+        raise WordingProblem(
+            catalogue,
+            "studio_problem_language",
+            language=language,
+            languages=", ".join(catalogue.shipped.languages()),
+        )
 
 
 def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
@@ -154,11 +218,10 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
     if draft.message_id not in catalogue:
         raise NoSuchWording
     message = catalogue.message(draft.message_id)
-    if not _LANGUAGE.match(draft.language):
-        raise BadWording(problem=f"{draft.language!r} is not a language code like en or ar")
+    _check_language(catalogue, draft.language)
     english = draft.language == DEFAULT_LANGUAGE
-    easy = _text(f"{draft.message_id} easy", draft.easy)
-    standard = _text(f"{draft.message_id} standard", draft.standard)
+    easy = _text(catalogue, Level.EASY, draft.easy)
+    standard = _text(catalogue, Level.STANDARD, draft.standard)
     if easy is None and standard is None:
         raise BadWording(problem="write an easy or a standard text")
     if message.audience == "staff" and draft.language != DEFAULT_LANGUAGE:
@@ -168,6 +231,10 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
     )
     symbols = tuple(s.strip() for s in draft.symbols if s.strip())
     buttons = message.buttons if draft.buttons is None else tuple(draft.buttons)
+    for symbol in symbols:
+        _check_visible(catalogue, "pictures", symbol)
+    for button in buttons:
+        _check_visible(catalogue, "buttons", button)
     if not english and symbols:
         raise BadWording(problem="pictures go with the English: leave them out of a translation")
     if not english and draft.buttons is not None and buttons != message.buttons:
@@ -177,7 +244,7 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
             problem=f"the buttons must stay {list(message.buttons)} (their order may change; "
             "change a label in its button_ message)"
         )
-    return DraftWording(
+    checked = DraftWording(
         draft.message_id,
         draft.language,
         easy,
@@ -185,31 +252,87 @@ def checked_draft(catalogue: Catalogue, draft: DraftWording) -> DraftWording:
         symbols if english else (),
         buttons if english else (),
     )
+    _check_renders(catalogue, checked)
+    return checked
 
 
 def _check_placeholders(
     catalogue: Catalogue, message: Message, language: str, texts: Mapping[Level, str | None]
 ) -> None:
-    """The code fills in only the shipped English's {names}; a translation keeps exactly the
-    English's names at each level."""
+    """The code fills in only the names the message's English uses (at any level: a
+    translation at a level the English lacks may not invent one); a translation keeps
+    exactly the English's names at each level the English has; and the concern path keeps
+    every name of the shipped English (the worker, the helpline numbers)."""
     english = catalogue.message(message.id).variants[DEFAULT_LANGUAGE].texts
     filled = set().union(*(placeholders(text) for text in english.values()))
+    shipped = catalogue.shipped.message(message.id).variants[DEFAULT_LANGUAGE].texts
     for level, text in texts.items():
         if text is None:
             continue
         found = placeholders(text)
-        if language == DEFAULT_LANGUAGE:
-            unknown = found - filled
-            if unknown:
-                raise BadWording(
-                    problem=f"{level.value}: Waypoint fills in only {sorted(filled)}, "
-                    f"not {sorted(unknown)}"
-                )
-        elif level in english and found != placeholders(english[level]):
-            raise BadWording(
-                problem=f"{level.value}: copy each {{name}} of the English unchanged "
-                f"({sorted(placeholders(english[level]))})"
+        unknown = found - filled
+        if unknown:
+            raise WordingProblem(
+                catalogue,
+                "studio_problem_unknown_name",
+                level=level.value,
+                filled=_names(filled),
+                unknown=_names(unknown),
             )
+        if language != DEFAULT_LANGUAGE and level in english:
+            wanted = placeholders(english[level])
+            if found != wanted:
+                raise WordingProblem(
+                    catalogue,
+                    "studio_problem_copy_names",
+                    level=level.value,
+                    names=_names(wanted),
+                )
+        if message.id.startswith(CONCERN_PREFIX) or message.id in SAFETY_LANE_OTHERS:
+            kept = placeholders(shipped.get(level) or "") or set().union(
+                *(placeholders(t) for t in shipped.values())
+            )
+            dropped = kept - found
+            if dropped:
+                raise WordingProblem(
+                    catalogue,
+                    "studio_problem_concern_names",
+                    level=level.value,
+                    names=_names(dropped),
+                )
+
+
+def _names(names: set[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names)) or "none"
+
+
+def _check_renders(catalogue: Catalogue, draft: DraftWording) -> None:
+    """Every level of the would-be message renders with the values the code fills in (the
+    names of the shipped English), in the draft's language: a version that would stop the
+    message being sent is refused before it is stored."""
+    # Whether it can be filled in, not whether it is approved: drafts (of button labels, say)
+    # count here.
+    would_be = _would_be(catalogue, draft, None).for_safety()
+    shipped = catalogue.shipped
+    message = shipped.message(draft.message_id)
+    # The values the code gives: the names of the shipped English, and of its button labels.
+    keys = (*message.buttons, *message.ends_with)
+    ids = [draft.message_id, *(BUTTON_PREFIX + key for key in keys)]
+    values = {
+        name: name
+        for message_id in ids
+        if message_id in shipped
+        for text in shipped.message(message_id).variants[DEFAULT_LANGUAGE].texts.values()
+        for name in placeholders(text)
+    }
+    for level in Level:
+        profile = CommunicationProfile(language=draft.language, level=level, symbols=True)
+        try:
+            render(would_be, draft.message_id, values, profile)
+        except (ContentError, KeyError, ValueError, IndexError, AttributeError):
+            raise WordingProblem(
+                catalogue, "studio_problem_does_not_render", level=level.value
+            ) from None
 
 
 def _would_be(catalogue: Catalogue, draft: DraftWording, english_id: int | None) -> Catalogue:
@@ -293,7 +416,9 @@ async def check_draft(uow: UnitOfWork, actor: KnownStaff, draft: DraftWording) -
     async with uow.reading():
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         catalogue = await council_catalogue(uow, council_id)
-    return check_wording(catalogue, draft)
+    # The linter is slow on a long text: one check at a time, off the event loop, so the bot
+    # and the console keep answering while a therapist types.
+    return await anyio.to_thread.run_sync(check_wording, catalogue, draft, limiter=_LINTING)
 
 
 async def preview_draft(
@@ -307,7 +432,9 @@ async def preview_draft(
     async with uow.reading():
         _, council_id = await _studio_staff(uow, actor, may_use_studio)
         catalogue = await council_catalogue(uow, council_id)
-    return preview_wording(catalogue, draft, profile, values)
+    return await anyio.to_thread.run_sync(
+        preview_wording, catalogue, draft, profile, values, limiter=_LINTING
+    )
 
 
 async def do_save_draft(
@@ -366,6 +493,11 @@ async def do_approve_wording(
         if version.status is not WordingStatus.DRAFT:
             raise AlreadyApproved
         catalogue = await council_catalogue(uow, council_id)
+        if version.language != DEFAULT_LANGUAGE:
+            versions = await uow.wording_versions.of_message(council_id, version.message_id)
+            if version.english_version_id != live_english_id(versions, version.message_id):
+                problem = catalogue.shipped.render("studio_translation_out_of_date", {})
+                raise TranslationOutOfDate(problem=problem)
         draft = DraftWording(
             version.message_id,
             version.language,
@@ -377,7 +509,7 @@ async def do_approve_wording(
         found = failures(check_wording(catalogue, draft))
         if found:
             raise ApprovalRefused(found)
-        uow.wording_versions.approve(version, by=actor.staff_id, now=now)
+        await uow.wording_versions.approve(version, by=actor.staff_id, now=now)
         uow.audit.record(
             "wording.approved",
             at=now,
@@ -481,10 +613,12 @@ async def do_import_wording(
 @dataclass(frozen=True)
 class Exported:
     """A council's newest version of each message in each language, and its catalogue (the
-    English each translation translates, and each message's area)."""
+    English each translation translates, and each message's area); `out_of_date` names the
+    translations (message id, language) of English no longer live for the council."""
 
     wordings: tuple[Wording, ...]
     catalogue: Catalogue
+    out_of_date: frozenset[tuple[str, str]] = frozenset()
 
 
 async def export_wording(uow: UnitOfWork, council_name: str) -> Exported:
@@ -494,12 +628,19 @@ async def export_wording(uow: UnitOfWork, council_name: str) -> Exported:
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise NoSuchCouncil(council=council_name)
-        versions = [as_wording(v) for v in await uow.wording_versions.of_council(council.id)]
+        records = await uow.wording_versions.of_council(council.id)
+        versions = [as_wording(v) for v in records]
         catalogue = await council_catalogue(uow, council.id)
-    newest: dict[tuple[str, str], Wording] = {}
-    for version in versions:
-        newest.setdefault((version.message_id, version.language), version)
-    return Exported(tuple(newest[key] for key in sorted(newest)), catalogue)
+        newest: dict[tuple[str, str], Wording] = {}
+        for version in versions:
+            newest.setdefault((version.message_id, version.language), version)
+        stale = frozenset(
+            key
+            for key, version in newest.items()
+            if version.language != DEFAULT_LANGUAGE
+            and version.english_version_id != live_english_id(records, version.message_id)
+        )
+    return Exported(tuple(newest[key] for key in sorted(newest)), catalogue, stale)
 
 
 class NoSuchCouncil(WaypointError):

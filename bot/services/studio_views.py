@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.content.catalogue import Catalogue
+from bot.content.catalogue import Catalogue, approved
 from bot.content.messages import DEFAULT_LANGUAGE, Message
 from bot.content.usage import built_from_a_name, where_used
 from bot.content.wordings import not_live
@@ -128,14 +128,6 @@ class StudioMessage:
     history: tuple[VersionView, ...]
 
 
-def _approved(message: Message, language: str, level: Level) -> bool:
-    """Live by approval alone (the studio shows approval, whatever a trial allows)."""
-    variant = message.variants.get(language)
-    if variant is None or level not in variant.texts:
-        return False
-    return message.approved and level not in variant.drafts
-
-
 def _state(
     shipped: Message,
     live: Message,
@@ -149,16 +141,21 @@ def _state(
     mine = [v for v in versions if v.language == language]
     newest = mine[0] if mine else None
     waiting = newest is not None and newest.status is WordingStatus.DRAFT
-    if _approved(live, language, level):
+    if approved(live, language, level):
         return LevelState(level, VariantState.LIVE, waiting)
     if language != DEFAULT_LANGUAGE:
-        approved = next((v for v in mine if v.status is WordingStatus.APPROVED), None)
-        stale_mine = approved is not None and approved.english_version_id != english_id
+        newest_approved = next((v for v in mine if v.status is WordingStatus.APPROVED), None)
+        stale_mine = (
+            newest_approved is not None and newest_approved.english_version_id != english_id
+        )
+        # As Catalogue._overlay keeps it: the shipped translation is dropped at a level only
+        # when the council's English there differs from the shipped English.
         shipped_variant = shipped.variants.get(language)
+        live_variant = live.variants.get(language)
         stale_shipped = (
-            english_id is not None
-            and shipped_variant is not None
+            shipped_variant is not None
             and level in shipped_variant.texts
+            and (live_variant is None or level not in live_variant.texts)
         )
         if stale_mine or stale_shipped:
             return LevelState(level, VariantState.OUT_OF_DATE, waiting)
@@ -199,9 +196,10 @@ def _row(
     )
 
 
-def _languages(shipped: Catalogue, versions: Sequence[WordingVersionRecord]) -> list[str]:
-    found = set(shipped.languages()) | {v.language for v in versions}
-    return [DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE})]
+def _languages(shipped: Catalogue) -> list[str]:
+    # Only the languages Waypoint has: a version in any other (stored before the studio
+    # refused them) never makes a column of its own.
+    return shipped.languages()
 
 
 async def list_messages(uow: UnitOfWork, actor: KnownStaff) -> StudioList:
@@ -217,9 +215,10 @@ async def list_messages(uow: UnitOfWork, actor: KnownStaff) -> StudioList:
 def _listed(
     shipped: Catalogue, council_id: int, versions: Sequence[WordingVersionRecord]
 ) -> StudioList:
-    approved = [as_wording(v) for v in versions if v.status is WordingStatus.APPROVED]
-    live = shipped.overlaid(approved)
-    languages = _languages(shipped, versions)
+    live = shipped.overlaid(
+        [as_wording(v) for v in versions if v.status is WordingStatus.APPROVED]
+    )
+    languages = _languages(shipped)
     by_message: dict[str, list[WordingVersionRecord]] = {}
     for version in versions:
         by_message.setdefault(version.message_id, []).append(version)
@@ -257,7 +256,7 @@ def _shipped_texts(message: Message) -> tuple[ShippedText, ...]:
             variant.texts.get(Level.EASY),
             variant.texts.get(Level.STANDARD),
             variant.symbols,
-            message.approved and not variant.drafts,
+            all(approved(message, language, level) for level in variant.texts),
         )
         for language, variant in message.variants.items()
     )
@@ -290,9 +289,10 @@ def _opened(
     names: dict[int, str],
 ) -> StudioMessage:
     message_id = message.id
-    approved = [as_wording(v) for v in council_versions if v.status is WordingStatus.APPROVED]
-    live = shipped.overlaid(approved).message(message_id)
-    languages = _languages(shipped, council_versions)
+    live = shipped.overlaid(
+        [as_wording(v) for v in council_versions if v.status is WordingStatus.APPROVED]
+    ).message(message_id)
+    languages = _languages(shipped)
     english_id = live_english_id(versions, message_id)
     history = []
     for index, version in enumerate(versions):

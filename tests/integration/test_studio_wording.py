@@ -6,6 +6,8 @@ message to a young person asks the database nothing more than it did before the 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from sqlalchemy import event, select
@@ -20,12 +22,14 @@ from bot.content.messages import ContentError
 from bot.content.render import render
 from bot.content.wordings import Wordings
 from bot.domain.actors import KnownStaff
+from bot.domain.errors import AlreadyApproved
 from bot.domain.outbox import Lane
 from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile
 from bot.domain.wording import WordingStatus
 from bot.services.identity import writer_of
 from bot.services.invites import do_create_invite, do_redeem_invite
+from bot.services.records import WordingVersionRecord
 from bot.services.staff import NewStaff, do_add_staff
 from bot.services.studio import (
     DraftWording,
@@ -41,6 +45,16 @@ SAM, KAI = 2001, 2002
 EASY = "Hello {name}.\nI am Waypoint. I am a computer, not a person.\n{worker} is your worker."
 WELCOME = DraftWording("welcome", "en", EASY, None, ("👋", "💻", "🧑"))
 ARABIC = DraftWording("welcome", "ar", "مرحبا {name}.\nأنا Waypoint.\n{worker} هو عاملك.", None)  # noqa: RUF001
+
+
+OFFER = DraftWording(
+    "offer_to_worker",
+    "en",
+    "I can send your words to {worker}.\nDo you want me to send them now?",
+    None,
+    ("📨", "❓"),
+    ("keep", "send_now"),
+)
 
 
 async def _staff(uow: UnitOfWorkFactory, clock: ManualClock) -> None:
@@ -137,6 +151,7 @@ async def test_export_then_import_round_trips_as_drafts(
     await do_save_draft(uow(), sue, ARABIC, now=clock())
     button = DraftWording("button_help", "en", None, "Help me")
     await do_save_draft(uow(), sue, button, now=clock())
+    await do_save_draft(uow(), sue, OFFER, now=clock())
     exported = await export_wording(uow(), "North Yorkshire")
     written = write_council_files(tmp_path, exported.wordings, exported.catalogue)
     assert {p.relative_to(tmp_path).as_posix() for p in written} == {
@@ -145,20 +160,23 @@ async def test_export_then_import_round_trips_as_drafts(
         "locale/ar/LC_MESSAGES/waypoint.po",
     }
     back = read_council_files(tmp_path)
-    assert await do_import_wording(uow(), "West Yorkshire", back, now=clock()) == 3
+    assert await do_import_wording(uow(), "West Yorkshire", back, now=clock()) == 4
     async with uow() as work:
         west = await work.organisations.council("west-yorkshire")
         assert west is not None
         versions = await work.wording_versions.of_council(west.id)
         got = {
-            (v.message_id, v.language): (v.easy, v.standard, tuple(v.symbols)) for v in versions
+            (v.message_id, v.language): (v.easy, v.standard, tuple(v.symbols), tuple(v.buttons))
+            for v in versions
         }
         facts = {(v.status, v.written_by) for v in versions}
         ids = {v.id for v in versions}
     assert got == {
-        ("welcome", "en"): (WELCOME.easy, None, WELCOME.symbols),
-        ("welcome", "ar"): (ARABIC.easy, None, ()),
-        ("button_help", "en"): (None, "Help me", ()),
+        ("welcome", "en"): (WELCOME.easy, None, WELCOME.symbols, ()),
+        ("welcome", "ar"): (ARABIC.easy, None, (), ()),
+        ("button_help", "en"): (None, "Help me", (), ()),
+        # The buttons, in the council's order.
+        ("offer_to_worker", "en"): (OFFER.easy, None, OFFER.symbols, ("keep", "send_now")),
     }
     assert facts == {(WordingStatus.DRAFT, None)}
     assert english_id not in ids
@@ -209,3 +227,43 @@ async def test_the_safety_lane_never_waits_on_wording(
                 work.postbox.to_young_person(sam, "concern_raised", values, now=clock())
     finally:
         await engine.dispose()
+
+
+async def test_approving_a_draft_another_instance_approved_meanwhile_is_refused(
+    uow: UnitOfWorkFactory, clock: ManualClock
+) -> None:
+    """The database decides: an instance holding the version as the draft it read approves
+    nothing once another has approved it (a conditional UPDATE, on SQLite and PostgreSQL)."""
+    await _staff(uow, clock)
+    version_id = await _approve(uow, clock, WELCOME)
+    # As the slower instance read it, before the other approved it.
+    stale = cast(
+        "WordingVersionRecord", SimpleNamespace(id=version_id, status=WordingStatus.DRAFT)
+    )
+    unit = uow()
+    async with unit:
+        with pytest.raises(AlreadyApproved):
+            await unit.wording_versions.approve(stale, by=1, now=clock())
+
+
+async def test_an_out_of_date_translation_is_exported_fuzzy_and_imported_a_draft(
+    uow: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path
+) -> None:
+    await _staff(uow, clock)
+    await _approve(uow, clock, ARABIC)
+    # The English changes after the Arabic was approved: the Arabic is out of date.
+    await _approve(uow, clock, WELCOME)
+    exported = await export_wording(uow(), "North Yorkshire")
+    assert exported.out_of_date == {("welcome", "ar")}
+    write_council_files(
+        tmp_path, exported.wordings, exported.catalogue, out_of_date=exported.out_of_date
+    )
+    po = (tmp_path / "locale/ar/LC_MESSAGES/waypoint.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" in po.split('msgctxt "welcome|easy"')[0].rsplit("\n\n", 1)[-1]
+    back = read_council_files(tmp_path)
+    await do_import_wording(uow(), "West Yorkshire", back, now=clock())
+    async with uow() as work:
+        west = await work.organisations.council("west-yorkshire")
+        assert west is not None
+        versions = await work.wording_versions.of_council(west.id)
+        assert {v.status for v in versions if v.language == "ar"} == {WordingStatus.DRAFT}

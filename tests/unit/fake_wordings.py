@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.domain.errors import AlreadyApproved
 from bot.domain.wording import WordingStatus
 from bot.services.ports import NewWordingVersion, WordingStamp
 from bot.services.records import WordingVersionRecord
@@ -55,8 +56,11 @@ class FakeWordingVersions:
             if row.status is WordingStatus.APPROVED
         ]
 
-    def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
-        """Mark a draft approved."""
+    async def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
+        """Mark a draft approved; AlreadyApproved when it is one no longer, as the database's
+        conditional update says."""
+        if version.status is not WordingStatus.DRAFT:
+            raise AlreadyApproved
         version.status = WordingStatus.APPROVED
         version.approved_by, version.approved_at, version.changed_at = by, now, now
 

@@ -18,6 +18,7 @@ from bot.domain.errors import (
     InviteWordingNotApproved,
     MayNotUseStudio,
     NoSuchWording,
+    TranslationOutOfDate,
 )
 from bot.domain.profiles import CommunicationProfile, Level
 from bot.domain.wording import VariantState, WordingStatus
@@ -279,3 +280,146 @@ class TestTranslations:
         )
         assert shown.language == "ar"
         assert shown.chunks[0].startswith("\u200f")
+
+
+class TestPlaceholders:
+    """A version may use only the names the code fills in, whatever the level, and the
+    concern path keeps the worker's name and the helpline numbers (issue 16 red team)."""
+
+    async def test_a_name_at_a_level_the_english_lacks_is_refused(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        arabic = DraftWording("concern_raised", "ar", None, "شكرا. {password}")
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, arabic, now=world.now())
+        assert getattr(refused.value, "problem_id", None) == "studio_problem_unknown_name"
+        assert world.store.tables.wording_versions == []
+
+    async def test_the_concern_path_keeps_the_workers_name(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        english = DraftWording("concern_raised", "en", "Thank you for telling me.", None)
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, english, now=world.now())
+        assert getattr(refused.value, "problem_id", None) == "studio_problem_concern_names"
+        arabic = DraftWording("concern_raised", "ar", None, "شكرا لك.")
+        with pytest.raises(BadWording):
+            await do_save_draft(world.uow(), actor, arabic, now=world.now())
+        assert world.store.tables.wording_versions == []
+
+    async def test_a_reworded_acknowledgement_keeping_the_names_is_saved(
+        self, world: World
+    ) -> None:
+        actor = await world.staff_actor(SUE)
+        arabic = DraftWording("concern_raised", "ar", None, "شكرا. سأخبر {worker} الآن.")
+        saved = await do_save_draft(world.uow(), actor, arabic, now=world.now())
+        assert saved.status is WordingStatus.DRAFT
+
+
+def _problem(error: pytest.ExceptionInfo[BadWording]) -> str | None:
+    return getattr(error.value, "problem_id", None)
+
+
+# Zero-width space, non-joiner and joiner, word joiner, a bidi override and isolate, soft hyphen.
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u202e", "\u2066", "\u00ad"]
+
+
+class TestWhatMayBeStored:
+    """Languages Waypoint has, no invisible characters, and texts short enough to check."""
+
+    @pytest.mark.parametrize("language", ["fr", "zzz"])
+    async def test_a_language_waypoint_does_not_have_is_refused(
+        self, world: World, language: str
+    ) -> None:
+        actor = await world.staff_actor(SUE)
+        draft = DraftWording("welcome", language, WELCOME_AR, None)
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, draft, now=world.now())
+        assert _problem(refused) == "studio_problem_language"
+        assert world.store.tables.wording_versions == []
+
+    @pytest.mark.parametrize("invisible", INVISIBLE)
+    async def test_an_invisible_character_is_refused(self, world: World, invisible: str) -> None:
+        actor = await world.staff_actor(SUE)
+        hidden = replace(WELCOME, easy=EASY.replace("computer", f"comp{invisible}uter"))
+        with pytest.raises(BadWording) as refused:
+            await do_save_draft(world.uow(), actor, hidden, now=world.now())
+        assert _problem(refused) == "studio_problem_invisible"
+        picture = replace(WELCOME, symbols=("👋", f"💻{invisible}", "🧑"))
+        with pytest.raises(BadWording):
+            await do_save_draft(world.uow(), actor, picture, now=world.now())
+        assert world.store.tables.wording_versions == []
+
+    async def test_texts_are_stored_normalised(self, world: World) -> None:
+        await _saved(world, replace(WELCOME, easy=EASY.replace("I am", "I\ufb01 am", 1)))
+        [version] = world.store.tables.wording_versions
+        assert version.easy is not None
+        assert "\ufb01" not in version.easy
+        assert "Ifi am" in version.easy
+
+    @pytest.mark.parametrize("text", ["Hi {name}.\n" * 31, "Hi {name}. " + "Word. " * 300])
+    def test_a_text_too_long_to_check_is_refused_before_linting(self, text: str) -> None:
+        with pytest.raises(BadWording) as refused:
+            check_wording(Catalogue.load(), replace(WELCOME, easy=text, symbols=()))
+        assert _problem(refused) == "studio_problem_too_long"
+
+
+class TestApprovingSafely:
+    async def test_a_translation_of_english_no_longer_live_is_refused(self, world: World) -> None:
+        arabic_id = await _saved(world, DraftWording("welcome", "ar", WELCOME_AR, None))
+        actor = await world.staff_actor(SUE)
+        english_id = await _saved(world)
+        await do_approve_wording(world.uow(), actor, english_id, now=world.now())
+        with pytest.raises(TranslationOutOfDate) as refused:
+            await do_approve_wording(world.uow(), actor, arabic_id, now=world.now())
+        assert refused.value.message_id == "studio_translation_out_of_date"
+        arabic = next(v for v in world.store.tables.wording_versions if v.id == arabic_id)
+        assert arabic.status is WordingStatus.DRAFT
+
+    async def test_a_draft_approved_meanwhile_by_another_instance_is_refused(
+        self, world: World
+    ) -> None:
+        version_id = await _saved(world)
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        [version] = world.store.tables.wording_versions
+        unit = world.uow()
+        async with unit:
+            with pytest.raises(AlreadyApproved):
+                await unit.wording_versions.approve(version, by=1, now=world.now())
+
+
+class TestStatusTags:
+    async def test_english_reapproved_unchanged_keeps_the_shipped_arabic(
+        self, world: World
+    ) -> None:
+        english = Catalogue.load().message("welcome").variants["en"]
+        same = DraftWording(
+            "welcome",
+            "en",
+            english.texts[Level.EASY],
+            english.texts[Level.STANDARD],
+            english.symbols,
+        )
+        version_id = await _saved(world, same)
+        actor = await world.staff_actor(SUE)
+        await do_approve_wording(world.uow(), actor, version_id, now=world.now())
+        listed = await list_messages(world.uow(), actor)
+        rows = {row.message_id: row for area in listed.areas for row in area.messages}
+        arabic = {s.level: s.state for s in rows["welcome"].languages[1].levels}
+        assert VariantState.OUT_OF_DATE not in arabic.values()
+
+    async def test_staff_messages_are_tagged_live(self, world: World) -> None:
+        actor = await world.staff_actor(SUE)
+        listed = await list_messages(world.uow(), actor)
+        rows = {row.message_id: row for area in listed.areas for row in area.messages}
+        [english] = rows["studio_bad_wording"].languages
+        assert {s.state for s in english.levels} == {VariantState.LIVE, VariantState.MISSING}
+        shown = await open_message(world.uow(), actor, "studio_bad_wording")
+        assert all(text.approved for text in shown.shipped)
+
+
+def test_a_message_with_draft_button_labels_can_be_checked_on_a_real_install() -> None:
+    """The render check asks whether a version can be filled in, not whether its button
+    labels are approved yet (no trial setting: the shipped labels are drafts)."""
+    english = Catalogue.load().message("offer_to_worker").variants["en"]
+    draft = DraftWording("offer_to_worker", "en", english.texts[Level.EASY], None, english.symbols)
+    check_wording(Catalogue.load(), draft)

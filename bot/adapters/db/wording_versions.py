@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import WordingVersion
+from bot.domain.errors import AlreadyApproved
 from bot.domain.wording import WordingStatus
 from bot.services.ports import NewWordingVersion, WordingStamp
 from bot.services.records import WordingVersionRecord
@@ -81,12 +83,26 @@ class WordingVersions:
         )
         return found.all()
 
-    def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
-        """Mark a draft approved by this member of staff, now."""
-        version.status = WordingStatus.APPROVED
-        version.approved_by = by
-        version.approved_at = now
-        version.changed_at = now
+    async def approve(self, version: WordingVersionRecord, *, by: int, now: datetime) -> None:
+        """Mark a draft approved by this member of staff, now. Only while it is a draft, as
+        the database sees it: of two instances approving at once, the second updates no row
+        (PostgreSQL re-checks the condition once the first commits) and is refused."""
+        done = await self._session.execute(
+            update(WordingVersion)
+            .where(
+                WordingVersion.id == version.id,
+                WordingVersion.status == WordingStatus.DRAFT,
+            )
+            .values(
+                status=WordingStatus.APPROVED,
+                approved_by=by,
+                approved_at=now,
+                changed_at=now,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        if cast("CursorResult[Any]", done).rowcount != 1:
+            raise AlreadyApproved
 
     async def stamps(self) -> dict[int, WordingStamp]:
         """Per council with approved versions: how many, and when one last changed."""

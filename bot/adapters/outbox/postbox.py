@@ -22,7 +22,7 @@ from bot.adapters.telegram.keyboards import (
 )
 from bot.content.catalogue import Catalogue
 from bot.content.render import Rendered, render, render_line
-from bot.content.wordings import Wordings
+from bot.content.wordings import Wordings, render_safely
 from bot.domain.outbox import (
     AlertButtons,
     DeliveryState,
@@ -108,8 +108,14 @@ class Postbox:
         profile = profile_of(person)
         # The worker is always of the young person's council (bot.services.offboarding), and
         # loaded with them: no query.
-        catalogue = self._wording_for(person.key_worker.hub.council_id, lane)
-        rendered = render(catalogue, message_id, values, profile)
+        council_id = person.key_worker.hub.council_id
+        catalogue = self._wording_for(council_id, lane)
+        if lane is Lane.SAFETY:
+            catalogue, rendered = render_safely(
+                catalogue, message_id, values, profile, council_id=council_id
+            )
+        else:
+            rendered = render(catalogue, message_id, values, profile)
         # A question about a worry stays the open question: no other choice replaces it.
         if rendered.buttons and person.awaiting_choice != CONCERN_CHECK:
             person.awaiting_choice, person.choice_ref = message_id, ref

@@ -346,6 +346,8 @@ class StudioPages:
             return self.console._refused("role")
         except NoSuchWording:
             return self._missing(user)
+        if language not in _languages(opened):
+            return self._missing(user)
         approving = form.get("action") == "approve"
         findings = await self._findings(user, draft)
         refused: dict[str, Any] | None = None
