@@ -14,26 +14,32 @@ from bot.content.safety_examples import example_line
 from bot.domain.errors import SetupError
 from bot.entrypoints.bootstrap import bootstrap
 from bot.services.safety_words import approved_examples
+from bot.services.staff_words import staff_text
 from bot.services.studio import NoSuchCouncil
 
 
 def examples_export(args: argparse.Namespace, settings: Settings) -> None:
     """Write the council's approved examples to --to (review `approved`), oldest first."""
     upgrade(settings.database_url)
+    running = bootstrap(settings)
+    catalogue = running.waypoint.catalogue
+
+    def said(message_id: str, **values: str) -> str:
+        # Staff wording may run over lines; an operator's line is one.
+        return " ".join(staff_text(catalogue, message_id, **values).split())
 
     async def act() -> list[str]:
-        running = bootstrap(settings)
         try:
             found = await approved_examples(running.waypoint.uow(), args.council)
         except NoSuchCouncil:
-            raise SetupError(f"--council {args.council!r}: there is no such council") from None
+            raise SetupError(said("studio_no_such_council", council=args.council)) from None
         finally:
             await running.engine.dispose()
         return [example_line(e.label, e.category, e.text) for e in found]
 
     lines = asyncio.run(act())
     if not lines:
-        sys.stdout.write(f"{args.council} has no approved labelled examples: nothing written\n")
+        sys.stdout.write(said("safety_examples_nothing_to_export", council=args.council) + "\n")
         return
     note = (
         f"# Labelled examples approved by {args.council}'s safeguarding leads in the staff "
@@ -42,8 +48,7 @@ def examples_export(args: argparse.Namespace, settings: Settings) -> None:
     try:
         args.to.write_text("\n".join([note, *lines]) + "\n", encoding="utf-8")
     except OSError as error:
-        raise SetupError(f"--to {args.to}: cannot write there ({error.strerror})") from None
-    sys.stdout.write(
-        f"wrote {len(lines)} approved examples to {args.to}: put it in "
-        "content/safety/examples/ and run `waypoint safety train` to learn from them\n"
-    )
+        reason = error.strerror or type(error).__name__
+        raise SetupError(said("studio_cannot_write", folder=str(args.to), reason=reason)) from None
+    done = said("safety_examples_exported", count=str(len(lines)), file=str(args.to))
+    sys.stdout.write(done + "\n")
