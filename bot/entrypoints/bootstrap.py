@@ -128,13 +128,15 @@ def safety_detector(*, allow_drafts: bool, serving: bool, folder: Path | None = 
     return Detector(lexicon)
 
 
-def _log_drafts(catalogue: Catalogue) -> None:
-    """One line at start: how many young-person messages are not approved in content/."""
+def log_drafts(catalogue: Catalogue) -> None:
+    """One line, once serving has started: how many young-person messages are not approved
+    in content/ (logged after the checks at start, so a fault there stays the one line)."""
     drafts = not_live(catalogue, ignoring_trial=True)
     if not drafts:
         return
     if catalogue.allow_drafts:
-        _LOG.warning(
+        # Asked for (a trial or the demo): told, not warned.
+        _LOG.info(
             "%d young-person messages are drafts, sent as they are "
             "(WAYPOINT_ALLOW_DRAFT_CONTENT is on: for trials and the demo only)",
             len(drafts),
@@ -163,8 +165,6 @@ def bootstrap(
     # with drafts: a council's therapists approve its wording in the content studio, and
     # until they have, nobody there may invite a young person (bot.services.studio).
     catalogue = Catalogue.load(allow_drafts=settings.allow_draft_content)
-    if serving:
-        _log_drafts(catalogue)
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     helpline_values()
     project_holidays()

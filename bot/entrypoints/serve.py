@@ -35,7 +35,7 @@ from bot.adapters.telegram.updates import ALLOWED_UPDATES, words_in
 from bot.adapters.telegram.webhook import webhook_app
 from bot.adapters.web.app import ConsoleSettings, console_routes
 from bot.config import ConfigurationError
-from bot.entrypoints.bootstrap import Running
+from bot.entrypoints.bootstrap import Running, log_drafts
 from bot.entrypoints.console import serving_web
 from bot.entrypoints.ticks import Ticks
 from bot.services.concerns import do_raise_unhandled
@@ -116,6 +116,7 @@ async def serving(
             await running.start_sending()
             await application.start()
             await running.load_wordings()
+            log_drafts(running.waypoint.catalogue)
             ticks = Ticks(running.waypoint, menus=running.transport)
             ticks.start()
             dispatcher = Dispatcher(
