@@ -62,10 +62,6 @@ async def _fresh_postgres_database(*, template: str | None = None) -> str:
     name = f"waypoint_test_{uuid.uuid4().hex[:12]}"
     try:
         copy = f' TEMPLATE "{template}"' if template else ""
-        if template and connection.get_server_version().major >= 15:
-            # PostgreSQL 15 copies a template through the WAL by default: copying its files
-            # takes half the time (0.14 s against 0.24 s here), for ~1,200 tests.
-            copy += " STRATEGY FILE_COPY"
         await connection.execute(f'CREATE DATABASE "{name}"{copy}')
     finally:
         await connection.close()
