@@ -126,6 +126,16 @@ class StudioPages:
     def _missing(self, user: ConsoleUser) -> Response:
         return self._render(user, "studio_missing.html", {}, status=404)
 
+    async def _opened(self, user: ConsoleUser, message_id: str) -> StudioMessage | Response:
+        """The message as the studio shows it, or the page for a role without the studio or
+        a message that does not exist."""
+        try:
+            return await open_message(self.console.uow(), user.staff, message_id)
+        except MayNotUseStudio:
+            return self.console._refused("role")
+        except NoSuchWording:
+            return self._missing(user)
+
     async def studio(self, request: Request) -> Response:
         """Every message of the council, by area, with its state per language and level."""
         user = await self._user(request)
@@ -146,14 +156,9 @@ class StudioPages:
         user = await self._user(request)
         if isinstance(user, Response):
             return user
-        try:
-            opened = await open_message(
-                self.console.uow(), user.staff, request.path_params["message_id"]
-            )
-        except MayNotUseStudio:
-            return self.console._refused("role")
-        except NoSuchWording:
-            return self._missing(user)
+        opened = await self._opened(user, request.path_params["message_id"])
+        if isinstance(opened, Response):
+            return opened
         return self._render(
             user,
             "studio_message.html",
@@ -171,12 +176,9 @@ class StudioPages:
         if isinstance(user, Response):
             return user
         message_id, language = request.path_params["message_id"], request.path_params["language"]
-        try:
-            opened = await open_message(self.console.uow(), user.staff, message_id)
-        except MayNotUseStudio:
-            return self.console._refused("role")
-        except NoSuchWording:
-            return self._missing(user)
+        opened = await self._opened(user, message_id)
+        if isinstance(opened, Response):
+            return opened
         if language not in _languages(opened):
             return self._missing(user)
         draft = _newest(opened, language)
@@ -288,12 +290,9 @@ class StudioPages:
             return posted
         user, form = posted
         draft = read_draft(form, form.get("message_id", ""), form.get("language", ""))
-        try:
-            opened = await open_message(self.console.uow(), user.staff, draft.message_id)
-        except MayNotUseStudio:
-            return self.console._refused("role")
-        except NoSuchWording:
-            return self._missing(user)
+        opened = await self._opened(user, draft.message_id)
+        if isinstance(opened, Response):
+            return opened
         findings = await self._findings(user, draft)
         if "application/json" in request.headers.get("accept", ""):
             return JSONResponse(
@@ -318,12 +317,9 @@ class StudioPages:
             return posted
         user, form = posted
         draft = read_draft(form, form.get("message_id", ""), form.get("language", ""))
-        try:
-            opened = await open_message(self.console.uow(), user.staff, draft.message_id)
-        except MayNotUseStudio:
-            return self.console._refused("role")
-        except NoSuchWording:
-            return self._missing(user)
+        opened = await self._opened(user, draft.message_id)
+        if isinstance(opened, Response):
+            return opened
         options = read_options(form, _languages(opened), draft.language)
         if form.get("fragment"):
             return self._fragment("phone", await self._preview(user, draft, options))
@@ -340,12 +336,9 @@ class StudioPages:
         if isinstance(posted, Response):
             return posted
         user, form, draft = posted
-        try:
-            opened = await open_message(self.console.uow(), user.staff, message_id)
-        except MayNotUseStudio:
-            return self.console._refused("role")
-        except NoSuchWording:
-            return self._missing(user)
+        opened = await self._opened(user, message_id)
+        if isinstance(opened, Response):
+            return opened
         if language not in _languages(opened):
             return self._missing(user)
         approving = form.get("action") == "approve"
