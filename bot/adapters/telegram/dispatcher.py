@@ -28,8 +28,17 @@ _LOG = logging.getLogger(__name__)
 ChatKey = int | str
 # How long handled updates wait to be marked handled together.
 MARK_AFTER = 0.1
+# A lost race for a row lock (a deadlock PostgreSQL broke) is tried again this many times.
+MARK_ATTEMPTS = 3
 # Told when an update is set aside, so the person who sent it hears something went wrong.
 SetAsideHook = Callable[[Received], Awaitable[None]]
+
+
+def _error_name(error: Exception) -> str:
+    """The error's kind, and the driver's beneath SQLAlchemy's wrapper: never its message,
+    which can quote an update's words."""
+    cause = getattr(error, "orig", None)
+    return type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
 
 
 async def _nothing(_: Received) -> None:
@@ -149,14 +158,27 @@ class Dispatcher:
     async def _mark_batch(self) -> None:
         await asyncio.sleep(MARK_AFTER)
         batch, self._unmarked, self._marking = self._unmarked, [], None
-        try:
-            async with self._uow() as uow:
-                for handled in batch:
-                    await uow.inbox.mark_handled(handled.update_id, now=handled.started_at)
-                await uow.commit()
-        except Exception as error:
-            # Still pending: recovery hands them out again; their handlers had nothing to keep.
-            _LOG.error("could not mark %s updates handled: %s", len(batch), type(error).__name__)
+        # In update order, the order recovery renews leases in: two writers taking the same
+        # rows in opposite orders would deadlock on PostgreSQL.
+        batch.sort(key=lambda handled: handled.update_id)
+        for attempt in range(1, MARK_ATTEMPTS + 1):
+            try:
+                async with self._uow() as uow:
+                    for handled in batch:
+                        await uow.inbox.mark_handled(handled.update_id, now=handled.started_at)
+                    await uow.commit()
+                break
+            except Exception as error:
+                # Still pending if every try fails: recovery hands them out again, and their
+                # handlers had nothing to keep.
+                _LOG.error(
+                    "could not mark %s updates handled (try %s of %s): %s",
+                    len(batch),
+                    attempt,
+                    MARK_ATTEMPTS,
+                    _error_name(error),
+                )
+                await asyncio.sleep(MARK_AFTER * attempt)
         for handled in batch:
             self._release(handled.update_id)
 
