@@ -46,6 +46,25 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+BACKEND_FIXTURES = ("database_url", "migrated_url")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `database(name)` run on that database only; tests marked `slow` go
+    first, so the suite does not end waiting on one worker's long test."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        only = item.get_closest_marker("database")
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        backend = next((params[name] for name in BACKEND_FIXTURES if name in params), None)
+        (dropped if only and backend and backend != only.args[0] else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    # Stable: every xdist worker must collect the same order.
+    items[:] = sorted(kept, key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def _asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import AuditEvent, Council
@@ -22,6 +23,10 @@ from bot.services.concerns import do_raise_concern
 from bot.services.invites import do_create_invite, do_redeem_invite
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.processes import run_waypoint, waypoint_env, waypoint_output
+
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("postgres")
 
 WORDS = "my stepdad hits me when he is drunk"
 

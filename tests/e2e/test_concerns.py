@@ -19,6 +19,10 @@ from bot.services.ladder_steps import do_take_due_steps
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, STRANGER, Running
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 DEE = FakeUser(id=1101, first_name="Dee")
 MAX = FakeUser(id=1201, first_name="Max")
 

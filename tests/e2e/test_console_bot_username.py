@@ -8,6 +8,7 @@ import re
 import socket
 
 import httpx
+import pytest
 
 from bot.config import load_settings
 from bot.devtools.fake_telegram import FakeTelegram, FakeUser
@@ -17,6 +18,10 @@ from bot.entrypoints.console import console_settings
 from bot.entrypoints.serve import Console, serving
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import FAST, QUICK_RETRIES
+
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
 
 MAX = 1201
 LOGIN = re.compile(r"(/login/[A-Za-z0-9_-]+)")

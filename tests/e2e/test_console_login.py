@@ -24,7 +24,9 @@ from bot.entrypoints.console import govuk_folder
 from tests.e2e.conftest import JO, SAM, STRANGER, Running
 from tests.e2e.processes import waypoint_command, waypoint_env, waypoint_output
 
-pytestmark = pytest.mark.e2e
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("sqlite")]
 
 # The default WAYPOINT_CONSOLE_URL, which bootstrap gave the bot.
 CONSOLE = Settings.model_fields["console_url"].default

@@ -19,7 +19,9 @@ from bot.services.people import profile_of
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.processes import run_waypoint, waypoint_env
 
-pytestmark = pytest.mark.e2e
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("sqlite")]
 
 
 async def test_profile_set_with_draft_wording_is_refused_and_changes_nothing(

@@ -28,6 +28,10 @@ from bot.domain.people import Role
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 ALEX = FakeUser(id=2002, first_name="Alex")
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 # Whoever may not see Sam's goals, and the hub they are at.

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import AuditEvent, Goal, GoalEvent, GoalVersion, OutboxMessage
@@ -29,6 +30,10 @@ from bot.services.profiles import do_set_profile
 from bot.services.session_access import AtCommandLine
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.processes import run_waypoint, waypoint_env, waypoint_output
+
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("postgres")
 
 JO, MO, LEE, ASH, SAM = 1001, 1002, 1003, 1101, 2001
 # Sam's own words, with what a shell and JSON must carry untouched.

@@ -36,6 +36,10 @@ from bot.services.profiles import TELL_AFTER
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running, settled
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 T = TypeVar("T")
 CAL = FakeUser(id=1002, first_name="Cal")
 # The young person's words, line break and all: kept exactly (GL-2).

@@ -23,7 +23,7 @@ from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from tests.e2e.crowd import WORRY, YOUNG_PEOPLE, Bot, alerts, count, seed, until
 from tests.e2e.processes import waypoint_env
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 STRANGER = FakeUser(id=30_001, first_name="Flood")
 KILLS = 6
 

@@ -9,12 +9,17 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import AuditEvent, CodeAttempt, YoungPerson
 from bot.domain import guessing
 from bot.domain.invites import INVITE_LIFETIME
 from tests.e2e.conftest import JO, SAM, STRANGER, Running, as_preview
+
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
 
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 

@@ -20,6 +20,10 @@ from bot.domain.safety.detection import detect
 from bot.services.ladder_steps import do_take_due_steps
 from tests.e2e.conftest import JO, SAM, Running
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 ONLY_LEARNED = "he makes me keep secrets"
 CHECK = "c|concern_check|"
 

@@ -25,7 +25,9 @@ from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
 from tests.e2e.processes import run_waypoint, waypoint_env, waypoint_output
 
-pytestmark = pytest.mark.e2e
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("postgres")]
 LEE = FakeUser(id=1002, first_name="Lee")
 DEE = FakeUser(id=1101, first_name="Dee")
 MAX = FakeUser(id=1201, first_name="Max")

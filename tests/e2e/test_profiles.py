@@ -23,6 +23,10 @@ from bot.services.staff import NewStaff, do_add_staff
 from bot.services.staff_words import profile_lines
 from tests.e2e.conftest import JO, SAM, Running, as_preview
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 KIM = FakeUser(id=1002, first_name="Kim")  # speech and language therapist, same hub
 LEE = FakeUser(id=1003, first_name="Lee")  # another key worker, same hub
 ASH = FakeUser(id=1004, first_name="Ash")  # a key worker at another hub

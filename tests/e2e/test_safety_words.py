@@ -31,6 +31,10 @@ from bot.services.safety_words_refresh import try_refresh_detectors
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, LINK, SAM, Running
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 LIN = FakeUser(id=1301, first_name="Lin")
 LEE = FakeUser(id=1302, first_name="Lee")
 KAI = FakeUser(id=2302, first_name="Kai")

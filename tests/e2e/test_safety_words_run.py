@@ -24,7 +24,9 @@ from bot.services.safety_words import ProposePhrase, do_approve_safety_word, do_
 from tests.e2e.conftest import JO, SAM
 from tests.e2e.processes import waypoint_command, waypoint_env, waypoint_output
 
-pytestmark = pytest.mark.e2e
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("postgres")]
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 LIN = 1301
 WORDS = "doing a blorp run later"

@@ -24,6 +24,10 @@ from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.observability import init_sentry
 from tests.e2e.conftest import Running
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 CANARY_TEXT = "CanaryWordsXyzzy I feel unsafe at home"
 CANARY_USER = FakeUser(
     id=4242, first_name="Canaryfirst", last_name="Canarylast", username="canary_handle"

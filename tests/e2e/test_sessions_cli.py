@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage, Reminder, Session
@@ -20,6 +21,10 @@ from bot.services.session_access import AtCommandLine
 from bot.services.sessions import Booking, do_book
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.processes import run_waypoint, waypoint_env, waypoint_output
+
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("postgres")
 
 LONDON = ZoneInfo("Europe/London")
 

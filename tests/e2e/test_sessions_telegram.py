@@ -22,6 +22,10 @@ from bot.services.profiles import TELL_AFTER
 from bot.services.reminders import try_follow_weekly, try_remind_due
 from tests.e2e.conftest import JO, SAM, Running, settled
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 # The clock starts on Tuesday 3 March 2026 at 10:00 in London (bot tests' conftest).
 TOMORROW = "2026-03-04"
 

@@ -17,7 +17,9 @@ from bot.services.menus import MenuItem, staff_menu, try_set_menus, young_person
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
 
-pytestmark = pytest.mark.e2e
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("sqlite")]
 
 # One member of staff in every role but key worker (Jo is the hub's key worker).
 STAFF = {

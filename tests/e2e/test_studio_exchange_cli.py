@@ -29,7 +29,9 @@ from bot.services.staff import NewStaff, do_add_staff
 from bot.services.studio import DraftWording, checked_draft, do_save_draft
 from tests.e2e.processes import run_waypoint, waypoint_env
 
-pytestmark = pytest.mark.e2e
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("postgres")]
 SUE = 1002
 EASY = "Hello {name}.\nI am Waypoint. I am a computer, not a person.\n{worker} is your worker."
 

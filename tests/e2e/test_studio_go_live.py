@@ -39,7 +39,9 @@ from bot.services.studio_refresh import try_refresh_wordings
 from tests.e2e.conftest import JO, SAM
 from tests.e2e.processes import run_waypoint, waypoint_command, waypoint_env, waypoint_output
 
-pytestmark = pytest.mark.e2e
+# A command an operator runs against production, so on PostgreSQL: its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.database("postgres")]
 LINK = re.compile(r"https://t\.me/waypoint_demo_bot\?start=([A-Za-z0-9_-]+)")
 CONSOLE = "https://console.example.org"
 SUE = 1002

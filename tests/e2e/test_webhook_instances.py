@@ -25,7 +25,7 @@ from tests.e2e.crowd import WORRY, YOUNG_PEOPLE, Bot, alerts, count, seed, until
 from tests.e2e.processes import waypoint_env
 from tests.e2e.round_robin import RoundRobin
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 SECRET = "webhook-secret-for-tests_0123456789"
 
 

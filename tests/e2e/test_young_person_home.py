@@ -25,6 +25,10 @@ from bot.services.ladder_steps import do_take_due_steps
 from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM, Running
 
+# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
+# both databases in tests/integration, and CI stays under 20 minutes.
+pytestmark = pytest.mark.database("sqlite")
+
 ARABIC = CommunicationProfile(language="ar")
 ZONE = ZoneInfo("Europe/London")
 SAM_AND_JO = {"name": "Sam", "worker": "Jo"}
