@@ -31,7 +31,8 @@ import math
 import random
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,20 +193,39 @@ def _fitter(texts: Sequence[str], labels: Sequence[str], weights: Sequence[float
             "training needs scikit-learn: pip install -e '.[train]' (Waypoint itself does not)"
         ) from None
 
+    # Each line's features once: every fold's vectorizer is given line numbers, not lines.
+    found = [features(text) for text in texts]
+
     def fit(rows: Sequence[int]) -> tuple[Any, Any]:
         vectorizer = TfidfVectorizer(
-            analyzer=features,
+            analyzer=found.__getitem__,
             sublinear_tf=True,
-            min_df=MIN_DF,
-            max_features=MAX_FEATURES,
+            vocabulary=_vocabulary(found[i] for i in rows),
             dtype=numpy.float64,
         )
-        matrix = vectorizer.fit_transform([texts[i] for i in rows])
+        matrix = vectorizer.fit_transform(list(rows))
         model = LogisticRegression(C=C, max_iter=3000, random_state=SEED)
         model.fit(matrix, [labels[i] for i in rows], sample_weight=[weights[i] for i in rows])
         return vectorizer, model
 
     return fit
+
+
+def _vocabulary(lines: Iterable[list[str]]) -> dict[str, int]:
+    """The features kept: in at least `MIN_DF` lines, the `MAX_FEATURES` most frequent, ties
+    broken by name. scikit-learn's own `max_features` breaks ties in the order its sort
+    leaves them, which differs between processors (NumPy sorts with AVX-512 where it can),
+    and so did the committed file."""
+    total: Counter[str] = Counter()
+    lines_with: Counter[str] = Counter()
+    for line in lines:
+        total.update(line)
+        lines_with.update(set(line))
+    kept = sorted(
+        (feature for feature, count in lines_with.items() if count >= MIN_DF),
+        key=lambda feature: (-total[feature], feature),
+    )[:MAX_FEATURES]
+    return {feature: column for column, feature in enumerate(sorted(kept))}
 
 
 def _out_of_fold(
@@ -222,7 +242,7 @@ def _out_of_fold(
         tested = [i for i in test_rows if i < labelled]
         if not tested:
             continue
-        found = model.predict_proba(vectorizer.transform([texts[i] for i in tested]))
+        found = model.predict_proba(vectorizer.transform(tested))
         none_at = list(model.classes_).index(NONE)
         for i, row in zip(tested, found, strict=True):
             chances[i] = 1.0 - float(row[none_at])

@@ -26,6 +26,7 @@ from bot.domain.safety.hearing import Action, hear
 from bot.domain.safety.learned import NONE, Model, features, words_of
 from bot.domain.safety.lexicon import Lexicon
 from bot.domain.safety.worry import Category, Urgency
+from bot.entrypoints import safety_training
 from bot.entrypoints.safety_training import SCALE, exported
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -238,3 +239,16 @@ def test_the_committed_model_file_is_features_and_numbers_only() -> None:
         assert kind in {"w", "b", "c"}, feature
         assert len(piece.split()) <= (2 if kind == "b" else 1), feature
         assert all(isinstance(number, int) for number in numbers), feature
+
+
+# Training --------------------------------------------------------------------------------------
+
+
+def test_training_keeps_the_most_frequent_features_and_breaks_ties_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(safety_training, "MAX_FEATURES", 3)
+    lines = [["w b", "w a", "w c", "w d"], ["w d", "w c", "w b", "w a"], ["w e", "w c", "w e"]]
+    # "w c" is in every line; "w a", "w b" and "w d" tie on two, and "w e" is in one only.
+    assert safety_training._vocabulary(lines) == {"w a": 0, "w b": 1, "w c": 2}
+    assert safety_training._vocabulary(reversed(lines)) == {"w a": 0, "w b": 1, "w c": 2}
