@@ -49,6 +49,12 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
 BACKEND_FIXTURES = ("database_url", "migrated_url")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker more than there are cores. End-to-end tests wait on processes and
+    sockets for a fifth of their time or more, and the extra worker fills it."""
+    return (os.cpu_count() or 1) + 1
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `database(name)` run on that database only; tests marked `slow` go
     first, so the suite does not end waiting on one worker's long test."""

@@ -1,5 +1,7 @@
 """The staff console's authorization matrix (issue 15: "an authorization matrix test covers
-every page and action per role"), on SQLite and PostgreSQL.
+every page and action per role"), on PostgreSQL, the database councils run on. (Its 600 cells
+once ran on SQLite too; each page's own tests in tests/integration/test_console_*.py run on
+both, and CI must stay under 20 minutes.)
 
 Every route `console_routes()` serves (but the static files and signing in and out, which
 have their own tests) has one row below, and each row says, for every viewer, whether the
@@ -7,7 +9,7 @@ page or action is theirs. The table is written from bot/domain/access.py and the
 see only what their role and hub allow"), not from what the pages happen to do: a cell where
 the code disagrees is marked xfail(strict=True) with the rule it breaks.
 
-One world is built once per database (a council with two hubs, every role at the first, a
+One world is built once (a council with two hubs, every role at the first, a
 second council) and copied: pages are looked at in one shared copy, and each action is sent in
 a copy of its own, so what one cell changes never decides another. A refused action must change
 nothing at all; an allowed one must change something.
@@ -15,15 +17,11 @@ nothing at all; an allowed one must change something.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from pathlib import Path
 
 import httpx
 import pytest
@@ -51,6 +49,7 @@ from bot.services.staff import NewStaff, do_add_staff
 from tests.conftest import _drop_postgres_database, _fresh_postgres_database, _run_apart
 from tests.integration.concern_world import TUESDAY_MORNING, Hub
 
+pytestmark = pytest.mark.postgres
 CONSOLE = "http://127.0.0.1:8081"
 COOKIE = "waypoint-console"
 NY, CITY = "North Yorkshire", "West Yorkshire"
@@ -355,52 +354,33 @@ def test_every_route_has_a_row_in_the_matrix() -> None:
 
 @dataclass
 class Built:
-    """The world to copy, a copy of it shared by the pages and the refused actions (made
-    anew should a refused action change it), and how to make another."""
+    """The world to copy, and a copy of it shared by the pages and the refused actions (made
+    anew should a refused action change it)."""
 
     world: World
     shared: str
-    backend: str
 
     async def copy(self) -> str:
         """A new database holding the world as built."""
-        if self.backend == "sqlite":
-            source = Path(make_url(self.world.url).database or "")
-            path = source.with_name(f"copy-{uuid.uuid4().hex[:12]}.db")
-            shutil.copyfile(source, path)
-            return f"sqlite+aiosqlite:///{path}"
         return await _fresh_postgres_database(template=make_url(self.world.url).database)
 
     async def drop(self, url: str) -> None:
         """Forget a copy."""
-        if self.backend == "sqlite":
-            os.remove(make_url(url).database or "")
-        else:
-            await _drop_postgres_database(url)
+        await _drop_postgres_database(url)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def built(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Built]:
-    """The world, built once per database for this module."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("matrix") / "world.db"
-        shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), path)
-        url = f"sqlite+aiosqlite:///{path}"
-    else:
-        url = _run_apart(
-            _fresh_postgres_database(template=request.getfixturevalue("_migrated_postgres"))
-        )
+@pytest.fixture(scope="module")
+def built(request: pytest.FixtureRequest) -> Iterator[Built]:
+    """The world, built once for this module."""
+    url = _run_apart(
+        _fresh_postgres_database(template=request.getfixturevalue("_migrated_postgres"))
+    )
     world = _run_apart(_build(url))
-    made = Built(world, "", request.param)
+    made = Built(world, "")
     made.shared = _run_apart(made.copy())
     yield made
-    if request.param == "postgres":
-        _run_apart(_drop_postgres_database(made.shared))
-        _run_apart(_drop_postgres_database(url))
+    _run_apart(_drop_postgres_database(made.shared))
+    _run_apart(_drop_postgres_database(url))
 
 
 # What an action may change: everything but the audit log and the console's own sessions.
