@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.adapters.db.inbox import HANDLED, PENDING, SET_ASIDE, Received
 from bot.adapters.db.models import Concern, InboxUpdate
-from bot.adapters.db.uow import UnitOfWorkFactory
+from bot.adapters.db.uow import SqlUnitOfWork, UnitOfWorkFactory
 from bot.adapters.telegram.application import WaypointApplication, build_application
 from bot.adapters.telegram.dispatcher import Dispatcher, DispatchSettings
 from bot.adapters.telegram.polling import Poller
@@ -33,6 +34,7 @@ from bot.services.staff import NewStaff, do_add_staff
 
 JO = FakeUser(id=1001, first_name="Jo")
 SAM = FakeUser(id=2001, first_name="Sam")
+STRANGER = FakeUser(id=30_001, first_name="Flood")
 WORRY = "i want to kill myself tonight"
 
 
@@ -313,3 +315,53 @@ async def test_an_update_taken_over_late_still_goes_in_its_chats_order(inbound: 
     recording.first_may_finish.set()
     await dispatcher.settled()
     assert recording.order == [5, 6, 7]
+
+
+class _Quiet:
+    """An application whose handlers commit nothing, so the dispatcher marks each update."""
+
+    bot = None
+
+    async def process_update(self, update: Update) -> None:
+        return None
+
+
+class _FirstCommitFails(UnitOfWorkFactory):
+    """Units of work on the real database whose first commit fails, as one that PostgreSQL
+    broke to end a deadlock would."""
+
+    def __init__(self, real: UnitOfWorkFactory) -> None:
+        super().__init__(real.sessions, real.post)
+        self.failed = 0
+
+    def __call__(self) -> SqlUnitOfWork:
+        work = super().__call__()
+        if not self.failed:
+            self.failed += 1
+
+            async def deadlocked() -> None:
+                raise OperationalError("COMMIT", {}, Exception("deadlock detected"))
+
+            setattr(work, "commit", deadlocked)  # noqa: B010
+        return work
+
+
+async def test_updates_whose_marking_failed_once_are_marked_at_the_next_try(
+    inbound: Inbound, caplog: pytest.LogCaptureFixture
+) -> None:
+    for n in range(3):
+        inbound.fake.send_text(STRANGER, f"hello {n}")
+    gone = _Gone()
+    assert await inbound.poller(gone).poll_once() == 3
+    flaky = _FirstCommitFails(inbound.uow)
+    dispatcher = Dispatcher(_Quiet(), flaky, owner="a", clock=inbound.clock)
+    with caplog.at_level(logging.ERROR):
+        dispatcher.submit(gone.dropped)
+        await dispatcher.settled()
+    assert flaky.failed == 1
+    # Handled without waiting for another instance's recovery, and the error logged by kind.
+    assert [(row.state, row.payload) for row in await inbound.rows()] == [(HANDLED, None)] * 3
+    assert "could not mark 3 updates handled (try 1 of 3): OperationalError (Exception)" in (
+        caplog.text
+    )
+    assert "hello" not in caplog.text
