@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from bot.content.safety_lexicon import load_lexicon
 from bot.domain.safety.additions import Addition, usable, with_additions
@@ -30,17 +30,22 @@ def _project_detector() -> Detector:
 class CouncilDetectors:
     """The shipped detector and each council's, as this instance knows them."""
 
-    def __init__(self, shipped: Detector | None = None) -> None:
-        # None (tests, tools that never hear a worry): the project's lexicon, read when first
-        # needed.
+    def __init__(
+        self, shipped: Detector | None = None, *, hearing: Callable[[], Detector] | None = None
+    ) -> None:
+        # Neither (tests, tools that never hear a worry): the project's lexicon, read when
+        # first needed; `hearing`: what reads the shipped detector when it is first needed.
         self._shipped = shipped
+        self._hearing = hearing
         self._councils: dict[int, Detector] = {}
         self._stamps: dict[int, Hashable] = {}
 
     @property
     def shipped(self) -> Detector:
         """The lexicon (and model) every council starts with."""
-        return self._shipped if self._shipped is not None else _project_detector()
+        if self._shipped is not None:
+            return self._shipped
+        return self._hearing() if self._hearing is not None else _project_detector()
 
     def for_council(self, council_id: int | None, shipped: Detector | None = None) -> Detector:
         """The detector for a council's young people: its own when it has approved additions,

@@ -40,3 +40,7 @@ class Located:
             where.append("/".join(part for part in (self.language, self.level) if part))
         what = f"{self.finding.rule} {self.finding.severity}: {self.finding.hint}"
         return f"{' '.join(where)}: {what}" if where else what
+
+
+class LintFailed(Exception):
+    """At least one finding must be fixed before the wording can go live."""

@@ -61,10 +61,6 @@ _FRAGMENTS = (BUTTON_PREFIX, "when_", "part_")
 MAX_LABEL_WORDS = 4
 
 
-class LintFailed(Exception):
-    """At least one finding must be fixed before the wording can go live."""
-
-
 def _folded(words: list[str]) -> frozenset[str]:
     return frozenset(_fold(word).lower() for word in words)
 

@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wordfreq import zipf_frequency
-
 from bot.content.findings import Finding, Severity
 from bot.content.lint_grammar import normal
 from bot.content.lint_grammar import words as word_list
@@ -253,6 +251,8 @@ _NAME_FOLLOWS = re.compile(
 @functools.lru_cache(maxsize=4096)
 def zipf(word: str, language: str) -> float:
     """How common a word is (wordfreq's Zipf scale; 0 when it has never been seen)."""
+    from wordfreq import zipf_frequency  # noqa: PLC0415 (a third of a second to import)
+
     return float(zipf_frequency(word, language))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 from dataclasses import dataclass, field
@@ -168,15 +169,21 @@ def bootstrap(
     # Checked now, not at the first concern: a broken file must stop start-up, not an alert.
     helpline_values()
     project_holidays()
-    detector = safety_detector(allow_drafts=catalogue.allow_drafts, serving=serving)
+    hearing = functools.cache(
+        functools.partial(safety_detector, allow_drafts=catalogue.allow_drafts, serving=serving)
+    )
+    if serving:
+        hearing()  # read now: a broken file must stop start-up, not the first worry
     engine = create_engine(settings.database_url)
-    post = PostOffice(Wordings(catalogue), settings.zone, detectors=CouncilDetectors(detector))
+    post = PostOffice(
+        Wordings(catalogue), settings.zone, detectors=CouncilDetectors(hearing=hearing)
+    )
     uow = UnitOfWorkFactory(session_factory(engine), post)
     waypoint = Waypoint(
         uow=uow,
         catalogue=catalogue,
         clock=clock,
-        detector=detector,
+        hearing=hearing,
         zone=settings.zone,
         console_url=settings.console_url,
     )

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import DEFAULT_API_URL, ConfigurationError, Settings, load_settings
-from bot.content.lint import LintFailed
+from bot.content.findings import LintFailed
 from bot.content.messages import ContentError
 from bot.content.safety_examples import ExamplesError
 from bot.content.safety_model import ModelError

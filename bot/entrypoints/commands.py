@@ -26,10 +26,9 @@ from bot.clock import system_clock
 from bot.config import TOKEN_VARIABLE, ConfigurationError, Settings, token_left_out
 from bot.content.catalogue import Catalogue
 from bot.content.extract import update_translations
-from bot.content.findings import Severity
+from bot.content.findings import LintFailed, Severity
 from bot.content.helplines import due_a_check, load_helplines
 from bot.content.holidays import load_holidays, running_out
-from bot.content.lint import LintFailed, WordLists, lint_folder, lint_text
 from bot.content.messages import ContentError
 from bot.content.render import render
 from bot.domain.errors import InviteWordingNotApproved, SetupError
@@ -340,6 +339,9 @@ def _holiday_findings(folder: Path | None, today: date) -> list[str]:
 
 def content_lint(args: argparse.Namespace, _: Settings) -> None:
     """Check content/ (or one text) against the easy-read rules; fail on any failing finding."""
+    # Imported here: every other command would pay a fifth of a second for the linter.
+    from bot.content.lint import WordLists, lint_folder, lint_text  # noqa: PLC0415
+
     if args.text is not None:
         findings = [
             f"{finding.rule} {finding.severity}: {finding.hint}"

@@ -16,13 +16,13 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
 
 from bot.content.catalogue import Catalogue
 from bot.content.findings import Located, Severity
-from bot.content.lint import WordLists, lint_message
 from bot.content.messages import (
     BUTTON_PREFIX,
     DEFAULT_LANGUAGE,
@@ -52,6 +52,9 @@ from bot.domain.wording import WordingStatus
 from bot.services.identity import staff_record
 from bot.services.ports import NewWordingVersion, UnitOfWork
 from bot.services.records import WordingVersionRecord
+
+if TYPE_CHECKING:
+    from bot.content.lint import WordLists
 
 # How many unapproved message ids a refused invite names before "and N more".
 NAMED_IN_REFUSAL = 5
@@ -366,6 +369,10 @@ def _would_be(catalogue: Catalogue, draft: DraftWording, english_id: int | None)
 @functools.cache
 def _word_lists(language: str) -> WordLists | None:
     """content/lint/<language>.toml, read once per process."""
+    # Imported here: the linter (and the word-frequency lists it loads) costs every
+    # `waypoint` command a fifth of a second, and only the studio needs it.
+    from bot.content.lint import WordLists  # noqa: PLC0415
+
     return WordLists.find(language)
 
 
@@ -375,6 +382,8 @@ def check_wording(catalogue: Catalogue, draft: DraftWording) -> list[Located]:
     A draft that cannot be stored at all raises BadWording or NoSuchWording."""
     draft = checked_draft(catalogue, draft)
     message = _would_be(catalogue, draft, None).message(draft.message_id)
+    from bot.content.lint import lint_message  # noqa: PLC0415 (see _word_lists)
+
     lists = {language: _word_lists(language) for language in message.variants}
     return [
         found for found in lint_message(message, lists) if found.language in (draft.language, "")

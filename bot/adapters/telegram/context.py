@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,12 +25,18 @@ class Waypoint:
     uow: UnitOfWorkFactory
     catalogue: Catalogue
     clock: Clock
-    # The lexicon and the learned model: what hears a worry.
-    detector: Detector
+    # The lexicon and the learned model, what hears a worry: read once, when first needed
+    # (`waypoint run` reads them at start; a command that hears nothing never does).
+    hearing: Callable[[], Detector]
     # The hubs' time zone, for times written in answers.
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     # The staff console's public base URL, for the sign-in links `/console` sends.
     console_url: str = "http://127.0.0.1:8081"
+
+    @property
+    def detector(self) -> Detector:
+        """What hears a worry."""
+        return self.hearing()
 
 
 class WaypointContext(

@@ -16,8 +16,6 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 from bot.domain.safety.lexicon import GAP, Lexicon, LexiconError, Phrase, phrase_words
 from bot.domain.safety.reading import PHRASE_TOKENS, clean
 from bot.domain.safety.worry import Category
@@ -190,6 +188,10 @@ def _too_common(written: Sequence[str], matched: Sequence[str]) -> bool:
 @lru_cache(maxsize=4096)
 def _frequency(word: str) -> float:
     """How common the word is in English, or in Arabic for an Arabic word (0 if unknown)."""
+    # Imported here: wordfreq's import looks up its own folder through the call stack, a
+    # third of a second that every `waypoint` command and start would pay.
+    from wordfreq import zipf_frequency  # noqa: PLC0415
+
     try:
         return float(zipf_frequency(word, "ar" if _ARABIC.search(word) else "en"))
     except (ValueError, LookupError, OSError):
