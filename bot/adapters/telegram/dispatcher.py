@@ -178,7 +178,8 @@ class Dispatcher:
                     MARK_ATTEMPTS,
                     _error_name(error),
                 )
-                await asyncio.sleep(MARK_AFTER * attempt)
+                if attempt < MARK_ATTEMPTS:
+                    await asyncio.sleep(MARK_AFTER * attempt)
         for handled in batch:
             self._release(handled.update_id)
 
