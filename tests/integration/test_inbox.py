@@ -365,3 +365,26 @@ async def test_updates_whose_marking_failed_once_are_marked_at_the_next_try(
         caplog.text
     )
     assert "hello" not in caplog.text
+
+
+@pytest.mark.database("postgres")  # SQLite has one writer at a time: there is nothing to skip
+async def test_renewing_leases_passes_over_an_update_being_marked_and_never_waits(
+    inbound: Inbound,
+) -> None:
+    for n in range(3):
+        inbound.fake.send_text(STRANGER, f"hello {n}")
+    gone = _Gone()
+    await inbound.poller(gone).poll_once()
+    first, marked, last = (item.update_id for item in gone.dropped)
+    later = inbound.clock() + timedelta(minutes=1)
+    async with inbound.uow() as marking:
+        # Marked handled and not yet committed: the row is locked until it is.
+        assert await marking.inbox.mark_handled(marked, now=inbound.clock())
+        async with inbound.uow() as renewing:
+            # Waiting for that lock here, while holding the others, is how recovery and the
+            # marking deadlocked; it must pass over the row instead (or time out in 5 s).
+            await renewing.inbox.renew([first, marked, last], owner=gone.owner, lease_until=later)
+            await renewing.commit()
+        await marking.commit()
+    leases = {row.update_id: (row.state, row.lease_until) for row in await inbound.rows()}
+    assert leases == {first: (PENDING, later), marked: (HANDLED, None), last: (PENDING, later)}
