@@ -158,8 +158,8 @@ class Dispatcher:
     async def _mark_batch(self) -> None:
         await asyncio.sleep(MARK_AFTER)
         batch, self._unmarked, self._marking = self._unmarked, [], None
-        # In update order, the order recovery renews leases in: two writers taking the same
-        # rows in opposite orders would deadlock on PostgreSQL.
+        # In update order, so the rows are locked in a known order (recovery's renewal, the
+        # other writer of several rows, passes over locked rows rather than wait for them).
         batch.sort(key=lambda handled: handled.update_id)
         for attempt in range(1, MARK_ATTEMPTS + 1):
             try:
