@@ -75,6 +75,8 @@ class Serving:
     application: WaypointApplication
     dispatcher: Dispatcher
     poller: Poller | None
+    # The clock's ticks (the ladder, reminders, goal check-ins and digests, ...).
+    ticks: Ticks
     # Set when a part that must keep running stopped by itself: whoever serves should stop
     # (and be restarted by systemd or Docker) rather than run on deaf.
     broken: asyncio.Event = field(default_factory=asyncio.Event)
@@ -127,7 +129,7 @@ async def serving(
                 on_set_aside=_after_set_aside(application),
             )
             recovering = asyncio.create_task(dispatcher.run(), name="waypoint-inbox-recovery")
-            served = Serving(application, dispatcher, None)
+            served = Serving(application, dispatcher, None, ticks)
             served.watch(recovering, "inbox recovery")
             if running.sending is not None:
                 served.watch(running.sending, "the outbox sender")
