@@ -24,8 +24,8 @@ from bot.devtools.fake_telegram import FakeTelegram, FakeUser
 from bot.observability import init_sentry
 from tests.e2e.conftest import Running
 
-# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
-# both databases in tests/integration, and CI stays under 20 minutes.
+# Run on the demo's database (SQLite): what it stores is tested on both databases in
+# tests/integration, and CI stays under 20 minutes.
 pytestmark = pytest.mark.database("sqlite")
 
 CANARY_TEXT = "CanaryWordsXyzzy I feel unsafe at home"

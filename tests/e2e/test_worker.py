@@ -21,8 +21,8 @@ from bot.services.staff import NewStaff, do_add_staff
 from tests.e2e.conftest import JO, SAM
 from tests.e2e.processes import waypoint_command, waypoint_env
 
-# A flow through Telegram, run on the demo's database (SQLite): its storage is tested on
-# both databases in tests/integration, and CI stays under 20 minutes.
+# Run on the demo's database (SQLite): what it stores is tested on both databases in
+# tests/integration, and CI stays under 20 minutes.
 pytestmark = [pytest.mark.e2e, pytest.mark.database("sqlite")]
 
 
