@@ -102,16 +102,8 @@ def _check_storable(
     its file, message and language. `catalogue` is the council's: a translation must keep the
     {names} of the English live there."""
     for source, wording in zip(sources, wordings, strict=True):
-        draft = DraftWording(
-            wording.message_id,
-            wording.language,
-            wording.easy,
-            wording.standard,
-            wording.symbols,
-            wording.buttons if wording.language == DEFAULT_LANGUAGE else None,
-        )
         try:
-            checked_draft(catalogue, draft)
+            checked_draft(catalogue, DraftWording.of(wording))
         except BadWording as error:
             problem = error.values.get("problem", "")
             where = _where(source, wording)

@@ -87,6 +87,19 @@ class DraftWording:
     symbols: tuple[str, ...] = ()
     buttons: tuple[str, ...] | None = None
 
+    @classmethod
+    def of(cls, wording: Wording) -> DraftWording:
+        """A content file's version as a draft: its buttons' order counts in English only."""
+        english = wording.language == DEFAULT_LANGUAGE
+        return cls(
+            wording.message_id,
+            wording.language,
+            wording.easy,
+            wording.standard,
+            wording.symbols,
+            wording.buttons if english else None,
+        )
+
 
 class WordingProblem(BadWording):
     """BadWording worded by a staff message of content/messages (`problem_id`), so the
@@ -446,6 +459,40 @@ async def preview_draft(
     )
 
 
+async def _store_draft(
+    uow: UnitOfWork,
+    council_id: int,
+    catalogue: Catalogue,
+    draft: DraftWording,
+    *,
+    written_by: int | None,
+    now: datetime,
+) -> WordingVersionRecord:
+    """Check a draft against the council's catalogue and store it: a translation records the
+    English now live for the council as what it translates."""
+    draft = checked_draft(catalogue, draft)
+    english_id = None
+    if draft.language != DEFAULT_LANGUAGE:
+        versions = await uow.wording_versions.of_message(council_id, draft.message_id)
+        english_id = live_english_id(versions, draft.message_id)
+    return await uow.wording_versions.add(
+        NewWordingVersion(
+            council_id=council_id,
+            message_id=draft.message_id,
+            language=draft.language,
+            easy=draft.easy,
+            standard=draft.standard,
+            symbols=draft.symbols,
+            buttons=draft.buttons or (),
+            status=WordingStatus.DRAFT,
+            written_by=written_by,
+            written_at=now,
+            english_version_id=english_id,
+        ),
+        now=now,
+    )
+
+
 async def do_save_draft(
     uow: UnitOfWork, actor: KnownStaff, draft: DraftWording, *, now: datetime
 ) -> Saved:
@@ -454,26 +501,8 @@ async def do_save_draft(
     async with uow:
         hub_id, council_id = await _studio_staff(uow, actor, may_write_wording)
         catalogue = await council_catalogue(uow, council_id)
-        draft = checked_draft(catalogue, draft)
-        versions = await uow.wording_versions.of_message(council_id, draft.message_id)
-        english_id = None
-        if draft.language != DEFAULT_LANGUAGE:
-            english_id = live_english_id(versions, draft.message_id)
-        version = await uow.wording_versions.add(
-            NewWordingVersion(
-                council_id=council_id,
-                message_id=draft.message_id,
-                language=draft.language,
-                easy=draft.easy,
-                standard=draft.standard,
-                symbols=draft.symbols,
-                buttons=draft.buttons or (),
-                status=WordingStatus.DRAFT,
-                written_by=actor.staff_id,
-                written_at=now,
-                english_version_id=english_id,
-            ),
-            now=now,
+        version = await _store_draft(
+            uow, council_id, catalogue, draft, written_by=actor.staff_id, now=now
         )
         uow.audit.record(
             "wording.drafted",
@@ -577,36 +606,8 @@ async def do_import_wording(
             raise NoSuchCouncil(council=council_name)
         catalogue = await council_catalogue(uow, council.id)
         for wording in wordings:
-            draft = checked_draft(
-                catalogue,
-                DraftWording(
-                    wording.message_id,
-                    wording.language,
-                    wording.easy,
-                    wording.standard,
-                    wording.symbols,
-                    wording.buttons if wording.language == DEFAULT_LANGUAGE else None,
-                ),
-            )
-            english_id = None
-            if draft.language != DEFAULT_LANGUAGE:
-                versions = await uow.wording_versions.of_message(council.id, draft.message_id)
-                english_id = live_english_id(versions, draft.message_id)
-            version = await uow.wording_versions.add(
-                NewWordingVersion(
-                    council_id=council.id,
-                    message_id=draft.message_id,
-                    language=draft.language,
-                    easy=draft.easy,
-                    standard=draft.standard,
-                    symbols=draft.symbols,
-                    buttons=draft.buttons or (),
-                    status=WordingStatus.DRAFT,
-                    written_by=None,
-                    written_at=now,
-                    english_version_id=english_id,
-                ),
-                now=now,
+            version = await _store_draft(
+                uow, council.id, catalogue, DraftWording.of(wording), written_by=None, now=now
             )
             uow.audit.record(
                 "wording.imported",
