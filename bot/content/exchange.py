@@ -128,9 +128,18 @@ def read_council_files(folder: Path) -> list[Wording]:
     """Every message's wording in content files under `folder`, as unsaved versions (id 0):
     English from messages/*.toml, translations from locale/*/LC_MESSAGES/waypoint.po. A file
     that does not read is a ContentError naming it."""
+    return [wording for _, wording in read_council_files_from(folder)]
+
+
+def read_council_files_from(folder: Path) -> list[tuple[Path, Wording]]:
+    """As `read_council_files`, each version with the file it was read from (to name it)."""
     if not folder.is_dir():
         raise ContentError(f"{folder}: no such folder")
-    found = [w for path in sorted(folder.glob("messages/*.toml")) for w in _english(path)]
+    found = [
+        (path, wording)
+        for path in sorted(folder.glob("messages/*.toml"))
+        for wording in _english(path)
+    ]
     for path in sorted(folder.glob(f"locale/*/LC_MESSAGES/{DOMAIN}.po")):
         language = path.parent.parent.name
         texts: dict[str, dict[Level, str]] = {}
@@ -140,11 +149,8 @@ def read_council_files(folder: Path) -> list[Wording]:
         except (OSError, ValueError) as error:
             raise ContentError(f"{path}: not a .po file Waypoint can read ({error})") from None
         for message_id, by_level in texts.items():
-            found.append(
-                Wording(
-                    0, message_id, language, by_level.get(Level.EASY), by_level.get(Level.STANDARD)
-                )
-            )
+            easy, standard = by_level.get(Level.EASY), by_level.get(Level.STANDARD)
+            found.append((path, Wording(0, message_id, language, easy, standard)))
     if not found:
         raise ContentError(f"{folder}: no messages/*.toml or locale/*/LC_MESSAGES/*.po files")
     return found

@@ -13,15 +13,14 @@ from bot.adapters.db.migrate import upgrade, upgrade_async
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.content.catalogue import Catalogue
-from bot.content.exchange import read_council_files, write_council_files
-from bot.content.messages import DEFAULT_LANGUAGE, DOMAIN, Wording, read_toml
-from bot.domain.errors import BadWording, SetupError, WaypointError
+from bot.content.exchange import read_council_files_from, write_council_files
+from bot.content.messages import Wording
+from bot.domain.errors import SetupError, WaypointError
 from bot.entrypoints.bootstrap import bootstrap
 from bot.services.staff_words import staff_text
 from bot.services.studio import (
-    DraftWording,
     NoSuchCouncil,
-    checked_draft,
+    VersionRefused,
     do_import_wording,
     export_wording,
 )
@@ -64,23 +63,6 @@ def content_export(args: argparse.Namespace, settings: Settings) -> None:
     sys.stdout.write(asyncio.run(act()))
 
 
-def _sources(folder: Path, wordings: Sequence[Wording]) -> list[Path]:
-    """The file each of `wordings` (as `read_council_files` read them) came from, to name it
-    in a refusal: a translation's is its language's .po; an English message's the next .toml
-    (in the order they were read) that has a table for it."""
-    tables: dict[str, list[Path]] = {}
-    for path in sorted(folder.glob("messages/*.toml")):
-        for message_id in read_toml(path):
-            tables.setdefault(message_id, []).append(path)
-    found = []
-    for wording in wordings:
-        if wording.language == DEFAULT_LANGUAGE:
-            found.append(tables[wording.message_id].pop(0))
-        else:
-            found.append(folder / "locale" / wording.language / "LC_MESSAGES" / f"{DOMAIN}.po")
-    return found
-
-
 def _where(source: Path, wording: Wording) -> dict[str, str]:
     return {"file": str(source), "message": wording.message_id, "language": wording.language}
 
@@ -95,28 +77,13 @@ def _check_known(
             raise _refused(catalogue, "studio_import_unknown_message", **_where(source, wording))
 
 
-def _check_storable(
-    catalogue: Catalogue, sources: Sequence[Path], wordings: Sequence[Wording]
-) -> None:
-    """Refuse the first version the import would refuse, as do_import_wording checks it, naming
-    its file, message and language. `catalogue` is the council's: a translation must keep the
-    {names} of the English live there."""
-    for source, wording in zip(sources, wordings, strict=True):
-        try:
-            checked_draft(catalogue, DraftWording.of(wording))
-        except BadWording as error:
-            problem = error.values.get("problem", "")
-            where = _where(source, wording)
-            raise _refused(catalogue, "studio_import_refused", problem=problem, **where) from None
-
-
 def content_import(args: argparse.Namespace, settings: Settings) -> None:
     """Read content files as drafts of the council (written by nobody, audited as the
     operator) for its therapists to check and approve in the studio. The files are read, and
     their message ids checked, before the database is migrated; a refusal names the file,
     message and language, and stores nothing (the versions are stored in one transaction)."""
-    wordings = read_council_files(args.folder)
-    sources = _sources(args.folder, wordings)
+    read = read_council_files_from(args.folder)
+    sources, wordings = [path for path, _ in read], [wording for _, wording in read]
 
     async def act() -> str:
         running = bootstrap(settings)
@@ -124,13 +91,14 @@ def content_import(args: argparse.Namespace, settings: Settings) -> None:
         try:
             _check_known(catalogue, sources, wordings)
             await upgrade_async(settings.database_url)
-            uow = running.waypoint.uow
-            council = (await export_wording(uow(), args.council)).catalogue
-            _check_storable(council, sources, wordings)
-            count = await do_import_wording(uow(), args.council, wordings, now=system_clock())
+            count = await do_import_wording(
+                running.waypoint.uow(), args.council, wordings, now=system_clock()
+            )
+        except VersionRefused as error:
+            problem = error.values.get("problem", "")
+            where = _where(sources[error.position], wordings[error.position])
+            raise _refused(catalogue, "studio_import_refused", problem=problem, **where) from None
         except WaypointError as error:
-            # NoSuchCouncil, or a version refused after all (the council approved new English
-            # between the check and the import).
             raise _refused(catalogue, error.message_id, **error.values) from None
         finally:
             await running.engine.dispose()

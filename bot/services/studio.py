@@ -110,6 +110,15 @@ class WordingProblem(BadWording):
         self.problem_id = problem_id
 
 
+class VersionRefused(BadWording):
+    """`do_import_wording` refused one of the versions (nothing is stored): `position` is its
+    place among those given, so the caller can name the file it came from."""
+
+    def __init__(self, position: int, refused: BadWording) -> None:
+        super().__init__(**refused.values)
+        self.position = position
+
+
 class ApprovalRefused(WaypointError):
     """The linter finds something to fix in the version: `findings` says what (each with its
     rule and hint); `count` is how many."""
@@ -599,16 +608,19 @@ async def do_import_wording(
 ) -> int:
     """Store content files' versions (`waypoint content import`) as drafts for a council,
     written by nobody and audited as the operator; returns how many. Each is checked as a
-    therapist's draft is (BadWording names the first that cannot be stored)."""
+    therapist's draft is (VersionRefused names the first that cannot be stored)."""
     async with uow:
         council = await uow.organisations.council(slugify(council_name))
         if council is None:
             raise NoSuchCouncil(council=council_name)
         catalogue = await council_catalogue(uow, council.id)
-        for wording in wordings:
-            version = await _store_draft(
-                uow, council.id, catalogue, DraftWording.of(wording), written_by=None, now=now
-            )
+        for position, wording in enumerate(wordings):
+            try:
+                version = await _store_draft(
+                    uow, council.id, catalogue, DraftWording.of(wording), written_by=None, now=now
+                )
+            except BadWording as error:
+                raise VersionRefused(position, error) from None
             uow.audit.record(
                 "wording.imported",
                 at=now,
