@@ -545,15 +545,11 @@ async def do_approve_wording(
             if version.english_version_id != live_english_id(versions, version.message_id):
                 problem = catalogue.shipped.render("studio_translation_out_of_date", {})
                 raise TranslationOutOfDate(problem=problem)
-        draft = DraftWording(
-            version.message_id,
-            version.language,
-            version.easy,
-            version.standard,
-            tuple(version.symbols),
-            tuple(version.buttons) if version.language == DEFAULT_LANGUAGE else None,
+        draft = DraftWording.of(as_wording(version))
+        # Off the event loop, as a live check is: the linter is slow on a long text.
+        found = failures(
+            await anyio.to_thread.run_sync(check_wording, catalogue, draft, limiter=_LINTING)
         )
-        found = failures(check_wording(catalogue, draft))
         if found:
             raise ApprovalRefused(found)
         await uow.wording_versions.approve(version, by=actor.staff_id, now=now)
