@@ -37,6 +37,7 @@ from bot.domain.people import Role
 from bot.domain.profiles import CommunicationProfile, Level, Replies
 from bot.entrypoints.bootstrap import bootstrap
 from bot.entrypoints.content_commands import content_export, content_import
+from bot.entrypoints.operator_runs import operator_line
 from bot.observability import configure_logging
 from bot.paths import project_folder
 from bot.services.health import Ingress, ingress
@@ -44,7 +45,7 @@ from bot.services.invites import do_create_invite
 from bot.services.outbox_admin import do_retry, failed_messages
 from bot.services.profiles import do_set_profile, profile_summary
 from bot.services.staff import NewStaff, do_add_staff
-from bot.services.staff_words import profile_lines, staff_text
+from bot.services.staff_words import profile_lines
 
 
 def run_or_demo(_: argparse.Namespace, settings: Settings) -> None:
@@ -217,8 +218,8 @@ def invite_create(args: argparse.Namespace, settings: Settings) -> None:
                 console_url=settings.console_url,
             )
         except InviteWordingNotApproved as error:
-            text = staff_text(running.waypoint.catalogue, error.message_id, **error.values)
-            raise SetupError(" ".join(text.split())) from None
+            line = operator_line(running.waypoint.catalogue, error.message_id, **error.values)
+            raise SetupError(line) from None
         finally:
             await running.engine.dispose()
         return deep_link(username, created.code)

@@ -17,6 +17,7 @@ from bot.content.exchange import read_council_files_from, write_council_files
 from bot.content.messages import Wording
 from bot.domain.errors import SetupError, WaypointError
 from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.operator_runs import operator_line
 from bot.services.staff_words import staff_text
 from bot.services.studio import (
     NoSuchCouncil,
@@ -27,8 +28,7 @@ from bot.services.studio import (
 
 
 def _refused(catalogue: Catalogue, message_id: str, **values: str) -> SetupError:
-    # Staff wording may run over lines; an operator's refusal is one.
-    return SetupError(" ".join(staff_text(catalogue, message_id, **values).split()))
+    return SetupError(operator_line(catalogue, message_id, **values))
 
 
 def content_export(args: argparse.Namespace, settings: Settings) -> None:

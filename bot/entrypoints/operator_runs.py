@@ -7,9 +7,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.config import Settings
+from bot.content.catalogue import Catalogue
 from bot.domain.errors import SetupError, WaypointError, YoungPersonNotFound
 from bot.entrypoints.bootstrap import Running, bootstrap
 from bot.services.staff_words import staff_text
+
+
+def operator_line(catalogue: Catalogue, message_id: str, **values: str) -> str:
+    """Staff wording as one line for an operator's terminal (staff wording may run over
+    lines)."""
+    return " ".join(staff_text(catalogue, message_id, **values).split())
 
 
 async def run_as_operator(
@@ -31,7 +38,7 @@ async def run_as_operator(
     except missing:
         raise SetupError(missing_says) from None
     except WaypointError as error:
-        text = staff_text(running.waypoint.catalogue, error.message_id, **error.values)
-        raise SetupError(" ".join(text.split())) from None
+        line = operator_line(running.waypoint.catalogue, error.message_id, **error.values)
+        raise SetupError(line) from None
     finally:
         await running.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 
 from bot.adapters.db.migrate import upgrade
@@ -13,8 +14,8 @@ from bot.config import Settings
 from bot.content.safety_examples import example_line
 from bot.domain.errors import SetupError
 from bot.entrypoints.bootstrap import bootstrap
+from bot.entrypoints.operator_runs import operator_line
 from bot.services.safety_words import approved_examples
-from bot.services.staff_words import staff_text
 from bot.services.studio import NoSuchCouncil
 
 
@@ -22,11 +23,7 @@ def examples_export(args: argparse.Namespace, settings: Settings) -> None:
     """Write the council's approved examples to --to (review `approved`), oldest first."""
     upgrade(settings.database_url)
     running = bootstrap(settings)
-    catalogue = running.waypoint.catalogue
-
-    def said(message_id: str, **values: str) -> str:
-        # Staff wording may run over lines; an operator's line is one.
-        return " ".join(staff_text(catalogue, message_id, **values).split())
+    said = functools.partial(operator_line, running.waypoint.catalogue)
 
     async def act() -> list[str]:
         try:

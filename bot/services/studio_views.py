@@ -196,12 +196,6 @@ def _row(
     )
 
 
-def _languages(shipped: Catalogue) -> list[str]:
-    # Only the languages Waypoint has: a version in any other (stored before the studio
-    # refused them) never makes a column of its own.
-    return shipped.languages()
-
-
 async def list_messages(uow: UnitOfWork, actor: KnownStaff) -> StudioList:
     """Every message for the actor's council, grouped by area (content file), each with its
     state per language and reading level."""
@@ -218,7 +212,9 @@ def _listed(
     live = shipped.overlaid(
         [as_wording(v) for v in versions if v.status is WordingStatus.APPROVED]
     )
-    languages = _languages(shipped)
+    # Only the languages Waypoint has: a version in any other (stored before the studio
+    # refused them) never makes a column of its own.
+    languages = shipped.languages()
     by_message: dict[str, list[WordingVersionRecord]] = {}
     for version in versions:
         by_message.setdefault(version.message_id, []).append(version)
@@ -292,7 +288,7 @@ def _opened(
     live = shipped.overlaid(
         [as_wording(v) for v in council_versions if v.status is WordingStatus.APPROVED]
     ).message(message_id)
-    languages = _languages(shipped)
+    languages = shipped.languages()
     english_id = live_english_id(versions, message_id)
     history = []
     for index, version in enumerate(versions):
