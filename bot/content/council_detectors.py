@@ -30,12 +30,9 @@ def _project_detector() -> Detector:
 class CouncilDetectors:
     """The shipped detector and each council's, as this instance knows them."""
 
-    def __init__(
-        self, shipped: Detector | None = None, *, hearing: Callable[[], Detector] | None = None
-    ) -> None:
-        # Neither (tests, tools that never hear a worry): the project's lexicon, read when
-        # first needed; `hearing`: what reads the shipped detector when it is first needed.
-        self._shipped = shipped
+    def __init__(self, hearing: Callable[[], Detector] = _project_detector) -> None:
+        # `hearing` reads the shipped detector when it is first needed; by default (tests,
+        # tools that never hear a worry) the project's lexicon alone.
         self._hearing = hearing
         self._councils: dict[int, Detector] = {}
         self._stamps: dict[int, Hashable] = {}
@@ -43,9 +40,7 @@ class CouncilDetectors:
     @property
     def shipped(self) -> Detector:
         """The lexicon (and model) every council starts with."""
-        if self._shipped is not None:
-            return self._shipped
-        return self._hearing() if self._hearing is not None else _project_detector()
+        return self._hearing()
 
     def for_council(self, council_id: int | None, shipped: Detector | None = None) -> Detector:
         """The detector for a council's young people: its own when it has approved additions,

@@ -117,13 +117,11 @@ async def _check_in(
         uow.goals.record(goal, "not_now", at=now, by=by)
         values = await goal_values(uow, person, goal)
         # The day, not "another time" (SL-5): they know when they will be asked again.
-        reply, asked_on = "goal_not_now_reply_at_session", goal.next_check_in_at
-        if asked_on is not None:
+        reply = "goal_not_now_reply_at_session"
+        if goal.next_check_in_at is not None:
+            reply = "goal_not_now_reply"
             catalogue, profile = uow.postbox.catalogue_for(person), profile_of(person)
-            reply, values["day"] = (
-                "goal_not_now_reply",
-                dated(catalogue, asked_on, uow.postbox.zone, profile),
-            )
+            values["day"] = dated(catalogue, goal.next_check_in_at, uow.postbox.zone, profile)
         uow.postbox.to_young_person(person, reply, values, now=now)
     elif key == "goal_pause":
         await move_goal(uow, person, goal, GoalState.PAUSED, by=by, now=now)

@@ -245,7 +245,8 @@ class TestHeardLive:
     async def test_another_instance_hears_it_after_its_refresh(self, world: World) -> None:
         await _approved_phrase(world)
         # Another instance: it has not built a detector for the council yet.
-        world.store.detectors = CouncilDetectors(world.store.detectors.shipped)
+        shipped = world.store.detectors.shipped
+        world.store.detectors = CouncilDetectors(lambda: shipped)
         assert await try_refresh_detectors(world.uow()) == 1
         assert await try_refresh_detectors(world.uow()) == 0
         assert await _hear(world, SAM, NEW_WORDS) is Heard.CONCERN
