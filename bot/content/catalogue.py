@@ -61,6 +61,8 @@ class Catalogue:
         # The safety lane's view (`for_safety`): a concern never waits on wording.
         self.drafts_when_nothing_live = drafts_when_nothing_live
         self._safety: Catalogue | None = None
+        # What `render.every_wording` found, per message: a catalogue never changes.
+        self.wordings_seen: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls, folder: Path | None = None, *, allow_drafts: bool = False) -> Catalogue:

@@ -7,6 +7,7 @@ variants (approval and fallback) is `bot.content.catalogue.Catalogue`.
 
 from __future__ import annotations
 
+import functools
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ def placeholders(text: str) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=64)
 def right_to_left(language: str) -> bool:
     """Whether this language is written right to left (Arabic, Hebrew, Urdu, ...)."""
     try:

@@ -215,6 +215,13 @@ _NAMED_HOURS = {12: "when_midday", 0: "when_midnight"}
 def every_wording(catalogue: Catalogue, message_id: str) -> frozenset[str]:
     """Every way a short text can appear (each language and level, with or without its
     picture), to recognise a keyboard button's text when it comes back as a message."""
+    known = catalogue.wordings_seen.get(message_id)
+    if known is None:
+        known = catalogue.wordings_seen[message_id] = _every_wording(catalogue, message_id)
+    return known
+
+
+def _every_wording(catalogue: Catalogue, message_id: str) -> frozenset[str]:
     message = catalogue.message(message_id)
     symbols = message.variants["en"].symbols
     found: set[str] = set()
