@@ -23,7 +23,7 @@ from bot.content.render import every_wording, render_line
 from bot.domain.actors import KnownYoungPerson
 from bot.domain.ladder import Urgency
 from bot.domain.safety.detection import Detection
-from bot.domain.safety.hearing import Action, Detector, Verdict, stronger
+from bot.domain.safety.hearing import Action, Detector, Verdict
 from bot.domain.safety.worry import Category, Worry
 from bot.services import choices, concerns, goal_answers, kept_words, talk
 from bot.services.home import show_home
@@ -56,13 +56,7 @@ class Heard(StrEnum):
 def worry_in(text: str, detector: Detector, earlier: Sequence[str]) -> tuple[Verdict, str]:
     """The strongest verdict on this message, heard alone, then joined with the last one, two
     or three before it (newest last); and the words that hold it (alone wins a tie)."""
-    best, words = detector.hear(text), text
-    for start in range(len(earlier) - 1, -1, -1):
-        joined = "\n".join((*earlier[start:], text))
-        heard = detector.hear(joined)
-        if stronger(heard, best):
-            best, words = heard, joined
-    return best, words
+    return detector.hear_with_earlier(text, earlier)
 
 
 def is_worried_button(catalogue: Catalogue, person: YoungPersonRecord | None, text: str) -> bool:
@@ -145,9 +139,7 @@ async def do_hear(
                 await uow.recent_words.forget(person.id)
             else:
                 # Kept for the next few messages only, and never once heard as part of a worry.
-                await uow.recent_words.keep(
-                    person.id, text, at=now, since=now - CONVERSATION_WINDOW, most=EARLIER_KEPT
-                )
+                await uow.recent_words.keep(person.id, text, at=now, most=EARLIER_KEPT)
             await uow.commit()
             return heard
         # A worry: nothing is committed here. The first commit marks the update handled, so

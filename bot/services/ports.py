@@ -285,10 +285,9 @@ class RecentWords(Protocol):
     async def earlier(self, young_person_id: int, *, since: datetime) -> list[str]:
         """Their messages kept since `since`, oldest first."""
 
-    async def keep(
-        self, young_person_id: int, words: str, *, at: datetime, since: datetime, most: int
-    ) -> None:
-        """Keep this message with their `most - 1` newest since `since`; drop their others."""
+    async def keep(self, young_person_id: int, words: str, *, at: datetime, most: int) -> None:
+        """Keep this message with their newest, up to `most` in all (older than five minutes,
+        the others are never read, and are swept)."""
 
     async def forget(self, young_person_id: int) -> None:
         """Drop every message of theirs (heard as part of a worry, or none)."""

@@ -37,7 +37,9 @@ async def _concerns(hub: Hub) -> list[Concern]:
 
 async def _kept(hub: Hub) -> list[str]:
     async with hub.uow() as uow:
-        rows = await uow.session.scalars(select(RecentWords).order_by(RecentWords.id))
+        rows = await uow.session.scalars(
+            select(RecentWords).order_by(RecentWords.at, RecentWords.id)
+        )
         return [row.words for row in rows]
 
 
@@ -71,3 +73,18 @@ async def test_nothing_older_than_five_minutes_is_joined_and_the_tick_sweeps_it(
     assert await _kept(hub) == []
     assert await _hear(hub, "die") is not Heard.CONCERN
     assert await _concerns(hub) == []
+
+
+async def test_words_older_than_five_minutes_are_never_joined_even_before_the_sweep(
+    hub: Hub,
+) -> None:
+    for said in ("i just", "want", "to"):
+        await _hear(hub, said)
+    hub.clock.advance(timedelta(minutes=5, seconds=1))
+    assert await _hear(hub, "die") is not Heard.CONCERN
+    assert await _concerns(hub) == []
+    # The newest message takes the place of the oldest: three kept at most, swept in time.
+    assert await _kept(hub) == ["want", "to", "die"]
+    hub.clock.advance(timedelta(minutes=5, seconds=1))
+    await do_forget_recent_words(hub.uow(), now=hub.clock())
+    assert await _kept(hub) == []

@@ -156,12 +156,10 @@ class FakeRecentWords:
         kept = self._t.recent_words.get(young_person_id, [])
         return [words for words, at in kept if at >= since]
 
-    async def keep(
-        self, young_person_id: int, words: str, *, at: datetime, since: datetime, most: int
-    ) -> None:
-        """Keep this message with their `most - 1` newest since `since`; drop their others."""
+    async def keep(self, young_person_id: int, words: str, *, at: datetime, most: int) -> None:
+        """Keep this message with their newest, up to `most` in all."""
         kept = [*self._t.recent_words.get(young_person_id, []), (words, at)]
-        self._t.recent_words[young_person_id] = [k for k in kept if k[1] >= since][-most:]
+        self._t.recent_words[young_person_id] = kept[-most:]
 
     async def forget(self, young_person_id: int) -> None:
         """Drop every message of theirs."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import (
@@ -517,27 +517,20 @@ class Identities:
 _RECENT = cast(Table, RecentWords.__table__)
 # Built once, and on the table rather than the mapped class: they run for nearly every
 # message a young person writes, and no RecentWords object is ever loaded to keep up to date.
-_EARLIER = (
-    select(_RECENT.c.words)
-    .where(
-        _RECENT.c.young_person_id == bindparam("young_person_id"),
-        _RECENT.c.at >= bindparam("since"),
-    )
+_THEIRS = (
+    select(_RECENT.c.id, _RECENT.c.words, _RECENT.c.at)
+    .where(_RECENT.c.young_person_id == bindparam("young_person_id"))
     .order_by(_RECENT.c.at, _RECENT.c.id)
 )
 _KEEP_WORDS = insert(_RECENT).values(
     young_person_id=bindparam("person"), words=bindparam("said"), at=bindparam("said_at")
 )
-_THEIR_NEWEST = (
-    select(_RECENT.c.id)
-    .where(_RECENT.c.young_person_id == bindparam("young_person_id"))
-    .order_by(_RECENT.c.at.desc(), _RECENT.c.id.desc())
-    .limit(bindparam("most"))
+_IN_PLACE_OF = (
+    update(_RECENT)
+    .where(_RECENT.c.id == bindparam("oldest"))
+    .values(words=bindparam("said"), at=bindparam("said_at"))
 )
-_DROP_OLDER = delete(_RECENT).where(
-    _RECENT.c.young_person_id == bindparam("young_person_id"),
-    (_RECENT.c.at < bindparam("since")) | _RECENT.c.id.not_in(_THEIR_NEWEST.scalar_subquery()),
-)
+_DROP = delete(_RECENT).where(_RECENT.c.id.in_(bindparam("ids", expanding=True)))
 _FORGET = delete(_RECENT).where(_RECENT.c.young_person_id == bindparam("young_person_id"))
 
 
@@ -546,27 +539,39 @@ class RecentWordsRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Their rows as `earlier` read them (id and time, oldest first), so that `keep` needs
+        # one statement.
+        self._rows: dict[int, list[tuple[int, datetime]]] = {}
 
     async def earlier(self, young_person_id: int, *, since: datetime) -> list[str]:
         """Their messages kept since `since`, oldest first."""
-        rows = await self._session.execute(
-            _EARLIER, {"young_person_id": young_person_id, "since": since}
-        )
-        return [row.words for row in rows]
+        rows = (await self._session.execute(_THEIRS, {"young_person_id": young_person_id})).all()
+        self._rows[young_person_id] = [(row.id, row.at) for row in rows]
+        return [row.words for row in rows if row.at >= since]
 
-    async def keep(
-        self, young_person_id: int, words: str, *, at: datetime, since: datetime, most: int
-    ) -> None:
-        """Keep this message with their `most - 1` newest since `since`; drop their others."""
-        await self._session.execute(
-            _KEEP_WORDS, {"person": young_person_id, "said": words, "said_at": at}
-        )
-        await self._session.execute(
-            _DROP_OLDER, {"young_person_id": young_person_id, "since": since, "most": most}
-        )
+    async def keep(self, young_person_id: int, words: str, *, at: datetime, most: int) -> None:
+        """Keep this message with their newest, up to `most` in all: in place of their oldest
+        once they have that many. Older than five minutes, the messages `earlier` leaves out
+        are swept within a minute (`forget_stale`), or taken for the next message first."""
+        rows = self._rows.pop(young_person_id, None)
+        if rows is None:
+            found = await self._session.execute(_THEIRS, {"young_person_id": young_person_id})
+            rows = [(row.id, row.at) for row in found]
+        if rows:
+            # A message taken over keeps its id, so the order is the time's: never the same.
+            at = max(at, rows[-1][1] + timedelta(microseconds=1))
+        said = {"said": words, "said_at": at}
+        if len(rows) < most:
+            await self._session.execute(_KEEP_WORDS, {"person": young_person_id, **said})
+            return
+        *extra, (oldest, _) = rows[: len(rows) - most + 1]
+        await self._session.execute(_IN_PLACE_OF, {"oldest": oldest, **said})
+        if extra:
+            await self._session.execute(_DROP, {"ids": [row_id for row_id, _ in extra]})
 
     async def forget(self, young_person_id: int) -> None:
         """Drop every message of theirs (heard as part of a worry, or none)."""
+        self._rows.pop(young_person_id, None)
         await self._session.execute(_FORGET, {"young_person_id": young_person_id})
 
     async def forget_stale(self, cutoff: datetime) -> None:

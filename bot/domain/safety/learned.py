@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.domain.safety.worry import Category
@@ -55,14 +56,27 @@ def words_of(text: str) -> list[str]:
 def features(text: str) -> list[str]:
     """Every feature of a message, repeated as often as it occurs (training uses this too)."""
     words = words_of(text)
-    found = [f"w {word}" for word in words]
-    found += [f"b {first} {second}" for first, second in itertools.pairwise(words)]
+    return features_of(words, letter_pieces(words))
+
+
+def letter_pieces(words: Sequence[str]) -> list[str]:
+    """The 3 to 5 letter pieces of each word (with a space before and after it), in order."""
+    found: list[str] = []
     for word in words:
         if not word.isalnum():
             continue
         padded = f" {word} "
         for size in _CHARS:
             found += [f"c {padded[at : at + size]}" for at in range(len(padded) - size + 1)]
+    return found
+
+
+def features_of(words: Sequence[str], pieces: Sequence[str]) -> list[str]:
+    """The features of a text from its words and their `letter_pieces`: the words, each pair
+    of words next to each other, then the pieces (the order `features` has always had)."""
+    found = [f"w {word}" for word in words]
+    found += [f"b {first} {second}" for first, second in itertools.pairwise(words)]
+    found += pieces
     return found
 
 
@@ -88,19 +102,26 @@ class Model:
 
     def guess(self, text: str) -> Guess:
         """The model's reading of `text` (one message, or a few joined by newlines)."""
-        counts = Counter(features(text))
-        scaled: list[tuple[float, tuple[float, ...]]] = []
-        for feature, count in counts.items():
+        return self.guess_features(features(text))
+
+    def guess_features(self, found: Iterable[str]) -> Guess:
+        """The model's reading of a text from its `features`."""
+        values: list[float] = []
+        rows: list[tuple[float, ...]] = []
+        for feature, count in Counter(found).items():
             known = self.weights.get(feature)
             if known is not None:
                 idf, per_class = known
-                scaled.append(((1.0 + math.log(count)) * idf, per_class))
-        norm = math.sqrt(sum(value * value for value, _ in scaled)) or 1.0
-        scores = list(self.intercepts)
-        for value, per_class in scaled:
-            share = value / norm
-            for at, weight in enumerate(per_class):
-                scores[at] += share * weight
+                values.append((1.0 + math.log(count)) * idf)
+                rows.append(per_class)
+        norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
+        # One class at a time, each a sum of products in C: a message has a few hundred
+        # features, and a loop over each feature and class took most of the model's time.
+        columns = zip(*rows, strict=True) if rows else [() for _ in self.intercepts]
+        scores = [
+            intercept + sum(map(operator.mul, values, column)) / norm
+            for intercept, column in zip(self.intercepts, columns, strict=True)
+        ]
         chances = _softmax(scores)
         worry = 1.0 - chances[self.classes.index(NONE)]
         best = max(

@@ -21,7 +21,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.domain.safety.reading import NO_APOSTROPHES, PHRASE_TOKENS, clean, is_typo_of, stems
+from bot.domain.safety.reading import (
+    NO_APOSTROPHES,
+    PHRASE_TOKENS,
+    Token,
+    clean,
+    is_typo_of,
+    spell,
+    stems,
+)
 from bot.domain.safety.worry import Category, Urgency
 
 GAP = "..."  # in a phrase: skip a few words (see `matching`)
@@ -37,6 +45,8 @@ CUES = (
     "someone_else",
 )
 _URGENCY_NAMES = tuple(urgency.value for urgency in Urgency)
+# Words remembered at most, by each cache of what a typed word matches or reads as.
+REMEMBERED = 50_000
 
 
 class LexiconError(Exception):
@@ -84,6 +94,8 @@ class WordIndex:
             by_first.setdefault(phrase.words[0], []).append(phrase)
         self.by_first = {word: tuple(found) for word, found in by_first.items()}
         self.seen: dict[tuple[str, bool], frozenset[str]] = {}
+        # The lexicon words at a message's place, per token read there (bot...matching).
+        self.places: dict[Token, tuple[frozenset[str], frozenset[str]]] = {}
 
     def matches(self, form: str, *, typos: bool = True) -> frozenset[str]:
         """The lexicon words that the typed form `form` matches."""
@@ -98,7 +110,7 @@ class WordIndex:
         found.update(prefix + "*" for prefix in self.prefixes if form.startswith(prefix))
         if typos and form not in self.known and form not in self.not_misspellings:
             found.update(word for word in self.fuzzy.get(form[:1], ()) if is_typo_of(form, word))
-        if len(self.seen) > 50_000:
+        if len(self.seen) > REMEMBERED:
             self.seen.clear()
         self.seen[form, typos] = result = frozenset(found)
         return result
@@ -116,6 +128,20 @@ class Lexicon:
     # Signed off by the clinical staff and therapists who own it ([review] in the file).
     approved: bool = False
     index: WordIndex = field(init=False, repr=False, compare=False)
+    # How each word of a message reads (`spell`), worked out once per lexicon. Single words
+    # only, held in memory as the index's typo cache is, and never logged.
+    _spelt: dict[str, tuple[Token, ...]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
+
+    def spell(self, word: str) -> tuple[Token, ...]:
+        """The tokens one word of a cleaned message is read as, with this text-speak."""
+        known = self._spelt.get(word)
+        if known is None:
+            if len(self._spelt) > REMEMBERED:
+                self._spelt.clear()
+            known = self._spelt[word] = spell(word, self.textspeak)
+        return known
 
     def __post_init__(self) -> None:
         known = {word for words in self.textspeak.values() for word in words}

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.safety.lexicon import GAP, Lexicon, Phrase
+from bot.domain.safety.lexicon import GAP, REMEMBERED, Lexicon, Phrase
 from bot.domain.safety.reading import Token
 from bot.domain.safety.worry import CATEGORY_NAMES
 
 _GAP_WORDS = 3
 
-_Seen = tuple[frozenset[str], frozenset[str]]  # lexicon words at a position: direct, via her/him
+# The lexicon words at one place of a message: as written, and through her, him and the like.
+Seen = tuple[frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,16 @@ class Found:
     end: int
     proxied: bool  # matched through her, him, them and the like: about someone else
 
+    def shifted(self, places: int) -> Found:
+        """The same find, `places` words further on (more words were put before it)."""
+        return Found(self.phrase, self.start + places, self.end + places, self.proxied)
+
     def entry(self) -> str:
         """The lexicon entry, as "kind: text"."""
         return f"{self.phrase.kind}: {self.phrase.text}"
 
 
-def _word_at(word: str, at: int, seen: Sequence[_Seen], *, proxy: bool) -> bool | None:
+def _word_at(word: str, at: int, seen: Sequence[Seen], *, proxy: bool) -> bool | None:
     """None if `word` is not at `at`; else whether it is there only as someone else (her: me)."""
     if at >= len(seen):
         return None
@@ -55,7 +60,7 @@ class Steps:
 def _match(
     words: tuple[str, ...],
     at: int,
-    seen: Sequence[_Seen],
+    seen: Sequence[Seen],
     *,
     proxy: bool,
     steps: Steps | None = None,
@@ -93,7 +98,7 @@ def _match(
 
 
 def _match_gapless(
-    words: tuple[str, ...], at: int, seen: Sequence[_Seen], *, proxy: bool, steps: Steps | None
+    words: tuple[str, ...], at: int, seen: Sequence[Seen], *, proxy: bool, steps: Steps | None
 ) -> tuple[int, bool] | None:
     """Most phrases have no gap: one way to match, word by word, nothing to remember."""
     proxied = False
@@ -107,26 +112,32 @@ def _match_gapless(
     return at + len(words), proxied
 
 
-def lexicon_words(tokens: list[Token], lexicon: Lexicon) -> list[_Seen]:
+def lexicon_words(tokens: list[Token], lexicon: Lexicon) -> list[Seen]:
     """The lexicon's words at each of the message's places: as written, and through her/him."""
     words = lexicon.index
-    seen: list[_Seen] = []
+    seen: list[Seen] = []
     for token in tokens:
-        direct = frozenset[str]().union(
-            *(words.matches(form) for form in token.forms),
-            *(words.matches(form, typos=False) for form in token.squeezed),
-        )
-        proxied = frozenset[str]().union(*(words.matches(form) for form in token.proxies))
-        seen.append((direct, proxied - direct))
+        place = words.places.get(token)
+        if place is None:
+            direct = frozenset[str]().union(
+                *(words.matches(form) for form in token.forms),
+                *(words.matches(form, typos=False) for form in token.squeezed),
+            )
+            proxied = frozenset[str]().union(*(words.matches(form) for form in token.proxies))
+            if len(words.places) > REMEMBERED:
+                words.places.clear()
+            place = words.places[token] = (direct, proxied - direct)
+        seen.append(place)
     return seen
 
 
-def find(tokens: list[Token], lexicon: Lexicon) -> list[Found]:
-    """Every lexicon phrase and cue in the message, in order."""
+def find(seen: Sequence[Seen], lexicon: Lexicon, *, first: int | None = None) -> list[Found]:
+    """Every lexicon phrase and cue in the message, in order, from its `lexicon_words`; or
+    only those starting in its `first` places. A match looks only forward, to the message's
+    end, so what starts after those places is what a find in the rest alone would give."""
     words = lexicon.index
-    seen = lexicon_words(tokens, lexicon)
     found: list[Found] = []
-    for start, (direct, proxied) in enumerate(seen):
+    for start, (direct, proxied) in enumerate(seen[:first]):
         candidates = {p for word in direct | proxied for p in words.by_first.get(word, ())}
         for phrase in sorted(candidates, key=lambda p: (p.kind, p.text)):
             if end := _match(phrase.words, start, seen, proxy=phrase.kind in CATEGORY_NAMES):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 # Words that phrases treat as the same word ("she is running away" / "i am running away").
@@ -170,11 +170,33 @@ def read(
     text: str, textspeak: Mapping[str, tuple[str, ...]]
 ) -> tuple[list[Token], frozenset[int]]:
     """The words of `text`, and the positions that follow a full stop, comma and the like."""
+    return read_cleaned(clean(text), textspeak)
+
+
+def joins_across(before: str, after: str) -> bool:
+    """Whether two cleaned texts, joined by a newline, read as more than one after the other:
+    "my" at the end of one and "self" at the start of the next are read as "myself"."""
+    return _SPLIT_SELF.search(f"{before.rstrip()[-8:]}\n{after.lstrip()[:8]}") is not None
+
+
+def spell(word: str, textspeak: Mapping[str, tuple[str, ...]]) -> tuple[Token, ...]:
+    """The tokens one word of a cleaned message is read as (text-speak may make it several)."""
+    return tuple(_token(forms) for forms in _spellings(word, textspeak))
+
+
+def read_cleaned(
+    cleaned: str,
+    textspeak: Mapping[str, tuple[str, ...]],
+    spelt: Callable[[str], Sequence[Token]] | None = None,
+) -> tuple[list[Token], frozenset[int]]:
+    """`read` for a text that is `clean` already; `spelt` is `spell` with this `textspeak`,
+    if the caller remembers words it has read before."""
     tokens: list[Token] = []
     stops: set[int] = set()
-    for match in _TEXT_TOKENS.finditer(clean(text)):
+    for match in _TEXT_TOKENS.finditer(cleaned):
         if match["word"]:
-            tokens.extend(_token(forms) for forms in _spellings(match["word"], textspeak))
+            word = match["word"]
+            tokens.extend(spell(word, textspeak) if spelt is None else spelt(word))
         elif match["stop"]:
             stops.add(len(tokens))
         elif unicodedata.category(match["other"]) == "So":
