@@ -347,7 +347,7 @@ def create_engine(
         # A deferred transaction that reads and then writes fails at once with "database is
         # locked" if another writer committed in between; taking the write lock up front makes
         # it wait (busy_timeout) instead. Work that only reads needs no lock at all in WAL mode,
-        # nor a transaction: as on PostgreSQL (bot.adapters.db.uow._reading_options), each of
+        # nor a transaction: as on PostgreSQL (bot.adapters.db.uow._reading_engine), each of
         # its statements sees what is committed when it starts, and the BEGIN and ROLLBACK
         # that would cost every update's "who is writing" are not made.
         if connection.get_execution_options().get(READING, False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Self
@@ -95,10 +96,11 @@ class SqlUnitOfWork:
             raise RuntimeError("a unit of work cannot be nested in itself")
         if not self._reading:
             await self._queue_to_write()
-        session = self._sessions()
-        self._session = session
         if self._reading:
-            await session.connection(execution_options=_reading_options(session))
+            session = self._sessions(bind=_reading_engine(self._sessions))
+        else:
+            session = self._sessions()
+        self._session = session
         self.organisations = Organisations(session)
         self.staff = StaffRepository(session)
         self.young_people = YoungPeople(session)
@@ -201,15 +203,23 @@ class SqlUnitOfWork:
             self._post.wake()
 
 
-def _reading_options(session: AsyncSession) -> dict[str, object]:
-    """How a unit of work that only reads uses its connection: with no transaction at all
-    (on SQLite, bot.adapters.db.engine leaves out its BEGIN). Each statement sees what is
-    committed when it starts, as it would in a READ COMMITTED transaction, without the two
-    round trips of BEGIN and ROLLBACK."""
-    bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
-        return {READING: True, "isolation_level": "AUTOCOMMIT"}
-    return {READING: True}
+def _reading_engine(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    """The engine of a unit of work that only reads: its connections run with no transaction
+    at all (on SQLite, bot.adapters.db.engine leaves out its BEGIN). Each statement sees what
+    is committed when it starts, as it would in a READ COMMITTED transaction, without the two
+    round trips of BEGIN and ROLLBACK. Made once per engine: setting the options on each
+    unit of work's connection cost as much as the statement it ran."""
+    bind = sessions.kw["bind"]
+    reading = _READING_ENGINES.get(bind)
+    if reading is None:
+        options: dict[str, object] = {READING: True}
+        if bind.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        reading = _READING_ENGINES[bind] = bind.execution_options(**options)
+    return reading
+
+
+_READING_ENGINES: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
 
 
 def _nobody() -> None:
