@@ -1,13 +1,16 @@
 """Work that only reads ("who is writing", once per update) opens no transaction: on SQLite it
 takes no write lock, so it neither waits behind a writer nor holds one up; on both databases it
-sees what was committed when each statement starts, and it cannot commit."""
+sees what was committed when each statement starts, and it cannot commit. On PostgreSQL the
+connections a burst opens stay open for the next."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.adapters.db.uow import UnitOfWorkFactory
@@ -52,3 +55,21 @@ async def test_reading_sees_each_commit_at_once_and_cannot_commit(uow: UnitOfWor
     async with uow().reading() as reading:
         with pytest.raises(RuntimeError):
             await reading.commit()
+
+
+@pytest.mark.database("postgres")
+async def test_bursts_of_units_of_work_keep_their_connections_open(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """As many units of work at once as the dispatcher runs: the connections the first burst
+    opened serve every later one (a new connection costs its setup and its statements'
+    preparation again)."""
+    await _add_jo(uow)
+    opened: list[object] = []
+    engine = uow.sessions.kw["bind"]
+    event.listen(engine.sync_engine, "connect", lambda *_: opened.append(None))
+    await asyncio.gather(*(writer_of(uow(), JO) for _ in range(16)))
+    first = len(opened)
+    for _burst in range(3):
+        await asyncio.gather(*(writer_of(uow(), JO) for _ in range(16)))
+    assert 0 < first == len(opened)

@@ -239,6 +239,8 @@ def _unreachable(where: str, parsed: URL, causes: list[BaseException]) -> str | 
 READING = "waypoint_reading"
 
 
+# Connections each process keeps open to PostgreSQL, and the most it opens.
+POSTGRES_POOL = 15
 # How long SQLite waits for another connection's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
 # A pooled PostgreSQL connection that has sat idle this long is checked before it is used.
@@ -307,6 +309,13 @@ def create_engine(
         settings = {"lock_timeout": "5000", "idle_in_transaction_session_timeout": "30000"}
         if read_only:
             settings["default_transaction_read_only"] = "on"
+        # Every connection a burst needs stays open: the dispatcher handles 16 chats at once,
+        # each with its unit of work, beside the sender, the poller and the ticks. SQLAlchemy
+        # keeps 5 and closes 10 more on return, so a burst of updates opened a new connection
+        # every few dozen units of work, each with its statements to prepare again. At most
+        # as many as before, so several instances fit PostgreSQL's 100 as they did.
+        kwargs.setdefault("pool_size", POSTGRES_POOL)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(
             parsed, connect_args={**connect_args, "server_settings": settings}, **kwargs
         )
