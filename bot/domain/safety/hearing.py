@@ -14,7 +14,7 @@ is low urgency, in the model's category ("help" when the model cannot tell which
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.domain.safety.detection import Detection, detect, detect_found
@@ -79,22 +79,23 @@ def _verdict(found: Detection | None, guess: Guess | None, model: Model | None) 
 _STRENGTH = {Action.NONE: 0, Action.ASK: 1, Action.ALERT: 2}
 
 
-@dataclass(frozen=True)
-class ReadMessage:
-    """One message read once, for hearing it alone and joined with the messages before it."""
-
-    text: str
-    cleaned: str
-    tokens: list[Token]
-    stops: frozenset[int]
-    seen: list[Seen]
-    words: list[str]  # the model's (none without a model)
-    pieces: list[str]
-
-
 def stronger(first: Verdict, second: Verdict) -> bool:
     """Whether `first` is a stronger verdict than `second` (alert over ask over none)."""
     return _STRENGTH[first.action] > _STRENGTH[second.action]
+
+
+@dataclass(frozen=True)
+class ReadMessage:
+    """One message read once, for hearing it alone and joined with the messages before it.
+    A young person's words: never shown in a repr, so never in a log or a traceback."""
+
+    text: str = field(repr=False)
+    cleaned: str = field(repr=False)
+    tokens: list[Token] = field(repr=False)
+    stops: frozenset[int] = field(repr=False)
+    seen: list[Seen] = field(repr=False)
+    words: list[str] = field(repr=False)  # the model's (none without a model)
+    pieces: list[str] = field(repr=False)
 
 
 @dataclass(frozen=True)
