@@ -22,6 +22,11 @@ EDGES = [
     ("nobody cares about him", "self harm is all i think about"),
     ("i want to kill", "myself tonight"),
     ("i want to kill my", "   self"),
+    # Messages that clean to white space ("-", a direction mark) between "my" and "self".
+    ("i want to kill my", "-", "self"),
+    ("hurt my", "", "self"),
+    ("i want to kill my", "~", "\u200f", "self tonight"),
+    ("bite my", "\u0640", "self"),
     ("he hits me", "...", "every night"),
     ("hello.", ".", "i am not ok"),
     ("im gonna", "k1ll", "mys3lf"),
@@ -68,6 +73,12 @@ def _conversations() -> list[list[str]]:
     chance = random.Random(20261128)
     lines = [example.text for example in load_examples()]
     found = [list(edge) for edge in EDGES]
+    # Each lexicon phrase with "myself" (or "herself", "itself", ...) cut before "self", with
+    # a message that cleans to white space between: reading still joins the two.
+    for phrase in _detector().lexicon.phrases:
+        head, cut, tail = phrase.text.partition("self")
+        if cut and head.endswith(("my", "her", "him", "your", "them", "our", "it")):
+            found.append([head, chance.choice(["", " ", "-", "~", "\u200f"]), cut + tail])
     for _ in range(300):  # whole lines, one to four of them
         found.append(chance.sample(lines, chance.randint(1, 4)))
     for _ in range(300):  # one line broken into two to four messages

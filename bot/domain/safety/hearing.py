@@ -154,12 +154,17 @@ class Detector:
         found: list[Found] = []
         words: list[str] = []
         pieces: list[str] = []
+        # The nearest later message with more than white space once cleaned: reading joins
+        # "my" and "self" across any white space, messages of only "-" or "~" between too.
+        following = ""
         for at in range(len(parts) - 1, -1, -1):
             part = parts[at]
-            if at + 1 < len(parts) and joins_across(part.cleaned, parts[at + 1].cleaned):
+            if following and joins_across(part.cleaned, following):
                 for start in range(at, -1, -1):
                     yield self.hear("\n".join(one.text for one in parts[start:]))
                 return
+            if part.cleaned.strip():
+                following = part.cleaned
             places = len(part.tokens)
             tokens = part.tokens + tokens
             stops = part.stops | {stop + places for stop in stops}
