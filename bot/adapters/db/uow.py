@@ -207,19 +207,24 @@ def _reading_engine(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
     """The engine of a unit of work that only reads: its connections run with no transaction
     at all (on SQLite, bot.adapters.db.engine leaves out its BEGIN). Each statement sees what
     is committed when it starts, as it would in a READ COMMITTED transaction, without the two
-    round trips of BEGIN and ROLLBACK. Made once per engine: setting the options on each
-    unit of work's connection cost as much as the statement it ran."""
-    bind = sessions.kw["bind"]
-    reading = _READING_ENGINES.get(bind)
+    round trips of BEGIN and ROLLBACK. Made once per session maker: setting the options on
+    each unit of work's connection cost as much as the statement it ran."""
+    reading = _READING_ENGINES.get(sessions)
     if reading is None:
+        bind = sessions.kw["bind"]
         options: dict[str, object] = {READING: True}
         if bind.dialect.name == "postgresql":
             options["isolation_level"] = "AUTOCOMMIT"
-        reading = _READING_ENGINES[bind] = bind.execution_options(**options)
+        reading = _READING_ENGINES[sessions] = bind.execution_options(**options)
     return reading
 
 
-_READING_ENGINES: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+# Keyed by the session maker, which the reading engine does not refer to: an entry goes with
+# its session maker, and the engine with both (keyed by the engine, which the reading engine
+# refers to, neither would ever go).
+_READING_ENGINES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], AsyncEngine] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _nobody() -> None:
