@@ -10,9 +10,10 @@ A young person's message is heard alone, then joined with the one, two and three
 message ("hello") and an ordinary sentence, each with 0 to 3 other messages before it, the script
 prints the median of 5 runs of N calls (default 500) in microseconds: Waypoint's
 `Detector.hear_with_earlier` and, in the same run, the baseline that hears each joined text
-in full (`Detector.hear` on every window, the strongest kept). Both give the same verdicts
-(tests/unit/test_hearing_windows.py). Words are read once per lexicon and remembered, as in a
-running Waypoint, so after the first call every word here has been seen before, by both.
+in full (`Detector.hear_each_joined`: `Detector.hear` on every window, the strongest kept).
+Both give the same verdicts (tests/unit/test_hearing_windows.py). Words are read once per
+lexicon and remembered, as in a running Waypoint, so after the first call every word here
+has been seen before, by both.
 It asserts nothing.
 """
 
@@ -21,10 +22,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 
-from bot.domain.safety.hearing import Detector, Verdict, stronger
 from bot.entrypoints.bootstrap import safety_detector
 
 MESSAGES = {
@@ -34,17 +34,6 @@ MESSAGES = {
 # What came before it, newest last (the last one, two or three of these).
 EARLIER = ["hey", "are you there", "it has been a long day and i am tired"]
 RUNS = 5
-
-
-def afresh(detector: Detector, text: str, earlier: Sequence[str]) -> tuple[Verdict, str]:
-    """The baseline: every joined text heard in full, the strongest kept (alone wins a tie)."""
-    best, words = detector.hear(text), text
-    for start in range(len(earlier) - 1, -1, -1):
-        joined = "\n".join((*earlier[start:], text))
-        heard = detector.hear(joined)
-        if stronger(heard, best):
-            best, words = heard, joined
-    return best, words
 
 
 def median_us(work: Callable[[], object], calls: int) -> float:
@@ -70,7 +59,7 @@ def main() -> None:
         for before in range(4):
             earlier = EARLIER[len(EARLIER) - before :]
             ours = median_us(partial(detector.hear_with_earlier, text, earlier), args.calls)
-            theirs = median_us(partial(afresh, detector, text, earlier), args.calls)
+            theirs = median_us(partial(detector.hear_each_joined, text, earlier), args.calls)
             print(f"  {name:<10} {before:>9} {ours:>9.0f} {theirs:>9.0f} {ours / theirs:>6.2f}")
 
 

@@ -6,13 +6,12 @@ break them, across the lexicon's phrases and the model's word pairs."""
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from functools import cache
 
 import pytest
 
 from bot.content.safety_examples import load_examples
-from bot.domain.safety.hearing import Detector, Verdict, stronger
+from bot.domain.safety.hearing import Detector
 from bot.entrypoints.bootstrap import safety_detector
 
 # Places where reading joins two messages ("my" then "self"), and other edges of reading.
@@ -48,17 +47,6 @@ def _detector() -> Detector:
     detector = safety_detector(allow_drafts=True, serving=False)
     assert detector.model is not None
     return detector
-
-
-def _afresh(detector: Detector, text: str, earlier: Sequence[str]) -> tuple[Verdict, str]:
-    """What hearing was before messages were read once: every joined text heard in full."""
-    best, words = detector.hear(text), text
-    for start in range(len(earlier) - 1, -1, -1):
-        joined = "\n".join((*earlier[start:], text))
-        heard = detector.hear(joined)
-        if stronger(heard, best):
-            best, words = heard, joined
-    return best, words
 
 
 def _split(line: str, pieces: int, chance: random.Random) -> list[str]:
@@ -98,7 +86,7 @@ def test_each_message_read_once_hears_what_every_joined_text_heard_afresh(
         said
         for said in CONVERSATIONS
         if detector.hear_with_earlier(said[-1], said[:-1])
-        != _afresh(detector, said[-1], said[:-1])
+        != detector.hear_each_joined(said[-1], said[:-1])
     ]
     assert heard_differently == []
 

@@ -19,11 +19,11 @@ Negation and hyperbole never drop a concern: a miss costs more than a false alar
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.safety.lexicon import CUES, Lexicon
-from bot.domain.safety.matching import Found, Seen, find, lexicon_words
+from bot.domain.safety.matching import Found, find, lexicon_words
 from bot.domain.safety.reading import Token, read
 from bot.domain.safety.worry import CATEGORY_NAMES, Category, Urgency
 
@@ -83,14 +83,7 @@ class Detection:
 def detect(text: str, lexicon: Lexicon) -> Detection | None:
     """The most urgent worry in `text`, or None when nothing in the lexicon is there."""
     tokens, stops = read(text, lexicon.textspeak)
-    return detect_read(tokens, stops, lexicon_words(tokens, lexicon), lexicon)
-
-
-def detect_read(
-    tokens: list[Token], stops: frozenset[int], seen: Sequence[Seen], lexicon: Lexicon
-) -> Detection | None:
-    """`detect` for a text already read, with the `lexicon_words` at each of its places."""
-    return detect_found(tokens, stops, find(seen, lexicon), lexicon)
+    return detect_found(tokens, stops, find(lexicon_words(tokens, lexicon), lexicon), lexicon)
 
 
 def detect_found(

@@ -120,6 +120,17 @@ class Detector:
                 best, words = heard, "\n".join(part.text for part in parts[-1 - back :])
         return best, words
 
+    def hear_each_joined(self, text: str, earlier: Sequence[str]) -> tuple[Verdict, str]:
+        """What `hear_with_earlier` gives, the plain way: every joined text heard in full.
+        Slower; kept to check and to measure the fast way against."""
+        best, words = self.hear(text), text
+        for start in range(len(earlier) - 1, -1, -1):
+            joined = "\n".join((*earlier[start:], text))
+            heard = self.hear(joined)
+            if stronger(heard, best):
+                best, words = heard, joined
+        return best, words
+
     def read(self, text: str) -> ReadMessage:
         """`text` read for the lexicon and the model, to be heard alone or joined."""
         cleaned = clean(text)
